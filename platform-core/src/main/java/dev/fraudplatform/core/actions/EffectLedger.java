@@ -1,0 +1,18 @@
+package dev.fraudplatform.core.actions;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Port: the append-only ledger of applied effects, keyed by decision id. Applying an effect whose decision
+ * id is already in the ledger does nothing: that is what makes the Action Layer idempotent.
+ */
+public interface EffectLedger {
+    /** Applies the effects not yet in the ledger, atomically; returns those newly applied, in input order. */
+    List<Effect> apply(List<Effect> effects);
+
+    long count(String platformRunId);
+
+    /** Counts for a run by effect type. */
+    Map<String, Long> countsByEffect(String platformRunId);
+}

@@ -1,0 +1,31 @@
+package dev.fraudplatform.core.bus;
+
+import java.util.List;
+
+/** The platform's topics, declared once (ARCHITECTURE.md §5). Serdes live with the adapters. */
+public final class Topics {
+    public static final String CONTROL = "fp.control";
+    public static final String TRAFFIC = "fp.traffic";
+    public static final String CONTEXT = "fp.context";
+    public static final String LABELS = "fp.labels";
+    public static final String DECISIONS = "fp.decisions";
+    public static final String ACTIONS = "fp.actions";
+    public static final String AUDIT = "fp.audit";
+    public static final String CASES = "fp.cases";
+
+    /** Every platform topic; all are created with the configured partition count and no time retention. */
+    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, CONTEXT, LABELS, DECISIONS, ACTIONS, AUDIT, CASES);
+
+    /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
+    public static final String HEADER_ADMITTED_AT = "fp.admitted_at";
+
+    private Topics() {}
+
+    /** The topic an event class is routed to, or null for a class the gate does not route. */
+    public static String forEventClass(String eventClass) {
+        if (eventClass.startsWith("txn.")) return TRAFFIC;
+        if (eventClass.startsWith("ctx.")) return CONTEXT;
+        if (eventClass.startsWith("label.")) return LABELS;
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.fraudplatform.core.decision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.ingress.BusCoordinates;
+import dev.fraudplatform.core.json.Json;
+import java.util.Objects;
+
+/**
+ * One append-only audit record per decision: the decision with its feature snapshot, where it came from
+ * on the bus (the decision's own coordinates), and the run it belongs to.
+ *
+ * @param decision           the decision as emitted
+ * @param decisionCoordinates where the decision was read from ({@code fp.decisions} partition and offset)
+ * @param admittedAtMillis   when IG admitted the event (wall clock, outside every digest); 0 when unknown
+ * @param recordedAtMillis   when DLA recorded it (wall clock, outside every digest)
+ */
+public record AuditRecord(Decision decision, BusCoordinates decisionCoordinates, long admittedAtMillis,
+                          long recordedAtMillis) {
+    public AuditRecord {
+        Objects.requireNonNull(decision);
+        Objects.requireNonNull(decisionCoordinates);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.set("decision", decision.toJson());
+        ObjectNode c = n.putObject("decision_coordinates");
+        c.put("topic", decisionCoordinates.topic());
+        c.put("partition", decisionCoordinates.partition());
+        c.put("offset", decisionCoordinates.offset());
+        n.put("admitted_at_ms", admittedAtMillis);
+        n.put("recorded_at_ms", recordedAtMillis);
+        return n;
+    }
+
+    public static AuditRecord fromJson(JsonNode n) {
+        JsonNode c = n.path("decision_coordinates");
+        return new AuditRecord(Decision.fromJson(n.path("decision")),
+                new BusCoordinates(c.path("topic").asText(), c.path("partition").asInt(), c.path("offset").asLong()),
+                n.path("admitted_at_ms").asLong(), n.path("recorded_at_ms").asLong());
+    }
+}

@@ -1,0 +1,102 @@
+package dev.fraudplatform.core.decision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.json.Sha256;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A decision of the Decision Fabric about one event.
+ *
+ * <p>Its <em>deterministic content</em> ({@link #deterministicContent()}) is everything except the run id
+ * and wall-clock times: event id, decision id, action, score, reasons, bundle id, degrade mode and reason,
+ * and the feature-snapshot digest. That content is what the decision-log digest covers.
+ *
+ * @param score a number in [0, 1], already rounded to 6 decimals by the fabric
+ */
+public record Decision(
+        String decisionId,
+        String eventId,
+        String platformRunId,
+        String partitionKey,
+        String eventTime,
+        DecisionAction action,
+        double score,
+        List<String> reasons,
+        String bundleId,
+        DegradeMode degradeMode,
+        String degradeReason,
+        String featureDigest,
+        ObjectNode features) {
+
+    public Decision {
+        Objects.requireNonNull(decisionId);
+        Objects.requireNonNull(eventId);
+        Objects.requireNonNull(platformRunId);
+        Objects.requireNonNull(action);
+        Objects.requireNonNull(bundleId);
+        Objects.requireNonNull(degradeMode, "no decision without its degrade mode");
+        Objects.requireNonNull(degradeReason, "no decision without the reason for its degrade mode");
+        reasons = List.copyOf(reasons);
+    }
+
+    /** Decision ids derive from event ids, so a replay of the same events yields the same ids. */
+    public static String idFor(String eventId) {
+        return "dec-" + eventId;
+    }
+
+    /** The canonical JSON of the deterministic content (the decision-log digest covers exactly this). */
+    public ObjectNode deterministicContent() {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("event_id", eventId);
+        n.put("decision_id", decisionId);
+        n.put("action", action.name());
+        n.put("score", score);
+        ArrayNode r = n.putArray("reasons");
+        reasons.forEach(r::add);
+        n.put("bundle_id", bundleId);
+        n.put("degrade_mode", degradeMode.name());
+        n.put("degrade_reason", degradeReason);
+        n.put("feature_digest", featureDigest);
+        return n;
+    }
+
+    /** SHA-256 of the canonical deterministic content. */
+    public String contentDigest() {
+        return Sha256.hex(CanonicalJson.bytes(deterministicContent()));
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = deterministicContent();
+        n.put("platform_run_id", platformRunId);
+        n.put("partition_key", partitionKey);
+        n.put("event_time", eventTime);
+        n.set("features", features);
+        return n;
+    }
+
+    public static Decision fromJson(JsonNode n) {
+        List<String> reasons = new ArrayList<>();
+        n.path("reasons").forEach(r -> reasons.add(r.asText()));
+        JsonNode f = n.get("features");
+        return new Decision(
+                n.path("decision_id").asText(),
+                n.path("event_id").asText(),
+                n.path("platform_run_id").asText(),
+                n.path("partition_key").asText(null),
+                n.path("event_time").asText(null),
+                DecisionAction.valueOf(n.path("action").asText()),
+                n.path("score").asDouble(),
+                reasons,
+                n.path("bundle_id").asText(),
+                DegradeMode.valueOf(n.path("degrade_mode").asText()),
+                n.path("degrade_reason").asText(),
+                n.path("feature_digest").asText(null),
+                f instanceof ObjectNode o ? o : null);
+    }
+}

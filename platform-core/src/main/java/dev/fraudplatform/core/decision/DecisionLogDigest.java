@@ -1,0 +1,50 @@
+package dev.fraudplatform.core.decision;
+
+import dev.fraudplatform.core.json.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decision-log digest: SHA-256 over each decision's content digest, taken in event-id order
+ * ({@code SHA-256(eventId_1 ":" contentDigest_1 "\n" eventId_2 ...)}). Run ids and wall-clock times stay
+ * outside it, so two runs of one world with one bundle and one config can be compared.
+ *
+ * <p>Accumulates one decision per event id; adding a second, different decision for the same event id is
+ * an error (the log would not be a function of the events), and adding the same one again is a no-op.
+ * Not thread-safe.
+ */
+public final class DecisionLogDigest {
+    private final Map<String, String> contentByEvent = new HashMap<>();
+
+    /** Adds a decision; returns false when the same decision was already present. */
+    public boolean add(Decision decision) {
+        String digest = decision.contentDigest();
+        String previous = contentByEvent.putIfAbsent(decision.eventId(), digest);
+        if (previous != null && !previous.equals(digest)) {
+            throw new IllegalStateException("two different decisions for event " + decision.eventId());
+        }
+        return previous == null;
+    }
+
+    public int size() {
+        return contentByEvent.size();
+    }
+
+    public String digest() {
+        List<Map.Entry<String, String>> entries = new ArrayList<>(contentByEvent.entrySet());
+        entries.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
+        MessageDigest md = Sha256.newDigest();
+        for (Map.Entry<String, String> e : entries) {
+            md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            md.update((byte) ':');
+            md.update(e.getValue().getBytes(StandardCharsets.US_ASCII));
+            md.update((byte) '\n');
+        }
+        return Sha256.toHex(md.digest());
+    }
+}

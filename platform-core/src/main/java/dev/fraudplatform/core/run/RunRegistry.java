@@ -1,0 +1,19 @@
+package dev.fraudplatform.core.run;
+
+import java.util.Optional;
+
+/**
+ * Port: durable run facts and the append-only history of each run's lifecycle. The current state of a run
+ * is its latest transition.
+ */
+public interface RunRegistry {
+    /** Pins the facts of a new run (state PLANNED). Fails if the run id exists. */
+    void pin(RunFacts facts);
+
+    /** Appends a lifecycle transition with a reason (may be null). */
+    void transition(String platformRunId, RunState state, String reason);
+
+    Optional<RunFacts> facts(String platformRunId);
+
+    Optional<RunState> state(String platformRunId);
+}

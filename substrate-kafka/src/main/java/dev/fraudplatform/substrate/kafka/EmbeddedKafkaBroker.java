@@ -1,0 +1,130 @@
+package dev.fraudplatform.substrate.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft Kafka (broker and controller in one) inside this JVM, listening on free loopback ports,
+ * with its log directory under the caller's work directory. Tuned for one box: one replica, small cleaner
+ * buffer (the default 128 MiB would take heap from the platform), no time-based retention (world events carry
+ * historical timestamps).
+ *
+ * <p>Lifecycle: {@link #start} formats the storage if it is new and starts the server; the caller must call
+ * {@link #close()} (its threads are not daemons), preferably in a finally block or try-with-resources.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path logDir;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.logDir = logDir;
+    }
+
+    /** Formats {@code logDir} if needed and starts a broker on it; blocks until it serves requests. */
+    public static EmbeddedKafkaBroker start(Path logDir) {
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(logDir);
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            Properties p = new Properties();
+            p.put("process.roles", "broker,controller");
+            p.put("node.id", "1");
+            p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            p.put("controller.listener.names", "CONTROLLER");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("log.dirs", logDir.toAbsolutePath().toString());
+            p.put("auto.create.topics.enable", "false");
+            p.put("num.partitions", "6");
+            p.put("default.replication.factor", "1");
+            p.put("min.insync.replicas", "1");
+            p.put("offsets.topic.replication.factor", "1");
+            p.put("offsets.topic.num.partitions", "6");
+            p.put("transaction.state.log.replication.factor", "1");
+            p.put("transaction.state.log.min.isr", "1");
+            p.put("transaction.state.log.num.partitions", "6");
+            p.put("share.coordinator.state.topic.replication.factor", "1");
+            p.put("share.coordinator.state.topic.min.isr", "1");
+            p.put("group.initial.rebalance.delay.ms", "0");
+            p.put("log.retention.ms", "-1");
+            p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8L * 1024 * 1024));
+            p.put("log.cleaner.threads", "1");
+            p.put("num.network.threads", "2");
+            p.put("num.io.threads", "4");
+            p.put("num.recovery.threads.per.data.dir", "2");
+            KafkaConfig config = KafkaConfig.fromProps(p, false);
+
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                Formatter formatter = new Formatter()
+                        .setNodeId(1)
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .setDirectories(List.of(logDir.toAbsolutePath().toString()))
+                        .setMetadataLogDirectory(logDir.toAbsolutePath().toString())
+                        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                        .setControllerListenerName("CONTROLLER")
+                        .setIgnoreFormatted(true)
+                        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+                formatter.run();
+            }
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            String bootstrap = "127.0.0.1:" + brokerPort;
+            LOG.info("embedded Kafka broker at {} (data {}) started in {} ms", bootstrap, logDir,
+                    (System.nanoTime() - t0) / 1_000_000);
+            return new EmbeddedKafkaBroker(server, bootstrap, logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded Kafka in " + logDir, e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start embedded Kafka in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Stops the broker and waits for its threads to end. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}

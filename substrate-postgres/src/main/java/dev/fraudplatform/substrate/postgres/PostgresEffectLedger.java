@@ -1,0 +1,111 @@
+package dev.fraudplatform.substrate.postgres;
+
+import dev.fraudplatform.core.actions.Effect;
+import dev.fraudplatform.core.actions.EffectLedger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/** {@link EffectLedger} on {@code actions.effects}: one row per decision id, inserted once, never changed. */
+public final class PostgresEffectLedger implements EffectLedger {
+    private final DataSource dataSource;
+
+    public PostgresEffectLedger(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public List<Effect> apply(List<Effect> effects) {
+        if (effects.isEmpty()) return List.of();
+        Map<String, Effect> unique = new LinkedHashMap<>();
+        for (Effect e : effects) unique.putIfAbsent(e.decisionId(), e);
+        int n = unique.size();
+        String[] did = new String[n], run = new String[n], eid = new String[n], action = new String[n], type = new String[n];
+        Long[] admitted = new Long[n], visible = new Long[n];
+        int i = 0;
+        for (Effect e : unique.values()) {
+            did[i] = e.decisionId();
+            run[i] = e.platformRunId();
+            eid[i] = e.eventId();
+            action[i] = e.action().name();
+            type[i] = e.effectType();
+            admitted[i] = e.admittedAtMillis() > 0 ? e.admittedAtMillis() : null;
+            visible[i] = e.decisionVisibleAtMillis() > 0 ? e.decisionVisibleAtMillis() : null;
+            i++;
+        }
+        String sql = "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, decision_visible_at) "
+                + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0) "
+                + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS x(d, r, e, a, t, adm, vis) "
+                + "ORDER BY d ON CONFLICT (decision_id) DO NOTHING RETURNING decision_id";
+        Set<String> applied = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", did));
+            ps.setArray(2, c.createArrayOf("text", run));
+            ps.setArray(3, c.createArrayOf("text", eid));
+            ps.setArray(4, c.createArrayOf("text", action));
+            ps.setArray(5, c.createArrayOf("text", type));
+            ps.setArray(6, c.createArrayOf("bigint", admitted));
+            ps.setArray(7, c.createArrayOf("bigint", visible));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) applied.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
+        }
+        List<Effect> out = new ArrayList<>(applied.size());
+        for (Effect e : unique.values()) if (applied.contains(e.decisionId())) out.add(e);
+        return out;
+    }
+
+    @Override
+    public long count(String platformRunId) {
+        return PostgresQueries.count(dataSource, "SELECT count(*) FROM actions.effects WHERE platform_run_id = ?", platformRunId);
+    }
+
+    @Override
+    public Map<String, Long> countsByEffect(String platformRunId) {
+        String sql = "SELECT effect_type, count(*) FROM actions.effects WHERE platform_run_id = ? GROUP BY effect_type";
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, platformRunId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Decision latency quantiles for a run, in milliseconds, from IG admission to the committed decision being
+     * seen by the Action Layer, plus the first time any decision of the run was seen (epoch millis).
+     */
+    public LatencySummary latency(String platformRunId) {
+        String sql = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), "
+                + "max(ms), count(ms), extract(epoch FROM min(decision_visible_at)) * 1000 "
+                + "FROM (SELECT extract(epoch FROM (decision_visible_at - admitted_at)) * 1000 AS ms, decision_visible_at "
+                + "FROM actions.effects WHERE platform_run_id = ?) x";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, platformRunId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new LatencySummary(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4), rs.getLong(5));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
+        }
+    }
+
+    /** Latency quantiles in milliseconds; {@code firstDecisionSeenAtMillis} is 0 when no decision was seen. */
+    public record LatencySummary(double p50Millis, double p99Millis, double maxMillis, long samples, long firstDecisionSeenAtMillis) {}
+}
