@@ -40,18 +40,19 @@ CREATE TABLE ingress.dedupe_index (
   PRIMARY KEY (platform_run_id, event_class, event_id)
 );
 
--- Action Layer: the effect ledger; the decision id is the idempotency key.
+-- Action Layer: the effect ledger; (run, decision id) is the idempotency key. Decision ids derive from event
+-- ids, so a replay of the same world in another run has the same decision ids: the run keeps them apart.
 CREATE TABLE actions.effects (
-  decision_id         text PRIMARY KEY,
   platform_run_id     text NOT NULL,
+  decision_id         text NOT NULL,
   event_id            text NOT NULL,
   action              text NOT NULL,
   effect_type         text NOT NULL,
   admitted_at         timestamptz,
   decision_visible_at timestamptz,
-  applied_at          timestamptz NOT NULL DEFAULT clock_timestamp()
+  applied_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (platform_run_id, decision_id)
 );
-CREATE INDEX effects_by_run ON actions.effects (platform_run_id);
 
 -- Runs: pinned facts and the lifecycle history (the current state is the latest transition).
 CREATE TABLE runs.run_facts (

@@ -4,7 +4,7 @@ import dev.fraudplatform.core.decision.DecisionAction;
 import java.util.Objects;
 
 /**
- * One effect the Action Layer applies for a decision; the decision id is its idempotency key.
+ * One effect the Action Layer applies for a decision; (run, decision id) is its idempotency key.
  *
  * @param admittedAtMillis      when IG admitted the event (wall clock); 0 when unknown
  * @param decisionVisibleAtMillis when the committed decision was first seen by the Action Layer (wall clock)

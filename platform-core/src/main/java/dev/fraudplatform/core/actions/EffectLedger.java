@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Port: the append-only ledger of applied effects, keyed by decision id. Applying an effect whose decision
- * id is already in the ledger does nothing: that is what makes the Action Layer idempotent.
+ * Port: the append-only ledger of applied effects, keyed by (run, decision id). Applying an effect that is
+ * already in the ledger does nothing: that is what makes the Action Layer idempotent.
  */
 public interface EffectLedger {
     /** Applies the effects not yet in the ledger, atomically; returns those newly applied, in input order. */

@@ -27,11 +27,15 @@ import java.util.Map;
  */
 public final class CanonicalJson {
 
-    /** A mapper that keeps every number exact (BigDecimal for non-integers) and refuses duplicate keys. */
+    /**
+     * A mapper that keeps every number exact (BigDecimal for non-integers) and refuses duplicate keys and
+     * anything after the first JSON value.
+     */
     public static final ObjectMapper EXACT_MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private static final BigDecimal PLAIN_LOW = new BigDecimal("1e-6");
@@ -109,6 +113,13 @@ public final class CanonicalJson {
                 default -> {
                     if (c < 0x20) {
                         out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        // A lone surrogate has no UTF-8 form (getBytes would make it '?'); escape it so that
+                        // distinct strings keep distinct canonical bytes.
+                        out.append("\\u").append(String.format("%04x", (int) c));
                     } else {
                         out.append(c);
                     }

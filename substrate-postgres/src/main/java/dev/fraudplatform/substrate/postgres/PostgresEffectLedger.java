@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 
-/** {@link EffectLedger} on {@code actions.effects}: one row per decision id, inserted once, never changed. */
+/** {@link EffectLedger} on {@code actions.effects}: one row per (run, decision id), inserted once, never changed. */
 public final class PostgresEffectLedger implements EffectLedger {
     private final DataSource dataSource;
 
@@ -27,7 +27,7 @@ public final class PostgresEffectLedger implements EffectLedger {
     public List<Effect> apply(List<Effect> effects) {
         if (effects.isEmpty()) return List.of();
         Map<String, Effect> unique = new LinkedHashMap<>();
-        for (Effect e : effects) unique.putIfAbsent(e.decisionId(), e);
+        for (Effect e : effects) unique.putIfAbsent(e.platformRunId() + "\u0000" + e.decisionId(), e);
         int n = unique.size();
         String[] did = new String[n], run = new String[n], eid = new String[n], action = new String[n], type = new String[n];
         Long[] admitted = new Long[n], visible = new Long[n];
@@ -45,7 +45,7 @@ public final class PostgresEffectLedger implements EffectLedger {
         String sql = "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, decision_visible_at) "
                 + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0) "
                 + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS x(d, r, e, a, t, adm, vis) "
-                + "ORDER BY d ON CONFLICT (decision_id) DO NOTHING RETURNING decision_id";
+                + "ORDER BY r, d ON CONFLICT (platform_run_id, decision_id) DO NOTHING RETURNING platform_run_id, decision_id";
         Set<String> applied = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", did));
@@ -56,13 +56,13 @@ public final class PostgresEffectLedger implements EffectLedger {
             ps.setArray(6, c.createArrayOf("bigint", admitted));
             ps.setArray(7, c.createArrayOf("bigint", visible));
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) applied.add(rs.getString(1));
+                while (rs.next()) applied.add(rs.getString(1) + "\u0000" + rs.getString(2));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
         }
         List<Effect> out = new ArrayList<>(applied.size());
-        for (Effect e : unique.values()) if (applied.contains(e.decisionId())) out.add(e);
+        for (Map.Entry<String, Effect> e : unique.entrySet()) if (applied.contains(e.getKey())) out.add(e.getValue());
         return out;
     }
 

@@ -1,0 +1,193 @@
+package dev.fraudplatform.app;
+
+import dev.fraudplatform.core.store.Manifest;
+import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.rtdl.fabric.DecisionBundle;
+import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
+import dev.fraudplatform.world.ScenarioRunner;
+import dev.fraudplatform.world.WorldBuilder;
+import dev.fraudplatform.world.WorldConfig;
+import dev.fraudplatform.world.WorldGate;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
+@Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
+        description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class})
+public final class Fp implements Runnable {
+    static final PrintStream OUT = System.out;
+    static final PrintStream ERR = System.err;
+
+    public static void main(String[] args) {
+        int code = execute(args);
+        System.exit(code);
+    }
+
+    /** Runs the command line and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Fp());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ScenarioRunner.WorldRefusedException || e instanceof IllegalArgumentException) {
+                ERR.println("fp: " + e.getMessage());
+                return 2;
+            }
+            ERR.println("fp: " + e);
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(OUT);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"fp " + PlatformConfig.codeVersion()};
+        }
+    }
+
+    /** A status line that rewrites itself on a terminal. */
+    static void status(String line) {
+        ERR.print("\r\033[2K" + line);
+        ERR.flush();
+    }
+
+    static void endStatus() {
+        ERR.print("\r\033[2K");
+        ERR.flush();
+    }
+
+    static WorldBuilder.Result buildWorld(FilesystemObjectStore store, WorldConfig config) {
+        long t0 = System.nanoTime();
+        WorldBuilder.Result r = new WorldBuilder(store).build(config, n -> {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double rate = n / Math.max(secs, 1e-3);
+            status(String.format(Locale.ROOT, "building world: %,d/%,d transactions (%,.0f rows/s, ETA %.0f s)", n,
+                    config.transactions(), rate, (config.transactions() - n) / Math.max(rate, 1)));
+        });
+        endStatus();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (r.alreadyBuilt()) {
+            OUT.printf(Locale.ROOT, "world %s already built and sealed (gate %s)%n", r.worldId(), r.verdict().passed() ? "PASSED" : "FAILED");
+        } else {
+            OUT.printf(Locale.ROOT, "world %s built: %,d transactions in %.1f s (%,.0f/min); gate %s%n", r.worldId(), r.transactions(),
+                    secs, r.transactions() / secs * 60, r.verdict().passed() ? "PASSED" : "FAILED");
+        }
+        for (String f : r.verdict().failedChecks()) OUT.println("  gate check failed: " + f);
+        return r;
+    }
+
+    /** Runs a world through every plane; returns the report. */
+    static RunReport runWorld(PlatformConfig config, String worldId, String bundleId) throws Exception {
+        try (Platform platform = Platform.start(config)) {
+            OUT.println("platform up: " + config.describe());
+            PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
+            OUT.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
+            long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").properties().stream()
+                    .filter(e -> e.getKey().contains(".") && !e.getKey().startsWith("truth")).mapToLong(e -> e.getValue().asLong()).sum();
+            run.stream(events);
+            boolean drained = run.awaitDrain(Duration.ofSeconds(120));
+            endStatus();
+            if (!drained) OUT.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
+            RunReport report = run.finish();
+            OUT.println(report.toText());
+            OUT.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.json"));
+            return report;
+        }
+    }
+
+    @Command(name = "world", description = "Build, verify and list sealed worlds.",
+            subcommands = {World.Build.class, World.Verify.class, World.ListWorlds.class})
+    static final class World implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(OUT);
+        }
+
+        @Command(name = "build", description = "Build a deterministic sealed world (same seed, same bytes).")
+        static final class Build implements Callable<Integer> {
+            @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
+            @Option(names = "--transactions", defaultValue = "100000", description = "Transactions (default ${DEFAULT-VALUE}).") int transactions;
+            @Option(names = "--fraud-rate", description = "Share of fraud transactions (default 0.01).") Double fraudRate;
+
+            @Override
+            public Integer call() {
+                PlatformConfig cfg = PlatformConfig.fromEnvironment();
+                WorldConfig wc = WorldConfig.defaults(seed, transactions);
+                if (fraudRate != null) wc = wc.withFraudRate(fraudRate);
+                WorldBuilder.Result r = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), wc);
+                OUT.println(r.worldId());
+                return r.verdict().passed() ? 0 : 1;
+            }
+        }
+
+        @Command(name = "verify", description = "Re-hash every file of a world against its manifest.")
+        static final class Verify implements Callable<Integer> {
+            @Parameters(paramLabel = "WORLD_ID") String worldId;
+
+            @Override
+            public Integer call() {
+                FilesystemObjectStore store = new FilesystemObjectStore(PlatformConfig.fromEnvironment().home().resolve("store"));
+                List<String> problems = Manifest.verify(store, WorldBuilder.prefix(worldId));
+                if (problems.isEmpty()) {
+                    OUT.println("world " + worldId + ": every file matches its manifest");
+                    return 0;
+                }
+                problems.forEach(p -> OUT.println("CHANGED " + p));
+                return 1;
+            }
+        }
+
+        @Command(name = "list", description = "List the worlds in the object store.")
+        static final class ListWorlds implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                FilesystemObjectStore store = new FilesystemObjectStore(PlatformConfig.fromEnvironment().home().resolve("store"));
+                for (String key : store.list("oracle/")) {
+                    if (!key.endsWith("/" + Manifest.FILE_NAME)) continue;
+                    String id = key.substring("oracle/".length(), key.length() - Manifest.FILE_NAME.length() - 1);
+                    var attrs = Manifest.read(store, WorldBuilder.prefix(id)).attributes();
+                    OUT.printf(Locale.ROOT, "%s  seed %d  %,d transactions  gate %s%n", id, attrs.path("config").path("seed").asLong(),
+                            attrs.path("row_counts").path(WorldBuilder.TXN).asLong(), WorldGate.readReceipt(store, id).passed() ? "PASSED" : "FAILED");
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "run", description = "Run a sealed world through every plane and reconcile.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--world", required = true, description = "World id (see fp world list).") String worldId;
+        @Option(names = "--bundle", defaultValue = "rules-v1", description = "Decision bundle (default ${DEFAULT-VALUE}).") String bundleId;
+
+        @Override
+        public Integer call() throws Exception {
+            return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId).reconciled() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "demo", description = "Build a world, run it through every plane, report; exit 0 only if it reconciles.")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
+        @Option(names = "--transactions", defaultValue = "100000", description = "Transactions (default ${DEFAULT-VALUE}).") int transactions;
+
+        @Override
+        public Integer call() throws Exception {
+            PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            WorldBuilder.Result world = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), WorldConfig.defaults(seed, transactions));
+            if (!world.verdict().passed()) return 1;
+            return runWorld(cfg, world.worldId(), "rules-v1").reconciled() ? 0 : 1;
+        }
+    }
+}

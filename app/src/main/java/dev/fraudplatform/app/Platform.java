@@ -1,0 +1,208 @@
+package dev.fraudplatform.app;
+
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.ingress.gate.IngestionGate;
+import dev.fraudplatform.rtdl.actions.ActionLayer;
+import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
+import dev.fraudplatform.rtdl.fabric.DecisionBundle;
+import dev.fraudplatform.rtdl.fabric.DecisionFabric;
+import dev.fraudplatform.rtdl.fabric.DecisionFabricRole;
+import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
+import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
+import dev.fraudplatform.substrate.kafka.KafkaTopics;
+import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
+import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
+import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
+import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
+import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One platform process: the substrate (Kafka, PostgreSQL, object store) for the configured wiring, the gate, and
+ * the real-time roles (Decision Fabric, Action Layer, Decision Log and Audit). Roles talk only through Kafka,
+ * PostgreSQL and the object store, never through references to each other.
+ *
+ * <p>Lifecycle: {@link #start} brings everything up; {@link #close()} stops it in reverse order and removes the
+ * process's work directory (embedded broker data, stream state). Closing twice is harmless.
+ */
+public final class Platform implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+    private final PlatformConfig config;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final Path workDir;
+    private final FilesystemObjectStore store;
+    private final String bootstrap;
+    private final PostgresDatabase db;
+    private final KafkaEventPublisher publisher;
+    private final PostgresReceiptStore receipts;
+    private final PostgresEffectLedger ledger;
+    private final PostgresRunRegistry runs;
+    private final IngestionGate gate;
+    private final Admin admin;
+    private DecisionFabricRole fabricRole;
+    private ActionLayer actionLayer;
+    private DecisionLogAudit audit;
+    private DecisionBundle bundle;
+
+    private Platform(PlatformConfig config) {
+        this.config = config;
+        try {
+            Files.createDirectories(config.home());
+            workDir = Files.createTempDirectory(ensure(config.home().resolve("work")), "proc-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create work directory under " + config.home(), e);
+        }
+        closeables.push(() -> deleteTree(workDir));
+        try {
+            store = new FilesystemObjectStore(config.home().resolve("store"));
+            String jdbc = config.pgUrl();
+            if (jdbc == null) {
+                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(config.home().resolve("pg").resolve("data"),
+                        config.home().resolve("pg").resolve("binaries"));
+                closeables.push(pg);
+                jdbc = pg.jdbcUrl();
+            }
+            db = PostgresDatabase.open(jdbc, 16);
+            closeables.push(db);
+            if (config.kafkaBootstrap() == null) {
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
+                closeables.push(broker);
+                bootstrap = broker.bootstrapServers();
+            } else {
+                bootstrap = config.kafkaBootstrap();
+            }
+            admin = KafkaTopics.admin(bootstrap);
+            closeables.push(admin);
+            KafkaTopics.ensure(admin, Topics.ALL, config.partitions());
+            publisher = new KafkaEventPublisher(bootstrap, "fp-ig");
+            closeables.push(publisher);
+            receipts = new PostgresReceiptStore(db.dataSource());
+            ledger = new PostgresEffectLedger(db.dataSource());
+            runs = new PostgresRunRegistry(db.dataSource());
+            gate = new IngestionGate(receipts, publisher, runs, store);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Brings up the substrate for {@code config}. */
+    public static Platform start(PlatformConfig config) {
+        return new Platform(config);
+    }
+
+    /** Starts the real-time roles with {@code decisionBundle}; a process serves one bundle at a time. */
+    public synchronized void startRoles(DecisionBundle decisionBundle) {
+        if (bundle != null) {
+            if (!bundle.digest().equals(decisionBundle.digest())) {
+                throw new IllegalStateException("roles already serve bundle " + bundle.id() + "; one bundle per process");
+            }
+            return;
+        }
+        bundle = decisionBundle;
+        fabricRole = new DecisionFabricRole(bootstrap, new DecisionFabric(decisionBundle), workDir.resolve("streams"),
+                config.streamThreads());
+        closeables.push(fabricRole);
+        fabricRole.start();
+        actionLayer = new ActionLayer(bootstrap, ledger, publisher);
+        closeables.push(actionLayer);
+        actionLayer.start();
+        audit = new DecisionLogAudit(bootstrap, store);
+        closeables.push(audit);
+        audit.start();
+        // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
+        try {
+            Duration limit = Duration.ofSeconds(60);
+            if (!fabricRole.awaitRunning(limit) || !actionLayer.awaitAssignment(limit) || !audit.awaitAssignment(limit)) {
+                throw new IllegalStateException("real-time roles did not start within " + limit + ": " + roleFailures());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting roles", e);
+        }
+    }
+
+    /** Failures of roles that have stopped, one line each. */
+    public List<String> roleFailures() {
+        List<String> out = new ArrayList<>();
+        if (fabricRole != null && fabricRole.failure() != null) out.add("decision fabric: " + fabricRole.failure());
+        if (actionLayer != null && actionLayer.failure() != null) out.add("action layer: " + actionLayer.failure());
+        if (audit != null && audit.failure() != null) out.add("decision log and audit: " + audit.failure());
+        return out;
+    }
+
+    public PlatformConfig config() {
+        return config;
+    }
+
+    public FilesystemObjectStore store() {
+        return store;
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public KafkaEventPublisher publisher() {
+        return publisher;
+    }
+
+    public PostgresReceiptStore receipts() {
+        return receipts;
+    }
+
+    public PostgresEffectLedger ledger() {
+        return ledger;
+    }
+
+    public PostgresRunRegistry runs() {
+        return runs;
+    }
+
+    public IngestionGate gate() {
+        return gate;
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    private static Path ensure(Path p) throws IOException {
+        Files.createDirectories(p);
+        return p;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root) || "1".equals(System.getenv("FP_KEEP_WORK"))) return;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.fraudplatform.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.json.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The wiring and tuning of one platform process, from environment variables (ARCHITECTURE.md §1). Secrets, when
+ * wirings need them, come from the environment too and never appear in {@link #describe()}.
+ *
+ * @param home           FP_HOME: where the object store, PostgreSQL data and work directories live (default .fp)
+ * @param kafkaBootstrap FP_KAFKA_BOOTSTRAP: an external cluster; null means an embedded broker
+ * @param pgUrl          FP_PG_URL: an external PostgreSQL JDBC URL; null means embedded PostgreSQL
+ * @param partitions     FP_PARTITIONS: partitions per platform topic (default 6)
+ * @param streamThreads  FP_STREAM_THREADS: Kafka Streams threads of the Decision Fabric (default 2)
+ * @param batchSize      FP_BATCH: events per streamer batch into the gate (default 1000)
+ * @param lanes          FP_LANES: parallel streamer lanes (default 4)
+ */
+public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int partitions, int streamThreads, int batchSize,
+                             int lanes) {
+
+    public static PlatformConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    static PlatformConfig from(Map<String, String> env) {
+        return new PlatformConfig(
+                Path.of(env.getOrDefault("FP_HOME", ".fp")).toAbsolutePath(),
+                blankToNull(env.get("FP_KAFKA_BOOTSTRAP")),
+                blankToNull(env.get("FP_PG_URL")),
+                intOf(env, "FP_PARTITIONS", 6),
+                intOf(env, "FP_STREAM_THREADS", 2),
+                intOf(env, "FP_BATCH", 1000),
+                intOf(env, "FP_LANES", 4));
+    }
+
+    public PlatformConfig withHome(Path newHome) {
+        return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes);
+    }
+
+    public PlatformConfig withTopology(int newPartitions, int newStreamThreads) {
+        return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes);
+    }
+
+    /** The wiring name: embedded when both Kafka and PostgreSQL are in-process. */
+    public String wiring() {
+        return kafkaBootstrap == null && pgUrl == null ? "embedded" : "local";
+    }
+
+    /**
+     * SHA-256 of the settings that can change a decision (none of the wiring), so that two runs of one world on
+     * two wirings pin the same config digest.
+     */
+    public String decisionConfigDigest(String bundleId) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("bundle_id", bundleId);
+        n.put("feature_state", "per-run-per-account");
+        return Sha256.hex(CanonicalJson.bytes(n));
+    }
+
+    public String describe() {
+        return "wiring " + wiring() + ", home " + home + ", kafka " + (kafkaBootstrap == null ? "embedded" : kafkaBootstrap)
+                + ", postgres " + (pgUrl == null ? "embedded" : redact(pgUrl)) + ", " + partitions + " partitions, "
+                + streamThreads + " stream threads";
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^:/@]+):[^@]*@", "//$1:***@");
+    }
+
+    public static String codeVersion() {
+        try (InputStream in = PlatformConfig.class.getResourceAsStream("/fp-version.txt")) {
+            return in == null ? "dev" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static int intOf(Map<String, String> env, String name, int dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i < 1) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a positive integer, was '" + v + "'");
+        }
+    }
+}

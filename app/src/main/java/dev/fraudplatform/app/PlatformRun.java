@@ -1,0 +1,220 @@
+package dev.fraudplatform.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.DecisionLogDigest;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.run.RunFacts;
+import dev.fraudplatform.core.run.RunIds;
+import dev.fraudplatform.core.run.RunState;
+import dev.fraudplatform.ingress.streamer.WorldStreamer;
+import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.rtdl.audit.AuditLog;
+import dev.fraudplatform.rtdl.fabric.DecisionBundle;
+import dev.fraudplatform.substrate.kafka.KafkaTopics;
+import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
+import dev.fraudplatform.world.ScenarioRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * One run of a world through every plane: the Scenario Runner admits the world and pins the run facts (READY),
+ * the streamer sends the world through the gate (STREAMING), the platform drains (DRAINING), and the run report
+ * reconciles every count (COMPLETED, or FAILED with the reason).
+ *
+ * <p>Use: {@link #start}, then {@link #stream} (any number of times: a second stream of the same world only
+ * produces DUPLICATE receipts), {@link #awaitDrain}, {@link #finish}.
+ */
+public final class PlatformRun {
+    private final Platform platform;
+    private final RunFacts facts;
+    private final Map<TopicPartition, Long> decisionsStart;
+    private final Consumer<String> status;
+    private long sent;
+    private long streamStartedAt;
+    private long drainedAt;
+
+    private PlatformRun(Platform platform, RunFacts facts, Map<TopicPartition, Long> decisionsStart, Consumer<String> status) {
+        this.platform = platform;
+        this.facts = facts;
+        this.decisionsStart = decisionsStart;
+        this.status = status;
+    }
+
+    /**
+     * Admits {@code worldId} (gate PASSED, manifest intact), pins the run facts, announces READY and makes sure the
+     * roles serve {@code bundle}.
+     *
+     * @throws ScenarioRunner.WorldRefusedException when the world may not be run
+     */
+    public static PlatformRun start(Platform platform, String worldId, DecisionBundle bundle, Consumer<String> status) throws Exception {
+        ScenarioRunner sr = new ScenarioRunner(platform.store());
+        String fingerprint = sr.admit(worldId);
+        platform.startRoles(bundle);
+        RunFacts facts = new RunFacts(RunIds.newRunId(), worldId, fingerprint, bundle.id(), bundle.digest(),
+                platform.config().decisionConfigDigest(bundle.id()), PlatformConfig.codeVersion(), Instant.now());
+        Map<TopicPartition, Long> start = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
+        sr.pinAndAnnounce(facts, platform.runs(), platform.publisher());
+        return new PlatformRun(platform, facts, start, status);
+    }
+
+    public RunFacts facts() {
+        return facts;
+    }
+
+    public String runId() {
+        return facts.platformRunId();
+    }
+
+    /** Streams the whole world through the gate, quietly; returns the streamer's stats. */
+    public WorldStreamer.Stats stream() throws InterruptedException {
+        return stream(-1);
+    }
+
+    /** Streams the whole world through the gate with a progress line (when {@code expectedEvents >= 0}). */
+    public WorldStreamer.Stats stream(long expectedEvents) throws InterruptedException {
+        platform.runs().transition(runId(), RunState.STREAMING, "streamer started");
+        if (streamStartedAt == 0) streamStartedAt = System.currentTimeMillis();
+        long t0 = System.currentTimeMillis();
+        WorldStreamer streamer = new WorldStreamer(platform.store(), platform.gate(), platform.config().batchSize(),
+                platform.config().lanes());
+        long[] lastPrint = {0};
+        WorldStreamer.Stats stats = streamer.stream(facts.worldId(), runId(), n -> {
+            long now = System.currentTimeMillis();
+            if (expectedEvents >= 0 && now - lastPrint[0] >= 500) {
+                synchronized (lastPrint) {
+                    lastPrint[0] = now;
+                    double rate = n * 1000.0 / Math.max(1, now - t0);
+                    status.accept(String.format("streaming %,d/%,d events (%,.0f/s), decisions applied %,d", n, expectedEvents,
+                            rate, platform.ledger().count(runId())));
+                }
+            }
+        });
+        sent += stats.sent();
+        return stats;
+    }
+
+    /**
+     * Waits until every admitted transaction has its effect and its audit record, or until nothing has moved for
+     * {@code stall}. Returns true when drained.
+     */
+    public boolean awaitDrain(Duration stall) throws InterruptedException {
+        platform.runs().transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
+        long expected = platform.receipts().admittedByEventClass(runId()).entrySet().stream()
+                .filter(e -> Topics.TRAFFIC.equals(Topics.forEventClass(e.getKey()))).mapToLong(Map.Entry::getValue).sum();
+        long lastProgress = System.currentTimeMillis();
+        long lastSeen = -1;
+        while (true) {
+            long effects = platform.ledger().count(runId());
+            long audited = AuditLog.count(platform.store(), runId());
+            if (effects >= expected && audited >= expected) {
+                drainedAt = System.currentTimeMillis();
+                return true;
+            }
+            if (!platform.roleFailures().isEmpty()) return false;
+            if (effects + audited != lastSeen) {
+                lastSeen = effects + audited;
+                lastProgress = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - lastProgress > stall.toMillis()) {
+                return false;
+            }
+            status.accept(String.format("draining: effects %,d/%,d, audit records %,d/%,d", effects, expected, audited, expected));
+            Thread.sleep(100);
+        }
+    }
+
+    /** Builds the run report, writes it under {@code evidence/<run>/}, and records COMPLETED or FAILED. */
+    public RunReport finish() throws Exception {
+        DecisionLogDigest auditDigest = new DecisionLogDigest();
+        Map<String, Long> byAction = new TreeMap<>();
+        Map<String, Long> byMode = new TreeMap<>();
+        long[] auditRecords = {0};
+        AuditLog.forEach(platform.store(), runId(), a -> {
+            auditRecords[0]++;
+            if (auditDigest.add(a.decision())) {
+                byAction.merge(a.decision().action().name(), 1L, Long::sum);
+                byMode.merge(a.decision().degradeMode().name(), 1L, Long::sum);
+            }
+        });
+        DecisionLogDigest busDigest = new DecisionLogDigest();
+        long busRecords = scanDecisions(d -> busDigest.add(d));
+        Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
+        long admittedTxns = admittedByClass.entrySet().stream()
+                .filter(e -> Topics.TRAFFIC.equals(Topics.forEventClass(e.getKey()))).mapToLong(Map.Entry::getValue).sum();
+        PostgresEffectLedger.LatencySummary latency = platform.ledger().latency(runId());
+        long end = drainedAt > 0 ? drainedAt : System.currentTimeMillis();
+        double eps = sent * 1000.0 / Math.max(1, end - streamStartedAt);
+        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        double toFirst = latency.firstDecisionSeenAtMillis() > 0 ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0 : -1;
+        RunReport report = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent, platform.receipts().countsByOutcome(runId()),
+                admittedByClass, admittedTxns, busRecords, busDigest.size(), platform.ledger().count(runId()),
+                auditRecords[0], byAction, byMode, auditDigest.digest(), busDigest.digest(), eps, latency.p50Millis(),
+                latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), platform.roleFailures());
+        platform.store().create("evidence/" + runId() + "/report.json", CanonicalJson.bytes(report.toJson()));
+        platform.runs().transition(runId(), report.reconciled() ? RunState.COMPLETED : RunState.FAILED,
+                report.reconciled() ? "reconciled" : "not reconciled: " + report.checks().stream().filter(c -> !c.passed())
+                        .map(RunReport.Check::name).toList());
+        return report;
+    }
+
+    /** Reads this run's decisions from the bus (committed only), from the offsets at run start to the end. */
+    private long scanDecisions(Consumer<Decision> action) throws Exception {
+        Map<TopicPartition, Long> end = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        long records = 0;
+        String runMarker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = List.copyOf(end.keySet());
+            c.assign(tps);
+            Map<TopicPartition, Long> remaining = new HashMap<>();
+            for (TopicPartition tp : tps) {
+                long from = decisionsStart.getOrDefault(tp, 0L);
+                c.seek(tp, from);
+                if (end.get(tp) > from) remaining.put(tp, end.get(tp));
+            }
+            long deadline = System.currentTimeMillis() + 300_000;
+            while (!remaining.isEmpty() && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    String text = new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+                    if (!text.contains(runMarker)) continue;
+                    JsonNode n = Json.MAPPER.readTree(text);
+                    records++;
+                    action.accept(Decision.fromJson(n));
+                }
+                remaining.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+            }
+        }
+        return records;
+    }
+
+    static long peakRssMegabytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        } catch (Exception ignored) {
+            // not Linux: no RSS to report
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# fp: the fraud-platform command line. Builds itself on first use (or when sources change), then runs.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/app/target/fp-app.jar"
+stale() {
+  [ ! -f "$jar" ] || [ ! -d "$here/app/target/lib" ] && return 0
+  [ -n "$(find "$here" \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" \
+          -not -path '*/target/*' -not -path '*/.fp/*' -print -quit 2>/dev/null)" ]
+}
+if stale; then
+  echo "fp: building (first use or sources changed; this takes a minute the first time)..." >&2
+  (cd "$here" && mvn -B -q -DskipTests install) >&2
+fi
+export FP_HOME="${FP_HOME:-$here/.fp}"
+mkdir -p "$FP_HOME"
+exec java ${FP_JAVA_OPTS:--Xms512m -Xmx3g -XX:+UseG1GC} -Dfp.log.file="$FP_HOME/fp.log" \
+  -cp "$jar:$here/app/target/lib/*" dev.fraudplatform.app.Fp "$@"

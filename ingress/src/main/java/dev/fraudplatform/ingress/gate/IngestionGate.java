@@ -1,0 +1,118 @@
+package dev.fraudplatform.ingress.gate;
+
+import dev.fraudplatform.core.bus.EventPublisher;
+import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.envelope.Envelope;
+import dev.fraudplatform.core.envelope.EnvelopeValidator;
+import dev.fraudplatform.core.envelope.FieldProblem;
+import dev.fraudplatform.core.ingress.DedupeTuple;
+import dev.fraudplatform.core.ingress.IngressPort;
+import dev.fraudplatform.core.ingress.QuarantineReason;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.ingress.ReceiptOutcome;
+import dev.fraudplatform.core.ingress.ReceiptStore;
+import dev.fraudplatform.core.json.Sha256;
+import dev.fraudplatform.core.run.RunRegistry;
+import dev.fraudplatform.core.store.ObjectAlreadyExistsException;
+import dev.fraudplatform.core.store.ObjectStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The Ingestion Gate: every input ends as exactly one receipt.
+ *
+ * <p>Per input, in order: UTF-8 and JSON ({@code MALFORMED}); the envelope contract ({@code ENVELOPE_INVALID},
+ * naming every field); a routable event class ({@code UNKNOWN_EVENT_CLASS}); a run that is READY or STREAMING
+ * ({@code WRONG_RUN}); the payload's own hash against {@code payload_hash} ({@code PAYLOAD_HASH_MISMATCH}).
+ * What survives goes to the {@link ReceiptStore}, which deduplicates on the tuple with payload-hash integrity
+ * ({@code DUPLICATE}, or {@code INTEGRITY_MISMATCH} with the original left standing) and, in the same
+ * transaction, has the new events published to their topic, keyed by partition key, with the admission time in
+ * a header. Quarantined inputs keep their raw bytes under {@code quarantine/<run>/}.
+ *
+ * <p>Thread-safe: concurrent batches are serialised per tuple by the receipt store, not here.
+ */
+public final class IngestionGate implements IngressPort {
+    private final ReceiptStore receipts;
+    private final EventPublisher publisher;
+    private final OpenRuns openRuns;
+    private final ObjectStore quarantine;
+    private final EnvelopeValidator validator = new EnvelopeValidator();
+
+    public IngestionGate(ReceiptStore receipts, EventPublisher publisher, RunRegistry runs, ObjectStore quarantine) {
+        this.receipts = receipts;
+        this.publisher = publisher;
+        this.openRuns = new OpenRuns(runs, 500);
+        this.quarantine = quarantine;
+    }
+
+    @Override
+    public List<Receipt> submit(List<byte[]> batch) {
+        Instant now = Instant.now();
+        Map<Integer, Receipt> quarantined = new HashMap<>();
+        List<ReceiptStore.Candidate> candidates = new ArrayList<>();
+        Map<Integer, Envelope> envelopes = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            byte[] raw = batch.get(i);
+            EnvelopeValidator.Result v = validator.validate(raw);
+            if (!v.valid()) {
+                boolean malformed = v.problems().size() == 1 && v.problems().get(0).field().equals("$");
+                String runId = v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual()
+                        ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
+                quarantined.put(i, quarantine(raw, null, runId, malformed ? QuarantineReason.MALFORMED : QuarantineReason.ENVELOPE_INVALID,
+                        v.problems().stream().map(FieldProblem::toString).collect(Collectors.joining("; ")), null, now));
+                continue;
+            }
+            Envelope e = v.envelope().get();
+            String computed = e.computedPayloadHash();
+            if (Topics.forEventClass(e.eventClass()) == null) {
+                quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.UNKNOWN_EVENT_CLASS,
+                        "event_class " + e.eventClass() + " is not routed by this gate", computed, now));
+            } else if (!openRuns.acceptsTraffic(e.platformRunId())) {
+                quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.WRONG_RUN,
+                        "platform_run_id " + e.platformRunId() + " names no run that is READY or STREAMING", computed, now));
+            } else if (!computed.equals(e.payloadHash())) {
+                quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.PAYLOAD_HASH_MISMATCH,
+                        "payload hashes to " + computed + ", envelope says " + e.payloadHash(), computed, now));
+            } else {
+                candidates.add(new ReceiptStore.Candidate(i, e.dedupeTuple(), computed));
+                envelopes.put(i, e);
+            }
+        }
+        Map<Integer, Receipt> byIndex = receipts.admit(candidates, quarantined, claimed -> {
+            String admittedAt = Long.toString(System.currentTimeMillis());
+            List<OutboundRecord> records = new ArrayList<>(claimed.size());
+            for (ReceiptStore.Candidate c : claimed) {
+                Envelope e = envelopes.get(c.index());
+                records.add(new OutboundRecord(Topics.forEventClass(e.eventClass()), e.partitionKey(), e.toBytes(),
+                        e.eventTime().toEpochMilli(), Map.of(Topics.HEADER_ADMITTED_AT, admittedAt)));
+            }
+            return publisher.publish(records);
+        });
+        List<Receipt> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Receipt r = byIndex.get(i);
+            if (r == null) throw new IllegalStateException("receipt store returned no receipt for input " + i);
+            out.add(r);
+        }
+        return out;
+    }
+
+    private Receipt quarantine(byte[] raw, DedupeTuple tuple, String runId, QuarantineReason reason, String detail,
+                               String payloadHash, Instant now) {
+        String key = "quarantine/" + (runId != null && runId.matches("[A-Za-z0-9._-]{1,128}") ? runId : "_unattributed")
+                + "/" + Sha256.hex(raw) + ".bin";
+        try {
+            quarantine.create(key, raw);
+        } catch (ObjectAlreadyExistsException sameBytesAlreadyKept) {
+            // content-addressed: the same raw input is already kept
+        }
+        return new Receipt("rcpt-" + UUID.randomUUID(), tuple, ReceiptOutcome.QUARANTINED, reason, detail + " [raw: " + key + "]",
+                payloadHash, null, now);
+    }
+}

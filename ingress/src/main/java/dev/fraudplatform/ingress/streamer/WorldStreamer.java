@@ -1,0 +1,132 @@
+package dev.fraudplatform.ingress.streamer;
+
+import dev.fraudplatform.core.envelope.Envelope;
+import dev.fraudplatform.core.ingress.IngressPort;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.world.WorldEvent;
+import dev.fraudplatform.world.WorldReader;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+/**
+ * The World Streamer Producer: replays a sealed world's stream views, in event-time order, as envelopes of a run,
+ * into the Ingestion Gate.
+ *
+ * <p>Events are spread over {@code lanes} by partition key; each lane sends its batches in order, one at a time,
+ * so every account's events reach the gate in event-time order while lanes run in parallel. Lanes take work from
+ * bounded queues: when the gate slows down, the reader blocks (backpressure, never an unbounded buffer).
+ */
+public final class WorldStreamer {
+    private final ObjectStore store;
+    private final IngressPort gate;
+    private final int batchSize;
+    private final int lanes;
+
+    /** What a stream sent and what came back. */
+    public record Stats(long sent, Map<String, Long> receiptsByOutcome, long startedAtMillis, long finishedAtMillis) {}
+
+    public WorldStreamer(ObjectStore store, IngressPort gate, int batchSize, int lanes) {
+        if (batchSize < 1 || lanes < 1) throw new IllegalArgumentException("batchSize and lanes must be positive");
+        this.store = store;
+        this.gate = gate;
+        this.batchSize = batchSize;
+        this.lanes = lanes;
+    }
+
+    /**
+     * Streams the whole world as run {@code runId}; blocks until every event has its receipt.
+     *
+     * @param progress called with the number of events receipted so far (from lane threads)
+     */
+    public Stats stream(String worldId, String runId, LongConsumer progress) throws InterruptedException {
+        long started = System.currentTimeMillis();
+        List<BlockingQueue<List<WorldEvent>>> queues = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        Map<String, Long> outcomes = new TreeMap<>();
+        AtomicLong receipted = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<WorldEvent> poison = List.of();
+        for (int l = 0; l < lanes; l++) {
+            BlockingQueue<List<WorldEvent>> q = new ArrayBlockingQueue<>(4);
+            queues.add(q);
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        List<WorldEvent> batch = q.take();
+                        if (batch == poison) return;
+                        if (failure.get() != null) continue; // drain without sending once something failed
+                        List<Receipt> receipts = gate.submit(toEnvelopes(batch, runId));
+                        if (receipts.size() != batch.size()) {
+                            throw new IllegalStateException("gate answered " + receipts.size() + " receipts for " + batch.size() + " events");
+                        }
+                        synchronized (outcomes) {
+                            for (Receipt r : receipts) {
+                                String k = r.reason() == null ? r.outcome().name() : r.outcome() + "/" + r.reason();
+                                outcomes.merge(k, 1L, Long::sum);
+                            }
+                        }
+                        progress.accept(receipted.addAndGet(receipts.size()));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                    // keep taking until the poison pill so the reader never blocks on a dead lane
+                    try {
+                        while (q.take() != poison) { /* discard */ }
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }, "wsp-lane-" + l);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        long sent = 0;
+        List<List<WorldEvent>> pending = new ArrayList<>();
+        for (int l = 0; l < lanes; l++) pending.add(new ArrayList<>(batchSize));
+        try (WorldReader reader = new WorldReader(store, worldId, List.of())) {
+            while (reader.hasNext() && failure.get() == null) {
+                WorldEvent e = reader.next();
+                int lane = Math.floorMod(e.partitionKey().hashCode(), lanes);
+                List<WorldEvent> b = pending.get(lane);
+                b.add(e);
+                sent++;
+                if (b.size() >= batchSize) {
+                    queues.get(lane).put(b);
+                    pending.set(lane, new ArrayList<>(batchSize));
+                }
+            }
+            for (int l = 0; l < lanes; l++) {
+                if (!pending.get(l).isEmpty()) queues.get(l).put(pending.get(l));
+            }
+        } finally {
+            for (BlockingQueue<List<WorldEvent>> q : queues) q.put(poison);
+            for (Thread t : threads) t.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("streaming " + worldId + " failed: " + failure.get().getMessage(), failure.get());
+        }
+        return new Stats(sent, outcomes, started, System.currentTimeMillis());
+    }
+
+    private static List<byte[]> toEnvelopes(List<WorldEvent> batch, String runId) {
+        Instant emittedAt = Instant.now();
+        List<byte[]> out = new ArrayList<>(batch.size());
+        for (WorldEvent e : batch) {
+            out.add(Envelope.of(runId, e.eventClass(), e.eventId(), e.schemaVersion(), e.eventTime(), emittedAt,
+                    e.partitionKey(), e.payload()).toBytes());
+        }
+        return out;
+    }
+}
