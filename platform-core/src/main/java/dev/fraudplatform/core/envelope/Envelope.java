@@ -66,8 +66,12 @@ public record Envelope(
         return payloadHash.equals(computedPayloadHash());
     }
 
-    /** The wire form: a JSON object with the contract's field names. */
+    /** The wire form: a JSON object with the contract's field names; the caller may change it freely. */
     public ObjectNode toJson() {
+        return wire(payload.deepCopy());
+    }
+
+    private ObjectNode wire(ObjectNode payloadNode) {
         ObjectNode n = CanonicalJson.EXACT_MAPPER.createObjectNode();
         n.put(PLATFORM_RUN_ID, platformRunId);
         n.put(EVENT_CLASS, eventClass);
@@ -76,14 +80,14 @@ public record Envelope(
         n.put(EVENT_TIME, Times.format(eventTime));
         n.put(EMITTED_AT, Times.format(emittedAt));
         n.put(PARTITION_KEY, partitionKey);
-        n.set(PAYLOAD, payload);
+        n.set(PAYLOAD, payloadNode);
         n.put(PAYLOAD_HASH, payloadHash);
         return n;
     }
 
     /** Canonical wire bytes (sorted keys): what IG publishes to the bus. */
     public byte[] toBytes() {
-        return CanonicalJson.bytes(toJson());
+        return CanonicalJson.bytes(wire(payload));
     }
 
     /** Reads a payload text field, or null when absent or not text. */

@@ -1,0 +1,165 @@
+package dev.fraudplatform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.envelope.Envelope;
+import dev.fraudplatform.core.ingress.QuarantineReason;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.ingress.ReceiptOutcome;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.rtdl.fabric.DecisionBundle;
+import dev.fraudplatform.world.ScenarioRunner;
+import dev.fraudplatform.world.WorldBuilder;
+import dev.fraudplatform.world.WorldConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A small world through every plane on the embedded wiring (KRaft broker in this JVM, zonky PostgreSQL,
+ * filesystem object store): reconciliation, resend idempotence, the same digest on a second run, and the gate's
+ * quarantine reasons.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlatformEndToEndIT {
+    static Platform platform;
+    static String worldId;
+    static DecisionBundle bundle = DecisionBundle.builtIn("rules-v1");
+    static String firstDigest;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path home = Files.createTempDirectory("fp-e2e-");
+        platform = Platform.start(PlatformConfig.from(java.util.Map.of("FP_HOME", home.toString())).withTopology(3, 1));
+        WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(11, 3_000), n -> { });
+        assertThat(world.verdict().passed()).isTrue();
+        worldId = world.worldId();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) platform.close();
+    }
+
+    @Test
+    @Order(1)
+    void aWorldRunsThroughEveryPlaneAndResendingItChangesNothingButReceipts() throws Exception {
+        // Given a READY run of a sealed world
+        PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> { });
+        assertThat(platform.runs().state(run.runId())).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("READY"));
+
+        // When the world is streamed and the platform drains
+        long sent = run.stream().sent();
+        assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
+        long effectsAfterFirstPass = platform.ledger().count(run.runId());
+        long auditAfterFirstPass = dev.fraudplatform.rtdl.audit.AuditLog.count(platform.store(), run.runId());
+
+        // And every event is sent through the gate a second time
+        var second = run.stream();
+        assertThat(second.receiptsByOutcome()).containsOnlyKeys("DUPLICATE").containsEntry("DUPLICATE", sent);
+        assertThat(run.awaitDrain(Duration.ofSeconds(30))).isTrue();
+        Thread.sleep(1_000); // anything wrongly re-admitted would be decided, applied and audited by now
+        RunReport report = run.finish();
+
+        // Then every count reconciles, and the resend added only DUPLICATE receipts
+        assertThat(report.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
+        assertThat(report.sent()).isEqualTo(2 * sent);
+        assertThat(report.receipts()).containsEntry("ADMITTED", sent).containsEntry("DUPLICATE", sent).hasSize(2);
+        assertThat(report.admittedTransactions()).isEqualTo(3_000);
+        assertThat(report.distinctDecisions()).isEqualTo(3_000);
+        assertThat(report.decisionRecords()).isEqualTo(3_000);
+        assertThat(report.effects()).isEqualTo(effectsAfterFirstPass).isEqualTo(3_000);
+        assertThat(report.auditRecords()).isEqualTo(auditAfterFirstPass).isEqualTo(3_000);
+        assertThat(report.decisionsByDegradeMode()).containsOnlyKeys("RULES_ONLY");
+        assertThat(report.decisionsByAction().keySet()).contains("APPROVE").hasSizeGreaterThan(1);
+        assertThat(platform.store().exists("evidence/" + run.runId() + "/report.json")).isTrue();
+        assertThat(platform.runs().state(run.runId())).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("COMPLETED"));
+        firstDigest = report.decisionLogDigest();
+    }
+
+    @Test
+    @Order(2)
+    void aSecondRunOfTheSameWorldGivesTheSameDecisionLogDigest() throws Exception {
+        PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> { });
+        run.stream();
+        assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
+        RunReport report = run.finish();
+        assertThat(report.reconciled()).as(report.toText()).isTrue();
+        assertThat(firstDigest).isNotNull();
+        assertThat(report.decisionLogDigest()).isEqualTo(firstDigest);
+        assertThat(report.platformRunId()).isNotEqualTo(run.runId() + "x");
+    }
+
+    @Test
+    @Order(3)
+    void theGateQuarantinesBadInputWithItsReasonAndTheOriginalStands() throws Exception {
+        PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> { });
+        ObjectNode payload = Json.MAPPER.createObjectNode().put("account_id", "acct-x").put("amount_minor", 100);
+        Envelope good = Envelope.of(run.runId(), "txn.authorization", "probe-1", 1, Instant.parse("2026-03-01T10:00:00.000Z"),
+                Instant.now(), "acct-x", payload);
+        ObjectNode altered = good.toJson();
+        ((ObjectNode) altered.get("payload")).put("amount_minor", 999_999);
+        ObjectNode lying = good.toJson();
+        ((ObjectNode) lying.get("payload")).put("amount_minor", 5);
+        lying.put("event_id", "probe-2");
+        ObjectNode otherRun = good.toJson().put("platform_run_id", "run-19990101-deadbeef");
+        ObjectNode unknownClass = Envelope.of(run.runId(), "weather.report", "probe-3", 1, Instant.parse("2026-03-01T10:00:00.000Z"),
+                Instant.now(), "acct-x", payload).toJson();
+        ObjectNode missing = good.toJson();
+        missing.remove("event_time");
+        missing.remove("partition_key");
+
+        List<Receipt> receipts = platform.gate().submit(List.of(
+                good.toBytes(),
+                "{\"platform_run_id\": \"trunc".getBytes(StandardCharsets.UTF_8),
+                CanonicalJson.bytes(altered),
+                CanonicalJson.bytes(lying),
+                CanonicalJson.bytes(otherRun),
+                CanonicalJson.bytes(unknownClass),
+                CanonicalJson.bytes(missing),
+                new byte[] {(byte) 0xC3, (byte) 0x28},
+                good.toBytes()));
+
+        assertThat(receipts).as(receipts.toString()).extracting(Receipt::outcome).containsExactly(
+                ReceiptOutcome.ADMITTED, ReceiptOutcome.QUARANTINED, ReceiptOutcome.QUARANTINED, ReceiptOutcome.QUARANTINED,
+                ReceiptOutcome.QUARANTINED, ReceiptOutcome.QUARANTINED, ReceiptOutcome.QUARANTINED, ReceiptOutcome.QUARANTINED,
+                ReceiptOutcome.DUPLICATE);
+        assertThat(receipts).extracting(Receipt::reason).containsExactly(
+                null, QuarantineReason.MALFORMED, QuarantineReason.PAYLOAD_HASH_MISMATCH, QuarantineReason.PAYLOAD_HASH_MISMATCH,
+                QuarantineReason.WRONG_RUN, QuarantineReason.UNKNOWN_EVENT_CLASS, QuarantineReason.ENVELOPE_INVALID,
+                QuarantineReason.MALFORMED, null);
+        assertThat(receipts.get(6).detail()).contains("event_time").contains("partition_key");
+        assertThat(receipts.get(0).coordinates().topic()).isEqualTo("fp.traffic");
+
+        // Same tuple, honest hash, different payload: INTEGRITY_MISMATCH, and the original stands.
+        ObjectNode changed = Json.MAPPER.createObjectNode().put("account_id", "acct-x").put("amount_minor", 101);
+        Envelope sameIdOtherPayload = Envelope.of(run.runId(), "txn.authorization", "probe-1", 1,
+                Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(), "acct-x", changed);
+        Receipt mismatch = platform.gate().submit(List.of(sameIdOtherPayload.toBytes())).get(0);
+        assertThat(mismatch.reason()).isEqualTo(QuarantineReason.INTEGRITY_MISMATCH);
+        assertThat(mismatch.detail()).contains(good.payloadHash());
+        assertThat(platform.gate().submit(List.of(good.toBytes())).get(0).outcome()).isEqualTo(ReceiptOutcome.DUPLICATE);
+        assertThat(platform.store().list("quarantine/" + run.runId() + "/")).isNotEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void theScenarioRunnerRefusesAWorldThatFailedItsGate() {
+        String failed = new WorldBuilder(platform.store()).build(WorldConfig.defaults(12, 1_000).withFraudRate(0.0), n -> { }).worldId();
+        assertThatThrownBy(() -> PlatformRun.start(platform, failed, bundle, s -> { }))
+                .isInstanceOf(ScenarioRunner.WorldRefusedException.class).hasMessageContaining("fraud_present");
+    }
+}
