@@ -89,14 +89,14 @@ public final class Fp implements Runnable {
     }
 
     /** Runs a world through every plane; returns the report. */
-    static RunReport runWorld(PlatformConfig config, String worldId, String bundleId) throws Exception {
+    static RunReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
         try (Platform platform = Platform.start(config)) {
             OUT.println("platform up: " + config.describe());
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
             OUT.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
             long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").properties().stream()
                     .filter(e -> e.getKey().contains(".") && !e.getKey().startsWith("truth")).mapToLong(e -> e.getValue().asLong()).sum();
-            run.stream(events);
+            run.stream(events, rate);
             boolean drained = run.awaitDrain(Duration.ofSeconds(120));
             endStatus();
             if (!drained) OUT.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
@@ -170,10 +170,11 @@ public final class Fp implements Runnable {
     static final class Run implements Callable<Integer> {
         @Option(names = "--world", required = true, description = "World id (see fp world list).") String worldId;
         @Option(names = "--bundle", defaultValue = "rules-v1", description = "Decision bundle (default ${DEFAULT-VALUE}).") String bundleId;
+        @Option(names = "--rate", defaultValue = "0", description = "Events/s to offer; 0 = as fast as the gate accepts (default).") double rate;
 
         @Override
         public Integer call() throws Exception {
-            return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId).reconciled() ? 0 : 1;
+            return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId, rate).reconciled() ? 0 : 1;
         }
     }
 
@@ -181,13 +182,14 @@ public final class Fp implements Runnable {
     static final class Demo implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
         @Option(names = "--transactions", defaultValue = "100000", description = "Transactions (default ${DEFAULT-VALUE}).") int transactions;
+        @Option(names = "--rate", defaultValue = "0", description = "Events/s to offer; 0 = as fast as the gate accepts (default).") double rate;
 
         @Override
         public Integer call() throws Exception {
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
             WorldBuilder.Result world = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), WorldConfig.defaults(seed, transactions));
             if (!world.verdict().passed()) return 1;
-            return runWorld(cfg, world.worldId(), "rules-v1").reconciled() ? 0 : 1;
+            return runWorld(cfg, world.worldId(), "rules-v1", rate).reconciled() ? 0 : 1;
         }
     }
 }

@@ -84,25 +84,28 @@ public final class PlatformRun {
 
     /** Streams the whole world through the gate, quietly; returns the streamer's stats. */
     public WorldStreamer.Stats stream() throws InterruptedException {
-        return stream(-1);
+        return stream(-1, 0);
     }
 
-    /** Streams the whole world through the gate with a progress line (when {@code expectedEvents >= 0}). */
-    public WorldStreamer.Stats stream(long expectedEvents) throws InterruptedException {
+    /**
+     * Streams the whole world through the gate with a progress line (when {@code expectedEvents >= 0}), offering
+     * {@code rate} events/s (0: as fast as the gate takes them).
+     */
+    public WorldStreamer.Stats stream(long expectedEvents, double rate) throws InterruptedException {
         platform.runs().transition(runId(), RunState.STREAMING, "streamer started");
         if (streamStartedAt == 0) streamStartedAt = System.currentTimeMillis();
         long t0 = System.currentTimeMillis();
         WorldStreamer streamer = new WorldStreamer(platform.store(), platform.gate(), platform.config().batchSize(),
-                platform.config().lanes());
+                platform.config().lanes(), rate);
         long[] lastPrint = {0};
         WorldStreamer.Stats stats = streamer.stream(facts.worldId(), runId(), n -> {
             long now = System.currentTimeMillis();
             if (expectedEvents >= 0 && now - lastPrint[0] >= 500) {
                 synchronized (lastPrint) {
                     lastPrint[0] = now;
-                    double rate = n * 1000.0 / Math.max(1, now - t0);
+                    double achieved = n * 1000.0 / Math.max(1, now - t0);
                     status.accept(String.format("streaming %,d/%,d events (%,.0f/s), decisions applied %,d", n, expectedEvents,
-                            rate, platform.ledger().count(runId())));
+                            achieved, platform.ledger().count(runId())));
                 }
             }
         });

@@ -30,12 +30,19 @@ public final class WorldStreamer {
     private final IngressPort gate;
     private final int batchSize;
     private final int lanes;
+    private final double rate;
 
     /** What a stream sent and what came back. */
     public record Stats(long sent, Map<String, Long> receiptsByOutcome, long startedAtMillis, long finishedAtMillis) {}
 
-    public WorldStreamer(ObjectStore store, IngressPort gate, int batchSize, int lanes) {
+    /**
+     * @param rate events per second to offer, or 0 for as fast as the gate accepts; when paced, partial batches are
+     *             flushed every 20 ms so pacing does not turn into batching delay
+     */
+    public WorldStreamer(ObjectStore store, IngressPort gate, int batchSize, int lanes, double rate) {
         if (batchSize < 1 || lanes < 1) throw new IllegalArgumentException("batchSize and lanes must be positive");
+        if (rate < 0) throw new IllegalArgumentException("rate must not be negative");
+        this.rate = rate;
         this.store = store;
         this.gate = gate;
         this.batchSize = batchSize;
@@ -95,8 +102,24 @@ public final class WorldStreamer {
         long sent = 0;
         List<List<WorldEvent>> pending = new ArrayList<>();
         for (int l = 0; l < lanes; l++) pending.add(new ArrayList<>(batchSize));
+        long t0 = System.nanoTime();
+        long lastFlush = t0;
         try (WorldReader reader = new WorldReader(store, worldId, List.of())) {
             while (reader.hasNext() && failure.get() == null) {
+                if (rate > 0) {
+                    long due = t0 + (long) (sent * 1e9 / rate);
+                    long now = System.nanoTime();
+                    if (due - now > 1_000_000L) Thread.sleep((due - now) / 1_000_000L);
+                    if (now - lastFlush > 20_000_000L) {
+                        for (int l = 0; l < lanes; l++) {
+                            if (!pending.get(l).isEmpty()) {
+                                queues.get(l).put(pending.get(l));
+                                pending.set(l, new ArrayList<>(batchSize));
+                            }
+                        }
+                        lastFlush = now;
+                    }
+                }
                 WorldEvent e = reader.next();
                 int lane = Math.floorMod(e.partitionKey().hashCode(), lanes);
                 List<WorldEvent> b = pending.get(lane);

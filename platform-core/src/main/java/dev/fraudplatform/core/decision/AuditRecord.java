@@ -3,7 +3,10 @@ package dev.fraudplatform.core.decision;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.ingress.BusCoordinates;
+import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -32,6 +35,23 @@ public record AuditRecord(Decision decision, BusCoordinates decisionCoordinates,
         n.put("admitted_at_ms", admittedAtMillis);
         n.put("recorded_at_ms", recordedAtMillis);
         return n;
+    }
+
+    /**
+     * The canonical line of an audit record, composed around a decision that is already canonical JSON (as the
+     * Decision Fabric emits it) without parsing and re-serialising it: byte-identical to
+     * {@code CanonicalJson.bytes(toJson())} for the same record.
+     */
+    public static byte[] canonicalLine(byte[] canonicalDecision, BusCoordinates c, long admittedAtMillis, long recordedAtMillis) {
+        byte[] head = ("{\"admitted_at_ms\":" + admittedAtMillis + ",\"decision\":").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = (",\"decision_coordinates\":{\"offset\":" + c.offset() + ",\"partition\":" + c.partition()
+                + ",\"topic\":" + CanonicalJson.string(TextNode.valueOf(c.topic())) + "},\"recorded_at_ms\":" + recordedAtMillis + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + canonicalDecision.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(canonicalDecision, 0, out, head.length, canonicalDecision.length);
+        System.arraycopy(tail, 0, out, head.length + canonicalDecision.length, tail.length);
+        return out;
     }
 
     public static AuditRecord fromJson(JsonNode n) {

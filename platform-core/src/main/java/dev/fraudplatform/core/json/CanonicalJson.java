@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Canonical JSON in the style of RFC 8785 (JCS): object members sorted by the UTF-16 code units of their
@@ -80,27 +78,35 @@ public final class CanonicalJson {
     }
 
     private static void writeObject(JsonNode node, StringBuilder out) {
-        List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.size());
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            members.add(it.next());
+        String[] names = new String[node.size()];
+        int n = 0;
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names[n++] = it.next();
         }
         // String.compareTo orders by UTF-16 code units, which is what RFC 8785 prescribes.
-        members.sort(Map.Entry.comparingByKey());
+        Arrays.sort(names, 0, n);
         out.append('{');
-        boolean first = true;
-        for (Map.Entry<String, JsonNode> member : members) {
-            if (!first) out.append(',');
-            first = false;
-            writeString(member.getKey(), out);
+        for (int i = 0; i < n; i++) {
+            if (i > 0) out.append(',');
+            writeString(names[i], out);
             out.append(':');
-            write(member.getValue(), out);
+            write(node.get(names[i]), out);
         }
         out.append('}');
     }
 
     private static void writeString(String s, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int len = s.length();
+        int plain = 0;
+        while (plain < len) {
+            char c = s.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) break;
+            plain++;
+        }
+        // Most strings need no escaping at all: copy them in one go.
+        out.append(s, 0, plain);
+        for (int i = plain; i < len; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -132,7 +138,9 @@ public final class CanonicalJson {
     /** The canonical text of a number node; exact, never rounded. */
     static String number(JsonNode node) {
         BigDecimal value;
-        if (node.isIntegralNumber()) {
+        if (node.isInt() || node.isLong()) {
+            return Long.toString(node.longValue()); // |v| < 1e21: plain, as canonicalNumber would write it
+        } else if (node.isIntegralNumber()) {
             value = new BigDecimal(node.bigIntegerValue());
         } else if (node.isBigDecimal()) {
             value = node.decimalValue();

@@ -278,4 +278,13 @@ class DecisionLogDigestTest {
         assertThatNullPointerException().isThrownBy(() -> new AuditRecord(null, new BusCoordinates("t", 0, 0), 0, 0));
         assertThatNullPointerException().isThrownBy(() -> new AuditRecord(decision(1), null, 0, 0));
     }
+
+    @Test
+    void theComposedAuditLineIsByteIdenticalToTheCanonicalRecord() {
+        AuditRecord rec = new AuditRecord(decision(9), new BusCoordinates("fp.decisions", 3, 77L), 1_772_460_451_250L, 1_772_460_451_999L);
+        byte[] decisionBytes = dev.fraudplatform.core.json.CanonicalJson.bytes(rec.decision().toJson());
+        byte[] composed = AuditRecord.canonicalLine(decisionBytes, rec.decisionCoordinates(), rec.admittedAtMillis(), rec.recordedAtMillis());
+        assertThat(new String(composed, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(dev.fraudplatform.core.json.CanonicalJson.string(rec.toJson()));
+    }
 }

@@ -1,17 +1,12 @@
 package dev.fraudplatform.rtdl.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.AuditRecord;
-import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.ingress.BusCoordinates;
-import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.ObjectAlreadyExistsException;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,20 +63,19 @@ public final class DecisionLogAudit extends ConsumerRole {
         long now = System.currentTimeMillis();
         producer.beginTransaction();
         try {
-            // (run, partition) -> records in offset order
-            Map<String, List<AuditRecord>> segments = new LinkedHashMap<>();
+            // (run, partition) -> audit lines in offset order
+            Map<String, List<Line>> segments = new LinkedHashMap<>();
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : records) {
-                JsonNode d = Json.MAPPER.readTree(r.value());
-                Decision decision = Decision.fromJson(d);
-                AuditRecord a = new AuditRecord(decision, new BusCoordinates(r.topic(), r.partition(), r.offset()),
+                String runId = Json.MAPPER.readTree(r.value()).path("platform_run_id").asText();
+                byte[] line = AuditRecord.canonicalLine(r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()),
                         admittedAt(r), now);
-                byte[] line = CanonicalJson.bytes(a.toJson());
                 producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
-                segments.computeIfAbsent(decision.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>()).add(a);
+                segments.computeIfAbsent(runId + "\u0000" + r.partition(), k -> new ArrayList<>())
+                        .add(new Line(runId, r.partition(), r.offset(), line));
                 offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
             }
-            for (List<AuditRecord> segment : segments.values()) writeSegment(segment);
+            for (List<Line> segment : segments.values()) writeSegment(segment);
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
         } catch (Exception e) {
@@ -90,37 +84,36 @@ public final class DecisionLogAudit extends ConsumerRole {
         }
     }
 
-    private void writeSegment(List<AuditRecord> records) {
-        AuditRecord first = records.get(0);
-        String runId = first.decision().platformRunId();
-        int partition = first.decisionCoordinates().partition();
-        List<AuditRecord> pending = records;
+    /** One audit record, already serialised, with where its decision sat on the bus. */
+    private record Line(String runId, int partition, long offset, byte[] bytes) {}
+
+    private void writeSegment(List<Line> records) {
+        String runId = records.get(0).runId();
+        int partition = records.get(0).partition();
+        List<Line> pending = records;
         while (!pending.isEmpty()) {
-            String start = segmentPrefix(runId) + String.format("p%03d-o%020d-", partition, pending.get(0).decisionCoordinates().offset());
+            String start = segmentPrefix(runId) + String.format("p%03d-o%020d-", partition, pending.get(0).offset());
             List<String> existing = store.list(start);
             if (!existing.isEmpty()) {
                 // Redelivered after a crash between writing the segment and committing the transaction.
                 long lastWritten = AuditLog.lastOffset(store, existing.get(0));
-                List<AuditRecord> rest = new ArrayList<>();
-                for (AuditRecord a : pending) if (a.decisionCoordinates().offset() > lastWritten) rest.add(a);
+                List<Line> rest = new ArrayList<>();
+                for (Line l : pending) if (l.offset() > lastWritten) rest.add(l);
                 pending = rest;
                 continue;
             }
             try {
-                store.create(start + String.format("n%06d.jsonl", pending.size()), lines(pending));
+                List<Line> toWrite = pending;
+                store.create(start + String.format("n%06d.jsonl", toWrite.size()), out -> {
+                    for (Line l : toWrite) {
+                        out.write(l.bytes());
+                        out.write('\n');
+                    }
+                });
                 return;
             } catch (ObjectAlreadyExistsException raced) {
                 // another instance wrote it first: loop and skip what it covered
             }
         }
-    }
-
-    private static byte[] lines(List<AuditRecord> records) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(records.size() * 700);
-        for (AuditRecord a : records) {
-            out.writeBytes(CanonicalJson.string(a.toJson()).getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
-        }
-        return out.toByteArray();
     }
 }
