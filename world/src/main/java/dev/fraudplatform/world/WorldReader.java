@@ -1,7 +1,5 @@
 package dev.fraudplatform.world;
 
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.ObjectStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,18 +17,16 @@ import java.util.TreeMap;
  * Reads a world's stream views as one sequence in event-time order: day by day, merging that day's view files
  * by (event time, event id). Memory is one line per open file. Not thread-safe; close it when done.
  */
-public final class WorldReader implements Iterator<WorldEvent>, AutoCloseable {
-    private static final ObjectReader LINE_READER = Json.MAPPER.reader();
-
+public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
     private final ObjectStore store;
     private final Iterator<List<String>> days;
-    private final PriorityQueue<Cursor> heap = new PriorityQueue<>((x, y) -> WorldEvent.EVENT_ORDER.compare(x.head, y.head));
+    private final PriorityQueue<Cursor> heap = new PriorityQueue<>((x, y) -> WorldRow.EVENT_ORDER.compare(x.head, y.head));
     private final List<Cursor> open = new ArrayList<>();
 
     private static final class Cursor {
         final BufferedReader reader;
         final String key;
-        WorldEvent head;
+        WorldRow head;
 
         Cursor(BufferedReader reader, String key) {
             this.reader = reader;
@@ -41,7 +37,7 @@ public final class WorldReader implements Iterator<WorldEvent>, AutoCloseable {
             try {
                 String line = reader.readLine();
                 if (line == null) return false;
-                head = WorldEvent.fromLine(LINE_READER.readTree(line));
+                head = WorldRow.parse(line);
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("reading " + key, e);
@@ -82,10 +78,10 @@ public final class WorldReader implements Iterator<WorldEvent>, AutoCloseable {
     }
 
     @Override
-    public WorldEvent next() {
+    public WorldRow next() {
         if (!hasNext()) throw new NoSuchElementException();
         Cursor c = heap.poll();
-        WorldEvent e = c.head;
+        WorldRow e = c.head;
         if (c.advance()) heap.add(c);
         return e;
     }

@@ -54,7 +54,9 @@ class WorldBuilderIT {
         WorldEvent prev = null;
         try (WorldReader reader = new WorldReader(store, id, List.of())) {
             while (reader.hasNext()) {
-                WorldEvent e = reader.next();
+                WorldRow row = reader.next();
+                WorldEvent e = row.toEvent();
+                assertThat(row.payloadJson()).isEqualTo(dev.fraudplatform.core.json.CanonicalJson.string(e.payload()));
                 if (prev != null) assertThat(WorldEvent.EVENT_ORDER.compare(prev, e)).isLessThanOrEqualTo(0);
                 prev = e;
                 classes.merge(e.eventClass(), 1L, Long::sum);

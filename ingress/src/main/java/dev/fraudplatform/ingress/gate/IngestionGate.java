@@ -57,6 +57,8 @@ public final class IngestionGate implements IngressPort {
         Map<Integer, Receipt> quarantined = new HashMap<>();
         List<ReceiptStore.Candidate> candidates = new ArrayList<>();
         Map<Integer, Envelope> envelopes = new HashMap<>();
+        // Admitted events are published exactly as received (validated, hash-checked): what the producer signed
+        // with its payload hash is what the bus carries.
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i);
             EnvelopeValidator.Result v = validator.validate(raw);
@@ -89,7 +91,7 @@ public final class IngestionGate implements IngressPort {
             List<OutboundRecord> records = new ArrayList<>(claimed.size());
             for (ReceiptStore.Candidate c : claimed) {
                 Envelope e = envelopes.get(c.index());
-                records.add(new OutboundRecord(Topics.forEventClass(e.eventClass()), e.partitionKey(), e.toBytes(),
+                records.add(new OutboundRecord(Topics.forEventClass(e.eventClass()), e.partitionKey(), batch.get(c.index()),
                         e.eventTime().toEpochMilli(), Map.of(Topics.HEADER_ADMITTED_AT, admittedAt)));
             }
             return publisher.publish(records);

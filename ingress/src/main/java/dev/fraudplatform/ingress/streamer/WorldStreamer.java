@@ -1,10 +1,11 @@
 package dev.fraudplatform.ingress.streamer;
 
 import dev.fraudplatform.core.envelope.Envelope;
+import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.core.ingress.IngressPort;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.store.ObjectStore;
-import dev.fraudplatform.world.WorldEvent;
+import dev.fraudplatform.world.WorldRow;
 import dev.fraudplatform.world.WorldReader;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,19 +57,19 @@ public final class WorldStreamer {
      */
     public Stats stream(String worldId, String runId, LongConsumer progress) throws InterruptedException {
         long started = System.currentTimeMillis();
-        List<BlockingQueue<List<WorldEvent>>> queues = new ArrayList<>();
+        List<BlockingQueue<List<WorldRow>>> queues = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         Map<String, Long> outcomes = new TreeMap<>();
         AtomicLong receipted = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<WorldEvent> poison = List.of();
+        List<WorldRow> poison = List.of();
         for (int l = 0; l < lanes; l++) {
-            BlockingQueue<List<WorldEvent>> q = new ArrayBlockingQueue<>(4);
+            BlockingQueue<List<WorldRow>> q = new ArrayBlockingQueue<>(4);
             queues.add(q);
             Thread t = new Thread(() -> {
                 try {
                     while (true) {
-                        List<WorldEvent> batch = q.take();
+                        List<WorldRow> batch = q.take();
                         if (batch == poison) return;
                         if (failure.get() != null) continue; // drain without sending once something failed
                         List<Receipt> receipts = gate.submit(toEnvelopes(batch, runId));
@@ -100,7 +101,7 @@ public final class WorldStreamer {
             threads.add(t);
         }
         long sent = 0;
-        List<List<WorldEvent>> pending = new ArrayList<>();
+        List<List<WorldRow>> pending = new ArrayList<>();
         for (int l = 0; l < lanes; l++) pending.add(new ArrayList<>(batchSize));
         long t0 = System.nanoTime();
         long lastFlush = t0;
@@ -120,9 +121,9 @@ public final class WorldStreamer {
                         lastFlush = now;
                     }
                 }
-                WorldEvent e = reader.next();
+                WorldRow e = reader.next();
                 int lane = Math.floorMod(e.partitionKey().hashCode(), lanes);
-                List<WorldEvent> b = pending.get(lane);
+                List<WorldRow> b = pending.get(lane);
                 b.add(e);
                 sent++;
                 if (b.size() >= batchSize) {
@@ -134,7 +135,7 @@ public final class WorldStreamer {
                 if (!pending.get(l).isEmpty()) queues.get(l).put(pending.get(l));
             }
         } finally {
-            for (BlockingQueue<List<WorldEvent>> q : queues) q.put(poison);
+            for (BlockingQueue<List<WorldRow>> q : queues) q.put(poison);
             for (Thread t : threads) t.join();
         }
         if (failure.get() != null) {
@@ -143,12 +144,12 @@ public final class WorldStreamer {
         return new Stats(sent, outcomes, started, System.currentTimeMillis());
     }
 
-    private static List<byte[]> toEnvelopes(List<WorldEvent> batch, String runId) {
-        Instant emittedAt = Instant.now();
+    private static List<byte[]> toEnvelopes(List<WorldRow> batch, String runId) {
+        String emittedAt = Times.format(Instant.now());
         List<byte[]> out = new ArrayList<>(batch.size());
-        for (WorldEvent e : batch) {
-            out.add(Envelope.of(runId, e.eventClass(), e.eventId(), e.schemaVersion(), e.eventTime(), emittedAt,
-                    e.partitionKey(), e.payload()).toBytes());
+        for (WorldRow e : batch) {
+            out.add(Envelope.canonicalBytes(runId, e.eventClass(), e.eventId(), e.schemaVersion(), e.eventTimeText(), emittedAt,
+                    e.partitionKey(), e.payloadJson()));
         }
         return out;
     }

@@ -53,6 +53,13 @@ public final class CanonicalJson {
         return out.toString();
     }
 
+    /** A string as a canonical JSON string literal (quoted, minimally escaped). */
+    public static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2);
+        writeString(s, out);
+        return out.toString();
+    }
+
     /** Parses JSON text exactly (no number rounding) and returns its canonical text. */
     public static String canonicalize(String json) throws JsonProcessingException {
         return string(EXACT_MAPPER.readTree(json));

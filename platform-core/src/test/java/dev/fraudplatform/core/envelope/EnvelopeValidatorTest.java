@@ -353,4 +353,17 @@ class EnvelopeValidatorTest {
             assertThat(Times.parse(text)).as(text).contains(Instant.ofEpochMilli(millis));
         }
     }
+
+    @Test
+    void composedCanonicalBytesEqualTheTreeBuiltOnes() {
+        com.fasterxml.jackson.databind.node.ObjectNode payload = dev.fraudplatform.core.json.Json.MAPPER.createObjectNode()
+                .put("z", "last").put("a", 12).put("quote", "say \"hi\"\n");
+        java.time.Instant t = java.time.Instant.parse("2026-03-02T14:07:31.250Z");
+        java.time.Instant emitted = java.time.Instant.parse("2026-11-25T21:40:02.118Z");
+        byte[] tree = Envelope.of("run-1", "txn.authorization", "w-t1", 1, t, emitted, "acct-1", payload).toBytes();
+        byte[] composed = Envelope.canonicalBytes("run-1", "txn.authorization", "w-t1", 1, Times.format(t), Times.format(emitted),
+                "acct-1", dev.fraudplatform.core.json.CanonicalJson.string(payload));
+        org.assertj.core.api.Assertions.assertThat(new String(composed, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(new String(tree, java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

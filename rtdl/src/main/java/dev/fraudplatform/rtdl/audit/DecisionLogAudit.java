@@ -67,7 +67,7 @@ public final class DecisionLogAudit extends ConsumerRole {
             Map<String, List<Line>> segments = new LinkedHashMap<>();
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : records) {
-                String runId = Json.MAPPER.readTree(r.value()).path("platform_run_id").asText();
+                String runId = runIdOf(r.value());
                 byte[] line = AuditRecord.canonicalLine(r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()),
                         admittedAt(r), now);
                 producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
@@ -82,6 +82,26 @@ public final class DecisionLogAudit extends ConsumerRole {
             producer.abortTransaction();
             throw e;
         }
+    }
+
+    private static final byte[] RUN_ID_KEY = "\"platform_run_id\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * The run id of a decision: found by position in the fabric's canonical JSON (run ids are plain ASCII, checked at
+     * the gate), or by parsing when the bytes are laid out otherwise.
+     */
+    static String runIdOf(byte[] decision) throws java.io.IOException {
+        outer:
+        for (int i = 0; i + RUN_ID_KEY.length < decision.length; i++) {
+            for (int k = 0; k < RUN_ID_KEY.length; k++) if (decision[i + k] != RUN_ID_KEY[k]) continue outer;
+            int start = i + RUN_ID_KEY.length;
+            for (int j = start; j < decision.length; j++) {
+                if (decision[j] == '"') return new String(decision, start, j - start, java.nio.charset.StandardCharsets.US_ASCII);
+                if (decision[j] == '\\' || decision[j] < 0x20 || decision[j] < 0) break;
+            }
+            break;
+        }
+        return Json.MAPPER.readTree(decision).path("platform_run_id").asText();
     }
 
     /** One audit record, already serialised, with where its decision sat on the bus. */

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
@@ -34,10 +35,14 @@ public final class DecisionTopology {
 
     private DecisionTopology() {}
 
-    /** Adds the decision path to {@code builder}. */
+    /** Adds the decision path to {@code builder}, with account state in RocksDB. */
     public static void build(StreamsBuilder builder, DecisionFabric fabric) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ACCOUNT_STATE_STORE), Serdes.String(), Serdes.ByteArray()));
+        build(builder, fabric, Stores.persistentKeyValueStore(ACCOUNT_STATE_STORE));
+    }
+
+    /** Adds the decision path to {@code builder}, with account state in the given store (named {@link #ACCOUNT_STATE_STORE}). */
+    public static void build(StreamsBuilder builder, DecisionFabric fabric, KeyValueBytesStoreSupplier accountState) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(accountState, Serdes.String(), Serdes.ByteArray()));
         builder.stream(Topics.TRAFFIC, Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .process(() -> new DecisionProcessor(fabric), ACCOUNT_STATE_STORE)
                 .to(Topics.DECISIONS, Produced.with(Serdes.String(), Serdes.ByteArray()));
