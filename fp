@@ -14,5 +14,5 @@ if stale; then
 fi
 export FP_HOME="${FP_HOME:-$here/.fp}"
 mkdir -p "$FP_HOME"
-exec java ${FP_JAVA_OPTS:--Xms512m -Xmx3g -XX:+UseG1GC} -Dfp.log.file="$FP_HOME/fp.log" \
+exec java ${FP_JAVA_OPTS:--Xms1g -Xmx3g -XX:+UseParallelGC} -Dfp.log.file="$FP_HOME/fp.log" \
   -cp "$jar:$here/app/target/lib/*" dev.fraudplatform.app.Fp "$@"
