@@ -8,7 +8,6 @@ import dev.fraudplatform.world.ScenarioRunner;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import dev.fraudplatform.world.WorldGate;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +22,6 @@ import picocli.CommandLine.Parameters;
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
         subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class})
 public final class Fp implements Runnable {
-    static final PrintStream OUT = System.out;
-    static final PrintStream ERR = System.err;
 
     public static void main(String[] args) {
         int code = execute(args);
@@ -36,10 +33,10 @@ public final class Fp implements Runnable {
         CommandLine cli = new CommandLine(new Fp());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ScenarioRunner.WorldRefusedException || e instanceof IllegalArgumentException) {
-                ERR.println("fp: " + e.getMessage());
+                System.err.println("fp: " + e.getMessage());
                 return 2;
             }
-            ERR.println("fp: " + e);
+            System.err.println("fp: " + e);
             return 1;
         });
         return cli.execute(args);
@@ -47,7 +44,7 @@ public final class Fp implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(OUT);
+        new CommandLine(this).usage(System.out);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
@@ -57,15 +54,26 @@ public final class Fp implements Runnable {
         }
     }
 
-    /** A status line that rewrites itself on a terminal. */
-    static void status(String line) {
-        ERR.print("\r\033[2K" + line);
-        ERR.flush();
+    private static final boolean TERMINAL = System.console() != null;
+    private static long lastPlainStatus;
+
+    /** A status line: rewritten in place on a terminal; elsewhere (CI logs, pipes) a plain line every 10 s. */
+    static synchronized void status(String line) {
+        if (TERMINAL) {
+            System.err.print("\r\033[2K" + line);
+            System.err.flush();
+        } else if (System.currentTimeMillis() - lastPlainStatus >= 10_000) {
+            lastPlainStatus = System.currentTimeMillis();
+            System.err.println(line);
+        }
     }
 
-    static void endStatus() {
-        ERR.print("\r\033[2K");
-        ERR.flush();
+    static synchronized void endStatus() {
+        if (TERMINAL) {
+            System.err.print("\r\033[2K");
+            System.err.flush();
+        }
+        lastPlainStatus = 0;
     }
 
     static WorldBuilder.Result buildWorld(FilesystemObjectStore store, WorldConfig config) {
@@ -79,30 +87,32 @@ public final class Fp implements Runnable {
         endStatus();
         double secs = (System.nanoTime() - t0) / 1e9;
         if (r.alreadyBuilt()) {
-            OUT.printf(Locale.ROOT, "world %s already built and sealed (gate %s)%n", r.worldId(), r.verdict().passed() ? "PASSED" : "FAILED");
+            System.out.printf(Locale.ROOT, "world %s already built and sealed (gate %s)%n", r.worldId(), r.verdict().passed() ? "PASSED" : "FAILED");
         } else {
-            OUT.printf(Locale.ROOT, "world %s built: %,d transactions in %.1f s (%,.0f/min); gate %s%n", r.worldId(), r.transactions(),
+            System.out.printf(Locale.ROOT, "world %s built: %,d transactions in %.1f s (%,.0f/min); gate %s%n", r.worldId(), r.transactions(),
                     secs, r.transactions() / secs * 60, r.verdict().passed() ? "PASSED" : "FAILED");
         }
-        for (String f : r.verdict().failedChecks()) OUT.println("  gate check failed: " + f);
+        for (String f : r.verdict().failedChecks()) System.out.println("  gate check failed: " + f);
         return r;
     }
 
     /** Runs a world through every plane; returns the report. */
     static RunReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
+        // Refuse a world before starting any server: the check needs only the object store.
+        new ScenarioRunner(new FilesystemObjectStore(config.home().resolve("store"))).admit(worldId);
         try (Platform platform = Platform.start(config)) {
-            OUT.println("platform up: " + config.describe());
+            System.out.println("platform up: " + config.describe());
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
-            OUT.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
+            System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
             long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").properties().stream()
                     .filter(e -> e.getKey().contains(".") && !e.getKey().startsWith("truth")).mapToLong(e -> e.getValue().asLong()).sum();
             run.stream(events, rate);
             boolean drained = run.awaitDrain(Duration.ofSeconds(120));
             endStatus();
-            if (!drained) OUT.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
+            if (!drained) System.out.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
             RunReport report = run.finish();
-            OUT.println(report.toText());
-            OUT.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.json"));
+            System.out.println(report.toText());
+            System.out.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.json"));
             return report;
         }
     }
@@ -112,7 +122,7 @@ public final class Fp implements Runnable {
     static final class World implements Runnable {
         @Override
         public void run() {
-            new CommandLine(this).usage(OUT);
+            new CommandLine(this).usage(System.out);
         }
 
         @Command(name = "build", description = "Build a deterministic sealed world (same seed, same bytes).")
@@ -127,7 +137,7 @@ public final class Fp implements Runnable {
                 WorldConfig wc = WorldConfig.defaults(seed, transactions);
                 if (fraudRate != null) wc = wc.withFraudRate(fraudRate);
                 WorldBuilder.Result r = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), wc);
-                OUT.println(r.worldId());
+                System.out.println(r.worldId());
                 return r.verdict().passed() ? 0 : 1;
             }
         }
@@ -141,10 +151,10 @@ public final class Fp implements Runnable {
                 FilesystemObjectStore store = new FilesystemObjectStore(PlatformConfig.fromEnvironment().home().resolve("store"));
                 List<String> problems = Manifest.verify(store, WorldBuilder.prefix(worldId));
                 if (problems.isEmpty()) {
-                    OUT.println("world " + worldId + ": every file matches its manifest");
+                    System.out.println("world " + worldId + ": every file matches its manifest");
                     return 0;
                 }
-                problems.forEach(p -> OUT.println("CHANGED " + p));
+                problems.forEach(p -> System.out.println("CHANGED " + p));
                 return 1;
             }
         }
@@ -158,7 +168,7 @@ public final class Fp implements Runnable {
                     if (!key.endsWith("/" + Manifest.FILE_NAME)) continue;
                     String id = key.substring("oracle/".length(), key.length() - Manifest.FILE_NAME.length() - 1);
                     var attrs = Manifest.read(store, WorldBuilder.prefix(id)).attributes();
-                    OUT.printf(Locale.ROOT, "%s  seed %d  %,d transactions  gate %s%n", id, attrs.path("config").path("seed").asLong(),
+                    System.out.printf(Locale.ROOT, "%s  seed %d  %,d transactions  gate %s%n", id, attrs.path("config").path("seed").asLong(),
                             attrs.path("row_counts").path(WorldBuilder.TXN).asLong(), WorldGate.readReceipt(store, id).passed() ? "PASSED" : "FAILED");
                 }
                 return 0;

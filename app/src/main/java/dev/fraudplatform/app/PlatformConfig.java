@@ -25,8 +25,12 @@ import java.util.Map;
 public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int partitions, int streamThreads, int batchSize,
                              int lanes) {
 
+    /** From the environment; the system property {@code fp.home}, when set, overrides {@code FP_HOME}. */
     public static PlatformConfig fromEnvironment() {
-        return from(System.getenv());
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        String home = System.getProperty("fp.home");
+        if (home != null && !home.isBlank()) env.put("FP_HOME", home);
+        return from(env);
     }
 
     static PlatformConfig from(Map<String, String> env) {

@@ -1,0 +1,88 @@
+package dev.fraudplatform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The fp command line on a real filesystem: world build, list, verify, and clear refusals with exit codes. */
+class FpCommandLineIT {
+    private Path home;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        home = Files.createTempDirectory("fp-cli-");
+        System.setProperty("fp.home", home.toString());
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void tearDown() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        System.clearProperty("fp.home");
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void buildListVerifyAndDetectAChangedByte() throws Exception {
+        assertThat(Fp.execute("world", "build", "--seed", "5", "--transactions", "2000")).isZero();
+        String worldId = stdout().lines().reduce((a, b) -> b).orElseThrow().trim();
+        assertThat(worldId).startsWith("w-");
+        assertThat(stdout()).contains("gate PASSED");
+
+        assertThat(Fp.execute("world", "list")).isZero();
+        assertThat(stdout()).contains(worldId + "  seed 5  2,000 transactions  gate PASSED");
+
+        assertThat(Fp.execute("world", "verify", worldId)).isZero();
+        assertThat(stdout()).contains("every file matches its manifest");
+
+        Path victim;
+        try (Stream<Path> files = Files.walk(home.resolve("store/oracle/" + worldId + "/views"))) {
+            victim = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
+            f.seek(10);
+            int b = f.read();
+            f.seek(10);
+            f.write(b ^ 1);
+        }
+        assertThat(Fp.execute("world", "verify", worldId)).isEqualTo(1);
+        assertThat(stdout()).contains("CHANGED oracle/" + worldId + "/views/").contains(victim.getFileName().toString());
+    }
+
+    @Test
+    void aRunOfAnUnknownWorldIsRefusedWithOneLineAndExitCodeTwo() {
+        assertThat(Fp.execute("world", "build", "--seed", "6", "--transactions", "500", "--fraud-rate", "0")).isEqualTo(1);
+        assertThat(stdout()).contains("gate FAILED").contains("fraud_present");
+        int code = Fp.execute("run", "--world", "w-0000000000000000");
+        assertThat(code).isEqualTo(2);
+        String[] lines = err.toString(StandardCharsets.UTF_8).trim().split("[\r\n]+");
+        String message = lines[lines.length - 1];
+        assertThat(message).startsWith("fp: world w-0000000000000000 not found").doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void badArgumentsGetUsageNotAStackTrace() {
+        assertThat(Fp.execute("world", "build", "--transactions", "lots")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value").doesNotContain("at dev.fraudplatform");
+    }
+}
