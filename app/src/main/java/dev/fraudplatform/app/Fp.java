@@ -101,6 +101,9 @@ public final class Fp implements Runnable {
         // Refuse a world before starting any server: the check needs only the object store.
         new ScenarioRunner(new FilesystemObjectStore(config.home().resolve("store"))).admit(worldId);
         try (Platform platform = Platform.start(config)) {
+            // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
+            Thread hook = new Thread(platform::close, "fp-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("platform up: " + config.describe());
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
@@ -113,6 +116,7 @@ public final class Fp implements Runnable {
             RunReport report = run.finish();
             System.out.println(report.toText());
             System.out.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.json"));
+            Runtime.getRuntime().removeShutdownHook(hook);
             return report;
         }
     }
