@@ -109,11 +109,19 @@ public final class Fp implements Runnable {
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
             long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").properties().stream()
                     .filter(e -> e.getKey().contains(".") && !e.getKey().startsWith("truth")).mapToLong(e -> e.getValue().asLong()).sum();
-            run.stream(events, rate);
-            boolean drained = run.awaitDrain(Duration.ofSeconds(120));
-            endStatus();
-            if (!drained) System.out.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
-            RunReport report = run.finish();
+            RunReport report;
+            try {
+                run.stream(events, rate);
+                boolean drained = run.awaitDrain(Duration.ofSeconds(120));
+                endStatus();
+                if (!drained) System.out.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
+                report = run.finish();
+            } catch (Exception | Error e) {
+                endStatus();
+                // A run that cannot finish is FAILED, with its reason: never left open to traffic.
+                platform.runs().transition(run.runId(), dev.fraudplatform.core.run.RunState.FAILED, "aborted: " + e);
+                throw e;
+            }
             System.out.println(report.toText());
             System.out.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.json"));
             Runtime.getRuntime().removeShutdownHook(hook);

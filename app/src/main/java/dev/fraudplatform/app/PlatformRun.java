@@ -104,7 +104,7 @@ public final class PlatformRun {
                 synchronized (lastPrint) {
                     lastPrint[0] = now;
                     double achieved = n * 1000.0 / Math.max(1, now - t0);
-                    status.accept(String.format("streaming %,d/%,d events (%,.0f/s), decisions applied %,d", n, expectedEvents,
+                    status.accept(String.format(java.util.Locale.ROOT, "streaming %,d/%,d events (%,.0f/s), decisions applied %,d", n, expectedEvents,
                             achieved, platform.ledger().count(runId())));
                 }
             }
@@ -137,7 +137,7 @@ public final class PlatformRun {
             } else if (System.currentTimeMillis() - lastProgress > stall.toMillis()) {
                 return false;
             }
-            status.accept(String.format("draining: effects %,d/%,d, audit records %,d/%,d", effects, expected, audited, expected));
+            status.accept(String.format(java.util.Locale.ROOT, "draining: effects %,d/%,d, audit records %,d/%,d", effects, expected, audited, expected));
             Thread.sleep(100);
         }
     }

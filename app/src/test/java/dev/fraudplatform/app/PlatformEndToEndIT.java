@@ -15,6 +15,7 @@ import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.world.ScenarioRunner;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
+import dev.fraudplatform.ingress.gate.IngestionGate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ class PlatformEndToEndIT {
     static String worldId;
     static DecisionBundle bundle = DecisionBundle.builtIn("rules-v1");
     static String firstDigest;
+    static String firstRunId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -88,6 +90,7 @@ class PlatformEndToEndIT {
         assertThat(platform.store().exists("evidence/" + run.runId() + "/report.json")).isTrue();
         assertThat(platform.runs().state(run.runId())).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("COMPLETED"));
         firstDigest = report.decisionLogDigest();
+        firstRunId = run.runId();
     }
 
     @Test
@@ -100,7 +103,7 @@ class PlatformEndToEndIT {
         assertThat(report.reconciled()).as(report.toText()).isTrue();
         assertThat(firstDigest).isNotNull();
         assertThat(report.decisionLogDigest()).isEqualTo(firstDigest);
-        assertThat(report.platformRunId()).isNotEqualTo(run.runId() + "x");
+        assertThat(report.platformRunId()).isEqualTo(run.runId()).isNotEqualTo(firstRunId);
     }
 
     @Test
@@ -153,6 +156,21 @@ class PlatformEndToEndIT {
         assertThat(mismatch.detail()).contains(good.payloadHash());
         assertThat(platform.gate().submit(List.of(good.toBytes())).get(0).outcome()).isEqualTo(ReceiptOutcome.DUPLICATE);
         assertThat(platform.store().list("quarantine/" + run.runId() + "/")).isNotEmpty();
+
+        // Inputs that would break a naive gate get their own receipts and leave their batch-mates alone.
+        String hugeExponent = good.toJson().toString().replace("\"amount_minor\":100", "\"amount_minor\":100e2147483647");
+        String tinyExponent = good.toJson().toString().replace("\"amount_minor\":100", "\"amount_minor\":1e-2147483648");
+        byte[] oversized = new byte[IngestionGate.MAX_ENVELOPE_BYTES + 1];
+        java.util.Arrays.fill(oversized, (byte) ' ');
+        ObjectNode fresh = good.toJson().put("event_id", "probe-9");
+        List<Receipt> hostile = platform.gate().submit(List.of(hugeExponent.getBytes(StandardCharsets.UTF_8),
+                tinyExponent.getBytes(StandardCharsets.UTF_8), oversized, CanonicalJson.bytes(fresh)));
+        assertThat(hostile).extracting(Receipt::reason).containsExactly(QuarantineReason.ENVELOPE_INVALID,
+                QuarantineReason.MALFORMED, QuarantineReason.OVERSIZED, null);
+        assertThat(hostile.get(3).outcome()).isEqualTo(ReceiptOutcome.ADMITTED);
+        // An invalid envelope whose run id is readable is still counted in that run's receipts.
+        assertThat(hostile.get(0).platformRunId()).isEqualTo(run.runId());
+        assertThat(platform.receipts().countsByOutcome(run.runId())).containsKey("QUARANTINED/ENVELOPE_INVALID");
     }
 
     @Test

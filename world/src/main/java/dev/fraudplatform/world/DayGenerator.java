@@ -94,7 +94,7 @@ final class DayGenerator {
         List<String> txnLines = new ArrayList<>(txns.size());
         for (int i = 0; i < txns.size(); i++) {
             Row row = txns.get(i);
-            String eventId = String.format("%s-t%010d", idPrefix, txnBase + i);
+            String eventId = String.format(java.util.Locale.ROOT, "%s-t%010d", idPrefix, txnBase + i);
             row.payload().put("txn_id", eventId.substring(idPrefix.length() + 1));
             txnLines.add(line(row, eventId));
             if (row.typology() != null) {
@@ -110,7 +110,7 @@ final class DayGenerator {
         out.lines.put(WorldBuilder.TXN, txnLines);
         for (int i = 0; i < ctx.size(); i++) {
             Row row = ctx.get(i);
-            String eventId = String.format("%s-c%03d%07d", idPrefix, day, i);
+            String eventId = String.format(java.util.Locale.ROOT, "%s-c%03d%07d", idPrefix, day, i);
             out.lines.computeIfAbsent(row.eventClass(), k -> new ArrayList<>()).add(line(row, eventId));
         }
         return out;

@@ -30,7 +30,7 @@ final class Population {
             SplittableRandom r = WorldBuilder.rng(config.seed(), -2, m);
             boolean high = r.nextDouble() < 0.08;
             String mcc = high ? pick(r, WorldBuilder.HIGH_RISK_MCC) : pick(r, WorldBuilder.LOW_RISK_MCC);
-            merchants[m] = new Merchant(m, String.format("m-%05d", m), mcc, high, pick(r, WorldBuilder.COUNTRIES));
+            merchants[m] = new Merchant(m, String.format(java.util.Locale.ROOT, "m-%05d", m), mcc, high, pick(r, WorldBuilder.COUNTRIES));
             if (high) risky.add(m);
         }
         if (risky.isEmpty()) risky.add(0);
@@ -40,14 +40,14 @@ final class Population {
         for (int a = 0; a < accounts.length; a++) {
             SplittableRandom r = WorldBuilder.rng(config.seed(), -1, a);
             String[] cards = new String[1 + r.nextInt(3)];
-            for (int i = 0; i < cards.length; i++) cards[i] = String.format("card-%07d", a * 4 + i);
+            for (int i = 0; i < cards.length; i++) cards[i] = String.format(java.util.Locale.ROOT, "card-%07d", a * 4 + i);
             String[] devices = new String[1 + r.nextInt(2)];
             for (int i = 0; i < devices.length; i++) devices[i] = "dev-" + Long.toHexString(r.nextLong() >>> 16);
             String ip = ip(r);
             double typical = Math.exp(Math.log(3500) + 0.8 * r.nextGaussian());
             int[] recurring = new int[3];
             for (int i = 0; i < recurring.length; i++) recurring[i] = r.nextInt(merchantCount);
-            accounts[a] = new Account(a, String.format("acct-%06d", a), cards, devices, ip, pick(r, WorldBuilder.COUNTRIES),
+            accounts[a] = new Account(a, String.format(java.util.Locale.ROOT, "acct-%06d", a), cards, devices, ip, pick(r, WorldBuilder.COUNTRIES),
                     typical, recurring);
         }
     }

@@ -49,7 +49,12 @@ public final class ScenarioRunner {
         if (!verdict.passed()) {
             throw new WorldRefusedException("world " + worldId + " did not pass its gate: " + String.join("; ", verdict.failedChecks()));
         }
-        List<String> problems = Manifest.verify(store, prefix);
+        List<String> problems;
+        try {
+            problems = Manifest.verify(store, prefix);
+        } catch (RuntimeException e) {
+            throw new WorldRefusedException("world " + worldId + " cannot be checked against its manifest: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new WorldRefusedException("world " + worldId + " no longer matches its manifest: " + problems.get(0)
                     + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));

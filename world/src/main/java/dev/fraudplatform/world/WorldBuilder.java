@@ -124,8 +124,12 @@ public final class WorldBuilder {
         return prefix + "/views/" + eventClass + "/day=" + date + "/part-00000.jsonl";
     }
 
-    /** Creates {@code key}; if it exists with the same bytes (a resumed build), that is fine; otherwise it fails. */
     private void writeIdempotent(String key, byte[] content) {
+        writeIdempotent(store, key, content);
+    }
+
+    /** Creates {@code key}; if it exists with the same bytes (a resumed build), that is fine; otherwise it fails. */
+    static void writeIdempotent(ObjectStore store, String key, byte[] content) {
         try {
             store.create(key, content);
         } catch (ObjectAlreadyExistsException e) {

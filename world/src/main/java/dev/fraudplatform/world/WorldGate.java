@@ -122,7 +122,7 @@ public final class WorldGate {
                 txnCount[0] + " of " + config.transactions()));
         checks.add(new Check("fraud_present", fraud[0] > 0, fraud[0] + " fraud transactions"));
         checks.add(new Check("fraud_rate_band", rate >= 0.5 * f && rate <= 1.5 * f + 0.001,
-                String.format("observed %.5f, configured %.5f, band [%.5f, %.5f]; by typology %s", rate, f, 0.5 * f, 1.5 * f + 0.001,
+                String.format(java.util.Locale.ROOT, "observed %.5f, configured %.5f, band [%.5f, %.5f]; by typology %s", rate, f, 0.5 * f, 1.5 * f + 0.001,
                         new java.util.TreeMap<>(typologies))));
         Verdict v = new Verdict(worldId, checks.stream().allMatch(Check::passed), checks);
         writeReceipt(v);
@@ -157,7 +157,8 @@ public final class WorldGate {
         n.put("status", v.passed() ? "PASSED" : "FAILED");
         ArrayNode checks = n.putArray("checks");
         for (Check c : v.checks()) checks.addObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail());
-        store.create(WorldBuilder.prefix(v.worldId()) + "/" + RECEIPT, CanonicalJson.bytes(n));
+        // Deterministic content: a build resumed after a crash finds the same receipt already there.
+        WorldBuilder.writeIdempotent(store, WorldBuilder.prefix(v.worldId()) + "/" + RECEIPT, CanonicalJson.bytes(n));
     }
 
     /** Reads a world's gate receipt; a missing receipt reads as a failed verdict naming that. */

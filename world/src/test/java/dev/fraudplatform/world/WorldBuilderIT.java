@@ -42,6 +42,14 @@ class WorldBuilderIT {
 
         WorldBuilder.Result again = new WorldBuilder(a).build(config, n -> { });
         assertThat(again.alreadyBuilt()).isTrue();
+
+        // A build that crashed before sealing resumes: the files it finds have exactly the bytes it would write.
+        FilesystemObjectStore c = newStore();
+        String cPrefix = WorldBuilder.prefix(ra.worldId());
+        for (String k : keys) if (!k.endsWith("/manifest.json")) c.create(k, a.read(k));
+        WorldBuilder.Result resumed = new WorldBuilder(c).build(config, n -> { });
+        assertThat(resumed.alreadyBuilt()).isFalse();
+        assertThat(c.read(cPrefix + "/manifest.json")).isEqualTo(a.read(cPrefix + "/manifest.json"));
     }
 
     @Test
@@ -102,5 +110,9 @@ class WorldBuilderIT {
                 .isInstanceOf(ScenarioRunner.WorldRefusedException.class)
                 .hasMessageContaining(victim).hasMessageContaining("manifest");
         assertThatThrownBy(() -> sr.admit("w-doesnotexist")).hasMessageContaining("not found");
+
+        Files.writeString(store.pathOf(WorldBuilder.prefix(id) + "/manifest.json"), "{not json");
+        assertThatThrownBy(() -> sr.admit(id)).isInstanceOf(ScenarioRunner.WorldRefusedException.class)
+                .hasMessageContaining("manifest.json").hasMessageNotContaining("\n");
     }
 }

@@ -38,6 +38,9 @@ import java.util.stream.Collectors;
  * <p>Thread-safe: concurrent batches are serialised per tuple by the receipt store, not here.
  */
 public final class IngestionGate implements IngressPort {
+    /** The largest envelope the gate takes (well under the bus's 1 MiB record limit, so a publish never fails on size). */
+    public static final int MAX_ENVELOPE_BYTES = 256 * 1024;
+
     private final ReceiptStore receipts;
     private final EventPublisher publisher;
     private final OpenRuns openRuns;
@@ -61,29 +64,12 @@ public final class IngestionGate implements IngressPort {
         // with its payload hash is what the bus carries.
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i);
-            EnvelopeValidator.Result v = validator.validate(raw);
-            if (!v.valid()) {
-                boolean malformed = v.problems().size() == 1 && v.problems().get(0).field().equals("$");
-                String runId = v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual()
-                        ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
-                quarantined.put(i, quarantine(raw, null, runId, malformed ? QuarantineReason.MALFORMED : QuarantineReason.ENVELOPE_INVALID,
-                        v.problems().stream().map(FieldProblem::toString).collect(Collectors.joining("; ")), null, now));
-                continue;
-            }
-            Envelope e = v.envelope().get();
-            String computed = e.computedPayloadHash();
-            if (Topics.forEventClass(e.eventClass()) == null) {
-                quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.UNKNOWN_EVENT_CLASS,
-                        "event_class " + e.eventClass() + " is not routed by this gate", computed, now));
-            } else if (!openRuns.acceptsTraffic(e.platformRunId())) {
-                quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.WRONG_RUN,
-                        "platform_run_id " + e.platformRunId() + " names no run that is READY or STREAMING", computed, now));
-            } else if (!computed.equals(e.payloadHash())) {
-                quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.PAYLOAD_HASH_MISMATCH,
-                        "payload hashes to " + computed + ", envelope says " + e.payloadHash(), computed, now));
-            } else {
-                candidates.add(new ReceiptStore.Candidate(i, e.dedupeTuple(), computed));
-                envelopes.put(i, e);
+            try {
+                screen(i, raw, now, quarantined, candidates, envelopes);
+            } catch (RuntimeException e) {
+                // Whatever an input does, it gets its own receipt and never takes its batch down with it.
+                quarantined.put(i, quarantine(raw, null, null, QuarantineReason.ENVELOPE_INVALID,
+                        "$: could not be checked: " + e, null, now));
             }
         }
         Map<Integer, Receipt> byIndex = receipts.admit(candidates, quarantined, claimed -> {
@@ -105,16 +91,50 @@ public final class IngestionGate implements IngressPort {
         return out;
     }
 
+    /** Validates one input: either it becomes a candidate for dedupe, or it gets its quarantine receipt. */
+    private void screen(int i, byte[] raw, Instant now, Map<Integer, Receipt> quarantined, List<ReceiptStore.Candidate> candidates,
+                        Map<Integer, Envelope> envelopes) {
+        if (raw.length > MAX_ENVELOPE_BYTES) {
+            quarantined.put(i, quarantine(raw, null, null, QuarantineReason.OVERSIZED,
+                    "$: " + raw.length + " bytes, the gate accepts at most " + MAX_ENVELOPE_BYTES, null, now));
+            return;
+        }
+        EnvelopeValidator.Result v = validator.validate(raw);
+        if (!v.valid()) {
+            boolean malformed = v.problems().size() == 1 && v.problems().get(0).field().equals("$");
+            String runId = v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual()
+                    ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
+            quarantined.put(i, quarantine(raw, null, runId, malformed ? QuarantineReason.MALFORMED : QuarantineReason.ENVELOPE_INVALID,
+                    v.problems().stream().map(FieldProblem::toString).collect(Collectors.joining("; ")), null, now));
+            return;
+        }
+        Envelope e = v.envelope().get();
+        String computed = e.computedPayloadHash();
+        if (Topics.forEventClass(e.eventClass()) == null) {
+            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.UNKNOWN_EVENT_CLASS,
+                    "event_class " + e.eventClass() + " is not routed by this gate", computed, now));
+        } else if (!openRuns.acceptsTraffic(e.platformRunId())) {
+            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.WRONG_RUN,
+                    "platform_run_id " + e.platformRunId() + " names no run that is READY or STREAMING", computed, now));
+        } else if (!computed.equals(e.payloadHash())) {
+            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.PAYLOAD_HASH_MISMATCH,
+                    "payload hashes to " + computed + ", envelope says " + e.payloadHash(), computed, now));
+        } else {
+            candidates.add(new ReceiptStore.Candidate(i, e.dedupeTuple(), computed));
+            envelopes.put(i, e);
+        }
+    }
+
     private Receipt quarantine(byte[] raw, DedupeTuple tuple, String runId, QuarantineReason reason, String detail,
                                String payloadHash, Instant now) {
-        String key = "quarantine/" + (runId != null && runId.matches("[A-Za-z0-9._-]{1,128}") ? runId : "_unattributed")
-                + "/" + Sha256.hex(raw) + ".bin";
+        String run = runId != null && runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") ? runId : null;
+        String key = "quarantine/" + (run != null ? run : "_unattributed") + "/" + Sha256.hex(raw) + ".bin";
         try {
             quarantine.create(key, raw);
         } catch (ObjectAlreadyExistsException sameBytesAlreadyKept) {
             // content-addressed: the same raw input is already kept
         }
         return new Receipt("rcpt-" + UUID.randomUUID(), tuple, ReceiptOutcome.QUARANTINED, reason, detail + " [raw: " + key + "]",
-                payloadHash, null, now);
+                payloadHash, null, now, run);
     }
 }

@@ -109,17 +109,8 @@ public final class WorldStreamer {
             while (reader.hasNext() && failure.get() == null) {
                 if (rate > 0) {
                     long due = t0 + (long) (sent * 1e9 / rate);
-                    long now = System.nanoTime();
-                    if (due - now > 1_000_000L) Thread.sleep((due - now) / 1_000_000L);
-                    if (now - lastFlush > 20_000_000L) {
-                        for (int l = 0; l < lanes; l++) {
-                            if (!pending.get(l).isEmpty()) {
-                                queues.get(l).put(pending.get(l));
-                                pending.set(l, new ArrayList<>(batchSize));
-                            }
-                        }
-                        lastFlush = now;
-                    }
+                    long wait = due - System.nanoTime();
+                    if (wait > 1_000_000L) Thread.sleep(wait / 1_000_000L);
                 }
                 WorldRow e = reader.next();
                 int lane = Math.floorMod(e.partitionKey().hashCode(), lanes);
@@ -129,6 +120,16 @@ public final class WorldStreamer {
                 if (b.size() >= batchSize) {
                     queues.get(lane).put(b);
                     pending.set(lane, new ArrayList<>(batchSize));
+                }
+                if (rate > 0 && System.nanoTime() - lastFlush > 20_000_000L) {
+                    // Paced: hand partial batches over every 20 ms so pacing never turns into batching delay.
+                    for (int l = 0; l < lanes; l++) {
+                        if (!pending.get(l).isEmpty()) {
+                            queues.get(l).put(pending.get(l));
+                            pending.set(l, new ArrayList<>(batchSize));
+                        }
+                    }
+                    lastFlush = System.nanoTime();
                 }
             }
             for (int l = 0; l < lanes; l++) {

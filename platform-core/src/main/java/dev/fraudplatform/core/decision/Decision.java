@@ -45,9 +45,12 @@ public record Decision(
         reasons = List.copyOf(reasons);
     }
 
-    /** Decision ids derive from event ids, so a replay of the same events yields the same ids. */
-    public static String idFor(String eventId) {
-        return "dec-" + eventId;
+    /**
+     * Decision ids derive from the event's identity within its run, (event class, event id), so a replay of the same
+     * events yields the same ids and two events that differ only in class never share one.
+     */
+    public static String idFor(String eventClass, String eventId) {
+        return "dec-" + eventClass + "-" + eventId;
     }
 
     /** The canonical JSON of the deterministic content (the decision-log digest covers exactly this). */

@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The decision-log digest: SHA-256 over each decision's content digest, taken in event-id order
- * ({@code SHA-256(eventId_1 ":" contentDigest_1 "\n" eventId_2 ...)}). Run ids and wall-clock times stay
- * outside it, so two runs of one world with one bundle and one config can be compared.
+ * The decision-log digest: SHA-256 over each decision's content digest, taken in decision-id order
+ * ({@code SHA-256(decisionId_1 ":" contentDigest_1 "\n" decisionId_2 ...)}); decision ids are a function of
+ * (event class, event id). Run ids and wall-clock times stay outside it, so two runs of one world with one bundle
+ * and one config can be compared.
  *
- * <p>Accumulates one decision per event id; adding a second, different decision for the same event id is
- * an error (the log would not be a function of the events), and adding the same one again is a no-op.
+ * <p>Accumulates one decision per decision id; adding a second, different decision with the same id is an error
+ * (the log would not be a function of the events), and adding the same one again is a no-op.
  * Not thread-safe.
  */
 public final class DecisionLogDigest {
@@ -24,11 +25,18 @@ public final class DecisionLogDigest {
     /** Adds a decision; returns false when the same decision was already present. */
     public boolean add(Decision decision) {
         String digest = decision.contentDigest();
-        String previous = contentByEvent.putIfAbsent(decision.eventId(), digest);
+        String previous = contentByEvent.putIfAbsent(decision.decisionId(), digest);
         if (previous != null && !previous.equals(digest)) {
-            throw new IllegalStateException("two different decisions for event " + decision.eventId());
+            throw new ConflictingDecisionException(decision.decisionId());
         }
         return previous == null;
+    }
+
+    /** Two different decisions carry one decision id: the log is not a function of the events. */
+    public static final class ConflictingDecisionException extends IllegalStateException {
+        public ConflictingDecisionException(String decisionId) {
+            super("two different decisions with id " + decisionId);
+        }
     }
 
     public int size() {

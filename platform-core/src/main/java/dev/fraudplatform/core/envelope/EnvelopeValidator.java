@@ -57,6 +57,9 @@ public final class EnvelopeValidator {
             tree = CanonicalJson.EXACT_MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             return fail(null, new FieldProblem("$", "not valid JSON: " + e.getOriginalMessage()));
+        } catch (RuntimeException e) {
+            // e.g. a number whose exponent no decimal can hold
+            return fail(null, new FieldProblem("$", "not valid JSON: " + e.getMessage()));
         }
         if (tree == null || tree.isMissingNode()) {
             return fail(null, new FieldProblem("$", "empty document"));
@@ -96,6 +99,14 @@ public final class EnvelopeValidator {
             problems.add(new FieldProblem(Envelope.PAYLOAD_HASH, "must be sha256: followed by 64 lowercase hex digits"));
         } else {
             hash = h.textValue();
+        }
+        if (payload != null) {
+            try {
+                // Canonicalising proves every number in the payload has one exact canonical form.
+                CanonicalJson.bytes(payload);
+            } catch (RuntimeException e) {
+                problems.add(new FieldProblem(Envelope.PAYLOAD, "has a value with no canonical form: " + e.getMessage()));
+            }
         }
         if (!problems.isEmpty()) {
             return new Result(Optional.empty(), List.copyOf(problems), tree);

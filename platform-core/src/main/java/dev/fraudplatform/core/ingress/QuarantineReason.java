@@ -4,6 +4,8 @@ package dev.fraudplatform.core.ingress;
 public enum QuarantineReason {
     /** Bytes that are not UTF-8 or not JSON. */
     MALFORMED,
+    /** An envelope larger than the gate accepts ({@code IngestionGate.MAX_ENVELOPE_BYTES}). */
+    OVERSIZED,
     /** JSON that breaks the envelope contract (the detail names each field). */
     ENVELOPE_INVALID,
     /** An event class the gate does not route. */

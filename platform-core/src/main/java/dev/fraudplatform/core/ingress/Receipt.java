@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param payloadHash the payload hash as computed by the gate; null when there was no payload
  * @param coordinates where the admitted event was published; null unless {@code outcome == ADMITTED}
  * @param receivedAt  when the gate took the input
+ * @param platformRunId the run the input named, when it could be read (also for inputs too broken for a tuple);
+ *                      null when unknown. Defaults to the tuple's run.
  */
 public record Receipt(
         String receiptId,
@@ -23,9 +25,17 @@ public record Receipt(
         String detail,
         String payloadHash,
         BusCoordinates coordinates,
-        Instant receivedAt) {
+        Instant receivedAt,
+        String platformRunId) {
+
+    /** A receipt whose run is the tuple's. */
+    public Receipt(String receiptId, DedupeTuple tuple, ReceiptOutcome outcome, QuarantineReason reason, String detail,
+                   String payloadHash, BusCoordinates coordinates, Instant receivedAt) {
+        this(receiptId, tuple, outcome, reason, detail, payloadHash, coordinates, receivedAt, null);
+    }
 
     public Receipt {
+        if (platformRunId == null && tuple != null) platformRunId = tuple.platformRunId();
         Objects.requireNonNull(receiptId);
         Objects.requireNonNull(outcome);
         Objects.requireNonNull(receivedAt);

@@ -132,7 +132,7 @@ public final class CanonicalJson {
                     } else if (Character.isSurrogate(c)) {
                         // A lone surrogate has no UTF-8 form (getBytes would make it '?'); escape it so that
                         // distinct strings keep distinct canonical bytes.
-                        out.append("\\u").append(String.format("%04x", (int) c));
+                        out.append("\\u").append(String.format(java.util.Locale.ROOT, "%04x", (int) c));
                     } else {
                         out.append(c);
                     }

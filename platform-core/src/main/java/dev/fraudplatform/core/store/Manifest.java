@@ -90,7 +90,13 @@ public final class Manifest {
             problems.add(prefix + "/" + FILE_NAME + ": missing");
             return problems;
         }
-        Manifest m = read(store, prefix);
+        Manifest m;
+        try {
+            m = read(store, prefix);
+        } catch (RuntimeException e) {
+            problems.add(prefix + "/" + FILE_NAME + ": unreadable (" + e.getMessage() + ")");
+            return problems;
+        }
         java.util.Set<String> present = new java.util.TreeSet<>();
         for (String key : store.list(prefix + "/")) {
             String rel = key.substring(prefix.length() + 1);

@@ -29,7 +29,7 @@ class DecisionLogDigestTest {
 
     private static Decision decision(int i) {
         String eventId = "evt-" + i;
-        return new Decision(Decision.idFor(eventId), eventId, "run-a", "card-" + (i % 5),
+        return new Decision(Decision.idFor("txn.authorization", eventId), eventId, "run-a", "card-" + (i % 5),
                 "2026-03-02T14:07:" + String.format("%02d", i % 60) + ".250Z",
                 DecisionAction.values()[i % DecisionAction.values().length], Math.round(i * 0.013 % 1 * 1e6) / 1e6,
                 List.of("rule:velocity", "model:score>" + (i % 3)), "bundle-7",
@@ -96,7 +96,7 @@ class DecisionLogDigestTest {
         Decision a = decision(2);
         Decision b = decision(10);
         // "evt-10" sorts before "evt-2" as a string
-        String expected = Sha256.hex("evt-10:" + b.contentDigest() + "\nevt-2:" + a.contentDigest() + "\n");
+        String expected = Sha256.hex("dec-txn.authorization-evt-10:" + b.contentDigest() + "\ndec-txn.authorization-evt-2:" + a.contentDigest() + "\n");
         assertThat(digestOf(List.of(a, b))).isEqualTo(expected);
         assertThat(a.contentDigest()).isEqualTo(Sha256.hex(CanonicalJson.bytes(a.deterministicContent())));
     }
@@ -189,8 +189,9 @@ class DecisionLogDigestTest {
     // ---------------------------------------------------------------- Decision
 
     @Test
-    void decisionIdsDeriveFromEventIds() {
-        assertThat(Decision.idFor("evt-9")).isEqualTo("dec-evt-9");
+    void decisionIdsDeriveFromEventClassAndId() {
+        assertThat(Decision.idFor("txn.authorization", "evt-9")).isEqualTo("dec-txn.authorization-evt-9");
+        assertThat(Decision.idFor("txn.reversal", "evt-9")).isNotEqualTo(Decision.idFor("txn.authorization", "evt-9"));
     }
 
     @Test

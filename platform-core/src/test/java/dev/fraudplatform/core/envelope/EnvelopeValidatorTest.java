@@ -366,4 +366,21 @@ class EnvelopeValidatorTest {
         org.assertj.core.api.Assertions.assertThat(new String(composed, java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo(new String(tree, java.nio.charset.StandardCharsets.UTF_8));
     }
+
+    @Test
+    void numbersWithNoCanonicalFormAreProblemsNotCrashes() {
+        EnvelopeValidator v = new EnvelopeValidator();
+        String base = new String(Envelope.of("run-1", "txn.authorization", "e1", 1, java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
+                java.time.Instant.parse("2026-03-02T14:07:31.250Z"), "acct-1",
+                dev.fraudplatform.core.json.Json.MAPPER.createObjectNode().put("amount_minor", 100)).toBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        EnvelopeValidator.Result huge = v.validate(base.replace("\"amount_minor\":100", "\"amount_minor\":100e2147483647")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThat(huge.valid()).isFalse();
+        org.assertj.core.api.Assertions.assertThat(huge.problems()).extracting(FieldProblem::field).contains("payload");
+        EnvelopeValidator.Result tiny = v.validate(base.replace("\"amount_minor\":100", "\"amount_minor\":1e-2147483648")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThat(tiny.valid()).isFalse();
+        org.assertj.core.api.Assertions.assertThat(tiny.problems()).extracting(FieldProblem::field).containsExactly("$");
+    }
 }

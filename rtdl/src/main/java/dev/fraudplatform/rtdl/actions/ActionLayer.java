@@ -19,8 +19,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /**
  * The Action Layer: consumes committed decisions, applies one effect per decision through the {@link EffectLedger}
- * (keyed by decision id, so a redelivered decision applies nothing), announces each newly applied effect on
- * {@code fp.actions}, then commits its offsets. A crash before the commit redelivers the batch; the ledger absorbs it.
+ * (keyed by run and decision id, so a redelivered decision applies nothing), announces every effect of the batch on
+ * {@code fp.actions} (APPLIED or ALREADY_APPLIED), then commits its offsets. A crash before the commit redelivers
+ * the batch; the ledger absorbs it.
  */
 public final class ActionLayer extends ConsumerRole {
     public static final String GROUP = "fp-al";
@@ -43,16 +44,18 @@ public final class ActionLayer extends ConsumerRole {
             effects.add(new Effect(d.path("decision_id").asText(), d.path("platform_run_id").asText(), d.path("event_id").asText(),
                     action, Effect.effectTypeFor(action), admittedAt(r), visibleAt));
         }
-        List<Effect> applied = ledger.apply(effects);
-        List<OutboundRecord> out = new ArrayList<>(applied.size());
-        for (Effect e : applied) {
+        java.util.Set<Effect> applied = new java.util.HashSet<>(ledger.apply(effects));
+        // Every effect of the batch is announced, newly applied or not: a batch redelivered after a failed announce
+        // announces again (at least once, keyed by decision id), and never applies again.
+        List<OutboundRecord> out = new ArrayList<>(effects.size());
+        for (Effect e : effects) {
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("decision_id", e.decisionId());
             o.put("event_id", e.eventId());
             o.put("platform_run_id", e.platformRunId());
             o.put("action", e.action().name());
             o.put("effect_type", e.effectType());
-            o.put("outcome", "APPLIED");
+            o.put("outcome", applied.contains(e) ? "APPLIED" : "ALREADY_APPLIED");
             out.add(new OutboundRecord(Topics.ACTIONS, e.decisionId(), CanonicalJson.bytes(o), visibleAt, Map.of()));
         }
         if (!out.isEmpty()) outcomes.publish(out);

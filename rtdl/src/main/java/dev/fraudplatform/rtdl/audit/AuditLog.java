@@ -38,16 +38,14 @@ public final class AuditLog {
         return n;
     }
 
-    /** The decision offset of the last record of a segment. */
-    static long lastOffset(ObjectStore store, String key) {
+    /** The highest last-offset among segments whose keys start with {@code partitionPrefix}, or -1 when none. */
+    static long lastOffsetWritten(ObjectStore store, String partitionPrefix) {
         long last = -1;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(store.open(key), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                last = Math.max(last, Json.MAPPER.readTree(line).path("decision_coordinates").path("offset").asLong());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading audit segment " + key, e);
+        for (String key : store.list(partitionPrefix)) {
+            int l = key.lastIndexOf("-l");
+            int n = key.lastIndexOf("-n");
+            if (l < 0 || n < l) throw new IllegalStateException("audit segment without offsets in its name: " + key);
+            last = Math.max(last, Long.parseLong(key.substring(l + 2, n)));
         }
         return last;
     }

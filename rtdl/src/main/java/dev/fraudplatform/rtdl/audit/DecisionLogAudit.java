@@ -4,7 +4,6 @@ import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.json.Json;
-import dev.fraudplatform.core.store.ObjectAlreadyExistsException;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
 import java.util.ArrayList;
@@ -25,22 +24,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Decision Log and Audit: one append-only audit record per decision, on {@code fp.audit} and in the object
- * store as JSON-lines segments {@code audit/<run>/decisions/p<partition>-o<first offset>-n<records>.jsonl}.
+ * store as JSON-lines segments under {@code audit/<run>/decisions/}.
  *
  * <p>Exactly once on the bus: audit records and the consumed offsets commit in one Kafka transaction. Idempotent
- * in the store: segments are create-if-absent and named by their first decision offset, so a batch redelivered
- * after a crash finds its segment already written and writes only the records past that segment's last offset.
+ * in the store: segments are create-if-absent and named by their first and last decision offsets and record count
+ * ({@code p<partition>-o<first>-l<last>-n<count>.jsonl}); records at or below the highest offset already written
+ * for their (run, partition) are skipped, so a batch redelivered after a crash, whatever its boundaries, writes
+ * nothing twice.
  */
 public final class DecisionLogAudit extends ConsumerRole {
     public static final String GROUP = "fp-dla";
     private final ObjectStore store;
     private final KafkaProducer<String, byte[]> producer;
+    /** Per (run, partition) segment prefix: the last decision offset already in a segment. */
+    private final Map<String, Long> highWaterMarks = new HashMap<>();
 
     public DecisionLogAudit(String bootstrap, ObjectStore store) {
         super(bootstrap, GROUP, List.of(Topics.DECISIONS), "fp-decision-log-audit");
         this.store = store;
         Properties p = dev.fraudplatform.substrate.kafka.KafkaEventPublisher.producerConfig(bootstrap, "fp-dla");
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fp-dla-tx");
+        // One id per instance: fencing of zombies comes from the consumer group metadata (KIP-447), and two
+        // processes on one cluster must not fence each other.
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fp-dla-" + java.util.UUID.randomUUID());
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -110,30 +115,28 @@ public final class DecisionLogAudit extends ConsumerRole {
     private void writeSegment(List<Line> records) {
         String runId = records.get(0).runId();
         int partition = records.get(0).partition();
-        List<Line> pending = records;
-        while (!pending.isEmpty()) {
-            String start = segmentPrefix(runId) + String.format("p%03d-o%020d-", partition, pending.get(0).offset());
-            List<String> existing = store.list(start);
-            if (!existing.isEmpty()) {
-                // Redelivered after a crash between writing the segment and committing the transaction.
-                long lastWritten = AuditLog.lastOffset(store, existing.get(0));
-                List<Line> rest = new ArrayList<>();
-                for (Line l : pending) if (l.offset() > lastWritten) rest.add(l);
-                pending = rest;
-                continue;
+        String partitionPrefix = segmentPrefix(runId) + String.format(java.util.Locale.ROOT, "p%03d-", partition);
+        // Everything at or below the high-water mark is already in a segment (written before a crash, and
+        // redelivered because the transaction never committed): write only what is past it.
+        long highWater = highWaterMarks.computeIfAbsent(partitionPrefix, k -> AuditLog.lastOffsetWritten(store, k));
+        List<Line> pending = new ArrayList<>(records.size());
+        for (Line l : records) if (l.offset() > highWater) pending.add(l);
+        if (pending.isEmpty()) return;
+        long first = pending.get(0).offset();
+        long last = pending.get(pending.size() - 1).offset();
+        String key = partitionPrefix + String.format(java.util.Locale.ROOT, "o%020d-l%020d-n%06d.jsonl", first, last, pending.size());
+        store.create(key, out -> {
+            for (Line l : pending) {
+                out.write(l.bytes());
+                out.write('\n');
             }
-            try {
-                List<Line> toWrite = pending;
-                store.create(start + String.format("n%06d.jsonl", toWrite.size()), out -> {
-                    for (Line l : toWrite) {
-                        out.write(l.bytes());
-                        out.write('\n');
-                    }
-                });
-                return;
-            } catch (ObjectAlreadyExistsException raced) {
-                // another instance wrote it first: loop and skip what it covered
-            }
-        }
+        });
+        highWaterMarks.put(partitionPrefix, last);
+    }
+
+    @Override
+    protected void onPartitionsChanged() {
+        // Ownership moved: another instance may have written meanwhile, so re-read marks from the store.
+        highWaterMarks.clear();
     }
 }

@@ -33,9 +33,9 @@ public final class DecisionFabric {
      *
      * @param features the feature snapshot, or null when none could be assembled ({@code failureReason} says why)
      */
-    public Decision decide(String runId, String eventId, String partitionKey, String eventTime, ObjectNode features,
-                           String failureReason) {
-        String decisionId = Decision.idFor(eventId);
+    public Decision decide(String runId, String eventClass, String eventId, String partitionKey, String eventTime,
+                           ObjectNode features, String failureReason) {
+        String decisionId = Decision.idFor(eventClass, eventId);
         if (features == null) {
             return new Decision(decisionId, eventId, runId, partitionKey, eventTime, bundle.failSafeAction(), 0.0, List.of(),
                     bundle.id(), DegradeMode.FAIL_SAFE, failureReason == null ? "no features" : failureReason, null, null);

@@ -8,7 +8,9 @@ import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.rtdl.features.AccountFeatures;
 import dev.fraudplatform.rtdl.features.AccountState;
+import dev.fraudplatform.core.envelope.Times;
 import java.io.IOException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -76,6 +78,7 @@ public final class DecisionTopology {
                 return;
             }
             String runId = envelope.path("platform_run_id").asText();
+            String eventClass = envelope.path("event_class").asText();
             String eventId = envelope.path("event_id").asText();
             String account = envelope.path("partition_key").asText();
             String eventTime = envelope.path("event_time").asText();
@@ -83,16 +86,21 @@ public final class DecisionTopology {
             ObjectNode snapshot = null;
             String failure = null;
             try {
+                // Windows run on the envelope's event time, never the record's (a topic could stamp append time).
+                long t = Times.parse(eventTime).orElseThrow(() -> new IllegalStateException("bad event_time " + eventTime)).toEpochMilli();
                 String key = runId + "|" + account;
                 AccountState state = AccountState.decode(store.get(key));
-                snapshot = features.computeAndUpdate(state, record.timestamp(), p.path("amount_minor").asLong(),
+                ObjectNode computed = features.computeAndUpdate(state, t, p.path("amount_minor").asLong(),
                         p.path("device_id").asText(null), p.path("country").asText(null), p.path("mcc").asText(null),
                         p.path("channel").asText(null));
                 store.put(key, state.encode());
+                snapshot = computed; // only features whose event is now in the account's state
+            } catch (KafkaException e) {
+                throw e; // task migration, fencing, broken store: Kafka Streams must see these
             } catch (RuntimeException e) {
                 failure = "account state unavailable: " + e.getMessage();
             }
-            Decision d = fabric.decide(runId, eventId, account, eventTime, snapshot, failure);
+            Decision d = fabric.decide(runId, eventClass, eventId, account, eventTime, snapshot, failure);
             context.forward(record.withValue(CanonicalJson.bytes(d.toJson())));
         }
     }

@@ -52,6 +52,9 @@ public abstract class ConsumerRole implements AutoCloseable {
     /** Called on the role's thread before the first poll. */
     protected void onStart() {}
 
+    /** Called on the role's thread whenever partitions are assigned or revoked: forget per-partition caches. */
+    protected void onPartitionsChanged() {}
+
     /** Called on the role's thread after the last poll, before the consumer closes. */
     protected void onStop() {}
 
@@ -62,11 +65,13 @@ public abstract class ConsumerRole implements AutoCloseable {
                 @Override
                 public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
                     LOG.info("{} revoked {}", thread.getName(), partitions);
+                    onPartitionsChanged();
                 }
 
                 @Override
                 public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
                     LOG.info("{} assigned {}", thread.getName(), partitions);
+                    onPartitionsChanged();
                     if (!partitions.isEmpty()) assigned.countDown();
                 }
             });

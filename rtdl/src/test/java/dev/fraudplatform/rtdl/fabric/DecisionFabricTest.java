@@ -24,7 +24,7 @@ class DecisionFabricTest {
     }
 
     private Decision decide(ObjectNode f) {
-        return fabric.decide("run-1", "w-t1", "acct-1", "2026-03-01T00:00:00.000Z", f, null);
+        return fabric.decide("run-1", "txn.authorization", "w-t1", "acct-1", "2026-03-01T00:00:00.000Z", f, null);
     }
 
     @Test
@@ -33,7 +33,7 @@ class DecisionFabricTest {
         assertThat(d.action()).isEqualTo(DecisionAction.APPROVE);
         assertThat(d.score()).isZero();
         assertThat(d.reasons()).isEmpty();
-        assertThat(d.decisionId()).isEqualTo("dec-w-t1");
+        assertThat(d.decisionId()).isEqualTo("dec-txn.authorization-w-t1");
         assertThat(d.degradeMode()).isEqualTo(DegradeMode.RULES_ONLY);
         assertThat(d.degradeReason()).contains("no model");
         assertThat(d.featureDigest()).hasSize(64);
@@ -59,7 +59,7 @@ class DecisionFabricTest {
 
     @Test
     void withoutFeaturesTheFabricFailsSafeAndSaysWhy() {
-        Decision d = fabric.decide("run-1", "w-t2", "acct-1", "2026-03-01T00:00:00.000Z", null, "account state unavailable: boom");
+        Decision d = fabric.decide("run-1", "txn.authorization", "w-t2", "acct-1", "2026-03-01T00:00:00.000Z", null, "account state unavailable: boom");
         assertThat(d.degradeMode()).isEqualTo(DegradeMode.FAIL_SAFE);
         assertThat(d.degradeReason()).isEqualTo("account state unavailable: boom");
         assertThat(d.action()).isEqualTo(DecisionAction.STEP_UP);

@@ -52,9 +52,13 @@ class DecisionTopologyTest {
     }
 
     private void send(String run, String eventId, String account, Instant t, long amount, String device) {
+        send(run, "txn.authorization", eventId, account, t, amount, device);
+    }
+
+    private void send(String run, String eventClass, String eventId, String account, Instant t, long amount, String device) {
         ObjectNode payload = Json.MAPPER.createObjectNode().put("account_id", account).put("amount_minor", amount)
                 .put("device_id", device).put("country", "GB").put("mcc", "5999").put("channel", "CNP");
-        Envelope e = Envelope.of(run, "txn.authorization", eventId, 1, t, t, account, payload);
+        Envelope e = Envelope.of(run, eventClass, eventId, 1, t, t, account, payload);
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.HEADER_ADMITTED_AT, "1234".getBytes(StandardCharsets.UTF_8));
         traffic.pipeInput(new TestRecord<>(account, e.toBytes(), headers, t));
@@ -87,7 +91,7 @@ class DecisionTopologyTest {
         assertThat(out.get(3).path("action").asText()).isNotEqualTo("APPROVE");
         assertThat(out).allSatisfy(n -> {
             assertThat(n.path("degrade_mode").asText()).isEqualTo("RULES_ONLY");
-            assertThat(n.path("decision_id").asText()).isEqualTo("dec-" + n.path("event_id").asText());
+            assertThat(n.path("decision_id").asText()).isEqualTo("dec-txn.authorization-" + n.path("event_id").asText());
         });
     }
 
@@ -100,6 +104,31 @@ class DecisionTopologyTest {
         assertThat(out.get(3).path("features").path("txn_count_1h").asLong()).isEqualTo(4);
         assertThat(out.get(4).path("features").path("txn_count_1h").asLong()).isEqualTo(1);
         assertThat(out.get(4).path("features").path("seconds_since_last").asLong()).isEqualTo(-1);
+    }
+
+    @Test
+    void eventsThatShareAnIdAcrossClassesGetDistinctDecisions() {
+        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
+        send("run-a", "txn.authorization", "same", "acct-1", t, 1_000, "dev-1");
+        send("run-a", "txn.reversal", "same", "acct-1", t.plusSeconds(1), 1_000, "dev-1");
+        assertThat(read()).extracting(n -> n.path("decision_id").asText())
+                .containsExactly("dec-txn.authorization-same", "dec-txn.reversal-same");
+    }
+
+    @Test
+    void featuresRunOnTheEnvelopesEventTimeNotTheRecordTimestamp() {
+        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
+        send("run-a", "e1", "acct-1", t, 1_000, "dev-1");
+        // same record timestamp as e1, but an event time 2 h later: outside e1's 1 h window
+        ObjectNode payload = Json.MAPPER.createObjectNode().put("account_id", "acct-1").put("amount_minor", 1_000)
+                .put("device_id", "dev-1").put("country", "GB").put("mcc", "5999").put("channel", "CNP");
+        Envelope late = Envelope.of("run-a", "txn.authorization", "e2", 1, t.plusSeconds(7_200), t, "acct-1", payload);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.HEADER_ADMITTED_AT, "1234".getBytes(StandardCharsets.UTF_8));
+        traffic.pipeInput(new TestRecord<>("acct-1", late.toBytes(), headers, t));
+        List<JsonNode> out = read();
+        assertThat(out.get(1).path("features").path("txn_count_1h").asLong()).isEqualTo(1);
+        assertThat(out.get(1).path("features").path("seconds_since_last").asLong()).isEqualTo(7_200);
     }
 
     @Test

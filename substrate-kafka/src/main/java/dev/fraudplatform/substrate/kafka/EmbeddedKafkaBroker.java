@@ -48,6 +48,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.createDirectories(logDir);
             int brokerPort = freePort();
             int controllerPort = freePort();
+            while (controllerPort == brokerPort) controllerPort = freePort();
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
@@ -95,7 +96,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 formatter.run();
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            server.startup();
+            try {
+                server.startup();
+            } catch (RuntimeException e) {
+                // A half-started server keeps non-daemon threads alive: stop what did start.
+                server.shutdown();
+                server.awaitShutdown();
+                throw e;
+            }
             String bootstrap = "127.0.0.1:" + brokerPort;
             LOG.info("embedded Kafka broker at {} (data {}) started in {} ms", bootstrap, logDir,
                     (System.nanoTime() - t0) / 1_000_000);

@@ -48,6 +48,10 @@ class EmbeddedKafkaBrokerIT {
             Map<Integer, List<BusCoordinates>> byPartitionForKey0 = new java.util.HashMap<>();
             for (int i = 0; i < 100; i += 7) byPartitionForKey0.computeIfAbsent(coords.get(i).partition(), k -> new ArrayList<>()).add(coords.get(i));
             assertThat(byPartitionForKey0).hasSize(1);
+            List<BusCoordinates> sameKey = byPartitionForKey0.values().iterator().next();
+            for (int i = 1; i < sameKey.size(); i++) {
+                assertThat(sameKey.get(i).offset()).as("one key keeps its order").isGreaterThan(sameKey.get(i - 1).offset());
+            }
 
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

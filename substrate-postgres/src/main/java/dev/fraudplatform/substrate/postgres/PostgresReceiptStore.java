@@ -186,8 +186,8 @@ public final class PostgresReceiptStore implements ReceiptStore {
         int i = 0;
         for (Receipt r : receipts) {
             rid[i] = r.receiptId();
+            run[i] = r.platformRunId();
             if (r.tuple() != null) {
-                run[i] = r.tuple().platformRunId();
                 cls[i] = r.tuple().eventClass();
                 eid[i] = r.tuple().eventId();
             }
