@@ -148,15 +148,26 @@ public final class PlatformRun {
         Map<String, Long> byAction = new TreeMap<>();
         Map<String, Long> byMode = new TreeMap<>();
         long[] auditRecords = {0};
+        long[] conflicts = {0};
         AuditLog.forEach(platform.store(), runId(), a -> {
             auditRecords[0]++;
-            if (auditDigest.add(a.decision())) {
-                byAction.merge(a.decision().action().name(), 1L, Long::sum);
-                byMode.merge(a.decision().degradeMode().name(), 1L, Long::sum);
+            try {
+                if (auditDigest.add(a.decision())) {
+                    byAction.merge(a.decision().action().name(), 1L, Long::sum);
+                    byMode.merge(a.decision().degradeMode().name(), 1L, Long::sum);
+                }
+            } catch (DecisionLogDigest.ConflictingDecisionException e) {
+                conflicts[0]++;
             }
         });
         DecisionLogDigest busDigest = new DecisionLogDigest();
-        long busRecords = scanDecisions(d -> busDigest.add(d));
+        long busRecords = scanDecisions(d -> {
+            try {
+                busDigest.add(d);
+            } catch (DecisionLogDigest.ConflictingDecisionException e) {
+                conflicts[0]++;
+            }
+        });
         Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
         long admittedTxns = admittedByClass.entrySet().stream()
                 .filter(e -> Topics.TRAFFIC.equals(Topics.forEventClass(e.getKey()))).mapToLong(Map.Entry::getValue).sum();
@@ -168,7 +179,7 @@ public final class PlatformRun {
         RunReport report = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent, platform.receipts().countsByOutcome(runId()),
                 admittedByClass, admittedTxns, busRecords, busDigest.size(), platform.ledger().count(runId()),
                 auditRecords[0], byAction, byMode, auditDigest.digest(), busDigest.digest(), eps, latency.p50Millis(),
-                latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), platform.roleFailures());
+                latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), conflicts[0], platform.roleFailures());
         platform.store().create("evidence/" + runId() + "/report.json", CanonicalJson.bytes(report.toJson()));
         platform.runs().transition(runId(), report.reconciled() ? RunState.COMPLETED : RunState.FAILED,
                 report.reconciled() ? "reconciled" : "not reconciled: " + report.checks().stream().filter(c -> !c.passed())

@@ -16,6 +16,7 @@ import java.util.TreeMap;
  *   <li>events sent = receipts written (nothing lost at the gate, nothing receipted twice);</li>
  *   <li>admitted transactions = distinct decisions = effects = audit records;</li>
  *   <li>the digest of the audit log = the digest of the decisions on the bus;</li>
+ *   <li>no decision id carries two different decisions;</li>
  *   <li>no role failed.</li>
  * </ul>
  */
@@ -41,6 +42,7 @@ public record RunReport(
         double latencyMaxMillis,
         double secondsToFirstDecision,
         long peakRssMegabytes,
+        long conflictingDecisions,
         List<String> roleFailures) {
 
     /** One reconciliation check. */
@@ -58,6 +60,8 @@ public record RunReport(
         c.add(eq("decisions = audit records", distinctDecisions, auditRecords));
         c.add(new Check("audit log digest = bus decision digest", decisionLogDigest.equals(busDecisionDigest),
                 decisionLogDigest + " vs " + busDecisionDigest));
+        c.add(new Check("no decision id carries two different decisions", conflictingDecisions == 0,
+                conflictingDecisions + " conflicting decision records"));
         c.add(new Check("no role failed", roleFailures.isEmpty(), roleFailures.isEmpty() ? "none" : String.join("; ", roleFailures)));
         return c;
     }

@@ -6,10 +6,15 @@ import java.util.Map;
 /**
  * Port: the gate's durable, append-only record of receipts and its dedupe index.
  *
- * <p>{@link #admit} is the atomic dedupe-and-receipt step. The implementation claims each candidate's dedupe
- * tuple, calls {@code publisher} with the candidates it claimed (in input order), and records one receipt
- * per input, all in one transaction: if the publisher throws, no claim and no receipt persists and the
- * whole batch may be retried. Two concurrent calls carrying the same tuple never both admit it.
+ * <p>{@link #admit} is the dedupe-and-receipt step. The implementation claims each candidate's dedupe tuple, calls
+ * {@code publisher} with the candidates it claimed (in input order), and records one receipt per input, all in one
+ * database transaction: if the publisher throws, no claim and no receipt persists. Two concurrent calls carrying
+ * the same tuple never both admit it.
+ *
+ * <p>Known gap (closed by the ingress issue's outbox or transactional publish): publishing is not part of the
+ * database transaction, so records the publisher handed to the bus before failing, or before a crash ahead of
+ * the commit, stay on the bus without receipts, and a retry publishes them again. The gate keeps the one
+ * foreseeable cause out (records too large for the bus); the run report detects the rest as conflicting decisions.
  */
 public interface ReceiptStore {
 

@@ -31,7 +31,8 @@ import javax.sql.DataSource;
  * so that concurrent batches lock in the same order and cannot deadlock each other), read the stored hash of
  * every tuple not claimed, publish the claimed ones, append all receipts, commit. A concurrent insert of the
  * same tuple waits on the unique index until this transaction ends, then sees the claim: two copies of one
- * event never both get ADMITTED. If publishing fails the transaction rolls back and nothing was claimed.
+ * event never both get ADMITTED. If publishing fails the transaction rolls back and nothing was claimed (see the
+ * port's note on records already handed to the bus).
  */
 public final class PostgresReceiptStore implements ReceiptStore {
     private final DataSource dataSource;

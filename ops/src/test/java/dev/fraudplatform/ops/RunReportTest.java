@@ -1,0 +1,49 @@
+package dev.fraudplatform.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The run report's reconciliation: each check fails on exactly the mismatch it names. */
+class RunReportTest {
+
+    private static RunReport report(long sent, Map<String, Long> receipts, long admittedTxns, long decisions, long effects,
+                                    long audit, String auditDigest, String busDigest, long conflicts, List<String> failures) {
+        return new RunReport("run-1", "w-1", "rules-v1", sent, receipts, Map.of("txn.authorization", admittedTxns), admittedTxns,
+                decisions, decisions, effects, audit, Map.of("APPROVE", decisions), Map.of("RULES_ONLY", decisions), auditDigest,
+                busDigest, 1000.0, 10.0, 50.0, 80.0, 2.5, 900, conflicts, failures);
+    }
+
+    private static RunReport good() {
+        return report(12, Map.of("ADMITTED", 10L, "DUPLICATE", 1L, "QUARANTINED/WRONG_RUN", 1L), 8, 8, 8, 8, "d", "d", 0, List.of());
+    }
+
+    private static List<String> failed(RunReport r) {
+        return r.checks().stream().filter(c -> !c.passed()).map(RunReport.Check::name).toList();
+    }
+
+    @Test
+    void aConsistentRunReconciles() {
+        assertThat(good().reconciled()).isTrue();
+        assertThat(good().receiptsTotal()).isEqualTo(12);
+        assertThat(good().toJson().path("reconciled").asBoolean()).isTrue();
+        assertThat(good().toText()).contains("RECONCILED").doesNotContain("NOT RECONCILED");
+    }
+
+    @Test
+    void eachMismatchFailsItsOwnCheck() {
+        assertThat(failed(report(13, good().receipts(), 8, 8, 8, 8, "d", "d", 0, List.of()))).containsExactly("events sent = receipts");
+        assertThat(failed(report(12, good().receipts(), 9, 8, 8, 8, "d", "d", 0, List.of()))).containsExactly("admitted transactions = decisions");
+        assertThat(failed(report(12, good().receipts(), 8, 8, 7, 8, "d", "d", 0, List.of()))).containsExactly("decisions = effects");
+        assertThat(failed(report(12, good().receipts(), 8, 8, 8, 9, "d", "d", 0, List.of()))).containsExactly("decisions = audit records");
+        assertThat(failed(report(12, good().receipts(), 8, 8, 8, 8, "d", "e", 0, List.of()))).containsExactly("audit log digest = bus decision digest");
+        assertThat(failed(report(12, good().receipts(), 8, 8, 8, 8, "d", "d", 2, List.of())))
+                .containsExactly("no decision id carries two different decisions");
+        RunReport broken = report(12, good().receipts(), 8, 8, 8, 8, "d", "d", 0, List.of("action layer: boom"));
+        assertThat(failed(broken)).containsExactly("no role failed");
+        assertThat(broken.toText()).contains("NOT RECONCILED").contains("action layer: boom");
+        assertThat(broken.toJson().path("reconciled").asBoolean()).isFalse();
+    }
+}
