@@ -100,7 +100,13 @@ public final class Fp implements Runnable {
     static RunReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
         // Refuse a world before starting any server: the check needs only the object store.
         new ScenarioRunner(new FilesystemObjectStore(config.home().resolve("store"))).admit(worldId);
-        try (Platform platform = Platform.start(config)) {
+        return runWorld(Platform.start(config), worldId, bundleId, rate);
+    }
+
+    /** Runs a world on a started platform, which this closes. */
+    static RunReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
+        PlatformConfig config = started.config();
+        try (Platform platform = started) {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
             Thread hook = new Thread(platform::close, "fp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -209,9 +215,28 @@ public final class Fp implements Runnable {
         @Override
         public Integer call() throws Exception {
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
-            WorldBuilder.Result world = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), WorldConfig.defaults(seed, transactions));
-            if (!world.verdict().passed()) return 1;
-            return runWorld(cfg, world.worldId(), "rules-v1", rate).reconciled() ? 0 : 1;
+            // The servers come up while the world is built: neither waits for the other.
+            java.util.concurrent.CompletableFuture<Platform> up =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> Platform.start(cfg),
+                            task -> new Thread(task, "fp-platform-start").start()); // not the common pool: the build uses it
+            WorldBuilder.Result world;
+            try {
+                world = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), WorldConfig.defaults(seed, transactions));
+            } catch (RuntimeException e) {
+                up.thenAccept(Platform::close);
+                throw e;
+            }
+            Platform platform;
+            try {
+                platform = up.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+            if (!world.verdict().passed()) {
+                platform.close();
+                return 1;
+            }
+            return runWorld(platform, world.worldId(), "rules-v1", rate).reconciled() ? 0 : 1;
         }
     }
 }

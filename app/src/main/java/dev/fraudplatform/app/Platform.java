@@ -68,6 +68,11 @@ public final class Platform implements AutoCloseable {
             throw new UncheckedIOException("cannot create work directory under " + config.home(), e);
         }
         closeables.push(() -> deleteTree(workDir));
+        // The broker and PostgreSQL start side by side: start-up time is the slower of the two, not their sum.
+        java.util.concurrent.CompletableFuture<EmbeddedKafkaBroker> brokerStart = config.kafkaBootstrap() == null
+                ? java.util.concurrent.CompletableFuture.supplyAsync(() -> EmbeddedKafkaBroker.start(workDir.resolve("kafka")),
+                        task -> new Thread(task, "fp-broker-start").start())
+                : null;
         try {
             store = new FilesystemObjectStore(config.home().resolve("store"));
             String jdbc = config.pgUrl();
@@ -79,8 +84,9 @@ public final class Platform implements AutoCloseable {
             }
             db = PostgresDatabase.open(jdbc, 16);
             closeables.push(db);
-            if (config.kafkaBootstrap() == null) {
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
+            if (brokerStart != null) {
+                EmbeddedKafkaBroker broker = awaitStart(brokerStart);
+                brokerStart = null;
                 closeables.push(broker);
                 bootstrap = broker.bootstrapServers();
             } else {
@@ -96,7 +102,24 @@ public final class Platform implements AutoCloseable {
             runs = new PostgresRunRegistry(db.dataSource());
             gate = new IngestionGate(receipts, publisher, runs, store);
         } catch (RuntimeException e) {
+            if (brokerStart != null) {
+                // PostgreSQL failed while the broker was starting: wait for it, so that it can be stopped too.
+                try {
+                    closeables.push(awaitStart(brokerStart));
+                } catch (RuntimeException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+            }
             close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedKafkaBroker awaitStart(java.util.concurrent.CompletableFuture<EmbeddedKafkaBroker> start) {
+        try {
+            return start.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
     }
