@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * from a persistent state store → a decision → {@code fp.decisions} (same key, the event's timestamp, the
  * record's headers carried through, so the admission time travels with the decision).
  *
- * <p>State is keyed by (run, account) so that runs never see each other's history.
+ * <p>State is keyed by (run, account) so that runs never see each other's history. The same store remembers every
+ * (run, event class, event id) decided, so a copy of an event that reaches the bus twice is decided once.
  */
 public final class DecisionTopology {
     public static final String ACCOUNT_STATE_STORE = "account-state";
@@ -49,6 +50,8 @@ public final class DecisionTopology {
                 .process(() -> new DecisionProcessor(fabric), ACCOUNT_STATE_STORE)
                 .to(Topics.DECISIONS, Produced.with(Serdes.String(), Serdes.ByteArray()));
     }
+
+    private static final byte[] SEEN = {1};
 
     static final class DecisionProcessor implements Processor<String, byte[], String, byte[]> {
         private final DecisionFabric fabric;
@@ -82,6 +85,15 @@ public final class DecisionTopology {
             String eventId = envelope.path("event_id").asText();
             String account = envelope.path("partition_key").asText();
             String eventTime = envelope.path("event_time").asText();
+            // An event decided once is never decided again, even if the bus carries it twice (a gate retry after a
+            // publish whose receipt was lost): the second copy would see the first in its features and contradict it.
+            String seenKey = "seen\u0000" + runId + "\u0000" + eventClass + "\u0000" + eventId;
+            if (store.get(seenKey) != null) {
+                LOG.warn("{} {} of run {} is on {} again (partition key {}, offset {}); decided once already, not again",
+                        eventClass, eventId, runId, Topics.TRAFFIC, record.key(), context.recordMetadata().map(m -> m.offset()).orElse(-1L));
+                return;
+            }
+            store.put(seenKey, SEEN);
             JsonNode p = envelope.path("payload");
             ObjectNode snapshot = null;
             String failure = null;

@@ -132,6 +132,19 @@ class DecisionTopologyTest {
     }
 
     @Test
+    void anEventThatReachesTheBusTwiceIsDecidedOnce() {
+        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
+        send("run-a", "e1", "acct-1", t, 1_000, "dev-1");
+        send("run-a", "e1", "acct-1", t, 1_000, "dev-1");
+        send("run-a", "e2", "acct-1", t.plusSeconds(5), 1_000, "dev-1");
+        send("run-b", "e1", "acct-1", t, 1_000, "dev-1"); // another run's event of the same id is its own
+        List<JsonNode> out = read();
+        assertThat(out).extracting(n -> n.path("platform_run_id").asText() + "/" + n.path("event_id").asText())
+                .containsExactly("run-a/e1", "run-a/e2", "run-b/e1");
+        assertThat(out.get(1).path("features").path("txn_count_1h").asLong()).as("the copy was not counted").isEqualTo(2);
+    }
+
+    @Test
     void anUnreadableRecordIsSkippedAndTheNextOneIsDecided() {
         traffic.pipeInput("acct-1", "{not json".getBytes(StandardCharsets.UTF_8));
         send("run-a", "ok", "acct-1", Instant.parse("2026-03-01T10:00:00.000Z"), 1_000, "dev-1");
