@@ -109,7 +109,7 @@ public final class IngestionGate implements IngressPort {
             return;
         }
         Envelope e = v.envelope().get();
-        String computed = e.computedPayloadHash();
+        String computed = v.computedPayloadHash();
         if (Topics.forEventClass(e.eventClass()) == null) {
             quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.UNKNOWN_EVENT_CLASS,
                     "event_class " + e.eventClass() + " is not routed by this gate", computed, now));

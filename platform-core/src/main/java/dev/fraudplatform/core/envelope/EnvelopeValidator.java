@@ -34,8 +34,12 @@ public final class EnvelopeValidator {
             Envelope.EVENT_TIME, Envelope.EMITTED_AT, Envelope.PARTITION_KEY, Envelope.PAYLOAD,
             Envelope.PAYLOAD_HASH);
 
-    /** The outcome: an envelope, or the list of problems (never both, never neither). */
-    public record Result(Optional<Envelope> envelope, List<FieldProblem> problems, JsonNode tree) {
+    /**
+     * The outcome: an envelope, or the list of problems (never both, never neither). For a valid envelope,
+     * {@code computedPayloadHash} is the hash its payload actually has (computed here, once), which may differ
+     * from the {@code payload_hash} it claims; null otherwise.
+     */
+    public record Result(Optional<Envelope> envelope, List<FieldProblem> problems, JsonNode tree, String computedPayloadHash) {
         public boolean valid() {
             return envelope.isPresent();
         }
@@ -100,23 +104,24 @@ public final class EnvelopeValidator {
         } else {
             hash = h.textValue();
         }
+        String computedHash = null;
         if (payload != null) {
             try {
                 // Canonicalising proves every number in the payload has one exact canonical form.
-                CanonicalJson.bytes(payload);
+                computedHash = dev.fraudplatform.core.json.Sha256.PREFIX + dev.fraudplatform.core.json.Sha256.hex(CanonicalJson.bytes(payload));
             } catch (RuntimeException e) {
                 problems.add(new FieldProblem(Envelope.PAYLOAD, "has a value with no canonical form: " + e.getMessage()));
             }
         }
         if (!problems.isEmpty()) {
-            return new Result(Optional.empty(), List.copyOf(problems), tree);
+            return new Result(Optional.empty(), List.copyOf(problems), tree, null);
         }
         return new Result(Optional.of(new Envelope(runId, eventClass, eventId, schemaVersion, eventTime, emittedAt,
-                partitionKey, payload, hash)), List.of(), tree);
+                partitionKey, payload, hash)), List.of(), tree, computedHash);
     }
 
     private static Result fail(JsonNode tree, FieldProblem problem) {
-        return new Result(Optional.empty(), List.of(problem), tree);
+        return new Result(Optional.empty(), List.of(problem), tree, null);
     }
 
     private static String text(JsonNode tree, String field, Pattern pattern, List<FieldProblem> problems) {

@@ -383,4 +383,19 @@ class EnvelopeValidatorTest {
         org.assertj.core.api.Assertions.assertThat(tiny.valid()).isFalse();
         org.assertj.core.api.Assertions.assertThat(tiny.problems()).extracting(FieldProblem::field).containsExactly("$");
     }
+
+    @Test
+    void theValidatorReportsTheHashThePayloadActuallyHas() {
+        EnvelopeValidator v = new EnvelopeValidator();
+        Envelope honest = Envelope.of("run-1", "txn.authorization", "e1", 1, java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
+                java.time.Instant.parse("2026-03-02T14:07:31.250Z"), "acct-1",
+                dev.fraudplatform.core.json.Json.MAPPER.createObjectNode().put("amount_minor", 100));
+        org.assertj.core.api.Assertions.assertThat(v.validate(honest.toBytes()).computedPayloadHash()).isEqualTo(honest.payloadHash());
+        com.fasterxml.jackson.databind.node.ObjectNode lying = honest.toJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) lying.get("payload")).put("amount_minor", 5);
+        EnvelopeValidator.Result r = v.validate(dev.fraudplatform.core.json.CanonicalJson.bytes(lying));
+        org.assertj.core.api.Assertions.assertThat(r.valid()).isTrue();
+        org.assertj.core.api.Assertions.assertThat(r.computedPayloadHash()).isNotEqualTo(honest.payloadHash())
+                .isEqualTo(r.envelope().orElseThrow().computedPayloadHash());
+    }
 }
