@@ -99,7 +99,7 @@ public final class Fp implements Runnable {
     /** Runs a world through every plane; returns the report. */
     static RunReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
         // Refuse a world before starting any server: the check needs only the object store.
-        new ScenarioRunner(new FilesystemObjectStore(config.home().resolve("store"))).admit(worldId);
+        new ScenarioRunner(config.objectStore()).admit(worldId);
         return runWorld(Platform.start(config), worldId, bundleId, rate);
     }
 
@@ -154,7 +154,7 @@ public final class Fp implements Runnable {
                 PlatformConfig cfg = PlatformConfig.fromEnvironment();
                 WorldConfig wc = WorldConfig.defaults(seed, transactions);
                 if (fraudRate != null) wc = wc.withFraudRate(fraudRate);
-                WorldBuilder.Result r = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), wc);
+                WorldBuilder.Result r = buildWorld(cfg.objectStore(), wc);
                 System.out.println(r.worldId());
                 return r.verdict().passed() ? 0 : 1;
             }
@@ -166,7 +166,7 @@ public final class Fp implements Runnable {
 
             @Override
             public Integer call() {
-                FilesystemObjectStore store = new FilesystemObjectStore(PlatformConfig.fromEnvironment().home().resolve("store"));
+                FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
                 List<String> problems = Manifest.verify(store, WorldBuilder.prefix(worldId));
                 if (problems.isEmpty()) {
                     System.out.println("world " + worldId + ": every file matches its manifest");
@@ -181,7 +181,7 @@ public final class Fp implements Runnable {
         static final class ListWorlds implements Callable<Integer> {
             @Override
             public Integer call() {
-                FilesystemObjectStore store = new FilesystemObjectStore(PlatformConfig.fromEnvironment().home().resolve("store"));
+                FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
                 for (String key : store.list("oracle/")) {
                     if (!key.endsWith("/" + Manifest.FILE_NAME)) continue;
                     String id = key.substring("oracle/".length(), key.length() - Manifest.FILE_NAME.length() - 1);
@@ -221,7 +221,7 @@ public final class Fp implements Runnable {
                             task -> new Thread(task, "fp-platform-start").start()); // not the common pool: the build uses it
             WorldBuilder.Result world;
             try {
-                world = buildWorld(new FilesystemObjectStore(cfg.home().resolve("store")), WorldConfig.defaults(seed, transactions));
+                world = buildWorld(cfg.objectStore(), WorldConfig.defaults(seed, transactions));
             } catch (RuntimeException e) {
                 up.thenAccept(Platform::close);
                 throw e;

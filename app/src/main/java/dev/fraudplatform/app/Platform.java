@@ -74,7 +74,7 @@ public final class Platform implements AutoCloseable {
                         task -> new Thread(task, "fp-broker-start").start())
                 : null;
         try {
-            store = new FilesystemObjectStore(config.home().resolve("store"));
+            store = config.objectStore();
             String jdbc = config.pgUrl();
             if (jdbc == null) {
                 EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(config.home().resolve("pg").resolve("data"),

@@ -44,6 +44,11 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
                 intOf(env, "FP_LANES", 4));
     }
 
+    /** The object store of this home ({@code $FP_HOME/store}). */
+    public dev.fraudplatform.substrate.objectstore.FilesystemObjectStore objectStore() {
+        return new dev.fraudplatform.substrate.objectstore.FilesystemObjectStore(home.resolve("store"));
+    }
+
     public PlatformConfig withHome(Path newHome) {
         return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes);
     }

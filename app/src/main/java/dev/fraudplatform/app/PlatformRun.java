@@ -119,8 +119,7 @@ public final class PlatformRun {
      */
     public boolean awaitDrain(Duration stall) throws InterruptedException {
         platform.runs().transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
-        long expected = platform.receipts().admittedByEventClass(runId()).entrySet().stream()
-                .filter(e -> Topics.TRAFFIC.equals(Topics.forEventClass(e.getKey()))).mapToLong(Map.Entry::getValue).sum();
+        long expected = admittedTransactions(platform.receipts().admittedByEventClass(runId()));
         long lastProgress = System.currentTimeMillis();
         long lastSeen = -1;
         while (true) {
@@ -169,8 +168,7 @@ public final class PlatformRun {
             }
         });
         Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
-        long admittedTxns = admittedByClass.entrySet().stream()
-                .filter(e -> Topics.TRAFFIC.equals(Topics.forEventClass(e.getKey()))).mapToLong(Map.Entry::getValue).sum();
+        long admittedTxns = admittedTransactions(admittedByClass);
         PostgresEffectLedger.LatencySummary latency = platform.ledger().latency(runId());
         long end = drainedAt > 0 ? drainedAt : System.currentTimeMillis();
         double eps = sent * 1000.0 / Math.max(1, end - streamStartedAt);
@@ -219,6 +217,12 @@ public final class PlatformRun {
             }
         }
         return records;
+    }
+
+    /** Admitted events that the decision loop must decide: those routed to the traffic topic. */
+    private static long admittedTransactions(Map<String, Long> admittedByClass) {
+        return admittedByClass.entrySet().stream()
+                .filter(e -> Topics.TRAFFIC.equals(Topics.forEventClass(e.getKey()))).mapToLong(Map.Entry::getValue).sum();
     }
 
     static long peakRssMegabytes() {
