@@ -78,11 +78,16 @@ public final class Fp implements Runnable {
 
     static WorldBuilder.Result buildWorld(FilesystemObjectStore store, WorldConfig config) {
         long t0 = System.nanoTime();
-        WorldBuilder.Result r = new WorldBuilder(store).build(config, n -> {
+        WorldBuilder.Result r = new WorldBuilder(store).build(config, (phase, n) -> {
             double secs = (System.nanoTime() - t0) / 1e9;
             double rate = n / Math.max(secs, 1e-3);
-            status(String.format(Locale.ROOT, "building world: %,d/%,d transactions (%,.0f rows/s, ETA %.0f s)", n,
-                    config.transactions(), rate, (config.transactions() - n) / Math.max(rate, 1)));
+            int width = 30;
+            int filled = (int) Math.min(width, width * n / Math.max(1, config.transactions()));
+            String bar = "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+            status(phase.equals("generating")
+                    ? String.format(Locale.ROOT, "world %s %3.0f%% %,d/%,d transactions, %,.0f rows/s, ETA %.0f s", bar, 100.0 * n / config.transactions(),
+                            n, config.transactions(), rate, (config.transactions() - n) / Math.max(rate, 1))
+                    : String.format(Locale.ROOT, "world %s %,d transactions in %.0f s; %s", bar, n, secs, phase));
         });
         endStatus();
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -113,8 +118,8 @@ public final class Fp implements Runnable {
             System.out.println("platform up: " + config.describe());
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
-            long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").properties().stream()
-                    .filter(e -> e.getKey().contains(".") && !e.getKey().startsWith("truth")).mapToLong(e -> e.getValue().asLong()).sum();
+            long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views")
+                    .properties().stream().mapToLong(e -> e.getValue().asLong()).sum();
             RunReport report;
             try {
                 run.stream(events, rate);
@@ -135,28 +140,74 @@ public final class Fp implements Runnable {
         }
     }
 
-    @Command(name = "world", description = "Build, verify and list sealed worlds.",
-            subcommands = {World.Build.class, World.Verify.class, World.ListWorlds.class})
+    @Command(name = "world", description = "Build, inspect, verify and list sealed worlds.",
+            subcommands = {World.Build.class, World.Inspect.class, World.Verify.class, World.ListWorlds.class})
     static final class World implements Runnable {
         @Override
         public void run() {
             new CommandLine(this).usage(System.out);
         }
 
-        @Command(name = "build", description = "Build a deterministic sealed world (same seed, same bytes).")
+        @Command(name = "build", description = "Build a deterministic sealed world (same engine, config and seed: same bytes).")
         static final class Build implements Callable<Integer> {
-            @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
-            @Option(names = "--transactions", defaultValue = "100000", description = "Transactions (default ${DEFAULT-VALUE}).") int transactions;
-            @Option(names = "--fraud-rate", description = "Share of fraud transactions (default 0.01).") Double fraudRate;
+            @Option(names = "--config", description = "A world config file (JSON: seed, transactions, accounts, days, start_date, "
+                    + "typology_rates, labels); flags override it.") java.nio.file.Path configFile;
+            @Option(names = "--seed", description = "Random seed (default 1).") Long seed;
+            @Option(names = "--transactions", description = "Transactions (default 100000).") Integer transactions;
+            @Option(names = "--accounts", description = "Accounts (default: transactions / 40).") Integer accounts;
+            @Option(names = "--days", description = "Days of traffic (default: transactions / 20000, from 2 to 90).") Integer days;
+            @Option(names = "--fraud-rate", description = "Total share of fraud transactions, keeping the typology mix (default 0.01).") Double fraudRate;
+            @Option(names = "--typology-rate", paramLabel = "NAME=RATE", description = "Share of transactions for one typology "
+                    + "(card_testing, stolen_card_cnp, account_takeover, bust_out, merchant_compromise, friendly_fraud); repeatable.")
+            java.util.Map<String, Double> typologyRates = new java.util.LinkedHashMap<>();
+
+            @Override
+            public Integer call() throws Exception {
+                PlatformConfig cfg = PlatformConfig.fromEnvironment();
+                WorldBuilder.Result r = buildWorld(cfg.objectStore(), worldConfig());
+                System.out.println(r.worldId());
+                return r.verdict().passed() ? 0 : 1;
+            }
+
+            WorldConfig worldConfig() throws java.io.IOException {
+                long s = seed != null ? seed : 1;
+                int n = transactions != null ? transactions : 100_000;
+                WorldConfig wc = WorldConfig.defaults(s, n);
+                if (configFile != null) {
+                    com.fasterxml.jackson.databind.JsonNode json;
+                    try {
+                        json = dev.fraudplatform.core.json.Json.MAPPER.readTree(configFile.toFile());
+                    } catch (java.io.IOException e) {
+                        throw new IllegalArgumentException("cannot read world config " + configFile + ": " + e.getMessage());
+                    }
+                    // Sizes from the file rescale the derived defaults, as flags do.
+                    int fileTxns = json.path("transactions").asInt(n);
+                    WorldConfig base = WorldConfig.defaults(json.path("seed").asLong(s), fileTxns);
+                    wc = WorldConfig.fromJson(json, base);
+                }
+                if (seed != null) wc = wc.withSeed(seed);
+                if (transactions != null && configFile != null) {
+                    WorldConfig sized = WorldConfig.defaults(wc.seed(), transactions);
+                    wc = wc.withShape(transactions, sized.accounts(), sized.days(), wc.startDate());
+                }
+                if (accounts != null || days != null) {
+                    wc = wc.withShape(wc.transactions(), accounts != null ? accounts : wc.accounts(), days != null ? days : wc.days(), wc.startDate());
+                }
+                if (fraudRate != null) wc = wc.withFraudRate(fraudRate);
+                for (var e : typologyRates.entrySet()) wc = wc.withTypologyRate(dev.fraudplatform.world.Typology.byKey(e.getKey()), e.getValue());
+                return wc;
+            }
+        }
+
+        @Command(name = "inspect", description = "Show a world: counts, fraud mix by typology, label delays, sample rows.")
+        static final class Inspect implements Callable<Integer> {
+            @Parameters(paramLabel = "WORLD_ID") String worldId;
+            @Option(names = "--samples", defaultValue = "2", description = "Sample rows per view (default ${DEFAULT-VALUE}).") int samples;
 
             @Override
             public Integer call() {
-                PlatformConfig cfg = PlatformConfig.fromEnvironment();
-                WorldConfig wc = WorldConfig.defaults(seed, transactions);
-                if (fraudRate != null) wc = wc.withFraudRate(fraudRate);
-                WorldBuilder.Result r = buildWorld(cfg.objectStore(), wc);
-                System.out.println(r.worldId());
-                return r.verdict().passed() ? 0 : 1;
+                System.out.print(dev.fraudplatform.world.WorldInspector.inspect(PlatformConfig.fromEnvironment().objectStore(), worldId, samples));
+                return 0;
             }
         }
 
@@ -167,6 +218,9 @@ public final class Fp implements Runnable {
             @Override
             public Integer call() {
                 FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
+                if (!store.exists(WorldBuilder.prefix(worldId) + "/" + Manifest.FILE_NAME)) {
+                    throw new IllegalArgumentException("world " + worldId + " not found: no sealed manifest in " + store.describe());
+                }
                 List<String> problems = Manifest.verify(store, WorldBuilder.prefix(worldId));
                 if (problems.isEmpty()) {
                     System.out.println("world " + worldId + ": every file matches its manifest");
@@ -186,8 +240,9 @@ public final class Fp implements Runnable {
                     if (!key.endsWith("/" + Manifest.FILE_NAME)) continue;
                     String id = key.substring("oracle/".length(), key.length() - Manifest.FILE_NAME.length() - 1);
                     var attrs = Manifest.read(store, WorldBuilder.prefix(id)).attributes();
-                    System.out.printf(Locale.ROOT, "%s  seed %d  %,d transactions  gate %s%n", id, attrs.path("config").path("seed").asLong(),
-                            attrs.path("row_counts").path(WorldBuilder.TXN).asLong(), WorldGate.readReceipt(store, id).passed() ? "PASSED" : "FAILED");
+                    System.out.printf(Locale.ROOT, "%s  seed %d  %,d transactions  %s  gate %s%n", id, attrs.path("config").path("seed").asLong(),
+                            attrs.path("row_counts").path("views").path(WorldBuilder.TXN).asLong(), attrs.path("engine_version").asText(),
+                            WorldGate.readReceipt(store, id).passed() ? "PASSED" : "FAILED");
                 }
                 return 0;
             }

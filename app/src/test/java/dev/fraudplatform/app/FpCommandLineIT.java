@@ -50,7 +50,10 @@ class FpCommandLineIT {
         assertThat(stdout()).contains("gate PASSED");
 
         assertThat(Fp.execute("world", "list")).isZero();
-        assertThat(stdout()).contains(worldId + "  seed 5  2,000 transactions  gate PASSED");
+        assertThat(stdout()).contains(worldId + "  seed 5  2,000 transactions  fp-world-2  gate PASSED");
+
+        assertThat(Fp.execute("world", "inspect", worldId)).isZero();
+        assertThat(stdout()).contains("world " + worldId).contains("fraud by typology").contains("label delay").contains("sample rows");
 
         assertThat(Fp.execute("world", "verify", worldId)).isZero();
         assertThat(stdout()).contains("every file matches its manifest");
@@ -78,6 +81,26 @@ class FpCommandLineIT {
         String[] lines = err.toString(StandardCharsets.UTF_8).trim().split("[\r\n]+");
         String message = lines[lines.length - 1];
         assertThat(message).startsWith("fp: world w-0000000000000000 not found").doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void aConfigFileShapesTheWorldAndFlagsOverrideIt() throws Exception {
+        Path config = home.resolve("world.json");
+        Files.writeString(config, "{\"seed\": 9, \"transactions\": 3000, \"typology_rates\": {\"bust_out\": 0.004}, "
+                + "\"labels\": {\"unlabelled_share\": 0.2}}");
+        assertThat(Fp.execute("world", "build", "--config", config.toString(), "--typology-rate", "card_testing=0.003")).isZero();
+        String worldId = stdout().lines().reduce((a, b) -> b).orElseThrow().trim();
+        var attrs = dev.fraudplatform.core.store.Manifest.read(PlatformConfig.fromEnvironment().objectStore(), "oracle/" + worldId).attributes();
+        assertThat(attrs.path("seed").asLong()).isEqualTo(9);
+        assertThat(attrs.path("config").path("transactions").asInt()).isEqualTo(3000);
+        assertThat(attrs.path("config").path("typology_rates").path("bust_out").asDouble()).isEqualTo(0.004);
+        assertThat(attrs.path("config").path("typology_rates").path("card_testing").asDouble()).isEqualTo(0.003);
+        assertThat(attrs.path("config").path("labels").path("unlabelled_share").asDouble()).isEqualTo(0.2);
+
+        Files.writeString(config, "{\"seed\": 9, \"fraud_rat\": 0.1}");
+        assertThat(Fp.execute("world", "build", "--config", config.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown world config field 'fraud_rat'").doesNotContain("at dev.fraudplatform");
+        assertThat(Fp.execute("world", "inspect", "w-0000000000000000")).isEqualTo(2);
     }
 
     @Test

@@ -46,7 +46,7 @@ class PlatformEndToEndIT {
     static void start() throws Exception {
         Path home = Files.createTempDirectory("fp-e2e-");
         platform = Platform.start(PlatformConfig.from(java.util.Map.of("FP_HOME", home.toString())).withTopology(3, 1));
-        WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(11, 3_000), n -> { });
+        WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(11, 3_000), WorldBuilder.Progress.NONE);
         assertThat(world.verdict().passed()).isTrue();
         worldId = world.worldId();
     }
@@ -176,7 +176,7 @@ class PlatformEndToEndIT {
     @Test
     @Order(4)
     void theScenarioRunnerRefusesAWorldThatFailedItsGate() {
-        String failed = new WorldBuilder(platform.store()).build(WorldConfig.defaults(12, 1_000).withFraudRate(0.0), n -> { }).worldId();
+        String failed = new WorldBuilder(platform.store()).build(WorldConfig.defaults(12, 1_000).withFraudRate(0.0), WorldBuilder.Progress.NONE).worldId();
         assertThatThrownBy(() -> PlatformRun.start(platform, failed, bundle, s -> { }))
                 .isInstanceOf(ScenarioRunner.WorldRefusedException.class).hasMessageContaining("fraud_present");
     }

@@ -31,7 +31,7 @@ class WiringConformanceIT {
 
     private static RunReport runOnce(PlatformConfig config, WorldConfig world) throws Exception {
         try (Platform platform = Platform.start(config)) {
-            String worldId = new WorldBuilder(platform.store()).build(world, n -> { }).worldId();
+            String worldId = new WorldBuilder(platform.store()).build(world, WorldBuilder.Progress.NONE).worldId();
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn("rules-v1"), s -> { });
             run.stream();
             assertThat(run.awaitDrain(Duration.ofSeconds(90))).as("drained on " + config.wiring()).isTrue();

@@ -1,233 +1,178 @@
 package dev.fraudplatform.world;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fraudplatform.core.json.Json;
-import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Generates one day of a world: exactly the day's quota of transactions, drawn as episodes (one legitimate
- * transaction, or one fraud episode of several), each episode from its own random stream seeded by
- * (seed, day, episode number). Ids are assigned after sorting by event time, so they follow time order.
+ * Generates one day of legitimate traffic around the fraud planned for that day, then puts the day in time order and
+ * assigns ids. Legitimate episodes draw from their own random stream seeded by (seed, day, episode), so days are
+ * generated in parallel and independently.
+ *
+ * <p>Legitimate behaviour, with the noise fraud hides in: purchases at recurring and local merchants with amounts
+ * lognormal by MCC and scaled by the customer's spend; online purchases with 3-D Secure on about half; monthly
+ * subscriptions billed at night; bank-app sessions and transfers; trips abroad; now and then a new phone, a VPN,
+ * a forgotten password, a new email address.
  */
 final class DayGenerator {
-    private static final int MS_PER_DAY = 86_400_000;
-    private static final String[] TYPOLOGIES = {"card_testing", "stolen_card_cnp", "account_takeover"};
-    /** Share of fraud episodes by typology, and the mean transactions each episode yields. */
-    private static final double[] TYPOLOGY_SHARE = {0.3, 0.4, 0.3};
-    private static final double MEAN_FRAUD_TXNS_PER_EPISODE = 0.3 * 6 + 0.4 * 2 + 0.3 * 2;
-
     private final WorldConfig config;
     private final Population population;
     private final String idPrefix;
 
-    DayGenerator(WorldConfig config, Population population, String worldId) {
+    DayGenerator(WorldConfig config, Population population, String idPrefix) {
         this.config = config;
         this.population = population;
-        this.idPrefix = worldId.substring(2, 7);
+        this.idPrefix = idPrefix;
     }
 
-    /** A generated row before ids are assigned. */
-    private record Row(String eventClass, long timeMs, long episode, int seq, String account, ObjectNode payload,
-                       String typology) {}
-
-    /** The day's rows, ready to write. */
-    static final class Day {
-        private final Map<String, List<String>> lines = new HashMap<>();
-        private final List<String> truth = new ArrayList<>();
-
-        byte[] lines(String eventClass) {
-            return WorldBuilder.jsonl(lines.getOrDefault(eventClass, List.of()));
-        }
-
-        long count(String eventClass) {
-            return lines.getOrDefault(eventClass, List.of()).size();
-        }
-
-        byte[] truthLines() {
-            return WorldBuilder.jsonl(truth);
-        }
-
-        long fraudCount() {
-            return truth.size();
+    /** One generated day: its rows per view, in time order with ids, and its truth rows. */
+    record Day(Map<View, List<GenRow>> rows, List<Object[]> truth) {
+        List<GenRow> of(View v) {
+            return rows.getOrDefault(v, List.of());
         }
     }
 
-    Day generate(int day, int quota, long txnBase) {
-        long dayStartMs = WorldBuilder.dayStart(config.startDate(), day).toEpochMilli();
-        // Probability that an episode is fraud, chosen so that fraud transactions make up fraudRate of all.
-        double f = config.fraudRate();
-        double pFraudEpisode = f / (MEAN_FRAUD_TXNS_PER_EPISODE - (MEAN_FRAUD_TXNS_PER_EPISODE - 1) * f);
-        List<Row> txns = new ArrayList<>(quota + 16);
-        List<Row> ctx = new ArrayList<>(quota / 2);
+    /**
+     * @param planned the fraud and scheduled rows of this day (from {@link FraudPlanner}); their ids are set here
+     * @param quota   the day's exact number of transactions
+     * @param txnBase the number of transactions in the days before this one
+     */
+    Day generate(int day, List<GenRow> planned, int quota, long txnBase) {
+        long dayStart = WorldBuilder.dayStartMillis(config, day);
+        LocalDate date = config.startDate().plusDays(day);
+        EnumMap<View, List<GenRow>> rows = new EnumMap<>(View.class);
+        for (View v : View.values()) rows.put(v, new ArrayList<>());
+        int txns = 0;
+        for (GenRow r : planned) {
+            rows.get(r.view).add(r);
+            if (r.view == View.TXN) txns++;
+        }
+        // Subscriptions fall due on their day of the month and are billed in the small hours.
         long episode = 0;
-        while (txns.size() < quota) {
+        for (Population.Account a : population.accounts()) {
+            for (int s = 0; s < a.subscriptionDayOfMonth().length && txns < quota; s++) {
+                if (a.subscriptionDayOfMonth()[s] != date.getDayOfMonth()) continue;
+                SplittableRandom r = WorldBuilder.rng(config.seed(), day, episode);
+                long t = dayStart + 3_600_000L + r.nextInt(4 * 3_600_000);
+                rows.get(View.TXN).add(Rows.txn(t, episode++, 0, a, a.cards()[0], population.merchant(a.subscriptionMerchants()[s]),
+                        a.subscriptionAmounts()[s], true, "CREDENTIAL_ON_FILE", null, null, null, null, true));
+                txns++;
+            }
+        }
+        while (txns < quota) {
             SplittableRandom r = WorldBuilder.rng(config.seed(), day, episode);
-            if (r.nextDouble() < pFraudEpisode) {
-                double u = r.nextDouble();
-                int t = u < TYPOLOGY_SHARE[0] ? 0 : u < TYPOLOGY_SHARE[0] + TYPOLOGY_SHARE[1] ? 1 : 2;
-                fraudEpisode(TYPOLOGIES[t], r, dayStartMs, episode, txns, ctx);
-            } else {
-                legitimate(r, dayStartMs, episode, txns, ctx);
-            }
-            episode++;
+            txns += legitimate(r, day, dayStart, episode++, rows);
         }
-        Comparator<Row> order = Comparator.comparingLong(Row::timeMs).thenComparingLong(Row::episode).thenComparingInt(Row::seq);
-        txns.sort(order);
-        // Keep exactly the quota: drop the surplus of the last episode(s), wherever they fell in time.
-        long lastEpisode = episode - 1;
-        int surplus = txns.size() - quota;
-        for (int i = txns.size() - 1; i >= 0 && surplus > 0; i--) {
-            if (txns.get(i).episode() == lastEpisode) {
-                txns.remove(i);
-                surplus--;
-            }
-        }
-        ctx.sort(order);
+        for (List<GenRow> list : rows.values()) list.sort(GenRow.ORDER);
 
-        Day out = new Day();
-        List<String> txnLines = new ArrayList<>(txns.size());
-        for (int i = 0; i < txns.size(); i++) {
-            Row row = txns.get(i);
-            String eventId = String.format(java.util.Locale.ROOT, "%s-t%010d", idPrefix, txnBase + i);
-            row.payload().put("txn_id", eventId.substring(idPrefix.length() + 1));
-            txnLines.add(line(row, eventId));
-            if (row.typology() != null) {
-                ObjectNode t = Json.MAPPER.createObjectNode();
-                t.put("event_id", eventId);
-                t.put("txn_id", row.payload().path("txn_id").asText());
-                t.put("account_id", row.account());
-                t.put("typology", row.typology());
-                t.put("event_time", dev.fraudplatform.core.envelope.Times.formatMillis(row.timeMs()));
-                out.truth.add(WorldBuilder.canonical(t));
-            }
+        List<GenRow> txnRows = rows.get(View.TXN);
+        for (int i = 0; i < txnRows.size(); i++) {
+            GenRow row = txnRows.get(i);
+            String txnId = String.format(Locale.ROOT, "t%010d", txnBase + i);
+            row.eventId = idPrefix + "-" + txnId;
+            row.set("txn_id", txnId);
         }
-        out.lines.put(WorldBuilder.TXN, txnLines);
-        for (int i = 0; i < ctx.size(); i++) {
-            Row row = ctx.get(i);
-            String eventId = String.format(java.util.Locale.ROOT, "%s-c%03d%07d", idPrefix, day, i);
-            out.lines.computeIfAbsent(row.eventClass(), k -> new ArrayList<>()).add(line(row, eventId));
+        for (View v : View.values()) {
+            if (v == View.TXN || v == View.LABEL) continue;
+            assignIds(rows.get(v), v, idPrefix, day);
         }
-        return out;
+        List<Object[]> truth = new ArrayList<>();
+        for (GenRow row : txnRows) {
+            if (row.truth == null) continue;
+            truth.add(new Object[] {row.eventId, row.get("txn_id"), row.account, row.get("card_id"), row.truth.typology.key(),
+                row.truth.episodeId, row.timeMs, row.truth.typology.firstParty(), row.truth.labelType, row.truth.compromisedMerchant});
+        }
+        return new Day(rows, truth);
     }
 
-    private static String line(Row row, String eventId) {
-        return new WorldEvent(row.eventClass(), eventId, 1, Instant.ofEpochMilli(row.timeMs()), row.account(), row.payload()).toLine();
+    /** Ids for a non-transaction view's rows of one day (already in time order): {@code <prefix>-<letter><day><index>}. */
+    static void assignIds(List<GenRow> rows, View v, String idPrefix, int day) {
+        for (int i = 0; i < rows.size(); i++) {
+            rows.get(i).eventId = String.format(Locale.ROOT, "%s-%s%05d%07d", idPrefix, v.idLetter(), day, i);
+        }
     }
 
-    private long timeOfDay(SplittableRandom r, long dayStartMs) {
-        int hour = WorldBuilder.hourOfDay(r);
-        return dayStartMs + hour * 3_600_000L + r.nextInt(3_600_000);
-    }
-
-    private void legitimate(SplittableRandom r, long dayStartMs, long episode, List<Row> txns, List<Row> ctx) {
+    /** One legitimate episode; returns the number of transactions it made. */
+    private int legitimate(SplittableRandom r, int day, long dayStart, long episode, Map<View, List<GenRow>> rows) {
         Population.Account a = population.activeAccount(r);
-        long t = timeOfDay(r, dayStartMs);
-        Population.Merchant m = r.nextDouble() < 0.6
-                ? population.merchant(a.recurringMerchants()[r.nextInt(a.recurringMerchants().length)])
-                : population.merchant(r.nextInt(population.merchantCount()));
-        boolean cnp = r.nextDouble() < 0.4;
-        // Noise shared with fraud: a new phone, travel, a big purchase, a risky merchant.
-        String device = r.nextDouble() < 0.05 ? "dev-" + Long.toHexString(r.nextLong() >>> 16) : a.devices()[r.nextInt(a.devices().length)];
-        String ip = r.nextDouble() < 0.1 ? Population.ip(r) : a.ip();
-        String country = r.nextDouble() < 0.03 ? Population.pick(r, WorldBuilder.COUNTRIES) : a.country();
-        double amount = a.typicalAmountMinor() * Math.exp(0.9 * r.nextGaussian()) * (m.highRisk() ? 1.5 : 1.0);
+        boolean away = a.travellingOn(day);
+        Catalog.City here = away ? a.travelCity() : a.home();
+        int d = r.nextInt(a.devices().length);
+        String device = a.devices()[d];
+        String os = a.deviceOs()[d];
+        if (r.nextDouble() < 0.03) { // a new phone or a borrowed laptop
+            device = Population.deviceId(r);
+            os = r.nextBoolean() ? "iOS" : "Android";
+        }
+        String ip;
+        Catalog.City ipCity = here;
+        double u = r.nextDouble();
+        if (away || u < 0.25) {
+            ip = Population.ip(r, here.country()); // mobile network or hotel wifi
+        } else if (u < 0.27) {
+            ipCity = Catalog.foreignCity(r, a.home().country()); // a VPN
+            ip = Population.ip(r, ipCity.country());
+        } else {
+            ip = a.homeIp();
+        }
+        String card = a.cards()[r.nextDouble() < 0.7 ? 0 : r.nextInt(a.cards().length)];
+        int seq = 0;
+
+        // Context that leads nowhere: people open their banking app, mistype passwords, change their details.
+        if (r.nextDouble() < 0.30) {
+            long lt = Math.max(dayStart + 20_000, Rows.timeInDay(r, dayStart, true));
+            String session = Rows.flowId(r, "sess");
+            if (r.nextDouble() < 0.04) rows.get(View.LOGIN).add(Rows.login(lt - 20_000, episode, seq++, a, device, os, ip, ipCity, session, "PASSWORD", false));
+            rows.get(View.LOGIN).add(Rows.login(lt, episode, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD", true));
+            if (r.nextDouble() < 0.012) {
+                double c = r.nextDouble();
+                String change = c < 0.35 ? "PASSWORD_RESET" : c < 0.6 ? "ADDRESS" : c < 0.8 ? "PHONE" : "EMAIL";
+                String domain = change.equals("EMAIL")
+                        ? (r.nextDouble() < 0.08 ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS) : Catalog.pick(r, Catalog.EMAIL_DOMAINS)) : null;
+                rows.get(View.PROFILE_CHANGE).add(Rows.profileChange(Math.min(lt + 60_000 + r.nextInt(600_000), dayStart + Rows.MS_PER_DAY - 1), episode, seq++, a, change, device, ip, ipCity,
+                        session, domain));
+            }
+        }
+
+        if (r.nextDouble() < 0.03) { // a transfer from the banking app
+            Population.Merchant m = population.merchantOfMcc(r, "4829");
+            long lt = Rows.timeInDay(r, dayStart, true);
+            String session = Rows.flowId(r, "sess");
+            rows.get(View.LOGIN).add(Rows.login(lt, episode, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD", true));
+            long amount = Math.max(100, Math.round(Rows.amount(r, m.mcc(), a.spendScale()) * 0.5));
+            rows.get(View.TXN).add(Rows.txn(Math.min(lt + 30_000 + r.nextInt(900_000), dayStart + Rows.MS_PER_DAY - 1), episode, seq, a, card, m,
+                    amount, true, "IN_APP", device, ip, ipCity, session, false));
+            return 1;
+        }
+
+        double pick = r.nextDouble();
+        Population.Merchant m;
+        if (!away && pick < 0.45) {
+            m = population.merchant(a.recurringMerchants()[r.nextInt(a.recurringMerchants().length)]);
+        } else if (pick < 0.88) {
+            m = population.merchantIn(r, here);
+        } else {
+            m = population.merchant(r.nextInt(population.merchantCount())); // anywhere: online, or a shop far from home
+        }
+        boolean local = m.city().equals(here);
+        boolean cnp = !local || r.nextDouble() < m.mcc().cnpShare();
+        long t = Rows.timeInDay(r, dayStart, cnp);
+        long amount = Rows.amount(r, m.mcc(), a.spendScale());
+        if (!cnp) {
+            rows.get(View.TXN).add(Rows.txn(t, episode, seq, a, card, m, amount, false, Rows.presentEntryMode(r, amount), null, null, null, null, false));
+            return 1;
+        }
         String flow = null;
-        if (cnp && r.nextDouble() < 0.5) {
-            flow = "sess-" + Long.toHexString(r.nextLong() >>> 20);
-            long lt = Math.max(dayStartMs, t - 60_000L - r.nextInt(19 * 60_000));
-            ctx.add(new Row(WorldBuilder.LOGIN, lt, episode, 0, a.id(), login(a.id(), device, ip, flow, "PASSWORD"), null));
+        if (r.nextDouble() < 0.5) {
+            flow = Rows.flowId(r, "flow");
+            long ct = Math.max(dayStart, t - 15_000 - r.nextInt(90_000));
+            rows.get(View.THREE_DS).add(Rows.threeDs(ct, episode, seq++, a, card, m, device, flow, Rows.genuineThreeDsResult(r), r.nextDouble() < 0.15));
         }
-        txns.add(new Row(WorldBuilder.TXN, t, episode, 1, a.id(),
-                txn(a, a.cards()[r.nextInt(a.cards().length)], m, amount, cnp, device, ip, country, flow), null));
-    }
-
-    private void fraudEpisode(String typology, SplittableRandom r, long dayStartMs, long episode, List<Row> txns, List<Row> ctx) {
-        Population.Account a = population.account(r.nextInt(population.accountCount()));
-        String card = a.cards()[r.nextInt(a.cards().length)];
-        String device = "dev-" + Long.toHexString(r.nextLong() >>> 16);
-        String ip = Population.ip(r);
-        long t = timeOfDay(r, dayStartMs);
-        switch (typology) {
-            case "card_testing" -> {
-                int n = 4 + r.nextInt(5);
-                Population.Merchant[] targets = {
-                    population.merchant(r.nextInt(population.merchantCount())),
-                    population.merchant(r.nextInt(population.merchantCount()))};
-                for (int i = 0; i < n; i++) {
-                    t = advance(t, 10_000 + r.nextInt(80_000), dayStartMs);
-                    txns.add(new Row(WorldBuilder.TXN, t, episode, i, a.id(),
-                            txn(a, card, targets[r.nextInt(2)], 100 + r.nextInt(400), true, device, ip, a.country(), null), typology));
-                }
-            }
-            case "stolen_card_cnp" -> {
-                int n = 1 + r.nextInt(3);
-                String country = r.nextDouble() < 0.5 ? Population.pick(r, WorldBuilder.COUNTRIES) : a.country();
-                for (int i = 0; i < n; i++) {
-                    t = advance(t, 60_000 + r.nextInt(20 * 60_000), dayStartMs);
-                    double amount = a.typicalAmountMinor() * (3 + 7 * r.nextDouble());
-                    txns.add(new Row(WorldBuilder.TXN, t, episode, i, a.id(),
-                            txn(a, card, population.randomHighRiskMerchant(r), amount, true, device, ip, country, null), typology));
-                }
-            }
-            default -> { // account_takeover
-                String flow = "sess-" + Long.toHexString(r.nextLong() >>> 20);
-                ObjectNode change = Json.MAPPER.createObjectNode();
-                change.put("account_id", a.id());
-                change.put("change", "PASSWORD_RESET");
-                change.put("device_id", device);
-                change.put("ip", ip);
-                change.put("flow_id", flow);
-                ctx.add(new Row(WorldBuilder.PROFILE_CHANGE, t, episode, 0, a.id(), change, null));
-                ctx.add(new Row(WorldBuilder.LOGIN, advance(t, 30_000, dayStartMs), episode, 1, a.id(), login(a.id(), device, ip, flow, "PASSWORD"), null));
-                int n = 1 + r.nextInt(3);
-                for (int i = 0; i < n; i++) {
-                    t = advance(t, 5 * 60_000 + r.nextInt(55 * 60_000), dayStartMs);
-                    double amount = a.typicalAmountMinor() * (2 + 3 * r.nextDouble());
-                    txns.add(new Row(WorldBuilder.TXN, t, episode, 2 + i, a.id(),
-                            txn(a, card, population.merchant(r.nextInt(population.merchantCount())), amount, true, device, ip,
-                                    a.country(), flow), typology));
-                }
-            }
-        }
-    }
-
-    private static ObjectNode login(String account, String device, String ip, String flow, String method) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("account_id", account);
-        n.put("device_id", device);
-        n.put("ip", ip);
-        n.put("flow_id", flow);
-        n.put("method", method);
-        n.put("outcome", "SUCCESS");
-        return n;
-    }
-
-    private static ObjectNode txn(Population.Account a, String card, Population.Merchant m, double amount, boolean cnp,
-                                  String device, String ip, String country, String flow) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("txn_id", ""); // assigned once the day is in time order
-        n.put("account_id", a.id());
-        n.put("card_id", card);
-        n.put("merchant_id", m.id());
-        n.put("mcc", m.mcc());
-        n.put("amount_minor", Math.max(50L, Math.round(amount)));
-        n.put("currency", "GBP");
-        n.put("channel", cnp ? "CNP" : "CP");
-        n.put("device_id", device);
-        n.put("ip", ip);
-        n.put("country", country);
-        if (flow != null) n.put("flow_id", flow);
-        return n;
-    }
-
-    /** Moves an episode's clock forward, but never past the end of its day (each day's files hold that day only). */
-    private static long advance(long t, long deltaMs, long dayStartMs) {
-        return Math.min(t + deltaMs, dayStartMs + MS_PER_DAY - 1);
+        rows.get(View.TXN).add(Rows.txn(t, episode, seq, a, card, m, amount, true, "ECOM", device, ip, ipCity, flow, false));
+        return 1;
     }
 }

@@ -1,63 +1,88 @@
 package dev.fraudplatform.world;
 
+import static dev.fraudplatform.world.Table.opt;
+import static dev.fraudplatform.world.Table.req;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.core.store.ObjectAlreadyExistsException;
 import dev.fraudplatform.core.store.ObjectStore;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import dev.fraudplatform.world.Table.Type;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.IntStream;
 
 /**
- * Builds a deterministic, sealed synthetic world in the object store under {@code oracle/<world_id>/}:
+ * Builds a deterministic, sealed synthetic world in the object store under {@code oracle/<world_id>/}, all in Parquet:
  * <ul>
- *   <li>{@code entities/accounts.jsonl}: accounts with their cards, devices and home country;</li>
- *   <li>{@code views/<event_class>/day=<date>/part-00000.jsonl}: the stream views (transaction authorisations,
- *       logins, profile changes), each file in (event time, event id) order;</li>
- *   <li>{@code truth/fraud/day=<date>/part-00000.jsonl}: which transactions are fraud and by which typology,
- *       a prefix the real-time planes never read;</li>
- *   <li>{@code gate.json}: the validation gate's receipt; {@code manifest.json}: SHA-256 of every file.</li>
+ *   <li>{@code entities/{customers,accounts,cards,merchants,devices}.parquet}: the bank's reference data;</li>
+ *   <li>{@code views/<event_class>/day=<date>/part-00000.parquet}: the stream views (see {@link View}), each file in
+ *       (event time, episode) order; labels are partitioned by the day they are observed, which may be after the
+ *       last day of traffic;</li>
+ *   <li>{@code truth/fraud/day=<date>/part-00000.parquet}: which transactions are fraud, by which typology and in which
+ *       episode, and how (if ever) each is labelled: a prefix the real-time planes never read;</li>
+ *   <li>{@code gate.json}: the validation gate's receipt; {@code manifest.json}: engine version, config, seed, schema,
+ *       row counts and the SHA-256 of every file.</li>
  * </ul>
  *
- * <p>Determinism: every random draw comes from a {@link SplittableRandom} seeded by (seed, day, episode) or
- * (seed, entity), so days are generated in parallel and the bytes depend only on (engine version, config, seed).
- * Building a world that exists already is a no-op; resuming a crashed build rewrites nothing that is there.
- *
- * <p>Fraud typologies: card testing (bursts of small card-not-present authorisations from one new device),
- * stolen card CNP (new device and IP, high-risk merchants, large amounts) and account takeover (a password
- * reset from a new device, then spend). Legitimate traffic carries noise in the same signals (new devices,
- * travel, large purchases) so that no single signal separates the two.
+ * <p>Determinism: every random draw comes from a {@link SplittableRandom} seeded by (seed, day, episode), (seed,
+ * entity) or (seed, typology, episode); days are generated in parallel, and the bytes depend only on (engine version,
+ * config, seed). Building a world that exists is a no-op; resuming a crashed build rewrites nothing that is there.
  */
 public final class WorldBuilder {
-    public static final String ENGINE_VERSION = "fp-world-thin-1";
-    public static final String TXN = "txn.authorization";
-    public static final String LOGIN = "ctx.login";
-    public static final String PROFILE_CHANGE = "ctx.profile_change";
-    public static final List<String> VIEWS = List.of(TXN, LOGIN, PROFILE_CHANGE);
+    public static final String ENGINE_VERSION = "fp-world-2";
+    public static final String TXN = View.TXN.eventClass();
+    public static final String LOGIN = View.LOGIN.eventClass();
+    public static final String THREE_DS = View.THREE_DS.eventClass();
+    public static final String PROFILE_CHANGE = View.PROFILE_CHANGE.eventClass();
+    public static final String LABEL = View.LABEL.eventClass();
+    public static final List<String> VIEWS = Arrays.stream(View.values()).map(View::eventClass).toList();
 
-    static final String[] COUNTRIES = {"GB", "GB", "GB", "GB", "GB", "GB", "GB", "FR", "DE", "IE", "ES", "US"};
-    static final String[] LOW_RISK_MCC = {"5411", "5812", "5541", "5732", "5999", "5311", "4111", "5912"};
-    static final String[] HIGH_RISK_MCC = {"4829", "7995", "5967", "6051"};
-    /** Relative traffic by hour of day (UTC): quiet nights, busy lunch and evening. */
-    private static final double[] HOUR_WEIGHTS = {
-        0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 1.4, 1.5, 1.6, 1.8, 2.2, 2.0, 1.7, 1.6, 1.7, 1.9, 2.1, 2.2, 1.9, 1.4, 0.9, 0.5};
-    private static final double[] HOUR_CDF = cdf(HOUR_WEIGHTS);
+    /** Relative traffic by day of week, Monday first: Friday and Saturday busiest, Sunday quietest. */
+    private static final double[] WEEKDAY_WEIGHTS = {0.96, 0.97, 0.99, 1.02, 1.10, 1.08, 0.88};
+
+    static final Table TRUTH = new Table(List.of(req("event_id", Type.VARCHAR), req("txn_id", Type.VARCHAR), req("account_id", Type.VARCHAR),
+            req("card_id", Type.VARCHAR), req("typology", Type.VARCHAR), req("episode_id", Type.BIGINT), req("event_time_ms", Type.BIGINT),
+            req("first_party", Type.BOOLEAN), opt("label_type", Type.VARCHAR), opt("compromised_merchant_id", Type.VARCHAR)));
+    static final Table CUSTOMERS = new Table(List.of(req("customer_id", Type.VARCHAR), req("email_domain", Type.VARCHAR),
+            req("home_city", Type.VARCHAR), req("home_country", Type.VARCHAR)));
+    static final Table ACCOUNTS = new Table(List.of(req("account_id", Type.VARCHAR), req("customer_id", Type.VARCHAR),
+            req("opened_date", Type.VARCHAR), req("product", Type.VARCHAR), opt("credit_limit_minor", Type.BIGINT),
+            req("home_city", Type.VARCHAR), req("home_country", Type.VARCHAR)));
+    static final Table CARDS = new Table(List.of(req("card_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("card_type", Type.VARCHAR)));
+    static final Table MERCHANTS = new Table(List.of(req("merchant_id", Type.VARCHAR), req("mcc", Type.VARCHAR), req("city", Type.VARCHAR),
+            req("country", Type.VARCHAR), req("risk_tier", Type.VARCHAR)));
+    static final Table DEVICES = new Table(List.of(req("device_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("device_os", Type.VARCHAR)));
 
     private final ObjectStore store;
 
     public WorldBuilder(ObjectStore store) {
         this.store = store;
+    }
+
+    /** Hears how a build goes: its phase ("generating", "labelling", "gating", "sealing") and transactions generated so far. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(String phase, long transactions);
+
+        Progress NONE = (phase, n) -> { };
     }
 
     /** The outcome of a build. */
@@ -67,68 +92,192 @@ public final class WorldBuilder {
         return "oracle/" + worldId;
     }
 
+    static String viewKey(String prefix, View view, String date) {
+        return prefix + "/views/" + view.eventClass() + "/day=" + date + "/part-00000.parquet";
+    }
+
+    static String truthKey(String prefix, String date) {
+        return prefix + "/truth/fraud/day=" + date + "/part-00000.parquet";
+    }
+
     /**
      * Builds (or finds) the world for {@code config}.
      *
-     * @param progress called with the number of transactions generated so far (from several threads)
+     * @param progress told of each phase and, while generating, of the transactions so far (from several threads)
      */
-    public Result build(WorldConfig config, LongConsumer progress) {
+    public Result build(WorldConfig config, Progress progress) {
         String worldId = config.worldId();
         String prefix = prefix(worldId);
         if (store.exists(prefix + "/" + Manifest.FILE_NAME)) {
-            WorldGate.Verdict v = WorldGate.readReceipt(store, worldId);
-            return new Result(worldId, true, v, config.transactions());
+            return new Result(worldId, true, WorldGate.readReceipt(store, worldId), config.transactions());
         }
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("fp-world-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            return build(config, progress, worldId, prefix, scratch);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    private Result build(WorldConfig config, Progress progress, String worldId, String prefix, Path scratch) {
+        String idPrefix = worldId.substring(2, 7);
         Population population = new Population(config);
-        writeIdempotent(prefix + "/entities/accounts.jsonl", population.accountsJsonl());
+        Map<String, Long> entityCounts = writeEntities(config, population, prefix, scratch);
 
-        int[] perDay = new int[config.days()];
-        for (int d = 0; d < config.days(); d++) {
-            perDay[d] = config.transactions() / config.days() + (d < config.transactions() % config.days() ? 1 : 0);
-        }
-        long[] dayBase = new long[config.days()];
-        for (int d = 1; d < config.days(); d++) dayBase[d] = dayBase[d - 1] + perDay[d - 1];
+        int[] quotas = dayQuotas(config);
+        long[] txnBase = new long[config.days()];
+        for (int d = 1; d < config.days(); d++) txnBase[d] = txnBase[d - 1] + quotas[d - 1];
+        FraudPlanner.Plan plan = new FraudPlanner(config, population, quotas).plan();
+
         AtomicLong done = new AtomicLong();
-        long[] fraudPerDay = new long[config.days()];
-        long[][] ctxPerDay = new long[config.days()][2];
+        AtomicLongArray viewCounts = new AtomicLongArray(View.values().length);
+        AtomicLong truthCount = new AtomicLong();
         IntStream.range(0, config.days()).parallel().forEach(d -> {
-            DayGenerator.Day day = new DayGenerator(config, population, worldId).generate(d, perDay[d], dayBase[d]);
+            DayGenerator.Day day = new DayGenerator(config, population, idPrefix).generate(d, plan.rowsByDay().get(d), quotas[d], txnBase[d]);
+            plan.rowsByDay().set(d, List.of()); // the day's planned rows are written now; let them go
             String date = config.startDate().plusDays(d).toString();
-            writeIdempotent(viewKey(prefix, TXN, date), day.lines(TXN));
-            writeIdempotent(viewKey(prefix, LOGIN, date), day.lines(LOGIN));
-            writeIdempotent(viewKey(prefix, PROFILE_CHANGE, date), day.lines(PROFILE_CHANGE));
-            writeIdempotent(prefix + "/truth/fraud/day=" + date + "/part-00000.jsonl", day.truthLines());
-            fraudPerDay[d] = day.fraudCount();
-            ctxPerDay[d][0] = day.count(LOGIN);
-            ctxPerDay[d][1] = day.count(PROFILE_CHANGE);
-            progress.accept(done.addAndGet(perDay[d]));
+            for (View v : View.values()) {
+                List<GenRow> rows = day.of(v);
+                if (v == View.LABEL || (rows.isEmpty() && v != View.TXN)) continue;
+                writeIdempotent(viewKey(prefix, v, date), ParquetFiles.write(v.table(), () -> rows.stream().map(GenRow::toColumns).iterator(), scratch));
+                viewCounts.addAndGet(v.ordinal(), rows.size());
+            }
+            writeIdempotent(truthKey(prefix, date), ParquetFiles.write(TRUTH, day.truth(), scratch));
+            truthCount.addAndGet(day.truth().size());
+            progress.update("generating", done.addAndGet(day.of(View.TXN).size()));
         });
+        progress.update("labelling", done.get());
+        viewCounts.addAndGet(View.LABEL.ordinal(), writeLabels(config, plan.labels(), prefix, idPrefix, scratch));
 
+        progress.update("gating", done.get());
         WorldGate.Verdict verdict = new WorldGate(store).check(worldId, config);
+        progress.update("sealing", done.get());
         ObjectNode attrs = Json.MAPPER.createObjectNode();
         attrs.put("engine_version", ENGINE_VERSION);
         attrs.put("world_id", worldId);
+        attrs.put("seed", config.seed());
         attrs.set("config", config.toJson());
+        attrs.set("schema", schemaJson());
         ObjectNode counts = attrs.putObject("row_counts");
-        counts.put(TXN, config.transactions());
-        counts.put(LOGIN, Arrays.stream(ctxPerDay).mapToLong(c -> c[0]).sum());
-        counts.put(PROFILE_CHANGE, Arrays.stream(ctxPerDay).mapToLong(c -> c[1]).sum());
-        counts.put("truth.fraud", Arrays.stream(fraudPerDay).sum());
-        counts.put("accounts", config.accounts());
+        ObjectNode views = counts.putObject("views");
+        for (View v : View.values()) views.put(v.eventClass(), viewCounts.get(v.ordinal()));
+        counts.putObject("truth").put("fraud", truthCount.get());
+        ObjectNode entities = counts.putObject("entities");
+        entityCounts.forEach(entities::put);
         attrs.put("gate", verdict.passed() ? "PASSED" : "FAILED");
         Manifest.seal(store, prefix, attrs);
-        return new Result(worldId, false, verdict, config.transactions());
+        return new Result(worldId, false, verdict, viewCounts.get(View.TXN.ordinal()));
     }
 
-    static String viewKey(String prefix, String eventClass, String date) {
-        return prefix + "/views/" + eventClass + "/day=" + date + "/part-00000.jsonl";
+    /** Writes the labels, partitioned by the day they are observed; returns how many. */
+    private long writeLabels(WorldConfig config, List<FraudPlanner.PlannedLabel> planned, String prefix, String idPrefix, Path scratch) {
+        long start = dayStartMillis(config, 0);
+        TreeMap<Integer, List<GenRow>> byDay = new TreeMap<>();
+        for (FraudPlanner.PlannedLabel p : planned) {
+            GenRow tx = p.txn();
+            GenRow label = new GenRow(View.LABEL, p.observedMs(), tx.episode, tx.seq, tx.account);
+            label.set("amount_minor", tx.get("amount_minor")).set("card_id", tx.get("card_id")).set("effective_time", Times.formatMillis(tx.timeMs))
+                    .set("label_type", p.labelType()).set("observed_time", Times.formatMillis(p.observedMs())).set("reason_code", p.reasonCode())
+                    .set("source", p.source()).set("txn_id", tx.get("txn_id")).set("label_id", "");
+            byDay.computeIfAbsent((int) Math.floorDiv(p.observedMs() - start, Rows.MS_PER_DAY), k -> new ArrayList<>()).add(label);
+        }
+        long n = 0;
+        for (Map.Entry<Integer, List<GenRow>> e : byDay.entrySet()) {
+            List<GenRow> rows = e.getValue();
+            rows.sort(GenRow.ORDER);
+            DayGenerator.assignIds(rows, View.LABEL, idPrefix, e.getKey());
+            for (GenRow row : rows) row.set("label_id", row.eventId.substring(idPrefix.length() + 1));
+            String date = config.startDate().plusDays(e.getKey()).toString();
+            writeIdempotent(viewKey(prefix, View.LABEL, date), ParquetFiles.write(View.LABEL.table(), () -> rows.stream().map(GenRow::toColumns).iterator(), scratch));
+            n += rows.size();
+        }
+        return n;
     }
 
+    private Map<String, Long> writeEntities(WorldConfig config, Population population, String prefix, Path scratch) {
+        List<Object[]> customers = new ArrayList<>();
+        List<Object[]> accounts = new ArrayList<>();
+        List<Object[]> cards = new ArrayList<>();
+        List<Object[]> devices = new ArrayList<>();
+        String previousCustomer = null;
+        for (Population.Account a : population.accounts()) {
+            if (!a.customerId().equals(previousCustomer)) {
+                customers.add(new Object[] {a.customerId(), a.emailDomain(), a.home().name(), a.home().country()});
+                previousCustomer = a.customerId();
+            }
+            accounts.add(new Object[] {a.id(), a.customerId(), config.startDate().minusDays(a.openedDaysBefore()).toString(),
+                a.credit() ? "CREDIT" : "DEBIT", a.credit() ? a.creditLimitMinor() : null, a.home().name(), a.home().country()});
+            for (String c : a.cards()) cards.add(new Object[] {c, a.id(), a.credit() ? "CREDIT" : "DEBIT"});
+            for (int i = 0; i < a.devices().length; i++) devices.add(new Object[] {a.devices()[i], a.id(), a.deviceOs()[i]});
+        }
+        List<Object[]> merchants = new ArrayList<>();
+        for (Population.Merchant m : population.merchants()) {
+            merchants.add(new Object[] {m.id(), m.mcc().code(), m.city().name(), m.city().country(), m.risk().name()});
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Object[]> files = Map.of("customers", new Object[] {CUSTOMERS, customers}, "accounts", new Object[] {ACCOUNTS, accounts},
+                "cards", new Object[] {CARDS, cards}, "merchants", new Object[] {MERCHANTS, merchants}, "devices", new Object[] {DEVICES, devices});
+        files.forEach((name, f) -> {
+            @SuppressWarnings("unchecked") List<Object[]> rows = (List<Object[]>) f[1];
+            writeIdempotent(prefix + "/entities/" + name + ".parquet", ParquetFiles.write((Table) f[0], rows, scratch));
+            counts.put(name, (long) rows.size());
+        });
+        return counts;
+    }
+
+    private static ObjectNode schemaJson() {
+        ObjectNode schema = Json.MAPPER.createObjectNode();
+        for (View v : View.values()) columnsJson(schema.putArray(v.eventClass()), v.table());
+        columnsJson(schema.putArray("truth.fraud"), TRUTH);
+        return schema;
+    }
+
+    private static void columnsJson(ArrayNode out, Table t) {
+        for (Table.Column c : t.columns()) out.addObject().put("name", c.name()).put("type", c.type().sql).put("required", c.required());
+    }
+
+    /**
+     * Each day's exact number of transactions: the total shared by weekday weight, remainders to the largest
+     * fractions (ties to the earlier day), so the days add up to exactly the configured total.
+     */
+    static int[] dayQuotas(WorldConfig config) {
+        int days = config.days();
+        double[] w = new double[days];
+        double sum = 0;
+        for (int d = 0; d < days; d++) {
+            DayOfWeek dow = config.startDate().plusDays(d).getDayOfWeek();
+            w[d] = WEEKDAY_WEIGHTS[dow.getValue() - 1];
+            sum += w[d];
+        }
+        int[] q = new int[days];
+        double[] frac = new double[days];
+        long assigned = 0;
+        for (int d = 0; d < days; d++) {
+            double exact = config.transactions() * w[d] / sum;
+            q[d] = (int) Math.floor(exact);
+            frac[d] = exact - q[d];
+            assigned += q[d];
+        }
+        Integer[] order = IntStream.range(0, days).boxed().sorted(Comparator.comparingDouble((Integer d) -> -frac[d]).thenComparingInt(d -> d))
+                .toArray(Integer[]::new);
+        for (int i = 0; assigned < config.transactions(); i++, assigned++) q[order[i % days]]++;
+        return q;
+    }
+
+    static long dayStartMillis(WorldConfig config, int day) {
+        return config.startDate().plusDays(day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    /** Creates {@code key}; if it exists with the same bytes (a resumed build), that is fine; otherwise it fails. */
     private void writeIdempotent(String key, byte[] content) {
         writeIdempotent(store, key, content);
     }
 
-    /** Creates {@code key}; if it exists with the same bytes (a resumed build), that is fine; otherwise it fails. */
     static void writeIdempotent(ObjectStore store, String key, byte[] content) {
         try {
             store.create(key, content);
@@ -140,6 +289,7 @@ public final class WorldBuilder {
         }
     }
 
+    /** A random stream for (seed, a, b): a strong mix of the three, so that nearby keys give unrelated streams. */
     static SplittableRandom rng(long seed, long a, long b) {
         long h = seed * 0x9E3779B97F4A7C15L;
         h = Long.rotateLeft(h ^ (a * 0xC2B2AE3D27D4EB4FL), 31) * 0x165667B19E3779F9L;
@@ -147,42 +297,16 @@ public final class WorldBuilder {
         return new SplittableRandom(h ^ (h >>> 29));
     }
 
-    static int hourOfDay(SplittableRandom r) {
-        double u = r.nextDouble();
-        for (int h = 0; h < 24; h++) if (u < HOUR_CDF[h]) return h;
-        return 23;
+    static LocalDate dateOf(WorldConfig config, int day) {
+        return config.startDate().plusDays(day);
     }
 
-    private static double[] cdf(double[] w) {
-        double sum = Arrays.stream(w).sum();
-        double[] c = new double[w.length];
-        double acc = 0;
-        for (int i = 0; i < w.length; i++) {
-            acc += w[i] / sum;
-            c[i] = acc;
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // scratch space: nothing of the world lives there
         }
-        c[w.length - 1] = 1.0;
-        return c;
     }
 
-    static Instant dayStart(LocalDate start, int day) {
-        return start.plusDays(day).atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
-    static byte[] jsonl(List<String> lines) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(lines.size() * 320 + 16);
-        for (String l : lines) {
-            out.writeBytes(l.getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
-        }
-        return out.toByteArray();
-    }
-
-    static String canonical(ObjectNode n) {
-        return CanonicalJson.string(n);
-    }
-
-    static List<String> newList() {
-        return new ArrayList<>();
-    }
 }

@@ -1,11 +1,11 @@
 package dev.fraudplatform.world;
 
+import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.core.store.ObjectStore;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,46 +14,63 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 /**
- * Reads a world's stream views as one sequence in event-time order: day by day, merging that day's view files
- * by (event time, event id). Memory is one line per open file. Not thread-safe; close it when done.
+ * Reads a world's stream views as one sequence in event-time order: day by day, merging that day's view files by
+ * (event time, event id). Each file streams through its own single-threaded DuckDB, so memory is a row group per
+ * open file. Not thread-safe; close it when done.
  */
 public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
-    private final ObjectStore store;
+    private final LocalFiles files;
     private final Iterator<List<String>> days;
     private final PriorityQueue<Cursor> heap = new PriorityQueue<>((x, y) -> WorldRow.EVENT_ORDER.compare(x.head, y.head));
     private final List<Cursor> open = new ArrayList<>();
 
     private static final class Cursor {
-        final BufferedReader reader;
+        final View view;
         final String key;
+        final Connection connection;
+        final Statement statement;
+        final ResultSet rs;
         WorldRow head;
 
-        Cursor(BufferedReader reader, String key) {
-            this.reader = reader;
+        Cursor(View view, String key, java.nio.file.Path file) throws SQLException {
+            this.view = view;
             this.key = key;
+            this.connection = ParquetFiles.open(true);
+            this.statement = connection.createStatement();
+            this.rs = statement.executeQuery("SELECT * FROM " + ParquetFiles.readParquet(ParquetFiles.literal(file.toString()), ""));
         }
 
         boolean advance() {
             try {
-                String line = reader.readLine();
-                if (line == null) return false;
-                head = WorldRow.parse(line);
+                if (!rs.next()) return false;
+                long t = rs.getLong(2);
+                head = new WorldRow(view.eventClass(), rs.getString(1), rs.getInt(4), t, Times.formatMillis(t), rs.getString(3), view.payloadJson(rs));
                 return true;
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading " + key, e);
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading " + key + ": " + e.getMessage(), e);
+            }
+        }
+
+        void close() {
+            try {
+                rs.close();
+                statement.close();
+                connection.close();
+            } catch (SQLException ignored) {
+                // read-only, in-memory: nothing to lose
             }
         }
     }
 
     /** Opens the views of a sealed world (event classes in {@code views}, or all when empty). */
     public WorldReader(ObjectStore store, String worldId, List<String> views) {
-        this.store = store;
+        this.files = new LocalFiles(store);
         String prefix = WorldBuilder.prefix(worldId) + "/views/";
         TreeMap<String, List<String>> byDay = new TreeMap<>();
         for (String key : store.list(prefix)) {
             String rest = key.substring(prefix.length());
             String eventClass = rest.substring(0, rest.indexOf('/'));
-            if (!views.isEmpty() && !views.contains(eventClass)) continue;
+            if (View.of(eventClass) == null || (!views.isEmpty() && !views.contains(eventClass))) continue;
             int d = rest.indexOf("day=");
             if (d < 0) continue;
             String day = rest.substring(d + 4, rest.indexOf('/', d));
@@ -69,7 +86,13 @@ public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
             closeOpen();
             if (!days.hasNext()) return false;
             for (String key : days.next()) {
-                Cursor c = new Cursor(new BufferedReader(new InputStreamReader(store.open(key), StandardCharsets.UTF_8), 1 << 16), key);
+                String eventClass = key.substring(key.indexOf("/views/") + 7, key.indexOf("/day="));
+                Cursor c;
+                try {
+                    c = new Cursor(View.of(eventClass), key, files.of(key));
+                } catch (SQLException e) {
+                    throw new IllegalStateException("opening " + key + ": " + e.getMessage(), e);
+                }
                 open.add(c);
                 if (c.advance()) heap.add(c);
             }
@@ -87,13 +110,7 @@ public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
     }
 
     private void closeOpen() {
-        for (Cursor c : open) {
-            try {
-                c.reader.close();
-            } catch (IOException ignored) {
-                // read-only stream: nothing to lose
-            }
-        }
+        for (Cursor c : open) c.close();
         open.clear();
     }
 
@@ -101,5 +118,6 @@ public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
     public void close() {
         heap.clear();
         closeOpen();
+        files.close();
     }
 }

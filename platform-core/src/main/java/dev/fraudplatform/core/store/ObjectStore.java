@@ -54,6 +54,14 @@ public interface ObjectStore {
     /** Object size in bytes. */
     long size(String key);
 
+    /**
+     * The object as a local file that tools such as DuckDB can open in place, if the store keeps its objects on the
+     * local filesystem; empty otherwise (copy the object out with {@link #open(String)}). Callers must not write to it.
+     */
+    default Optional<java.nio.file.Path> localPath(String key) {
+        return Optional.empty();
+    }
+
     /** A description of where the store lives, for logs and reports. */
     String describe();
 

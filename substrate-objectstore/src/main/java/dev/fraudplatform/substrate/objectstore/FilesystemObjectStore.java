@@ -49,6 +49,11 @@ public final class FilesystemObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.util.Optional<Path> localPath(String key) {
+        return java.util.Optional.of(pathOf(key));
+    }
+
+    @Override
     public void create(String key, ContentWriter writer) {
         Path target = pathOf(key);
         if (Files.exists(target)) {
