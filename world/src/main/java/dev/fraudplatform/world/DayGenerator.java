@@ -124,7 +124,8 @@ final class DayGenerator {
 
         // Context that leads nowhere: people open their banking app, mistype passwords, change their details.
         if (r.nextDouble() < 0.30) {
-            long lt = Math.max(dayStart + 20_000, Rows.timeInDay(r, dayStart, true));
+            // A session's events stay inside its day: near midnight the whole session moves, never piling up on the boundary.
+            long lt = Rows.shiftIntoDay(Rows.timeInDay(r, dayStart, true), 20_000, 660_000, dayStart);
             String session = Rows.flowId(r, "sess");
             if (r.nextDouble() < 0.04) rows.get(View.LOGIN).add(Rows.login(lt - 20_000, episode, seq++, a, device, os, ip, ipCity, session, "PASSWORD", false));
             rows.get(View.LOGIN).add(Rows.login(lt, episode, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD", true));
@@ -133,18 +134,18 @@ final class DayGenerator {
                 String change = c < 0.35 ? "PASSWORD_RESET" : c < 0.6 ? "ADDRESS" : c < 0.8 ? "PHONE" : "EMAIL";
                 String domain = change.equals("EMAIL")
                         ? (r.nextDouble() < 0.08 ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS) : Catalog.pick(r, Catalog.EMAIL_DOMAINS)) : null;
-                rows.get(View.PROFILE_CHANGE).add(Rows.profileChange(Math.min(lt + 60_000 + r.nextInt(600_000), dayStart + Rows.MS_PER_DAY - 1), episode, seq++, a, change, device, ip, ipCity,
+                rows.get(View.PROFILE_CHANGE).add(Rows.profileChange(lt + 60_000 + r.nextInt(600_000), episode, seq++, a, change, device, ip, ipCity,
                         session, domain));
             }
         }
 
         if (r.nextDouble() < 0.03) { // a transfer from the banking app
             Population.Merchant m = population.merchantOfMcc(r, "4829");
-            long lt = Rows.timeInDay(r, dayStart, true);
+            long lt = Rows.shiftIntoDay(Rows.timeInDay(r, dayStart, true), 0, 930_000, dayStart);
             String session = Rows.flowId(r, "sess");
             rows.get(View.LOGIN).add(Rows.login(lt, episode, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD", true));
             long amount = Math.max(100, Math.round(Rows.amount(r, m.mcc(), a.spendScale()) * 0.5));
-            rows.get(View.TXN).add(Rows.txn(Math.min(lt + 30_000 + r.nextInt(900_000), dayStart + Rows.MS_PER_DAY - 1), episode, seq, a, card, m,
+            rows.get(View.TXN).add(Rows.txn(lt + 30_000 + r.nextInt(900_000), episode, seq, a, card, m,
                     amount, true, "IN_APP", device, ip, ipCity, session, false));
             return 1;
         }
@@ -160,7 +161,7 @@ final class DayGenerator {
         }
         boolean local = m.city().equals(here);
         boolean cnp = !local || r.nextDouble() < m.mcc().cnpShare();
-        long t = Rows.timeInDay(r, dayStart, cnp);
+        long t = Rows.shiftIntoDay(Rows.timeInDay(r, dayStart, cnp), 105_000, 0, dayStart);
         long amount = Rows.amount(r, m.mcc(), a.spendScale());
         if (!cnp) {
             rows.get(View.TXN).add(Rows.txn(t, episode, seq, a, card, m, amount, false, Rows.presentEntryMode(r, amount), null, null, null, null, false));
@@ -169,7 +170,7 @@ final class DayGenerator {
         String flow = null;
         if (r.nextDouble() < 0.5) {
             flow = Rows.flowId(r, "flow");
-            long ct = Math.max(dayStart, t - 15_000 - r.nextInt(90_000));
+            long ct = t - 15_000 - r.nextInt(90_000);
             rows.get(View.THREE_DS).add(Rows.threeDs(ct, episode, seq++, a, card, m, device, flow, Rows.genuineThreeDsResult(r), r.nextDouble() < 0.15));
         }
         rows.get(View.TXN).add(Rows.txn(t, episode, seq, a, card, m, amount, true, "ECOM", device, ip, ipCity, flow, false));

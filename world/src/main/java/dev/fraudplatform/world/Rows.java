@@ -27,6 +27,16 @@ final class Rows {
         return dayStartMs + hour * 3_600_000L + r.nextInt(3_600_000);
     }
 
+    /**
+     * Moves {@code t} so that [t - before, t + after] lies inside the day starting at {@code dayStartMs}, by a whole
+     * shift of the window rather than a clamp, so that no timestamps pile up on midnight.
+     */
+    static long shiftIntoDay(long t, long before, long after, long dayStartMs) {
+        if (t - before < dayStartMs) return t + before;
+        if (t + after >= dayStartMs + MS_PER_DAY) return t - after;
+        return t;
+    }
+
     /** {@code median * exp(sigma * N(0,1))}, at least 50 minor units. */
     static long amount(SplittableRandom r, Catalog.Mcc mcc, double scale) {
         return Math.max(50L, Math.round(mcc.medianMinor() * scale * Math.exp(mcc.sigma() * r.nextGaussian())));
