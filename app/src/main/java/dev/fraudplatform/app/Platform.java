@@ -1,7 +1,9 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
+import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
@@ -53,6 +55,7 @@ public final class Platform implements AutoCloseable {
     private final PostgresEffectLedger ledger;
     private final PostgresRunRegistry runs;
     private final IngestionGate gate;
+    private final AdmissionRelay relay;
     private final Admin admin;
     private DecisionFabricRole fabricRole;
     private ActionLayer actionLayer;
@@ -95,12 +98,17 @@ public final class Platform implements AutoCloseable {
             admin = KafkaTopics.admin(bootstrap);
             closeables.push(admin);
             KafkaTopics.ensure(admin, Topics.ALL, config.partitions());
-            publisher = new KafkaEventPublisher(bootstrap, "fp-ig");
+            KafkaTopics.ensure(admin, List.of(Topics.INGRESS_RELAY), 1);
+            publisher = new KafkaEventPublisher(bootstrap, "fp-platform");
             closeables.push(publisher);
             receipts = new PostgresReceiptStore(db.dataSource());
             ledger = new PostgresEffectLedger(db.dataSource());
             runs = new PostgresRunRegistry(db.dataSource());
-            gate = new IngestionGate(receipts, publisher, runs, store);
+            KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay");
+            closeables.push(relayPublisher);
+            relay = new AdmissionRelay(receipts, relayPublisher);
+            closeables.push(relay);
+            gate = new IngestionGate(relay, runs, store);
         } catch (RuntimeException e) {
             if (brokerStart != null) {
                 // PostgreSQL failed while the broker was starting: wait for it, so that it can be stopped too.
@@ -199,6 +207,10 @@ public final class Platform implements AutoCloseable {
 
     public PostgresRunRegistry runs() {
         return runs;
+    }
+
+    public AdmissionRelay relay() {
+        return relay;
     }
 
     public IngestionGate gate() {

@@ -1,6 +1,5 @@
 package dev.fraudplatform.ingress.gate;
 
-import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.envelope.Envelope;
@@ -22,6 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -30,10 +32,10 @@ import java.util.stream.Collectors;
  * <p>Per input, in order: UTF-8 and JSON ({@code MALFORMED}); the envelope contract ({@code ENVELOPE_INVALID},
  * naming every field); a routable event class ({@code UNKNOWN_EVENT_CLASS}); a run that is READY or STREAMING
  * ({@code WRONG_RUN}); the payload's own hash against {@code payload_hash} ({@code PAYLOAD_HASH_MISMATCH}).
- * What survives goes to the {@link ReceiptStore}, which deduplicates on the tuple with payload-hash integrity
- * ({@code DUPLICATE}, or {@code INTEGRITY_MISMATCH} with the original left standing) and, in the same
- * transaction, has the new events published to their topic, keyed by partition key, with the admission time in
- * a header. Quarantined inputs keep their raw bytes under {@code quarantine/<run>/}.
+ * What survives goes to the {@link AdmissionRelay}: the receipt store deduplicates on the tuple with payload-hash
+ * integrity ({@code DUPLICATE}, or {@code INTEGRITY_MISMATCH} with the original left standing) and the relay
+ * publishes each new event exactly once to its topic, keyed by partition key, with the admission time in a header,
+ * crash or not. Quarantined inputs keep their raw bytes under {@code quarantine/<run>/}.
  *
  * <p>Thread-safe: concurrent batches are serialised per tuple by the receipt store, not here.
  */
@@ -41,15 +43,16 @@ public final class IngestionGate implements IngressPort {
     /** The largest envelope the gate takes (well under the bus's 1 MiB record limit, so a publish never fails on size). */
     public static final int MAX_ENVELOPE_BYTES = 256 * 1024;
 
-    private final ReceiptStore receipts;
-    private final EventPublisher publisher;
+    /** How long a batch may wait for the relay before its sender is told to retry. */
+    private static final long ADMISSION_TIMEOUT_SECONDS = 60;
+
+    private final AdmissionRelay relay;
     private final OpenRuns openRuns;
     private final ObjectStore quarantine;
     private final EnvelopeValidator validator = new EnvelopeValidator();
 
-    public IngestionGate(ReceiptStore receipts, EventPublisher publisher, RunRegistry runs, ObjectStore quarantine) {
-        this.receipts = receipts;
-        this.publisher = publisher;
+    public IngestionGate(AdmissionRelay relay, RunRegistry runs, ObjectStore quarantine) {
+        this.relay = relay;
         this.openRuns = new OpenRuns(runs, 500);
         this.quarantine = quarantine;
     }
@@ -59,29 +62,28 @@ public final class IngestionGate implements IngressPort {
         Instant now = Instant.now();
         Map<Integer, Receipt> quarantined = new HashMap<>();
         List<ReceiptStore.Candidate> candidates = new ArrayList<>();
-        Map<Integer, Envelope> envelopes = new HashMap<>();
-        // Admitted events are published exactly as received (validated, hash-checked): what the producer signed
-        // with its payload hash is what the bus carries.
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i);
             try {
-                screen(i, raw, now, quarantined, candidates, envelopes);
+                screen(i, raw, now, quarantined, candidates);
             } catch (RuntimeException e) {
                 // Whatever an input does, it gets its own receipt and never takes its batch down with it.
                 quarantined.put(i, quarantine(raw, null, null, QuarantineReason.ENVELOPE_INVALID,
                         "$: could not be checked: " + e, null, now));
             }
         }
-        Map<Integer, Receipt> byIndex = receipts.admit(candidates, quarantined, claimed -> {
-            String admittedAt = Long.toString(System.currentTimeMillis());
-            List<OutboundRecord> records = new ArrayList<>(claimed.size());
-            for (ReceiptStore.Candidate c : claimed) {
-                Envelope e = envelopes.get(c.index());
-                records.add(new OutboundRecord(Topics.forEventClass(e.eventClass()), e.partitionKey(), batch.get(c.index()),
-                        e.eventTime().toEpochMilli(), Map.of(Topics.HEADER_ADMITTED_AT, admittedAt)));
-            }
-            return publisher.publish(records);
-        });
+        Map<Integer, Receipt> byIndex;
+        try {
+            byIndex = relay.submit(candidates, quarantined).get(ADMISSION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for admission", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("admission failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("admission took longer than " + ADMISSION_TIMEOUT_SECONDS + " s; events claimed meanwhile are "
+                    + "admitted once, and a retry gets DUPLICATE receipts for them", e);
+        }
         List<Receipt> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Receipt r = byIndex.get(i);
@@ -92,8 +94,7 @@ public final class IngestionGate implements IngressPort {
     }
 
     /** Validates one input: either it becomes a candidate for dedupe, or it gets its quarantine receipt. */
-    private void screen(int i, byte[] raw, Instant now, Map<Integer, Receipt> quarantined, List<ReceiptStore.Candidate> candidates,
-                        Map<Integer, Envelope> envelopes) {
+    private void screen(int i, byte[] raw, Instant now, Map<Integer, Receipt> quarantined, List<ReceiptStore.Candidate> candidates) {
         if (raw.length > MAX_ENVELOPE_BYTES) {
             quarantined.put(i, quarantine(raw, null, null, QuarantineReason.OVERSIZED,
                     "$: " + raw.length + " bytes, the gate accepts at most " + MAX_ENVELOPE_BYTES, null, now));
@@ -120,8 +121,9 @@ public final class IngestionGate implements IngressPort {
             quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.PAYLOAD_HASH_MISMATCH,
                     "payload hashes to " + computed + ", envelope says " + e.payloadHash(), computed, now));
         } else {
-            candidates.add(new ReceiptStore.Candidate(i, e.dedupeTuple(), computed));
-            envelopes.put(i, e);
+            // Admitted events are published exactly as received: what the producer hashed is what the bus carries.
+            candidates.add(new ReceiptStore.Candidate(i, e.dedupeTuple(), computed, new OutboundRecord(Topics.forEventClass(e.eventClass()),
+                    e.partitionKey(), raw, e.eventTime().toEpochMilli(), Map.of(Topics.HEADER_ADMITTED_AT, Long.toString(System.currentTimeMillis())))));
         }
     }
 

@@ -13,6 +13,9 @@ public final class Topics {
     public static final String AUDIT = "fp.audit";
     public static final String CASES = "fp.cases";
 
+    /** Publication markers of the gate's admission relay: one partition, read back only after a crash. */
+    public static final String INGRESS_RELAY = "fp.ingress.relay";
+
     /** Every platform topic; all are created with the configured partition count and no time retention. */
     public static final List<String> ALL = List.of(CONTROL, TRAFFIC, CONTEXT, LABELS, DECISIONS, ACTIONS, AUDIT, CASES);
 

@@ -1,39 +1,55 @@
 package dev.fraudplatform.core.ingress;
 
+import dev.fraudplatform.core.bus.OutboundRecord;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Port: the gate's durable, append-only record of receipts and its dedupe index.
+ * Port: the gate's durable, append-only record of receipts, its dedupe index and its outbox.
  *
- * <p>{@link #admit} is the dedupe-and-receipt step. The implementation claims each candidate's dedupe tuple, calls
- * {@code publisher} with the candidates it claimed (in input order), and records one receipt per input, all in one
- * database transaction: if the publisher throws, no claim and no receipt persists. Two concurrent calls carrying
- * the same tuple never both admit it.
- *
- * <p>Known gap (closed by the ingress issue's outbox or transactional publish): publishing is not part of the
- * database transaction, so records the publisher handed to the bus before failing, or before a crash ahead of
- * the commit, stay on the bus without receipts, and a retry publishes them again. The gate keeps the one
- * foreseeable cause out (records too large for the bus); the run report detects the rest as conflicting decisions.
+ * <p>Admission is two steps with the bus in between, so that a crash at any point neither loses an admitted event
+ * nor admits one twice (the design is in {@code AdmissionRelay}):
+ * <ol>
+ *   <li>{@link #claim}: in one transaction, claim each candidate's dedupe tuple, put each claimed candidate's record in
+ *       the outbox, and append the final receipts of everything else in the batch (duplicates, integrity mismatches,
+ *       inputs quarantined before dedupe). Two concurrent claims of one tuple never both succeed.</li>
+ *   <li>{@link #recordAdmitted}: once the outbox records are on the bus, append their ADMITTED receipts with their
+ *       coordinates and the bus marker that proves the publication.</li>
+ * </ol>
+ * Outbox records are taken in claim order by one relay at a time; {@link #unpublished} lists those claimed but not
+ * yet receipted, for recovery after a crash.
  */
 public interface ReceiptStore {
 
-    /** An input that passed validation and pins, waiting to be deduplicated. */
-    record Candidate(int index, DedupeTuple tuple, String payloadHash) {}
+    /** An input that passed validation and pins, waiting to be deduplicated, with the record to publish if it is new. */
+    record Candidate(int index, DedupeTuple tuple, String payloadHash, OutboundRecord record) {}
 
-    /** Publishes the claimed candidates and returns their coordinates, one per candidate, in order. */
-    @FunctionalInterface
-    interface Publisher {
-        List<BusCoordinates> publish(List<Candidate> claimed) throws Exception;
-    }
+    /** A claimed candidate in the outbox, waiting for the bus. */
+    record Pending(long outboxSeq, String receiptId, int index, DedupeTuple tuple, String payloadHash, OutboundRecord record,
+                   Instant receivedAt) {}
+
+    /** What a claim settled at once ({@code settled}, by batch index) and what waits for the bus ({@code pending}). */
+    record Claim(Map<Integer, Receipt> settled, List<Pending> pending) {}
 
     /**
-     * Deduplicates {@code candidates}, publishes the new ones through {@code publisher}, and appends
-     * receipts for the candidates and for the already-{@code quarantined} inputs of the same batch.
-     *
-     * @return one receipt per candidate and per quarantined input, indexed like the batch
+     * Claims {@code candidates} and appends the receipts of the inputs it can settle now, including
+     * {@code quarantined} ones, in one transaction.
      */
-    Map<Integer, Receipt> admit(List<Candidate> candidates, Map<Integer, Receipt> quarantined, Publisher publisher);
+    Claim claim(List<Candidate> candidates, Map<Integer, Receipt> quarantined);
+
+    /**
+     * Appends the ADMITTED receipts of outbox records now on the bus, in one transaction.
+     *
+     * @param markerOffset the bus offset of the marker published with them (see {@link #lastMarkerOffset})
+     */
+    void recordAdmitted(List<Pending> published, List<BusCoordinates> coordinates, long markerOffset);
+
+    /** Outbox records claimed after the last receipted one, in claim order (pending publication or receipt). */
+    List<Pending> unpublished();
+
+    /** The offset of the last publication marker whose receipts are recorded, or -1 if none. */
+    long lastMarkerOffset();
 
     /** Receipt counts for a run, by outcome and, for quarantines, by reason (keys like {@code QUARANTINED/WRONG_RUN}). */
     Map<String, Long> countsByOutcome(String platformRunId);

@@ -45,19 +45,21 @@ public final class KafkaEventPublisher implements EventPublisher {
     @Override
     public List<BusCoordinates> publish(List<OutboundRecord> records) throws Exception {
         List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
-        for (OutboundRecord r : records) {
-            ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), null, r.timestampMillis(), r.key(), r.value());
-            for (Map.Entry<String, String> h : r.headers().entrySet()) {
-                pr.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
-            }
-            futures.add(producer.send(pr));
-        }
+        for (OutboundRecord r : records) futures.add(producer.send(toProducerRecord(r)));
         List<BusCoordinates> out = new ArrayList<>(records.size());
         for (Future<RecordMetadata> f : futures) {
             RecordMetadata m = f.get();
             out.add(new BusCoordinates(m.topic(), m.partition(), m.offset()));
         }
         return out;
+    }
+
+    static ProducerRecord<String, byte[]> toProducerRecord(OutboundRecord r) {
+        ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), null, r.timestampMillis(), r.key(), r.value());
+        for (Map.Entry<String, String> h : r.headers().entrySet()) {
+            pr.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+        return pr;
     }
 
     @Override

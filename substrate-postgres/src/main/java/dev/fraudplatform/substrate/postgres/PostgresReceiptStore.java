@@ -1,5 +1,6 @@
 package dev.fraudplatform.substrate.postgres;
 
+import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.ingress.DedupeTuple;
 import dev.fraudplatform.core.ingress.Receipt;
@@ -25,14 +26,13 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * {@link ReceiptStore} on PostgreSQL ({@code ingress.receipts}, {@code ingress.dedupe_index}).
+ * {@link ReceiptStore} on PostgreSQL ({@code ingress.receipts}, {@code ingress.dedupe_index}, {@code ingress.outbox}).
  *
- * <p>One batch is one transaction: claim tuples with {@code INSERT ... ON CONFLICT DO NOTHING} (in tuple order,
- * so that concurrent batches lock in the same order and cannot deadlock each other), read the stored hash of
- * every tuple not claimed, publish the claimed ones, append all receipts, commit. A concurrent insert of the
- * same tuple waits on the unique index until this transaction ends, then sees the claim: two copies of one
- * event never both get ADMITTED. If publishing fails the transaction rolls back and nothing was claimed (see the
- * port's note on records already handed to the bus).
+ * <p>A claim is one transaction: claim tuples with {@code INSERT ... ON CONFLICT DO NOTHING} (in tuple order, so that
+ * concurrent claims lock in the same order and cannot deadlock), read the stored hash of every tuple not claimed, put
+ * the claimed candidates' records in the outbox, append the receipts settled now, commit. A concurrent insert of the
+ * same tuple waits on the unique index until this transaction ends, then sees the claim: two copies of one event
+ * never both get claimed.
  */
 public final class PostgresReceiptStore implements ReceiptStore {
     private final DataSource dataSource;
@@ -42,13 +42,12 @@ public final class PostgresReceiptStore implements ReceiptStore {
     }
 
     @Override
-    public Map<Integer, Receipt> admit(List<Candidate> candidates, Map<Integer, Receipt> quarantined, Publisher publisher) {
+    public Claim claim(List<Candidate> candidates, Map<Integer, Receipt> quarantined) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return admitOnce(candidates, quarantined, publisher);
+                return claimOnce(candidates, quarantined);
             } catch (SQLException e) {
-                // Deadlock or serialization failure: nothing persisted and nothing published yet when the
-                // claim step fails, so the batch can simply run again.
+                // Deadlock or serialization failure: the transaction rolled back whole, so it can simply run again.
                 boolean retryable = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
                 if (!retryable || attempt >= 5) {
                     throw new IllegalStateException("receipt store failed: " + e.getMessage(), e);
@@ -57,8 +56,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
         }
     }
 
-    private Map<Integer, Receipt> admitOnce(List<Candidate> candidates, Map<Integer, Receipt> quarantined,
-                                            Publisher publisher) throws SQLException {
+    private Claim claimOnce(List<Candidate> candidates, Map<Integer, Receipt> quarantined) throws SQLException {
         Instant now = Instant.now();
         // The first copy of a tuple in the batch is the one that may claim it; later copies are judged
         // against whatever hash ends up stored for the tuple.
@@ -72,51 +70,139 @@ public final class PostgresReceiptStore implements ReceiptStore {
             try {
                 Set<DedupeTuple> claimed = claim(conn, firstCopies, receiptIdOfClaim);
                 Map<DedupeTuple, String> storedHash = new HashMap<>();
-                for (Candidate c : firstCopies.values()) {
-                    if (claimed.contains(c.tuple())) storedHash.put(c.tuple(), c.payloadHash());
-                }
                 List<DedupeTuple> unclaimed = new ArrayList<>();
                 for (DedupeTuple t : firstCopies.keySet()) if (!claimed.contains(t)) unclaimed.add(t);
                 storedHash.putAll(storedHashes(conn, unclaimed));
 
                 List<Candidate> toPublish = new ArrayList<>();
+                Map<Integer, Receipt> settled = new LinkedHashMap<>(quarantined);
                 for (Candidate c : candidates) {
-                    if (claimed.contains(c.tuple()) && firstCopies.get(c.tuple()) == c) toPublish.add(c);
-                }
-                List<BusCoordinates> coordinates;
-                try {
-                    coordinates = toPublish.isEmpty() ? List.of() : publisher.publish(toPublish);
-                } catch (Exception e) {
-                    throw new IllegalStateException("publish failed: " + e.getMessage(), e);
-                }
-                Map<Integer, BusCoordinates> coordsByIndex = new HashMap<>();
-                for (int i = 0; i < toPublish.size(); i++) coordsByIndex.put(toPublish.get(i).index(), coordinates.get(i));
-
-                Map<Integer, Receipt> receipts = new LinkedHashMap<>(quarantined);
-                for (Candidate c : candidates) {
-                    BusCoordinates at = coordsByIndex.get(c.index());
-                    if (at != null) {
-                        receipts.put(c.index(), new Receipt(receiptIdOfClaim.get(c.tuple()), c.tuple(),
-                                ReceiptOutcome.ADMITTED, null, null, c.payloadHash(), at, now));
+                    if (claimed.contains(c.tuple()) && firstCopies.get(c.tuple()) == c) {
+                        toPublish.add(c);
+                        continue;
+                    }
+                    String original = claimed.contains(c.tuple()) ? firstCopies.get(c.tuple()).payloadHash() : storedHash.get(c.tuple());
+                    if (c.payloadHash().equals(original)) {
+                        settled.put(c.index(), new Receipt(newReceiptId(), c.tuple(), ReceiptOutcome.DUPLICATE, null, null, c.payloadHash(), null, now));
                     } else {
-                        String original = storedHash.get(c.tuple());
-                        if (c.payloadHash().equals(original)) {
-                            receipts.put(c.index(), new Receipt(newReceiptId(), c.tuple(), ReceiptOutcome.DUPLICATE,
-                                    null, null, c.payloadHash(), null, now));
-                        } else {
-                            receipts.put(c.index(), new Receipt(newReceiptId(), c.tuple(), ReceiptOutcome.QUARANTINED,
-                                    dev.fraudplatform.core.ingress.QuarantineReason.INTEGRITY_MISMATCH,
-                                    "admitted before with payload hash " + original, c.payloadHash(), null, now));
-                        }
+                        settled.put(c.index(), new Receipt(newReceiptId(), c.tuple(), ReceiptOutcome.QUARANTINED,
+                                dev.fraudplatform.core.ingress.QuarantineReason.INTEGRITY_MISMATCH,
+                                "admitted before with payload hash " + original, c.payloadHash(), null, now));
                     }
                 }
-                insertReceipts(conn, receipts.values());
+                List<Pending> pending = insertOutbox(conn, toPublish, receiptIdOfClaim, now);
+                insertReceipts(conn, settled.values(), null);
                 conn.commit();
-                return receipts;
+                return new Claim(settled, pending);
             } catch (SQLException | RuntimeException e) {
                 conn.rollback();
                 throw e;
             }
+        }
+    }
+
+    private static List<Pending> insertOutbox(Connection conn, List<Candidate> claimed, Map<DedupeTuple, String> receiptIds, Instant now)
+            throws SQLException {
+        int n = claimed.size();
+        List<Pending> out = new ArrayList<>(n);
+        if (n == 0) return out;
+        String[] rid = new String[n], run = new String[n], cls = new String[n], eid = new String[n], hash = new String[n], topic = new String[n],
+                key = new String[n], headers = new String[n];
+        byte[][] value = new byte[n][];
+        Long[] ts = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Candidate c = claimed.get(i);
+            rid[i] = receiptIds.get(c.tuple());
+            run[i] = c.tuple().platformRunId();
+            cls[i] = c.tuple().eventClass();
+            eid[i] = c.tuple().eventId();
+            hash[i] = c.payloadHash();
+            topic[i] = c.record().topic();
+            key[i] = c.record().key();
+            value[i] = c.record().value();
+            ts[i] = c.record().timestampMillis();
+            headers[i] = OutboxHeaders.encode(c.record().headers());
+        }
+        // WITH ORDINALITY keeps input order, so sequence numbers follow the batch.
+        String sql = "INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, record_key, "
+                + "record_value, record_timestamp, record_headers, received_at) "
+                + "SELECT r, p, c, e, h, t, k, v, ts, hd, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+                + "?::text[], ?::bytea[], ?::bigint[], ?::text[]) WITH ORDINALITY AS x(r, p, c, e, h, t, k, v, ts, hd, o) ORDER BY o "
+                + "RETURNING seq, receipt_id";
+        Map<String, Long> seqByReceipt = new HashMap<>();
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            Array[] arrays = {conn.createArrayOf("text", rid), conn.createArrayOf("text", run), conn.createArrayOf("text", cls),
+                conn.createArrayOf("text", eid), conn.createArrayOf("text", hash), conn.createArrayOf("text", topic),
+                conn.createArrayOf("text", key), conn.createArrayOf("bytea", value), conn.createArrayOf("bigint", ts),
+                conn.createArrayOf("text", headers)};
+            for (int k = 0; k < arrays.length; k++) ps.setArray(k + 2, arrays[k]);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) seqByReceipt.put(rs.getString(2), rs.getLong(1));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Candidate c = claimed.get(i);
+            out.add(new Pending(seqByReceipt.get(rid[i]), rid[i], c.index(), c.tuple(), c.payloadHash(), c.record(), now));
+        }
+        out.sort(Comparator.comparingLong(Pending::outboxSeq));
+        return out;
+    }
+
+    @Override
+    public void recordAdmitted(List<Pending> published, List<BusCoordinates> coordinates, long markerOffset) {
+        List<Receipt> receipts = new ArrayList<>(published.size());
+        Long[] seqs = new Long[published.size()];
+        for (int i = 0; i < published.size(); i++) {
+            Pending p = published.get(i);
+            receipts.add(new Receipt(p.receiptId(), p.tuple(), ReceiptOutcome.ADMITTED, null, null, p.payloadHash(), coordinates.get(i), p.receivedAt()));
+            seqs[i] = p.outboxSeq();
+        }
+        try (Connection conn = dataSource.getConnection()) {
+            conn.setAutoCommit(false);
+            try {
+                insertReceipts(conn, receipts, seqs);
+                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO ingress.relay_progress (marker_offset) VALUES (?) ON CONFLICT DO NOTHING")) {
+                    ps.setLong(1, markerOffset);
+                    ps.executeUpdate();
+                }
+                conn.commit();
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording admitted receipts: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Pending> unpublished() {
+        String sql = "SELECT seq, receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, record_key, record_value, "
+                + "record_timestamp, record_headers, received_at FROM ingress.outbox "
+                + "WHERE seq > (SELECT coalesce(max(outbox_seq), 0) FROM ingress.receipts WHERE outbox_seq IS NOT NULL) ORDER BY seq";
+        List<Pending> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                DedupeTuple t = new DedupeTuple(rs.getString(3), rs.getString(4), rs.getString(5));
+                OutboundRecord r = new OutboundRecord(rs.getString(7), rs.getString(8), rs.getBytes(9), rs.getLong(10),
+                        OutboxHeaders.decode(rs.getString(11)));
+                out.add(new Pending(rs.getLong(1), rs.getString(2), -1, t, rs.getString(6), r, rs.getTimestamp(12).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the outbox: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public long lastMarkerOffset() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(max(marker_offset), -1) FROM ingress.relay_progress"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading relay progress: " + e.getMessage(), e);
         }
     }
 
@@ -176,7 +262,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
         return out;
     }
 
-    private static void insertReceipts(Connection conn, java.util.Collection<Receipt> receipts) throws SQLException {
+    private static void insertReceipts(Connection conn, java.util.Collection<Receipt> receipts, Long[] outboxSeqs) throws SQLException {
         int n = receipts.size();
         if (n == 0) return;
         String[] rid = new String[n], run = new String[n], cls = new String[n], eid = new String[n], outcome = new String[n],
@@ -205,15 +291,16 @@ public final class PostgresReceiptStore implements ReceiptStore {
             i++;
         }
         String sql = "INSERT INTO ingress.receipts (receipt_id, platform_run_id, event_class, event_id, outcome, reason, "
-                + "detail, payload_hash, topic, kafka_partition, kafka_offset, received_at) "
+                + "detail, payload_hash, topic, kafka_partition, kafka_offset, received_at, outbox_seq) "
                 + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                + "?::text[], ?::text[], ?::integer[], ?::bigint[], ?::timestamptz[])";
+                + "?::text[], ?::text[], ?::integer[], ?::bigint[], ?::timestamptz[], ?::bigint[])";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             Array[] arrays = {
                 conn.createArrayOf("text", rid), conn.createArrayOf("text", run), conn.createArrayOf("text", cls),
                 conn.createArrayOf("text", eid), conn.createArrayOf("text", outcome), conn.createArrayOf("text", reason),
                 conn.createArrayOf("text", detail), conn.createArrayOf("text", hash), conn.createArrayOf("text", topic),
-                conn.createArrayOf("integer", part), conn.createArrayOf("bigint", off), conn.createArrayOf("timestamptz", at)};
+                conn.createArrayOf("integer", part), conn.createArrayOf("bigint", off), conn.createArrayOf("timestamptz", at),
+                conn.createArrayOf("bigint", outboxSeqs != null ? outboxSeqs : new Long[n])};
             for (int k = 0; k < arrays.length; k++) ps.setArray(k + 1, arrays[k]);
             ps.executeUpdate();
         }

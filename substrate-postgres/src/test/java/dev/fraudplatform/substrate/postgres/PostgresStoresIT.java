@@ -9,6 +9,8 @@ import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.ingress.DedupeTuple;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.ingress.ReceiptOutcome;
+import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.ingress.ReceiptStore.Candidate;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.core.run.RunState;
@@ -50,9 +52,22 @@ class PostgresStoresIT {
 
     private static final AtomicLong OFFSETS = new AtomicLong();
 
-    private static List<BusCoordinates> fakeBus(List<Candidate> claimed) {
-        List<BusCoordinates> out = new ArrayList<>();
-        for (Candidate ignored : claimed) out.add(new BusCoordinates("fp.traffic", 0, OFFSETS.getAndIncrement()));
+    private static Candidate candidate(int index, DedupeTuple t, String hash) {
+        return new Candidate(index, t, hash, new OutboundRecord("fp.traffic", "acct-1", ("{\"id\":\"" + t.eventId() + "\"}").getBytes(),
+                1_772_409_600_000L, Map.of("fp.admitted_at", "123")));
+    }
+
+    /** Claims, then records every claimed candidate as published at made-up coordinates; returns the receipts by index. */
+    private static Map<Integer, Receipt> admit(PostgresReceiptStore store, List<Candidate> candidates) {
+        ReceiptStore.Claim claim = store.claim(candidates, Map.of());
+        List<BusCoordinates> at = new ArrayList<>();
+        for (ReceiptStore.Pending ignored : claim.pending()) at.add(new BusCoordinates("fp.traffic", 0, OFFSETS.getAndIncrement()));
+        store.recordAdmitted(claim.pending(), at, OFFSETS.getAndIncrement());
+        Map<Integer, Receipt> out = new java.util.HashMap<>(claim.settled());
+        for (int i = 0; i < claim.pending().size(); i++) {
+            ReceiptStore.Pending p = claim.pending().get(i);
+            out.put(p.index(), new Receipt(p.receiptId(), p.tuple(), ReceiptOutcome.ADMITTED, null, null, p.payloadHash(), at.get(i), p.receivedAt()));
+        }
         return out;
     }
 
@@ -60,13 +75,11 @@ class PostgresStoresIT {
     void admitsOnceThenReceiptsDuplicatesAndIntegrityMismatches() {
         PostgresReceiptStore store = new PostgresReceiptStore(db.dataSource());
         DedupeTuple t = new DedupeTuple("run-a", "txn.authorization", "e1");
-        Map<Integer, Receipt> first = store.admit(List.of(new Candidate(0, t, "sha256:aa")), Map.of(), PostgresStoresIT::fakeBus);
+        Map<Integer, Receipt> first = admit(store, List.of(candidate(0, t, "sha256:aa")));
         assertThat(first.get(0).outcome()).isEqualTo(ReceiptOutcome.ADMITTED);
         assertThat(first.get(0).coordinates()).isNotNull();
 
-        Map<Integer, Receipt> again = store.admit(List.of(
-                new Candidate(0, t, "sha256:aa"),
-                new Candidate(1, t, "sha256:bb")), Map.of(), PostgresStoresIT::fakeBus);
+        Map<Integer, Receipt> again = admit(store, List.of(candidate(0, t, "sha256:aa"), candidate(1, t, "sha256:bb")));
         assertThat(again.get(0).outcome()).isEqualTo(ReceiptOutcome.DUPLICATE);
         assertThat(again.get(1).outcome()).isEqualTo(ReceiptOutcome.QUARANTINED);
         assertThat(again.get(1).reason().name()).isEqualTo("INTEGRITY_MISMATCH");
@@ -77,40 +90,55 @@ class PostgresStoresIT {
     }
 
     @Test
-    void aFailedPublishClaimsNothing() {
+    void aClaimWaitsInTheOutboxWithItsRecordUntilItsReceiptIsRecorded() {
         PostgresReceiptStore store = new PostgresReceiptStore(db.dataSource());
+        assertThat(store.unpublished()).isEmpty();
         DedupeTuple t = new DedupeTuple("run-b", "txn.authorization", "e1");
-        assertThatThrownBy(() -> store.admit(List.of(new Candidate(0, t, "sha256:aa")), Map.of(), claimed -> {
-            throw new IllegalStateException("broker down");
-        })).hasMessageContaining("broker down");
-        assertThat(store.countsByOutcome("run-b")).isEmpty();
-        Map<Integer, Receipt> retry = store.admit(List.of(new Candidate(0, t, "sha256:aa")), Map.of(), PostgresStoresIT::fakeBus);
-        assertThat(retry.get(0).outcome()).isEqualTo(ReceiptOutcome.ADMITTED);
+        ReceiptStore.Claim claim = store.claim(List.of(candidate(0, t, "sha256:aa"), candidate(1, t, "sha256:aa")), Map.of());
+        assertThat(claim.pending()).singleElement().extracting(ReceiptStore.Pending::index).isEqualTo(0);
+        assertThat(claim.settled().get(1).outcome()).isEqualTo(ReceiptOutcome.DUPLICATE);
+
+        // As a restarted relay sees it: the record, byte for byte, with its headers.
+        List<ReceiptStore.Pending> waiting = store.unpublished();
+        assertThat(waiting).singleElement().satisfies(p -> {
+            assertThat(p.tuple()).isEqualTo(t);
+            assertThat(p.record().value()).isEqualTo(candidate(0, t, "x").record().value());
+            assertThat(p.record().headers()).containsEntry("fp.admitted_at", "123");
+            assertThat(p.outboxSeq()).isEqualTo(claim.pending().get(0).outboxSeq());
+        });
+        assertThat(store.countsByOutcome("run-b")).containsEntry("DUPLICATE", 1L).doesNotContainKey("ADMITTED");
+
+        store.recordAdmitted(claim.pending(), List.of(new BusCoordinates("fp.traffic", 2, 40)), 9_000);
+        assertThat(store.unpublished()).isEmpty();
+        assertThat(store.lastMarkerOffset()).isGreaterThanOrEqualTo(9_000);
+        assertThat(store.countsByOutcome("run-b")).containsEntry("ADMITTED", 1L);
     }
 
     @Test
-    void concurrentCopiesOfOneEventAreAdmittedExactlyOnce() throws Exception {
+    void concurrentCopiesOfOneEventAreClaimedExactlyOnce() throws Exception {
         PostgresReceiptStore store = new PostgresReceiptStore(db.dataSource());
         DedupeTuple t = new DedupeTuple("run-race", "txn.authorization", "same");
         int threads = 12;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch go = new CountDownLatch(1);
         try {
-            List<Future<ReceiptOutcome>> outcomes = new ArrayList<>();
+            List<Future<ReceiptStore.Claim>> claims = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
-                outcomes.add(pool.submit(() -> {
+                claims.add(pool.submit(() -> {
                     go.await();
-                    return store.admit(List.of(new Candidate(0, t, "sha256:cc")), Map.of(), claimed -> {
-                        Thread.sleep(20); // hold the claim open while others arrive
-                        return fakeBus(claimed);
-                    }).get(0).outcome();
+                    return store.claim(List.of(candidate(0, t, "sha256:cc")), Map.of());
                 }));
             }
             go.countDown();
-            long admitted = 0;
-            for (Future<ReceiptOutcome> f : outcomes) if (f.get() == ReceiptOutcome.ADMITTED) admitted++;
-            assertThat(admitted).isEqualTo(1);
-            assertThat(store.countsByOutcome("run-race")).containsEntry("ADMITTED", 1L).containsEntry("DUPLICATE", (long) threads - 1);
+            long claimed = 0;
+            long duplicates = 0;
+            for (Future<ReceiptStore.Claim> f : claims) {
+                ReceiptStore.Claim c = f.get();
+                claimed += c.pending().size();
+                if (!c.settled().isEmpty() && c.settled().get(0).outcome() == ReceiptOutcome.DUPLICATE) duplicates++;
+            }
+            assertThat(claimed).isEqualTo(1);
+            assertThat(duplicates).isEqualTo(threads - 1);
         } finally {
             pool.shutdownNow();
         }
@@ -119,12 +147,13 @@ class PostgresStoresIT {
     @Test
     void appendOnlyTablesRefuseUpdateAndDelete() throws SQLException {
         PostgresReceiptStore store = new PostgresReceiptStore(db.dataSource());
-        store.admit(List.of(new Candidate(0, new DedupeTuple("run-c", "txn.authorization", "e1"), "sha256:aa")),
-                Map.of(), PostgresStoresIT::fakeBus);
+        admit(store, List.of(candidate(0, new DedupeTuple("run-c", "txn.authorization", "e1"), "sha256:aa")));
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeUpdate("UPDATE ingress.receipts SET outcome = 'DUPLICATE' WHERE platform_run_id = 'run-c'"))
                     .hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("DELETE FROM ingress.dedupe_index WHERE platform_run_id = 'run-c'"))
+                    .hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM ingress.outbox WHERE platform_run_id = 'run-c'"))
                     .hasMessageContaining("append-only");
             assertThatThrownBy(() -> s.executeUpdate("TRUNCATE actions.effects")).hasMessageContaining("append-only");
         }

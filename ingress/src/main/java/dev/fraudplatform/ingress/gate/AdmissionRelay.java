@@ -1,0 +1,216 @@
+package dev.fraudplatform.ingress.gate;
+
+import dev.fraudplatform.core.bus.AtomicPublisher;
+import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.ingress.BusCoordinates;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.ingress.ReceiptOutcome;
+import dev.fraudplatform.core.ingress.ReceiptStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits claimed events to the bus exactly once, whatever crashes: a transactional outbox in the receipt store, and
+ * one relay thread that publishes outbox records in bus transactions together with a marker.
+ *
+ * <p>Per group of batches: (1) for each batch, {@link ReceiptStore#claim} commits the claims, the outbox records and
+ * the receipts it can settle at once; (2) one bus transaction publishes every claimed record plus a marker naming each
+ * record's outbox sequence and coordinates; (3) {@link ReceiptStore#recordAdmitted} appends the ADMITTED receipts with
+ * those coordinates and the marker's offset. A crash:
+ * <ul>
+ *   <li>before (1) commits: nothing happened; the sender, which got no receipts, sends again;</li>
+ *   <li>after (1), before (2) commits: the next relay's start aborts the open bus transaction (fencing), finds the
+ *       outbox records without receipts and no marker for them, and publishes them once;</li>
+ *   <li>after (2), before (3) commits: the marker is committed; the next relay finds it and writes the receipts from
+ *       it, publishing nothing again;</li>
+ * </ul>
+ * A sender that retries in the meantime gets DUPLICATE (the claim stands): one ADMITTED receipt and one record on the
+ * bus per event, always. One relay per receipt store (its transactional id fences any other).
+ */
+public final class AdmissionRelay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionRelay.class);
+    private static final int MAX_GROUP_RECORDS = 20_000;
+
+    private record Work(List<ReceiptStore.Candidate> candidates, Map<Integer, Receipt> quarantined,
+                        CompletableFuture<Map<Integer, Receipt>> result) {}
+
+    private final ReceiptStore store;
+    private final AtomicPublisher publisher;
+    private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** Recovers whatever an earlier relay left half done, then starts relaying. */
+    public AdmissionRelay(ReceiptStore store, AtomicPublisher publisher) {
+        this.store = store;
+        this.publisher = publisher;
+        recover();
+        this.thread = new Thread(this::loop, "ig-admission-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Claims, publishes and receipts one batch; the future completes with one receipt per input, by batch index. */
+    public CompletableFuture<Map<Integer, Receipt>> submit(List<ReceiptStore.Candidate> candidates, Map<Integer, Receipt> quarantined) {
+        CompletableFuture<Map<Integer, Receipt>> f = new CompletableFuture<>();
+        Throwable failed = failure.get();
+        if (failed != null || closed) {
+            f.completeExceptionally(new IllegalStateException("admission relay stopped: " + (failed != null ? failed.getMessage() : "closed")));
+            return f;
+        }
+        queue.add(new Work(candidates, quarantined, f));
+        return f;
+    }
+
+    /** Batches waiting for the relay: a measure of how far the bus lags the gate. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    /** Why the relay stopped, if it did; the gate then refuses traffic until restarted (and recovered). */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    private void recover() {
+        List<ReceiptStore.Pending> pending = store.unpublished();
+        if (pending.isEmpty()) return;
+        List<AtomicPublisher.Marker> markers;
+        try {
+            markers = publisher.markersAfter(store.lastMarkerOffset());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read publication markers to recover the outbox: " + e.getMessage(), e);
+        }
+        Map<Long, ReceiptStore.Pending> bySeq = new LinkedHashMap<>();
+        for (ReceiptStore.Pending p : pending) bySeq.put(p.outboxSeq(), p);
+        int fromMarkers = 0;
+        for (AtomicPublisher.Marker m : markers) {
+            List<ReceiptStore.Pending> published = new ArrayList<>();
+            List<BusCoordinates> at = new ArrayList<>();
+            for (Map.Entry<Long, BusCoordinates> e : m.coordinatesBySeq().entrySet()) {
+                ReceiptStore.Pending p = bySeq.remove(e.getKey());
+                if (p != null) {
+                    published.add(p);
+                    at.add(e.getValue());
+                }
+            }
+            if (!published.isEmpty()) {
+                store.recordAdmitted(published, at, m.markerOffset());
+                fromMarkers += published.size();
+            }
+        }
+        List<ReceiptStore.Pending> rest = new ArrayList<>(bySeq.values());
+        if (!rest.isEmpty()) publishAndRecord(rest);
+        LOG.warn("admission relay recovered {} outbox records: {} were on the bus already (receipts written from their marker), {} published now",
+                pending.size(), fromMarkers, rest.size());
+    }
+
+    private void loop() {
+        while (!closed) {
+            List<Work> group = new ArrayList<>();
+            try {
+                Work first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                group.add(first);
+                int records = first.candidates().size();
+                Work next;
+                while (records < MAX_GROUP_RECORDS && (next = queue.poll()) != null) {
+                    group.add(next);
+                    records += next.candidates().size();
+                }
+                relay(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable e) {
+                LOG.error("admission relay stopped: {}", e.toString(), e);
+                failure.compareAndSet(null, e);
+                for (Work w : group) w.result().completeExceptionally(e);
+                Work w;
+                while ((w = queue.poll()) != null) w.result().completeExceptionally(e);
+                return;
+            }
+        }
+    }
+
+    private void relay(List<Work> group) {
+        Map<Work, ReceiptStore.Claim> claims = new LinkedHashMap<>();
+        List<ReceiptStore.Pending> all = new ArrayList<>();
+        for (Work w : group) {
+            try {
+                ReceiptStore.Claim c = store.claim(w.candidates(), w.quarantined());
+                claims.put(w, c);
+                all.addAll(c.pending());
+            } catch (RuntimeException e) {
+                w.result().completeExceptionally(e); // this batch claimed nothing; its sender may simply retry
+            }
+        }
+        Map<Long, BusCoordinates> published = all.isEmpty() ? Map.of() : publishAndRecord(all);
+        for (Map.Entry<Work, ReceiptStore.Claim> e : claims.entrySet()) {
+            Map<Integer, Receipt> receipts = new HashMap<>(e.getValue().settled());
+            for (ReceiptStore.Pending p : e.getValue().pending()) {
+                receipts.put(p.index(), new Receipt(p.receiptId(), p.tuple(), ReceiptOutcome.ADMITTED, null, null, p.payloadHash(),
+                        published.get(p.outboxSeq()), p.receivedAt()));
+            }
+            e.getKey().result().complete(receipts);
+        }
+    }
+
+    /** Publishes outbox records in one bus transaction, retrying a few times, then appends their receipts. */
+    private Map<Long, BusCoordinates> publishAndRecord(List<ReceiptStore.Pending> pending) {
+        List<OutboundRecord> records = new ArrayList<>(pending.size());
+        List<Long> seqs = new ArrayList<>(pending.size());
+        for (ReceiptStore.Pending p : pending) {
+            records.add(p.record());
+            seqs.add(p.outboxSeq());
+        }
+        AtomicPublisher.Published out = null;
+        long backoff = 100;
+        for (int attempt = 1; out == null; attempt++) {
+            try {
+                out = publisher.publish(records, seqs);
+            } catch (Exception e) {
+                if (attempt >= 5 || e instanceof AtomicPublisher.FencedException) {
+                    throw new IllegalStateException("publishing " + records.size() + " admitted records failed " + attempt + " times: " + e.getMessage()
+                            + " (they stay in the outbox; a restarted gate publishes them)", e);
+                }
+                LOG.warn("publish attempt {} failed ({}); retrying in {} ms", attempt, e.toString(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while retrying a publish", ie);
+                }
+                backoff = Math.min(backoff * 3, 5_000);
+            }
+        }
+        store.recordAdmitted(pending, out.coordinates(), out.markerOffset());
+        Map<Long, BusCoordinates> bySeq = new HashMap<>();
+        for (int i = 0; i < pending.size(); i++) bySeq.put(pending.get(i).outboxSeq(), out.coordinates().get(i));
+        return bySeq;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Work w;
+        while ((w = queue.poll()) != null) w.result().completeExceptionally(new IllegalStateException("admission relay closed"));
+    }
+}
