@@ -3,6 +3,9 @@ package dev.fraudplatform.app;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
+import dev.fraudplatform.ingress.http.GateLimits;
+import dev.fraudplatform.ingress.http.IngestionHttpServer;
+import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
@@ -56,6 +59,10 @@ public final class Platform implements AutoCloseable {
     private final PostgresRunRegistry runs;
     private final IngestionGate gate;
     private final AdmissionRelay relay;
+    private final PostgresProducerKeys producerKeys;
+    private final IngestionHttpServer http;
+    private final int httpPort;
+    private final String streamerKey;
     private final Admin admin;
     private DecisionFabricRole fabricRole;
     private ActionLayer actionLayer;
@@ -109,6 +116,12 @@ public final class Platform implements AutoCloseable {
             relay = new AdmissionRelay(receipts, relayPublisher);
             closeables.push(relay);
             gate = new IngestionGate(relay, runs, store);
+            producerKeys = new PostgresProducerKeys(db.dataSource());
+            http = new IngestionHttpServer(gate, relay, producerKeys, GateLimits.DEFAULT);
+            closeables.push(http);
+            httpPort = http.start("127.0.0.1", config.gatePort());
+            // The platform's own World Streamer is a producer like any other: it gets a key of its own.
+            streamerKey = producerKeys.issue("fp-wsp");
         } catch (RuntimeException e) {
             if (brokerStart != null) {
                 // PostgreSQL failed while the broker was starting: wait for it, so that it can be stopped too.
@@ -207,6 +220,20 @@ public final class Platform implements AutoCloseable {
 
     public PostgresRunRegistry runs() {
         return runs;
+    }
+
+    /** The gate's HTTP base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public String gateUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The API key of the platform's own World Streamer. */
+    public String streamerKey() {
+        return streamerKey;
+    }
+
+    public PostgresProducerKeys producerKeys() {
+        return producerKeys;
     }
 
     public AdmissionRelay relay() {

@@ -44,6 +44,12 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
                 intOf(env, "FP_LANES", 4));
     }
 
+    /** FP_GATE_PORT: the gate's HTTP port on 127.0.0.1; 0 (the default) takes any free port. */
+    public int gatePort() {
+        String v = System.getenv("FP_GATE_PORT");
+        return v == null || v.isBlank() ? 0 : Integer.parseInt(v.trim());
+    }
+
     /** The object store of this home ({@code $FP_HOME/store}). */
     public dev.fraudplatform.substrate.objectstore.FilesystemObjectStore objectStore() {
         return new dev.fraudplatform.substrate.objectstore.FilesystemObjectStore(home.resolve("store"));

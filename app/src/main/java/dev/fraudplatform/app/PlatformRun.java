@@ -9,6 +9,7 @@ import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.core.run.RunIds;
 import dev.fraudplatform.core.run.RunState;
+import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.ingress.streamer.WorldStreamer;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.rtdl.audit.AuditLog;
@@ -95,7 +96,8 @@ public final class PlatformRun {
         platform.runs().transition(runId(), RunState.STREAMING, "streamer started");
         if (streamStartedAt == 0) streamStartedAt = System.currentTimeMillis();
         long t0 = System.currentTimeMillis();
-        WorldStreamer streamer = new WorldStreamer(platform.store(), platform.gate(), platform.config().batchSize(),
+        WorldStreamer streamer = new WorldStreamer(platform.store(), new HttpIngressClient(platform.gateUrl(), platform.streamerKey()),
+                platform.config().batchSize(),
                 platform.config().lanes(), rate);
         long[] lastPrint = {0};
         WorldStreamer.Stats stats = streamer.stream(facts.worldId(), runId(), n -> {

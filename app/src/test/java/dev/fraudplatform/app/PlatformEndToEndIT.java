@@ -110,7 +110,7 @@ class PlatformEndToEndIT {
     @Order(3)
     void theGateQuarantinesBadInputWithItsReasonAndTheOriginalStands() throws Exception {
         PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> { });
-        ObjectNode payload = Json.MAPPER.createObjectNode().put("account_id", "acct-x").put("amount_minor", 100);
+        ObjectNode payload = txnPayload(100);
         Envelope good = Envelope.of(run.runId(), "txn.authorization", "probe-1", 1, Instant.parse("2026-03-01T10:00:00.000Z"),
                 Instant.now(), "acct-x", payload);
         ObjectNode altered = good.toJson();
@@ -148,7 +148,7 @@ class PlatformEndToEndIT {
         assertThat(receipts.get(0).coordinates().topic()).isEqualTo("fp.traffic");
 
         // Same tuple, honest hash, different payload: INTEGRITY_MISMATCH, and the original stands.
-        ObjectNode changed = Json.MAPPER.createObjectNode().put("account_id", "acct-x").put("amount_minor", 101);
+        ObjectNode changed = txnPayload(101);
         Envelope sameIdOtherPayload = Envelope.of(run.runId(), "txn.authorization", "probe-1", 1,
                 Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(), "acct-x", changed);
         Receipt mismatch = platform.gate().submit(List.of(sameIdOtherPayload.toBytes())).get(0);
@@ -171,6 +171,28 @@ class PlatformEndToEndIT {
         // An invalid envelope whose run id is readable is still counted in that run's receipts.
         assertThat(hostile.get(0).platformRunId()).isEqualTo(run.runId());
         assertThat(platform.receipts().countsByOutcome(run.runId())).containsKey("QUARANTINED/ENVELOPE_INVALID");
+
+        // The payload's JSON Schema, per (event_class, schema_version): a wrong type, a missing field, an unknown version.
+        ObjectNode wrongType = txnPayload(100);
+        wrongType.put("amount_minor", "100");
+        ObjectNode noCard = txnPayload(100);
+        noCard.remove("card_id");
+        List<Receipt> schema = platform.gate().submit(List.of(
+                Envelope.of(run.runId(), "txn.authorization", "probe-s1", 1, Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(), "acct-x", wrongType).toBytes(),
+                Envelope.of(run.runId(), "txn.authorization", "probe-s2", 1, Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(), "acct-x", noCard).toBytes(),
+                Envelope.of(run.runId(), "txn.authorization", "probe-s3", 7, Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(), "acct-x", payload).toBytes()));
+        assertThat(schema).extracting(Receipt::reason).containsExactly(QuarantineReason.SCHEMA_INVALID, QuarantineReason.SCHEMA_INVALID,
+                QuarantineReason.UNKNOWN_SCHEMA_VERSION);
+        assertThat(schema.get(0).detail()).contains("payload.amount_minor");
+        assertThat(schema.get(1).detail()).contains("card_id");
+        assertThat(schema.get(2).detail()).contains("schema_version 7");
+    }
+
+    /** A transaction payload that satisfies txn.authorization's schema version 1. */
+    static ObjectNode txnPayload(long amountMinor) {
+        return Json.MAPPER.createObjectNode().put("account_id", "acct-x").put("amount_minor", amountMinor).put("card_id", "card-x")
+                .put("channel", "CP").put("city", "London").put("country", "GB").put("currency", "GBP").put("entry_mode", "CHIP")
+                .put("mcc", "5411").put("merchant_id", "m-x").put("recurring", false).put("txn_id", "t-x");
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class IngestionGate implements IngressPort {
     private final OpenRuns openRuns;
     private final ObjectStore quarantine;
     private final EnvelopeValidator validator = new EnvelopeValidator();
+    private final PayloadSchemas schemas = PayloadSchemas.builtIn();
 
     public IngestionGate(AdmissionRelay relay, RunRegistry runs, ObjectStore quarantine) {
         this.relay = relay;
@@ -111,9 +112,11 @@ public final class IngestionGate implements IngressPort {
         }
         Envelope e = v.envelope().get();
         String computed = v.computedPayloadHash();
-        if (Topics.forEventClass(e.eventClass()) == null) {
-            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.UNKNOWN_EVENT_CLASS,
-                    "event_class " + e.eventClass() + " is not routed by this gate", computed, now));
+        PayloadSchemas.Verdict schema = Topics.forEventClass(e.eventClass()) == null
+                ? new PayloadSchemas.Verdict(QuarantineReason.UNKNOWN_EVENT_CLASS, "event_class " + e.eventClass() + " is not routed by this gate")
+                : schemas.check(e.eventClass(), e.schemaVersion(), v.tree().path(Envelope.PAYLOAD));
+        if (!schema.ok()) {
+            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), schema.reason(), schema.detail(), computed, now));
         } else if (!openRuns.acceptsTraffic(e.platformRunId())) {
             quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.WRONG_RUN,
                     "platform_run_id " + e.platformRunId() + " names no run that is READY or STREAMING", computed, now));

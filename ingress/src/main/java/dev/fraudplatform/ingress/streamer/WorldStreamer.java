@@ -5,6 +5,7 @@ import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.core.ingress.IngressPort;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.world.WorldRow;
 import dev.fraudplatform.world.WorldReader;
 import java.time.Instant;
@@ -32,6 +33,7 @@ public final class WorldStreamer {
     private final int batchSize;
     private final int lanes;
     private final double rate;
+    private final AtomicLong backpressured = new AtomicLong();
 
     /** What a stream sent and what came back. */
     public record Stats(long sent, Map<String, Long> receiptsByOutcome, long startedAtMillis, long finishedAtMillis) {}
@@ -72,7 +74,7 @@ public final class WorldStreamer {
                         List<WorldRow> batch = q.take();
                         if (batch == poison) return;
                         if (failure.get() != null) continue; // drain without sending once something failed
-                        List<Receipt> receipts = gate.submit(toEnvelopes(batch, runId));
+                        List<Receipt> receipts = submitWithBackoff(toEnvelopes(batch, runId));
                         if (receipts.size() != batch.size()) {
                             throw new IllegalStateException("gate answered " + receipts.size() + " receipts for " + batch.size() + " events");
                         }
@@ -143,6 +145,23 @@ public final class WorldStreamer {
             throw new IllegalStateException("streaming " + worldId + " failed: " + failure.get().getMessage(), failure.get());
         }
         return new Stats(sent, outcomes, started, System.currentTimeMillis());
+    }
+
+    /** Sends a batch; when the gate pushes back (nothing ingested), waits as long as it asks and sends it again. */
+    private List<Receipt> submitWithBackoff(List<byte[]> envelopes) throws InterruptedException {
+        while (true) {
+            try {
+                return gate.submit(envelopes);
+            } catch (HttpIngressClient.BackpressureException e) {
+                backpressured.incrementAndGet();
+                Thread.sleep(Math.min(e.retryAfterMillis(), 30_000));
+            }
+        }
+    }
+
+    /** How often the gate pushed back (429 or 503) so far. */
+    public long backpressureCount() {
+        return backpressured.get();
     }
 
     private static List<byte[]> toEnvelopes(List<WorldRow> batch, String runId) {

@@ -8,8 +8,12 @@ public enum QuarantineReason {
     OVERSIZED,
     /** JSON that breaks the envelope contract (the detail names each field). */
     ENVELOPE_INVALID,
-    /** An event class the gate does not route. */
+    /** An event class the gate has no schema for (and does not route). */
     UNKNOWN_EVENT_CLASS,
+    /** A known event class with a {@code schema_version} the gate has no schema for. */
+    UNKNOWN_SCHEMA_VERSION,
+    /** A payload that breaks its (event_class, schema_version) JSON Schema (the detail names each problem). */
+    SCHEMA_INVALID,
     /** The payload's own hash differs from the envelope's {@code payload_hash}. */
     PAYLOAD_HASH_MISMATCH,
     /** The dedupe tuple was admitted before with a different payload hash; the original stands. */

@@ -1,0 +1,81 @@
+package dev.fraudplatform.ingress.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudplatform.core.ingress.IngressPort;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A producer's side of the gate's HTTP API, as an {@link IngressPort}: sends a batch as NDJSON and returns its
+ * receipts. A 429 becomes a {@link BackpressureException} carrying the gate's Retry-After, so that the caller waits
+ * and resends the same batch; any other refusal is an {@link IllegalStateException} with the gate's message.
+ */
+public final class HttpIngressClient implements IngressPort {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI events;
+    private final String key;
+
+    /** The gate pushed back: nothing of the batch was ingested; send it again after {@link #retryAfterMillis()}. */
+    public static final class BackpressureException extends RuntimeException {
+        private final long retryAfterMillis;
+
+        public BackpressureException(String message, long retryAfterMillis) {
+            super(message);
+            this.retryAfterMillis = retryAfterMillis;
+        }
+
+        public long retryAfterMillis() {
+            return retryAfterMillis;
+        }
+    }
+
+    public HttpIngressClient(String baseUrl, String apiKey) {
+        this.events = URI.create(baseUrl.replaceAll("/+$", "") + IngestionHttpServer.EVENTS_PATH);
+        this.key = apiKey;
+    }
+
+    @Override
+    public List<Receipt> submit(List<byte[]> batch) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(batch.size() * 700);
+        for (byte[] e : batch) {
+            body.writeBytes(e);
+            body.write('\n');
+        }
+        HttpRequest request = HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", IngestionHttpServer.NDJSON).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("gate at " + events + " unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending to the gate", e);
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("gate answered " + response.statusCode() + " with an unreadable body", e);
+        }
+        if (response.statusCode() == 429 || response.statusCode() == 503) {
+            long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
+            throw new BackpressureException("gate answered " + response.statusCode() + ": " + json.path("error").asText(), seconds * 1000);
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("gate answered " + response.statusCode() + ": " + json.path("error").asText());
+        }
+        List<Receipt> out = new ArrayList<>(batch.size());
+        for (JsonNode r : json.path("receipts")) out.add(ReceiptJson.fromJson(r));
+        return out;
+    }
+}

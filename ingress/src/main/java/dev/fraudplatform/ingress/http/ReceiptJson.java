@@ -1,0 +1,47 @@
+package dev.fraudplatform.ingress.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.envelope.Times;
+import dev.fraudplatform.core.ingress.BusCoordinates;
+import dev.fraudplatform.core.ingress.DedupeTuple;
+import dev.fraudplatform.core.ingress.QuarantineReason;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.ingress.ReceiptOutcome;
+import dev.fraudplatform.core.json.Json;
+
+/** The wire form of a receipt in the gate's HTTP API (see {@code openapi.json}), both ways. */
+public final class ReceiptJson {
+    private ReceiptJson() {}
+
+    public static ObjectNode toJson(Receipt r) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("receipt_id", r.receiptId());
+        n.put("outcome", r.outcome().name());
+        if (r.reason() != null) n.put("reason", r.reason().name());
+        if (r.detail() != null) n.put("detail", r.detail());
+        if (r.platformRunId() != null) n.put("platform_run_id", r.platformRunId());
+        if (r.tuple() != null) {
+            n.put("event_class", r.tuple().eventClass());
+            n.put("event_id", r.tuple().eventId());
+        }
+        if (r.payloadHash() != null) n.put("payload_hash", r.payloadHash());
+        if (r.coordinates() != null) {
+            n.put("topic", r.coordinates().topic());
+            n.put("partition", r.coordinates().partition());
+            n.put("offset", r.coordinates().offset());
+        }
+        n.put("received_at", Times.format(r.receivedAt()));
+        return n;
+    }
+
+    public static Receipt fromJson(JsonNode n) {
+        DedupeTuple tuple = n.hasNonNull("event_id") && n.hasNonNull("platform_run_id") && n.hasNonNull("event_class")
+                ? new DedupeTuple(n.path("platform_run_id").asText(), n.path("event_class").asText(), n.path("event_id").asText()) : null;
+        BusCoordinates at = n.has("offset") ? new BusCoordinates(n.path("topic").asText(), n.path("partition").asInt(), n.path("offset").asLong()) : null;
+        return new Receipt(n.path("receipt_id").asText(), tuple, ReceiptOutcome.valueOf(n.path("outcome").asText()),
+                n.hasNonNull("reason") ? QuarantineReason.valueOf(n.path("reason").asText()) : null, n.path("detail").asText(null),
+                n.path("payload_hash").asText(null), at, Times.parse(n.path("received_at").asText()).orElseThrow(),
+                n.path("platform_run_id").asText(null));
+    }
+}
