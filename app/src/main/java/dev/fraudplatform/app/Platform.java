@@ -232,6 +232,10 @@ public final class Platform implements AutoCloseable {
         return streamerKey;
     }
 
+    public PostgresDatabase database() {
+        return db;
+    }
+
     public PostgresProducerKeys producerKeys() {
         return producerKeys;
     }

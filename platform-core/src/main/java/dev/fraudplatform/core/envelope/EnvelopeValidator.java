@@ -174,6 +174,11 @@ public final class EnvelopeValidator {
             problems.add(new FieldProblem(field, "must be UTC ISO-8601 with milliseconds, e.g. 2026-03-02T14:07:31.250Z"));
             return null;
         }
+        // Payments did not happen before 1970, and the bus cannot carry a record timestamp before it.
+        if (t.get().toEpochMilli() < 0) {
+            problems.add(new FieldProblem(field, "must not be before 1970-01-01T00:00:00.000Z"));
+            return null;
+        }
         return t.get();
     }
 }

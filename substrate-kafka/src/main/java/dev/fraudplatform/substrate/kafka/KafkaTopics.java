@@ -45,6 +45,9 @@ public final class KafkaTopics {
                     missing.add(new NewTopic(t, partitions, (short) 1).configs(Map.of(
                             "retention.ms", "-1",
                             "retention.bytes", "-1",
+                            // Record timestamps are event times: a world may lie in the future (labels are observed up
+                            // to 120 days after its traffic), which the broker's default (1 hour ahead) would refuse.
+                            "message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE),
                             "min.insync.replicas", "1")));
                 }
             }

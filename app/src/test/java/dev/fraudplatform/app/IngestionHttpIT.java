@@ -1,0 +1,253 @@
+package dev.fraudplatform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.envelope.Envelope;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.ingress.http.GateLimits;
+import dev.fraudplatform.ingress.http.IngestionHttpServer;
+import dev.fraudplatform.world.WorldBuilder;
+import dev.fraudplatform.world.WorldConfig;
+import dev.fraudplatform.world.WorldReader;
+import dev.fraudplatform.world.WorldRow;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gate's HTTP API against a real broker and PostgreSQL: keys, limits, receipts per line, a concurrent-duplicate
+ * race, and 10,000 random mutations of valid envelopes, none of which may crash the gate, get a 5xx or go unreceipted.
+ */
+class IngestionHttpIT {
+    static Platform platform;
+    static PlatformRun run;
+    static String key;
+    static List<byte[]> valid = new ArrayList<>();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-http-it-").toString())).withTopology(3, 1));
+        String world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(21, 2_000), WorldBuilder.Progress.NONE).worldId();
+        run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> { });
+        key = platform.producerKeys().issue("it-producer");
+        try (WorldReader r = new WorldReader(platform.store(), world, List.of())) {
+            while (r.hasNext() && valid.size() < 300) {
+                WorldRow row = r.next();
+                valid.add(Envelope.canonicalBytes(run.runId(), row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeText(),
+                        "2026-11-26T00:00:00.000Z", row.partitionKey(), row.payloadJson()));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) platform.close();
+    }
+
+    static HttpResponse<String> post(String baseUrl, String apiKey, List<byte[]> lines) throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] l : lines) {
+            body.writeBytes(l);
+            body.write('\n');
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events")).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .header("Content-Type", "application/x-ndjson");
+        if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static List<JsonNode> receipts(HttpResponse<String> response) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        Json.MAPPER.readTree(response.body()).path("receipts").forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void aMissingOrWrongKeyGets401AndNothingIsIngested() throws Exception {
+        byte[] event = valid.get(0);
+        Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
+        HttpResponse<String> none = post(platform.gateUrl(), null, List.of(event));
+        HttpResponse<String> wrong = post(platform.gateUrl(), "fpk_" + "0".repeat(64), List.of(event));
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("API key").doesNotContain("Exception");
+        assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+        // Only the hash of a key is stored.
+        try (var c = platform.database().dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM ingress.producer_keys WHERE key_sha256 = '" + key + "' OR producer_id = 'it-producer'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1); // the producer's row, found by id and never by the key itself
+        }
+    }
+
+    @Test
+    void eachLineGetsItsReceiptInOrderAndTheApiIsDescribed() throws Exception {
+        HttpResponse<String> r = post(platform.gateUrl(), key, List.of(valid.get(1), "{broken".getBytes(StandardCharsets.UTF_8), valid.get(1)));
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<JsonNode> rs = receipts(r);
+        assertThat(rs).extracting(n -> n.path("outcome").asText()).containsExactly("ADMITTED", "QUARANTINED", "DUPLICATE");
+        assertThat(rs.get(0).path("offset").isIntegralNumber()).isTrue();
+        assertThat(rs.get(1).path("reason").asText()).isEqualTo("MALFORMED");
+
+        HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/openapi.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode()).isEqualTo(200);
+        JsonNode doc = Json.MAPPER.readTree(api.body());
+        assertThat(doc.path("openapi").asText()).startsWith("3.");
+        assertThat(doc.path("paths").has("/v1/events")).isTrue();
+        assertThat(doc.path("paths").path("/v1/events").path("post").path("responses").has("429")).isTrue();
+    }
+
+    @Test
+    void limitsAnswer413And429WithRetryAfterAndIngestNothing() throws Exception {
+        try (IngestionHttpServer small = new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(),
+                new GateLimits(64 * 1024, 5, 10, 64))) {
+            String url = "http://127.0.0.1:" + small.start("127.0.0.1", 0);
+            Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
+            assertThat(post(url, key, valid.subList(10, 16)).statusCode()).isEqualTo(413); // 6 events, limit 5
+            byte[] big = new byte[70 * 1024];
+            java.util.Arrays.fill(big, (byte) 'x');
+            assertThat(post(url, key, List.of(big)).statusCode()).isEqualTo(413);
+            assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+
+            // 10 events/s: two batches of 5 use the second's worth of tokens, the third is pushed back.
+            assertThat(post(url, key, valid.subList(20, 25)).statusCode()).isEqualTo(200);
+            assertThat(post(url, key, valid.subList(25, 30)).statusCode()).isEqualTo(200);
+            HttpResponse<String> pushed = post(url, key, valid.subList(30, 35));
+            assertThat(pushed.statusCode()).isEqualTo(429);
+            assertThat(pushed.headers().firstValueAsLong("Retry-After").orElse(-1)).isBetween(1L, 2L);
+            assertThat(pushed.body()).contains("over its rate");
+        }
+    }
+
+    @Test
+    void manyThreadsSendingTheSameEventGetExactlyOneAdmitted() throws Exception {
+        byte[] event = valid.get(40);
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<String>> outcomes = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    return receipts(post(platform.gateUrl(), key, List.of(event))).get(0).path("outcome").asText();
+                }));
+            }
+            go.countDown();
+            Map<String, Integer> counts = new TreeMap<>();
+            for (Future<String> f : outcomes) counts.merge(f.get(), 1, Integer::sum);
+            assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("ADMITTED", 1, "DUPLICATE", threads - 1));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void tenThousandMutationsOfValidEnvelopesAllGetReceiptsAndNoneA5xx() throws Exception {
+        SplittableRandom r = new SplittableRandom(2026);
+        long inputs = 0;
+        Map<String, Long> outcomes = new TreeMap<>();
+        for (int batch = 0; batch < 20; batch++) {
+            List<byte[]> lines = new ArrayList<>();
+            for (int i = 0; i < 500; i++) lines.add(mutate(valid.get(50 + r.nextInt(valid.size() - 50)), r));
+            HttpResponse<String> response = post(platform.gateUrl(), key, lines);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            List<JsonNode> rs = receipts(response);
+            assertThat(rs).hasSize(lines.size());
+            for (JsonNode n : rs) {
+                outcomes.merge(n.path("outcome").asText() + (n.has("reason") ? "/" + n.path("reason").asText() : ""), 1L, Long::sum);
+                if (n.path("outcome").asText().equals("QUARANTINED")) assertThat(n.path("detail").asText()).isNotBlank();
+            }
+            inputs += lines.size();
+        }
+        assertThat(inputs).isEqualTo(10_000);
+        assertThat(outcomes.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(inputs);
+        assertThat(outcomes.keySet()).anyMatch(k -> k.endsWith("MALFORMED")).anyMatch(k -> k.endsWith("PAYLOAD_HASH_MISMATCH"));
+        // The gate still admits a good event afterwards.
+        ObjectNode fresh = (ObjectNode) Json.MAPPER.readTree(valid.get(2));
+        assertThat(receipts(post(platform.gateUrl(), key, List.of(valid.get(2)))).get(0).path("outcome").asText()).isIn("ADMITTED", "DUPLICATE");
+        assertThat(fresh.path("platform_run_id").asText()).isEqualTo(run.runId());
+    }
+
+    /** One random damage: flipped, deleted, inserted or swapped bytes, a truncation, or a changed value. Never a newline. */
+    static byte[] mutate(byte[] in, SplittableRandom r) {
+        byte[] b = in.clone();
+        switch (r.nextInt(7)) {
+            case 0 -> b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+            case 1 -> {
+                int at = r.nextInt(b.length);
+                int len = Math.min(b.length - at, 1 + r.nextInt(20));
+                byte[] out = new byte[b.length - len];
+                System.arraycopy(b, 0, out, 0, at);
+                System.arraycopy(b, at + len, out, at, b.length - at - len);
+                b = out;
+            }
+            case 2 -> {
+                int at = r.nextInt(b.length);
+                byte[] junk = new byte[1 + r.nextInt(8)];
+                for (int i = 0; i < junk.length; i++) junk[i] = (byte) r.nextInt(256);
+                byte[] out = new byte[b.length + junk.length];
+                System.arraycopy(b, 0, out, 0, at);
+                System.arraycopy(junk, 0, out, at, junk.length);
+                System.arraycopy(b, at, out, at + junk.length, b.length - at);
+                b = out;
+            }
+            case 3 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
+            case 4 -> {
+                String s = new String(b, StandardCharsets.UTF_8);
+                String[] fields = {"\"amount_minor\":", "\"event_time\":\"", "\"schema_version\":", "\"event_class\":\"", "\"event_id\":\""};
+                String f = fields[r.nextInt(fields.length)];
+                int at = s.indexOf(f);
+                if (at >= 0) s = s.substring(0, at + f.length()) + (r.nextBoolean() ? "-1" : "\"\\u0000\",") + s.substring(at + f.length());
+                b = s.getBytes(StandardCharsets.UTF_8);
+            }
+            case 5 -> {
+                int i = r.nextInt(b.length);
+                int j = r.nextInt(b.length);
+                byte t = b[i];
+                b[i] = b[j];
+                b[j] = t;
+            }
+            default -> {
+                ObjectNode n;
+                try {
+                    n = (ObjectNode) Json.MAPPER.readTree(in);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                ((ObjectNode) n.path("payload")).put("amount_minor", r.nextInt(1_000_000));
+                b = CanonicalJson.bytes(n); // payload changed, hash not: a lie about the payload
+            }
+        }
+        for (int i = 0; i < b.length; i++) if (b[i] == '\n' || b[i] == '\r') b[i] = ' ';
+        boolean blank = true;
+        for (byte x : b) blank &= x == ' ' || x == '\t';
+        return blank ? "x".getBytes(StandardCharsets.UTF_8) : b;
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}
