@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
-        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class})
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -258,6 +258,36 @@ public final class Fp implements Runnable {
         @Override
         public Integer call() throws Exception {
             return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId, rate).reconciled() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "stream", description = "Stream a sealed world into a gate over HTTP as one run: the World Streamer Producer, resumable.")
+    static final class Stream implements Callable<Integer> {
+        @Option(names = "--world", required = true, description = "World id.") String worldId;
+        @Option(names = "--run", required = true, description = "The READY run to stream as (platform_run_id).") String runId;
+        @Option(names = "--gate", required = true, description = "The gate's base URL, e.g. http://127.0.0.1:8080.") String gateUrl;
+        @Option(names = "--key", description = "API key (default: the FP_API_KEY environment variable).") String key;
+        @Option(names = "--checkpoint", description = "Checkpoint file: resume from it if it exists, keep it current.") java.nio.file.Path checkpoint;
+        @Option(names = "--rate", defaultValue = "0", description = "Events/s to offer; 0 = as fast as the gate accepts.") double rate;
+        @Option(names = "--speedup", defaultValue = "0", description = "Pace by event time: seconds of event time per second.") double speedup;
+        @Option(names = "--batch", defaultValue = "500", description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
+        @Option(names = "--lanes", defaultValue = "4", description = "Parallel requests (default ${DEFAULT-VALUE}).") int lanes;
+
+        @Override
+        public Integer call() throws Exception {
+            String apiKey = key != null ? key : System.getenv("FP_API_KEY");
+            if (apiKey == null || apiKey.isBlank()) throw new IllegalArgumentException("an API key is needed: --key or FP_API_KEY");
+            FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
+            new ScenarioRunner(store).admit(worldId);
+            dev.fraudplatform.ingress.streamer.WorldStreamer streamer = new dev.fraudplatform.ingress.streamer.WorldStreamer(store,
+                    new dev.fraudplatform.ingress.http.HttpIngressClient(gateUrl, apiKey), batch, lanes, rate).withSpeedup(speedup);
+            if (checkpoint != null) streamer.withCheckpoint(checkpoint);
+            long t0 = System.nanoTime();
+            var stats = streamer.stream(worldId, runId, n -> status(String.format(Locale.ROOT, "streamed %,d events", n)));
+            endStatus();
+            System.out.printf(Locale.ROOT, "streamed %,d events in %.1f s; receipts %s; pushed back %d times%n", stats.sent(),
+                    (System.nanoTime() - t0) / 1e9, stats.receiptsByOutcome(), streamer.backpressureCount());
+            return 0;
         }
     }
 

@@ -34,6 +34,30 @@ public final class WorldStreamer {
     private final int lanes;
     private final double rate;
     private final AtomicLong backpressured = new AtomicLong();
+    /** First merge index of every batch built but not yet receipted: the checkpoint is the smallest. */
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> outstanding = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private final java.util.Map<List<WorldRow>, Long> firstIndex = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    private java.nio.file.Path checkpoint;
+    private double speedup;
+
+    /**
+     * Resumable streaming: the position (events of the merged stream that have their receipts, counted from the
+     * start) is written to {@code file} every half second and at the end; a stream started with a checkpoint skips
+     * that many events. Killed at any moment, a restarted stream leaves no gap; the few events between the last
+     * checkpoint and the kill are sent again and come back DUPLICATE.
+     */
+    public WorldStreamer withCheckpoint(java.nio.file.Path file) {
+        this.checkpoint = file;
+        return this;
+    }
+
+    /** Paces by event time: {@code x} seconds of event time per second of wall time (0: off). */
+    public WorldStreamer withSpeedup(double x) {
+        if (x < 0) throw new IllegalArgumentException("speedup must not be negative");
+        this.speedup = x;
+        return this;
+    }
 
     /** What a stream sent and what came back. */
     public record Stats(long sent, Map<String, Long> receiptsByOutcome, long startedAtMillis, long finishedAtMillis) {}
@@ -74,6 +98,7 @@ public final class WorldStreamer {
                         List<WorldRow> batch = q.take();
                         if (batch == poison) return;
                         if (failure.get() != null) continue; // drain without sending once something failed
+                        long first = firstIndex.get(batch);
                         List<Receipt> receipts = submitWithBackoff(toEnvelopes(batch, runId));
                         if (receipts.size() != batch.size()) {
                             throw new IllegalStateException("gate answered " + receipts.size() + " receipts for " + batch.size() + " events");
@@ -84,6 +109,8 @@ public final class WorldStreamer {
                                 outcomes.merge(k, 1L, Long::sum);
                             }
                         }
+                        outstanding.remove(first);
+                        firstIndex.remove(batch);
                         progress.accept(receipted.addAndGet(receipts.size()));
                     }
                 } catch (InterruptedException e) {
@@ -103,20 +130,45 @@ public final class WorldStreamer {
             threads.add(t);
         }
         long sent = 0;
+        long position = readCheckpoint(worldId, runId);
+        long skipped = 0;
         List<List<WorldRow>> pending = new ArrayList<>();
         for (int l = 0; l < lanes; l++) pending.add(new ArrayList<>(batchSize));
         long t0 = System.nanoTime();
         long lastFlush = t0;
+        long firstEventTime = -1;
+        long lastCheckpoint = System.nanoTime();
         try (WorldReader reader = new WorldReader(store, worldId, List.of())) {
+            while (skipped < position && reader.hasNext()) {
+                reader.next();
+                skipped++;
+            }
             while (reader.hasNext() && failure.get() == null) {
+                if (checkpoint != null && System.nanoTime() - lastCheckpoint > 500_000_000L) {
+                    writeCheckpoint(worldId, runId, outstanding.isEmpty() ? skipped + sent : outstanding.first());
+                    lastCheckpoint = System.nanoTime();
+                }
                 if (rate > 0) {
                     long due = t0 + (long) (sent * 1e9 / rate);
                     long wait = due - System.nanoTime();
                     if (wait > 1_000_000L) Thread.sleep(wait / 1_000_000L);
                 }
                 WorldRow e = reader.next();
+                if (speedup > 0) {
+                    if (firstEventTime < 0) firstEventTime = e.eventTimeMillis();
+                    long due = t0 + (long) ((e.eventTimeMillis() - firstEventTime) * 1e6 / speedup);
+                    long wait = due - System.nanoTime();
+                    if (wait > 1_000_000L) {
+                        flushAll(queues, pending);
+                        Thread.sleep(Math.min(wait / 1_000_000L, 60_000));
+                    }
+                }
                 int lane = Math.floorMod(e.partitionKey().hashCode(), lanes);
                 List<WorldRow> b = pending.get(lane);
+                if (b.isEmpty()) {
+                    outstanding.add(skipped + sent);
+                    firstIndex.put(b, skipped + sent);
+                }
                 b.add(e);
                 sent++;
                 if (b.size() >= batchSize) {
@@ -144,7 +196,47 @@ public final class WorldStreamer {
         if (failure.get() != null) {
             throw new IllegalStateException("streaming " + worldId + " failed: " + failure.get().getMessage(), failure.get());
         }
+        if (checkpoint != null) writeCheckpoint(worldId, runId, skipped + sent);
         return new Stats(sent, outcomes, started, System.currentTimeMillis());
+    }
+
+    private void flushAll(List<BlockingQueue<List<WorldRow>>> queues, List<List<WorldRow>> pending) throws InterruptedException {
+        for (int l = 0; l < queues.size(); l++) {
+            if (!pending.get(l).isEmpty()) {
+                queues.get(l).put(pending.get(l));
+                pending.set(l, new ArrayList<>(batchSize));
+            }
+        }
+    }
+
+    /** The position to resume from: 0 without a checkpoint file; refuses a checkpoint of another world or run. */
+    private long readCheckpoint(String worldId, String runId) {
+        if (checkpoint == null || !java.nio.file.Files.exists(checkpoint)) return 0;
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = dev.fraudplatform.core.json.Json.MAPPER.readTree(checkpoint.toFile());
+            if (!worldId.equals(n.path("world_id").asText()) || !runId.equals(n.path("platform_run_id").asText())) {
+                throw new IllegalArgumentException("checkpoint " + checkpoint + " belongs to world " + n.path("world_id").asText() + ", run "
+                        + n.path("platform_run_id").asText() + "; not to " + worldId + ", " + runId);
+            }
+            return n.path("position").asLong();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint + " is unreadable: " + e.getMessage());
+        }
+    }
+
+    /** Writes the checkpoint atomically (a temp file moved into place), so a kill never leaves half a checkpoint. */
+    private void writeCheckpoint(String worldId, String runId, long position) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode n = dev.fraudplatform.core.json.Json.MAPPER.createObjectNode();
+            n.put("world_id", worldId).put("platform_run_id", runId).put("position", position);
+            java.nio.file.Path dir = checkpoint.toAbsolutePath().getParent();
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(dir, ".checkpoint-", ".tmp");
+            java.nio.file.Files.writeString(tmp, n.toString());
+            java.nio.file.Files.move(tmp, checkpoint, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("writing checkpoint " + checkpoint, e);
+        }
     }
 
     /** Sends a batch; when the gate pushes back (nothing ingested), waits as long as it asks and sends it again. */
