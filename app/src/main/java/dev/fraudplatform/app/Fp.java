@@ -115,7 +115,7 @@ public final class Fp implements Runnable {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
             Thread hook = new Thread(platform::close, "fp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            System.out.println("platform up: " + config.describe());
+            System.out.println("platform up: " + config.describe() + ", gate " + platform.gateUrl());
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
             long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views")
