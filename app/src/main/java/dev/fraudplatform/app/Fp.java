@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
-        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class})
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -288,6 +288,128 @@ public final class Fp implements Runnable {
             System.out.printf(Locale.ROOT, "streamed %,d events in %.1f s; receipts %s; pushed back %d times%n", stats.sent(),
                     (System.nanoTime() - t0) / 1e9, stats.receiptsByOutcome(), streamer.backpressureCount());
             return 0;
+        }
+    }
+
+    @Command(name = "ingress", description = "Run and administer the Ingestion Gate.",
+            subcommands = {Ingress.Serve.class, Ingress.Keys.class, Ingress.Quarantine.class})
+    static final class Ingress implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
+        }
+
+        @Command(name = "serve", description = "Run the gate (HTTP API and admission relay) until stopped; PostgreSQL and Kafka from "
+                + "FP_PG_URL and FP_KAFKA_BOOTSTRAP, or embedded.")
+        static final class Serve implements Callable<Integer> {
+            @Override
+            public Integer call() throws Exception {
+                Platform platform = Platform.start(PlatformConfig.fromEnvironment());
+                Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
+                System.out.println("gate listening on " + platform.gateUrl() + " (" + platform.config().describe() + ")");
+                System.out.flush();
+                new java.util.concurrent.CountDownLatch(1).await();
+                return 0;
+            }
+        }
+
+        @Command(name = "keys", description = "Producers' API keys.", subcommands = {Keys.Issue.class})
+        static final class Keys implements Runnable {
+            @Override
+            public void run() {
+                new CommandLine(this).usage(System.out);
+            }
+
+            @Command(name = "issue", description = "Issue an API key for a producer; it is printed once and stored only as a hash.")
+            static final class Issue implements Callable<Integer> {
+                @Parameters(paramLabel = "PRODUCER") String producer;
+
+                @Override
+                public Integer call() {
+                    try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
+                        System.out.println(new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).issue(producer));
+                    }
+                    return 0;
+                }
+            }
+        }
+
+        @Command(name = "quarantine", description = "Inspect and release quarantined inputs.",
+                subcommands = {Quarantine.ListQuarantine.class, Quarantine.Show.class, Quarantine.Release.class})
+        static final class Quarantine implements Runnable {
+            @Override
+            public void run() {
+                new CommandLine(this).usage(System.out);
+            }
+
+            @Command(name = "list", description = "The newest quarantined inputs.")
+            static final class ListQuarantine implements Callable<Integer> {
+                @Option(names = "--run", description = "Only this run.") String runId;
+                @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).") int limit;
+
+                @Override
+                public Integer call() {
+                    try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
+                        for (var e : new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(db.dataSource()).list(runId, limit)) {
+                            System.out.printf(Locale.ROOT, "%s  %s  %-22s %s/%s  %s%s%n", e.receiptId(), dev.fraudplatform.core.envelope.Times.format(e.receivedAt()),
+                                    e.reason(), e.eventClass(), e.eventId(), e.platformRunId(), e.releasedAs() != null ? "  released as " + e.releasedAs() : "");
+                        }
+                    }
+                    return 0;
+                }
+            }
+
+            @Command(name = "show", description = "One quarantined input: its receipt, reason and raw bytes.")
+            static final class Show implements Callable<Integer> {
+                @Parameters(paramLabel = "RECEIPT_ID") String receiptId;
+
+                @Override
+                public Integer call() {
+                    PlatformConfig cfg = PlatformConfig.fromEnvironment();
+                    try (AdminDatabase db = AdminDatabase.open(cfg)) {
+                        var e = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(db.dataSource()).get(receiptId)
+                                .orElseThrow(() -> new IllegalArgumentException("no quarantined input has receipt " + receiptId));
+                        System.out.println("receipt   " + e.receiptId());
+                        System.out.println("run       " + e.platformRunId());
+                        System.out.println("event     " + e.eventClass() + "/" + e.eventId());
+                        System.out.println("reason    " + e.reason());
+                        System.out.println("detail    " + e.detail());
+                        System.out.println("received  " + dev.fraudplatform.core.envelope.Times.format(e.receivedAt()));
+                        System.out.println("released  " + (e.releasedAs() != null ? "as " + e.releasedAs() : "no"));
+                        if (e.rawObjectKey() != null) {
+                            byte[] raw = cfg.objectStore().read(e.rawObjectKey());
+                            System.out.println("raw       " + e.rawObjectKey() + " (" + raw.length + " bytes)");
+                            System.out.println(new String(raw, java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                    return 0;
+                }
+            }
+
+            @Command(name = "release", description = "Resubmit a corrected input through the gate; the release is receipted and linked.")
+            static final class Release implements Callable<Integer> {
+                @Parameters(paramLabel = "RECEIPT_ID") String receiptId;
+                @Option(names = "--file", required = true, description = "The corrected envelope (one JSON document).") java.nio.file.Path file;
+                @Option(names = "--gate", required = true, description = "The gate's base URL.") String gateUrl;
+                @Option(names = "--key", description = "API key (default: FP_API_KEY).") String key;
+
+                @Override
+                public Integer call() throws Exception {
+                    String apiKey = key != null ? key : System.getenv("FP_API_KEY");
+                    if (apiKey == null || apiKey.isBlank()) throw new IllegalArgumentException("an API key is needed: --key or FP_API_KEY");
+                    byte[] corrected = java.nio.file.Files.readAllBytes(file);
+                    try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
+                        var out = dev.fraudplatform.ingress.gate.QuarantineRelease.release(
+                                new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(db.dataSource()),
+                                new dev.fraudplatform.ingress.http.HttpIngressClient(gateUrl, apiKey), receiptId, corrected,
+                                System.getProperty("user.name", "unknown"));
+                        System.out.println((out.released() ? "released as " : "not released; the correction got ") + out.receipt().outcome()
+                                + (out.receipt().reason() != null ? "/" + out.receipt().reason() + ": " + out.receipt().detail() : "")
+                                + " (receipt " + out.receipt().receiptId() + ")");
+                        return out.released() ? 0 : 1;
+                    }
+                }
+            }
         }
     }
 

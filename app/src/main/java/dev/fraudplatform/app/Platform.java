@@ -62,7 +62,7 @@ public final class Platform implements AutoCloseable {
     private final PostgresProducerKeys producerKeys;
     private final IngestionHttpServer http;
     private final int httpPort;
-    private final String streamerKey;
+    private String streamerKey;
     private final Admin admin;
     private DecisionFabricRole fabricRole;
     private ActionLayer actionLayer;
@@ -120,8 +120,6 @@ public final class Platform implements AutoCloseable {
             http = new IngestionHttpServer(gate, relay, producerKeys, GateLimits.DEFAULT);
             closeables.push(http);
             httpPort = http.start("127.0.0.1", config.gatePort());
-            // The platform's own World Streamer is a producer like any other: it gets a key of its own.
-            streamerKey = producerKeys.issue("fp-wsp");
         } catch (RuntimeException e) {
             if (brokerStart != null) {
                 // PostgreSQL failed while the broker was starting: wait for it, so that it can be stopped too.
@@ -227,8 +225,9 @@ public final class Platform implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
-    /** The API key of the platform's own World Streamer. */
-    public String streamerKey() {
+    /** The API key of the platform's own World Streamer: a producer like any other, with a key of its own. */
+    public synchronized String streamerKey() {
+        if (streamerKey == null) streamerKey = producerKeys.issue("fp-wsp");
         return streamerKey;
     }
 

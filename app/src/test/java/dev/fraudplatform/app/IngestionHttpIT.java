@@ -191,6 +191,32 @@ class IngestionHttpIT {
         assertThat(fresh.path("platform_run_id").asText()).isEqualTo(run.runId());
     }
 
+    @Test
+    void aQuarantinedInputIsIndexedWithItsRawBytesAndReleasedOnceWhenCorrected() throws Exception {
+        // Given an event quarantined for a lie about its payload
+        ObjectNode good = (ObjectNode) Json.MAPPER.readTree(valid.get(60));
+        ObjectNode lying = good.deepCopy();
+        ((ObjectNode) lying.path("payload")).put("amount_minor", 1);
+        JsonNode q = receipts(post(platform.gateUrl(), key, List.of(CanonicalJson.bytes(lying)))).get(0);
+        assertThat(q.path("reason").asText()).isEqualTo("PAYLOAD_HASH_MISMATCH");
+        var index = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(platform.database().dataSource());
+        var entry = index.get(q.path("receipt_id").asText()).orElseThrow();
+        assertThat(index.list(run.runId(), 1000)).extracting(e -> e.receiptId()).contains(entry.receiptId());
+        assertThat(entry.reason().name()).isEqualTo("PAYLOAD_HASH_MISMATCH");
+        assertThat(platform.store().read(entry.rawObjectKey())).isEqualTo(CanonicalJson.bytes(lying));
+
+        // When a still-broken correction is released, nothing is released; a good one is, once
+        var http = new dev.fraudplatform.ingress.http.HttpIngressClient(platform.gateUrl(), key);
+        var stillBroken = dev.fraudplatform.ingress.gate.QuarantineRelease.release(index, http, entry.receiptId(), "{".getBytes(StandardCharsets.UTF_8), "it");
+        assertThat(stillBroken.released()).isFalse();
+        var fixed = dev.fraudplatform.ingress.gate.QuarantineRelease.release(index, http, entry.receiptId(), valid.get(60), "it");
+        assertThat(fixed.released()).isTrue();
+        assertThat(fixed.receipt().outcome().name()).isIn("ADMITTED", "DUPLICATE");
+        assertThat(index.get(entry.receiptId()).orElseThrow().releasedAs()).isEqualTo(fixed.receipt().receiptId());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.fraudplatform.ingress.gate.QuarantineRelease.release(index, http,
+                entry.receiptId(), valid.get(60), "it")).hasMessageContaining("released already");
+    }
+
     /** One random damage: flipped, deleted, inserted or swapped bytes, a truncation, or a changed value. Never a newline. */
     static byte[] mutate(byte[] in, SplittableRandom r) {
         byte[] b = in.clone();

@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * A producer's side of the gate's HTTP API, as an {@link IngressPort}: sends a batch as NDJSON and returns its
- * receipts. A 429 becomes a {@link BackpressureException} carrying the gate's Retry-After, so that the caller waits
- * and resends the same batch; any other refusal is an {@link IllegalStateException} with the gate's message.
+ * receipts. A 429 or 503 becomes a {@link BackpressureException} carrying the gate's Retry-After, and an unreachable
+ * gate one of half a second, so that the caller waits and resends the same batch (idempotent: the gate deduplicates);
+ * any other refusal is an {@link IllegalStateException} with the gate's message.
  */
 public final class HttpIngressClient implements IngressPort {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -56,7 +57,8 @@ public final class HttpIngressClient implements IngressPort {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new IllegalStateException("gate at " + events + " unreachable: " + e.getMessage(), e);
+            // Nothing is known of the batch: sending it again is safe (what was admitted comes back DUPLICATE).
+            throw new BackpressureException("gate at " + events + " unreachable: " + e, 500);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending to the gate", e);

@@ -239,17 +239,26 @@ public final class WorldStreamer {
         }
     }
 
-    /** Sends a batch; when the gate pushes back (nothing ingested), waits as long as it asks and sends it again. */
+    /**
+     * Sends a batch; when the gate pushes back or cannot be reached, waits as long as it asks and sends the batch
+     * again (safe: the gate deduplicates), for up to {@link #MAX_RETRY_MILLIS} in a row.
+     */
     private List<Receipt> submitWithBackoff(List<byte[]> envelopes) throws InterruptedException {
+        long since = System.currentTimeMillis();
         while (true) {
             try {
                 return gate.submit(envelopes);
             } catch (HttpIngressClient.BackpressureException e) {
                 backpressured.incrementAndGet();
+                if (System.currentTimeMillis() - since > MAX_RETRY_MILLIS) {
+                    throw new IllegalStateException("the gate kept refusing for " + MAX_RETRY_MILLIS / 1000 + " s: " + e.getMessage(), e);
+                }
                 Thread.sleep(Math.min(e.retryAfterMillis(), 30_000));
             }
         }
     }
+
+    private static final long MAX_RETRY_MILLIS = 180_000;
 
     /** How often the gate pushed back (429 or 503) so far. */
     public long backpressureCount() {

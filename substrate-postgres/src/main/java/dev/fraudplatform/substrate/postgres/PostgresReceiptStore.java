@@ -290,20 +290,31 @@ public final class PostgresReceiptStore implements ReceiptStore {
             at[i] = Timestamp.from(r.receivedAt());
             i++;
         }
+        String[] raw = new String[n];
+        for (int k = 0; k < n; k++) raw[k] = rawObjectKey(detail[k]);
         String sql = "INSERT INTO ingress.receipts (receipt_id, platform_run_id, event_class, event_id, outcome, reason, "
-                + "detail, payload_hash, topic, kafka_partition, kafka_offset, received_at, outbox_seq) "
+                + "detail, payload_hash, topic, kafka_partition, kafka_offset, received_at, outbox_seq, raw_object_key) "
                 + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                + "?::text[], ?::text[], ?::integer[], ?::bigint[], ?::timestamptz[], ?::bigint[])";
+                + "?::text[], ?::text[], ?::integer[], ?::bigint[], ?::timestamptz[], ?::bigint[], ?::text[])";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             Array[] arrays = {
                 conn.createArrayOf("text", rid), conn.createArrayOf("text", run), conn.createArrayOf("text", cls),
                 conn.createArrayOf("text", eid), conn.createArrayOf("text", outcome), conn.createArrayOf("text", reason),
                 conn.createArrayOf("text", detail), conn.createArrayOf("text", hash), conn.createArrayOf("text", topic),
                 conn.createArrayOf("integer", part), conn.createArrayOf("bigint", off), conn.createArrayOf("timestamptz", at),
-                conn.createArrayOf("bigint", outboxSeqs != null ? outboxSeqs : new Long[n])};
+                conn.createArrayOf("bigint", outboxSeqs != null ? outboxSeqs : new Long[n]), conn.createArrayOf("text", raw)};
             for (int k = 0; k < arrays.length; k++) ps.setArray(k + 1, arrays[k]);
             ps.executeUpdate();
         }
+    }
+
+    private static final java.util.regex.Pattern RAW_KEY = java.util.regex.Pattern.compile("\\[raw: (quarantine/[^\\]\\s]+)\\]$");
+
+    /** The gate names the object key of a quarantined input's raw bytes at the end of the detail: index it. */
+    static String rawObjectKey(String detail) {
+        if (detail == null) return null;
+        java.util.regex.Matcher m = RAW_KEY.matcher(detail);
+        return m.find() ? m.group(1) : null;
     }
 
     @Override
