@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
-        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class})
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Bench.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -409,6 +409,27 @@ public final class Fp implements Runnable {
                         return out.released() ? 0 : 1;
                     }
                 }
+            }
+        }
+    }
+
+    @Command(name = "bench", description = "Benchmarks that print numbers.", subcommands = {Bench.IngressBenchCommand.class})
+    static final class Bench implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
+        }
+
+        @Command(name = "ingress", description = "Events/s through the gate (HTTP, PostgreSQL receipts, Kafka publish), batch latency, CPU profile.")
+        static final class IngressBenchCommand implements Callable<Integer> {
+            @Option(names = "--transactions", defaultValue = "100000", description = "World size (default ${DEFAULT-VALUE}; about 1.5 events each).") int transactions;
+            @Option(names = "--lanes", defaultValue = "4", description = "Parallel clients (default ${DEFAULT-VALUE}).") int lanes;
+            @Option(names = "--batch", defaultValue = "1000", description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
+            @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).") long seed;
+
+            @Override
+            public Integer call() throws Exception {
+                return IngressBench.run(transactions, lanes, batch, seed);
             }
         }
     }

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admits claimed events to the bus exactly once, whatever crashes: a transactional outbox in the receipt store, and
- * one relay thread that publishes outbox records in bus transactions together with a marker.
+ * a relay that publishes outbox records in bus transactions together with a marker. The relay is a two-stage
+ * pipeline: one thread claims the next group while another publishes and receipts the previous one, strictly in claim
+ * order (recovery relies on receipts following outbox order).
  *
  * <p>Per group of batches: (1) for each batch, {@link ReceiptStore#claim} commits the claims, the outbox records and
  * the receipts it can settle at once; (2) one bus transaction publishes every claimed record plus a marker naming each
@@ -48,7 +50,12 @@ public final class AdmissionRelay implements AutoCloseable {
     private final AtomicPublisher publisher;
     private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread thread;
+    private final Thread claimer;
+    private final Thread publisherThread;
+    /** Claimed groups waiting for the bus, in claim order; small, so claims never run far ahead of publication. */
+    private final BlockingQueue<ClaimedGroup> claimed = new java.util.concurrent.ArrayBlockingQueue<>(2);
+
+    private record ClaimedGroup(List<Work> group, ReceiptStore.Claim claim, int[] base) {}
     private volatile boolean closed;
 
     /** Recovers whatever an earlier relay left half done, then starts relaying. */
@@ -56,9 +63,12 @@ public final class AdmissionRelay implements AutoCloseable {
         this.store = store;
         this.publisher = publisher;
         recover();
-        this.thread = new Thread(this::loop, "ig-admission-relay");
-        thread.setDaemon(true);
-        thread.start();
+        this.claimer = new Thread(this::claimLoop, "ig-admission-claimer");
+        this.publisherThread = new Thread(this::publishLoop, "ig-admission-relay");
+        claimer.setDaemon(true);
+        publisherThread.setDaemon(true);
+        claimer.start();
+        publisherThread.start();
     }
 
     /** Claims, publishes and receipts one batch; the future completes with one receipt per input, by batch index. */
@@ -116,8 +126,8 @@ public final class AdmissionRelay implements AutoCloseable {
                 pending.size(), fromMarkers, rest.size());
     }
 
-    private void loop() {
-        while (!closed) {
+    private void claimLoop() {
+        while (!closed && failure.get() == null) {
             List<Work> group = new ArrayList<>();
             try {
                 Work first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -129,42 +139,96 @@ public final class AdmissionRelay implements AutoCloseable {
                     group.add(next);
                     records += next.candidates().size();
                 }
-                relay(group);
+                ClaimedGroup c = claim(group);
+                if (c != null) claimed.put(c);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Throwable e) {
-                LOG.error("admission relay stopped: {}", e.toString(), e);
-                failure.compareAndSet(null, e);
-                for (Work w : group) w.result().completeExceptionally(e);
-                Work w;
-                while ((w = queue.poll()) != null) w.result().completeExceptionally(e);
+                stop(e, group);
                 return;
             }
         }
     }
 
-    private void relay(List<Work> group) {
-        Map<Work, ReceiptStore.Claim> claims = new LinkedHashMap<>();
-        List<ReceiptStore.Pending> all = new ArrayList<>();
-        for (Work w : group) {
+    private void publishLoop() {
+        while (!closed && failure.get() == null) {
+            ClaimedGroup c = null;
             try {
-                ReceiptStore.Claim c = store.claim(w.candidates(), w.quarantined());
-                claims.put(w, c);
-                all.addAll(c.pending());
-            } catch (RuntimeException e) {
-                w.result().completeExceptionally(e); // this batch claimed nothing; its sender may simply retry
+                c = claimed.poll(200, TimeUnit.MILLISECONDS);
+                if (c != null) publish(c);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable e) {
+                stop(e, c == null ? List.of() : c.group());
+                return;
             }
         }
-        Map<Long, BusCoordinates> published = all.isEmpty() ? Map.of() : publishAndRecord(all);
-        for (Map.Entry<Work, ReceiptStore.Claim> e : claims.entrySet()) {
-            Map<Integer, Receipt> receipts = new HashMap<>(e.getValue().settled());
-            for (ReceiptStore.Pending p : e.getValue().pending()) {
-                receipts.put(p.index(), new Receipt(p.receiptId(), p.tuple(), ReceiptOutcome.ADMITTED, null, null, p.payloadHash(),
-                        published.get(p.outboxSeq()), p.receivedAt()));
+    }
+
+    /** Stops the relay: fails what it holds and everything queued; a restarted gate recovers the outbox. */
+    private void stop(Throwable e, List<Work> holding) {
+        LOG.error("admission relay stopped: {}", e.toString(), e);
+        failure.compareAndSet(null, e);
+        for (Work w : holding) w.result().completeExceptionally(e);
+        ClaimedGroup c;
+        while ((c = claimed.poll()) != null) for (Work w : c.group()) w.result().completeExceptionally(e);
+        Work w;
+        while ((w = queue.poll()) != null) w.result().completeExceptionally(e);
+    }
+
+    /** Claims a group in one database transaction, its batches' inputs renumbered end to end; null if the claim failed. */
+    private ClaimedGroup claim(List<Work> group) {
+        List<ReceiptStore.Candidate> candidates = new ArrayList<>();
+        Map<Integer, Receipt> quarantined = new HashMap<>();
+        int[] base = new int[group.size() + 1];
+        for (int w = 0; w < group.size(); w++) {
+            Work work = group.get(w);
+            int width = 0;
+            for (ReceiptStore.Candidate c : work.candidates()) {
+                candidates.add(new ReceiptStore.Candidate(base[w] + c.index(), c.tuple(), c.payloadHash(), c.record()));
+                width = Math.max(width, c.index() + 1);
             }
-            e.getKey().result().complete(receipts);
+            for (Map.Entry<Integer, Receipt> q : work.quarantined().entrySet()) {
+                quarantined.put(base[w] + q.getKey(), q.getValue());
+                width = Math.max(width, q.getKey() + 1);
+            }
+            base[w + 1] = base[w] + width;
         }
+        try {
+            return new ClaimedGroup(group, store.claim(candidates, quarantined), base);
+        } catch (RuntimeException e) {
+            for (Work w : group) w.result().completeExceptionally(e); // nothing was claimed; the senders may simply retry
+            return null;
+        }
+    }
+
+    private void publish(ClaimedGroup c) {
+        ReceiptStore.Claim claim = c.claim();
+        int[] base = c.base();
+        List<Work> group = c.group();
+        Map<Long, BusCoordinates> published = claim.pending().isEmpty() ? Map.of() : publishAndRecord(claim.pending());
+        List<Map<Integer, Receipt>> results = new ArrayList<>();
+        for (int w = 0; w < group.size(); w++) results.add(new HashMap<>());
+        for (Map.Entry<Integer, Receipt> e : claim.settled().entrySet()) {
+            int w = owner(base, e.getKey());
+            results.get(w).put(e.getKey() - base[w], e.getValue());
+        }
+        for (ReceiptStore.Pending p : claim.pending()) {
+            int w = owner(base, p.index());
+            results.get(w).put(p.index() - base[w], new Receipt(p.receiptId(), p.tuple(), ReceiptOutcome.ADMITTED, null, null, p.payloadHash(),
+                    published.get(p.outboxSeq()), p.receivedAt()));
+        }
+        for (int w = 0; w < group.size(); w++) group.get(w).result().complete(results.get(w));
+    }
+
+    /** The batch of the group that a renumbered input index belongs to. */
+    private static int owner(int[] base, int index) {
+        int w = java.util.Arrays.binarySearch(base, index);
+        if (w < 0) w = -w - 2;
+        while (w + 1 < base.length - 1 && base[w + 1] == index) w++; // skip batches with no inputs
+        return w;
     }
 
     /** Publishes outbox records in one bus transaction, retrying a few times, then appends their receipts. */
@@ -204,13 +268,18 @@ public final class AdmissionRelay implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        claimer.interrupt();
+        publisherThread.interrupt();
         try {
-            thread.join(10_000);
+            claimer.join(10_000);
+            publisherThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        IllegalStateException closedError = new IllegalStateException("admission relay closed");
+        ClaimedGroup c;
+        while ((c = claimed.poll()) != null) for (Work w : c.group()) w.result().completeExceptionally(closedError);
         Work w;
-        while ((w = queue.poll()) != null) w.result().completeExceptionally(new IllegalStateException("admission relay closed"));
+        while ((w = queue.poll()) != null) w.result().completeExceptionally(closedError);
     }
 }

@@ -1,6 +1,5 @@
 package dev.fraudplatform.ingress.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.Receipt;
@@ -103,11 +102,7 @@ public final class IngestionHttpServer implements AutoCloseable {
             return;
         }
         List<Receipt> receipts = gate.submit(events);
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("producer", producer.get());
-        ArrayNode list = out.putArray("receipts");
-        for (Receipt r : receipts) list.add(ReceiptJson.toJson(r));
-        ctx.status(200).contentType("application/json").result(Json.MAPPER.writeValueAsBytes(out));
+        ctx.status(200).contentType("application/json").result(ReceiptJson.batchBytes(producer.get(), receipts));
     }
 
     private static String presentedKey(Context ctx) {

@@ -35,6 +35,39 @@ public final class ReceiptJson {
         return n;
     }
 
+    /** A batch's answer, {@code {"producer": ..., "receipts": [...]}}, written field by field (no tree per receipt). */
+    public static byte[] batchBytes(String producer, java.util.List<Receipt> receipts) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + receipts.size() * 260);
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("producer", producer);
+            g.writeArrayFieldStart("receipts");
+            for (Receipt r : receipts) {
+                g.writeStartObject();
+                g.writeStringField("receipt_id", r.receiptId());
+                g.writeStringField("outcome", r.outcome().name());
+                if (r.reason() != null) g.writeStringField("reason", r.reason().name());
+                if (r.detail() != null) g.writeStringField("detail", r.detail());
+                if (r.platformRunId() != null) g.writeStringField("platform_run_id", r.platformRunId());
+                if (r.tuple() != null) {
+                    g.writeStringField("event_class", r.tuple().eventClass());
+                    g.writeStringField("event_id", r.tuple().eventId());
+                }
+                if (r.payloadHash() != null) g.writeStringField("payload_hash", r.payloadHash());
+                if (r.coordinates() != null) {
+                    g.writeStringField("topic", r.coordinates().topic());
+                    g.writeNumberField("partition", r.coordinates().partition());
+                    g.writeNumberField("offset", r.coordinates().offset());
+                }
+                g.writeStringField("received_at", Times.format(r.receivedAt()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
     public static Receipt fromJson(JsonNode n) {
         DedupeTuple tuple = n.hasNonNull("event_id") && n.hasNonNull("platform_run_id") && n.hasNonNull("event_class")
                 ? new DedupeTuple(n.path("platform_run_id").asText(), n.path("event_class").asText(), n.path("event_id").asText()) : null;

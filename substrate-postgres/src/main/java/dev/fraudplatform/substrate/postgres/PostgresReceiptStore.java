@@ -123,22 +123,35 @@ public final class PostgresReceiptStore implements ReceiptStore {
             ts[i] = c.record().timestampMillis();
             headers[i] = OutboxHeaders.encode(c.record().headers());
         }
-        // WITH ORDINALITY keeps input order, so sequence numbers follow the batch.
-        String sql = "INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, record_key, "
-                + "record_value, record_timestamp, record_headers, received_at) "
-                + "SELECT r, p, c, e, h, t, k, v, ts, hd, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                + "?::text[], ?::bytea[], ?::bigint[], ?::text[]) WITH ORDINALITY AS x(r, p, c, e, h, t, k, v, ts, hd, o) ORDER BY o "
-                + "RETURNING seq, receipt_id";
+        // Multi-row VALUES with bound parameters: record bytes travel in binary, not as a hex-escaped bytea[] literal.
+        // Rows are inserted in input order, so sequence numbers follow the batch.
         Map<String, Long> seqByReceipt = new HashMap<>();
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setTimestamp(1, Timestamp.from(now));
-            Array[] arrays = {conn.createArrayOf("text", rid), conn.createArrayOf("text", run), conn.createArrayOf("text", cls),
-                conn.createArrayOf("text", eid), conn.createArrayOf("text", hash), conn.createArrayOf("text", topic),
-                conn.createArrayOf("text", key), conn.createArrayOf("bytea", value), conn.createArrayOf("bigint", ts),
-                conn.createArrayOf("text", headers)};
-            for (int k = 0; k < arrays.length; k++) ps.setArray(k + 2, arrays[k]);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) seqByReceipt.put(rs.getString(2), rs.getLong(1));
+        Timestamp at = Timestamp.from(now);
+        int chunk = 2_000; // 11 parameters a row, well under the protocol's 32,767
+        for (int from = 0; from < n; from += chunk) {
+            int to = Math.min(n, from + chunk);
+            StringBuilder sql = new StringBuilder("INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, "
+                    + "record_key, record_value, record_timestamp, record_headers, received_at) VALUES ");
+            for (int i = from; i < to; i++) sql.append(i == from ? "" : ",").append("(?,?,?,?,?,?,?,?,?,?,?)");
+            sql.append(" RETURNING seq, receipt_id");
+            try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (int i = from; i < to; i++) {
+                    ps.setString(p++, rid[i]);
+                    ps.setString(p++, run[i]);
+                    ps.setString(p++, cls[i]);
+                    ps.setString(p++, eid[i]);
+                    ps.setString(p++, hash[i]);
+                    ps.setString(p++, topic[i]);
+                    ps.setString(p++, key[i]);
+                    ps.setBytes(p++, value[i]);
+                    ps.setLong(p++, ts[i]);
+                    ps.setString(p++, headers[i]);
+                    ps.setTimestamp(p++, at);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) seqByReceipt.put(rs.getString(2), rs.getLong(1));
+                }
             }
         }
         for (int i = 0; i < n; i++) {
