@@ -5,6 +5,8 @@ import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.ingress.http.GateLimits;
 import dev.fraudplatform.ingress.http.IngestionHttpServer;
+import dev.fraudplatform.ingress.http.ReceiptJson;
+import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
@@ -63,6 +65,7 @@ public final class Platform implements AutoCloseable {
     private final IngestionHttpServer http;
     private final int httpPort;
     private String streamerKey;
+    private final KafkaIngressListener busIngress;
     private final Admin admin;
     private DecisionFabricRole fabricRole;
     private ActionLayer actionLayer;
@@ -106,6 +109,7 @@ public final class Platform implements AutoCloseable {
             closeables.push(admin);
             KafkaTopics.ensure(admin, Topics.ALL, config.partitions());
             KafkaTopics.ensure(admin, List.of(Topics.INGRESS_RELAY), 1);
+            KafkaTopics.ensure(admin, List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), config.partitions());
             publisher = new KafkaEventPublisher(bootstrap, "fp-platform");
             closeables.push(publisher);
             receipts = new PostgresReceiptStore(db.dataSource());
@@ -120,6 +124,8 @@ public final class Platform implements AutoCloseable {
             http = new IngestionHttpServer(gate, relay, producerKeys, GateLimits.DEFAULT);
             closeables.push(http);
             httpPort = http.start("127.0.0.1", config.gatePort());
+            busIngress = new KafkaIngressListener(bootstrap, gate, ReceiptJson::bytes).start();
+            closeables.push(busIngress);
         } catch (RuntimeException e) {
             if (brokerStart != null) {
                 // PostgreSQL failed while the broker was starting: wait for it, so that it can be stopped too.
@@ -185,6 +191,8 @@ public final class Platform implements AutoCloseable {
         if (fabricRole != null && fabricRole.failure() != null) out.add("decision fabric: " + fabricRole.failure());
         if (actionLayer != null && actionLayer.failure() != null) out.add("action layer: " + actionLayer.failure());
         if (audit != null && audit.failure() != null) out.add("decision log and audit: " + audit.failure());
+        if (relay.failure() != null) out.add("gate admission relay: " + relay.failure());
+        if (busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
         return out;
     }
 

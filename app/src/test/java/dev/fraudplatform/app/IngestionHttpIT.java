@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -215,6 +216,35 @@ class IngestionHttpIT {
         assertThat(index.get(entry.receiptId()).orElseThrow().releasedAs()).isEqualTo(fixed.receipt().receiptId());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.fraudplatform.ingress.gate.QuarantineRelease.release(index, http,
                 entry.receiptId(), valid.get(60), "it")).hasMessageContaining("released already");
+    }
+
+    @Test
+    void theBusPathAppliesTheSameRulesAndAnswersOneReceiptPerRecord() throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", platform.bootstrap());
+        List<byte[]> inputs = List.of(valid.get(70), valid.get(70), "not json".getBytes(StandardCharsets.UTF_8));
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p, new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (int i = 0; i < inputs.size(); i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    dev.fraudplatform.core.bus.Topics.INGRESS, "bus-it-" + i, inputs.get(i))).get();
+        }
+        Map<String, String> outcomes = new TreeMap<>();
+        p.put("group.id", "bus-it-reader");
+        p.put("auto.offset.reset", "earliest");
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(p, new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            c.subscribe(List.of(dev.fraudplatform.core.bus.Topics.INGRESS_RECEIPTS));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (outcomes.size() < 3 && System.currentTimeMillis() < deadline) {
+                for (var r : c.poll(java.time.Duration.ofMillis(300))) {
+                    if (!r.key().startsWith("bus-it-")) continue;
+                    JsonNode n = Json.MAPPER.readTree(r.value());
+                    outcomes.put(r.key(), n.path("outcome").asText() + (n.has("reason") ? "/" + n.path("reason").asText() : ""));
+                }
+            }
+        }
+        assertThat(outcomes).containsExactly(Map.entry("bus-it-0", "ADMITTED"), Map.entry("bus-it-1", "DUPLICATE"),
+                Map.entry("bus-it-2", "QUARANTINED/MALFORMED"));
     }
 
     /** One random damage: flipped, deleted, inserted or swapped bytes, a truncation, or a changed value. Never a newline. */

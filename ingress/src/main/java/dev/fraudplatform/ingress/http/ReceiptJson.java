@@ -68,6 +68,11 @@ public final class ReceiptJson {
         return out.toByteArray();
     }
 
+    /** One receipt as JSON bytes (the bus ingress answers with these). */
+    public static byte[] bytes(Receipt r) {
+        return toJson(r).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public static Receipt fromJson(JsonNode n) {
         DedupeTuple tuple = n.hasNonNull("event_id") && n.hasNonNull("platform_run_id") && n.hasNonNull("event_class")
                 ? new DedupeTuple(n.path("platform_run_id").asText(), n.path("event_class").asText(), n.path("event_id").asText()) : null;

@@ -13,6 +13,11 @@ public final class Topics {
     public static final String AUDIT = "fp.audit";
     public static final String CASES = "fp.cases";
 
+    /** The gate's bus ingress: producers that prefer Kafka send raw envelopes here, one per record. */
+    public static final String INGRESS = "fp.ingress";
+    /** The gate's answers to {@link #INGRESS}: one receipt (JSON) per input record, keyed like the input. */
+    public static final String INGRESS_RECEIPTS = "fp.ingress.receipts";
+
     /** Publication markers of the gate's admission relay: one partition, read back only after a crash. */
     public static final String INGRESS_RELAY = "fp.ingress.relay";
 
