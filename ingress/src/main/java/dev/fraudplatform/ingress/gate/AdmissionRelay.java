@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdmissionRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionRelay.class);
-    private static final int MAX_GROUP_RECORDS = 20_000;
+    /** Records per bus transaction; keeps the marker (about 45 bytes a record) well under the bus's 1 MiB limit. */
+    private static final int MAX_GROUP_RECORDS = 10_000;
 
     private record Work(List<ReceiptStore.Candidate> candidates, Map<Integer, Receipt> quarantined,
                         CompletableFuture<Map<Integer, Receipt>> result) {}
@@ -121,7 +122,9 @@ public final class AdmissionRelay implements AutoCloseable {
             }
         }
         List<ReceiptStore.Pending> rest = new ArrayList<>(bySeq.values());
-        if (!rest.isEmpty()) publishAndRecord(rest);
+        for (int from = 0; from < rest.size(); from += MAX_GROUP_RECORDS) {
+            publishAndRecord(rest.subList(from, Math.min(rest.size(), from + MAX_GROUP_RECORDS)));
+        }
         LOG.warn("admission relay recovered {} outbox records: {} were on the bus already (receipts written from their marker), {} published now",
                 pending.size(), fromMarkers, rest.size());
     }
@@ -135,8 +138,9 @@ public final class AdmissionRelay implements AutoCloseable {
                 group.add(first);
                 int records = first.candidates().size();
                 Work next;
-                while (records < MAX_GROUP_RECORDS && (next = queue.poll()) != null) {
-                    group.add(next);
+                // Only this thread takes from the queue, so a peeked batch is the one polled next.
+                while ((next = queue.peek()) != null && records + next.candidates().size() <= MAX_GROUP_RECORDS) {
+                    group.add(queue.poll());
                     records += next.candidates().size();
                 }
                 ClaimedGroup c = claim(group);

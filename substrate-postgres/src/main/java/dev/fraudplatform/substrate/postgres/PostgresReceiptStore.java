@@ -26,11 +26,11 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * {@link ReceiptStore} on PostgreSQL ({@code ingress.receipts}, {@code ingress.dedupe_index}, {@code ingress.outbox}).
+ * {@link ReceiptStore} on PostgreSQL ({@code ingress.receipts}; {@code ingress.outbox}, which is also the dedupe index).
  *
- * <p>A claim is one transaction: claim tuples with {@code INSERT ... ON CONFLICT DO NOTHING} (in tuple order, so that
- * concurrent claims lock in the same order and cannot deadlock), read the stored hash of every tuple not claimed, put
- * the claimed candidates' records in the outbox, append the receipts settled now, commit. A concurrent insert of the
+ * <p>A claim is one transaction: insert the candidates' outbox rows with {@code ON CONFLICT DO NOTHING} on the tuple
+ * (in tuple order, so that concurrent claims lock in the same order and cannot deadlock), read the stored hash of
+ * every tuple not claimed, append the receipts settled now, commit. A concurrent insert of the
  * same tuple waits on the unique index until this transaction ends, then sees the claim: two copies of one event
  * never both get claimed.
  */
@@ -68,7 +68,10 @@ public final class PostgresReceiptStore implements ReceiptStore {
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
-                Set<DedupeTuple> claimed = claim(conn, firstCopies, receiptIdOfClaim);
+                List<Candidate> firsts = new ArrayList<>(firstCopies.values());
+                Map<String, Long> seqByReceipt = insertOutbox(conn, firsts, receiptIdOfClaim, now);
+                Set<DedupeTuple> claimed = new HashSet<>();
+                for (Candidate c : firsts) if (seqByReceipt.containsKey(receiptIdOfClaim.get(c.tuple()))) claimed.add(c.tuple());
                 Map<DedupeTuple, String> storedHash = new HashMap<>();
                 List<DedupeTuple> unclaimed = new ArrayList<>();
                 for (DedupeTuple t : firstCopies.keySet()) if (!claimed.contains(t)) unclaimed.add(t);
@@ -90,7 +93,12 @@ public final class PostgresReceiptStore implements ReceiptStore {
                                 "admitted before with payload hash " + original, c.payloadHash(), null, now));
                     }
                 }
-                List<Pending> pending = insertOutbox(conn, toPublish, receiptIdOfClaim, now);
+                // Published in input order, so one key's events keep their order on its partition.
+                List<Pending> pending = new ArrayList<>(toPublish.size());
+                for (Candidate c : toPublish) {
+                    String rid = receiptIdOfClaim.get(c.tuple());
+                    pending.add(new Pending(seqByReceipt.get(rid), rid, c.index(), c.tuple(), c.payloadHash(), c.record(), now));
+                }
                 insertReceipts(conn, settled.values(), null);
                 conn.commit();
                 return new Claim(settled, pending);
@@ -101,11 +109,15 @@ public final class PostgresReceiptStore implements ReceiptStore {
         }
     }
 
-    private static List<Pending> insertOutbox(Connection conn, List<Candidate> claimed, Map<DedupeTuple, String> receiptIds, Instant now)
+    /**
+     * Claims tuples by inserting their outbox rows (in tuple order, so concurrent claims lock alike and cannot
+     * deadlock); a tuple already in the outbox is not claimed. Returns the sequence of each claimed receipt id.
+     */
+    private static Map<String, Long> insertOutbox(Connection conn, List<Candidate> claimed, Map<DedupeTuple, String> receiptIds, Instant now)
             throws SQLException {
         int n = claimed.size();
-        List<Pending> out = new ArrayList<>(n);
-        if (n == 0) return out;
+        Map<String, Long> seqByReceipt = new HashMap<>();
+        if (n == 0) return seqByReceipt;
         String[] rid = new String[n], run = new String[n], cls = new String[n], eid = new String[n], hash = new String[n], topic = new String[n],
                 key = new String[n], headers = new String[n];
         byte[][] value = new byte[n][];
@@ -124,8 +136,6 @@ public final class PostgresReceiptStore implements ReceiptStore {
             headers[i] = OutboxHeaders.encode(c.record().headers());
         }
         // Multi-row VALUES with bound parameters: record bytes travel in binary, not as a hex-escaped bytea[] literal.
-        // Rows are inserted in input order, so sequence numbers follow the batch.
-        Map<String, Long> seqByReceipt = new HashMap<>();
         Timestamp at = Timestamp.from(now);
         int chunk = 2_000; // 11 parameters a row, well under the protocol's 32,767
         for (int from = 0; from < n; from += chunk) {
@@ -133,7 +143,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
             StringBuilder sql = new StringBuilder("INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, "
                     + "record_key, record_value, record_timestamp, record_headers, received_at) VALUES ");
             for (int i = from; i < to; i++) sql.append(i == from ? "" : ",").append("(?,?,?,?,?,?,?,?,?,?,?)");
-            sql.append(" RETURNING seq, receipt_id");
+            sql.append(" ON CONFLICT (platform_run_id, event_class, event_id) DO NOTHING RETURNING seq, receipt_id");
             try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
                 int p = 1;
                 for (int i = from; i < to; i++) {
@@ -154,12 +164,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
                 }
             }
         }
-        for (int i = 0; i < n; i++) {
-            Candidate c = claimed.get(i);
-            out.add(new Pending(seqByReceipt.get(rid[i]), rid[i], c.index(), c.tuple(), c.payloadHash(), c.record(), now));
-        }
-        out.sort(Comparator.comparingLong(Pending::outboxSeq));
-        return out;
+        return seqByReceipt;
     }
 
     @Override
@@ -175,8 +180,11 @@ public final class PostgresReceiptStore implements ReceiptStore {
             conn.setAutoCommit(false);
             try {
                 insertReceipts(conn, receipts, seqs);
-                try (PreparedStatement ps = conn.prepareStatement("INSERT INTO ingress.relay_progress (marker_offset) VALUES (?) ON CONFLICT DO NOTHING")) {
+                long maxSeq = published.stream().mapToLong(Pending::outboxSeq).max().orElse(0);
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "INSERT INTO ingress.relay_progress (marker_offset, max_outbox_seq) VALUES (?, ?)")) {
                     ps.setLong(1, markerOffset);
+                    ps.setLong(2, maxSeq);
                     ps.executeUpdate();
                 }
                 conn.commit();
@@ -193,7 +201,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
     public List<Pending> unpublished() {
         String sql = "SELECT seq, receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, record_key, record_value, "
                 + "record_timestamp, record_headers, received_at FROM ingress.outbox "
-                + "WHERE seq > (SELECT coalesce(max(outbox_seq), 0) FROM ingress.receipts WHERE outbox_seq IS NOT NULL) ORDER BY seq";
+                + "WHERE seq > (SELECT coalesce(max(max_outbox_seq), 0) FROM ingress.relay_progress) ORDER BY seq";
         List<Pending> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -211,43 +219,11 @@ public final class PostgresReceiptStore implements ReceiptStore {
     @Override
     public long lastMarkerOffset() {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(max(marker_offset), -1) FROM ingress.relay_progress"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+                "SELECT marker_offset FROM ingress.relay_progress ORDER BY id DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
         } catch (SQLException e) {
             throw new IllegalStateException("reading relay progress: " + e.getMessage(), e);
         }
-    }
-
-    private static Set<DedupeTuple> claim(Connection conn, Map<DedupeTuple, Candidate> firstCopies,
-                                          Map<DedupeTuple, String> receiptIds) throws SQLException {
-        Set<DedupeTuple> claimed = new HashSet<>();
-        if (firstCopies.isEmpty()) return claimed;
-        int n = firstCopies.size();
-        String[] runs = new String[n], classes = new String[n], ids = new String[n], hashes = new String[n], rids = new String[n];
-        int i = 0;
-        for (Candidate c : firstCopies.values()) {
-            runs[i] = c.tuple().platformRunId();
-            classes[i] = c.tuple().eventClass();
-            ids[i] = c.tuple().eventId();
-            hashes[i] = c.payloadHash();
-            rids[i] = receiptIds.get(c.tuple());
-            i++;
-        }
-        String sql = "INSERT INTO ingress.dedupe_index (platform_run_id, event_class, event_id, payload_hash, receipt_id) "
-                + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) "
-                + "ON CONFLICT DO NOTHING RETURNING platform_run_id, event_class, event_id";
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setArray(1, conn.createArrayOf("text", runs));
-            ps.setArray(2, conn.createArrayOf("text", classes));
-            ps.setArray(3, conn.createArrayOf("text", ids));
-            ps.setArray(4, conn.createArrayOf("text", hashes));
-            ps.setArray(5, conn.createArrayOf("text", rids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) claimed.add(new DedupeTuple(rs.getString(1), rs.getString(2), rs.getString(3)));
-            }
-        }
-        return claimed;
     }
 
     private static Map<DedupeTuple, String> storedHashes(Connection conn, List<DedupeTuple> tuples) throws SQLException {
@@ -259,7 +235,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
             classes[i] = tuples.get(i).eventClass();
             ids[i] = tuples.get(i).eventId();
         }
-        String sql = "SELECT d.platform_run_id, d.event_class, d.event_id, d.payload_hash FROM ingress.dedupe_index d "
+        String sql = "SELECT d.platform_run_id, d.event_class, d.event_id, d.payload_hash FROM ingress.outbox d "
                 + "JOIN unnest(?::text[], ?::text[], ?::text[]) AS t(r, c, e) "
                 + "ON d.platform_run_id = t.r AND d.event_class = t.c AND d.event_id = t.e";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
@@ -276,48 +252,41 @@ public final class PostgresReceiptStore implements ReceiptStore {
     }
 
     private static void insertReceipts(Connection conn, java.util.Collection<Receipt> receipts, Long[] outboxSeqs) throws SQLException {
-        int n = receipts.size();
-        if (n == 0) return;
-        String[] rid = new String[n], run = new String[n], cls = new String[n], eid = new String[n], outcome = new String[n],
-                reason = new String[n], detail = new String[n], hash = new String[n], topic = new String[n];
-        Integer[] part = new Integer[n];
-        Long[] off = new Long[n];
-        Timestamp[] at = new Timestamp[n];
-        int i = 0;
-        for (Receipt r : receipts) {
-            rid[i] = r.receiptId();
-            run[i] = r.platformRunId();
-            if (r.tuple() != null) {
-                cls[i] = r.tuple().eventClass();
-                eid[i] = r.tuple().eventId();
+        List<Receipt> rows = new ArrayList<>(receipts);
+        int chunk = 2_000; // 14 parameters a row, under the protocol's 32,767
+        for (int from = 0; from < rows.size(); from += chunk) {
+            int to = Math.min(rows.size(), from + chunk);
+            StringBuilder sql = new StringBuilder("INSERT INTO ingress.receipts (receipt_id, platform_run_id, event_class, event_id, outcome, reason, "
+                    + "detail, payload_hash, topic, kafka_partition, kafka_offset, received_at, outbox_seq, raw_object_key) VALUES ");
+            for (int i = from; i < to; i++) sql.append(i == from ? "" : ",").append("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (int i = from; i < to; i++) {
+                    Receipt r = rows.get(i);
+                    ps.setString(p++, r.receiptId());
+                    ps.setString(p++, r.platformRunId());
+                    ps.setString(p++, r.tuple() == null ? null : r.tuple().eventClass());
+                    ps.setString(p++, r.tuple() == null ? null : r.tuple().eventId());
+                    ps.setString(p++, r.outcome().name());
+                    ps.setString(p++, r.reason() == null ? null : r.reason().name());
+                    ps.setString(p++, r.detail());
+                    ps.setString(p++, r.payloadHash());
+                    ps.setString(p++, r.coordinates() == null ? null : r.coordinates().topic());
+                    if (r.coordinates() == null) {
+                        ps.setNull(p++, java.sql.Types.INTEGER);
+                        ps.setNull(p++, java.sql.Types.BIGINT);
+                    } else {
+                        ps.setInt(p++, r.coordinates().partition());
+                        ps.setLong(p++, r.coordinates().offset());
+                    }
+                    ps.setTimestamp(p++, Timestamp.from(r.receivedAt()));
+                    Long seq = outboxSeqs == null ? null : outboxSeqs[i];
+                    if (seq == null) ps.setNull(p++, java.sql.Types.BIGINT);
+                    else ps.setLong(p++, seq);
+                    ps.setString(p++, rawObjectKey(r.detail()));
+                }
+                ps.executeUpdate();
             }
-            outcome[i] = r.outcome().name();
-            reason[i] = r.reason() == null ? null : r.reason().name();
-            detail[i] = r.detail();
-            hash[i] = r.payloadHash();
-            if (r.coordinates() != null) {
-                topic[i] = r.coordinates().topic();
-                part[i] = r.coordinates().partition();
-                off[i] = r.coordinates().offset();
-            }
-            at[i] = Timestamp.from(r.receivedAt());
-            i++;
-        }
-        String[] raw = new String[n];
-        for (int k = 0; k < n; k++) raw[k] = rawObjectKey(detail[k]);
-        String sql = "INSERT INTO ingress.receipts (receipt_id, platform_run_id, event_class, event_id, outcome, reason, "
-                + "detail, payload_hash, topic, kafka_partition, kafka_offset, received_at, outbox_seq, raw_object_key) "
-                + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                + "?::text[], ?::text[], ?::integer[], ?::bigint[], ?::timestamptz[], ?::bigint[], ?::text[])";
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            Array[] arrays = {
-                conn.createArrayOf("text", rid), conn.createArrayOf("text", run), conn.createArrayOf("text", cls),
-                conn.createArrayOf("text", eid), conn.createArrayOf("text", outcome), conn.createArrayOf("text", reason),
-                conn.createArrayOf("text", detail), conn.createArrayOf("text", hash), conn.createArrayOf("text", topic),
-                conn.createArrayOf("integer", part), conn.createArrayOf("bigint", off), conn.createArrayOf("timestamptz", at),
-                conn.createArrayOf("bigint", outboxSeqs != null ? outboxSeqs : new Long[n]), conn.createArrayOf("text", raw)};
-            for (int k = 0; k < arrays.length; k++) ps.setArray(k + 1, arrays[k]);
-            ps.executeUpdate();
         }
     }
 
