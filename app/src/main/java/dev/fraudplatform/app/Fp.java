@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
-        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Bench.class})
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Bench.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -409,6 +409,61 @@ public final class Fp implements Runnable {
                         return out.released() ? 0 : 1;
                     }
                 }
+            }
+        }
+    }
+
+    @Command(name = "runs", description = "Runs and their lifecycle, from PostgreSQL.", subcommands = {Runs.ListRuns.class, Runs.Show.class})
+    static final class Runs implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
+        }
+
+        @Command(name = "list", description = "The newest runs with their state.")
+        static final class ListRuns implements Callable<Integer> {
+            @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).") int limit;
+
+            @Override
+            public Integer call() {
+                try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
+                    var runs = new dev.fraudplatform.substrate.postgres.PostgresRunRegistry(db.dataSource()).list(limit);
+                    if (runs.isEmpty()) System.out.println("no runs yet");
+                    for (var r : runs) {
+                        System.out.printf(Locale.ROOT, "%s  %-10s  world %s  bundle %s  created %s%n", r.facts().platformRunId(),
+                                r.latest() == null ? "?" : r.latest().state(), r.facts().worldId(), r.facts().bundleId(),
+                                dev.fraudplatform.core.envelope.Times.format(r.facts().createdAt()));
+                    }
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "show", description = "A run: pinned facts, lifecycle history, receipts by outcome, evidence.")
+        static final class Show implements Callable<Integer> {
+            @Parameters(paramLabel = "RUN_ID") String runId;
+
+            @Override
+            public Integer call() {
+                PlatformConfig cfg = PlatformConfig.fromEnvironment();
+                try (AdminDatabase db = AdminDatabase.open(cfg)) {
+                    var registry = new dev.fraudplatform.substrate.postgres.PostgresRunRegistry(db.dataSource());
+                    var facts = registry.facts(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+                    System.out.println("run          " + facts.platformRunId());
+                    System.out.println("world        " + facts.worldId() + " (fingerprint " + facts.worldFingerprint() + ")");
+                    System.out.println("bundle       " + facts.bundleId() + " (" + facts.bundleDigest() + ")");
+                    System.out.println("config       " + facts.configDigest());
+                    System.out.println("code         " + facts.codeVersion());
+                    System.out.println("lifecycle");
+                    for (var t : registry.history(runId)) {
+                        System.out.printf(Locale.ROOT, "  %s  %-10s %s%n", dev.fraudplatform.core.envelope.Times.format(t.at()), t.state(),
+                                t.reason() == null ? "" : t.reason());
+                    }
+                    System.out.println("receipts     " + new dev.fraudplatform.substrate.postgres.PostgresReceiptStore(db.dataSource()).countsByOutcome(runId));
+                    String report = "evidence/" + runId + "/report.json";
+                    System.out.println("evidence     " + (cfg.objectStore().exists(report) ? cfg.objectStore().pathOf(report) : "none yet"));
+                }
+                return 0;
             }
         }
     }

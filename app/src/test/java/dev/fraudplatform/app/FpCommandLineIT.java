@@ -104,6 +104,14 @@ class FpCommandLineIT {
     }
 
     @Test
+    void runsListAndShowReadTheRunRegistry() {
+        assertThat(Fp.execute("runs", "list")).isZero();
+        assertThat(stdout()).contains("no runs yet");
+        assertThat(Fp.execute("runs", "show", "run-19990101-deadbeef")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no run run-19990101-deadbeef").doesNotContain("at dev.fraudplatform");
+    }
+
+    @Test
     void badArgumentsGetUsageNotAStackTrace() {
         assertThat(Fp.execute("world", "build", "--transactions", "lots")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value").doesNotContain("at dev.fraudplatform");

@@ -85,6 +85,13 @@ class PlatformEndToEndIT {
         assertThat(report.decisionRecords()).isEqualTo(3_000);
         assertThat(report.effects()).isEqualTo(effectsAfterFirstPass).isEqualTo(3_000);
         assertThat(report.auditRecords()).isEqualTo(auditAfterFirstPass).isEqualTo(3_000);
+        // The run's lifecycle is on record, in order, and the run lists with its final state
+        assertThat(platform.runs().history(run.runId())).extracting(t -> t.state().name())
+                .startsWith("PLANNED", "GATED", "READY", "STREAMING").endsWith("COMPLETED");
+        assertThat(platform.runs().list(50)).anySatisfy(r -> {
+            assertThat(r.facts().platformRunId()).isEqualTo(run.runId());
+            assertThat(r.latest().state().name()).isEqualTo("COMPLETED");
+        });
         assertThat(report.decisionsByDegradeMode()).containsOnlyKeys("RULES_ONLY");
         assertThat(report.decisionsByAction().keySet()).contains("APPROVE").hasSizeGreaterThan(1);
         assertThat(platform.store().exists("evidence/" + run.runId() + "/report.json")).isTrue();

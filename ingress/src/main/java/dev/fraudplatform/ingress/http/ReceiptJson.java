@@ -1,7 +1,6 @@
 package dev.fraudplatform.ingress.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.ingress.DedupeTuple;
@@ -14,27 +13,6 @@ import dev.fraudplatform.core.json.Json;
 public final class ReceiptJson {
     private ReceiptJson() {}
 
-    public static ObjectNode toJson(Receipt r) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("receipt_id", r.receiptId());
-        n.put("outcome", r.outcome().name());
-        if (r.reason() != null) n.put("reason", r.reason().name());
-        if (r.detail() != null) n.put("detail", r.detail());
-        if (r.platformRunId() != null) n.put("platform_run_id", r.platformRunId());
-        if (r.tuple() != null) {
-            n.put("event_class", r.tuple().eventClass());
-            n.put("event_id", r.tuple().eventId());
-        }
-        if (r.payloadHash() != null) n.put("payload_hash", r.payloadHash());
-        if (r.coordinates() != null) {
-            n.put("topic", r.coordinates().topic());
-            n.put("partition", r.coordinates().partition());
-            n.put("offset", r.coordinates().offset());
-        }
-        n.put("received_at", Times.format(r.receivedAt()));
-        return n;
-    }
-
     /** A batch's answer, {@code {"producer": ..., "receipts": [...]}}, written field by field (no tree per receipt). */
     public static byte[] batchBytes(String producer, java.util.List<Receipt> receipts) throws java.io.IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + receipts.size() * 260);
@@ -42,26 +20,7 @@ public final class ReceiptJson {
             g.writeStartObject();
             g.writeStringField("producer", producer);
             g.writeArrayFieldStart("receipts");
-            for (Receipt r : receipts) {
-                g.writeStartObject();
-                g.writeStringField("receipt_id", r.receiptId());
-                g.writeStringField("outcome", r.outcome().name());
-                if (r.reason() != null) g.writeStringField("reason", r.reason().name());
-                if (r.detail() != null) g.writeStringField("detail", r.detail());
-                if (r.platformRunId() != null) g.writeStringField("platform_run_id", r.platformRunId());
-                if (r.tuple() != null) {
-                    g.writeStringField("event_class", r.tuple().eventClass());
-                    g.writeStringField("event_id", r.tuple().eventId());
-                }
-                if (r.payloadHash() != null) g.writeStringField("payload_hash", r.payloadHash());
-                if (r.coordinates() != null) {
-                    g.writeStringField("topic", r.coordinates().topic());
-                    g.writeNumberField("partition", r.coordinates().partition());
-                    g.writeNumberField("offset", r.coordinates().offset());
-                }
-                g.writeStringField("received_at", Times.format(r.receivedAt()));
-                g.writeEndObject();
-            }
+            for (Receipt r : receipts) write(g, r);
             g.writeEndArray();
             g.writeEndObject();
         }
@@ -70,7 +29,35 @@ public final class ReceiptJson {
 
     /** One receipt as JSON bytes (the bus ingress answers with these). */
     public static byte[] bytes(Receipt r) {
-        return toJson(r).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(300);
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            write(g, r);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** One receipt as a JSON object: the wire form both the HTTP API and the bus ingress answer with. */
+    private static void write(com.fasterxml.jackson.core.JsonGenerator g, Receipt r) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeStringField("receipt_id", r.receiptId());
+        g.writeStringField("outcome", r.outcome().name());
+        if (r.reason() != null) g.writeStringField("reason", r.reason().name());
+        if (r.detail() != null) g.writeStringField("detail", r.detail());
+        if (r.platformRunId() != null) g.writeStringField("platform_run_id", r.platformRunId());
+        if (r.tuple() != null) {
+            g.writeStringField("event_class", r.tuple().eventClass());
+            g.writeStringField("event_id", r.tuple().eventId());
+        }
+        if (r.payloadHash() != null) g.writeStringField("payload_hash", r.payloadHash());
+        if (r.coordinates() != null) {
+            g.writeStringField("topic", r.coordinates().topic());
+            g.writeNumberField("partition", r.coordinates().partition());
+            g.writeNumberField("offset", r.coordinates().offset());
+        }
+        g.writeStringField("received_at", Times.format(r.receivedAt()));
+        g.writeEndObject();
     }
 
     public static Receipt fromJson(JsonNode n) {

@@ -1,5 +1,7 @@
 package dev.fraudplatform.core.run;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,4 +18,16 @@ public interface RunRegistry {
     Optional<RunFacts> facts(String platformRunId);
 
     Optional<RunState> state(String platformRunId);
+
+    /** One step of a run's lifecycle. */
+    record Transition(RunState state, String reason, Instant at) {}
+
+    /** The lifecycle of a run, oldest first; empty for an unknown run. */
+    List<Transition> history(String platformRunId);
+
+    /** A run as a list shows it: its facts and its latest transition. */
+    record Summary(RunFacts facts, Transition latest) {}
+
+    /** The newest runs first. */
+    List<Summary> list(int limit);
 }

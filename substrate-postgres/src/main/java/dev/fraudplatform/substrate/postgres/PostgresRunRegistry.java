@@ -80,4 +80,42 @@ public final class PostgresRunRegistry implements RunRegistry {
             throw new IllegalStateException("reading run state: " + e.getMessage(), e);
         }
     }
+
+    @Override
+    public java.util.List<Transition> history(String runId) {
+        String sql = "SELECT state, reason, at FROM runs.run_transitions WHERE platform_run_id = ? ORDER BY seq";
+        java.util.List<Transition> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new Transition(RunState.valueOf(rs.getString(1)), rs.getString(2), rs.getTimestamp(3).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading run history: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.List<Summary> list(int limit) {
+        String sql = "SELECT f.platform_run_id, f.world_id, f.world_fingerprint, f.bundle_id, f.bundle_digest, f.config_digest, f.code_version, "
+                + "f.created_at, t.state, t.reason, t.at FROM runs.run_facts f LEFT JOIN LATERAL (SELECT state, reason, at FROM runs.run_transitions x "
+                + "WHERE x.platform_run_id = f.platform_run_id ORDER BY seq DESC LIMIT 1) t ON true ORDER BY f.created_at DESC, f.platform_run_id LIMIT ?";
+        java.util.List<Summary> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    RunFacts f = new RunFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(7), rs.getTimestamp(8).toInstant());
+                    Transition latest = rs.getString(9) == null ? null
+                            : new Transition(RunState.valueOf(rs.getString(9)), rs.getString(10), rs.getTimestamp(11).toInstant());
+                    out.add(new Summary(f, latest));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing runs: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }
