@@ -11,3 +11,8 @@ DROP INDEX ingress.receipts_by_outbox_seq;
 -- starts a new log), so it cannot be the key.
 ALTER TABLE ingress.relay_progress DROP CONSTRAINT relay_progress_pkey;
 ALTER TABLE ingress.relay_progress ADD COLUMN id bigserial PRIMARY KEY;
+
+-- Progress recorded before this migration lives in the receipts: carry its high-water mark over, so recovery does
+-- not take every earlier outbox row for unpublished.
+INSERT INTO ingress.relay_progress (marker_offset, max_outbox_seq)
+SELECT -1, max(outbox_seq) FROM ingress.receipts WHERE outbox_seq IS NOT NULL HAVING max(outbox_seq) IS NOT NULL;

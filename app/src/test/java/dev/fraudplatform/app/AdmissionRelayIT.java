@@ -38,6 +38,8 @@ class AdmissionRelayIT {
     @BeforeAll
     static void start() throws Exception {
         platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-relay-it-").toString())).withTopology(3, 1));
+        // These tests play the relay themselves: one relay per store at a time (the lease), so the platform's steps aside.
+        platform.relay().close();
     }
 
     @AfterAll
@@ -116,6 +118,20 @@ class AdmissionRelayIT {
         assertThat(store.countsByOutcome("run-died-published")).containsExactly(Map.entry("ADMITTED", 3L));
         assertThat(store.lastMarkerOffset()).isGreaterThanOrEqualTo(published.markerOffset());
         assertThat(copiesOnTheBus("run-died-published", "b1", "b2", "b3")).containsExactlyInAnyOrderEntriesOf(Map.of("b1", 1, "b2", 1, "b3", 1));
+    }
+
+    @Test
+    void aSecondRelayWaitsForTheFirstToLetGoOfTheStore() throws Exception {
+        ReceiptStore store = platform.receipts();
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-4");
+             AdmissionRelay first = new AdmissionRelay(store, p)) {
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> new AdmissionRelay(store,
+                    new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-5")));
+            Thread.sleep(1_000);
+            assertThat(second).isNotDone(); // fenced out of the store while the first relay lives
+            first.close();
+            second.get(30, java.util.concurrent.TimeUnit.SECONDS).close();
+        }
     }
 
     @Test

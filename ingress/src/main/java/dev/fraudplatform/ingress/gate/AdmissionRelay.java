@@ -59,11 +59,22 @@ public final class AdmissionRelay implements AutoCloseable {
     private record ClaimedGroup(List<Work> group, ReceiptStore.Claim claim, int[] base) {}
     private volatile boolean closed;
 
-    /** Recovers whatever an earlier relay left half done, then starts relaying. */
+    private final AutoCloseable lease;
+
+    /**
+     * Takes the store's relay lease (waiting while another relay holds it), recovers whatever an earlier relay left
+     * half done, then starts relaying.
+     */
     public AdmissionRelay(ReceiptStore store, AtomicPublisher publisher) {
         this.store = store;
         this.publisher = publisher;
-        recover();
+        this.lease = store.relayLease();
+        try {
+            recover();
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
         this.claimer = new Thread(this::claimLoop, "ig-admission-claimer");
         this.publisherThread = new Thread(this::publishLoop, "ig-admission-relay");
         claimer.setDaemon(true);
@@ -81,6 +92,8 @@ public final class AdmissionRelay implements AutoCloseable {
             return f;
         }
         queue.add(new Work(candidates, quarantined, f));
+        // The relay may have stopped between the check and the add: then nothing will take this batch.
+        if (failure.get() != null || closed) failQueued(failure.get() != null ? failure.get() : new IllegalStateException("admission relay closed"));
         return f;
     }
 
@@ -144,7 +157,16 @@ public final class AdmissionRelay implements AutoCloseable {
                     records += next.candidates().size();
                 }
                 ClaimedGroup c = claim(group);
-                if (c != null) claimed.put(c);
+                if (c != null) {
+                    try {
+                        claimed.put(c);
+                    } catch (InterruptedException e) {
+                        // Closing: the claims are committed and a restarted relay publishes them; tell the senders now.
+                        for (Work w : group) w.result().completeExceptionally(new IllegalStateException("admission relay closed; retry"));
+                        throw e;
+                    }
+                    if (failure.get() != null) failClaimed(failure.get()); // the publisher stopped meanwhile
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -176,8 +198,16 @@ public final class AdmissionRelay implements AutoCloseable {
         LOG.error("admission relay stopped: {}", e.toString(), e);
         failure.compareAndSet(null, e);
         for (Work w : holding) w.result().completeExceptionally(e);
+        failClaimed(e);
+        failQueued(e);
+    }
+
+    private void failClaimed(Throwable e) {
         ClaimedGroup c;
         while ((c = claimed.poll()) != null) for (Work w : c.group()) w.result().completeExceptionally(e);
+    }
+
+    private void failQueued(Throwable e) {
         Work w;
         while ((w = queue.poll()) != null) w.result().completeExceptionally(e);
     }
@@ -202,6 +232,8 @@ public final class AdmissionRelay implements AutoCloseable {
         }
         try {
             return new ClaimedGroup(group, store.claim(candidates, quarantined), base);
+        } catch (ReceiptStore.CommitOutcomeUnknownException e) {
+            throw e; // the claims may stand: stop, so that a restarted relay's recovery finds them
         } catch (RuntimeException e) {
             for (Work w : group) w.result().completeExceptionally(e); // nothing was claimed; the senders may simply retry
             return null;
@@ -269,6 +301,14 @@ public final class AdmissionRelay implements AutoCloseable {
         return bySeq;
     }
 
+    private void release() {
+        try {
+            lease.close();
+        } catch (Exception e) {
+            LOG.warn("releasing the relay lease: {}", e.toString());
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -281,9 +321,8 @@ public final class AdmissionRelay implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         IllegalStateException closedError = new IllegalStateException("admission relay closed");
-        ClaimedGroup c;
-        while ((c = claimed.poll()) != null) for (Work w : c.group()) w.result().completeExceptionally(closedError);
-        Work w;
-        while ((w = queue.poll()) != null) w.result().completeExceptionally(closedError);
+        failClaimed(closedError);
+        failQueued(closedError);
+        release();
     }
 }

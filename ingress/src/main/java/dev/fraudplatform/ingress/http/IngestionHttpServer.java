@@ -79,6 +79,9 @@ public final class IngestionHttpServer implements AutoCloseable {
         }
         long declared = ctx.contentLength();
         if (declared > limits.maxBodyBytes()) {
+            // Read (and drop) a moderately oversized body before answering, so the client sees the 413 rather than a
+            // connection closed under its upload; a far larger one is refused without reading it.
+            if (declared <= 4 * limits.maxBodyBytes()) ctx.req().getInputStream().skipNBytes(declared);
             reject(ctx, 413, "body of " + declared + " bytes is over the limit of " + limits.maxBodyBytes(), null);
             return;
         }

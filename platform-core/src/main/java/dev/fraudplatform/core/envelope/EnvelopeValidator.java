@@ -147,6 +147,11 @@ public final class EnvelopeValidator {
             problems.add(new FieldProblem(field, "must match " + pattern.pattern()));
             return null;
         }
+        // Keys travel to Kafka and PostgreSQL, where a control character (U+0000 above all) has no place.
+        if (s.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            problems.add(new FieldProblem(field, "must not contain control characters"));
+            return null;
+        }
         return s;
     }
 

@@ -22,6 +22,23 @@ import java.util.Map;
  */
 public interface ReceiptStore {
 
+    /**
+     * The store lost contact while committing a claim: the claim may or may not have committed. The relay must stop
+     * (a restarted relay's recovery sorts it out) rather than carry on as if nothing had been claimed.
+     */
+    final class CommitOutcomeUnknownException extends RuntimeException {
+        public CommitOutcomeUnknownException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Makes the caller the only relay of this store until the returned lease is closed; blocks while another relay
+     * (another process, or a zombie that lost its bus fencing but still reaches the store) holds it. The bus fences
+     * an old relay's publications; this fences its claims.
+     */
+    AutoCloseable relayLease();
+
     /** An input that passed validation and pins, waiting to be deduplicated, with the record to publish if it is new. */
     record Candidate(int index, DedupeTuple tuple, String payloadHash, OutboundRecord record) {}
 

@@ -222,6 +222,8 @@ class EnvelopeValidatorTest {
         assertOnlyFieldWrong("event_time", f.numberNode(1_772_460_451_250L));
         // Found by the gate's fuzz test: a year-26 time is ISO-8601, but no bus can carry its negative timestamp.
         assertOnlyFieldWrong("event_time", TextNode.valueOf("0026-03-02T14:07:31.250Z"));
+        // Found in review: PostgreSQL text cannot hold U+0000, and one such key would fail a whole admission group.
+        assertOnlyFieldWrong("partition_key", TextNode.valueOf("acct-\u00001"));
         assertOnlyFieldWrong("emitted_at", TextNode.valueOf("2026-03-02 14:07:32.001Z"));
         assertOnlyFieldWrong("payload", TextNode.valueOf("{\"card_id\":\"c-42\"}"));
         assertOnlyFieldWrong("payload", f.arrayNode().add(1));

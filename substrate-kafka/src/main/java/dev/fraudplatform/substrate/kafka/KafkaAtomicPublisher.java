@@ -49,8 +49,8 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
     @Override
     public Published publish(List<OutboundRecord> records, List<Long> outboxSeqs) throws Exception {
         if (records.size() != outboxSeqs.size()) throw new IllegalArgumentException("one outbox sequence per record");
-        producer.beginTransaction();
         try {
+            producer.beginTransaction();
             List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
             for (OutboundRecord r : records) futures.add(producer.send(KafkaEventPublisher.toProducerRecord(r)));
             producer.flush();
@@ -66,9 +66,8 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
                     marker.toString().getBytes(StandardCharsets.UTF_8))).get();
             producer.commitTransaction();
             return new Published(coordinates, markerAt.offset());
-        } catch (ProducerFencedException e) {
-            throw new FencedException("relay " + transactionalId + " was fenced by a newer instance", e);
         } catch (Exception | Error e) {
+            if (fenced(e)) throw new FencedException("relay " + transactionalId + " was fenced by a newer instance", e);
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailed) {
@@ -78,6 +77,13 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
         }
     }
 
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) return true;
+        }
+        return false;
+    }
+
     @Override
     public List<Marker> markersAfter(long offset) {
         Properties p = new Properties();
@@ -85,6 +91,7 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId + "-recovery");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a seek below the log's start reads what is there
         List<Marker> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(Topics.INGRESS_RELAY, 0);

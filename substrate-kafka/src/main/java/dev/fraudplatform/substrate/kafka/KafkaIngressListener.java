@@ -57,6 +57,8 @@ public final class KafkaIngressListener implements AutoCloseable {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        // A batch waits for the gate as long as the gate cannot answer; the group must not drop the listener meanwhile.
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(KafkaEventPublisher.producerConfig(bootstrap, "fp-ig-bus-receipts"), new StringSerializer(),

@@ -60,13 +60,17 @@ public final class PostgresReceiptStore implements ReceiptStore {
         Instant now = Instant.now();
         // The first copy of a tuple in the batch is the one that may claim it; later copies are judged
         // against whatever hash ends up stored for the tuple.
-        Map<DedupeTuple, Candidate> firstCopies = new TreeMap<>(TUPLE_ORDER);
+        // Outbox sequences follow input order, so a recovery republishes one key's events in their order. (Claims do
+        // not run concurrently: one relay holds the store's lease.)
+        Map<DedupeTuple, Candidate> firstCopies = new LinkedHashMap<>();
         for (Candidate c : candidates) firstCopies.putIfAbsent(c.tuple(), c);
         Map<DedupeTuple, String> receiptIdOfClaim = new HashMap<>();
         for (DedupeTuple t : firstCopies.keySet()) receiptIdOfClaim.put(t, newReceiptId());
 
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
+            Map<Integer, Receipt> settled;
+            List<Pending> pending;
             try {
                 List<Candidate> firsts = new ArrayList<>(firstCopies.values());
                 Map<String, Long> seqByReceipt = insertOutbox(conn, firsts, receiptIdOfClaim, now);
@@ -78,7 +82,7 @@ public final class PostgresReceiptStore implements ReceiptStore {
                 storedHash.putAll(storedHashes(conn, unclaimed));
 
                 List<Candidate> toPublish = new ArrayList<>();
-                Map<Integer, Receipt> settled = new LinkedHashMap<>(quarantined);
+                settled = new LinkedHashMap<>(quarantined);
                 for (Candidate c : candidates) {
                     if (claimed.contains(c.tuple()) && firstCopies.get(c.tuple()) == c) {
                         toPublish.add(c);
@@ -94,24 +98,28 @@ public final class PostgresReceiptStore implements ReceiptStore {
                     }
                 }
                 // Published in input order, so one key's events keep their order on its partition.
-                List<Pending> pending = new ArrayList<>(toPublish.size());
+                pending = new ArrayList<>(toPublish.size());
                 for (Candidate c : toPublish) {
                     String rid = receiptIdOfClaim.get(c.tuple());
                     pending.add(new Pending(seqByReceipt.get(rid), rid, c.index(), c.tuple(), c.payloadHash(), c.record(), now));
                 }
                 insertReceipts(conn, settled.values(), null);
-                conn.commit();
-                return new Claim(settled, pending);
             } catch (SQLException | RuntimeException e) {
                 conn.rollback();
                 throw e;
             }
+            try {
+                conn.commit();
+            } catch (SQLException e) {
+                throw new CommitOutcomeUnknownException("the claim of " + candidates.size() + " inputs may or may not have committed: " + e.getMessage(), e);
+            }
+            return new Claim(settled, pending);
         }
     }
 
     /**
-     * Claims tuples by inserting their outbox rows (in tuple order, so concurrent claims lock alike and cannot
-     * deadlock); a tuple already in the outbox is not claimed. Returns the sequence of each claimed receipt id.
+     * Claims tuples by inserting their outbox rows in input order; a tuple already in the outbox is not claimed.
+     * Returns the sequence of each claimed receipt id.
      */
     private static Map<String, Long> insertOutbox(Connection conn, List<Candidate> claimed, Map<DedupeTuple, String> receiptIds, Instant now)
             throws SQLException {
@@ -264,12 +272,12 @@ public final class PostgresReceiptStore implements ReceiptStore {
                 for (int i = from; i < to; i++) {
                     Receipt r = rows.get(i);
                     ps.setString(p++, r.receiptId());
-                    ps.setString(p++, r.platformRunId());
+                    ps.setString(p++, pgText(r.platformRunId()));
                     ps.setString(p++, r.tuple() == null ? null : r.tuple().eventClass());
                     ps.setString(p++, r.tuple() == null ? null : r.tuple().eventId());
                     ps.setString(p++, r.outcome().name());
                     ps.setString(p++, r.reason() == null ? null : r.reason().name());
-                    ps.setString(p++, r.detail());
+                    ps.setString(p++, pgText(r.detail()));
                     ps.setString(p++, r.payloadHash());
                     ps.setString(p++, r.coordinates() == null ? null : r.coordinates().topic());
                     if (r.coordinates() == null) {
@@ -287,6 +295,34 @@ public final class PostgresReceiptStore implements ReceiptStore {
                 }
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** PostgreSQL text cannot hold U+0000; free text that echoes an input (details, unvalidated run ids) escapes it. */
+    static String pgText(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "\\u0000");
+    }
+
+    @Override
+    public AutoCloseable relayLease() {
+        try {
+            Connection c = dataSource.getConnection();
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(hashtext('fp-ig-admission-relay'))")) {
+                ps.execute();
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            // The lock lives as long as this session: closing the lease (or the process dying) releases it.
+            return () -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtext('fp-ig-admission-relay'))")) {
+                    ps.execute();
+                } finally {
+                    c.close();
+                }
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException("taking the relay lease: " + e.getMessage(), e);
         }
     }
 
@@ -332,8 +368,6 @@ public final class PostgresReceiptStore implements ReceiptStore {
         return out;
     }
 
-    private static final Comparator<DedupeTuple> TUPLE_ORDER = Comparator.comparing(DedupeTuple::platformRunId)
-            .thenComparing(DedupeTuple::eventClass).thenComparing(DedupeTuple::eventId);
 
     private static String newReceiptId() {
         return "rcpt-" + UUID.randomUUID();
