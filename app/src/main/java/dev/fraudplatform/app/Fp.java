@@ -481,10 +481,12 @@ public final class Fp implements Runnable {
             @Option(names = "--lanes", defaultValue = "4", description = "Parallel clients (default ${DEFAULT-VALUE}).") int lanes;
             @Option(names = "--batch", defaultValue = "1000", description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
             @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).") long seed;
+            @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+                    description = "Record a JFR CPU profile of the measured phase (default on; --no-profile to measure without it).") boolean profile;
 
             @Override
             public Integer call() throws Exception {
-                return IngressBench.run(transactions, lanes, batch, seed);
+                return IngressBench.run(transactions, lanes, batch, seed, profile);
             }
         }
     }

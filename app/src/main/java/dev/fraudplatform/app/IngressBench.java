@@ -37,7 +37,7 @@ import jdk.jfr.consumer.RecordingFile;
 final class IngressBench {
     private IngressBench() {}
 
-    static int run(int transactions, int lanes, int batch, long seed) throws Exception {
+    static int run(int transactions, int lanes, int batch, long seed, boolean profile) throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         try (Platform platform = Platform.start(cfg)) {
             WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(seed, transactions), WorldBuilder.Progress.NONE);
@@ -62,12 +62,14 @@ final class IngressBench {
             Map<Long, Long> cpuBefore = threadCpu();
             long gcBefore = gcMillis();
             try (Recording rec = new Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
-                rec.start();
+                if (profile) rec.start();
                 t0 = System.nanoTime();
                 latencies = send(platform, batches.subList(warm, batches.size()), lanes);
                 t1 = System.nanoTime();
-                rec.stop();
-                rec.dump(jfr);
+                if (profile) {
+                    rec.stop();
+                    rec.dump(jfr);
+                }
             }
             long measured = batches.subList(warm, batches.size()).stream().mapToLong(List::size).sum();
             Arrays.sort(latencies);
@@ -78,7 +80,7 @@ final class IngressBench {
             System.out.println("  receipts " + platform.receipts().countsByOutcome(runId));
             cpuByThread(cpuBefore, t1 - t0);
             System.out.printf(Locale.ROOT, "  GC: %d ms of pauses and collection during the %.1f s measured%n", gcMillis() - gcBefore, (t1 - t0) / 1e9);
-            profile(jfr);
+            if (profile) profile(jfr);
             Files.deleteIfExists(jfr);
             return 0;
         }

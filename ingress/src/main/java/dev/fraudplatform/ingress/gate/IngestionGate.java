@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -139,7 +138,7 @@ public final class IngestionGate implements IngressPort {
         } catch (ObjectAlreadyExistsException sameBytesAlreadyKept) {
             // content-addressed: the same raw input is already kept
         }
-        return new Receipt("rcpt-" + UUID.randomUUID(), tuple, ReceiptOutcome.QUARANTINED, reason, detail + " [raw: " + key + "]",
+        return new Receipt(dev.fraudplatform.core.ingress.ReceiptIds.next(), tuple, ReceiptOutcome.QUARANTINED, reason, detail + " [raw: " + key + "]",
                 payloadHash, null, now, run);
     }
 }

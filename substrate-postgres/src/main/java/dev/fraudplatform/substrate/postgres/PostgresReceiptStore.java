@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -370,6 +369,6 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
 
     private static String newReceiptId() {
-        return "rcpt-" + UUID.randomUUID();
+        return dev.fraudplatform.core.ingress.ReceiptIds.next();
     }
 }
