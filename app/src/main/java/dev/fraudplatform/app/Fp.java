@@ -47,6 +47,14 @@ public final class Fp implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /** A command that only groups subcommands: run alone, it prints its usage. */
+    abstract static class Group implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
+        }
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
@@ -142,11 +150,7 @@ public final class Fp implements Runnable {
 
     @Command(name = "world", description = "Build, inspect, verify and list sealed worlds.",
             subcommands = {World.Build.class, World.Inspect.class, World.Verify.class, World.ListWorlds.class})
-    static final class World implements Runnable {
-        @Override
-        public void run() {
-            new CommandLine(this).usage(System.out);
-        }
+    static final class World extends Group {
 
         @Command(name = "build", description = "Build a deterministic sealed world (same engine, config and seed: same bytes).")
         static final class Build implements Callable<Integer> {
@@ -293,11 +297,7 @@ public final class Fp implements Runnable {
 
     @Command(name = "ingress", description = "Run and administer the Ingestion Gate.",
             subcommands = {Ingress.Serve.class, Ingress.Keys.class, Ingress.Quarantine.class})
-    static final class Ingress implements Runnable {
-        @Override
-        public void run() {
-            new CommandLine(this).usage(System.out);
-        }
+    static final class Ingress extends Group {
 
         @Command(name = "serve", description = "Run the gate (HTTP API and admission relay) until stopped; PostgreSQL and Kafka from "
                 + "FP_PG_URL and FP_KAFKA_BOOTSTRAP, or embedded.")
@@ -314,11 +314,7 @@ public final class Fp implements Runnable {
         }
 
         @Command(name = "keys", description = "Producers' API keys.", subcommands = {Keys.Issue.class})
-        static final class Keys implements Runnable {
-            @Override
-            public void run() {
-                new CommandLine(this).usage(System.out);
-            }
+        static final class Keys extends Group {
 
             @Command(name = "issue", description = "Issue an API key for a producer; it is printed once and stored only as a hash.")
             static final class Issue implements Callable<Integer> {
@@ -336,11 +332,7 @@ public final class Fp implements Runnable {
 
         @Command(name = "quarantine", description = "Inspect and release quarantined inputs.",
                 subcommands = {Quarantine.ListQuarantine.class, Quarantine.Show.class, Quarantine.Release.class})
-        static final class Quarantine implements Runnable {
-            @Override
-            public void run() {
-                new CommandLine(this).usage(System.out);
-            }
+        static final class Quarantine extends Group {
 
             @Command(name = "list", description = "The newest quarantined inputs.")
             static final class ListQuarantine implements Callable<Integer> {
@@ -414,11 +406,7 @@ public final class Fp implements Runnable {
     }
 
     @Command(name = "runs", description = "Runs and their lifecycle, from PostgreSQL.", subcommands = {Runs.ListRuns.class, Runs.Show.class})
-    static final class Runs implements Runnable {
-        @Override
-        public void run() {
-            new CommandLine(this).usage(System.out);
-        }
+    static final class Runs extends Group {
 
         @Command(name = "list", description = "The newest runs with their state.")
         static final class ListRuns implements Callable<Integer> {
@@ -469,11 +457,7 @@ public final class Fp implements Runnable {
     }
 
     @Command(name = "bench", description = "Benchmarks that print numbers.", subcommands = {Bench.IngressBenchCommand.class})
-    static final class Bench implements Runnable {
-        @Override
-        public void run() {
-            new CommandLine(this).usage(System.out);
-        }
+    static final class Bench extends Group {
 
         @Command(name = "ingress", description = "Events/s through the gate (HTTP, PostgreSQL receipts, Kafka publish), batch latency, CPU profile.")
         static final class IngressBenchCommand implements Callable<Integer> {
