@@ -342,7 +342,9 @@ public final class Fp implements Runnable {
                 @Override
                 public Integer call() {
                     try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
-                        for (var e : new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(db.dataSource()).list(runId, limit)) {
+                        var entries = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(db.dataSource()).list(runId, limit);
+                        if (entries.isEmpty()) System.out.println("nothing quarantined" + (runId != null ? " in run " + runId : ""));
+                        for (var e : entries) {
                             System.out.printf(Locale.ROOT, "%s  %s  %-22s %s/%s  %s%s%n", e.receiptId(), dev.fraudplatform.core.envelope.Times.format(e.receivedAt()),
                                     e.reason(), e.eventClass(), e.eventId(), e.platformRunId(), e.releasedAs() != null ? "  released as " + e.releasedAs() : "");
                         }
