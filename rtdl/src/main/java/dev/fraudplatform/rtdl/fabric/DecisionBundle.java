@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.fraudplatform.rtdl.model.XGBoostModel;
 
 /**
  * A decision bundle (ARCHITECTURE.md §8): id, feature schema, rules, thresholds per degrade mode and an optional
@@ -58,8 +59,17 @@ public final class DecisionBundle {
     private final Set<String> highRiskMcc;
     private final long smallAmountMinor;
     private final boolean hasModel;
+    private final XGBoostModel model;
+    private final String modelProblem;
+    private final double modelWeight;
 
-    private DecisionBundle(JsonNode n) {
+    /** Reads the files a bundle names (its model), by name; throws {@link IOException} for a missing file. */
+    @FunctionalInterface
+    public interface Files {
+        byte[] read(String name) throws IOException;
+    }
+
+    private DecisionBundle(JsonNode n, Files files) {
         id = text(n, "bundle_id");
         digest = Sha256.hex(CanonicalJson.bytes(n));
         featureNames = new ArrayList<>();
@@ -84,6 +94,33 @@ public final class DecisionBundle {
         n.path("high_risk_mcc").forEach(m -> highRiskMcc.add(m.asText()));
         smallAmountMinor = n.path("small_amount_minor").asLong(500);
         hasModel = n.hasNonNull("model");
+        modelWeight = n.path("model").path("weight").asDouble(0.7);
+        XGBoostModel loaded = null;
+        String problem = null;
+        if (hasModel) {
+            // A model that cannot be used is not an error of the bundle: the fabric decides RULES_ONLY and says why.
+            String file = n.path("model").path("file").asText("");
+            String expected = n.path("model").path("sha256").asText("");
+            try {
+                byte[] bytes = files.read(file);
+                String actual = Sha256.hex(bytes);
+                if (!actual.equals(expected)) {
+                    problem = "model file " + file + " has SHA-256 " + actual + ", the bundle pins " + expected;
+                } else {
+                    loaded = XGBoostModel.read(bytes);
+                    if (loaded.numFeatures() != featureNames.size()) {
+                        problem = "model " + file + " takes " + loaded.numFeatures() + " features, the feature schema has " + featureNames.size();
+                        loaded = null;
+                    }
+                }
+            } catch (IOException e) {
+                problem = "model file " + file + " cannot be read: " + e.getMessage();
+            } catch (IllegalArgumentException e) {
+                problem = "model file " + file + " is not a usable model: " + e.getMessage();
+            }
+        }
+        model = loaded;
+        modelProblem = problem;
     }
 
     private static String text(JsonNode n, String field) {
@@ -92,9 +129,17 @@ public final class DecisionBundle {
         return v.asText();
     }
 
+    /** A bundle without a model, or whose model files cannot be reached (the fabric then decides RULES_ONLY). */
     public static DecisionBundle parse(byte[] json) {
+        return parse(json, name -> {
+            throw new java.io.FileNotFoundException(name + " (no bundle directory given)");
+        });
+    }
+
+    /** A bundle whose named files ({@code model.file}) are read with {@code files}. */
+    public static DecisionBundle parse(byte[] json, Files files) {
         try {
-            return new DecisionBundle(CanonicalJson.EXACT_MAPPER.readTree(json));
+            return new DecisionBundle(CanonicalJson.EXACT_MAPPER.readTree(json), files);
         } catch (IOException e) {
             throw new IllegalArgumentException("bundle is not valid JSON: " + e.getMessage(), e);
         }
@@ -105,7 +150,13 @@ public final class DecisionBundle {
         if (!bundleId.matches("[a-z0-9][a-z0-9._-]*")) throw new IllegalArgumentException("bad bundle id " + bundleId);
         try (InputStream in = DecisionBundle.class.getResourceAsStream("/bundles/" + bundleId + "/bundle.json")) {
             if (in == null) throw new IllegalArgumentException("no bundle " + bundleId);
-            return parse(in.readAllBytes());
+            return parse(in.readAllBytes(), name -> {
+                if (!name.matches("[A-Za-z0-9._-]+")) throw new java.io.FileNotFoundException("bad file name " + name);
+                try (InputStream f = DecisionBundle.class.getResourceAsStream("/bundles/" + bundleId + "/" + name)) {
+                    if (f == null) throw new java.io.FileNotFoundException("/bundles/" + bundleId + "/" + name);
+                    return f.readAllBytes();
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -139,7 +190,28 @@ public final class DecisionBundle {
         return smallAmountMinor;
     }
 
+    /** Whether the bundle names a model (usable or not). */
     public boolean hasModel() {
         return hasModel;
+    }
+
+    /** The bundle's model, when it names one that could be read, verified and fits the feature schema. */
+    public java.util.Optional<XGBoostModel> model() {
+        return java.util.Optional.ofNullable(model);
+    }
+
+    /** Why a named model cannot be used; null when it can (or when there is none). */
+    public String modelProblem() {
+        return modelProblem;
+    }
+
+    /** The model's share of the score: {@code score = w * p(model) + (1 - w) * rules}. */
+    public double modelWeight() {
+        return modelWeight;
+    }
+
+    /** Feature names in the schema's order: the model's input vector. */
+    public List<String> featureNames() {
+        return featureNames;
     }
 }
