@@ -21,9 +21,10 @@ import java.util.Map;
  * @param streamThreads  FP_STREAM_THREADS: Kafka Streams threads of the Decision Fabric (default 2)
  * @param batchSize      FP_BATCH: events per streamer batch into the gate (default 1000)
  * @param lanes          FP_LANES: parallel streamer lanes (default 4)
+ * @param gatePort       FP_GATE_PORT: the gate's HTTP port on 127.0.0.1; 0 (the default) takes any free port
  */
 public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int partitions, int streamThreads, int batchSize,
-                             int lanes) {
+                             int lanes, int gatePort) {
 
     /** From the environment; the system property {@code fp.home}, when set, overrides {@code FP_HOME}. */
     public static PlatformConfig fromEnvironment() {
@@ -41,13 +42,8 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
                 intOf(env, "FP_PARTITIONS", 6),
                 intOf(env, "FP_STREAM_THREADS", 2),
                 intOf(env, "FP_BATCH", 1000),
-                intOf(env, "FP_LANES", 4));
-    }
-
-    /** FP_GATE_PORT: the gate's HTTP port on 127.0.0.1; 0 (the default) takes any free port. */
-    public int gatePort() {
-        String v = System.getenv("FP_GATE_PORT");
-        return v == null || v.isBlank() ? 0 : Integer.parseInt(v.trim());
+                intOf(env, "FP_LANES", 4),
+                intOf(env, "FP_GATE_PORT", 0));
     }
 
     /** The object store of this home ({@code $FP_HOME/store}). */
@@ -56,11 +52,11 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     }
 
     public PlatformConfig withHome(Path newHome) {
-        return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes);
+        return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort);
     }
 
     public PlatformConfig withTopology(int newPartitions, int newStreamThreads) {
-        return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes);
+        return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes, gatePort);
     }
 
     /** The wiring name: embedded when both Kafka and PostgreSQL are in-process. */

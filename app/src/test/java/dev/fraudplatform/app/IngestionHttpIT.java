@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -301,9 +300,5 @@ class IngestionHttpIT {
         boolean blank = true;
         for (byte x : b) blank &= x == ' ' || x == '\t';
         return blank ? "x".getBytes(StandardCharsets.UTF_8) : b;
-    }
-
-    static Instant now() {
-        return Instant.now();
     }
 }

@@ -51,11 +51,15 @@ final class LocalFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        if (scratch == null) return;
-        try (var paths = Files.walk(scratch)) {
+        if (scratch != null) deleteTree(scratch);
+    }
+
+    /** Removes a scratch directory and everything in it, as far as it can: nothing of a world lives there. */
+    static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
-            // scratch copies only
+            // scratch space only
         }
     }
 }

@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,7 +119,7 @@ public final class WorldBuilder {
         try {
             return build(config, progress, worldId, prefix, scratch);
         } finally {
-            deleteTree(scratch);
+            LocalFiles.deleteTree(scratch);
         }
     }
 
@@ -297,16 +296,6 @@ public final class WorldBuilder {
         return new SplittableRandom(h ^ (h >>> 29));
     }
 
-    static LocalDate dateOf(WorldConfig config, int day) {
-        return config.startDate().plusDays(day);
-    }
 
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // scratch space: nothing of the world lives there
-        }
-    }
 
 }
