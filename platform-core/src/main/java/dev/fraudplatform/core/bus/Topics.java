@@ -21,8 +21,20 @@ public final class Topics {
     /** Publication markers of the gate's admission relay: one partition, read back only after a crash. */
     public static final String INGRESS_RELAY = "fp.ingress.relay";
 
+    /** Dead letters of the Action Layer: decisions it could not process, with the reason, keyed like the decision. */
+    public static final String ACTIONS_DLQ = "fp.actions.dlq";
+
+    /**
+     * The decision loop's re-keying topics (ARCHITECTURE.md §5): transactions and labels on their way from the
+     * account's task to a merchant, device or IP projection, and those projections' features on their way back to the
+     * account's task. Partitioned like {@link #TRAFFIC}.
+     */
+    public static final String ENTITY_EVENTS = "fp.rtdl.entity-events";
+    public static final String ENTITY_FEATURES = "fp.rtdl.entity-features";
+
     /** Every platform topic; all are created with the configured partition count and no time retention. */
-    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, CONTEXT, LABELS, DECISIONS, ACTIONS, AUDIT, CASES);
+    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, CONTEXT, LABELS, DECISIONS, ACTIONS, ACTIONS_DLQ, AUDIT, CASES,
+            ENTITY_EVENTS, ENTITY_FEATURES);
 
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
     public static final String HEADER_ADMITTED_AT = "fp.admitted_at";

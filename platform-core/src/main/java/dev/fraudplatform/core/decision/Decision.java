@@ -17,7 +17,8 @@ import java.util.Objects;
  * and wall-clock times: event id, decision id, action, score, reasons, bundle id, degrade mode and reason,
  * and the feature-snapshot digest. That content is what the decision-log digest covers.
  *
- * @param score a number in [0, 1], already rounded to 6 decimals by the fabric
+ * @param score          a number in [0, 1], already rounded to 6 decimals by the fabric
+ * @param missingContext the frame's missing fragments, named (empty when complete); the degrade reason names them too
  */
 public record Decision(
         String decisionId,
@@ -32,7 +33,9 @@ public record Decision(
         DegradeMode degradeMode,
         String degradeReason,
         String featureDigest,
-        ObjectNode features) {
+        ObjectNode features,
+        String eventClass,
+        List<String> missingContext) {
 
     public Decision {
         Objects.requireNonNull(decisionId);
@@ -43,6 +46,15 @@ public record Decision(
         Objects.requireNonNull(degradeMode, "no decision without its degrade mode");
         Objects.requireNonNull(degradeReason, "no decision without the reason for its degrade mode");
         reasons = List.copyOf(reasons);
+        missingContext = missingContext == null ? List.of() : List.copyOf(missingContext);
+    }
+
+    /** A decision about a transaction whose frame lacked nothing. */
+    public Decision(String decisionId, String eventId, String platformRunId, String partitionKey, String eventTime,
+                    DecisionAction action, double score, List<String> reasons, String bundleId, DegradeMode degradeMode,
+                    String degradeReason, String featureDigest, ObjectNode features) {
+        this(decisionId, eventId, platformRunId, partitionKey, eventTime, action, score, reasons, bundleId, degradeMode,
+                degradeReason, featureDigest, features, "txn.authorization", List.of());
     }
 
     /**
@@ -80,12 +92,17 @@ public record Decision(
         n.put("partition_key", partitionKey);
         n.put("event_time", eventTime);
         n.set("features", features);
+        n.put("event_class", eventClass);
+        ArrayNode m = n.putArray("missing_context");
+        missingContext.forEach(m::add);
         return n;
     }
 
     public static Decision fromJson(JsonNode n) {
         List<String> reasons = new ArrayList<>();
         n.path("reasons").forEach(r -> reasons.add(r.asText()));
+        List<String> missing = new ArrayList<>();
+        n.path("missing_context").forEach(r -> missing.add(r.asText()));
         JsonNode f = n.get("features");
         return new Decision(
                 n.path("decision_id").asText(),
@@ -100,6 +117,8 @@ public record Decision(
                 DegradeMode.valueOf(n.path("degrade_mode").asText()),
                 n.path("degrade_reason").asText(),
                 n.path("feature_digest").asText(null),
-                f instanceof ObjectNode o ? o : null);
+                f instanceof ObjectNode o ? o : null,
+                n.path("event_class").asText("txn.authorization"),
+                missing);
     }
 }

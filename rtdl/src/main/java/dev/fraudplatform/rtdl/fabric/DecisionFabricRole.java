@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -22,8 +21,15 @@ public final class DecisionFabricRole implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     public DecisionFabricRole(String bootstrap, DecisionFabric fabric, Path stateDir, int streamThreads) {
-        StreamsBuilder builder = new StreamsBuilder();
-        DecisionTopology.build(builder, fabric);
+        this(bootstrap, fabric, stateDir, streamThreads, DecisionTopology.Settings.defaults(), 100);
+    }
+
+    /**
+     * @param commitIntervalMs how often the transaction of each task commits: every record a decision waits on
+     *                         crosses two re-keying topics, each visible only after a commit, so this bounds latency
+     */
+    public DecisionFabricRole(String bootstrap, DecisionFabric fabric, Path stateDir, int streamThreads,
+                              DecisionTopology.Settings settings, int commitIntervalMs) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -31,14 +37,14 @@ public final class DecisionFabricRole implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
-        streams = new KafkaStreams(builder.build(), p);
+        streams = new KafkaStreams(DecisionTopology.build(fabric, settings), p);
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -3,151 +3,185 @@ package dev.fraudplatform.rtdl.fabric;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fraudplatform.core.bus.Topics;
-import dev.fraudplatform.core.envelope.Envelope;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.json.Sha256;
+import dev.fraudplatform.substrate.redis.RedisJoinPlane;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Decision Fabric topology on TopologyTestDriver, with in-memory account state (no I/O). */
+/**
+ * The decision loop on TopologyTestDriver: decisions once per event, the join of a transaction with its entities'
+ * features and its flow's context, and each step of the degrade ladder forced.
+ */
 class DecisionTopologyTest {
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, byte[]> traffic;
-    private TestOutputTopic<String, byte[]> decisions;
+    private static final Instant T = Instant.parse("2026-03-01T10:00:00.000Z");
 
-    @BeforeEach
-    void setUp() {
-        StreamsBuilder builder = new StreamsBuilder();
-        DecisionTopology.build(builder, new DecisionFabric(DecisionBundle.builtIn("rules-v1")),
-                Stores.inMemoryKeyValueStore(DecisionTopology.ACCOUNT_STATE_STORE));
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "df-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(builder.build(), p);
-        traffic = driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer());
-        decisions = driver.createOutputTopic(Topics.DECISIONS, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    @AfterEach
-    void tearDown() {
-        driver.close();
-    }
-
-    private void send(String run, String eventId, String account, Instant t, long amount, String device) {
-        send(run, "txn.authorization", eventId, account, t, amount, device);
-    }
-
-    private void send(String run, String eventClass, String eventId, String account, Instant t, long amount, String device) {
-        ObjectNode payload = Json.MAPPER.createObjectNode().put("account_id", account).put("amount_minor", amount)
-                .put("device_id", device).put("country", "GB").put("mcc", "5999").put("channel", "CNP");
-        Envelope e = Envelope.of(run, eventClass, eventId, 1, t, t, account, payload);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.HEADER_ADMITTED_AT, "1234".getBytes(StandardCharsets.UTF_8));
-        traffic.pipeInput(new TestRecord<>(account, e.toBytes(), headers, t));
-    }
-
-    private List<JsonNode> read() {
-        return decisions.readRecordsToList().stream().map(r -> {
-            try {
-                assertThat(new String(r.headers().lastHeader(Topics.HEADER_ADMITTED_AT).value(), StandardCharsets.UTF_8)).isEqualTo("1234");
-                return Json.MAPPER.readTree(r.value());
-            } catch (Exception ex) {
-                throw new AssertionError(ex);
-            }
-        }).toList();
+    @Test
+    void aCardTestingBurstIsSeenByTheFourthSmallAuthorisation() {
+        try (LoopDriver d = new LoopDriver(DecisionBundle.builtIn("rules-v1"))) {
+            d.send(d.txn("e1", "acct-1", T, 5_000).set("device_id", "dev-home"));
+            d.send(d.txn("e2", "acct-1", T.plusSeconds(60), 120).set("device_id", "dev-new"));
+            d.send(d.txn("e3", "acct-1", T.plusSeconds(90), 130).set("device_id", "dev-new"));
+            d.send(d.txn("e4", "acct-1", T.plusSeconds(120), 140).set("device_id", "dev-new"));
+            List<JsonNode> out = d.decisions();
+            assertThat(out).extracting(n -> n.path("event_id").asText()).containsExactly("e1", "e2", "e3", "e4");
+            assertThat(out.get(2).path("features").path("small_txn_count_10m").asLong()).isEqualTo(2);
+            assertThat(out.get(3).path("features").path("small_txn_count_10m").asLong()).isEqualTo(3);
+            assertThat(out.get(3).path("reasons").get(0).asText()).isEqualTo("small_amount_burst");
+            assertThat(out.get(3).path("action").asText()).isNotEqualTo("APPROVE");
+            assertThat(out).allSatisfy(n -> {
+                assertThat(n.path("degrade_mode").asText()).isEqualTo("RULES_ONLY");
+                assertThat(n.path("degrade_reason").asText()).isEqualTo("bundle rules-v1 has no model");
+                assertThat(n.path("decision_id").asText()).isEqualTo("dec-txn.authorization-" + n.path("event_id").asText());
+                assertThat(n.path("missing_context")).isEmpty();
+            });
+        }
     }
 
     @Test
-    void aCardTestingBurstIsSeenByTheThirdSmallAuthorisation() {
-        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
-        send("run-a", "e1", "acct-1", t, 5_000, "dev-home");
-        send("run-a", "e2", "acct-1", t.plusSeconds(60), 120, "dev-new");
-        send("run-a", "e3", "acct-1", t.plusSeconds(90), 130, "dev-new");
-        send("run-a", "e4", "acct-1", t.plusSeconds(120), 140, "dev-new");
-        List<JsonNode> out = read();
-        assertThat(out).extracting(n -> n.path("event_id").asText()).containsExactly("e1", "e2", "e3", "e4");
-        assertThat(out.get(0).path("reasons").toString()).doesNotContain("small_amount_burst");
-        assertThat(out.get(2).path("features").path("small_txn_count_10m").asLong()).isEqualTo(2);
-        assertThat(out.get(3).path("features").path("small_txn_count_10m").asLong()).isEqualTo(3);
-        assertThat(out.get(3).path("reasons").get(0).asText()).isEqualTo("small_amount_burst");
-        assertThat(out.get(3).path("action").asText()).isNotEqualTo("APPROVE");
-        assertThat(out).allSatisfy(n -> {
+    void aCompleteFrameWithAUsableModelIsFull() {
+        try (LoopDriver d = new LoopDriver(TestBundles.withModel())) {
+            d.send(d.txn("e1", "acct-1", T, 1_000));
+            JsonNode n = d.decision();
+            assertThat(n.path("degrade_mode").asText()).isEqualTo("FULL");
+            // the frame holds the account's, card's, merchant's, device's and IP's features
+            assertThat(n.path("features").has("card_txn_count_1h")).isTrue();
+            assertThat(n.path("features").has("merchant_txn_count_1h")).isTrue();
+            assertThat(n.path("features").has("device_distinct_accounts_24h")).isTrue();
+            assertThat(n.path("features").has("ip_distinct_cards_1h")).isTrue();
+            assertThat(n.path("feature_digest").asText()).hasSize(64);
+        }
+    }
+
+    @Test
+    void aTransactionWaitsForItsFlowsContextAndIsBoundToIt() {
+        try (LoopDriver d = new LoopDriver(TestBundles.withModel())) {
+            d.send(d.txn("e1", "acct-1", T, 1_000).set("flow_id", "flow-1"));
+            assertThat(d.decisions()).as("waiting for the 3-D Secure result of flow-1").isEmpty();
+            d.context("ctx.three_ds", "acct-1", T.minusSeconds(20), Json.MAPPER.createObjectNode().put("flow_id", "flow-1")
+                    .put("card_id", "card-acct-1").put("merchant_id", "m-1").put("challenge", "CHALLENGE").put("result", "FAILED"));
+            JsonNode n = d.decision();
+            assertThat(n.path("degrade_mode").asText()).isEqualTo("FULL");
+            assertThat(n.path("features").path("flow_three_ds").asInt()).isEqualTo(1);
+            assertThat(n.path("features").path("three_ds_not_authenticated").asInt()).isEqualTo(1);
+            assertThat(n.path("features").path("three_ds_challenged").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void missingContextDegradesToPartialContextNamingTheFlowAfterTheBoundedWait() {
+        try (LoopDriver d = new LoopDriver(TestBundles.withModel(), DecisionTopology.Settings.defaults().withJoinWait(Duration.ofMillis(500)))) {
+            d.send(d.txn("e1", "acct-1", T, 1_000).set("flow_id", "flow-lost"));
+            d.advanceWallClock(Duration.ofMillis(200));
+            assertThat(d.decisions()).as("still inside the bounded wait").isEmpty();
+            d.advanceWallClock(Duration.ofMillis(400));
+            JsonNode n = d.decision();
+            assertThat(n.path("degrade_mode").asText()).isEqualTo("PARTIAL_CONTEXT");
+            assertThat(n.path("degrade_reason").asText()).isEqualTo("missing context: context of flow flow-lost: none within 500 ms");
+            assertThat(n.path("missing_context")).hasSize(1);
+            assertThat(n.path("features").path("flow_three_ds").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void contextAfterTheTransactionsTimeIsNotPartOfItsFrame() {
+        try (LoopDriver d = new LoopDriver(TestBundles.withModel(), DecisionTopology.Settings.defaults().withJoinWait(Duration.ofMillis(300)))) {
+            d.context("ctx.login", "acct-1", T.plusSeconds(5), Json.MAPPER.createObjectNode().put("flow_id", "flow-1")
+                    .put("device_id", "d").put("device_os", "ios").put("ip", "1.1.1.1").put("ip_country", "GB").put("method", "PASSWORD")
+                    .put("outcome", "FAILURE"));
+            d.send(d.txn("e1", "acct-1", T, 1_000).set("flow_id", "flow-1"));
+            d.advanceWallClock(Duration.ofMillis(400));
+            JsonNode n = d.decision();
+            assertThat(n.path("degrade_mode").asText()).isEqualTo("PARTIAL_CONTEXT");
+            assertThat(n.path("features").path("flow_login").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void aCorruptModelDegradesToRulesOnlyNamingWhy() throws Exception {
+        byte[] m = TestBundles.model(11);
+        DecisionBundle corrupt = TestBundles.rulesV1WithModel(Sha256.hex(m), Map.of("model.json", "{}".getBytes(StandardCharsets.UTF_8)));
+        try (LoopDriver d = new LoopDriver(corrupt)) {
+            d.send(d.txn("e1", "acct-1", T, 1_000));
+            JsonNode n = d.decision();
             assertThat(n.path("degrade_mode").asText()).isEqualTo("RULES_ONLY");
-            assertThat(n.path("decision_id").asText()).isEqualTo("dec-txn.authorization-" + n.path("event_id").asText());
-        });
+            assertThat(n.path("degrade_reason").asText()).contains("model.json has SHA-256");
+        }
+    }
+
+    @Test
+    void aMissingModelFileAndMissingContextNameBothCauses() throws Exception {
+        DecisionBundle missing = TestBundles.rulesV1WithModel("00", Map.of());
+        try (LoopDriver d = new LoopDriver(missing, DecisionTopology.Settings.defaults().withJoinWait(Duration.ofMillis(100)))) {
+            d.send(d.txn("e1", "acct-1", T, 1_000).set("flow_id", "flow-x"));
+            d.advanceWallClock(Duration.ofMillis(200));
+            JsonNode n = d.decision();
+            assertThat(n.path("degrade_mode").asText()).isEqualTo("RULES_ONLY");
+            assertThat(n.path("degrade_reason").asText()).contains("model file model.json cannot be read").contains("context of flow flow-x");
+        }
+    }
+
+    @Test
+    void aJoinPlaneThatDoesNotAnswerFailsSafeWithThePolicyDefault() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        RedisJoinPlane dead = new RedisJoinPlane("redis://127.0.0.1:" + port, Duration.ofMillis(100), Duration.ofMinutes(1));
+        try (LoopDriver d = new LoopDriver(TestBundles.withModel(), DecisionTopology.Settings.defaults().withJoinPlane(store -> dead))) {
+            d.send(d.txn("e1", "acct-1", T, 1_000).set("flow_id", "flow-1"));
+            JsonNode n = d.decision();
+            assertThat(n.path("degrade_mode").asText()).isEqualTo("FAIL_SAFE");
+            assertThat(n.path("action").asText()).isEqualTo("STEP_UP");
+            assertThat(n.path("degrade_reason").asText()).startsWith("join plane unavailable: Redis join plane at 127.0.0.1:" + port);
+            // a transaction with no flow needs no context, so the same dead plane does not stop it
+            d.send(d.txn("e2", "acct-1", T.plusSeconds(1), 1_000));
+            assertThat(d.decision().path("degrade_mode").asText()).isEqualTo("FULL");
+        } finally {
+            dead.close();
+        }
     }
 
     @Test
     void runsNeverSeeEachOthersHistory() {
-        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
-        for (int i = 0; i < 4; i++) send("run-a", "a" + i, "acct-1", t.plusSeconds(i), 1_000, "dev-1");
-        send("run-b", "b0", "acct-1", t.plusSeconds(10), 1_000, "dev-1");
-        List<JsonNode> out = read();
-        assertThat(out.get(3).path("features").path("txn_count_1h").asLong()).isEqualTo(4);
-        assertThat(out.get(4).path("features").path("txn_count_1h").asLong()).isEqualTo(1);
-        assertThat(out.get(4).path("features").path("seconds_since_last").asLong()).isEqualTo(-1);
-    }
-
-    @Test
-    void eventsThatShareAnIdAcrossClassesGetDistinctDecisions() {
-        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
-        send("run-a", "txn.authorization", "same", "acct-1", t, 1_000, "dev-1");
-        send("run-a", "txn.reversal", "same", "acct-1", t.plusSeconds(1), 1_000, "dev-1");
-        assertThat(read()).extracting(n -> n.path("decision_id").asText())
-                .containsExactly("dec-txn.authorization-same", "dec-txn.reversal-same");
-    }
-
-    @Test
-    void featuresRunOnTheEnvelopesEventTimeNotTheRecordTimestamp() {
-        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
-        send("run-a", "e1", "acct-1", t, 1_000, "dev-1");
-        // same record timestamp as e1, but an event time 2 h later: outside e1's 1 h window
-        ObjectNode payload = Json.MAPPER.createObjectNode().put("account_id", "acct-1").put("amount_minor", 1_000)
-                .put("device_id", "dev-1").put("country", "GB").put("mcc", "5999").put("channel", "CNP");
-        Envelope late = Envelope.of("run-a", "txn.authorization", "e2", 1, t.plusSeconds(7_200), t, "acct-1", payload);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.HEADER_ADMITTED_AT, "1234".getBytes(StandardCharsets.UTF_8));
-        traffic.pipeInput(new TestRecord<>("acct-1", late.toBytes(), headers, t));
-        List<JsonNode> out = read();
-        assertThat(out.get(1).path("features").path("txn_count_1h").asLong()).isEqualTo(1);
-        assertThat(out.get(1).path("features").path("seconds_since_last").asLong()).isEqualTo(7_200);
+        try (LoopDriver d = new LoopDriver(DecisionBundle.builtIn("rules-v1"))) {
+            for (int i = 0; i < 4; i++) d.send(d.txn("a" + i, "acct-1", T.plusSeconds(i), 1_000));
+            d.send(d.txn("b0", "acct-1", T.plusSeconds(10), 1_000).run("run-b"));
+            List<JsonNode> out = d.decisions();
+            assertThat(out.get(3).path("features").path("txn_count_1h").asLong()).isEqualTo(4);
+            assertThat(out.get(3).path("features").path("merchant_txn_count_1h").asLong()).isEqualTo(4);
+            assertThat(out.get(4).path("features").path("txn_count_1h").asLong()).isEqualTo(1);
+            assertThat(out.get(4).path("features").path("merchant_txn_count_1h").asLong()).isEqualTo(1);
+            assertThat(out.get(4).path("features").path("seconds_since_last").asLong()).isEqualTo(-1);
+        }
     }
 
     @Test
     void anEventThatReachesTheBusTwiceIsDecidedOnce() {
-        Instant t = Instant.parse("2026-03-01T10:00:00.000Z");
-        send("run-a", "e1", "acct-1", t, 1_000, "dev-1");
-        send("run-a", "e1", "acct-1", t, 1_000, "dev-1");
-        send("run-a", "e2", "acct-1", t.plusSeconds(5), 1_000, "dev-1");
-        send("run-b", "e1", "acct-1", t, 1_000, "dev-1"); // another run's event of the same id is its own
-        List<JsonNode> out = read();
-        assertThat(out).extracting(n -> n.path("platform_run_id").asText() + "/" + n.path("event_id").asText())
-                .containsExactly("run-a/e1", "run-a/e2", "run-b/e1");
-        assertThat(out.get(1).path("features").path("txn_count_1h").asLong()).as("the copy was not counted").isEqualTo(2);
+        try (LoopDriver d = new LoopDriver(DecisionBundle.builtIn("rules-v1"))) {
+            d.send(d.txn("e1", "acct-1", T, 1_000));
+            d.send(d.txn("e1", "acct-1", T, 1_000));
+            d.send(d.txn("e2", "acct-1", T.plusSeconds(5), 1_000));
+            d.send(d.txn("e1", "acct-1", T, 1_000).run("run-b")); // another run's event of the same id is its own
+            List<JsonNode> out = d.decisions();
+            assertThat(out).extracting(n -> n.path("platform_run_id").asText() + "/" + n.path("event_id").asText())
+                    .containsExactly("run-a/e1", "run-a/e2", "run-b/e1");
+            assertThat(out.get(1).path("features").path("txn_count_1h").asLong()).as("the copy was not counted").isEqualTo(2);
+            assertThat(out.get(1).path("features").path("merchant_txn_count_1h").asLong()).isEqualTo(2);
+        }
     }
 
     @Test
     void anUnreadableRecordIsSkippedAndTheNextOneIsDecided() {
-        traffic.pipeInput("acct-1", "{not json".getBytes(StandardCharsets.UTF_8));
-        send("run-a", "ok", "acct-1", Instant.parse("2026-03-01T10:00:00.000Z"), 1_000, "dev-1");
-        assertThat(read()).extracting(n -> n.path("event_id").asText()).containsExactly("ok");
+        try (LoopDriver d = new LoopDriver(DecisionBundle.builtIn("rules-v1"))) {
+            d.pipeRaw("acct-1", "{not json".getBytes(StandardCharsets.UTF_8));
+            d.send(d.txn("ok", "acct-1", T, 1_000));
+            assertThat(d.decisions()).extracting(n -> n.path("event_id").asText()).containsExactly("ok");
+        }
     }
 }

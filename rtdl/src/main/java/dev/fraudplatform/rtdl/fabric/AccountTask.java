@@ -1,0 +1,402 @@
+package dev.fraudplatform.rtdl.fabric;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.JoinFrame;
+import dev.fraudplatform.core.envelope.Times;
+import dev.fraudplatform.core.join.ContextFragment;
+import dev.fraudplatform.core.join.FlowContext;
+import dev.fraudplatform.core.join.JoinPlane;
+import dev.fraudplatform.core.join.JoinPlaneUnavailableException;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.rtdl.features.EntityEvent;
+import dev.fraudplatform.rtdl.features.EntityState;
+import dev.fraudplatform.rtdl.features.OnlineFeatures;
+import dev.fraudplatform.rtdl.features.TxnEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account-keyed task of the decision loop. For its accounts it holds the account and card states (OFP), the join
+ * plane (context store and flow binding, CSFB), and the pending frames of transactions waiting for their merchant,
+ * device and IP features and their flow's context.
+ * <ul>
+ *   <li>a transaction: decided once per (run, class, event id), even if the bus carries it twice; account and card
+ *       features computed and the states updated; the merchant, device and IP it names sent to their projections; its
+ *       frame parked until they answer;</li>
+ *   <li>a context event: stored in the join plane, marks kept on the account (password reset, email change, failed
+ *       login), and any frame waiting for that flow completed;</li>
+ *   <li>a label: the account and card marked at the label's observed time, and the mark sent to the account's devices
+ *       and IPs;</li>
+ *   <li>an entity's features: added to the frame they answer; a frame with every answer is decided.</li>
+ * </ul>
+ * A wall-clock punctuation decides every frame that has waited {@code joinWait}, naming what it lacks.
+ */
+final class AccountTask implements Processor<String, byte[], String, byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountTask.class);
+    private static final byte[] SEEN = {1};
+    private final DecisionFabric fabric;
+    private final OnlineFeatures features;
+    private final DecisionTopology.Settings settings;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, byte[]> pending;
+    private JoinPlane joinPlane;
+    /** Pending frame key → wall-clock millis it started waiting (rebuilt from the pending store on init). */
+    private final Map<String, Long> waiting = new LinkedHashMap<>();
+    /** (run, flow) → pending frame keys waiting for that flow's context. */
+    private final Map<String, Set<String>> waitingForFlow = new HashMap<>();
+
+    AccountTask(DecisionFabric fabric, DecisionTopology.Settings settings) {
+        this.fabric = fabric;
+        this.settings = settings;
+        this.features = new OnlineFeatures(fabric.bundle().highRiskMcc(), fabric.bundle().smallAmountMinor());
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.states = context.getStateStore(DecisionTopology.ACCOUNT_STATE_STORE);
+        this.pending = context.getStateStore(DecisionTopology.PENDING_STORE);
+        this.joinPlane = settings.joinPlane().apply(context.getStateStore(DecisionTopology.JOIN_PLANE_STORE));
+        long now = System.currentTimeMillis();
+        try (KeyValueIterator<String, byte[]> it = pending.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                waiting.put(kv.key, now); // restored after a restart: the wait starts again
+                Pending p = Pending.decode(kv.value);
+                if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(kv.key);
+            }
+        }
+        long tick = Math.max(10, Math.min(100, settings.joinWait().toMillis() / 4));
+        context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::decideOverdue);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse(Topics.TRAFFIC);
+        if (Topics.ENTITY_FEATURES.equals(topic)) {
+            onEntityFeatures(record);
+            return;
+        }
+        JsonNode envelope;
+        long t;
+        try {
+            envelope = Json.MAPPER.readTree(record.value());
+            String eventTime = envelope.path("event_time").asText();
+            t = Times.parse(eventTime).orElseThrow(() -> new IllegalArgumentException("bad event_time " + eventTime)).toEpochMilli();
+        } catch (IOException | RuntimeException e) {
+            // IG admits only valid envelopes, so this is corruption on the bus: say so loudly, do not crash the task.
+            LOG.error("unreadable record on {} (key {}): {}", topic, record.key(), e.getMessage());
+            return;
+        }
+        if (Topics.CONTEXT.equals(topic)) onContext(envelope, t);
+        else if (Topics.LABELS.equals(topic)) onLabel(envelope, t);
+        else onTransaction(record, envelope, t);
+    }
+
+    // ---- transactions ----
+
+    private void onTransaction(Record<String, byte[]> record, JsonNode envelope, long t) {
+        TxnEvent x = TxnEvent.of(envelope, t);
+        // An event decided once is never decided again, even if the bus carries it twice (a gate retry after a publish
+        // whose receipt was lost): the second copy would see the first in its features and contradict it.
+        String seenKey = "seen\u0000" + x.runId() + "\u0000" + x.eventClass() + "\u0000" + x.eventId();
+        if (states.get(seenKey) != null) {
+            LOG.warn("{} {} of run {} is on {} again (key {}); decided once already, not again", x.eventClass(), x.eventId(),
+                    x.runId(), Topics.TRAFFIC, record.key());
+            return;
+        }
+        states.put(seenKey, SEEN);
+        ObjectNode f = Json.MAPPER.createObjectNode();
+        long accountLabelled;
+        try {
+            String accountKey = x.runId() + "|A|" + x.account();
+            EntityState account = EntityState.decode(states.get(accountKey));
+            features.account(account, x, f);
+            states.put(accountKey, account.encode());
+            Long label = account.mark(OnlineFeatures.FRAUD_LABEL);
+            accountLabelled = label == null ? -1 : label;
+            if (x.card() != null) {
+                String cardKey = x.runId() + "|C|" + x.card();
+                EntityState card = EntityState.decode(states.get(cardKey));
+                features.card(card, x, f);
+                states.put(cardKey, card.encode());
+            }
+        } catch (KafkaException e) {
+            throw e; // task migration, fencing, a broken store: Kafka Streams must see these
+        } catch (RuntimeException e) {
+            emit(fabric.decide(new JoinFrame(x.runId(), x.eventClass(), x.eventId(), x.account(), x.eventTime(), null, List.of(),
+                    "account state unavailable: " + e.getMessage())), record.headers(), record.timestamp());
+            return;
+        }
+        Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.eventTime(), t, x.flowId(), f,
+                admittedAt(record.headers()));
+        List<EntityEvent> asks = new ArrayList<>(3);
+        asks.add(new EntityEvent(EntityEvent.Kind.MERCHANT, x.merchant(), EntityEvent.Type.TXN, x.runId(), x.eventId(), x.account(),
+                x.card(), t, x.amount(), accountLabelled));
+        if (x.device() != null) asks.add(new EntityEvent(EntityEvent.Kind.DEVICE, x.device(), EntityEvent.Type.TXN, x.runId(),
+                x.eventId(), x.account(), x.card(), t, x.amount(), accountLabelled));
+        if (x.ip() != null) asks.add(new EntityEvent(EntityEvent.Kind.IP, x.ip(), EntityEvent.Type.TXN, x.runId(), x.eventId(),
+                x.account(), x.card(), t, x.amount(), accountLabelled));
+        for (EntityEvent e : asks) {
+            if (e.id() == null) continue; // a transaction without a merchant is refused by the gate's schema
+            p.expected.add(e.kind().name());
+            context.forward(new Record<>(e.key(), e.encode(), record.timestamp()), DecisionTopology.ENTITY_EVENTS_SINK);
+        }
+        String key = pendingKey(x.runId(), x.eventId());
+        if (!tryDecide(key, p, false)) {
+            pending.put(key, p.encode());
+            waiting.put(key, System.currentTimeMillis());
+            if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(key);
+        }
+    }
+
+    private void onEntityFeatures(Record<String, byte[]> record) {
+        JsonNode answer;
+        try {
+            answer = Json.MAPPER.readTree(record.value());
+        } catch (IOException e) {
+            LOG.error("unreadable entity features (key {}): {}", record.key(), e.getMessage());
+            return;
+        }
+        String key = pendingKey(answer.path("run").asText(), answer.path("event_id").asText());
+        byte[] bytes = pending.get(key);
+        if (bytes == null) {
+            // Its frame was decided without it (the wait ran out): that decision already names it as missing.
+            LOG.debug("late {} features for {}", answer.path("kind").asText(), key);
+            return;
+        }
+        Pending p = Pending.decode(bytes);
+        String kind = answer.path("kind").asText();
+        if (!p.expected.remove(kind)) return;
+        answer.path("features").fields().forEachRemaining(e -> p.features.set(e.getKey(), e.getValue()));
+        long late = answer.path("late_ms").asLong(0);
+        if (late > 0) {
+            p.notes.add(kind.toLowerCase(java.util.Locale.ROOT) + " state had already applied events up to " + late
+                    + " ms later than this one (out of event-time order)");
+        }
+        if (tryDecide(key, p, false)) return;
+        pending.put(key, p.encode());
+    }
+
+    /** Decides a frame when it is complete, or when forced; true when it was decided (and is no longer pending). */
+    private boolean tryDecide(String key, Pending p, boolean force) {
+        if (!p.expected.isEmpty() && !force) return false;
+        FlowContext flow = null;
+        String unavailable = null;
+        if (p.flow != null) {
+            try {
+                flow = joinPlane.contextAsOf(p.run, p.flow, p.timeMs);
+            } catch (JoinPlaneUnavailableException e) {
+                unavailable = "join plane unavailable: " + e.getMessage();
+            }
+            if (unavailable == null && flow.isEmpty() && !force) return false;
+        }
+        JoinFrame frame;
+        if (unavailable != null) {
+            frame = new JoinFrame(p.run, p.eventClass, p.eventId, p.account, p.eventTime, null, List.of(), unavailable);
+        } else {
+            List<String> missing = new ArrayList<>();
+            long waited = settings.joinWait().toMillis();
+            for (String kind : new java.util.TreeSet<>(p.expected)) {
+                missing.add(kind.toLowerCase(java.util.Locale.ROOT) + " features: no answer within " + waited + " ms");
+            }
+            ContextFeatures.add(p.features, flow);
+            if (p.flow != null && flow.isEmpty()) missing.add("context of flow " + p.flow + ": none within " + waited + " ms");
+            missing.addAll(p.notes);
+            if (p.flow != null) {
+                try {
+                    joinPlane.bind(p.run, p.flow, p.eventId, p.timeMs);
+                } catch (JoinPlaneUnavailableException e) {
+                    missing.add("flow binding not recorded: " + e.getMessage());
+                }
+            }
+            frame = new JoinFrame(p.run, p.eventClass, p.eventId, p.account, p.eventTime, p.features, missing, null);
+        }
+        RecordHeaders headers = new RecordHeaders();
+        if (p.admittedAt != null) headers.add(Topics.HEADER_ADMITTED_AT, p.admittedAt.getBytes(StandardCharsets.UTF_8));
+        emit(fabric.decide(frame), headers, p.timeMs);
+        if (waiting.remove(key) != null) pending.delete(key);
+        if (p.flow != null) {
+            Set<String> keys = waitingForFlow.get(flowKey(p.run, p.flow));
+            if (keys != null && keys.remove(key) && keys.isEmpty()) waitingForFlow.remove(flowKey(p.run, p.flow));
+        }
+        return true;
+    }
+
+    private void decideOverdue(long now) {
+        long cutoff = now - settings.joinWait().toMillis();
+        List<String> overdue = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Long>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> e = it.next();
+            if (e.getValue() > cutoff) break; // insertion order is waiting order
+            overdue.add(e.getKey());
+        }
+        for (String key : overdue) {
+            byte[] bytes = pending.get(key);
+            if (bytes == null) {
+                waiting.remove(key);
+                continue;
+            }
+            tryDecide(key, Pending.decode(bytes), true);
+        }
+    }
+
+    private void emit(Decision d, Headers headers, long timestamp) {
+        context.forward(new Record<>(d.partitionKey(), CanonicalJson.bytes(d.toJson()), timestamp, headers), DecisionTopology.DECISIONS_SINK);
+    }
+
+    // ---- context and labels ----
+
+    private void onContext(JsonNode envelope, long t) {
+        JsonNode p = envelope.path("payload");
+        String run = envelope.path("platform_run_id").asText();
+        String eventClass = envelope.path("event_class").asText();
+        String account = envelope.path("partition_key").asText();
+        String flowId = p.path("flow_id").asText("");
+        Map<String, String> attributes = new TreeMap<>();
+        for (String field : ContextFeatures.ATTRIBUTES) {
+            if (p.path(field).isValueNode()) attributes.put(field, p.path(field).asText());
+        }
+        String accountKey = run + "|A|" + account;
+        EntityState s = EntityState.decode(states.get(accountKey));
+        String change = p.path("change").asText("");
+        if ("PASSWORD_RESET".equals(change)) s.markLatest(OnlineFeatures.PASSWORD_RESET, t);
+        if ("EMAIL".equals(change)) {
+            s.markLatest(OnlineFeatures.EMAIL_CHANGE, t);
+            s.link("email", p.path("new_email_domain").asText(null), t);
+        }
+        if ("ctx.login".equals(eventClass) && !"SUCCESS".equals(p.path("outcome").asText())) s.markLatest(OnlineFeatures.FAILED_LOGIN, t);
+        states.put(accountKey, s.encode());
+        if (flowId.isEmpty()) return;
+        try {
+            joinPlane.putContext(new ContextFragment(run, flowId, eventClass, envelope.path("event_id").asText(), t, attributes));
+        } catch (JoinPlaneUnavailableException e) {
+            // The frames of this flow will name its context as missing; nothing is guessed.
+            LOG.warn("context {} of flow {} not stored: {}", envelope.path("event_id").asText(), flowId, e.getMessage());
+            return;
+        }
+        Set<String> keys = waitingForFlow.get(flowKey(run, flowId));
+        if (keys == null) return;
+        for (String key : List.copyOf(keys)) {
+            byte[] bytes = pending.get(key);
+            if (bytes != null) tryDecide(key, Pending.decode(bytes), false);
+        }
+    }
+
+    private void onLabel(JsonNode envelope, long observed) {
+        JsonNode p = envelope.path("payload");
+        String run = envelope.path("platform_run_id").asText();
+        String account = p.path("account_id").asText(envelope.path("partition_key").asText());
+        String accountKey = run + "|A|" + account;
+        EntityState s = EntityState.decode(states.get(accountKey));
+        s.markEarliest(OnlineFeatures.FRAUD_LABEL, observed);
+        states.put(accountKey, s.encode());
+        String card = p.path("card_id").asText(null);
+        if (card != null) {
+            String cardKey = run + "|C|" + card;
+            EntityState c = EntityState.decode(states.get(cardKey));
+            c.markEarliest(OnlineFeatures.FRAUD_LABEL, observed);
+            states.put(cardKey, c.encode());
+        }
+        String eventId = envelope.path("event_id").asText();
+        for (String device : s.links("device")) {
+            forwardLabel(new EntityEvent(EntityEvent.Kind.DEVICE, device, EntityEvent.Type.LABEL, run, eventId, account, null, observed, 0,
+                    observed));
+        }
+        for (String ip : s.links("ip")) {
+            forwardLabel(new EntityEvent(EntityEvent.Kind.IP, ip, EntityEvent.Type.LABEL, run, eventId, account, null, observed, 0, observed));
+        }
+    }
+
+    private void forwardLabel(EntityEvent e) {
+        context.forward(new Record<>(e.key(), e.encode(), e.timeMs()), DecisionTopology.ENTITY_EVENTS_SINK);
+    }
+
+    private static String pendingKey(String run, String eventId) {
+        return run + "\u0000" + eventId;
+    }
+
+    private static String flowKey(String run, String flow) {
+        return run + "\u0000" + flow;
+    }
+
+    private static String admittedAt(Headers headers) {
+        var h = headers.lastHeader(Topics.HEADER_ADMITTED_AT);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A transaction's frame while it waits: what is known, what is expected, what went wrong. */
+    static final class Pending {
+        final String run, eventClass, eventId, account, eventTime, flow, admittedAt;
+        final long timeMs;
+        final ObjectNode features;
+        final Set<String> expected = new java.util.TreeSet<>();
+        final List<String> notes = new ArrayList<>();
+
+        Pending(String run, String eventClass, String eventId, String account, String eventTime, long timeMs, String flow,
+                ObjectNode features, String admittedAt) {
+            this.run = run;
+            this.eventClass = eventClass;
+            this.eventId = eventId;
+            this.account = account;
+            this.eventTime = eventTime;
+            this.timeMs = timeMs;
+            this.flow = flow;
+            this.features = features;
+            this.admittedAt = admittedAt;
+        }
+
+        byte[] encode() {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("run", run).put("class", eventClass).put("event_id", eventId).put("account", account).put("event_time", eventTime)
+                    .put("t", timeMs).put("flow", flow).put("admitted_at", admittedAt);
+            n.set("features", features);
+            ArrayNode e = n.putArray("expected");
+            expected.forEach(e::add);
+            ArrayNode notesNode = n.putArray("notes");
+            notes.forEach(notesNode::add);
+            return CanonicalJson.bytes(n);
+        }
+
+        static Pending decode(byte[] bytes) {
+            try {
+                JsonNode n = Json.MAPPER.readTree(bytes);
+                Pending p = new Pending(n.path("run").asText(), n.path("class").asText(), n.path("event_id").asText(),
+                        n.path("account").asText(), n.path("event_time").asText(), n.path("t").asLong(), n.path("flow").asText(null),
+                        (ObjectNode) n.path("features"), n.path("admitted_at").asText(null));
+                n.path("expected").forEach(x -> p.expected.add(x.asText()));
+                n.path("notes").forEach(x -> p.notes.add(x.asText()));
+                return p;
+            } catch (IOException e) {
+                throw new IllegalStateException("corrupt pending frame", e);
+            }
+        }
+    }
+}
