@@ -11,44 +11,90 @@ import dev.fraudplatform.core.decision.DecisionAction;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Action Layer: consumes committed decisions, applies one effect per decision through the {@link EffectLedger}
  * (keyed by run and decision id, so a redelivered decision applies nothing), announces every effect of the batch on
- * {@code fp.actions} (APPLIED or ALREADY_APPLIED), then commits its offsets. A crash before the commit redelivers
- * the batch; the ledger absorbs it.
+ * {@code fp.actions} (APPLIED or ALREADY_APPLIED), then commits its offsets. A crash before the commit redelivers the
+ * batch; the ledger absorbs it.
+ *
+ * <p>A failing ledger is retried {@code attempts} times with exponential backoff ({@code backoff}, doubling, at most
+ * 5 s). If the batch still fails, each decision is tried on its own, so one decision the ledger refuses cannot hold
+ * back the rest. A decision that cannot be read, or that still fails on its own, goes to {@code fp.actions.dlq} with
+ * its reason and coordinates, and the partition moves on: nothing is dropped silently and nothing blocks.
  */
 public final class ActionLayer extends ConsumerRole {
     public static final String GROUP = "fp-al";
+    private static final Logger LOG = LoggerFactory.getLogger(ActionLayer.class);
     private final EffectLedger ledger;
     private final EventPublisher outcomes;
+    private final int attempts;
+    private final Duration backoff;
 
     public ActionLayer(String bootstrap, EffectLedger ledger, EventPublisher outcomes) {
+        this(bootstrap, ledger, outcomes, 4, Duration.ofMillis(100));
+    }
+
+    public ActionLayer(String bootstrap, EffectLedger ledger, EventPublisher outcomes, int attempts, Duration backoff) {
         super(bootstrap, GROUP, List.of(Topics.DECISIONS), "fp-action-layer");
+        if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1");
         this.ledger = ledger;
         this.outcomes = outcomes;
+        this.attempts = attempts;
+        this.backoff = backoff;
     }
+
+    /** An effect with the record it came from. */
+    private record Pending(Effect effect, ConsumerRecord<String, byte[]> record) {}
 
     @Override
     protected void handle(ConsumerRecords<String, byte[]> records) throws Exception {
         long visibleAt = System.currentTimeMillis();
-        List<Effect> effects = new ArrayList<>(records.count());
+        List<Pending> pending = new ArrayList<>(records.count());
+        List<OutboundRecord> out = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> r : records) {
-            JsonNode d = Json.MAPPER.readTree(r.value());
-            DecisionAction action = DecisionAction.valueOf(d.path("action").asText());
-            effects.add(new Effect(d.path("decision_id").asText(), d.path("platform_run_id").asText(), d.path("event_id").asText(),
-                    action, Effect.effectTypeFor(action), admittedAt(r), visibleAt));
+            try {
+                pending.add(new Pending(effectOf(r, visibleAt), r));
+            } catch (RuntimeException | java.io.IOException e) {
+                out.add(deadLetter(r, "unreadable decision: " + e.getMessage(), visibleAt));
+            }
         }
-        java.util.Set<Effect> applied = new java.util.HashSet<>(ledger.apply(effects));
+        List<Effect> effects = pending.stream().map(Pending::effect).toList();
+        Set<Effect> applied = new HashSet<>();
+        Set<Effect> failed = new HashSet<>();
+        try {
+            applied.addAll(withRetries(() -> ledger.apply(effects)));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception batchFailure) {
+            LOG.warn("effect ledger refused a batch of {} after {} attempts ({}); applying one by one", effects.size(), attempts,
+                    batchFailure.toString());
+            for (Pending p : pending) {
+                try {
+                    applied.addAll(ledger.apply(List.of(p.effect())));
+                } catch (RuntimeException e) {
+                    failed.add(p.effect());
+                    out.add(deadLetter(p.record(), "effect ledger refused it after " + attempts + " batch attempts and one alone: " + e,
+                            visibleAt));
+                }
+            }
+        }
         // Every effect of the batch is announced, newly applied or not: a batch redelivered after a failed announce
         // announces again (at least once, keyed by decision id), and never applies again.
-        List<OutboundRecord> out = new ArrayList<>(effects.size());
-        for (Effect e : effects) {
+        for (Pending p : pending) {
+            Effect e = p.effect();
+            if (failed.contains(e)) continue;
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("decision_id", e.decisionId());
             o.put("event_id", e.eventId());
@@ -58,7 +104,48 @@ public final class ActionLayer extends ConsumerRole {
             o.put("outcome", applied.contains(e) ? "APPLIED" : "ALREADY_APPLIED");
             out.add(new OutboundRecord(Topics.ACTIONS, e.decisionId(), CanonicalJson.bytes(o), visibleAt, Map.of()));
         }
-        if (!out.isEmpty()) outcomes.publish(out);
+        if (!out.isEmpty()) withRetries(() -> outcomes.publish(out));
         consumer.commitSync();
+    }
+
+    private static Effect effectOf(ConsumerRecord<String, byte[]> r, long visibleAt) throws java.io.IOException {
+        JsonNode d = Json.MAPPER.readTree(r.value());
+        if (d == null || !d.isObject()) throw new IllegalArgumentException("not a JSON object");
+        String decisionId = d.path("decision_id").asText("");
+        String runId = d.path("platform_run_id").asText("");
+        if (decisionId.isEmpty() || runId.isEmpty()) throw new IllegalArgumentException("no decision_id or platform_run_id");
+        DecisionAction action = DecisionAction.valueOf(d.path("action").asText());
+        return new Effect(decisionId, runId, d.path("event_id").asText(), action, Effect.effectTypeFor(action), admittedAt(r), visibleAt);
+    }
+
+    private OutboundRecord deadLetter(ConsumerRecord<String, byte[]> r, String reason, long now) {
+        LOG.error("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("reason", reason);
+        o.put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset());
+        o.put("value", new String(r.value() == null ? new byte[0] : r.value(), StandardCharsets.UTF_8));
+        return new OutboundRecord(Topics.ACTIONS_DLQ, r.key() == null ? r.topic() + "-" + r.partition() : r.key(), CanonicalJson.bytes(o), now,
+                Map.of());
+    }
+
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T withRetries(Attempt<T> attempt) throws Exception {
+        long sleep = backoff.toMillis();
+        for (int i = 1; ; i++) {
+            try {
+                return attempt.run();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (i >= attempts) throw e;
+                LOG.warn("attempt {} of {} failed ({}); retrying in {} ms", i, attempts, e.toString(), sleep);
+                Thread.sleep(sleep);
+                sleep = Math.min(5_000, sleep * 2);
+            }
+        }
     }
 }

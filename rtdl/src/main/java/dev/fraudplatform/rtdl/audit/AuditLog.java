@@ -1,47 +1,76 @@
 package dev.fraudplatform.rtdl.audit;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.core.store.ObjectStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 
-/** Reads the Decision Log and Audit's segments back from the object store. */
+/** Reads the Decision Log and Audit's Parquet segments back from the object store, and seals them. */
 public final class AuditLog {
+    static final String SEGMENT_SUFFIX = ".parquet";
+
     private AuditLog() {}
 
-    /** Calls {@code action} with every audit record of a run, segment by segment. */
+    /** Calls {@code action} with every audit record of a run, segment by segment, each in offset order. */
     public static void forEach(ObjectStore store, String runId, Consumer<AuditRecord> action) {
-        for (String key : store.list(DecisionLogAudit.segmentPrefix(runId))) {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(store.open(key), StandardCharsets.UTF_8), 1 << 16)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    action.accept(AuditRecord.fromJson(Json.MAPPER.readTree(line)));
-                }
+        for (String key : segments(store, runId)) {
+            try (InputStream in = store.open(key)) {
+                ParquetSegments.readLines(in, line -> {
+                    try {
+                        action.accept(AuditRecord.fromJson(Json.MAPPER.readTree(line)));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("audit segment " + key + " holds a line that is not JSON", e);
+                    }
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("reading audit segment " + key, e);
             }
         }
     }
 
+    private static List<String> segments(ObjectStore store, String runId) {
+        return store.list(DecisionLogAudit.segmentPrefix(runId)).stream().filter(k -> k.endsWith(SEGMENT_SUFFIX)).toList();
+    }
+
     /** Number of audit records of a run, from the segment names alone (cheap enough to poll). */
     public static long count(ObjectStore store, String runId) {
         long n = 0;
-        for (String key : store.list(DecisionLogAudit.segmentPrefix(runId))) {
+        for (String key : segments(store, runId)) {
             int i = key.lastIndexOf("-n");
-            n += Long.parseLong(key.substring(i + 2, key.length() - ".jsonl".length()));
+            n += Long.parseLong(key.substring(i + 2, key.length() - SEGMENT_SUFFIX.length()));
         }
         return n;
+    }
+
+    /**
+     * Seals a run's audit segments with a manifest of their SHA-256 digests ({@code audit/<run>/decisions/manifest.json},
+     * create-if-absent): after this, {@link #verify} names any segment changed, missing or added.
+     *
+     * @return the manifest's own SHA-256
+     */
+    public static String seal(ObjectStore store, String runId) {
+        ObjectNode attributes = Json.MAPPER.createObjectNode();
+        attributes.put("platform_run_id", runId);
+        attributes.put("records", count(store, runId));
+        return Manifest.seal(store, DecisionLogAudit.segmentPrefix(runId), attributes);
+    }
+
+    /** Problems with a run's sealed segments, one line each; empty when every segment re-hashes to its manifest. */
+    public static List<String> verify(ObjectStore store, String runId) {
+        return Manifest.verify(store, DecisionLogAudit.segmentPrefix(runId));
     }
 
     /** The highest last-offset among segments whose keys start with {@code partitionPrefix}, or -1 when none. */
     static long lastOffsetWritten(ObjectStore store, String partitionPrefix) {
         long last = -1;
         for (String key : store.list(partitionPrefix)) {
+            if (!key.endsWith(SEGMENT_SUFFIX)) continue;
             int l = key.lastIndexOf("-l");
             int n = key.lastIndexOf("-n");
             if (l < 0 || n < l) throw new IllegalStateException("audit segment without offsets in its name: " + key);

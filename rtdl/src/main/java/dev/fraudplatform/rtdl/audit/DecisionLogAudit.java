@@ -24,11 +24,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Decision Log and Audit: one append-only audit record per decision, on {@code fp.audit} and in the object
- * store as JSON-lines segments under {@code audit/<run>/decisions/}.
+ * store as Parquet segments under {@code audit/<run>/decisions/} (sealed with a manifest of digests when the run
+ * ends, {@link AuditLog#seal}).
  *
  * <p>Exactly once on the bus: audit records and the consumed offsets commit in one Kafka transaction. Idempotent
  * in the store: segments are create-if-absent and named by their first and last decision offsets and record count
- * ({@code p<partition>-o<first>-l<last>-n<count>.jsonl}); records at or below the highest offset already written
+ * ({@code p<partition>-o<first>-l<last>-n<count>.parquet}); records at or below the highest offset already written
  * for their (run, partition) are skipped, so a batch redelivered after a crash, whatever its boundaries, writes
  * nothing twice.
  */
@@ -77,7 +78,7 @@ public final class DecisionLogAudit extends ConsumerRole {
                         admittedAt(r), now);
                 producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
                 segments.computeIfAbsent(runId + "\u0000" + r.partition(), k -> new ArrayList<>())
-                        .add(new Line(runId, r.partition(), r.offset(), line));
+                        .add(new Line(runId, r.partition(), r.offset(), line, r.value()));
                 offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
             }
             for (List<Line> segment : segments.values()) writeSegment(segment);
@@ -110,7 +111,7 @@ public final class DecisionLogAudit extends ConsumerRole {
     }
 
     /** One audit record, already serialised, with where its decision sat on the bus. */
-    private record Line(String runId, int partition, long offset, byte[] bytes) {}
+    private record Line(String runId, int partition, long offset, byte[] bytes, byte[] decision) {}
 
     private void writeSegment(List<Line> records) {
         String runId = records.get(0).runId();
@@ -124,13 +125,21 @@ public final class DecisionLogAudit extends ConsumerRole {
         if (pending.isEmpty()) return;
         long first = pending.get(0).offset();
         long last = pending.get(pending.size() - 1).offset();
-        String key = partitionPrefix + String.format(java.util.Locale.ROOT, "o%020d-l%020d-n%06d.jsonl", first, last, pending.size());
-        store.create(key, out -> {
-            for (Line l : pending) {
-                out.write(l.bytes());
-                out.write('\n');
+        String key = partitionPrefix + String.format(java.util.Locale.ROOT, "o%020d-l%020d-n%06d" + AuditLog.SEGMENT_SUFFIX, first, last,
+                pending.size());
+        List<ParquetSegments.Row> rows = new ArrayList<>(pending.size());
+        for (Line l : pending) {
+            com.fasterxml.jackson.databind.JsonNode d;
+            try {
+                d = Json.MAPPER.readTree(l.decision());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        });
+            rows.add(new ParquetSegments.Row(l.partition(), l.offset(), d.path("decision_id").asText(), d.path("event_id").asText(),
+                    d.path("action").asText(), d.path("degrade_mode").asText(), d.path("score").asDouble(),
+                    new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        store.create(key, out -> ParquetSegments.write(rows, out));
         highWaterMarks.put(partitionPrefix, last);
     }
 

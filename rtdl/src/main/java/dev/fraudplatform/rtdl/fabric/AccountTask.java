@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *       and IPs;</li>
  *   <li>an entity's features: added to the frame they answer; a frame with every answer is decided.</li>
  * </ul>
- * A wall-clock punctuation decides every frame that has waited {@code joinWait}, naming what it lacks.
+ * A wall-clock punctuation decides the frames that can wait no longer ({@link #decideOverdue}), naming what they lack.
  */
 final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(AccountTask.class);
@@ -71,6 +71,12 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private final Map<String, Long> waiting = new LinkedHashMap<>();
     /** (run, flow) → pending frame keys waiting for that flow's context. */
     private final Map<String, Set<String>> waitingForFlow = new HashMap<>();
+    /** Wall-clock millis of the last entity answer and the last context event this task read. */
+    private long lastAnswerWallMs, lastContextWallMs;
+    /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
+    private boolean answered;
+    /** The latest event time of a context event this task has read. */
+    private long contextEventTimeMs = Long.MIN_VALUE;
 
     AccountTask(DecisionFabric fabric, DecisionTopology.Settings settings) {
         this.fabric = fabric;
@@ -84,7 +90,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         this.states = context.getStateStore(DecisionTopology.ACCOUNT_STATE_STORE);
         this.pending = context.getStateStore(DecisionTopology.PENDING_STORE);
         this.joinPlane = settings.joinPlane().apply(context.getStateStore(DecisionTopology.JOIN_PLANE_STORE));
-        long now = System.currentTimeMillis();
+        long now = context.currentSystemTimeMs();
+        lastAnswerWallMs = now;
+        lastContextWallMs = now;
         try (KeyValueIterator<String, byte[]> it = pending.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
@@ -155,7 +163,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                     "account state unavailable: " + e.getMessage())), record.headers(), record.timestamp());
             return;
         }
-        Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.eventTime(), t, x.flowId(), f,
+        Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.card(), x.eventTime(), t, x.flowId(), f,
                 admittedAt(record.headers()));
         List<EntityEvent> asks = new ArrayList<>(3);
         asks.add(new EntityEvent(EntityEvent.Kind.MERCHANT, x.merchant(), EntityEvent.Type.TXN, x.runId(), x.eventId(), x.account(),
@@ -172,7 +180,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         String key = pendingKey(x.runId(), x.eventId());
         if (!tryDecide(key, p, false)) {
             pending.put(key, p.encode());
-            waiting.put(key, System.currentTimeMillis());
+            waiting.put(key, context.currentSystemTimeMs());
             if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(key);
         }
     }
@@ -185,6 +193,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             LOG.error("unreadable entity features (key {}): {}", record.key(), e.getMessage());
             return;
         }
+        lastAnswerWallMs = context.currentSystemTimeMs();
+        answered = true;
         String key = pendingKey(answer.path("run").asText(), answer.path("event_id").asText());
         byte[] bytes = pending.get(key);
         if (bytes == null) {
@@ -223,12 +233,15 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             frame = new JoinFrame(p.run, p.eventClass, p.eventId, p.account, p.eventTime, null, List.of(), unavailable);
         } else {
             List<String> missing = new ArrayList<>();
-            long waited = settings.joinWait().toMillis();
+            // Reasons name what is missing, never how long was waited: they are part of the decision's digest.
             for (String kind : new java.util.TreeSet<>(p.expected)) {
-                missing.add(kind.toLowerCase(java.util.Locale.ROOT) + " features: no answer within " + waited + " ms");
+                missing.add(kind.toLowerCase(java.util.Locale.ROOT) + " features: no answer from the projection");
             }
             ContextFeatures.add(p.features, flow);
-            if (p.flow != null && flow.isEmpty()) missing.add("context of flow " + p.flow + ": none within " + waited + " ms");
+            EntityState account = EntityState.decode(states.get(p.run + "|A|" + p.account));
+            EntityState card = p.card == null ? null : EntityState.decode(states.get(p.run + "|C|" + p.card));
+            OnlineFeatures.marks(account, card, p.timeMs, p.features);
+            if (p.flow != null && flow.isEmpty()) missing.add("context of flow " + p.flow + ": none at or before the transaction");
             missing.addAll(p.notes);
             if (p.flow != null) {
                 try {
@@ -250,21 +263,37 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         return true;
     }
 
+    /**
+     * Decides the frames that can wait no longer. The wait is judged by progress, not by the frame's age alone, so a
+     * backlog (a replay at full speed, a restart catching up) never degrades a decision that only has to queue:
+     * <ul>
+     *   <li>a frame still missing entity features is decided without them once it has waited {@code joinWait} and no
+     *       entity answer at all has reached this task for {@code joinWait} although one had before (the projections
+     *       are stalled), or once it has waited ten times {@code joinWait} (they never answered);</li>
+     *   <li>a frame missing only its flow's context is decided without it as soon as this task has read a context
+     *       event later than the transaction (context arrives in event-time order, so none at or before it can still
+     *       come), or once it has waited {@code joinWait} with no context event read meanwhile, or ten times that.</li>
+     * </ul>
+     */
     private void decideOverdue(long now) {
-        long cutoff = now - settings.joinWait().toMillis();
-        List<String> overdue = new ArrayList<>();
-        for (Iterator<Map.Entry<String, Long>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> e = it.next();
-            if (e.getValue() > cutoff) break; // insertion order is waiting order
-            overdue.add(e.getKey());
-        }
-        for (String key : overdue) {
+        long wait = settings.joinWait().toMillis();
+        boolean answersStalled = answered && now - lastAnswerWallMs >= wait;
+        boolean contextIdle = now - lastContextWallMs >= wait;
+        List<String> keys = new ArrayList<>(waiting.keySet());
+        for (String key : keys) {
+            long since = waiting.getOrDefault(key, now);
+            boolean waited = now - since >= wait;
+            boolean capped = now - since >= 10 * wait;
             byte[] bytes = pending.get(key);
             if (bytes == null) {
                 waiting.remove(key);
                 continue;
             }
-            tryDecide(key, Pending.decode(bytes), true);
+            Pending p = Pending.decode(bytes);
+            boolean force = p.expected.isEmpty()
+                    ? contextEventTimeMs > p.timeMs || (waited && contextIdle) || capped
+                    : (waited && answersStalled) || capped;
+            if (force) tryDecide(key, p, true);
         }
     }
 
@@ -275,6 +304,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     // ---- context and labels ----
 
     private void onContext(JsonNode envelope, long t) {
+        lastContextWallMs = context.currentSystemTimeMs();
+        contextEventTimeMs = Math.max(contextEventTimeMs, t);
         JsonNode p = envelope.path("payload");
         String run = envelope.path("platform_run_id").asText();
         String eventClass = envelope.path("event_class").asText();
@@ -287,12 +318,14 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         String accountKey = run + "|A|" + account;
         EntityState s = EntityState.decode(states.get(accountKey));
         String change = p.path("change").asText("");
-        if ("PASSWORD_RESET".equals(change)) s.markLatest(OnlineFeatures.PASSWORD_RESET, t);
+        if ("PASSWORD_RESET".equals(change)) OnlineFeatures.mark(s, OnlineFeatures.PASSWORD_RESET, t);
         if ("EMAIL".equals(change)) {
-            s.markLatest(OnlineFeatures.EMAIL_CHANGE, t);
+            OnlineFeatures.mark(s, OnlineFeatures.EMAIL_CHANGE, t);
             s.link("email", p.path("new_email_domain").asText(null), t);
         }
-        if ("ctx.login".equals(eventClass) && !"SUCCESS".equals(p.path("outcome").asText())) s.markLatest(OnlineFeatures.FAILED_LOGIN, t);
+        if ("ctx.login".equals(eventClass) && !"SUCCESS".equals(p.path("outcome").asText())) {
+            OnlineFeatures.mark(s, OnlineFeatures.FAILED_LOGIN, t);
+        }
         states.put(accountKey, s.encode());
         if (flowId.isEmpty()) return;
         try {
@@ -354,14 +387,15 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
     /** A transaction's frame while it waits: what is known, what is expected, what went wrong. */
     static final class Pending {
-        final String run, eventClass, eventId, account, eventTime, flow, admittedAt;
+        final String run, eventClass, eventId, account, card, eventTime, flow, admittedAt;
         final long timeMs;
         final ObjectNode features;
         final Set<String> expected = new java.util.TreeSet<>();
         final List<String> notes = new ArrayList<>();
 
-        Pending(String run, String eventClass, String eventId, String account, String eventTime, long timeMs, String flow,
+        Pending(String run, String eventClass, String eventId, String account, String card, String eventTime, long timeMs, String flow,
                 ObjectNode features, String admittedAt) {
+            this.card = card;
             this.run = run;
             this.eventClass = eventClass;
             this.eventId = eventId;
@@ -375,7 +409,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
         byte[] encode() {
             ObjectNode n = Json.MAPPER.createObjectNode();
-            n.put("run", run).put("class", eventClass).put("event_id", eventId).put("account", account).put("event_time", eventTime)
+            n.put("run", run).put("class", eventClass).put("event_id", eventId).put("account", account).put("card", card).put("event_time", eventTime)
                     .put("t", timeMs).put("flow", flow).put("admitted_at", admittedAt);
             n.set("features", features);
             ArrayNode e = n.putArray("expected");
@@ -389,7 +423,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             try {
                 JsonNode n = Json.MAPPER.readTree(bytes);
                 Pending p = new Pending(n.path("run").asText(), n.path("class").asText(), n.path("event_id").asText(),
-                        n.path("account").asText(), n.path("event_time").asText(), n.path("t").asLong(), n.path("flow").asText(null),
+                        n.path("account").asText(), n.path("card").asText(null), n.path("event_time").asText(), n.path("t").asLong(), n.path("flow").asText(null),
                         (ObjectNode) n.path("features"), n.path("admitted_at").asText(null));
                 n.path("expected").forEach(x -> p.expected.add(x.asText()));
                 n.path("notes").forEach(x -> p.notes.add(x.asText()));

@@ -175,11 +175,6 @@ public final class EntityState {
         return marks.get(name);
     }
 
-    /** Sets a mark to the latest of its times. */
-    public void markLatest(String name, long t) {
-        marks.merge(name, t, Math::max);
-    }
-
     /** Sets a mark to the earliest of its times. */
     public void markEarliest(String name, long t) {
         marks.merge(name, t, Math::min);

@@ -77,10 +77,25 @@ public final class OnlineFeatures {
         f.put("distinct_cards_24h", s.distinct("card", t, EntityState.DAY));
         f.put("high_risk_mcc", x.mcc() != null && highRiskMcc.contains(x.mcc()) ? 1 : 0);
         f.put("card_not_present", "CNP".equals(x.channel()) ? 1 : 0);
-        f.put("password_reset_24h", within(s.mark(PASSWORD_RESET), t, EntityState.DAY));
-        f.put("email_change_24h", within(s.mark(EMAIL_CHANGE), t, EntityState.DAY));
-        f.put("failed_login_1h", within(s.mark(FAILED_LOGIN), t, EntityState.HOUR));
-        f.put("account_fraud_label_before", atOrBefore(s.mark(FRAUD_LABEL), t));
+    }
+
+    /**
+     * The account's and card's context marks as of t, read when the frame is decided rather than when the transaction
+     * arrived, so a context event or label at or before t that the task read just after the transaction still counts.
+     *
+     * @param card the card's state, or null when the transaction names no card
+     */
+    public static void marks(EntityState account, EntityState card, long t, ObjectNode f) {
+        f.put("password_reset_24h", account.distinct(PASSWORD_RESET, t, EntityState.DAY) > 0 ? 1 : 0);
+        f.put("email_change_24h", account.distinct(EMAIL_CHANGE, t, EntityState.DAY) > 0 ? 1 : 0);
+        f.put("failed_login_1h", account.distinct(FAILED_LOGIN, t, EntityState.HOUR) > 0 ? 1 : 0);
+        f.put("account_fraud_label_before", atOrBefore(account.mark(FRAUD_LABEL), t));
+        f.put("card_fraud_label_before", card == null ? 0 : atOrBefore(card.mark(FRAUD_LABEL), t));
+    }
+
+    /** Records a context mark (a password reset, an email change, a failed login) at time t. */
+    public static void mark(EntityState account, String name, long t) {
+        account.link(name, Long.toString(t), t);
     }
 
     /** Adds the card's features of {@code x} to {@code f} and applies {@code x} to the card's state. */
@@ -88,7 +103,6 @@ public final class OnlineFeatures {
         f.put("card_new_merchant", s.count() > 0 && x.merchant() != null && !s.linked("merchant", x.merchant()) ? 1 : 0);
         entityWindows("card_", s, x.timeMs(), x.amount(), f);
         s.link("merchant", x.merchant(), x.timeMs());
-        f.put("card_fraud_label_before", atOrBefore(s.mark(FRAUD_LABEL), x.timeMs()));
     }
 
     /** Adds the merchant's features of an event to {@code f} and applies the event to the merchant's state. */
@@ -116,10 +130,6 @@ public final class OnlineFeatures {
         long[] week = s.hourWindow(t, EntityState.HOURS_KEPT);
         f.put(prefix + "txn_count_7d", week[0]);
         f.put(prefix + "amount_sum_7d", week[1]);
-    }
-
-    static int within(Long mark, long t, long w) {
-        return mark != null && mark > t - w && mark <= t ? 1 : 0;
     }
 
     static int atOrBefore(Long mark, long t) {

@@ -1,0 +1,47 @@
+package dev.fraudplatform.rtdl.audit;
+
+import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.JoinFrame;
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.rtdl.fabric.DecisionFabric;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Audit replay: re-scores every recorded frame of a run with the run's bundle and compares each result's deterministic
+ * content with the recorded decision. The Decision Fabric is a pure function of (frame, bundle), so anything short of
+ * 100% is a defect: a frame recorded incompletely, a bundle that changed, or scoring that depends on something else.
+ * The segments are first checked against their manifest.
+ */
+public final class AuditReplay {
+    /** The outcome: records re-scored, how many matched, the first mismatches and any manifest problems. */
+    public record Result(long records, long matched, List<String> mismatches, List<String> manifestProblems) {
+        public boolean passed() {
+            return records > 0 && matched == records && manifestProblems.isEmpty();
+        }
+
+        public double matchRate() {
+            return records == 0 ? 0 : (double) matched / records;
+        }
+    }
+
+    private AuditReplay() {}
+
+    public static Result replay(ObjectStore store, String runId, DecisionFabric fabric) {
+        List<String> manifest = AuditLog.verify(store, runId);
+        long[] counts = {0, 0};
+        List<String> mismatches = new ArrayList<>();
+        AuditLog.forEach(store, runId, a -> {
+            counts[0]++;
+            Decision recorded = a.decision();
+            Decision again = fabric.decide(JoinFrame.of(recorded));
+            if (again.contentDigest().equals(recorded.contentDigest())) {
+                counts[1]++;
+            } else if (mismatches.size() < 10) {
+                mismatches.add(recorded.decisionId() + ": recorded " + recorded.deterministicContent() + ", re-scored "
+                        + again.deterministicContent());
+            }
+        });
+        return new Result(counts[0], counts[1], mismatches, manifest);
+    }
+}
