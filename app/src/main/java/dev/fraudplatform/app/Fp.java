@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
-        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Bench.class})
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Audit.class, Fp.Bench.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -454,6 +454,38 @@ public final class Fp implements Runnable {
                     System.out.println("evidence     " + (cfg.objectStore().exists(report) ? cfg.objectStore().pathOf(report) : "none yet"));
                 }
                 return 0;
+            }
+        }
+    }
+
+    @Command(name = "audit", description = "The Decision Log and Audit.", subcommands = {Audit.Replay.class})
+    static final class Audit extends Group {
+
+        @Command(name = "replay", description = "Re-score every audited frame of a run with its pinned bundle; exit 0 only on a 100% match.")
+        static final class Replay implements Callable<Integer> {
+            @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The run to replay.") String runId;
+
+            @Override
+            public Integer call() {
+                PlatformConfig cfg = PlatformConfig.fromEnvironment();
+                dev.fraudplatform.core.run.RunFacts facts;
+                try (AdminDatabase db = AdminDatabase.open(cfg)) {
+                    facts = new dev.fraudplatform.substrate.postgres.PostgresRunRegistry(db.dataSource()).facts(runId)
+                            .orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+                }
+                DecisionBundle bundle = DecisionBundle.builtIn(facts.bundleId());
+                if (!bundle.digest().equals(facts.bundleDigest())) {
+                    System.err.println("bundle " + facts.bundleId() + " is now " + bundle.digest() + "; the run pinned " + facts.bundleDigest());
+                    return 1;
+                }
+                var result = dev.fraudplatform.rtdl.audit.AuditReplay.replay(cfg.objectStore(), runId,
+                        new dev.fraudplatform.rtdl.fabric.DecisionFabric(bundle));
+                System.out.printf(Locale.ROOT, "run %s, bundle %s: %,d audited frames re-scored, %,d match (%.2f%%)%n", runId, bundle.id(),
+                        result.records(), result.matched(), 100.0 * result.matchRate());
+                result.manifestProblems().forEach(p -> System.out.println("  manifest: " + p));
+                result.mismatches().forEach(m -> System.out.println("  mismatch: " + m));
+                System.out.println(result.passed() ? "REPLAY MATCHES" : "REPLAY DOES NOT MATCH");
+                return result.passed() ? 0 : 1;
             }
         }
     }

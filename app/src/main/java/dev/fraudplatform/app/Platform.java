@@ -14,6 +14,8 @@ import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import dev.fraudplatform.rtdl.fabric.DecisionFabricRole;
+import dev.fraudplatform.rtdl.fabric.DecisionTopology;
+import dev.fraudplatform.substrate.redis.RedisJoinPlane;
 import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
@@ -163,8 +165,14 @@ public final class Platform implements AutoCloseable {
             return;
         }
         bundle = decisionBundle;
+        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults().withJoinWait(Duration.ofMillis(config.joinWaitMs()));
+        if (config.redisUrl() != null) {
+            RedisJoinPlane redis = new RedisJoinPlane(config.redisUrl(), Duration.ofMillis(500), Duration.ofDays(7));
+            closeables.push(redis);
+            settings = settings.withJoinPlane(store -> redis);
+        }
         fabricRole = new DecisionFabricRole(bootstrap, new DecisionFabric(decisionBundle), workDir.resolve("streams"),
-                config.streamThreads());
+                config.streamThreads(), settings, config.commitMs());
         closeables.push(fabricRole);
         fabricRole.start();
         actionLayer = new ActionLayer(bootstrap, ledger, publisher);
@@ -183,6 +191,11 @@ public final class Platform implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting roles", e);
         }
+    }
+
+    /** The bundle the real-time roles serve, or null before {@link #startRoles}. */
+    public synchronized DecisionBundle bundle() {
+        return bundle;
     }
 
     /** Failures of roles that have stopped, one line each. */

@@ -22,9 +22,12 @@ import java.util.Map;
  * @param batchSize      FP_BATCH: events per streamer batch into the gate (default 1000)
  * @param lanes          FP_LANES: parallel streamer lanes (default 4)
  * @param gatePort       FP_GATE_PORT: the gate's HTTP port on 127.0.0.1; 0 (the default) takes any free port
+ * @param redisUrl       FP_REDIS_URL: the join plane on Redis; null keeps it in Kafka Streams state stores
+ * @param joinWaitMs     FP_JOIN_WAIT_MS: how long a frame waits for stalled projections or idle context (default 2000)
+ * @param commitMs       FP_COMMIT_MS: the decision loop's commit interval, which bounds its latency (default 100)
  */
 public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int partitions, int streamThreads, int batchSize,
-                             int lanes, int gatePort) {
+                             int lanes, int gatePort, String redisUrl, int joinWaitMs, int commitMs) {
 
     /** From the environment; the system property {@code fp.home}, when set, overrides {@code FP_HOME}. */
     public static PlatformConfig fromEnvironment() {
@@ -43,7 +46,10 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
                 intOf(env, "FP_STREAM_THREADS", 2),
                 intOf(env, "FP_BATCH", 1000),
                 intOf(env, "FP_LANES", 4),
-                intOf(env, "FP_GATE_PORT", 0));
+                intOf(env, "FP_GATE_PORT", 0),
+                blankToNull(env.get("FP_REDIS_URL")),
+                intOf(env, "FP_JOIN_WAIT_MS", 2000),
+                intOf(env, "FP_COMMIT_MS", 100));
     }
 
     /** The object store of this home ({@code $FP_HOME/store}). */
@@ -52,11 +58,13 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     }
 
     public PlatformConfig withHome(Path newHome) {
-        return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort);
+        return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort, redisUrl,
+                joinWaitMs, commitMs);
     }
 
     public PlatformConfig withTopology(int newPartitions, int newStreamThreads) {
-        return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes, gatePort);
+        return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes, gatePort, redisUrl,
+                joinWaitMs, commitMs);
     }
 
     /** The wiring name: embedded when both Kafka and PostgreSQL are in-process. */
@@ -71,18 +79,18 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     public String decisionConfigDigest(String bundleId) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("bundle_id", bundleId);
-        n.put("feature_state", "per-run-per-account");
+        n.put("feature_state", "per-run-per-entity");
         return Sha256.hex(CanonicalJson.bytes(n));
     }
 
     public String describe() {
         return "wiring " + wiring() + ", home " + home + ", kafka " + (kafkaBootstrap == null ? "embedded" : kafkaBootstrap)
                 + ", postgres " + (pgUrl == null ? "embedded" : redact(pgUrl)) + ", " + partitions + " partitions, "
-                + streamThreads + " stream threads";
+                + streamThreads + " stream threads, join plane " + (redisUrl == null ? "Kafka Streams stores" : redact(redisUrl));
     }
 
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^:/@]+):[^@]*@", "//$1:***@");
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//([^:/@]*):[^@]*@", "//$1:***@");
     }
 
     public static String codeVersion() {

@@ -13,6 +13,8 @@ import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.ingress.streamer.WorldStreamer;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.rtdl.audit.AuditLog;
+import dev.fraudplatform.rtdl.audit.AuditReplay;
+import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
@@ -176,10 +178,15 @@ public final class PlatformRun {
         double eps = sent * 1000.0 / Math.max(1, end - streamStartedAt);
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         double toFirst = latency.firstDecisionSeenAtMillis() > 0 ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0 : -1;
+        AuditLog.seal(platform.store(), runId());
+        AuditReplay.Result replay = AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
+        List<String> auditProblems = new java.util.ArrayList<>(replay.manifestProblems());
+        auditProblems.addAll(replay.mismatches());
         RunReport report = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent, platform.receipts().countsByOutcome(runId()),
                 admittedByClass, admittedTxns, busRecords, busDigest.size(), platform.ledger().count(runId()),
                 auditRecords[0], byAction, byMode, auditDigest.digest(), busDigest.digest(), eps, latency.p50Millis(),
-                latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), conflicts[0], platform.roleFailures());
+                latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), conflicts[0], platform.roleFailures(),
+                replay.matched(), auditProblems);
         platform.store().create("evidence/" + runId() + "/report.json", CanonicalJson.bytes(report.toJson()));
         platform.runs().transition(runId(), report.reconciled() ? RunState.COMPLETED : RunState.FAILED,
                 report.reconciled() ? "reconciled" : "not reconciled: " + report.checks().stream().filter(c -> !c.passed())

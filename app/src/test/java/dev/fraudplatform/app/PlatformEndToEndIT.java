@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import dev.fraudplatform.rtdl.audit.AuditReplay;
+import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -99,6 +101,10 @@ class PlatformEndToEndIT {
         assertThat(platform.store().exists("evidence/" + run.runId() + "/report.json")).isTrue();
         assertThat(platform.runs().state(run.runId())).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("COMPLETED"));
         firstDigest = report.decisionLogDigest();
+        // audit replay: every recorded frame re-scores to its decision, and the sealed segments re-hash
+        AuditReplay.Result replay = AuditReplay.replay(platform.store(), run.runId(), new DecisionFabric(bundle));
+        assertThat(replay.records()).isEqualTo(report.auditRecords()).isPositive();
+        assertThat(replay.passed()).as(replay.mismatches() + " " + replay.manifestProblems()).isTrue();
         firstRunId = run.runId();
     }
 
@@ -210,5 +216,19 @@ class PlatformEndToEndIT {
         String failed = new WorldBuilder(platform.store()).build(WorldConfig.defaults(12, 1_000).withFraudRate(0.0), WorldBuilder.Progress.NONE).worldId();
         assertThatThrownBy(() -> PlatformRun.start(platform, failed, bundle, s -> { }))
                 .isInstanceOf(ScenarioRunner.WorldRefusedException.class).hasMessageContaining("fraud_present");
+    }
+
+    @Test
+    @Order(99)
+    void aChangedAuditSegmentIsNamedByReplay() throws Exception {
+        String segment = platform.store().list("audit/" + firstRunId + "/decisions/").stream().filter(k -> k.endsWith(".parquet"))
+                .findFirst().orElseThrow();
+        Path file = platform.store().localPath(segment).orElseThrow();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+        AuditReplay.Result replay = AuditReplay.replay(platform.store(), firstRunId, new DecisionFabric(bundle));
+        assertThat(replay.passed()).isFalse();
+        assertThat(replay.manifestProblems()).anySatisfy(p -> assertThat(p).contains(segment).contains("SHA-256 differs"));
     }
 }

@@ -43,7 +43,9 @@ public record RunReport(
         double secondsToFirstDecision,
         long peakRssMegabytes,
         long conflictingDecisions,
-        List<String> roleFailures) {
+        List<String> roleFailures,
+        long auditReplayMatched,
+        List<String> auditProblems) {
 
     /** One reconciliation check. */
     public record Check(String name, boolean passed, String detail) {}
@@ -62,6 +64,9 @@ public record RunReport(
                 decisionLogDigest + " vs " + busDecisionDigest));
         c.add(new Check("no decision id carries two different decisions", conflictingDecisions == 0,
                 conflictingDecisions + " conflicting decision records"));
+        c.add(new Check("audit replay re-scores every frame to its decision; segments match their manifest",
+                auditReplayMatched == auditRecords && auditProblems.isEmpty(),
+                auditReplayMatched + " of " + auditRecords + " match" + (auditProblems.isEmpty() ? "" : "; " + String.join("; ", auditProblems))));
         c.add(new Check("no role failed", roleFailures.isEmpty(), roleFailures.isEmpty() ? "none" : String.join("; ", roleFailures)));
         return c;
     }
@@ -90,6 +95,7 @@ public record RunReport(
         counts.put("decisions", distinctDecisions);
         counts.put("effects", effects);
         counts.put("audit_records", auditRecords);
+        counts.put("audit_replay_matched", auditReplayMatched);
         n.set("decisions_by_action", Json.MAPPER.valueToTree(new TreeMap<>(decisionsByAction)));
         n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(new TreeMap<>(decisionsByDegradeMode)));
         n.put("decision_log_digest", decisionLogDigest);

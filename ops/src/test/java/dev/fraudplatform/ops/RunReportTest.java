@@ -13,7 +13,7 @@ class RunReportTest {
                                     long audit, String auditDigest, String busDigest, long conflicts, List<String> failures) {
         return new RunReport("run-1", "w-1", "rules-v1", sent, receipts, Map.of("txn.authorization", admittedTxns), admittedTxns,
                 decisions, decisions, effects, audit, Map.of("APPROVE", decisions), Map.of("RULES_ONLY", decisions), auditDigest,
-                busDigest, 1000.0, 10.0, 50.0, 80.0, 2.5, 900, conflicts, failures);
+                busDigest, 1000.0, 10.0, 50.0, 80.0, 2.5, 900, conflicts, failures, audit, List.of());
     }
 
     private static RunReport good() {
@@ -45,5 +45,16 @@ class RunReportTest {
         assertThat(failed(broken)).containsExactly("no role failed");
         assertThat(broken.toText()).contains("NOT RECONCILED").contains("action layer: boom");
         assertThat(broken.toJson().path("reconciled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anAuditFrameThatDoesNotReScoreToItsDecisionBreaksTheReport() {
+        RunReport g = good();
+        RunReport broken = new RunReport(g.platformRunId(), g.worldId(), g.bundleId(), g.sent(), g.receipts(), g.admittedByClass(),
+                g.admittedTransactions(), g.decisionRecords(), g.distinctDecisions(), g.effects(), g.auditRecords(), g.decisionsByAction(),
+                g.decisionsByDegradeMode(), g.decisionLogDigest(), g.busDecisionDigest(), 1000.0, 10.0, 50.0, 80.0, 2.5, 900, 0, List.of(),
+                g.auditRecords() - 1, List.of("dec-1: recorded ..., re-scored ..."));
+        assertThat(g.reconciled()).isTrue();
+        assertThat(failed(broken)).containsExactly("audit replay re-scores every frame to its decision; segments match their manifest");
     }
 }

@@ -58,12 +58,18 @@ public final class AuditLog {
         ObjectNode attributes = Json.MAPPER.createObjectNode();
         attributes.put("platform_run_id", runId);
         attributes.put("records", count(store, runId));
-        return Manifest.seal(store, DecisionLogAudit.segmentPrefix(runId), attributes);
+        return Manifest.seal(store, sealedPrefix(runId), attributes);
     }
 
     /** Problems with a run's sealed segments, one line each; empty when every segment re-hashes to its manifest. */
     public static List<String> verify(ObjectStore store, String runId) {
-        return Manifest.verify(store, DecisionLogAudit.segmentPrefix(runId));
+        return Manifest.verify(store, sealedPrefix(runId));
+    }
+
+    /** The prefix a manifest seals: the segment folder, without its trailing slash. */
+    private static String sealedPrefix(String runId) {
+        String p = DecisionLogAudit.segmentPrefix(runId);
+        return p.substring(0, p.length() - 1);
     }
 
     /** The highest last-offset among segments whose keys start with {@code partitionPrefix}, or -1 when none. */
