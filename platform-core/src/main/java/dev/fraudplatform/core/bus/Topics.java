@@ -21,8 +21,11 @@ public final class Topics {
     /** Publication markers of the gate's admission relay: one partition, read back only after a crash. */
     public static final String INGRESS_RELAY = "fp.ingress.relay";
 
-    /** Dead letters of the Action Layer: decisions it could not process, with the reason, keyed like the decision. */
-    public static final String ACTIONS_DLQ = "fp.actions.dlq";
+    /**
+     * Dead letters: records a consuming role could not process, with the role, the reason and the record's coordinates,
+     * keyed like the record. A record here was neither dropped silently nor allowed to block its partition.
+     */
+    public static final String DEAD_LETTERS = "fp.dead-letters";
 
     /**
      * The decision loop's re-keying topics (ARCHITECTURE.md §5): transactions and labels on their way from the
@@ -33,7 +36,7 @@ public final class Topics {
     public static final String ENTITY_FEATURES = "fp.rtdl.entity-features";
 
     /** Every platform topic; all are created with the configured partition count and no time retention. */
-    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, CONTEXT, LABELS, DECISIONS, ACTIONS, ACTIONS_DLQ, AUDIT, CASES,
+    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, CONTEXT, LABELS, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES,
             ENTITY_EVENTS, ENTITY_FEATURES);
 
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */

@@ -11,7 +11,7 @@ import dev.fraudplatform.core.decision.DecisionAction;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
-import java.nio.charset.StandardCharsets;
+import dev.fraudplatform.rtdl.roles.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failing ledger is retried {@code attempts} times with exponential backoff ({@code backoff}, doubling, at most
  * 5 s). If the batch still fails, each decision is tried on its own, so one decision the ledger refuses cannot hold
- * back the rest. A decision that cannot be read, or that still fails on its own, goes to {@code fp.actions.dlq} with
+ * back the rest. A decision that cannot be read, or that still fails on its own, goes to {@code fp.dead-letters} with
  * its reason and coordinates, and the partition moves on: nothing is dropped silently and nothing blocks.
  */
 public final class ActionLayer extends ConsumerRole {
@@ -92,16 +92,20 @@ public final class ActionLayer extends ConsumerRole {
         }
         // Every effect of the batch is announced, newly applied or not: a batch redelivered after a failed announce
         // announces again (at least once, keyed by decision id), and never applies again.
+        // A decision the batch holds twice was applied once: its first copy is announced APPLIED, the others not.
+        Set<String> newlyApplied = new HashSet<>();
+        for (Effect e : applied) newlyApplied.add(e.platformRunId() + "\u0000" + e.decisionId());
         for (Pending p : pending) {
             Effect e = p.effect();
             if (failed.contains(e)) continue;
+            boolean first = newlyApplied.remove(e.platformRunId() + "\u0000" + e.decisionId());
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("decision_id", e.decisionId());
             o.put("event_id", e.eventId());
             o.put("platform_run_id", e.platformRunId());
             o.put("action", e.action().name());
             o.put("effect_type", e.effectType());
-            o.put("outcome", applied.contains(e) ? "APPLIED" : "ALREADY_APPLIED");
+            o.put("outcome", first ? "APPLIED" : "ALREADY_APPLIED");
             out.add(new OutboundRecord(Topics.ACTIONS, e.decisionId(), CanonicalJson.bytes(o), visibleAt, Map.of()));
         }
         if (!out.isEmpty()) withRetries(() -> outcomes.publish(out));
@@ -118,14 +122,8 @@ public final class ActionLayer extends ConsumerRole {
         return new Effect(decisionId, runId, d.path("event_id").asText(), action, Effect.effectTypeFor(action), admittedAt(r), visibleAt);
     }
 
-    private OutboundRecord deadLetter(ConsumerRecord<String, byte[]> r, String reason, long now) {
-        LOG.error("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("reason", reason);
-        o.put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset());
-        o.put("value", new String(r.value() == null ? new byte[0] : r.value(), StandardCharsets.UTF_8));
-        return new OutboundRecord(Topics.ACTIONS_DLQ, r.key() == null ? r.topic() + "-" + r.partition() : r.key(), CanonicalJson.bytes(o), now,
-                Map.of());
+    private static OutboundRecord deadLetter(ConsumerRecord<String, byte[]> r, String reason, long now) {
+        return DeadLetters.of("action-layer", r, reason, now);
     }
 
     @FunctionalInterface

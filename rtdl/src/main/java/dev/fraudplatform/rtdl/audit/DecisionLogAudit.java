@@ -2,10 +2,13 @@ package dev.fraudplatform.rtdl.audit;
 
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.AuditRecord;
+import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
+import dev.fraudplatform.rtdl.roles.DeadLetters;
+import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,13 +76,22 @@ public final class DecisionLogAudit extends ConsumerRole {
             Map<String, List<Line>> segments = new LinkedHashMap<>();
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : records) {
-                String runId = runIdOf(r.value());
+                offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                Decision d;
+                try {
+                    d = Decision.fromJson(Json.MAPPER.readTree(r.value()));
+                    if (d.platformRunId().isEmpty() || d.decisionId().isEmpty()) throw new IllegalArgumentException("no run or decision id");
+                } catch (java.io.IOException | RuntimeException e) {
+                    // Never a decision the fabric wrote: dead-lettered in the same transaction, so neither lost nor blocking.
+                    producer.send(KafkaEventPublisher.toProducerRecord(DeadLetters.of("decision-log-audit", r,
+                            "unreadable decision: " + e.getMessage(), now)));
+                    continue;
+                }
                 byte[] line = AuditRecord.canonicalLine(r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()),
                         admittedAt(r), now);
                 producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
-                segments.computeIfAbsent(runId + "\u0000" + r.partition(), k -> new ArrayList<>())
-                        .add(new Line(runId, r.partition(), r.offset(), line, r.value()));
-                offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                segments.computeIfAbsent(d.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>())
+                        .add(new Line(d, r.partition(), r.offset(), line));
             }
             for (List<Line> segment : segments.values()) writeSegment(segment);
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -90,31 +102,11 @@ public final class DecisionLogAudit extends ConsumerRole {
         }
     }
 
-    private static final byte[] RUN_ID_KEY = "\"platform_run_id\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
-    /**
-     * The run id of a decision: found by position in the fabric's canonical JSON (run ids are plain ASCII, checked at
-     * the gate), or by parsing when the bytes are laid out otherwise.
-     */
-    static String runIdOf(byte[] decision) throws java.io.IOException {
-        outer:
-        for (int i = 0; i + RUN_ID_KEY.length < decision.length; i++) {
-            for (int k = 0; k < RUN_ID_KEY.length; k++) if (decision[i + k] != RUN_ID_KEY[k]) continue outer;
-            int start = i + RUN_ID_KEY.length;
-            for (int j = start; j < decision.length; j++) {
-                if (decision[j] == '"') return new String(decision, start, j - start, java.nio.charset.StandardCharsets.US_ASCII);
-                if (decision[j] == '\\' || decision[j] < 0x20 || decision[j] < 0) break;
-            }
-            break;
-        }
-        return Json.MAPPER.readTree(decision).path("platform_run_id").asText();
-    }
-
     /** One audit record, already serialised, with where its decision sat on the bus. */
-    private record Line(String runId, int partition, long offset, byte[] bytes, byte[] decision) {}
+    private record Line(Decision decision, int partition, long offset, byte[] bytes) {}
 
     private void writeSegment(List<Line> records) {
-        String runId = records.get(0).runId();
+        String runId = records.get(0).decision().platformRunId();
         int partition = records.get(0).partition();
         String partitionPrefix = segmentPrefix(runId) + String.format(java.util.Locale.ROOT, "p%03d-", partition);
         // Everything at or below the high-water mark is already in a segment (written before a crash, and
@@ -129,15 +121,9 @@ public final class DecisionLogAudit extends ConsumerRole {
                 pending.size());
         List<ParquetSegments.Row> rows = new ArrayList<>(pending.size());
         for (Line l : pending) {
-            com.fasterxml.jackson.databind.JsonNode d;
-            try {
-                d = Json.MAPPER.readTree(l.decision());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            rows.add(new ParquetSegments.Row(l.partition(), l.offset(), d.path("decision_id").asText(), d.path("event_id").asText(),
-                    d.path("action").asText(), d.path("degrade_mode").asText(), d.path("score").asDouble(),
-                    new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            Decision d = l.decision();
+            rows.add(new ParquetSegments.Row(l.partition(), l.offset(), d.decisionId(), d.eventId(), d.action().name(),
+                    d.degradeMode().name(), d.score(), new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
         }
         store.create(key, out -> ParquetSegments.write(rows, out));
         highWaterMarks.put(partitionPrefix, last);

@@ -54,7 +54,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         return out;
     }
 
-    static ProducerRecord<String, byte[]> toProducerRecord(OutboundRecord r) {
+    public static ProducerRecord<String, byte[]> toProducerRecord(OutboundRecord r) {
         ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), null, r.timestampMillis(), r.key(), r.value());
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
             pr.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,123 @@
+package dev.fraudplatform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.DecisionAction;
+import dev.fraudplatform.core.decision.DegradeMode;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.rtdl.audit.AuditLog;
+import dev.fraudplatform.rtdl.fabric.DecisionBundle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Action Layer and the Decision Log and Audit on a real broker and PostgreSQL, fed decisions directly: a decision
+ * the bus carries twice applies one effect; decisions that cannot be read go to {@code fp.dead-letters} with their
+ * reason while the rest of their partition is processed.
+ */
+class ActionAndAuditRolesIT {
+    static Platform platform;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-al-").toString())).withTopology(1, 1));
+        platform.startRoles(DecisionBundle.builtIn("rules-v1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) platform.close();
+    }
+
+    private static byte[] decision(String run, String eventId, DecisionAction action) {
+        Decision d = new Decision(Decision.idFor("txn.authorization", eventId), eventId, run, "acct-1", "2026-03-02T10:00:00.000Z", action,
+                0.5, List.of("velocity_1h"), "rules-v1", DegradeMode.RULES_ONLY, "bundle rules-v1 has no model", "ab", Json.MAPPER.createObjectNode());
+        return CanonicalJson.bytes(d.toJson());
+    }
+
+    private static OutboundRecord onDecisions(byte[] value) {
+        return new OutboundRecord(Topics.DECISIONS, "acct-1", value, System.currentTimeMillis(), Map.of());
+    }
+
+    /** Every record of a topic, as JSON, read from the beginning to its end. */
+    static List<JsonNode> readAll(String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<JsonNode> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (var r : c.poll(Duration.ofMillis(200))) out.add(Json.MAPPER.readTree(r.value()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aDecisionCarriedTwiceAppliesOnceAndUnreadableDecisionsAreDeadLetteredWithoutBlocking() throws Exception {
+        String run = "run-al-" + UUID.randomUUID();
+        ObjectNode unknownAction = (ObjectNode) Json.MAPPER.readTree(decision(run, "t3", DecisionAction.DECLINE));
+        unknownAction.put("action", "EXPLODE");
+        // Given a partition holding a decision twice, an unreadable record and a decision with an unknown action between good ones
+        platform.publisher().publish(List.of(
+                onDecisions(decision(run, "t1", DecisionAction.DECLINE)),
+                onDecisions(decision(run, "t1", DecisionAction.DECLINE)),
+                onDecisions("{not a decision".getBytes(StandardCharsets.UTF_8)),
+                onDecisions(CanonicalJson.bytes(unknownAction)),
+                onDecisions(decision(run, "t2", DecisionAction.APPROVE))));
+
+        // Then both readable decisions apply exactly one effect each, and the partition moved past the bad records
+        await().atMost(Duration.ofSeconds(60)).until(() -> platform.ledger().count(run) == 2
+                && readAll(Topics.ACTIONS).stream().filter(a -> run.equals(a.path("platform_run_id").asText())).count() == 3);
+        List<JsonNode> outcomes = readAll(Topics.ACTIONS).stream().filter(a -> run.equals(a.path("platform_run_id").asText())).toList();
+        assertThat(outcomes).extracting(a -> a.path("event_id").asText() + " " + a.path("outcome").asText())
+                .containsExactlyInAnyOrder("t1 APPLIED", "t1 ALREADY_APPLIED", "t2 APPLIED");
+        assertThat(platform.ledger().countsByEffect(run)).containsEntry("BLOCK_TRANSACTION", 1L).containsEntry("AUTHORISE", 1L).hasSize(2);
+
+        // And each role dead-lettered the two records it could not read, naming itself and why
+        await().atMost(Duration.ofSeconds(30)).until(() -> readAll(Topics.DEAD_LETTERS).size() >= 4);
+        List<JsonNode> dead = readAll(Topics.DEAD_LETTERS);
+        assertThat(dead).extracting(n -> n.path("role").asText()).containsExactlyInAnyOrder("action-layer", "action-layer",
+                "decision-log-audit", "decision-log-audit");
+        assertThat(dead).allSatisfy(n -> {
+            assertThat(n.path("reason").asText()).startsWith("unreadable decision: ");
+            assertThat(n.path("topic").asText()).isEqualTo(Topics.DECISIONS);
+        });
+        assertThat(dead).anySatisfy(n -> assertThat(n.path("reason").asText()).contains("EXPLODE"));
+
+        // And the audit holds the three readable decision records; the copy of t1 is audited as what the bus carried
+        await().atMost(Duration.ofSeconds(30)).until(() -> AuditLog.count(platform.store(), run) == 3);
+
+        // When the bus carries t1 once more, later (a redelivery): no effect is applied again
+        platform.publisher().publish(List.of(onDecisions(decision(run, "t1", DecisionAction.DECLINE))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> readAll(Topics.ACTIONS).stream()
+                .filter(a -> run.equals(a.path("platform_run_id").asText())).count() == 4);
+        assertThat(platform.ledger().count(run)).isEqualTo(2);
+        assertThat(platform.roleFailures()).isEmpty();
+    }
+}
