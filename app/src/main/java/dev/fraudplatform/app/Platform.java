@@ -165,7 +165,8 @@ public final class Platform implements AutoCloseable {
             return;
         }
         bundle = decisionBundle;
-        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults().withJoinWait(Duration.ofMillis(config.joinWaitMs()));
+        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults().withJoinWait(Duration.ofMillis(config.joinWaitMs()))
+                .withPartitions(config.partitions());
         if (config.redisUrl() != null) {
             RedisJoinPlane redis = new RedisJoinPlane(config.redisUrl(), Duration.ofMillis(500), Duration.ofDays(7));
             closeables.push(redis);
@@ -191,6 +192,12 @@ public final class Platform implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting roles", e);
         }
+    }
+
+    /** The partition of {@code fp.traffic} a partition key lands on (Kafka's default partitioner). */
+    public int busPartitionOf(String partitionKey) {
+        byte[] key = partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % config.partitions();
     }
 
     /** The bundle the real-time roles serve, or null before {@link #startRoles}. */

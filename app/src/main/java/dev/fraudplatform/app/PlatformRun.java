@@ -100,7 +100,7 @@ public final class PlatformRun {
         long t0 = System.currentTimeMillis();
         WorldStreamer streamer = new WorldStreamer(platform.store(), new HttpIngressClient(platform.gateUrl(), platform.streamerKey()),
                 platform.config().batchSize(),
-                platform.config().lanes(), rate);
+                platform.config().lanes(), rate).withShards(platform::busPartitionOf);
         long[] lastPrint = {0};
         WorldStreamer.Stats stats = streamer.stream(facts.worldId(), runId(), n -> {
             long now = System.currentTimeMillis();

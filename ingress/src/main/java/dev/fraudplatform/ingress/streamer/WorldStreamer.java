@@ -52,6 +52,18 @@ public final class WorldStreamer {
         return this;
     }
 
+    private java.util.function.ToIntFunction<String> shardOf = String::hashCode;
+
+    /**
+     * Lanes by shard rather than by key: an event goes to lane {@code shardOf(partition key) mod lanes}. Given the bus
+     * partition of a key, every partition is then fed by one lane alone, in event-time order, which lets the decision
+     * loop's projections derive exact event-time watermarks from it.
+     */
+    public WorldStreamer withShards(java.util.function.ToIntFunction<String> shardOf) {
+        this.shardOf = shardOf;
+        return this;
+    }
+
     /** Paces by event time: {@code x} seconds of event time per second of wall time (0: off). */
     public WorldStreamer withSpeedup(double x) {
         if (x < 0) throw new IllegalArgumentException("speedup must not be negative");
@@ -163,7 +175,7 @@ public final class WorldStreamer {
                         Thread.sleep(Math.min(wait / 1_000_000L, 60_000));
                     }
                 }
-                int lane = Math.floorMod(e.partitionKey().hashCode(), lanes);
+                int lane = Math.floorMod(shardOf.applyAsInt(e.partitionKey()), lanes);
                 List<WorldRow> b = pending.get(lane);
                 if (b.isEmpty()) {
                     outstanding.add(skipped + sent);

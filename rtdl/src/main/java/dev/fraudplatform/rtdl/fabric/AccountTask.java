@@ -73,6 +73,17 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private final Map<String, Set<String>> waitingForFlow = new HashMap<>();
     /** Wall-clock millis of the last entity answer and the last context event this task read. */
     private long lastAnswerWallMs, lastContextWallMs;
+    /** Scaled mode, per run: the latest event time this task has sent to the projections, and when its input last came. */
+    private static final class Progress {
+        long eventTimeMs = Long.MIN_VALUE, inputAtMs, sent = Long.MIN_VALUE, sentAtMs;
+    }
+
+    private final Map<String, Progress> progress = new HashMap<>();
+    /**
+     * A run whose input has been quiet this long (wall clock) has ended here: its watermark no longer holds the
+     * projections back. Input after that is behind the projections and is answered as late.
+     */
+    static final long IDLE_MS = 3_000;
     /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
     private boolean answered;
     /** The latest event time of a context event this task has read. */
@@ -103,6 +114,24 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         long tick = Math.max(10, Math.min(100, settings.joinWait().toMillis() / 4));
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::decideOverdue);
+        if (settings.partitions() > 1) context.schedule(Duration.ofMillis(20), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
+    }
+
+    /**
+     * Scaled mode: tells every projection partition that this task has sent every event before {@code progressMs} (its
+     * input partition is in event-time order: one streamer lane feeds it), or that its input is idle. Sent when it
+     * changes, and every second regardless.
+     */
+    private void sendWatermark(long now) {
+        for (Map.Entry<String, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            long wm = now - p.inputAtMs >= IDLE_MS ? Long.MAX_VALUE : p.eventTimeMs;
+            if (wm == p.sent && (wm == Long.MAX_VALUE || now - p.sentAtMs < 1_000)) continue;
+            EntityEvent w = EntityEvent.watermark(e.getKey(), context.taskId().partition(), wm);
+            context.forward(new Record<>(w.key(), w.encode(), Math.max(0, Math.min(now, wm))), DecisionTopology.ENTITY_EVENTS_SINK);
+            p.sent = wm;
+            p.sentAtMs = now;
+        }
     }
 
     @Override
@@ -123,9 +152,17 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             LOG.error("unreadable record on {} (key {}): {}", topic, record.key(), e.getMessage());
             return;
         }
-        if (Topics.CONTEXT.equals(topic)) onContext(envelope, t);
-        else if (Topics.LABELS.equals(topic)) onLabel(envelope, t);
+        if (Topics.CONTEXT.equals(topic)) {
+            onContext(envelope, t);
+            return;
+        }
+        if (Topics.LABELS.equals(topic)) onLabel(envelope, t);
         else onTransaction(record, envelope, t);
+        if (settings.partitions() > 1) {
+            Progress p = progress.computeIfAbsent(envelope.path("platform_run_id").asText(), k -> new Progress());
+            p.eventTimeMs = Math.max(p.eventTimeMs, t);
+            p.inputAtMs = context.currentSystemTimeMs();
+        }
     }
 
     // ---- transactions ----

@@ -3,10 +3,15 @@ package dev.fraudplatform.rtdl.fabric;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.join.JoinPlane;
 import dev.fraudplatform.rtdl.join.StateStoreJoinPlane;
+import dev.fraudplatform.rtdl.features.EntityEvent;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -24,7 +29,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  * A transaction's frame waits in the account task's pending store until every entity it names has answered and its
  * flow's context (when it names a flow) is there, or until {@code joinWait} of wall-clock time has passed: then it is
- * decided with what it has, naming what is missing (PARTIAL_CONTEXT). Built by a pure function of its settings;
+ * decided with what it has, naming what is missing (PARTIAL_CONTEXT). In scaled mode every account task also
+ * broadcasts its event-time watermark to every projection partition, and projections apply events in event-time order
+ * behind the lowest watermark ({@link Settings#withPartitions}). Built by a pure function of its settings;
  * {@link DecisionFabricRole} only runs it.
  */
 public final class DecisionTopology {
@@ -45,23 +52,43 @@ public final class DecisionTopology {
      *                   uses it; a shared adapter such as Redis ignores it)
      * @param stores     RocksDB or in-memory stores
      */
-    public record Settings(Duration joinWait, Function<KeyValueStore<String, byte[]>, JoinPlane> joinPlane, StoreKind stores) {
+    public record Settings(Duration joinWait, Function<KeyValueStore<String, byte[]>, JoinPlane> joinPlane, StoreKind stores,
+                           int partitions) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT);
+            return new Settings(Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1);
         }
 
         public Settings withStores(StoreKind kind) {
-            return new Settings(joinWait, joinPlane, kind);
+            return new Settings(joinWait, joinPlane, kind, partitions);
         }
 
         public Settings withJoinWait(Duration wait) {
-            return new Settings(wait, joinPlane, stores);
+            return new Settings(wait, joinPlane, stores, partitions);
         }
 
         public Settings withJoinPlane(Function<KeyValueStore<String, byte[]>, JoinPlane> plane) {
-            return new Settings(joinWait, plane, stores);
+            return new Settings(joinWait, plane, stores, partitions);
+        }
+
+        /**
+         * The partition count of {@code fp.traffic}, which is the number of account tasks feeding each projection. With
+         * one (strict mode) a projection applies events as they come, already in event-time order; with more (scaled
+         * mode) it applies them in (event time, event id) order as the account tasks' watermarks pass them, so its
+         * features are those strict mode computes.
+         */
+        public Settings withPartitions(int n) {
+            if (n < 1) throw new IllegalArgumentException("partitions must be positive");
+            return new Settings(joinWait, joinPlane, stores, n);
         }
     }
+
+    /** Broadcasts watermarks to every partition of the re-keying topic; every other record goes by its key. */
+    static final StreamPartitioner<String, byte[]> WATERMARKS_TO_ALL = (topic, key, value, numPartitions) -> {
+        if (key == null || !key.startsWith(EntityEvent.WATERMARK_KEY_PREFIX)) return Optional.empty();
+        Set<Integer> all = new HashSet<>();
+        for (int i = 0; i < numPartitions; i++) all.add(i);
+        return Optional.of(all);
+    };
 
     private DecisionTopology() {}
 
@@ -78,10 +105,10 @@ public final class DecisionTopology {
         t.addStateStore(store(PENDING_STORE, settings.stores()), "account-task");
         t.addStateStore(store(JOIN_PLANE_STORE, settings.stores()), "account-task");
         t.addSink(DECISIONS_SINK, Topics.DECISIONS, strings.serializer(), bytes.serializer(), "account-task");
-        t.addSink(ENTITY_EVENTS_SINK, Topics.ENTITY_EVENTS, strings.serializer(), bytes.serializer(), "account-task");
+        t.addSink(ENTITY_EVENTS_SINK, Topics.ENTITY_EVENTS, strings.serializer(), bytes.serializer(), WATERMARKS_TO_ALL, "account-task");
 
         t.addSource("entity-events-in", strings.deserializer(), bytes.deserializer(), Topics.ENTITY_EVENTS);
-        t.addProcessor("entity-projection", EntityProjection::new, "entity-events-in");
+        t.addProcessor("entity-projection", () -> new EntityProjection(settings), "entity-events-in");
         t.addStateStore(store(ENTITY_STATE_STORE, settings.stores()), "entity-projection");
         t.addSink(ENTITY_FEATURES_SINK, Topics.ENTITY_FEATURES, strings.serializer(), bytes.serializer(), "entity-projection");
         return t;

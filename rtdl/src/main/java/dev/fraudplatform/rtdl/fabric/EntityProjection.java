@@ -6,9 +6,14 @@ import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.rtdl.features.EntityEvent;
 import dev.fraudplatform.rtdl.features.EntityState;
 import dev.fraudplatform.rtdl.graph.EntityGraph;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,19 +21,51 @@ import org.slf4j.LoggerFactory;
 /**
  * The merchant, device and IP projection (OFP and IEG), keyed by entity: applies each transaction or label to the
  * entity's state and answers a transaction with the entity's features, keyed by the transaction's account, as
- * {@code {"run", "event_id", "kind", "late_ms", "features"}}. {@code late_ms} &gt; 0 says the entity had already
- * applied an event that much later in event time (an order only scaled mode can produce), so the answer may differ
- * from the strictly ordered one and the decision says so.
+ * {@code {"run", "event_id", "kind", "late_ms", "features"}}.
+ *
+ * <p>Order. With one account task upstream (strict mode) events arrive in event-time order and are applied at once.
+ * With several (scaled mode) they interleave as the tasks progress, so they are buffered (in the state store, so a
+ * restart loses none) and applied in (event time, event id) order once every account task's watermark has passed
+ * them: the same order, hence the same features, as strict mode. Watermarks are per run, so runs never hold each
+ * other back. An event that arrives behind the watermark already passed is applied at once and answered with
+ * {@code late_ms} &gt; 0 (how far the projection had moved past it, 1 when its run had ended); its decision names that.
  */
 final class EntityProjection implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(EntityProjection.class);
+    private static final String BUFFER = "buf\u0000";
+    private static final String WATERMARK = "wm\u0000";
+    private final int sources;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
+    /** Per run, each source's watermark (restored lazily from the store). */
+    private final java.util.Map<String, long[]> watermarks = new java.util.HashMap<>();
+
+    EntityProjection(DecisionTopology.Settings settings) {
+        this.sources = settings.partitions();
+    }
 
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(DecisionTopology.ENTITY_STATE_STORE);
+    }
+
+    private long[] watermarks(String run) {
+        return watermarks.computeIfAbsent(run, r -> {
+            long[] w = new long[sources];
+            for (int i = 0; i < sources; i++) {
+                byte[] b = store.get(WATERMARK + r + "\u0000" + i);
+                w[i] = b == null ? Long.MIN_VALUE : Long.parseLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            return w;
+        });
+    }
+
+    /** Events of the run before this time have been applied: the lowest of its sources' watermarks. */
+    private long released(String run) {
+        long low = Long.MAX_VALUE;
+        for (long w : watermarks(run)) low = Math.min(low, w);
+        return low;
     }
 
     @Override
@@ -40,15 +77,58 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             LOG.error("unreadable entity event (key {}): {}", record.key(), ex.getMessage());
             return;
         }
-        String key = e.key();
-        EntityState s = EntityState.decode(store.get(key));
-        long late = e.type() == EntityEvent.Type.TXN && s.newestMs() > e.timeMs() ? s.newestMs() - e.timeMs() : 0;
+        if (e.type() == EntityEvent.Type.WATERMARK) {
+            onWatermark(e.runId(), Integer.parseInt(e.id()), e.timeMs());
+            return;
+        }
+        if (sources == 1) {
+            EntityState s = EntityState.decode(store.get(e.key()));
+            apply(e, s, s.newestMs() > e.timeMs() ? s.newestMs() - e.timeMs() : 0);
+        } else if (e.timeMs() < released(e.runId())) {
+            long released = released(e.runId());
+            apply(e, EntityState.decode(store.get(e.key())), released == Long.MAX_VALUE ? 1 : released - e.timeMs());
+        } else {
+            store.put(bufferKey(e), record.value());
+        }
+    }
+
+    private void onWatermark(String run, int source, long timeMs) {
+        long[] w = watermarks(run);
+        if (source < 0 || source >= sources || timeMs <= w[source]) return;
+        long before = released(run);
+        w[source] = timeMs;
+        store.put(WATERMARK + run + "\u0000" + source, Long.toString(timeMs).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long low = released(run);
+        if (low <= before) return;
+        // Every event of the run before the lowest watermark is here: apply them in (event time, event id) order.
+        String prefix = BUFFER + run + "\u0000";
+        List<KeyValue<String, byte[]>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.range(prefix, low == Long.MAX_VALUE ? prefix + "\uffff" : prefix + pad(low))) {
+            while (it.hasNext()) ready.add(it.next());
+        }
+        for (KeyValue<String, byte[]> kv : ready) {
+            EntityEvent e = EntityEvent.decode(kv.value);
+            if (e.timeMs() >= low) continue; // the range's end is inclusive
+            store.delete(kv.key);
+            apply(e, EntityState.decode(store.get(e.key())), 0);
+        }
+    }
+
+    private static String pad(long timeMs) {
+        return String.format(Locale.ROOT, "%019d", Math.max(0, timeMs));
+    }
+
+    private static String bufferKey(EntityEvent e) {
+        return BUFFER + e.runId() + "\u0000" + pad(e.timeMs()) + "\u0000" + e.eventId() + "\u0000" + e.type().ordinal() + e.key();
+    }
+
+    private void apply(EntityEvent e, EntityState s, long lateMs) {
         ObjectNode features = EntityGraph.apply(s, e, Json.MAPPER.createObjectNode());
-        store.put(key, s.encode());
+        store.put(e.key(), s.encode());
         if (e.type() != EntityEvent.Type.TXN) return;
         ObjectNode answer = Json.MAPPER.createObjectNode();
-        answer.put("run", e.runId()).put("event_id", e.eventId()).put("kind", e.kind().name()).put("late_ms", late);
+        answer.put("run", e.runId()).put("event_id", e.eventId()).put("kind", e.kind().name()).put("late_ms", lateMs);
         answer.set("features", features);
-        context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), record.timestamp()), DecisionTopology.ENTITY_FEATURES_SINK);
+        context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
     }
 }

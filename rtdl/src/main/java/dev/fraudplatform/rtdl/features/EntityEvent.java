@@ -23,10 +23,22 @@ public record EntityEvent(Kind kind, String id, Type type, String runId, String 
                           long timeMs, long amount, long accountLabelledMs) {
     public enum Kind { MERCHANT, DEVICE, IP }
 
-    public enum Type { TXN, LABEL }
+    /**
+     * A transaction, a label, or a watermark: account task {@code id} (its input partition) has sent every event of
+     * the run with an event time below {@code timeMs} ({@link Long#MAX_VALUE} once the run's input has gone quiet).
+     */
+    public enum Type { TXN, LABEL, WATERMARK }
+
+    /** The watermark of account task {@code source} for one run, broadcast to every projection partition. */
+    public static EntityEvent watermark(String runId, int source, long timeMs) {
+        return new EntityEvent(Kind.MERCHANT, Integer.toString(source), Type.WATERMARK, runId, "", "", null, timeMs, 0, -1);
+    }
+
+    public static final String WATERMARK_KEY_PREFIX = "wm|";
 
     /** The entity's key on the re-keying topic; runs never share state. */
     public String key() {
+        if (type == Type.WATERMARK) return WATERMARK_KEY_PREFIX + runId + "|" + id;
         return runId + "|" + kind.name() + "|" + id;
     }
 

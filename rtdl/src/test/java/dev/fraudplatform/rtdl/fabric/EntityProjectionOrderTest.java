@@ -1,0 +1,105 @@
+package dev.fraudplatform.rtdl.fabric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.rtdl.features.EntityEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scaled mode's projection order on TopologyTestDriver: with two account tasks upstream, a merchant applies events in
+ * event-time order behind the lower of their watermarks, whatever order they arrive in.
+ */
+class EntityProjectionOrderTest {
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> entityEvents;
+    private TestOutputTopic<String, byte[]> answers;
+
+    @BeforeEach
+    void setUp() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "df-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults().withStores(DecisionTopology.StoreKind.IN_MEMORY).withPartitions(2);
+        driver = new TopologyTestDriver(DecisionTopology.build(new DecisionFabric(DecisionBundle.builtIn("rules-v1")), settings), p);
+        entityEvents = driver.createInputTopic(Topics.ENTITY_EVENTS, new StringSerializer(), new ByteArraySerializer());
+        answers = driver.createOutputTopic(Topics.ENTITY_FEATURES, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    private void send(EntityEvent e) {
+        entityEvents.pipeInput(e.key(), e.encode());
+    }
+
+    private static EntityEvent txn(String eventId, String account, long t) {
+        return new EntityEvent(EntityEvent.Kind.MERCHANT, "m-1", EntityEvent.Type.TXN, "run-a", eventId, account, "card-" + account, t, 100, -1);
+    }
+
+    private List<JsonNode> read() {
+        return answers.readValuesToList().stream().map(v -> {
+            try {
+                return Json.MAPPER.readTree(v);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void eventsAreAppliedInEventTimeOrderOnceBothWatermarksPassThem() {
+        send(txn("e2", "acct-2", 2_000)); // from task 1, ahead of task 0
+        send(txn("e1", "acct-1", 1_000));
+        assertThat(read()).as("no watermark yet").isEmpty();
+
+        send(EntityEvent.watermark("run-a", 0, 1_500));
+        assertThat(read()).as("task 1 has said nothing yet").isEmpty();
+        send(EntityEvent.watermark("run-a", 1, 3_000));
+        List<JsonNode> first = read();
+        assertThat(first).extracting(n -> n.path("event_id").asText()).containsExactly("e1");
+        assertThat(first.get(0).path("features").path("merchant_txn_count_1m").asLong()).isEqualTo(1);
+
+        send(EntityEvent.watermark("run-a", 0, Long.MAX_VALUE)); // task 0 is idle
+        List<JsonNode> second = read();
+        assertThat(second).extracting(n -> n.path("event_id").asText()).containsExactly("e2");
+        assertThat(second.get(0).path("features").path("merchant_txn_count_1m").asLong()).isEqualTo(2);
+        assertThat(second.get(0).path("features").path("merchant_seconds_since_last").asLong()).isEqualTo(1);
+        assertThat(second.get(0).path("late_ms").asLong()).isZero();
+
+        // an event behind the watermark already passed is applied at once, and says by how much it was late
+        send(txn("e0", "acct-3", 500));
+        JsonNode late = read().get(0);
+        assertThat(late.path("event_id").asText()).isEqualTo("e0");
+        assertThat(late.path("late_ms").asLong()).isEqualTo(2_500);
+    }
+
+    @Test
+    void runsHaveTheirOwnWatermarks() {
+        send(EntityEvent.watermark("run-a", 0, Long.MAX_VALUE));
+        send(EntityEvent.watermark("run-a", 1, Long.MAX_VALUE)); // run-a has ended
+        send(new EntityEvent(EntityEvent.Kind.MERCHANT, "m-1", EntityEvent.Type.TXN, "run-b", "b1", "acct-1", "c", 1_000, 100, -1));
+        assertThat(read()).as("run-b waits for its own watermarks").isEmpty();
+        send(EntityEvent.watermark("run-b", 0, 2_000));
+        send(EntityEvent.watermark("run-b", 1, 2_000));
+        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong()).containsExactly("b1 0");
+    }
+}
