@@ -490,7 +490,7 @@ public final class Fp implements Runnable {
         }
     }
 
-    @Command(name = "bench", description = "Benchmarks that print numbers.", subcommands = {Bench.IngressBenchCommand.class})
+    @Command(name = "bench", description = "Benchmarks that print numbers.", subcommands = {Bench.IngressBenchCommand.class, Bench.EndToEndBenchCommand.class})
     static final class Bench extends Group {
 
         @Command(name = "ingress", description = "Events/s through the gate (HTTP, PostgreSQL receipts, Kafka publish), batch latency, CPU profile.")
@@ -505,6 +505,22 @@ public final class Fp implements Runnable {
             @Override
             public Integer call() throws Exception {
                 return IngressBench.run(transactions, lanes, batch, seed, profile);
+            }
+        }
+
+        @Command(name = "e2e", description = "Events/s and decision latency through every plane, at an offered rate and at maximum rate, "
+                + "against the raw Kafka hop for the same messages; CPU profile of the maximum-rate phase.")
+        static final class EndToEndBenchCommand implements Callable<Integer> {
+            @Option(names = "--transactions", defaultValue = "100000", description = "World size of the maximum-rate phase (default ${DEFAULT-VALUE}).") int transactions;
+            @Option(names = "--rate", defaultValue = "2000", description = "Events/s offered in the latency phase (default ${DEFAULT-VALUE}).") double rate;
+            @Option(names = "--rate-transactions", defaultValue = "20000", description = "World size of the latency phase (default ${DEFAULT-VALUE}).") int rateTransactions;
+            @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).") long seed;
+            @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+                    description = "Record a JFR CPU profile of the maximum-rate phase (default on).") boolean profile;
+
+            @Override
+            public Integer call() throws Exception {
+                return EndToEndBench.run(transactions, rate, rateTransactions, seed, profile);
             }
         }
     }

@@ -86,7 +86,7 @@ final class IngressBench {
         }
     }
 
-    private static List<List<byte[]>> envelopes(Platform platform, String worldId, String runId, int batch) {
+    static List<List<byte[]>> envelopes(Platform platform, String worldId, String runId, int batch) {
         List<List<byte[]>> out = new ArrayList<>();
         List<byte[]> current = new ArrayList<>(batch);
         String emitted = Times.format(Instant.now());
@@ -149,10 +149,13 @@ final class IngressBench {
     }
 
     /** Prints the hottest methods (top frame of each CPU sample) and the platform classes on the stack. */
-    private static void profile(Path jfr) throws IOException {
+    static void profile(Path jfr) throws IOException {
         Map<String, Integer> topFrames = new HashMap<>();
         Map<String, Integer> byArea = new TreeMap<>();
+        Map<String, Integer> loopAreas = new TreeMap<>();
         int samples = 0;
+        int loopSamples = 0;
+        Map<String, Integer> byThreadFrame = new HashMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
 
             if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) continue;
@@ -162,22 +165,43 @@ final class IngressBench {
             RecordedFrame top = frames.get(0);
             topFrames.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1, Integer::sum);
             byArea.merge(area(frames), 1, Integer::sum);
+            String thread = e.getThread("sampledThread") == null ? "?" : String.valueOf(e.getThread("sampledThread").getJavaName());
+            for (RecordedFrame f : frames) {
+                String type = f.getMethod().getType().getName();
+                if (type.startsWith("dev.fraudplatform") || frames.indexOf(f) > 25) {
+                    byThreadFrame.merge(threadGroup(thread) + " <- " + type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName(), 1, Integer::sum);
+                    break;
+                }
+            }
+            if (thread.contains("StreamThread")) {
+                loopSamples++;
+                loopAreas.merge(area(frames), 1, Integer::sum);
+            }
         }
         System.out.printf(Locale.ROOT, "  profile: %,d CPU samples of Java code (JFR, profile settings)%n", samples);
         System.out.println("  where the time goes (by the first recognised frame on each stack):");
         final int total = Math.max(1, samples);
         byArea.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
+        if (loopSamples > 0) {
+            System.out.printf(Locale.ROOT, "  of which the decision loop's stream threads: %,d samples, where they go:%n", loopSamples);
+            final int loopTotal = loopSamples;
+            loopAreas.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
+                    .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / loopTotal, en.getKey()));
+        }
+        System.out.println("  by thread, the platform method on top of each stack:");
+        byThreadFrame.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
         System.out.println("  hottest methods:");
         topFrames.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(12)
                 .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
     }
 
-    private static long gcMillis() {
+    static long gcMillis() {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
     }
 
-    private static Map<Long, Long> threadCpu() {
+    static Map<Long, Long> threadCpu() {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<Long, Long> out = new HashMap<>();
         for (long id : mx.getAllThreadIds()) out.put(id, mx.getThreadCpuTime(id));
@@ -185,7 +209,7 @@ final class IngressBench {
     }
 
     /** CPU the JVM's threads used during the measured phase, by thread group, in cores (this box has 2). */
-    private static void cpuByThread(Map<Long, Long> before, long wallNanos) {
+    static void cpuByThread(Map<Long, Long> before, long wallNanos) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<String, Long> byGroup = new HashMap<>();
         long total = 0;
@@ -212,6 +236,10 @@ final class IngressBench {
         if (n.startsWith("ig-admission-relay")) return "gate admission relay";
         if (n.startsWith("data-plane-kafka") || n.startsWith("kafka-") || n.contains("RequestHandler") || n.startsWith("broker")) return "Kafka broker (embedded): " + n;
         if (n.startsWith("kafka-producer-network-thread")) return "Kafka producer I/O";
+        if (n.contains("StreamThread")) return "decision loop (Kafka Streams threads)";
+        if (n.startsWith("fp-action-layer")) return "Action Layer";
+        if (n.startsWith("fp-decision-log-audit")) return "Decision Log and Audit";
+        if (n.startsWith("fp-world-streamer") || n.startsWith("wsp")) return "World Streamer";
         return n;
     }
 
@@ -220,6 +248,17 @@ final class IngressBench {
         {"dev.fraudplatform.ingress.gate.PayloadSchemas", "gate: JSON Schema validation"},
         {"dev.fraudplatform.substrate.postgres", "receipt store: PostgreSQL (JDBC)"},
         {"org.postgresql", "receipt store: PostgreSQL (JDBC)"},
+        {"org.rocksdb", "decision loop: state stores (RocksDB)"},
+        {"org.apache.kafka.streams.state", "decision loop: state stores (RocksDB)"},
+        {"dev.fraudplatform.rtdl.fabric.AccountTask", "decision loop: account task (join, pending frames)"},
+        {"dev.fraudplatform.rtdl.fabric.EntityProjection", "decision loop: merchant/device/IP projection"},
+        {"dev.fraudplatform.rtdl.features", "decision loop: online features"},
+        {"dev.fraudplatform.rtdl.graph", "decision loop: entity graph"},
+        {"dev.fraudplatform.rtdl.fabric.DecisionFabric", "decision loop: scoring (Decision Fabric)"},
+        {"dev.fraudplatform.rtdl.model", "decision loop: scoring (Decision Fabric)"},
+        {"org.duckdb", "audit: Parquet segments (DuckDB)"},
+        {"dev.fraudplatform.rtdl.audit", "audit: Decision Log and Audit"},
+        {"dev.fraudplatform.rtdl.actions", "Action Layer"},
         {"org.apache.kafka", "bus: Kafka clients and the embedded broker"},
         {"kafka.", "bus: Kafka clients and the embedded broker"},
         {"dev.fraudplatform.ingress.http", "HTTP API (Javalin/Jetty) and the bench's clients"},

@@ -1,13 +1,12 @@
 package dev.fraudplatform.rtdl.actions;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.actions.Effect;
 import dev.fraudplatform.core.actions.EffectLedger;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
-import dev.fraudplatform.core.decision.DecisionAction;
+import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
@@ -66,7 +65,7 @@ public final class ActionLayer extends ConsumerRole {
         for (ConsumerRecord<String, byte[]> r : records) {
             try {
                 pending.add(new Pending(effectOf(r, visibleAt), r));
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException e) {
                 out.add(deadLetter(r, "unreadable decision: " + e.getMessage(), visibleAt));
             }
         }
@@ -112,14 +111,9 @@ public final class ActionLayer extends ConsumerRole {
         consumer.commitSync();
     }
 
-    private static Effect effectOf(ConsumerRecord<String, byte[]> r, long visibleAt) throws java.io.IOException {
-        JsonNode d = Json.MAPPER.readTree(r.value());
-        if (d == null || !d.isObject()) throw new IllegalArgumentException("not a JSON object");
-        String decisionId = d.path("decision_id").asText("");
-        String runId = d.path("platform_run_id").asText("");
-        if (decisionId.isEmpty() || runId.isEmpty()) throw new IllegalArgumentException("no decision_id or platform_run_id");
-        DecisionAction action = DecisionAction.valueOf(d.path("action").asText());
-        return new Effect(decisionId, runId, d.path("event_id").asText(), action, Effect.effectTypeFor(action), admittedAt(r), visibleAt);
+    private static Effect effectOf(ConsumerRecord<String, byte[]> r, long visibleAt) {
+        Decision.Summary d = Decision.summarize(r.value());
+        return new Effect(d.decisionId(), d.platformRunId(), d.eventId(), d.action(), Effect.effectTypeFor(d.action()), admittedAt(r), visibleAt);
     }
 
     private static OutboundRecord deadLetter(ConsumerRecord<String, byte[]> r, String reason, long now) {

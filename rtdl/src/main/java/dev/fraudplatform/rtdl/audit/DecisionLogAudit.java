@@ -30,7 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * store as Parquet segments under {@code audit/<run>/decisions/} (sealed with a manifest of digests when the run
  * ends, {@link AuditLog#seal}).
  *
- * <p>Exactly once on the bus: audit records and the consumed offsets commit in one Kafka transaction. Idempotent
+ * <p>Exactly once on the bus: audit records and the consumed offsets commit in one Kafka transaction, which spans
+ * polls until it holds {@value #MAX_BATCH} records or {@value #LINGER_MS} ms have passed. Idempotent
  * in the store: segments are create-if-absent and named by their first and last decision offsets and record count
  * ({@code p<partition>-o<first>-l<last>-n<count>.parquet}); records at or below the highest offset already written
  * for their (run, partition) are skipped, so a batch redelivered after a crash, whatever its boundaries, writes
@@ -64,24 +65,40 @@ public final class DecisionLogAudit extends ConsumerRole {
 
     @Override
     protected void onStop() {
-        producer.close();
+        try {
+            if (inTransaction) commit();
+        } catch (Exception e) {
+            // the records are redelivered to the next owner: nothing is lost, and segments are written at most once
+        } finally {
+            producer.close();
+        }
     }
+
+    /** A transaction spans polls until it holds this many records or is this old: segments of useful size. */
+    static final int MAX_BATCH = 20_000;
+    static final long LINGER_MS = 250;
+    private boolean inTransaction;
+    private long transactionStartedAt;
+    private int buffered;
+    /** (run, partition) → audit lines in offset order, and the offsets to commit with them. */
+    private final Map<String, List<Line>> segments = new LinkedHashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
 
     @Override
     protected void handle(ConsumerRecords<String, byte[]> records) throws Exception {
         long now = System.currentTimeMillis();
-        producer.beginTransaction();
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+            transactionStartedAt = now;
+        }
         try {
-            // (run, partition) -> audit lines in offset order
-            Map<String, List<Line>> segments = new LinkedHashMap<>();
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : records) {
                 offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                Decision d;
+                Decision.Summary d;
                 try {
-                    d = Decision.fromJson(Json.MAPPER.readTree(r.value()));
-                    if (d.platformRunId().isEmpty() || d.decisionId().isEmpty()) throw new IllegalArgumentException("no run or decision id");
-                } catch (java.io.IOException | RuntimeException e) {
+                    d = Decision.summarize(r.value());
+                } catch (RuntimeException e) {
                     // Never a decision the fabric wrote: dead-lettered in the same transaction, so neither lost nor blocking.
                     producer.send(KafkaEventPublisher.toProducerRecord(DeadLetters.of("decision-log-audit", r,
                             "unreadable decision: " + e.getMessage(), now)));
@@ -92,18 +109,50 @@ public final class DecisionLogAudit extends ConsumerRole {
                 producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
                 segments.computeIfAbsent(d.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>())
                         .add(new Line(d, r.partition(), r.offset(), line));
+                buffered++;
             }
+        } catch (Exception e) {
+            abort();
+            throw e;
+        }
+        if (buffered >= MAX_BATCH) commit();
+    }
+
+    @Override
+    protected void onPoll() throws Exception {
+        if (inTransaction && System.currentTimeMillis() - transactionStartedAt >= LINGER_MS) commit();
+    }
+
+    /** Writes the buffered segments, then commits the audit records and the consumed offsets in one transaction. */
+    private void commit() throws Exception {
+        try {
             for (List<Line> segment : segments.values()) writeSegment(segment);
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
         } catch (Exception e) {
-            producer.abortTransaction();
+            abort();
             throw e;
+        }
+        clear();
+    }
+
+    private void abort() {
+        try {
+            producer.abortTransaction();
+        } finally {
+            clear();
         }
     }
 
+    private void clear() {
+        inTransaction = false;
+        buffered = 0;
+        segments.clear();
+        offsets.clear();
+    }
+
     /** One audit record, already serialised, with where its decision sat on the bus. */
-    private record Line(Decision decision, int partition, long offset, byte[] bytes) {}
+    private record Line(Decision.Summary decision, int partition, long offset, byte[] bytes) {}
 
     private void writeSegment(List<Line> records) {
         String runId = records.get(0).decision().platformRunId();
@@ -121,7 +170,7 @@ public final class DecisionLogAudit extends ConsumerRole {
                 pending.size());
         List<ParquetSegments.Row> rows = new ArrayList<>(pending.size());
         for (Line l : pending) {
-            Decision d = l.decision();
+            Decision.Summary d = l.decision();
             rows.add(new ParquetSegments.Row(l.partition(), l.offset(), d.decisionId(), d.eventId(), d.action().name(),
                     d.degradeMode().name(), d.score(), new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
         }
@@ -131,7 +180,15 @@ public final class DecisionLogAudit extends ConsumerRole {
 
     @Override
     protected void onPartitionsChanged() {
-        // Ownership moved: another instance may have written meanwhile, so re-read marks from the store.
+        // Ownership moves: commit what this instance holds while it still owns its partitions (after this, another
+        // instance may write), then re-read marks from the store.
+        if (inTransaction) {
+            try {
+                commit();
+            } catch (Exception e) {
+                throw new IllegalStateException("audit commit at rebalance: " + e.getMessage(), e);
+            }
+        }
         highWaterMarks.clear();
     }
 }

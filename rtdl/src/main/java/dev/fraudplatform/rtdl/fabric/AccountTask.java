@@ -66,7 +66,16 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
     private KeyValueStore<String, byte[]> pending;
+    /** Strict mode's merchant, device and IP states, in this task; null in scaled mode (they live in the projections). */
+    private KeyValueStore<String, byte[]> inlineEntities;
     private JoinPlane joinPlane;
+    /**
+     * Pending frames by key, the working copy (rebuilt from the pending store on init). The store holds each frame as
+     * written when it was parked, plus each answer it received under {@code key + ANSWER + kind}, so a frame is
+     * serialised once, however many answers it waits for.
+     */
+    private final Map<String, Pending> live = new HashMap<>();
+    private static final String ANSWER = "\u0000answer\u0000";
     /** Pending frame key → wall-clock millis it started waiting (rebuilt from the pending store on init). */
     private final Map<String, Long> waiting = new LinkedHashMap<>();
     /** (run, flow) → pending frame keys waiting for that flow's context. */
@@ -100,16 +109,34 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         this.context = context;
         this.states = context.getStateStore(DecisionTopology.ACCOUNT_STATE_STORE);
         this.pending = context.getStateStore(DecisionTopology.PENDING_STORE);
+        // Strict mode: one task sees every event, in order, so the projections run here, without the re-keying round trip.
+        this.inlineEntities = settings.partitions() == 1 ? context.getStateStore(DecisionTopology.INLINE_ENTITY_STATE_STORE) : null;
         this.joinPlane = settings.joinPlane().apply(context.getStateStore(DecisionTopology.JOIN_PLANE_STORE));
         long now = context.currentSystemTimeMs();
         lastAnswerWallMs = now;
         lastContextWallMs = now;
+        // Restored after a restart: frames first, then the answers each had received; their wait starts again.
+        List<org.apache.kafka.streams.KeyValue<String, byte[]>> answers = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = pending.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
-                waiting.put(kv.key, now); // restored after a restart: the wait starts again
+                if (kv.key.contains(ANSWER)) {
+                    answers.add(kv);
+                    continue;
+                }
                 Pending p = Pending.decode(kv.value);
+                live.put(kv.key, p);
+                waiting.put(kv.key, now);
                 if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(kv.key);
+            }
+        }
+        for (var kv : answers) {
+            Pending p = live.get(kv.key.substring(0, kv.key.indexOf(ANSWER)));
+            if (p == null) continue;
+            try {
+                p.apply(Json.MAPPER.readTree(kv.value));
+            } catch (IOException e) {
+                throw new IllegalStateException("corrupt stored answer " + kv.key, e);
             }
         }
         long tick = Math.max(10, Math.min(100, settings.joinWait().toMillis() / 4));
@@ -212,11 +239,17 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         for (EntityEvent e : asks) {
             if (e.id() == null) continue; // a transaction without a merchant is refused by the gate's schema
             p.expected.add(e.kind().name());
-            context.forward(new Record<>(e.key(), e.encode(), record.timestamp()), DecisionTopology.ENTITY_EVENTS_SINK);
+            if (inlineEntities == null) {
+                context.forward(new Record<>(e.key(), e.encode(), record.timestamp()), DecisionTopology.ENTITY_EVENTS_SINK);
+            }
+        }
+        if (inlineEntities != null) {
+            for (EntityEvent e : asks) if (e.id() != null) p.apply(EntityProjection.applyInline(inlineEntities, e));
         }
         String key = pendingKey(x.runId(), x.eventId());
         if (!tryDecide(key, p, false)) {
             pending.put(key, p.encode());
+            live.put(key, p);
             waiting.put(key, context.currentSystemTimeMs());
             if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(key);
         }
@@ -233,23 +266,15 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         lastAnswerWallMs = context.currentSystemTimeMs();
         answered = true;
         String key = pendingKey(answer.path("run").asText(), answer.path("event_id").asText());
-        byte[] bytes = pending.get(key);
-        if (bytes == null) {
+        Pending p = live.get(key);
+        if (p == null) {
             // Its frame was decided without it (the wait ran out): that decision already names it as missing.
             LOG.debug("late {} features for {}", answer.path("kind").asText(), key);
             return;
         }
-        Pending p = Pending.decode(bytes);
-        String kind = answer.path("kind").asText();
-        if (!p.expected.remove(kind)) return;
-        answer.path("features").fields().forEachRemaining(e -> p.features.set(e.getKey(), e.getValue()));
-        long late = answer.path("late_ms").asLong(0);
-        if (late > 0) {
-            p.notes.add(kind.toLowerCase(java.util.Locale.ROOT) + " state had already applied events up to " + late
-                    + " ms later than this one (out of event-time order)");
-        }
+        if (!p.apply(answer)) return;
         if (tryDecide(key, p, false)) return;
-        pending.put(key, p.encode());
+        pending.put(key + ANSWER + answer.path("kind").asText(), record.value());
     }
 
     /** Decides a frame when it is complete, or when forced; true when it was decided (and is no longer pending). */
@@ -292,7 +317,11 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         RecordHeaders headers = new RecordHeaders();
         if (p.admittedAt != null) headers.add(Topics.HEADER_ADMITTED_AT, p.admittedAt.getBytes(StandardCharsets.UTF_8));
         emit(fabric.decide(frame), headers, p.timeMs);
-        if (waiting.remove(key) != null) pending.delete(key);
+        if (waiting.remove(key) != null) {
+            pending.delete(key);
+            for (String kind : p.received) pending.delete(key + ANSWER + kind);
+        }
+        live.remove(key);
         if (p.flow != null) {
             Set<String> keys = waitingForFlow.get(flowKey(p.run, p.flow));
             if (keys != null && keys.remove(key) && keys.isEmpty()) waitingForFlow.remove(flowKey(p.run, p.flow));
@@ -321,12 +350,11 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             long since = waiting.getOrDefault(key, now);
             boolean waited = now - since >= wait;
             boolean capped = now - since >= 10 * wait;
-            byte[] bytes = pending.get(key);
-            if (bytes == null) {
+            Pending p = live.get(key);
+            if (p == null) {
                 waiting.remove(key);
                 continue;
             }
-            Pending p = Pending.decode(bytes);
             boolean force = p.expected.isEmpty()
                     ? contextEventTimeMs > p.timeMs || (waited && contextIdle) || capped
                     : (waited && answersStalled) || capped;
@@ -375,8 +403,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         Set<String> keys = waitingForFlow.get(flowKey(run, flowId));
         if (keys == null) return;
         for (String key : List.copyOf(keys)) {
-            byte[] bytes = pending.get(key);
-            if (bytes != null) tryDecide(key, Pending.decode(bytes), false);
+            Pending waitingFrame = live.get(key);
+            if (waitingFrame != null) tryDecide(key, waitingFrame, false);
         }
     }
 
@@ -406,7 +434,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     }
 
     private void forwardLabel(EntityEvent e) {
-        context.forward(new Record<>(e.key(), e.encode(), e.timeMs()), DecisionTopology.ENTITY_EVENTS_SINK);
+        if (inlineEntities != null) EntityProjection.applyInline(inlineEntities, e);
+        else context.forward(new Record<>(e.key(), e.encode(), e.timeMs()), DecisionTopology.ENTITY_EVENTS_SINK);
     }
 
     private static String pendingKey(String run, String eventId) {
@@ -428,7 +457,22 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         final long timeMs;
         final ObjectNode features;
         final Set<String> expected = new java.util.TreeSet<>();
+        final List<String> received = new ArrayList<>(3);
         final List<String> notes = new ArrayList<>();
+
+        /** Adds an entity's answer; false when it was not expected (already received, or not asked). */
+        boolean apply(JsonNode answer) {
+            String kind = answer.path("kind").asText();
+            if (!expected.remove(kind)) return false;
+            received.add(kind);
+            answer.path("features").fields().forEachRemaining(e -> features.set(e.getKey(), e.getValue()));
+            long late = answer.path("late_ms").asLong(0);
+            if (late > 0) {
+                notes.add(kind.toLowerCase(java.util.Locale.ROOT) + " state had already applied events up to " + late
+                        + " ms later than this one (out of event-time order)");
+            }
+            return true;
+        }
 
         Pending(String run, String eventClass, String eventId, String account, String card, String eventTime, long timeMs, String flow,
                 ObjectNode features, String admittedAt) {

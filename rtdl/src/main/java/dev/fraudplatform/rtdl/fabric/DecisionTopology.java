@@ -27,7 +27,10 @@ import org.apache.kafka.streams.state.Stores;
  *         → {@link EntityProjection}: merchant, device and IP features and the entity graph (OFP, IEG)
  *         → fp.rtdl.entity-features (keyed by account) → back to the account's task
  * </pre>
- * A transaction's frame waits in the account task's pending store until every entity it names has answered and its
+ * In strict mode (one partition) the one account task sees every event in order, so it runs the projections itself and
+ * the re-keying topics stay empty: the same features, without two commit-bound hops.
+ *
+ * <p>A transaction's frame waits in the account task's pending store until every entity it names has answered and its
  * flow's context (when it names a flow) is there, or until {@code joinWait} of wall-clock time has passed: then it is
  * decided with what it has, naming what is missing (PARTIAL_CONTEXT). In scaled mode every account task also
  * broadcasts its event-time watermark to every projection partition, and projections apply events in event-time order
@@ -39,6 +42,7 @@ public final class DecisionTopology {
     public static final String PENDING_STORE = "pending-frames";
     public static final String JOIN_PLANE_STORE = "join-plane";
     public static final String ENTITY_STATE_STORE = "entity-state";
+    public static final String INLINE_ENTITY_STATE_STORE = "entity-state-inline";
     static final String DECISIONS_SINK = "decisions";
     static final String ENTITY_EVENTS_SINK = "entity-events";
     static final String ENTITY_FEATURES_SINK = "entity-features";
@@ -104,6 +108,7 @@ public final class DecisionTopology {
         t.addStateStore(store(ACCOUNT_STATE_STORE, settings.stores()), "account-task");
         t.addStateStore(store(PENDING_STORE, settings.stores()), "account-task");
         t.addStateStore(store(JOIN_PLANE_STORE, settings.stores()), "account-task");
+        t.addStateStore(store(INLINE_ENTITY_STATE_STORE, settings.stores()), "account-task");
         t.addSink(DECISIONS_SINK, Topics.DECISIONS, strings.serializer(), bytes.serializer(), "account-task");
         t.addSink(ENTITY_EVENTS_SINK, Topics.ENTITY_EVENTS, strings.serializer(), bytes.serializer(), WATERMARKS_TO_ALL, "account-task");
 

@@ -82,8 +82,10 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             return;
         }
         if (sources == 1) {
-            EntityState s = EntityState.decode(store.get(e.key()));
-            apply(e, s, s.newestMs() > e.timeMs() ? s.newestMs() - e.timeMs() : 0);
+            ObjectNode answer = applyInline(store, e);
+            if (answer != null) {
+                context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
+            }
         } else if (e.timeMs() < released(e.runId())) {
             long released = released(e.runId());
             apply(e, EntityState.decode(store.get(e.key())), released == Long.MAX_VALUE ? 1 : released - e.timeMs());
@@ -123,12 +125,29 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     }
 
     private void apply(EntityEvent e, EntityState s, long lateMs) {
+        ObjectNode answer = applyAndAnswer(store, e, s, lateMs);
+        if (answer != null) {
+            context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
+        }
+    }
+
+    /**
+     * Applies an event to its entity's state {@code s} (read from {@code store}) and writes the state back; returns the
+     * answer to a transaction, or null for a label.
+     */
+    static ObjectNode applyAndAnswer(KeyValueStore<String, byte[]> store, EntityEvent e, EntityState s, long lateMs) {
         ObjectNode features = EntityGraph.apply(s, e, Json.MAPPER.createObjectNode());
         store.put(e.key(), s.encode());
-        if (e.type() != EntityEvent.Type.TXN) return;
+        if (e.type() != EntityEvent.Type.TXN) return null;
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("run", e.runId()).put("event_id", e.eventId()).put("kind", e.kind().name()).put("late_ms", lateMs);
         answer.set("features", features);
-        context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
+        return answer;
+    }
+
+    /** Strict mode's projection, inside the account task: applies in arrival order, which is event-time order there. */
+    static ObjectNode applyInline(KeyValueStore<String, byte[]> store, EntityEvent e) {
+        EntityState s = EntityState.decode(store.get(e.key()));
+        return applyAndAnswer(store, e, s, s.newestMs() > e.timeMs() ? s.newestMs() - e.timeMs() : 0);
     }
 }

@@ -1,11 +1,7 @@
 package dev.fraudplatform.rtdl.features;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,9 +29,9 @@ public final class EntityState {
     public static final long HOUR = 3_600_000L;
     public static final long DAY = 24 * HOUR;
     static final int MAX_RECENT = 1024;
-    static final int MAX_LINKS = 64;
+    static final int MAX_LINKS = 32;
     static final int HOURS_KEPT = 168;
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
 
     private final ArrayDeque<long[]> recent = new ArrayDeque<>();
     private final TreeMap<Long, long[]> hours = new TreeMap<>();
@@ -181,47 +177,61 @@ public final class EntityState {
     }
 
     public byte[] encode() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + recent.size() * 16 + hours.size() * 24);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
-            out.writeLong(count);
-            out.writeDouble(mean);
-            out.writeDouble(m2);
-            out.writeLong(lastTimeMs);
-            out.writeLong(newestMs);
-            out.writeDouble(lastLat);
-            out.writeDouble(lastLon);
-            out.writeLong(lastGeoMs);
-            out.writeShort(recent.size());
-            for (long[] e : recent) {
-                out.writeLong(e[0]);
-                out.writeLong(e[1]);
-            }
-            out.writeShort(hours.size());
-            for (Map.Entry<Long, long[]> h : hours.entrySet()) {
-                out.writeLong(h.getKey());
-                out.writeLong(h.getValue()[0]);
-                out.writeLong(h.getValue()[1]);
-            }
-            out.writeByte(links.size());
-            for (Map.Entry<String, LinkedHashMap<String, Long>> l : links.entrySet()) {
-                out.writeUTF(l.getKey());
-                out.writeByte(l.getValue().size());
-                for (Map.Entry<String, Long> e : l.getValue().entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeLong(e.getValue());
-                }
-            }
-            out.writeByte(marks.size());
-            for (Map.Entry<String, Long> m : marks.entrySet()) {
-                out.writeUTF(m.getKey());
-                out.writeLong(m.getValue());
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int size = 96 + recent.size() * 16 + hours.size() * 24;
+        for (Map.Entry<String, LinkedHashMap<String, Long>> l : links.entrySet()) {
+            size += 4 + l.getKey().length() * 3;
+            for (String id : l.getValue().keySet()) size += 10 + id.length() * 3;
         }
+        for (String m : marks.keySet()) size += 10 + m.length() * 3;
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(VERSION);
+        out.putLong(count);
+        out.putDouble(mean);
+        out.putDouble(m2);
+        out.putLong(lastTimeMs);
+        out.putLong(newestMs);
+        out.putDouble(lastLat);
+        out.putDouble(lastLon);
+        out.putLong(lastGeoMs);
+        out.putShort((short) recent.size());
+        for (long[] e : recent) {
+            out.putLong(e[0]);
+            out.putLong(e[1]);
+        }
+        out.putShort((short) hours.size());
+        for (Map.Entry<Long, long[]> h : hours.entrySet()) {
+            out.putLong(h.getKey());
+            out.putLong(h.getValue()[0]);
+            out.putLong(h.getValue()[1]);
+        }
+        out.put((byte) links.size());
+        for (Map.Entry<String, LinkedHashMap<String, Long>> l : links.entrySet()) {
+            putString(out, l.getKey());
+            out.put((byte) l.getValue().size());
+            for (Map.Entry<String, Long> e : l.getValue().entrySet()) {
+                putString(out, e.getKey());
+                out.putLong(e.getValue());
+            }
+        }
+        out.put((byte) marks.size());
+        for (Map.Entry<String, Long> m : marks.entrySet()) {
+            putString(out, m.getKey());
+            out.putLong(m.getValue());
+        }
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    private static void putString(ByteBuffer out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.putShort((short) b.length);
+        out.put(b);
+    }
+
+    private static String getString(ByteBuffer in) {
+        int n = in.getShort() & 0xffff;
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
     }
 
     /** The state encoded by {@link #encode()}, or a new empty state for null. */
@@ -229,33 +239,33 @@ public final class EntityState {
         EntityState s = new EntityState();
         if (data == null) return s;
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-            byte v = in.readByte();
+            ByteBuffer in = ByteBuffer.wrap(data);
+            byte v = in.get();
             if (v != VERSION) throw new IllegalStateException("unknown entity state version " + v);
-            s.count = in.readLong();
-            s.mean = in.readDouble();
-            s.m2 = in.readDouble();
-            s.lastTimeMs = in.readLong();
-            s.newestMs = in.readLong();
-            s.lastLat = in.readDouble();
-            s.lastLon = in.readDouble();
-            s.lastGeoMs = in.readLong();
-            int n = in.readUnsignedShort();
-            for (int i = 0; i < n; i++) s.recent.addLast(new long[] {in.readLong(), in.readLong()});
-            n = in.readUnsignedShort();
-            for (int i = 0; i < n; i++) s.hours.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
-            n = in.readUnsignedByte();
+            s.count = in.getLong();
+            s.mean = in.getDouble();
+            s.m2 = in.getDouble();
+            s.lastTimeMs = in.getLong();
+            s.newestMs = in.getLong();
+            s.lastLat = in.getDouble();
+            s.lastLon = in.getDouble();
+            s.lastGeoMs = in.getLong();
+            int n = in.getShort() & 0xffff;
+            for (int i = 0; i < n; i++) s.recent.addLast(new long[] {in.getLong(), in.getLong()});
+            n = in.getShort() & 0xffff;
+            for (int i = 0; i < n; i++) s.hours.put(in.getLong(), new long[] {in.getLong(), in.getLong()});
+            n = in.get() & 0xff;
             for (int i = 0; i < n; i++) {
                 LinkedHashMap<String, Long> m = new LinkedHashMap<>();
-                s.links.put(in.readUTF(), m);
-                int k = in.readUnsignedByte();
-                for (int j = 0; j < k; j++) m.put(in.readUTF(), in.readLong());
+                s.links.put(getString(in), m);
+                int k = in.get() & 0xff;
+                for (int j = 0; j < k; j++) m.put(getString(in), in.getLong());
             }
-            n = in.readUnsignedByte();
-            for (int i = 0; i < n; i++) s.marks.put(in.readUTF(), in.readLong());
+            n = in.get() & 0xff;
+            for (int i = 0; i < n; i++) s.marks.put(getString(in), in.getLong());
             return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalStateException("truncated entity state", e);
         }
     }
 }

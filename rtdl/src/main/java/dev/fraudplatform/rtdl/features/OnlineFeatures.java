@@ -22,9 +22,9 @@ import java.util.Set;
  * Account ({@link #account}): {@code amount_minor} = a; {@code small_txn_count_10m} = COUNT(txn with amount &lt;
  * small_amount_minor, account, (t - 10 min, t]); {@code amount_to_mean_ratio} = a / MEAN(earlier amounts), 4
  * decimals, 1 with fewer than 3; {@code new_device} = 1 if the account has earlier txns and this device is not among
- * its last 64, else 0; {@code new_country} = the same for the country with 3+ earlier txns; {@code
+ * its last 32, else 0; {@code new_country} = the same for the country with 3+ earlier txns; {@code
  * distinct_merchants_24h}, {@code distinct_devices_24h}, {@code distinct_cards_24h} = COUNT DISTINCT(id last seen in
- * (t - 24 h, t]) among the last 64 of each; {@code geo_velocity_kmh} = haversine(previous located txn, this) /
+ * (t - 24 h, t]) among the last 32 of each; {@code geo_velocity_kmh} = haversine(previous located txn, this) /
  * max(1 min, time between), 1 decimal, 0 without both locations; {@code high_risk_mcc} = 1 if the MCC is in the
  * bundle's list; {@code card_not_present} = 1 if channel = CNP; {@code password_reset_24h}, {@code
  * email_change_24h} = 1 if such a profile change happened in (t - 24 h, t]; {@code failed_login_1h} = 1 if a login
@@ -32,9 +32,9 @@ import java.util.Set;
  * before t.
  *
  * <p>Card ({@link #card}): {@code card_new_merchant} = 1 if the card has earlier txns and this merchant is not among
- * its last 64; {@code card_fraud_label_before} = 1 if a fraud label on the card was observed at or before t.
+ * its last 32; {@code card_fraud_label_before} = 1 if a fraud label on the card was observed at or before t.
  *
- * <p>Merchant: {@code merchant_distinct_cards_1h} = COUNT DISTINCT(card, (t - 1 h, t]), at most 64.
+ * <p>Merchant: {@code merchant_distinct_cards_1h} = COUNT DISTINCT(card, (t - 1 h, t]), at most 32.
  * Device and IP are also the entity graph's (IEG) features, see {@link dev.fraudplatform.rtdl.graph.EntityGraph}.
  */
 public final class OnlineFeatures {

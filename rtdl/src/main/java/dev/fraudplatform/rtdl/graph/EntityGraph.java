@@ -11,11 +11,11 @@ import dev.fraudplatform.rtdl.features.OnlineFeatures;
  * IP remember their accounts and cards; a merchant its cards), and the graph features of a transaction at time t:
  * <ul>
  *   <li>{@code device_distinct_accounts_24h} = COUNT DISTINCT(account linked to the device, last seen in
- *       (t - 24 h, t]), at most 64</li>
+ *       (t - 24 h, t]), at most 32</li>
  *   <li>{@code device_linked_fraud_label} = 1 if an account linked to the device carries a fraud label observed at
  *       or before t</li>
- *   <li>{@code ip_distinct_cards_1h} = COUNT DISTINCT(card seen from the IP in (t - 1 h, t]), at most 64</li>
- *   <li>{@code ip_distinct_accounts_24h} = COUNT DISTINCT(account seen from the IP in (t - 24 h, t]), at most 64</li>
+ *   <li>{@code ip_distinct_cards_1h} = COUNT DISTINCT(card seen from the IP in (t - 1 h, t]), at most 32</li>
+ *   <li>{@code ip_distinct_accounts_24h} = COUNT DISTINCT(account seen from the IP in (t - 24 h, t]), at most 32</li>
  *   <li>{@code ip_linked_fraud_label} = 1 if an account linked to the IP carries a fraud label observed at or
  *       before t</li>
  * </ul>

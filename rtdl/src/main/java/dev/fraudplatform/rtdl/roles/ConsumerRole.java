@@ -55,6 +55,9 @@ public abstract class ConsumerRole implements AutoCloseable {
     /** Called on the role's thread whenever partitions are assigned or revoked: forget per-partition caches. */
     protected void onPartitionsChanged() {}
 
+    /** Called on the role's thread after every poll, records or not (a role that batches across polls flushes here). */
+    protected void onPoll() throws Exception {}
+
     /** Called on the role's thread after the last poll, before the consumer closes. */
     protected void onStop() {}
 
@@ -81,6 +84,7 @@ public abstract class ConsumerRole implements AutoCloseable {
                     LOG.debug("{} polled {}", thread.getName(), records.count());
                     handle(records);
                 }
+                onPoll();
             }
         } catch (WakeupException e) {
             if (running) failure.compareAndSet(null, e);

@@ -92,14 +92,14 @@ public final class PostgresEffectLedger implements EffectLedger {
      */
     public LatencySummary latency(String platformRunId) {
         String sql = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), "
-                + "max(ms), count(ms), extract(epoch FROM min(decision_visible_at)) * 1000 "
+                + "percentile_cont(0.999) WITHIN GROUP (ORDER BY ms), max(ms), count(ms), extract(epoch FROM min(decision_visible_at)) * 1000 "
                 + "FROM (SELECT extract(epoch FROM (decision_visible_at - admitted_at)) * 1000 AS ms, decision_visible_at "
                 + "FROM actions.effects WHERE platform_run_id = ?) x";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, platformRunId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new LatencySummary(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4), rs.getLong(5));
+                return new LatencySummary(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5), rs.getLong(6));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
@@ -107,5 +107,5 @@ public final class PostgresEffectLedger implements EffectLedger {
     }
 
     /** Latency quantiles in milliseconds; {@code firstDecisionSeenAtMillis} is 0 when no decision was seen. */
-    public record LatencySummary(double p50Millis, double p99Millis, double maxMillis, long samples, long firstDecisionSeenAtMillis) {}
+    public record LatencySummary(double p50Millis, double p99Millis, double p999Millis, double maxMillis, long samples, long firstDecisionSeenAtMillis) {}
 }
