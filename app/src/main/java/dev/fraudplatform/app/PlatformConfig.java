@@ -20,7 +20,8 @@ import java.util.Map;
  * @param partitions     FP_PARTITIONS: partitions per platform topic (default 6)
  * @param streamThreads  FP_STREAM_THREADS: Kafka Streams threads of the Decision Fabric (default 2)
  * @param batchSize      FP_BATCH: events per streamer batch into the gate (default 1000)
- * @param lanes          FP_LANES: parallel streamer lanes (default 4)
+ * @param lanes          FP_LANES: parallel streamer lanes (default: one per partition, so each lane feeds whole
+ *                       partitions evenly and the loop's event-time watermarks advance together)
  * @param gatePort       FP_GATE_PORT: the gate's HTTP port on 127.0.0.1; 0 (the default) takes any free port
  * @param redisUrl       FP_REDIS_URL: the join plane on Redis; null keeps it in Kafka Streams state stores
  * @param joinWaitMs     FP_JOIN_WAIT_MS: how long a frame waits for stalled projections or idle context (default 2000)
@@ -38,14 +39,15 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     }
 
     static PlatformConfig from(Map<String, String> env) {
+        int partitions = intOf(env, "FP_PARTITIONS", 6);
         return new PlatformConfig(
                 Path.of(env.getOrDefault("FP_HOME", ".fp")).toAbsolutePath(),
                 blankToNull(env.get("FP_KAFKA_BOOTSTRAP")),
                 blankToNull(env.get("FP_PG_URL")),
-                intOf(env, "FP_PARTITIONS", 6),
+                partitions,
                 intOf(env, "FP_STREAM_THREADS", 2),
                 intOf(env, "FP_BATCH", 1000),
-                intOf(env, "FP_LANES", 4),
+                intOf(env, "FP_LANES", partitions),
                 intOf(env, "FP_GATE_PORT", 0),
                 blankToNull(env.get("FP_REDIS_URL")),
                 intOf(env, "FP_JOIN_WAIT_MS", 2000),

@@ -92,7 +92,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
      * A run whose input has been quiet this long (wall clock) has ended here: its watermark no longer holds the
      * projections back. Input after that is behind the projections and is answered as late.
      */
-    static final long IDLE_MS = 3_000;
+    static final long IDLE_MS = 5_000;
     /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
     private boolean answered;
     /** The latest event time of a context event this task has read. */
@@ -336,7 +336,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
      * <ul>
      *   <li>a frame still missing entity features is decided without them once it has waited {@code joinWait} and no
      *       entity answer at all has reached this task for {@code joinWait} although one had before (the projections
-     *       are stalled), or once it has waited ten times {@code joinWait} (they never answered);</li>
+     *       are stalled; strict mode only, since in scaled mode answers rightly wait for the slowest task's
+     *       watermark), or once it has waited ten times {@code joinWait} (they never answered);</li>
      *   <li>a frame missing only its flow's context is decided without it as soon as this task has read a context
      *       event later than the transaction (context arrives in event-time order, so none at or before it can still
      *       come), or once it has waited {@code joinWait} with no context event read meanwhile, or ten times that.</li>
@@ -344,7 +345,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
      */
     private void decideOverdue(long now) {
         long wait = settings.joinWait().toMillis();
-        boolean answersStalled = answered && now - lastAnswerWallMs >= wait;
+        // In scaled mode answers also wait for the slowest account task's watermark, so silence is not a stall there:
+        // only the cap forces a frame.
+        boolean answersStalled = settings.partitions() == 1 && answered && now - lastAnswerWallMs >= wait;
         boolean contextIdle = now - lastContextWallMs >= wait;
         List<String> keys = new ArrayList<>(waiting.keySet());
         for (String key : keys) {
