@@ -407,7 +407,7 @@ public final class Fp implements Runnable {
         }
     }
 
-    @Command(name = "runs", description = "Runs and their lifecycle, from PostgreSQL.", subcommands = {Runs.ListRuns.class, Runs.Show.class})
+    @Command(name = "runs", description = "Runs and their lifecycle, from PostgreSQL.", subcommands = {Runs.ListRuns.class, Runs.Show.class, Runs.Compare.class})
     static final class Runs extends Group {
 
         @Command(name = "list", description = "The newest runs with their state.")
@@ -426,6 +426,22 @@ public final class Fp implements Runnable {
                     }
                 }
                 return 0;
+            }
+        }
+
+        @Command(name = "compare", description = "Compare a run's decisions with a reference run of the same world (e.g. scaled against "
+                + "strict mode): match rate, and whether every difference is explained by the decision's own degrade record.")
+        static final class Compare implements Callable<Integer> {
+            @Parameters(index = "0", paramLabel = "REFERENCE_RUN") String reference;
+            @Parameters(index = "1", paramLabel = "CANDIDATE_RUN") String candidate;
+
+            @Override
+            public Integer call() {
+                var result = dev.fraudplatform.rtdl.audit.RunComparison.compare(PlatformConfig.fromEnvironment().objectStore(), reference, candidate);
+                if (result.decisions() == 0) throw new IllegalArgumentException("run " + reference + " has no audited decisions");
+                System.out.println(candidate + " against " + reference + ": " + result.summary());
+                result.unexplainedExamples().forEach(id -> System.out.println("  unexplained: " + id));
+                return result.everyDifferenceExplained() ? 0 : 1;
             }
         }
 
@@ -490,7 +506,7 @@ public final class Fp implements Runnable {
         }
     }
 
-    @Command(name = "bench", description = "Benchmarks that print numbers.", subcommands = {Bench.IngressBenchCommand.class, Bench.EndToEndBenchCommand.class})
+    @Command(name = "bench", description = "Benchmarks that print numbers.", subcommands = {Bench.IngressBenchCommand.class, Bench.EndToEndBenchCommand.class, Bench.DecisionFabricBenchCommand.class})
     static final class Bench extends Group {
 
         @Command(name = "ingress", description = "Events/s through the gate (HTTP, PostgreSQL receipts, Kafka publish), batch latency, CPU profile.")
@@ -505,6 +521,23 @@ public final class Fp implements Runnable {
             @Override
             public Integer call() throws Exception {
                 return IngressBench.run(transactions, lanes, batch, seed, profile);
+            }
+        }
+
+        @Command(name = "df", description = "JMH: Decision Fabric scoring, frame to decision, rules only and with a 200-tree model; "
+                + "prints p50, p99 and p99.9 per decision.")
+        static final class DecisionFabricBenchCommand implements Callable<Integer> {
+            @Override
+            public Integer call() throws Exception {
+                var options = new org.openjdk.jmh.runner.options.OptionsBuilder()
+                        .include(dev.fraudplatform.benchmarks.DecisionFabricBenchmark.class.getName()).build();
+                for (var result : new org.openjdk.jmh.runner.Runner(options).run()) {
+                    var stats = result.getPrimaryResult().getStatistics();
+                    System.out.printf(Locale.ROOT, "DF scoring, %s trees: p50 %.2f us, p99 %.2f us, p99.9 %.2f us, mean %.2f us (%,d samples)%n",
+                            result.getParams().getParam("trees"), stats.getPercentile(50), stats.getPercentile(99), stats.getPercentile(99.9),
+                            stats.getMean(), stats.getN());
+                }
+                return 0;
             }
         }
 
