@@ -230,5 +230,6 @@ class PlatformEndToEndIT {
         AuditReplay.Result replay = AuditReplay.replay(platform.store(), firstRunId, new DecisionFabric(bundle));
         assertThat(replay.passed()).isFalse();
         assertThat(replay.manifestProblems()).anySatisfy(p -> assertThat(p).contains(segment).contains("SHA-256 differs"));
+        // whether or not the changed bytes still decode, replay does not crash: it names the segment
     }
 }

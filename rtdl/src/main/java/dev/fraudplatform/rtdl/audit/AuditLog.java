@@ -19,22 +19,26 @@ public final class AuditLog {
 
     /** Calls {@code action} with every audit record of a run, segment by segment, each in offset order. */
     public static void forEach(ObjectStore store, String runId, Consumer<AuditRecord> action) {
-        for (String key : segments(store, runId)) {
-            try (InputStream in = store.open(key)) {
-                ParquetSegments.readLines(in, line -> {
-                    try {
-                        action.accept(AuditRecord.fromJson(Json.MAPPER.readTree(line)));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("audit segment " + key + " holds a line that is not JSON", e);
-                    }
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading audit segment " + key, e);
-            }
+        for (String key : segments(store, runId)) forEachIn(store, key, action);
+    }
+
+    /** Calls {@code action} with every audit record of one segment, in offset order; throws if it cannot be read. */
+    public static void forEachIn(ObjectStore store, String key, Consumer<AuditRecord> action) {
+        try (InputStream in = store.open(key)) {
+            ParquetSegments.readLines(in, line -> {
+                try {
+                    action.accept(AuditRecord.fromJson(Json.MAPPER.readTree(line)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("audit segment " + key + " holds a line that is not JSON", e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading audit segment " + key, e);
         }
     }
 
-    private static List<String> segments(ObjectStore store, String runId) {
+    /** The keys of a run's audit segments. */
+    public static List<String> segments(ObjectStore store, String runId) {
         return store.list(DecisionLogAudit.segmentPrefix(runId)).stream().filter(k -> k.endsWith(SEGMENT_SUFFIX)).toList();
     }
 

@@ -1,5 +1,6 @@
 package dev.fraudplatform.rtdl.audit;
 
+import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.decision.JoinFrame;
 import dev.fraudplatform.core.store.ObjectStore;
@@ -28,20 +29,28 @@ public final class AuditReplay {
     private AuditReplay() {}
 
     public static Result replay(ObjectStore store, String runId, DecisionFabric fabric) {
-        List<String> manifest = AuditLog.verify(store, runId);
+        List<String> manifest = new ArrayList<>(AuditLog.verify(store, runId));
         long[] counts = {0, 0};
         List<String> mismatches = new ArrayList<>();
-        AuditLog.forEach(store, runId, a -> {
-            counts[0]++;
-            Decision recorded = a.decision();
-            Decision again = fabric.decide(JoinFrame.of(recorded));
-            if (again.contentDigest().equals(recorded.contentDigest())) {
-                counts[1]++;
-            } else if (mismatches.size() < 10) {
-                mismatches.add(recorded.decisionId() + ": recorded " + recorded.deterministicContent() + ", re-scored "
-                        + again.deterministicContent());
+        for (String segment : AuditLog.segments(store, runId)) {
+            try {
+                AuditLog.forEachIn(store, segment, a -> replay(fabric, a, counts, mismatches));
+            } catch (RuntimeException e) {
+                manifest.add(segment + ": unreadable (" + e.getMessage() + ")");
             }
-        });
+        }
         return new Result(counts[0], counts[1], mismatches, manifest);
+    }
+
+    private static void replay(DecisionFabric fabric, AuditRecord a, long[] counts, List<String> mismatches) {
+        counts[0]++;
+        Decision recorded = a.decision();
+        Decision again = fabric.decide(JoinFrame.of(recorded));
+        if (again.contentDigest().equals(recorded.contentDigest())) {
+            counts[1]++;
+        } else if (mismatches.size() < 10) {
+            mismatches.add(recorded.decisionId() + ": recorded " + recorded.deterministicContent() + ", re-scored "
+                    + again.deterministicContent());
+        }
     }
 }

@@ -95,6 +95,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     static final long IDLE_MS = 5_000;
     /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
     private boolean answered;
+    /** The latest event time of a label this task has read, and when it read one. */
+    private long labelEventTimeMs = Long.MIN_VALUE, lastLabelWallMs;
+    static final long SIDE_QUIET_MS = 50;
     /** The latest event time of a context event this task has read. */
     private long contextEventTimeMs = Long.MIN_VALUE;
 
@@ -115,6 +118,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         long now = context.currentSystemTimeMs();
         lastAnswerWallMs = now;
         lastContextWallMs = now;
+        lastLabelWallMs = now;
         // Restored after a restart: frames first, then the answers each had received; their wait starts again.
         List<org.apache.kafka.streams.KeyValue<String, byte[]>> answers = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = pending.all()) {
@@ -139,7 +143,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                 throw new IllegalStateException("corrupt stored answer " + kv.key, e);
             }
         }
-        long tick = Math.max(10, Math.min(100, settings.joinWait().toMillis() / 4));
+        long tick = Math.max(10, Math.min(SIDE_QUIET_MS / 2, settings.joinWait().toMillis() / 4));
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::decideOverdue);
         // Watermarks become visible only when the task commits (every commit interval, 100 ms by default): more often is waste.
         if (settings.partitions() > 1) context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
@@ -184,13 +188,31 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             onContext(envelope, t);
             return;
         }
-        if (Topics.LABELS.equals(topic)) onLabel(envelope, t);
-        else onTransaction(record, envelope, t);
+        if (Topics.LABELS.equals(topic)) {
+            lastLabelWallMs = context.currentSystemTimeMs();
+            labelEventTimeMs = Math.max(labelEventTimeMs, t);
+            onLabel(envelope, t);
+            return;
+        }
+        onTransaction(record, envelope, t);
+        // The watermark follows traffic alone: its partition is in event-time order, while labels and context are
+        // interleaved with it only as closely as Kafka Streams' timestamp synchronisation manages.
         if (settings.partitions() > 1) {
             Progress p = progress.computeIfAbsent(envelope.path("platform_run_id").asText(), k -> new Progress());
             p.eventTimeMs = Math.max(p.eventTimeMs, t);
             p.inputAtMs = context.currentSystemTimeMs();
         }
+    }
+
+    /**
+     * Whether every context event and label at or before {@code t} has been read: each of those inputs has either moved
+     * past t or been quiet for {@value #SIDE_QUIET_MS} ms (what the gate publishes together becomes readable together,
+     * so a quiet input has nothing older pending). A frame's account marks are read only then.
+     */
+    private boolean sideInputsPast(long t) {
+        long now = context.currentSystemTimeMs();
+        return (contextEventTimeMs > t || now - lastContextWallMs >= SIDE_QUIET_MS)
+                && (labelEventTimeMs > t || now - lastLabelWallMs >= SIDE_QUIET_MS);
     }
 
     // ---- transactions ----
@@ -291,6 +313,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             }
             if (unavailable == null && flow.isEmpty() && !force) return false;
         }
+        if (!force && !sideInputsPast(p.timeMs)) return false;
         JoinFrame frame;
         if (unavailable != null) {
             frame = new JoinFrame(p.run, p.eventClass, p.eventId, p.account, p.eventTime, null, List.of(), unavailable);
@@ -359,6 +382,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                 waiting.remove(key);
                 continue;
             }
+            if (p.expected.isEmpty() && tryDecide(key, p, false)) continue; // complete, its side inputs now past it
             boolean force = p.expected.isEmpty()
                     ? contextEventTimeMs > p.timeMs || (waited && contextIdle) || capped
                     : (waited && answersStalled) || capped;

@@ -38,10 +38,9 @@ public final class DecisionFabricRole implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        // The account task reads traffic, context, labels and its own projections' answers. Waiting for every input to
-        // have data (the default) stalls it on answers it has not yet committed the questions for; the loop does not
-        // need cross-input time order (frames wait for their answers and context, marks are read as of event time).
-        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // max.task.idle.ms stays at its default (0): the account task waits for inputs known to lag, so traffic,
+        // context and labels published together by the gate are read in timestamp order. Strict mode's determinism
+        // rests on it: a context event just before a transaction must be counted in its frame. (-1 measured no faster.)
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);

@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * <p>Per entity (all five):
  * <ul>
- *   <li>{@code p txn_count_1m} = COUNT(txn, E, (t - 1 min, t]), this one included</li>
+ *   <li>{@code p txn_count_1m} = COUNT(txn, E, (t - 1 min, t]), this one included; {@code p amount_sum_1m} = SUM(amount,
+ *       same)</li>
  *   <li>{@code p txn_count_1h} = COUNT(txn, E, (t - 1 h, t]); {@code p amount_sum_1h} = SUM(amount, same)</li>
  *   <li>{@code p txn_count_24h} = COUNT(txn, E, clock hours h(t) - 23 .. h(t)); {@code p amount_sum_24h} = SUM</li>
  *   <li>{@code p txn_count_7d} = COUNT(txn, E, clock hours h(t) - 167 .. h(t)); {@code p amount_sum_7d} = SUM</li>
@@ -122,6 +123,7 @@ public final class OnlineFeatures {
         f.put(prefix + "amount_zscore", s.count() >= 3 && sd > 0 ? round((amount - s.mean()) / sd, 10_000) : 0.0);
         s.add(t, amount);
         f.put(prefix + "txn_count_1m", s.count(t, EntityState.MINUTE));
+        f.put(prefix + "amount_sum_1m", s.sum(t, EntityState.MINUTE));
         f.put(prefix + "txn_count_1h", s.count(t, EntityState.HOUR));
         f.put(prefix + "amount_sum_1h", s.sum(t, EntityState.HOUR));
         long[] day = s.hourWindow(t, 24);

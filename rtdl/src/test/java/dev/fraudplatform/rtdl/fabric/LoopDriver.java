@@ -25,8 +25,9 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The decision loop's whole topology on TopologyTestDriver (in-memory stores, no I/O), with helpers that send
- * envelopes as the gate publishes them. Re-keyed records loop back through the driver, so a transaction is decided as
- * soon as its merchant, device and IP projections have answered, all inside one {@code pipeInput}.
+ * envelopes as the gate publishes them. With one partition the projections run inside the account task, so a
+ * transaction's frame is complete after one {@code pipeInput}; it is decided once the side inputs have been quiet
+ * ({@link #decisions()} lets that time pass).
  */
 final class LoopDriver implements AutoCloseable {
     static final String RUN = "run-a";
@@ -116,7 +117,12 @@ final class LoopDriver implements AutoCloseable {
         driver.advanceWallClockTime(d);
     }
 
+    /**
+     * The decisions made so far, after letting wall-clock time pass long enough for the account task to see its
+     * context and label inputs quiet (frames are decided only then).
+     */
     List<JsonNode> decisions() {
+        driver.advanceWallClockTime(Duration.ofMillis(AccountTask.SIDE_QUIET_MS + 10));
         return decisions.readRecordsToList().stream().map(r -> {
             try {
                 return Json.MAPPER.readTree(r.value());

@@ -35,6 +35,7 @@ class OnlineFeaturesTopologyTest {
             JsonNode f = last(d.decisions());
             for (String p : List.of("", "card_", "merchant_", "device_", "ip_")) {
                 assertThat(f.path(p + "txn_count_1m").asLong()).as(p + "1m").isEqualTo(2);
+                assertThat(f.path(p + "amount_sum_1m").asLong()).as(p + "sum 1m").isEqualTo(700 + 800);
                 assertThat(f.path(p + "txn_count_1h").asLong()).as(p + "1h").isEqualTo(3);
                 assertThat(f.path(p + "amount_sum_1h").asLong()).as(p + "sum 1h").isEqualTo(600 + 700 + 800);
                 assertThat(f.path(p + "txn_count_24h").asLong()).as(p + "24h").isEqualTo(5);
