@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Same laws, different wiring: one world, run once on the embedded wiring and once on the local wiring (an external
- * PostgreSQL server, by {@code FP_PG_URL}, and a Kafka broker outside the platform, by {@code FP_KAFKA_BOOTSTRAP}),
- * must reconcile on both and give the same decision-log digest.
+ * PostgreSQL server, by {@code FP_PG_URL}, a Kafka broker outside the platform, by {@code FP_KAFKA_BOOTSTRAP}, and the
+ * join plane on Redis, by {@code FP_REDIS_URL}, instead of Kafka Streams stores), must reconcile on both and give the
+ * same decision-log digest.
  *
  * <p>The external server is {@code FP_TEST_PG_URL}, by default the machine's PostgreSQL on 127.0.0.1:5432 (user
  * postgres, trust); the test works in a database of its own that it creates and drops.
@@ -57,6 +58,7 @@ class WiringConformanceIT {
                     "FP_HOME", localHome.toString(),
                     "FP_PG_URL", pgUrl,
                     "FP_KAFKA_BOOTSTRAP", externalBroker.bootstrapServers(),
+                    "FP_REDIS_URL", System.getenv().getOrDefault("FP_TEST_REDIS_URL", "redis://127.0.0.1:6379"),
                     "FP_PARTITIONS", "4",
                     "FP_STREAM_THREADS", "2"));
             assertThat(local.wiring()).isEqualTo("local");

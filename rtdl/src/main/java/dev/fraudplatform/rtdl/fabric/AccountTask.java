@@ -96,10 +96,14 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
     private boolean answered;
     /** The latest event time of a label this task has read, and when it read one. */
-    private long labelEventTimeMs = Long.MIN_VALUE, lastLabelWallMs;
-    static final long SIDE_QUIET_MS = 50;
-    /** The latest event time of a context event this task has read. */
-    private long contextEventTimeMs = Long.MIN_VALUE;
+    private long lastLabelWallMs;
+    static final long SIDE_QUIET_MS = 200;
+    /** Per run, the latest event times of the context events and the labels this task has read: {context, label}. */
+    private final Map<String, long[]> sideEventTimes = new HashMap<>();
+
+    private long[] sideEventTimes(String run) {
+        return sideEventTimes.computeIfAbsent(run, r -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+    }
 
     AccountTask(DecisionFabric fabric, DecisionTopology.Settings settings) {
         this.fabric = fabric;
@@ -129,6 +133,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                     continue;
                 }
                 Pending p = Pending.decode(kv.value);
+                p.arrivedAtMs = now;
                 live.put(kv.key, p);
                 waiting.put(kv.key, now);
                 if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(kv.key);
@@ -143,7 +148,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                 throw new IllegalStateException("corrupt stored answer " + kv.key, e);
             }
         }
-        long tick = Math.max(10, Math.min(SIDE_QUIET_MS / 2, settings.joinWait().toMillis() / 4));
+        long tick = Math.max(10, Math.min(25, settings.joinWait().toMillis() / 4));
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::decideOverdue);
         // Watermarks become visible only when the task commits (every commit interval, 100 ms by default): more often is waste.
         if (settings.partitions() > 1) context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
@@ -190,7 +195,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         if (Topics.LABELS.equals(topic)) {
             lastLabelWallMs = context.currentSystemTimeMs();
-            labelEventTimeMs = Math.max(labelEventTimeMs, t);
+            long[] side = sideEventTimes(envelope.path("platform_run_id").asText());
+            side[1] = Math.max(side[1], t);
             onLabel(envelope, t);
             return;
         }
@@ -205,14 +211,15 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     }
 
     /**
-     * Whether every context event and label at or before {@code t} has been read: each of those inputs has either moved
-     * past t or been quiet for {@value #SIDE_QUIET_MS} ms (what the gate publishes together becomes readable together,
-     * so a quiet input has nothing older pending). A frame's account marks are read only then.
+     * Whether every context event and label at or before the frame's time has been read: each of those inputs has
+     * either moved past it or stayed quiet for {@value #SIDE_QUIET_MS} ms since the frame arrived (what the gate
+     * publishes together becomes readable together, within a fetch or two). A frame's account marks are read only then.
      */
-    private boolean sideInputsPast(long t) {
+    private boolean sideInputsPast(Pending p) {
         long now = context.currentSystemTimeMs();
-        return (contextEventTimeMs > t || now - lastContextWallMs >= SIDE_QUIET_MS)
-                && (labelEventTimeMs > t || now - lastLabelWallMs >= SIDE_QUIET_MS);
+        long[] side = sideEventTimes(p.run);
+        return (side[0] > p.timeMs || now - Math.max(lastContextWallMs, p.arrivedAtMs) >= SIDE_QUIET_MS)
+                && (side[1] > p.timeMs || now - Math.max(lastLabelWallMs, p.arrivedAtMs) >= SIDE_QUIET_MS);
     }
 
     // ---- transactions ----
@@ -252,6 +259,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.card(), x.eventTime(), t, x.flowId(), f,
                 admittedAt(record.headers()));
+        p.arrivedAtMs = context.currentSystemTimeMs();
         List<EntityEvent> asks = new ArrayList<>(3);
         asks.add(new EntityEvent(EntityEvent.Kind.MERCHANT, x.merchant(), EntityEvent.Type.TXN, x.runId(), x.eventId(), x.account(),
                 x.card(), t, x.amount(), accountLabelled));
@@ -313,7 +321,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             }
             if (unavailable == null && flow.isEmpty() && !force) return false;
         }
-        if (!force && !sideInputsPast(p.timeMs)) return false;
+        if (!force && !sideInputsPast(p)) return false;
         JoinFrame frame;
         if (unavailable != null) {
             frame = new JoinFrame(p.run, p.eventClass, p.eventId, p.account, p.eventTime, null, List.of(), unavailable);
@@ -384,7 +392,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             }
             if (p.expected.isEmpty() && tryDecide(key, p, false)) continue; // complete, its side inputs now past it
             boolean force = p.expected.isEmpty()
-                    ? contextEventTimeMs > p.timeMs || (waited && contextIdle) || capped
+                    ? sideEventTimes(p.run)[0] > p.timeMs || (waited && contextIdle) || capped
                     : (waited && answersStalled) || capped;
             if (force) tryDecide(key, p, true);
         }
@@ -398,7 +406,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
     private void onContext(JsonNode envelope, long t) {
         lastContextWallMs = context.currentSystemTimeMs();
-        contextEventTimeMs = Math.max(contextEventTimeMs, t);
+        long[] side = sideEventTimes(envelope.path("platform_run_id").asText());
+        side[0] = Math.max(side[0], t);
         JsonNode p = envelope.path("payload");
         String run = envelope.path("platform_run_id").asText();
         String eventClass = envelope.path("event_class").asText();
@@ -484,6 +493,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         final String run, eventClass, eventId, account, card, eventTime, flow, admittedAt;
         final long timeMs;
         final ObjectNode features;
+        /** When this task started holding the frame (wall clock; not stored: a restored frame starts again). */
+        long arrivedAtMs;
         final Set<String> expected = new java.util.TreeSet<>();
         final List<String> received = new ArrayList<>(3);
         final List<String> notes = new ArrayList<>();

@@ -186,4 +186,22 @@ class DecisionTopologyTest {
             assertThat(d.decisions()).extracting(n -> n.path("event_id").asText()).containsExactly("ok");
         }
     }
+
+    @Test
+    void oneRunsContextProgressNeverEndsAnotherRunsWait() {
+        try (LoopDriver d = new LoopDriver(TestBundles.withModel(), DecisionTopology.Settings.defaults().withJoinWait(Duration.ofSeconds(5)))) {
+            // run-a's context has reached T + 1 h ...
+            d.context("ctx.login", "acct-1", T.plusSeconds(3_600), Json.MAPPER.createObjectNode().put("flow_id", "flow-a")
+                    .put("device_id", "d").put("device_os", "ios").put("ip", "1.1.1.1").put("ip_country", "GB").put("method", "PASSWORD")
+                    .put("outcome", "SUCCESS"));
+            // ... which says nothing about run-b, replaying the same world: its frame still waits for its own context
+            d.send(d.txn("e1", "acct-1", T, 1_000).set("flow_id", "flow-b").run("run-b"));
+            assertThat(d.decisions()).isEmpty();
+            d.context("run-b", "ctx.three_ds", "acct-1", T.minusSeconds(20), Json.MAPPER.createObjectNode().put("flow_id", "flow-b")
+                    .put("card_id", "card-acct-1").put("merchant_id", "m-1").put("challenge", "FRICTIONLESS").put("result", "AUTHENTICATED"));
+            JsonNode n = d.decision();
+            assertThat(n.path("degrade_mode").asText()).isEqualTo("FULL");
+            assertThat(n.path("features").path("flow_three_ds").asInt()).isEqualTo(1);
+        }
+    }
 }

@@ -96,8 +96,12 @@ final class LoopDriver implements AutoCloseable {
     }
 
     void context(String eventClass, String account, Instant t, ObjectNode payload) {
+        context(RUN, eventClass, account, t, payload);
+    }
+
+    void context(String run, String eventClass, String account, Instant t, ObjectNode payload) {
         payload.put("account_id", account);
-        Envelope e = Envelope.of(RUN, eventClass, "ctx-" + (++seq), 1, t, t, account, payload);
+        Envelope e = Envelope.of(run, eventClass, "ctx-" + (++seq), 1, t, t, account, payload);
         context.pipeInput(new TestRecord<>(account, e.toBytes(), new RecordHeaders(), t));
     }
 
