@@ -15,7 +15,9 @@ class PlatformConfigTest {
         assertThat(c.wiring()).isEqualTo("embedded");
         assertThat(c.kafkaBootstrap()).isNull();
         assertThat(c.pgUrl()).isNull();
-        assertThat(c.partitions()).isEqualTo(6);
+        assertThat(c.partitions()).isEqualTo(1);
+        assertThat(c.streamThreads()).isEqualTo(1);
+        assertThat(c.lanes()).as("one lane per partition").isEqualTo(1);
         assertThat(c.home().isAbsolute()).isTrue();
     }
 
