@@ -1,0 +1,115 @@
+package dev.fraudplatform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudplatform.core.actions.Effect;
+import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.DecisionAction;
+import dev.fraudplatform.core.decision.DegradeMode;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.rtdl.actions.ActionLayer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Action Layer against the real PostgreSQL effect ledger when that ledger fails: a ledger that fails twice and
+ * then recovers is retried with backoff and applies everything once; a decision the ledger always refuses is tried on
+ * its own, dead-lettered with the ledger's reason, and does not hold back the rest of its batch. Faults are injected
+ * in front of the real ledger; the real-time roles are not started, so this Action Layer is the only one.
+ */
+class ActionLayerRetryIT {
+    static Platform platform;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-al-retry-").toString())));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) platform.close();
+    }
+
+    /** The real ledger behind injected faults: the first {@code failures} calls fail, and any call holding {@code refused}. */
+    static final class FaultyLedger implements EffectLedger {
+        final EffectLedger real;
+        final AtomicInteger failuresLeft;
+        final String refused;
+        final AtomicInteger calls = new AtomicInteger();
+
+        FaultyLedger(EffectLedger real, int failures, String refused) {
+            this.real = real;
+            this.failuresLeft = new AtomicInteger(failures);
+            this.refused = refused;
+        }
+
+        @Override
+        public List<Effect> apply(List<Effect> effects) {
+            calls.incrementAndGet();
+            if (failuresLeft.getAndDecrement() > 0) throw new IllegalStateException("connection reset (injected)");
+            if (effects.stream().anyMatch(e -> e.decisionId().equals(refused))) {
+                throw new IllegalStateException("value too long for type character varying (injected)");
+            }
+            return real.apply(effects);
+        }
+
+        @Override
+        public long count(String platformRunId) {
+            return real.count(platformRunId);
+        }
+
+        @Override
+        public Map<String, Long> countsByEffect(String platformRunId) {
+            return real.countsByEffect(platformRunId);
+        }
+    }
+
+    private static OutboundRecord decision(String run, String eventId) {
+        Decision d = new Decision(Decision.idFor("txn.authorization", eventId), eventId, run, "acct-1", "2026-03-02T10:00:00.000Z",
+                DecisionAction.APPROVE, 0.1, List.of(), "rules-v1", DegradeMode.RULES_ONLY, "bundle rules-v1 has no model", "ab",
+                Json.MAPPER.createObjectNode());
+        return new OutboundRecord(Topics.DECISIONS, "acct-1", CanonicalJson.bytes(d.toJson()), System.currentTimeMillis(), Map.of());
+    }
+
+    @Test
+    void aFailingLedgerIsRetriedAndARefusedDecisionIsDeadLetteredAlone() throws Exception {
+        String run = "run-retry-" + UUID.randomUUID();
+        String refused = Decision.idFor("txn.authorization", "t2");
+        FaultyLedger ledger = new FaultyLedger(platform.ledger(), 2, refused);
+        try (ActionLayer al = new ActionLayer(platform.bootstrap(), ledger, platform.publisher(), 4, Duration.ofMillis(20))) {
+            al.start();
+            assertThat(al.awaitAssignment(Duration.ofSeconds(30))).isTrue();
+            platform.publisher().publish(List.of(decision(run, "t1"), decision(run, "t2"), decision(run, "t3")));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> platform.ledger().count(run) == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> BusReader.readAll(platform.bootstrap(), Topics.DEAD_LETTERS).stream()
+                    .anyMatch(n -> n.path("value").asText().contains(run)));
+            List<JsonNode> dead = BusReader.readAll(platform.bootstrap(), Topics.DEAD_LETTERS).stream()
+                    .filter(n -> n.path("value").asText().contains(run)).toList();
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).path("role").asText()).isEqualTo("action-layer");
+            assertThat(dead.get(0).path("reason").asText()).contains("value too long").contains("after 4 batch attempts");
+            assertThat(dead.get(0).path("value").asText()).contains(refused);
+            List<JsonNode> outcomes = BusReader.readAll(platform.bootstrap(), Topics.ACTIONS).stream()
+                    .filter(a -> run.equals(a.path("platform_run_id").asText())).toList();
+            assertThat(outcomes).extracting(a -> a.path("event_id").asText() + " " + a.path("outcome").asText())
+                    .containsExactlyInAnyOrder("t1 APPLIED", "t3 APPLIED");
+            // at least: 2 injected failures, 2 batch attempts refused, then t1, t2 and t3 one by one
+            assertThat(ledger.calls.get()).isGreaterThanOrEqualTo(7);
+            assertThat(al.failure()).isNull();
+        }
+    }
+}
