@@ -112,6 +112,15 @@ class FpCommandLineIT {
     }
 
     @Test
+    void auditReplayAndRunComparisonRefuseRunsTheyCannotFind() {
+        assertThat(Fp.execute("audit", "replay", "--run", "run-19990101-deadbeef")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no run run-19990101-deadbeef").doesNotContain("at dev.fraudplatform");
+        assertThat(Fp.execute("runs", "compare", "run-19990101-aaaaaaaa", "run-19990101-bbbbbbbb")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("run run-19990101-aaaaaaaa has no audited decisions");
+        assertThat(Fp.execute("audit", "replay")).as("--run is required").isEqualTo(2);
+    }
+
+    @Test
     void badArgumentsGetUsageNotAStackTrace() {
         assertThat(Fp.execute("world", "build", "--transactions", "lots")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value").doesNotContain("at dev.fraudplatform");
