@@ -228,10 +228,10 @@ public final class PlatformRun {
         return records;
     }
 
-    /** Admitted events that the decision loop must decide: those routed to the traffic topic. */
+    /** Admitted events that the decision loop must decide: the transactions. */
     private static long admittedTransactions(Map<String, Long> admittedByClass) {
         return admittedByClass.entrySet().stream()
-                .filter(e -> Topics.TRAFFIC.equals(Topics.forEventClass(e.getKey()))).mapToLong(Map.Entry::getValue).sum();
+                .filter(e -> Topics.isTransaction(e.getKey())).mapToLong(Map.Entry::getValue).sum();
     }
 
     static long peakRssMegabytes() {

@@ -164,7 +164,7 @@ class GateKillIT {
         Map<String, Integer> copies = new HashMap<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new java.util.ArrayList<>();
-            for (String t : List.of(Topics.TRAFFIC, Topics.CONTEXT, Topics.LABELS)) {
+            for (String t : List.of(Topics.TRAFFIC)) {
                 c.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
             }
             c.assign(parts);

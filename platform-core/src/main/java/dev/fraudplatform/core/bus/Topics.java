@@ -6,8 +6,6 @@ import java.util.List;
 public final class Topics {
     public static final String CONTROL = "fp.control";
     public static final String TRAFFIC = "fp.traffic";
-    public static final String CONTEXT = "fp.context";
-    public static final String LABELS = "fp.labels";
     public static final String DECISIONS = "fp.decisions";
     public static final String ACTIONS = "fp.actions";
     public static final String AUDIT = "fp.audit";
@@ -36,7 +34,7 @@ public final class Topics {
     public static final String ENTITY_FEATURES = "fp.rtdl.entity-features";
 
     /** Every platform topic; all are created with the configured partition count and no time retention. */
-    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, CONTEXT, LABELS, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES,
+    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES,
             ENTITY_EVENTS, ENTITY_FEATURES);
 
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
@@ -44,11 +42,20 @@ public final class Topics {
 
     private Topics() {}
 
-    /** The topic an event class is routed to, or null for a class the gate does not route. */
+    /**
+     * The topic an event class is routed to, or null for a class the gate does not route. An account's transactions,
+     * context events and labels share {@link #TRAFFIC}, keyed by account: one log per account, so the decision loop
+     * reads them in one total order. (Separate context and label topics, as first designed, could be interleaved with
+     * traffic only by timestamp, best effort, and a context event read just after the transaction it precedes changed
+     * the decision.)
+     */
     public static String forEventClass(String eventClass) {
-        if (eventClass.startsWith("txn.")) return TRAFFIC;
-        if (eventClass.startsWith("ctx.")) return CONTEXT;
-        if (eventClass.startsWith("label.")) return LABELS;
+        if (eventClass.startsWith("txn.") || eventClass.startsWith("ctx.") || eventClass.startsWith("label.")) return TRAFFIC;
         return null;
+    }
+
+    /** Whether an event class is a transaction, which the decision loop decides (context and labels inform it). */
+    public static boolean isTransaction(String eventClass) {
+        return eventClass.startsWith("txn.");
     }
 }

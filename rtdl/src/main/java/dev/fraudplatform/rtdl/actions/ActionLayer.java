@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failing ledger is retried {@code attempts} times with exponential backoff ({@code backoff}, doubling, at most
  * 5 s). If the batch still fails, each decision is tried on its own, so one decision the ledger refuses cannot hold
- * back the rest. A decision that cannot be read, or that still fails on its own, goes to {@code fp.dead-letters} with
- * its reason and coordinates, and the partition moves on: nothing is dropped silently and nothing blocks.
+ * back the rest. If every one of several fails alone, the ledger is down: the whole batch is tried again after a
+ * longer pause, for up to {@code attempts} rounds. A decision that cannot be read, or that still fails on its own, goes
+ * to {@code fp.dead-letters} with its reason and coordinates, and the partition moves on: nothing is dropped silently,
+ * and nothing blocks for longer than those bounded rounds.
  */
 public final class ActionLayer extends ConsumerRole {
     public static final String GROUP = "fp-al";
@@ -72,25 +74,39 @@ public final class ActionLayer extends ConsumerRole {
         List<Effect> effects = pending.stream().map(Pending::effect).toList();
         Set<Effect> applied = new HashSet<>();
         Set<Effect> failed = new HashSet<>();
-        try {
-            applied.addAll(withRetries(() -> ledger.apply(effects)));
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception batchFailure) {
-            LOG.warn("effect ledger refused a batch of {} after {} attempts ({}); applying one by one", effects.size(), attempts,
-                    batchFailure.toString());
-            for (Pending p : pending) {
-                try {
-                    applied.addAll(ledger.apply(List.of(p.effect())));
-                } catch (RuntimeException e) {
-                    failed.add(p.effect());
-                    out.add(deadLetter(p.record(), "effect ledger refused it after " + attempts + " batch attempts and one alone: " + e,
-                            visibleAt));
+        List<OutboundRecord> refused = new ArrayList<>();
+        for (int round = 1; ; round++) {
+            applied.clear();
+            failed.clear();
+            refused.clear();
+            try {
+                applied.addAll(withRetries(() -> ledger.apply(effects)));
+                break;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception batchFailure) {
+                LOG.warn("effect ledger refused a batch of {} after {} attempts ({}); applying one by one", effects.size(), attempts,
+                        batchFailure.toString());
+                for (Pending p : pending) {
+                    try {
+                        applied.addAll(ledger.apply(List.of(p.effect())));
+                    } catch (RuntimeException e) {
+                        failed.add(p.effect());
+                        refused.add(deadLetter(p.record(), "effect ledger refused it after " + attempts + " batch attempts and one alone: " + e,
+                                visibleAt));
+                    }
                 }
+                // Every one failing alone, several of them, is the ledger down rather than bad decisions: wait and try the
+                // batch again (a few rounds) instead of dead-lettering effects that are merely late.
+                boolean outage = effects.size() > 1 && applied.isEmpty() && failed.size() == effects.size();
+                if (!outage || round >= attempts) break;
+                long pause = Math.min(5_000, backoff.toMillis() << (attempts + round));
+                LOG.warn("effect ledger refused all {} effects one by one; treating it as an outage, round {} of {}, next in {} ms",
+                        effects.size(), round, attempts, pause);
+                Thread.sleep(pause);
             }
         }
-        // Every effect of the batch is announced, newly applied or not: a batch redelivered after a failed announce
-        // announces again (at least once, keyed by decision id), and never applies again.
+        out.addAll(refused);
         // A decision the batch holds twice was applied once: its first copy is announced APPLIED, the others not.
         Set<String> newlyApplied = new HashSet<>();
         for (Effect e : applied) newlyApplied.add(e.platformRunId() + "\u0000" + e.decisionId());

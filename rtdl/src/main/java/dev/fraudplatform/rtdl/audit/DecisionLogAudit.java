@@ -179,6 +179,17 @@ public final class DecisionLogAudit extends ConsumerRole {
     }
 
     @Override
+    protected void onPartitionsLostHook() {
+        // Another instance owns them now: nothing held may be committed; it is redelivered to the new owner.
+        try {
+            if (inTransaction) abort();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            clear(); // fenced already: the broker aborts the transaction
+        }
+        highWaterMarks.clear();
+    }
+
+    @Override
     protected void onPartitionsChanged() {
         // Ownership moves: commit what this instance holds while it still owns its partitions (after this, another
         // instance may write), then re-read marks from the store.

@@ -95,15 +95,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     static final long IDLE_MS = 5_000;
     /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
     private boolean answered;
-    /** The latest event time of a label this task has read, and when it read one. */
-    private long lastLabelWallMs;
-    static final long SIDE_QUIET_MS = 200;
-    /** Per run, the latest event times of the context events and the labels this task has read: {context, label}. */
-    private final Map<String, long[]> sideEventTimes = new HashMap<>();
-
-    private long[] sideEventTimes(String run) {
-        return sideEventTimes.computeIfAbsent(run, r -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
-    }
+    /** Per run, the latest event time of a context event this task has read. */
+    private final Map<String, Long> contextEventTimes = new HashMap<>();
 
     AccountTask(DecisionFabric fabric, DecisionTopology.Settings settings) {
         this.fabric = fabric;
@@ -119,10 +112,17 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         // Strict mode: one task sees every event, in order, so the projections run here, without the re-keying round trip.
         this.inlineEntities = settings.partitions() == 1 ? context.getStateStore(DecisionTopology.INLINE_ENTITY_STATE_STORE) : null;
         this.joinPlane = settings.joinPlane().apply(context.getStateStore(DecisionTopology.JOIN_PLANE_STORE));
+        // A task revived in place (after a failed commit, its stores rolled back) keeps this object: forget everything
+        // in memory and rebuild it from the stores.
+        live.clear();
+        waiting.clear();
+        waitingForFlow.clear();
+        progress.clear();
+        contextEventTimes.clear();
+        answered = false;
         long now = context.currentSystemTimeMs();
         lastAnswerWallMs = now;
         lastContextWallMs = now;
-        lastLabelWallMs = now;
         // Restored after a restart: frames first, then the answers each had received; their wait starts again.
         List<org.apache.kafka.streams.KeyValue<String, byte[]>> answers = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = pending.all()) {
@@ -133,7 +133,6 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                     continue;
                 }
                 Pending p = Pending.decode(kv.value);
-                p.arrivedAtMs = now;
                 live.put(kv.key, p);
                 waiting.put(kv.key, now);
                 if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(kv.key);
@@ -189,37 +188,16 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             LOG.error("unreadable record on {} (key {}): {}", topic, record.key(), e.getMessage());
             return;
         }
-        if (Topics.CONTEXT.equals(topic)) {
-            onContext(envelope, t);
-            return;
-        }
-        if (Topics.LABELS.equals(topic)) {
-            lastLabelWallMs = context.currentSystemTimeMs();
-            long[] side = sideEventTimes(envelope.path("platform_run_id").asText());
-            side[1] = Math.max(side[1], t);
-            onLabel(envelope, t);
-            return;
-        }
-        onTransaction(record, envelope, t);
-        // The watermark follows traffic alone: its partition is in event-time order, while labels and context are
-        // interleaved with it only as closely as Kafka Streams' timestamp synchronisation manages.
+        // An account's transactions, context and labels share one log (Topics.forEventClass): one total order.
+        String eventClass = envelope.path("event_class").asText();
+        if (eventClass.startsWith("ctx.")) onContext(envelope, t);
+        else if (eventClass.startsWith("label.")) onLabel(envelope, t);
+        else onTransaction(record, envelope, t);
         if (settings.partitions() > 1) {
             Progress p = progress.computeIfAbsent(envelope.path("platform_run_id").asText(), k -> new Progress());
             p.eventTimeMs = Math.max(p.eventTimeMs, t);
             p.inputAtMs = context.currentSystemTimeMs();
         }
-    }
-
-    /**
-     * Whether every context event and label at or before the frame's time has been read: each of those inputs has
-     * either moved past it or stayed quiet for {@value #SIDE_QUIET_MS} ms since the frame arrived (what the gate
-     * publishes together becomes readable together, within a fetch or two). A frame's account marks are read only then.
-     */
-    private boolean sideInputsPast(Pending p) {
-        long now = context.currentSystemTimeMs();
-        long[] side = sideEventTimes(p.run);
-        return (side[0] > p.timeMs || now - Math.max(lastContextWallMs, p.arrivedAtMs) >= SIDE_QUIET_MS)
-                && (side[1] > p.timeMs || now - Math.max(lastLabelWallMs, p.arrivedAtMs) >= SIDE_QUIET_MS);
     }
 
     // ---- transactions ----
@@ -259,7 +237,6 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.card(), x.eventTime(), t, x.flowId(), f,
                 admittedAt(record.headers()));
-        p.arrivedAtMs = context.currentSystemTimeMs();
         List<EntityEvent> asks = new ArrayList<>(3);
         asks.add(new EntityEvent(EntityEvent.Kind.MERCHANT, x.merchant(), EntityEvent.Type.TXN, x.runId(), x.eventId(), x.account(),
                 x.card(), t, x.amount(), accountLabelled));
@@ -321,7 +298,6 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             }
             if (unavailable == null && flow.isEmpty() && !force) return false;
         }
-        if (!force && !sideInputsPast(p)) return false;
         JoinFrame frame;
         if (unavailable != null) {
             frame = new JoinFrame(p.run, p.eventClass, p.eventId, p.account, p.eventTime, null, List.of(), unavailable);
@@ -392,7 +368,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             }
             if (p.expected.isEmpty() && tryDecide(key, p, false)) continue; // complete, its side inputs now past it
             boolean force = p.expected.isEmpty()
-                    ? sideEventTimes(p.run)[0] > p.timeMs || (waited && contextIdle) || capped
+                    ? contextEventTimes.getOrDefault(p.run, Long.MIN_VALUE) > p.timeMs || (waited && contextIdle) || capped
                     : (waited && answersStalled) || capped;
             if (force) tryDecide(key, p, true);
         }
@@ -406,8 +382,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
     private void onContext(JsonNode envelope, long t) {
         lastContextWallMs = context.currentSystemTimeMs();
-        long[] side = sideEventTimes(envelope.path("platform_run_id").asText());
-        side[0] = Math.max(side[0], t);
+        contextEventTimes.merge(envelope.path("platform_run_id").asText(), t, Math::max);
         JsonNode p = envelope.path("payload");
         String run = envelope.path("platform_run_id").asText();
         String eventClass = envelope.path("event_class").asText();
@@ -493,8 +468,6 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         final String run, eventClass, eventId, account, card, eventTime, flow, admittedAt;
         final long timeMs;
         final ObjectNode features;
-        /** When this task started holding the frame (wall clock; not stored: a restored frame starts again). */
-        long arrivedAtMs;
         final Set<String> expected = new java.util.TreeSet<>();
         final List<String> received = new ArrayList<>(3);
         final List<String> notes = new ArrayList<>();

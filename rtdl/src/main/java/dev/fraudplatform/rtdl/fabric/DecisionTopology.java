@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * The real-time decision loop as one Kafka Streams topology of two sub-topologies, joined through two re-keying
  * topics (ARCHITECTURE.md §5):
  * <pre>
- *   fp.traffic, fp.context, fp.labels, fp.rtdl.entity-features  (keyed by account)
+ *   fp.traffic (transactions, context, labels), fp.rtdl.entity-features  (keyed by account)
  *      → {@link AccountTask}: account and card features (OFP), context store and flow binding (CSFB), the pending
  *        frame of each transaction, the Decision Fabric → fp.decisions
  *      → fp.rtdl.entity-events (keyed by merchant, device, IP)
@@ -101,10 +101,8 @@ public final class DecisionTopology {
         var strings = Serdes.String();
         var bytes = Serdes.ByteArray();
         t.addSource("traffic", strings.deserializer(), bytes.deserializer(), Topics.TRAFFIC);
-        t.addSource("context", strings.deserializer(), bytes.deserializer(), Topics.CONTEXT);
-        t.addSource("labels", strings.deserializer(), bytes.deserializer(), Topics.LABELS);
         t.addSource("entity-features-in", strings.deserializer(), bytes.deserializer(), Topics.ENTITY_FEATURES);
-        t.addProcessor("account-task", () -> new AccountTask(fabric, settings), "traffic", "context", "labels", "entity-features-in");
+        t.addProcessor("account-task", () -> new AccountTask(fabric, settings), "traffic", "entity-features-in");
         t.addStateStore(store(ACCOUNT_STATE_STORE, settings.stores()), "account-task");
         t.addStateStore(store(PENDING_STORE, settings.stores()), "account-task");
         t.addStateStore(store(JOIN_PLANE_STORE, settings.stores()), "account-task");

@@ -48,6 +48,7 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(DecisionTopology.ENTITY_STATE_STORE);
+        watermarks.clear(); // a task revived in place keeps this object; its store may have rolled back
     }
 
     private long[] watermarks(String run) {
@@ -78,7 +79,14 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             return;
         }
         if (e.type() == EntityEvent.Type.WATERMARK) {
-            onWatermark(e.runId(), Integer.parseInt(e.id()), e.timeMs());
+            int source;
+            try {
+                source = Integer.parseInt(e.id());
+            } catch (NumberFormatException ex) {
+                LOG.error("watermark with a bad source {} (key {})", e.id(), record.key());
+                return;
+            }
+            onWatermark(e.runId(), source, e.timeMs());
             return;
         }
         if (sources == 1) {

@@ -20,7 +20,7 @@ import dev.fraudplatform.rtdl.features.OnlineFeatures;
  *       before t</li>
  * </ul>
  * plus each entity's windows ({@code device_txn_count_1h}, ...; see {@link OnlineFeatures}). Labels arrive on
- * {@code fp.labels}, keyed by account: the account is marked, and the mark travels to every device and IP the
+ * {@code fp.traffic} with the account's other events: the account is marked, and the mark travels to every device and IP the
  * account is linked to; a device or IP first linked to an account after its label learns it from the transaction.
  */
 public final class EntityGraph {

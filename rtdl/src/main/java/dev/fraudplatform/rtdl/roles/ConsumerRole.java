@@ -55,6 +55,11 @@ public abstract class ConsumerRole implements AutoCloseable {
     /** Called on the role's thread whenever partitions are assigned or revoked: forget per-partition caches. */
     protected void onPartitionsChanged() {}
 
+    /** Called when partitions were lost (not revoked): their work can no longer be committed. Default: as a change. */
+    protected void onPartitionsLostHook() {
+        onPartitionsChanged();
+    }
+
     /** Called on the role's thread after every poll, records or not (a role that batches across polls flushes here). */
     protected void onPoll() throws Exception {}
 
@@ -69,6 +74,12 @@ public abstract class ConsumerRole implements AutoCloseable {
                 public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
                     LOG.info("{} revoked {}", thread.getName(), partitions);
                     onPartitionsChanged();
+                }
+
+                @Override
+                public void onPartitionsLost(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    LOG.warn("{} lost {}", thread.getName(), partitions);
+                    onPartitionsLostHook();
                 }
 
                 @Override

@@ -26,8 +26,7 @@ import org.apache.kafka.streams.test.TestRecord;
 /**
  * The decision loop's whole topology on TopologyTestDriver (in-memory stores, no I/O), with helpers that send
  * envelopes as the gate publishes them. With one partition the projections run inside the account task, so a
- * transaction's frame is complete after one {@code pipeInput}; it is decided once the side inputs have been quiet
- * ({@link #decisions()} lets that time pass).
+ * transaction's frame is complete after one {@code pipeInput}.
  */
 final class LoopDriver implements AutoCloseable {
     static final String RUN = "run-a";
@@ -42,8 +41,8 @@ final class LoopDriver implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(DecisionTopology.build(new DecisionFabric(bundle), settings.withStores(DecisionTopology.StoreKind.IN_MEMORY)), p);
         traffic = driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer());
-        context = driver.createInputTopic(Topics.CONTEXT, new StringSerializer(), new ByteArraySerializer());
-        labels = driver.createInputTopic(Topics.LABELS, new StringSerializer(), new ByteArraySerializer());
+        context = traffic; // an account's context and labels share its log (Topics.forEventClass)
+        labels = traffic;
         decisions = driver.createOutputTopic(Topics.DECISIONS, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -126,7 +125,7 @@ final class LoopDriver implements AutoCloseable {
      * context and label inputs quiet (frames are decided only then).
      */
     List<JsonNode> decisions() {
-        driver.advanceWallClockTime(Duration.ofMillis(AccountTask.SIDE_QUIET_MS + 10));
+        driver.advanceWallClockTime(Duration.ofMillis(30)); // a punctuation tick
         return decisions.readRecordsToList().stream().map(r -> {
             try {
                 return Json.MAPPER.readTree(r.value());

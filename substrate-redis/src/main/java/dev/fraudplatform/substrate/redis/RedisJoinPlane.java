@@ -65,6 +65,9 @@ public final class RedisJoinPlane implements JoinPlane {
             return command.get();
         } catch (RedisException e) {
             throw new JoinPlaneUnavailableException("Redis join plane at " + uri + " did not answer " + what + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Unreadable or vanished data (a key expiring between two commands) must degrade a decision, not kill a thread.
+            throw new JoinPlaneUnavailableException("Redis join plane at " + uri + " gave an unusable answer to " + what + ": " + e, e);
         }
     }
 
@@ -106,6 +109,7 @@ public final class RedisJoinPlane implements JoinPlane {
                 return new FlowBinding(runId, flowId, eventId, eventTimeMs);
             }
             byte[] first = r.hget(key, eventId);
+            if (first == null) throw new IllegalStateException("binding of " + eventId + " vanished (expired)");
             return new FlowBinding(runId, flowId, eventId, Long.parseLong(new String(first, StandardCharsets.UTF_8)));
         });
     }
