@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
-        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Audit.class, Fp.Bench.class})
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Replay.class, Fp.Audit.class, Fp.Bench.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -470,6 +470,25 @@ public final class Fp implements Runnable {
                     System.out.println("evidence     " + (cfg.objectStore().exists(report) ? cfg.objectStore().pathOf(report) : "none yet"));
                 }
                 return 0;
+            }
+        }
+    }
+
+    @Command(name = "replay", description = "Replay proof: run a finished run's world again with its pinned bundle and compare "
+            + "decision-log digests; the result joins the run's evidence. Exit 0 only when they match.")
+    static final class Replay implements Callable<Integer> {
+        @Option(names = "--run", required = true, paramLabel = "RUN_ID", description = "The finished run to replay.") String runId;
+
+        @Override
+        public Integer call() throws Exception {
+            PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            try (Platform platform = Platform.start(cfg)) {
+                ReplayProof.Result r = ReplayProof.replay(platform, runId, Fp::status);
+                endStatus();
+                System.out.println("replay of " + r.originalRun() + " as " + r.replayRun() + ": digest " + r.replayDigest()
+                        + (r.holds() ? " matches" : " DOES NOT MATCH " + r.originalDigest()) + (r.replayReconciled() ? "" : "; the replay did not reconcile"));
+                System.out.println("evidence: " + cfg.objectStore().pathOf("evidence/" + r.originalRun() + "/replay-" + r.replayRun() + ".json"));
+                return r.holds() ? 0 : 1;
             }
         }
     }

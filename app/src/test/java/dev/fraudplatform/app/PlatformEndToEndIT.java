@@ -219,6 +219,20 @@ class PlatformEndToEndIT {
     }
 
     @Test
+    @Order(5)
+    void theReplayProofRunsTheWorldAgainAndItsDigestJoinsTheEvidence() throws Exception {
+        ReplayProof.Result proof = ReplayProof.replay(platform, firstRunId, s -> { });
+        assertThat(proof.holds()).as(proof.toJson().toString()).isTrue();
+        assertThat(proof.replayDigest()).isEqualTo(firstDigest);
+        assertThat(proof.replayRun()).isNotEqualTo(firstRunId);
+        String evidence = new String(platform.store().read("evidence/" + firstRunId + "/replay-" + proof.replayRun() + ".json"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(evidence).contains("\"holds\":true").contains(firstDigest);
+        assertThatThrownBy(() -> ReplayProof.replay(platform, "run-19990101-deadbeef", s -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("no run run-19990101-deadbeef");
+    }
+
+    @Test
     @Order(99)
     void aChangedAuditSegmentIsNamedByReplay() throws Exception {
         String segment = platform.store().list("audit/" + firstRunId + "/decisions/").stream().filter(k -> k.endsWith(".parquet"))
