@@ -528,18 +528,23 @@ public final class Fp implements Runnable {
     @Command(name = "bench", description = "Benchmarks that print numbers.", subcommands = {Bench.IngressBenchCommand.class, Bench.EndToEndBenchCommand.class, Bench.DecisionFabricBenchCommand.class})
     static final class Bench extends Group {
 
+        /** What every whole-platform bench takes: the world's seed, and whether to profile the measured phase. */
+        static final class BenchOptions {
+            @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).") long seed;
+            @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+                    description = "Record a JFR CPU profile of the measured phase (default on; --no-profile to measure without it).") boolean profile;
+        }
+
         @Command(name = "ingress", description = "Events/s through the gate (HTTP, PostgreSQL receipts, Kafka publish), batch latency, CPU profile.")
         static final class IngressBenchCommand implements Callable<Integer> {
             @Option(names = "--transactions", defaultValue = "100000", description = "World size (default ${DEFAULT-VALUE}; about 1.5 events each).") int transactions;
             @Option(names = "--lanes", defaultValue = "4", description = "Parallel clients (default ${DEFAULT-VALUE}).") int lanes;
             @Option(names = "--batch", defaultValue = "1000", description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
-            @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).") long seed;
-            @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
-                    description = "Record a JFR CPU profile of the measured phase (default on; --no-profile to measure without it).") boolean profile;
+            @CommandLine.Mixin BenchOptions options;
 
             @Override
             public Integer call() throws Exception {
-                return IngressBench.run(transactions, lanes, batch, seed, profile);
+                return IngressBench.run(transactions, lanes, batch, options.seed, options.profile);
             }
         }
 
@@ -566,13 +571,11 @@ public final class Fp implements Runnable {
             @Option(names = "--transactions", defaultValue = "100000", description = "World size of the maximum-rate phase (default ${DEFAULT-VALUE}).") int transactions;
             @Option(names = "--rate", defaultValue = "2000", description = "Events/s offered in the latency phase (default ${DEFAULT-VALUE}).") double rate;
             @Option(names = "--rate-transactions", defaultValue = "20000", description = "World size of the latency phase (default ${DEFAULT-VALUE}).") int rateTransactions;
-            @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).") long seed;
-            @Option(names = "--profile", negatable = true, defaultValue = "true", fallbackValue = "true",
-                    description = "Record a JFR CPU profile of the maximum-rate phase (default on).") boolean profile;
+            @CommandLine.Mixin BenchOptions options;
 
             @Override
             public Integer call() throws Exception {
-                return EndToEndBench.run(transactions, rate, rateTransactions, seed, profile);
+                return EndToEndBench.run(transactions, rate, rateTransactions, options.seed, options.profile);
             }
         }
     }
