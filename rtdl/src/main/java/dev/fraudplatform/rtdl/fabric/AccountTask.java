@@ -88,6 +88,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     }
 
     private final Map<String, Progress> progress = new HashMap<>();
+    private static final String PROGRESS = "progress\u0000";
     /**
      * A run whose input has been quiet this long (wall clock) has ended here: its watermark no longer holds the
      * projections back. Input after that is behind the projections and is answered as late.
@@ -121,6 +122,17 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         contextEventTimes.clear();
         answered = false;
         long now = context.currentSystemTimeMs();
+        if (settings.partitions() > 1) {
+            try (KeyValueIterator<String, byte[]> it = states.range(PROGRESS, PROGRESS + "\uffff")) {
+                while (it.hasNext()) {
+                    var kv = it.next();
+                    Progress p = new Progress();
+                    p.eventTimeMs = Long.parseLong(new String(kv.value, StandardCharsets.US_ASCII));
+                    p.inputAtMs = now; // quiet from now on: announced as ended after IDLE_MS unless input comes
+                    progress.put(kv.key.substring(PROGRESS.length()), p);
+                }
+            }
+        }
         lastAnswerWallMs = now;
         lastContextWallMs = now;
         // Restored after a restart: frames first, then the answers each had received; their wait starts again.
@@ -194,8 +206,13 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         else if (eventClass.startsWith("label.")) onLabel(envelope, t);
         else onTransaction(record, envelope, t);
         if (settings.partitions() > 1) {
-            Progress p = progress.computeIfAbsent(envelope.path("platform_run_id").asText(), k -> new Progress());
-            p.eventTimeMs = Math.max(p.eventTimeMs, t);
+            String run = envelope.path("platform_run_id").asText();
+            Progress p = progress.computeIfAbsent(run, k -> new Progress());
+            if (t > p.eventTimeMs) {
+                p.eventTimeMs = t;
+                // Kept in the store too, so the task's next owner still announces the run (and its end) to the projections.
+                states.put(PROGRESS + run, Long.toString(t).getBytes(StandardCharsets.US_ASCII));
+            }
             p.inputAtMs = context.currentSystemTimeMs();
         }
     }

@@ -37,6 +37,9 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     private final int sources;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
+    /** Per run with events buffered here, when the first one was buffered (wall clock). */
+    private final java.util.Map<String, Long> firstBuffered = new java.util.HashMap<>();
+    static final long ABSENT_MS = 10_000;
     /** Per run, each source's watermark (restored lazily from the store). */
     private final java.util.Map<String, long[]> watermarks = new java.util.HashMap<>();
 
@@ -49,6 +52,29 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         this.context = context;
         this.store = context.getStateStore(DecisionTopology.ENTITY_STATE_STORE);
         watermarks.clear(); // a task revived in place keeps this object; its store may have rolled back
+        firstBuffered.clear();
+        if (sources > 1) context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                this::releaseAbsentSources);
+    }
+
+    /**
+     * A source that has said nothing about a run {@value #ABSENT_MS} ms after the run's first buffered event here (its
+     * partition holds none of the run's accounts) is taken as ended for it, so it cannot hold the run back forever;
+     * should it speak later, its events are late and say so.
+     */
+    private void releaseAbsentSources(long now) {
+        for (var e : List.copyOf(firstBuffered.entrySet())) {
+            if (now - e.getValue() < ABSENT_MS) continue;
+            String run = e.getKey();
+            long[] w = watermarks(run);
+            for (int i = 0; i < sources; i++) {
+                if (w[i] == Long.MIN_VALUE) {
+                    LOG.warn("account task {} has said nothing of run {} for {} ms: taken as ended for it", i, run, now - e.getValue());
+                    onWatermark(run, i, Long.MAX_VALUE);
+                }
+            }
+            firstBuffered.remove(run);
+        }
     }
 
     private long[] watermarks(String run) {
@@ -99,6 +125,7 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             apply(e, EntityState.decode(store.get(e.key())), released == Long.MAX_VALUE ? 1 : released - e.timeMs());
         } else {
             store.put(bufferKey(e), record.value());
+            firstBuffered.putIfAbsent(e.runId(), context.currentSystemTimeMs());
         }
     }
 

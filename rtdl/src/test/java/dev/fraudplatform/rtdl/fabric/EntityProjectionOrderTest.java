@@ -102,4 +102,13 @@ class EntityProjectionOrderTest {
         send(EntityEvent.watermark("run-b", 1, 2_000));
         assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong()).containsExactly("b1 0");
     }
+
+    @Test
+    void anAccountTaskThatNeverSpeaksOfARunIsTakenAsEndedForIt() {
+        send(txn("e1", "acct-1", 1_000));
+        send(EntityEvent.watermark("run-a", 0, 5_000)); // task 1's partition holds none of the run's accounts
+        assertThat(read()).isEmpty();
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(EntityProjection.ABSENT_MS + 1_000));
+        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong()).containsExactly("e1 0");
+    }
 }
