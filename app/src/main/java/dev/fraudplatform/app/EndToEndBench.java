@@ -68,7 +68,7 @@ final class EndToEndBench {
     private static Phase run(Platform platform, String worldId, DecisionBundle bundle, double rate, boolean profile) throws Exception {
         PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> { });
         Path jfr = Files.createTempFile("fp-bench-e2e-", ".jfr");
-        Map<Long, Long> cpuBefore = IngressBench.threadCpu();
+        Map<Long, Long> cpuBefore = BenchProfile.threadCpu();
         long t0 = System.nanoTime();
         try (Recording rec = new Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             if (profile) rec.start();
@@ -82,8 +82,8 @@ final class EndToEndBench {
         long wall = System.nanoTime() - t0;
         RunReport report = run.finish();
         if (profile) {
-            IngressBench.cpuByThread(cpuBefore, wall);
-            IngressBench.profile(jfr);
+            BenchProfile.cpuByThread(cpuBefore, wall);
+            BenchProfile.profile(jfr);
         }
         Files.deleteIfExists(jfr);
         return new Phase(report, platform.ledger().latency(run.runId()));

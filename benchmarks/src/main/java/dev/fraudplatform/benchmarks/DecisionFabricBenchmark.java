@@ -3,7 +3,6 @@ package dev.fraudplatform.benchmarks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.decision.JoinFrame;
-import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.json.Sha256;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;

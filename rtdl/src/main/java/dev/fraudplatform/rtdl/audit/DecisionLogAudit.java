@@ -4,7 +4,6 @@ import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.ingress.BusCoordinates;
-import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
 import dev.fraudplatform.rtdl.roles.DeadLetters;
