@@ -80,7 +80,7 @@ final class EndToEndBench {
             }
         }
         long wall = System.nanoTime() - t0;
-        RunReport report = run.finish();
+        RunReport report = run.finish().run();
         if (profile) {
             BenchProfile.cpuByThread(cpuBefore, wall);
             BenchProfile.profile(jfr);

@@ -11,7 +11,9 @@ import dev.fraudplatform.core.run.RunIds;
 import dev.fraudplatform.core.run.RunState;
 import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.ingress.streamer.WorldStreamer;
+import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.rtdl.audit.AuditLog;
 import dev.fraudplatform.rtdl.audit.AuditReplay;
 import dev.fraudplatform.rtdl.fabric.DecisionFabric;
@@ -145,19 +147,32 @@ public final class PlatformRun {
         }
     }
 
-    /** Builds the run report, writes it under {@code evidence/<run>/}, and records COMPLETED or FAILED. */
-    public RunReport finish() throws Exception {
+    /** Builds the conformance report, writes it under {@code evidence/<run>/}, and records COMPLETED or FAILED. */
+    public ConformanceReport finish() throws Exception {
+        return finish(null);
+    }
+
+    /**
+     * Builds the conformance report; when {@code drill} is given, attaches the drill's expectations, judged on the
+     * report. Writes it under {@code evidence/<run>/} as JSON and HTML, and records COMPLETED when it passes, FAILED
+     * with the failed checks otherwise.
+     */
+    public ConformanceReport finish(java.util.function.Function<ConformanceReport, ConformanceReport.Drill> drill) throws Exception {
         DecisionLogDigest auditDigest = new DecisionLogDigest();
         Map<String, Long> byAction = new TreeMap<>();
         Map<String, Long> byMode = new TreeMap<>();
         long[] auditRecords = {0};
         long[] conflicts = {0};
+        long[] silentDegrades = {0};
         AuditLog.forEach(platform.store(), runId(), a -> {
             auditRecords[0]++;
             try {
                 if (auditDigest.add(a.decision())) {
                     byAction.merge(a.decision().action().name(), 1L, Long::sum);
                     byMode.merge(a.decision().degradeMode().name(), 1L, Long::sum);
+                    if (a.decision().degradeMode() != DegradeMode.FULL && (a.decision().degradeReason().isBlank())) {
+                        silentDegrades[0]++;
+                    }
                 }
             } catch (DecisionLogDigest.ConflictingDecisionException e) {
                 conflicts[0]++;
@@ -182,15 +197,16 @@ public final class PlatformRun {
         AuditReplay.Result replay = AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
         List<String> auditProblems = new java.util.ArrayList<>(replay.manifestProblems());
         auditProblems.addAll(replay.mismatches());
-        RunReport report = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent, platform.receipts().countsByOutcome(runId()),
+        RunReport runReport = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent, platform.receipts().countsByOutcome(runId()),
                 admittedByClass, admittedTxns, busRecords, busDigest.size(), platform.ledger().count(runId()),
                 auditRecords[0], byAction, byMode, auditDigest.digest(), busDigest.digest(), eps, latency.p50Millis(),
                 latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), conflicts[0], platform.roleFailures(),
                 replay.matched(), auditProblems);
-        platform.store().create("evidence/" + runId() + "/report.json", CanonicalJson.bytes(report.toJson()));
-        platform.runs().transition(runId(), report.reconciled() ? RunState.COMPLETED : RunState.FAILED,
-                report.reconciled() ? "reconciled" : "not reconciled: " + report.checks().stream().filter(c -> !c.passed())
-                        .map(RunReport.Check::name).toList());
+        ConformanceReport report = RunLaws.judge(platform, runReport, replay.manifestProblems(), silentDegrades[0]);
+        if (drill != null) report = report.withDrill(drill.apply(report));
+        report.write(platform.store());
+        platform.runs().transition(runId(), report.passed() ? RunState.COMPLETED : RunState.FAILED,
+                report.passed() ? "reconciled; every law holds" : "does not conform: " + report.failures());
         return report;
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunFacts;
-import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,8 +57,8 @@ final class ReplayProof {
         PlatformRun run = PlatformRun.start(platform, facts.worldId(), bundle, status);
         run.stream();
         if (!run.awaitDrain(Duration.ofSeconds(120))) throw new IllegalStateException("replay run " + run.runId() + " did not drain");
-        RunReport again = run.finish();
-        Result result = new Result(runId, run.runId(), report.path("decision_log_digest").asText(), again.decisionLogDigest(), again.reconciled());
+        ConformanceReport again = run.finish();
+        Result result = new Result(runId, run.runId(), report.path("decision_log_digest").asText(), again.run().decisionLogDigest(), again.passed());
         platform.store().create("evidence/" + runId + "/replay-" + run.runId() + ".json", CanonicalJson.bytes(result.toJson()));
         return result;
     }

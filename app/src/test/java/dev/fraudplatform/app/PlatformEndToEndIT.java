@@ -10,6 +10,7 @@ import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.ingress.ReceiptOutcome;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.world.ScenarioRunner;
@@ -78,10 +79,18 @@ class PlatformEndToEndIT {
         assertThat(second.receiptsByOutcome()).containsOnlyKeys("DUPLICATE").containsEntry("DUPLICATE", sent);
         assertThat(run.awaitDrain(Duration.ofSeconds(30))).isTrue();
         Thread.sleep(1_000); // anything wrongly re-admitted would be decided, applied and audited by now
-        RunReport report = run.finish();
+        ConformanceReport conformance = run.finish();
+        RunReport report = conformance.run();
 
-        // Then every count reconciles, and the resend added only DUPLICATE receipts
+        // Then every count reconciles, every law holds, and the resend added only DUPLICATE receipts
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
+        assertThat(conformance.laws()).hasSizeGreaterThanOrEqualTo(7)
+                .allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
+        assertThat(conformance.passed()).isTrue();
+        assertThat(conformance.busRecords()).isEqualTo(sent);
+        assertThat(conformance.throughput()).isNotEmpty();
+        assertThat(conformance.throughput().stream().mapToLong(ConformanceReport.Throughput::decided).sum()).isEqualTo(3_000);
+        assertThat(conformance.latencyHistogram().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3_000);
         assertThat(report.sent()).isEqualTo(2 * sent);
         assertThat(report.receipts()).containsEntry("ADMITTED", sent).containsEntry("DUPLICATE", sent).hasSize(2);
         assertThat(report.admittedTransactions()).isEqualTo(3_000);
@@ -99,6 +108,8 @@ class PlatformEndToEndIT {
         assertThat(report.decisionsByDegradeMode()).containsOnlyKeys("RULES_ONLY");
         assertThat(report.decisionsByAction().keySet()).contains("APPROVE").hasSizeGreaterThan(1);
         assertThat(platform.store().exists("evidence/" + run.runId() + "/report.json")).isTrue();
+        String html = new String(platform.store().read("evidence/" + run.runId() + "/report.html"), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(html).contains(run.runId()).contains("chart-throughput").contains("no effect applied twice");
         assertThat(platform.runs().state(run.runId())).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("COMPLETED"));
         firstDigest = report.decisionLogDigest();
         // audit replay: every recorded frame re-scores to its decision, and the sealed segments re-hash
@@ -114,7 +125,7 @@ class PlatformEndToEndIT {
         PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> { });
         run.stream();
         assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
-        RunReport report = run.finish();
+        RunReport report = run.finish().run();
         assertThat(report.reconciled()).as(report.toText()).isTrue();
         assertThat(firstDigest).isNotNull();
         assertThat(report.decisionLogDigest()).isEqualTo(firstDigest);

@@ -27,7 +27,7 @@ class StrictAndScaledModesIT {
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn("rules-v1"), s -> { });
             run.stream();
             assertThat(run.awaitDrain(Duration.ofSeconds(120))).isTrue();
-            RunReport report = run.finish();
+            RunReport report = run.finish().run();
             assertThat(report.reconciled()).as(report.toText()).isTrue();
             return run.runId();
         }

@@ -36,7 +36,7 @@ class WiringConformanceIT {
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn("rules-v1"), s -> { });
             run.stream();
             assertThat(run.awaitDrain(Duration.ofSeconds(90))).as("drained on " + config.wiring()).isTrue();
-            return run.finish();
+            return run.finish().run();
         }
     }
 

@@ -1,0 +1,95 @@
+package dev.fraudplatform.app;
+
+import dev.fraudplatform.core.store.Manifest;
+import dev.fraudplatform.ops.ConformanceReport;
+import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.ops.RunReport.Check;
+import dev.fraudplatform.substrate.kafka.KafkaTopics;
+import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
+import dev.fraudplatform.world.WorldBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges a finished run against the platform's laws, from the stores themselves (PostgreSQL's receipts and
+ * effects, the bus's offsets, the object store's manifests), and gathers the conformance report's series.
+ */
+final class RunLaws {
+    private RunLaws() {}
+
+    static ConformanceReport judge(Platform platform, RunReport run, List<String> auditManifestProblems, long silentDegrades) throws Exception {
+        PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
+        String runId = run.platformRunId();
+        List<Check> laws = new ArrayList<>();
+        long lost = evidence.admittedWithoutEffect(runId);
+        laws.add(new Check("no admitted transaction without a decision", lost == 0, lost + " admitted transactions without a decision applied"));
+        long orphans = evidence.effectsWithoutAdmission(runId);
+        laws.add(new Check("no effect without an admitted event", orphans == 0, orphans + " effects of events the gate did not admit"));
+        long twice = evidence.effectsAppliedTwice(runId);
+        laws.add(new Check("no effect applied twice", twice == 0, twice + " effects beyond one per event"));
+        long doubleAdmitted = evidence.doubleAdmissions(runId);
+        PostgresRunEvidence.BusCoordinateCount bus = evidence.busCoordinates(runId);
+        List<String> beyondLog = recordsBeyondLog(platform, bus.highestOffsetByPartition());
+        laws.add(new Check("no event admitted twice; every admission names its own record on the bus",
+                doubleAdmitted == 0 && bus.admittedReceipts() == bus.distinctRecords() && beyondLog.isEmpty(),
+                doubleAdmitted + " double admissions; " + bus.admittedReceipts() + " admitted receipts name " + bus.distinctRecords()
+                        + " distinct bus records" + (beyondLog.isEmpty() ? "" : "; beyond the log end: " + beyondLog)));
+        laws.add(new Check("every decision that degrades says why", silentDegrades == 0, silentDegrades + " degraded decisions without a reason"));
+        List<String> unguarded = evidence.unguardedAppendOnlyTables();
+        laws.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(),
+                unguarded.isEmpty() ? PostgresRunEvidence.APPEND_ONLY_TABLES.size() + " tables guarded" : "unguarded: " + unguarded));
+        List<String> manifestProblems = new ArrayList<>(Manifest.verify(platform.store(), WorldBuilder.prefix(run.worldId())));
+        manifestProblems.addAll(auditManifestProblems);
+        laws.add(new Check("every manifest re-hashes (world, audit segments)", manifestProblems.isEmpty(),
+                manifestProblems.isEmpty() ? "world and audit manifests match" : String.join("; ", manifestProblems)));
+        List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
+                .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided())).toList();
+        return new ConformanceReport(run, Instant.now(), bus.distinctRecords(), evidence.quarantineByReason(runId), laws,
+                evidence.appendOnlyDigest(runId), throughput, evidence.latencyHistogram(runId), null);
+    }
+
+    /**
+     * Re-checks a finished run against the stores as they are now, from its written report: the run's receipts and
+     * effects hash as they did when it ended (nothing updated, added or removed in place), the SQL laws still hold,
+     * the tables are still guarded, and the world and audit manifests still re-hash.
+     */
+    static List<Check> recheck(Platform platform, String runId) throws Exception {
+        String key = ConformanceReport.evidenceKey(runId, "report.json");
+        if (!platform.store().exists(key)) throw new IllegalArgumentException("run " + runId + " has no conformance report (" + key + ")");
+        com.fasterxml.jackson.databind.JsonNode written = dev.fraudplatform.core.json.Json.MAPPER.readTree(platform.store().read(key));
+        PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
+        List<Check> out = new ArrayList<>();
+        String then = written.path("append_only_digest").asText();
+        String now = evidence.appendOnlyDigest(runId);
+        out.add(new Check("the run's receipts and effects are unchanged since its report", then.equals(now), then + (then.equals(now) ? " = " : " != ") + now));
+        long lost = evidence.admittedWithoutEffect(runId);
+        out.add(new Check("no admitted transaction without a decision", lost == 0, lost + " without a decision applied"));
+        long twice = evidence.effectsAppliedTwice(runId);
+        out.add(new Check("no effect applied twice", twice == 0, twice + " effects beyond one per event"));
+        long doubleAdmitted = evidence.doubleAdmissions(runId);
+        out.add(new Check("no event admitted twice", doubleAdmitted == 0, doubleAdmitted + " double admissions"));
+        List<String> unguarded = evidence.unguardedAppendOnlyTables();
+        out.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(), "unguarded: " + unguarded));
+        List<String> manifests = new ArrayList<>(Manifest.verify(platform.store(), WorldBuilder.prefix(written.path("world_id").asText())));
+        manifests.addAll(dev.fraudplatform.rtdl.audit.AuditLog.verify(platform.store(), runId));
+        out.add(new Check("every manifest re-hashes (world, audit segments)", manifests.isEmpty(),
+                manifests.isEmpty() ? "world and audit manifests match" : String.join("; ", manifests)));
+        return out;
+    }
+
+    /** Topic-partitions where a receipt names an offset at or past the log's end: a record the bus does not hold. */
+    private static List<String> recordsBeyondLog(Platform platform, Map<String, Long> highestOffsets) throws Exception {
+        Map<String, Long> ends = new java.util.HashMap<>();
+        for (String topic : highestOffsets.keySet().stream().map(tp -> tp.substring(0, tp.lastIndexOf('-'))).distinct().toList()) {
+            KafkaTopics.endOffsets(platform.admin(), topic).forEach((tp, end) -> ends.put(tp.topic() + "-" + tp.partition(), end));
+        }
+        List<String> out = new ArrayList<>();
+        highestOffsets.forEach((tp, offset) -> {
+            Long end = ends.get(tp);
+            if (end == null || offset >= end) out.add(tp + "@" + offset + " (end " + end + ")");
+        });
+        return out;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.fraudplatform.substrate.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * What PostgreSQL can prove about a run, read across the gate's receipts and the Action Layer's effects (one
+ * database, so one query can hold both sides): the law checks of the conformance report, and its time series.
+ * Read-only.
+ */
+public final class PostgresRunEvidence {
+    /** The append-only tables, each guarded by the {@code append_only} and {@code append_only_truncate} triggers. */
+    public static final List<String> APPEND_ONLY_TABLES = List.of("ingress.receipts", "ingress.dedupe_index", "ingress.outbox",
+            "ingress.relay_progress", "ingress.producer_keys", "ingress.quarantine_releases", "actions.effects",
+            "runs.run_facts", "runs.run_transitions");
+
+    /** Upper bounds of the latency histogram, in milliseconds; a last bucket takes the rest. */
+    public static final List<Integer> LATENCY_BUCKETS_MS = List.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000);
+
+    private static final String ADMITTED_TXNS = "FROM ingress.receipts r WHERE r.platform_run_id = ? AND r.outcome = 'ADMITTED' "
+            + "AND r.event_class LIKE 'txn.%'";
+
+    private final DataSource dataSource;
+
+    public PostgresRunEvidence(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Admitted transactions that have no applied effect: each one is a decision lost. */
+    public long admittedWithoutEffect(String runId) {
+        return count("SELECT count(*) " + ADMITTED_TXNS + " AND NOT EXISTS (SELECT 1 FROM actions.effects e "
+                + "WHERE e.platform_run_id = r.platform_run_id AND e.event_id = r.event_id)", runId);
+    }
+
+    /** Effects whose event the gate never admitted as a transaction of this run: effects out of nowhere. */
+    public long effectsWithoutAdmission(String runId) {
+        return count("SELECT count(*) FROM actions.effects e WHERE e.platform_run_id = ? AND NOT EXISTS (SELECT 1 FROM ingress.receipts r "
+                + "WHERE r.platform_run_id = e.platform_run_id AND r.event_id = e.event_id AND r.outcome = 'ADMITTED')", runId);
+    }
+
+    /** Effects beyond the first for one event: an effect applied twice (two decisions for one event, or a replay). */
+    public long effectsAppliedTwice(String runId) {
+        return count("SELECT count(*) - count(DISTINCT event_id) FROM actions.effects WHERE platform_run_id = ?", runId);
+    }
+
+    /** Events admitted more than once in the run (one dedupe tuple, two ADMITTED receipts): a double admission. */
+    public long doubleAdmissions(String runId) {
+        return count("SELECT count(*) - count(DISTINCT (event_class, event_id)) FROM ingress.receipts "
+                + "WHERE platform_run_id = ? AND outcome = 'ADMITTED'", runId);
+    }
+
+    /** Admitted receipts, and the distinct bus coordinates they name: equal when no two admissions share a record. */
+    public BusCoordinateCount busCoordinates(String runId) {
+        String sql = "SELECT count(*), count(DISTINCT (topic, kafka_partition, kafka_offset)) FROM ingress.receipts "
+                + "WHERE platform_run_id = ? AND outcome = 'ADMITTED'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new BusCoordinateCount(rs.getLong(1), rs.getLong(2), highestOffsets(c, runId));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+    }
+
+    /** Admitted receipts vs the distinct bus records they name, and the highest offset named per topic-partition. */
+    public record BusCoordinateCount(long admittedReceipts, long distinctRecords, Map<String, Long> highestOffsetByPartition) {}
+
+    private static Map<String, Long> highestOffsets(Connection c, String runId) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT topic, kafka_partition, max(kafka_offset) FROM ingress.receipts "
+                + "WHERE platform_run_id = ? AND outcome = 'ADMITTED' GROUP BY topic, kafka_partition")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1) + "-" + rs.getInt(2), rs.getLong(3));
+            }
+        }
+        return out;
+    }
+
+    /** Quarantined receipts of the run by reason. */
+    public Map<String, Long> quarantineByReason(String runId) {
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT reason, count(*) FROM ingress.receipts WHERE platform_run_id = ? AND outcome = 'QUARANTINED' GROUP BY reason")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Append-only tables whose guard triggers are missing or disabled (empty when every table is guarded): a table
+     * without its guard could have been changed in place.
+     */
+    public List<String> unguardedAppendOnlyTables() {
+        List<String> out = new ArrayList<>();
+        String sql = "SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass AND tgname IN ('append_only', 'append_only_truncate') "
+                + "AND tgenabled IN ('O', 'A')";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String table : APPEND_ONLY_TABLES) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) != 2) out.add(table);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * A SHA-256 over the run's receipts and effects in a fixed order. Taken when the run ends and kept in its
+     * evidence, it shows later that no row of the run was changed, added or removed since.
+     */
+    public String appendOnlyDigest(String runId) {
+        String sql = "SELECT encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line), ''), 'UTF8')), 'hex') FROM ("
+                + "SELECT concat_ws('|', 'r', receipt_id, event_class, event_id, outcome, reason, payload_hash, topic, kafka_partition, kafka_offset, "
+                + "received_at) AS line FROM ingress.receipts WHERE platform_run_id = ? "
+                + "UNION ALL SELECT concat_ws('|', 'e', decision_id, event_id, action, effect_type, applied_at) FROM actions.effects "
+                + "WHERE platform_run_id = ?) t";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            ps.setString(2, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+    }
+
+    /** Per second since the run's first receipt: events admitted and decisions applied. */
+    public List<SecondCounts> throughput(String runId) {
+        String sql = "WITH t0 AS (SELECT min(received_at) AS t FROM ingress.receipts WHERE platform_run_id = ?), "
+                + "a AS (SELECT floor(extract(epoch FROM r.received_at - t0.t))::int AS s, count(*) AS n FROM ingress.receipts r, t0 "
+                + "WHERE r.platform_run_id = ? AND r.outcome = 'ADMITTED' GROUP BY 1), "
+                + "d AS (SELECT floor(extract(epoch FROM e.applied_at - t0.t))::int AS s, count(*) AS n FROM actions.effects e, t0 "
+                + "WHERE e.platform_run_id = ? GROUP BY 1) "
+                + "SELECT coalesce(a.s, d.s), coalesce(a.n, 0), coalesce(d.n, 0) FROM a FULL JOIN d ON a.s = d.s ORDER BY 1";
+        List<SecondCounts> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 1; i <= 3; i++) ps.setString(i, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new SecondCounts(rs.getInt(1), rs.getLong(2), rs.getLong(3)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    public record SecondCounts(int second, long admitted, long decided) {}
+
+    /**
+     * Decision latency (gate admission to the committed decision seen by the Action Layer) as a histogram: upper
+     * bound in ms ({@code "+Inf"} for the last) to count, in bucket order; buckets are not cumulative.
+     */
+    public Map<String, Long> latencyHistogram(String runId) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        Integer lower = null;
+        for (int le : LATENCY_BUCKETS_MS) {
+            sql.append("count(*) FILTER (WHERE ").append(lower == null ? "" : "ms > " + lower + " AND ").append("ms <= ").append(le).append("), ");
+            lower = le;
+        }
+        sql.append("count(*) FILTER (WHERE ms > ").append(lower).append(") FROM (SELECT extract(epoch FROM (decision_visible_at - admitted_at)) * 1000 AS ms ")
+                .append("FROM actions.effects WHERE platform_run_id = ? AND admitted_at IS NOT NULL AND decision_visible_at IS NOT NULL) t");
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                for (int i = 0; i < LATENCY_BUCKETS_MS.size(); i++) out.put(String.valueOf(LATENCY_BUCKETS_MS.get(i)), rs.getLong(i + 1));
+                out.put("+Inf", rs.getLong(LATENCY_BUCKETS_MS.size() + 1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private long count(String sql, String runId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+    }
+}
