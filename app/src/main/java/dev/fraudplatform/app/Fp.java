@@ -1,7 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.store.Manifest;
-import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.world.ScenarioRunner;
@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
-        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Replay.class, Fp.Audit.class, Fp.Bench.class})
+        subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Replay.class, Fp.Audit.class, Fp.Bench.class,
+                Fp.Serve.class, Fp.Report.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -110,14 +111,14 @@ public final class Fp implements Runnable {
     }
 
     /** Runs a world through every plane; returns the report. */
-    static RunReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
+    static ConformanceReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
         // Refuse a world before starting any server: the check needs only the object store.
         new ScenarioRunner(config.objectStore()).admit(worldId);
         return runWorld(Platform.start(config), worldId, bundleId, rate);
     }
 
     /** Runs a world on a started platform, which this closes. */
-    static RunReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
+    static ConformanceReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
         PlatformConfig config = started.config();
         try (Platform platform = started) {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
@@ -128,7 +129,7 @@ public final class Fp implements Runnable {
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
             long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views")
                     .properties().stream().mapToLong(e -> e.getValue().asLong()).sum();
-            RunReport report;
+            ConformanceReport report;
             try {
                 run.stream(events, rate);
                 boolean drained = run.awaitDrain(Duration.ofSeconds(120));
@@ -142,7 +143,7 @@ public final class Fp implements Runnable {
                 throw e;
             }
             System.out.println(report.toText());
-            System.out.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.json"));
+            System.out.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.html"));
             Runtime.getRuntime().removeShutdownHook(hook);
             return report;
         }
@@ -261,7 +262,7 @@ public final class Fp implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId, rate).reconciled() ? 0 : 1;
+            return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId, rate).passed() ? 0 : 1;
         }
     }
 
@@ -580,6 +581,56 @@ public final class Fp implements Runnable {
         }
     }
 
+    @Command(name = "serve", description = "Serve the ops console (runs, a live run, evidence) and /metrics, with the gate and the real-time "
+            + "roles, until stopped; --demo also runs a world to watch.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8088", description = "Console port on 127.0.0.1, unless FP_OPS_PORT is set (default ${DEFAULT-VALUE}).") int port;
+        @Option(names = "--demo", defaultValue = "0", description = "Build a world of this many transactions and run it (default: none).") int demo;
+        @Option(names = "--rate", defaultValue = "2000", description = "Events/s the demo run offers (default ${DEFAULT-VALUE}).") double rate;
+
+        @Override
+        public Integer call() throws Exception {
+            PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            if (cfg.opsPort() < 0) cfg = cfg.withOpsPort(port);
+            Platform platform = Platform.start(cfg);
+            Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
+            platform.startRoles(DecisionBundle.builtIn("rules-v1"));
+            System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl() + "/metrics); gate on "
+                    + platform.gateUrl() + " (" + cfg.describe() + ")");
+            System.out.flush();
+            if (demo > 0) {
+                WorldBuilder.Result world = buildWorld(platform.store(), WorldConfig.defaults(1, demo));
+                if (world.verdict().passed()) {
+                    PlatformRun run = PlatformRun.start(platform, world.worldId(), platform.bundle(), Fp::status);
+                    System.out.println("run " + run.runId() + " streaming at " + (long) rate + " events/s: " + platform.opsUrl() + "/?run=" + run.runId());
+                    run.stream(-1, rate);
+                    run.awaitDrain(Duration.ofSeconds(120));
+                    System.out.println(run.finish().toText());
+                }
+            }
+            new java.util.concurrent.CountDownLatch(1).await();
+            return 0;
+        }
+    }
+
+    @Command(name = "report", description = "Re-check a finished run's evidence against the stores as they are now: its append-only rows "
+            + "unchanged, every law, every manifest; exit 1 when any law is broken.")
+    static final class Report implements Callable<Integer> {
+        @Option(names = "--run", required = true, description = "The run (platform_run_id).") String runId;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Platform platform = Platform.start(PlatformConfig.fromEnvironment())) {
+                List<dev.fraudplatform.ops.RunReport.Check> checks = RunLaws.recheck(platform, runId);
+                for (var c : checks) System.out.printf(Locale.ROOT, "[%s] %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail());
+                boolean hold = checks.stream().allMatch(dev.fraudplatform.ops.RunReport.Check::passed);
+                System.out.println(hold ? "every law holds for run " + runId : "LAW BROKEN for run " + runId);
+                System.out.println("evidence: " + platform.store().pathOf("evidence/" + runId + "/report.html"));
+                return hold ? 0 : 1;
+            }
+        }
+    }
+
     @Command(name = "demo", description = "Build a world, run it through every plane, report; exit 0 only if it reconciles.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
@@ -610,7 +661,7 @@ public final class Fp implements Runnable {
                 platform.close();
                 return 1;
             }
-            return runWorld(platform, world.worldId(), "rules-v1", rate).reconciled() ? 0 : 1;
+            return runWorld(platform, world.worldId(), "rules-v1", rate).passed() ? 0 : 1;
         }
     }
 }

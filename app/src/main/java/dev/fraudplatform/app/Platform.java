@@ -66,6 +66,7 @@ public final class Platform implements AutoCloseable {
     private final PostgresProducerKeys producerKeys;
     private final IngestionHttpServer http;
     private final int httpPort;
+    private int opsPort = -1;
     private String streamerKey;
     private final KafkaIngressListener busIngress;
     private final Admin admin;
@@ -128,6 +129,16 @@ public final class Platform implements AutoCloseable {
             httpPort = http.start("127.0.0.1", config.gatePort());
             busIngress = new KafkaIngressListener(bootstrap, gate, ReceiptJson::bytes).start();
             closeables.push(busIngress);
+            PlatformTelemetry.prometheus();
+            PlatformTelemetry.exportTracesTo(config.otlpEndpoint());
+            closeables.push(PlatformTelemetry::flushTraces);
+            if (config.opsPort() >= 0) {
+                PlatformTelemetry.LagSampler lag = new PlatformTelemetry.LagSampler(admin);
+                closeables.push(lag);
+                OpsServer ops = new OpsServer(this, lag);
+                closeables.push(ops);
+                opsPort = ops.start(config.opsPort());
+            }
         } catch (RuntimeException e) {
             if (brokerStart != null) {
                 // PostgreSQL failed while the broker was starting: wait for it, so that it can be stopped too.
@@ -251,6 +262,11 @@ public final class Platform implements AutoCloseable {
     /** The gate's HTTP base URL, e.g. {@code http://127.0.0.1:41234}. */
     public String gateUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The ops console's base URL (it also serves {@code /metrics}), or null when this process serves none. */
+    public String opsUrl() {
+        return opsPort < 0 ? null : "http://127.0.0.1:" + opsPort;
     }
 
     /** The API key of the platform's own World Streamer: a producer like any other, with a key of its own. */

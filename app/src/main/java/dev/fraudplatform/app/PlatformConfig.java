@@ -26,9 +26,13 @@ import java.util.Map;
  * @param redisUrl       FP_REDIS_URL: the join plane on Redis; null keeps it in Kafka Streams state stores
  * @param joinWaitMs     FP_JOIN_WAIT_MS: how long a frame waits for stalled projections or idle context (default 2000)
  * @param commitMs       FP_COMMIT_MS: the decision loop's commit interval, which bounds its latency (default 100)
+ * @param opsPort        FP_OPS_PORT: the ops console and {@code /metrics} on 127.0.0.1; -1 (the default) serves none,
+ *                       0 takes any free port ({@code fp serve} defaults to 8088)
+ * @param otlpEndpoint   FP_OTLP_ENDPOINT: where traces go over OTLP/HTTP (e.g. http://127.0.0.1:4318); null: no tracing
  */
 public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int partitions, int streamThreads, int batchSize,
-                             int lanes, int gatePort, String redisUrl, int joinWaitMs, int commitMs) {
+                             int lanes, int gatePort, String redisUrl, int joinWaitMs, int commitMs, int opsPort,
+                             String otlpEndpoint) {
 
     /** From the environment; the system property {@code fp.home}, when set, overrides {@code FP_HOME}. */
     public static PlatformConfig fromEnvironment() {
@@ -53,7 +57,9 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
                 intOf(env, "FP_GATE_PORT", 0),
                 blankToNull(env.get("FP_REDIS_URL")),
                 intOf(env, "FP_JOIN_WAIT_MS", 2000),
-                intOf(env, "FP_COMMIT_MS", 100));
+                intOf(env, "FP_COMMIT_MS", 100),
+                intOf(env, "FP_OPS_PORT", -1),
+                blankToNull(env.get("FP_OTLP_ENDPOINT")));
     }
 
     /** The object store of this home ({@code $FP_HOME/store}). */
@@ -63,12 +69,18 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
 
     public PlatformConfig withHome(Path newHome) {
         return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs);
+                joinWaitMs, commitMs, opsPort, otlpEndpoint);
     }
 
     public PlatformConfig withTopology(int newPartitions, int newStreamThreads) {
         return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs);
+                joinWaitMs, commitMs, opsPort, otlpEndpoint);
+    }
+
+    /** The same, serving the ops console and {@code /metrics} on {@code port} (0: any free port). */
+    public PlatformConfig withOpsPort(int port) {
+        return new PlatformConfig(home, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort, redisUrl,
+                joinWaitMs, commitMs, port, otlpEndpoint);
     }
 
     /** The wiring name: embedded when both Kafka and PostgreSQL are in-process. */
@@ -90,7 +102,8 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     public String describe() {
         return "wiring " + wiring() + ", home " + home + ", kafka " + (kafkaBootstrap == null ? "embedded" : kafkaBootstrap)
                 + ", postgres " + (pgUrl == null ? "embedded" : redact(pgUrl)) + ", " + partitions + " partitions, "
-                + streamThreads + " stream threads, join plane " + (redisUrl == null ? "Kafka Streams stores" : redact(redisUrl));
+                + streamThreads + " stream threads, join plane " + (redisUrl == null ? "Kafka Streams stores" : redact(redisUrl))
+                + (otlpEndpoint == null ? "" : ", traces to " + redact(otlpEndpoint));
     }
 
     static String redact(String url) {

@@ -15,6 +15,8 @@ import dev.fraudplatform.core.json.Sha256;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectAlreadyExistsException;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.core.telemetry.Telemetry;
+import io.opentelemetry.api.trace.Span;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,10 +64,12 @@ public final class IngestionGate implements IngressPort {
         Instant now = Instant.now();
         Map<Integer, Receipt> quarantined = new HashMap<>();
         List<ReceiptStore.Candidate> candidates = new ArrayList<>();
+        Map<Integer, Span> spans = new HashMap<>();
+        Telemetry.planeEvents("ig", "in", batch.size());
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i);
             try {
-                screen(i, raw, now, quarantined, candidates);
+                screen(i, raw, now, quarantined, candidates, spans);
             } catch (RuntimeException e) {
                 // Whatever an input does, it gets its own receipt and never takes its batch down with it.
                 quarantined.put(i, quarantine(raw, null, null, QuarantineReason.ENVELOPE_INVALID,
@@ -85,16 +89,26 @@ public final class IngestionGate implements IngressPort {
                     + "admitted once, and a retry gets DUPLICATE receipts for them", e);
         }
         List<Receipt> out = new ArrayList<>(batch.size());
+        long admitted = 0;
         for (int i = 0; i < batch.size(); i++) {
             Receipt r = byIndex.get(i);
             if (r == null) throw new IllegalStateException("receipt store returned no receipt for input " + i);
             out.add(r);
+            Telemetry.receipt(r.outcome().name(), r.reason() == null ? null : r.reason().name());
+            if (r.outcome() == ReceiptOutcome.ADMITTED) admitted++;
+            Span span = spans.get(i);
+            if (span != null) {
+                span.setAttribute("fp.receipt_outcome", r.outcome().name());
+                span.end();
+            }
         }
+        Telemetry.planeEvents("ig", "out", admitted);
         return out;
     }
 
     /** Validates one input: either it becomes a candidate for dedupe, or it gets its quarantine receipt. */
-    private void screen(int i, byte[] raw, Instant now, Map<Integer, Receipt> quarantined, List<ReceiptStore.Candidate> candidates) {
+    private void screen(int i, byte[] raw, Instant now, Map<Integer, Receipt> quarantined, List<ReceiptStore.Candidate> candidates,
+                        Map<Integer, Span> spans) {
         if (raw.length > MAX_ENVELOPE_BYTES) {
             quarantined.put(i, quarantine(raw, null, null, QuarantineReason.OVERSIZED,
                     "$: " + raw.length + " bytes, the gate accepts at most " + MAX_ENVELOPE_BYTES, null, now));
@@ -123,9 +137,14 @@ public final class IngestionGate implements IngressPort {
             quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.PAYLOAD_HASH_MISMATCH,
                     "payload hashes to " + computed + ", envelope says " + e.payloadHash(), computed, now));
         } else {
-            // Admitted events are published exactly as received: what the producer hashed is what the bus carries.
+            // Admitted events are published exactly as received: what the producer hashed is what the bus carries. The
+            // headers carry the admission time and the trace context of the event's walk.
+            Span span = Telemetry.startStage("ig.admit", h -> null, e.platformRunId(), e.eventId());
+            spans.put(i, span);
+            Map<String, String> headers = Telemetry.contextHeaders(span);
+            headers.put(Topics.HEADER_ADMITTED_AT, Long.toString(System.currentTimeMillis()));
             candidates.add(new ReceiptStore.Candidate(i, e.dedupeTuple(), computed, new OutboundRecord(Topics.forEventClass(e.eventClass()),
-                    e.partitionKey(), raw, e.eventTime().toEpochMilli(), Map.of(Topics.HEADER_ADMITTED_AT, Long.toString(System.currentTimeMillis())))));
+                    e.partitionKey(), raw, e.eventTime().toEpochMilli(), headers)));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.fraudplatform.core.actions;
 
 import dev.fraudplatform.core.decision.DecisionAction;
+import dev.fraudplatform.core.decision.DegradeMode;
 import java.util.Objects;
 
 /**
@@ -8,14 +9,16 @@ import java.util.Objects;
  *
  * @param admittedAtMillis      when IG admitted the event (wall clock); 0 when unknown
  * @param decisionVisibleAtMillis when the committed decision was first seen by the Action Layer (wall clock)
+ * @param degradeMode           the mode the decision was made in
  */
 public record Effect(String decisionId, String platformRunId, String eventId, DecisionAction action,
-                     String effectType, long admittedAtMillis, long decisionVisibleAtMillis) {
+                     String effectType, long admittedAtMillis, long decisionVisibleAtMillis, DegradeMode degradeMode) {
     public Effect {
         Objects.requireNonNull(decisionId);
         Objects.requireNonNull(platformRunId);
         Objects.requireNonNull(action);
         Objects.requireNonNull(effectType);
+        Objects.requireNonNull(degradeMode);
     }
 
     /** The effect an action causes. */

@@ -11,6 +11,8 @@ import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
 import dev.fraudplatform.rtdl.roles.DeadLetters;
+import dev.fraudplatform.core.telemetry.Telemetry;
+import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,9 +66,12 @@ public final class ActionLayer extends ConsumerRole {
         long visibleAt = System.currentTimeMillis();
         List<Pending> pending = new ArrayList<>(records.count());
         List<OutboundRecord> out = new ArrayList<>(records.count());
+        Telemetry.planeEvents("al", "in", records.count());
         for (ConsumerRecord<String, byte[]> r : records) {
             try {
-                pending.add(new Pending(effectOf(r, visibleAt), r));
+                Decision.Summary d = Decision.summarize(r.value());
+                pending.add(new Pending(new Effect(d.decisionId(), d.platformRunId(), d.eventId(), d.action(), Effect.effectTypeFor(d.action()),
+                        admittedAt(r), visibleAt, d.degradeMode()), r));
             } catch (RuntimeException e) {
                 out.add(deadLetter(r, "unreadable decision: " + e.getMessage(), visibleAt));
             }
@@ -114,6 +119,7 @@ public final class ActionLayer extends ConsumerRole {
             Effect e = p.effect();
             if (failed.contains(e)) continue;
             boolean first = newlyApplied.remove(e.platformRunId() + "\u0000" + e.decisionId());
+            if (first) applied(p, visibleAt);
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("decision_id", e.decisionId());
             o.put("event_id", e.eventId());
@@ -127,9 +133,14 @@ public final class ActionLayer extends ConsumerRole {
         consumer.commitSync();
     }
 
-    private static Effect effectOf(ConsumerRecord<String, byte[]> r, long visibleAt) {
-        Decision.Summary d = Decision.summarize(r.value());
-        return new Effect(d.decisionId(), d.platformRunId(), d.eventId(), d.action(), Effect.effectTypeFor(d.action()), admittedAt(r), visibleAt);
+    /** Telemetry of an effect newly applied: its decision counted, its latency, and its span in the event's trace. */
+    private static void applied(Pending p, long visibleAt) {
+        Effect e = p.effect();
+        Telemetry.planeEvents("al", "out", 1);
+        Telemetry.decisionApplied(e.action().name(), e.degradeMode().name(), e.admittedAtMillis() > 0 ? visibleAt - e.admittedAtMillis() : -1);
+        Span span = Telemetry.startStage("al.apply", header(p.record()), e.platformRunId(), e.eventId(), visibleAt);
+        span.setAttribute("fp.action", e.action().name());
+        span.end();
     }
 
     private static OutboundRecord deadLetter(ConsumerRecord<String, byte[]> r, String reason, long now) {

@@ -5,6 +5,7 @@ import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.core.telemetry.Telemetry;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
 import dev.fraudplatform.rtdl.roles.DeadLetters;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
@@ -91,6 +92,7 @@ public final class DecisionLogAudit extends ConsumerRole {
             inTransaction = true;
             transactionStartedAt = now;
         }
+        Telemetry.planeEvents("dla", "in", records.count());
         try {
             for (ConsumerRecord<String, byte[]> r : records) {
                 offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
@@ -109,6 +111,7 @@ public final class DecisionLogAudit extends ConsumerRole {
                 segments.computeIfAbsent(d.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>())
                         .add(new Line(d, r.partition(), r.offset(), line));
                 buffered++;
+                Telemetry.startStage("dla.record", header(r), d.platformRunId(), d.eventId(), now).end();
             }
         } catch (Exception e) {
             abort();
@@ -132,6 +135,7 @@ public final class DecisionLogAudit extends ConsumerRole {
             abort();
             throw e;
         }
+        Telemetry.planeEvents("dla", "out", segments.values().stream().mapToLong(List::size).sum());
         clear();
     }
 

@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.KafkaException;
+import dev.fraudplatform.core.telemetry.Telemetry;
+import io.opentelemetry.api.trace.Span;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -190,6 +192,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         JsonNode envelope;
         long t;
+        Telemetry.planeEvents("df", "in", 1);
         try {
             envelope = Json.MAPPER.readTree(record.value());
             String eventTime = envelope.path("event_time").asText();
@@ -252,7 +255,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             return;
         }
         Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.card(), x.eventTime(), t, x.flowId(), f,
-                admittedAt(record.headers()));
+                header(record.headers(), Topics.HEADER_ADMITTED_AT), header(record.headers(), Telemetry.TRACEPARENT));
         List<EntityEvent> asks = new ArrayList<>(3);
         asks.add(new EntityEvent(EntityEvent.Kind.MERCHANT, x.merchant(), EntityEvent.Type.TXN, x.runId(), x.eventId(), x.account(),
                 x.card(), t, x.amount(), accountLabelled));
@@ -338,9 +341,19 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             }
             frame = new JoinFrame(p.run, p.eventClass, p.eventId, p.account, p.eventTime, p.features, missing, null);
         }
+        // The decision's span is a child of the gate's admission, carried by the transaction's record; the decision
+        // record carries the decision's span on to the Action Layer and the audit.
+        Span span = Telemetry.startStage("df.decide", h -> Telemetry.TRACEPARENT.equals(h) ? p.traceparent : null, p.run, p.eventId);
         RecordHeaders headers = new RecordHeaders();
         if (p.admittedAt != null) headers.add(Topics.HEADER_ADMITTED_AT, p.admittedAt.getBytes(StandardCharsets.UTF_8));
-        emit(fabric.decide(frame), headers, p.timeMs);
+        try {
+            Decision d = fabric.decide(frame);
+            span.setAttribute("fp.degrade_mode", d.degradeMode().name());
+            Telemetry.contextHeaders(span).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+            emit(d, headers, p.timeMs);
+        } finally {
+            span.end();
+        }
         if (waiting.remove(key) != null) {
             pending.delete(key);
             for (String kind : p.received) pending.delete(key + ANSWER + kind);
@@ -391,6 +404,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     }
 
     private void emit(Decision d, Headers headers, long timestamp) {
+        Telemetry.planeEvents("df", "out", 1);
         context.forward(new Record<>(d.partitionKey(), CanonicalJson.bytes(d.toJson()), timestamp, headers), DecisionTopology.DECISIONS_SINK);
     }
 
@@ -474,14 +488,14 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         return run + "\u0000" + flow;
     }
 
-    private static String admittedAt(Headers headers) {
-        var h = headers.lastHeader(Topics.HEADER_ADMITTED_AT);
+    private static String header(Headers headers, String name) {
+        var h = headers.lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** A transaction's frame while it waits: what is known, what is expected, what went wrong. */
     static final class Pending {
-        final String run, eventClass, eventId, account, card, eventTime, flow, admittedAt;
+        final String run, eventClass, eventId, account, card, eventTime, flow, admittedAt, traceparent;
         final long timeMs;
         final ObjectNode features;
         final Set<String> expected = new java.util.TreeSet<>();
@@ -503,7 +517,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
 
         Pending(String run, String eventClass, String eventId, String account, String card, String eventTime, long timeMs, String flow,
-                ObjectNode features, String admittedAt) {
+                ObjectNode features, String admittedAt, String traceparent) {
             this.card = card;
             this.run = run;
             this.eventClass = eventClass;
@@ -514,12 +528,13 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             this.flow = flow;
             this.features = features;
             this.admittedAt = admittedAt;
+            this.traceparent = traceparent;
         }
 
         byte[] encode() {
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("run", run).put("class", eventClass).put("event_id", eventId).put("account", account).put("card", card).put("event_time", eventTime)
-                    .put("t", timeMs).put("flow", flow).put("admitted_at", admittedAt);
+                    .put("t", timeMs).put("flow", flow).put("admitted_at", admittedAt).put("traceparent", traceparent);
             n.set("features", features);
             ArrayNode e = n.putArray("expected");
             expected.forEach(e::add);
@@ -533,7 +548,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                 JsonNode n = Json.MAPPER.readTree(bytes);
                 Pending p = new Pending(n.path("run").asText(), n.path("class").asText(), n.path("event_id").asText(),
                         n.path("account").asText(), n.path("card").asText(null), n.path("event_time").asText(), n.path("t").asLong(), n.path("flow").asText(null),
-                        (ObjectNode) n.path("features"), n.path("admitted_at").asText(null));
+                        (ObjectNode) n.path("features"), n.path("admitted_at").asText(null), n.path("traceparent").asText(null));
                 n.path("expected").forEach(x -> p.expected.add(x.asText()));
                 n.path("notes").forEach(x -> p.notes.add(x.asText()));
                 return p;

@@ -132,6 +132,14 @@ public abstract class ConsumerRole implements AutoCloseable {
     }
 
     /** The IG admission time (epoch millis) carried in the record's header, or 0 when absent. */
+    /** A record's header by name, as text (null when absent): how a stage reads the trace context it carries. */
+    protected static java.util.function.Function<String, String> header(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r) {
+        return name -> {
+            org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+            return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+        };
+    }
+
     protected static long admittedAt(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r) {
         org.apache.kafka.common.header.Header h = r.headers().lastHeader(dev.fraudplatform.core.bus.Topics.HEADER_ADMITTED_AT);
         if (h == null) return 0;

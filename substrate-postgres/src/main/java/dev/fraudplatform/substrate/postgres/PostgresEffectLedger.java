@@ -29,7 +29,7 @@ public final class PostgresEffectLedger implements EffectLedger {
         Map<String, Effect> unique = new LinkedHashMap<>();
         for (Effect e : effects) unique.putIfAbsent(e.platformRunId() + "\u0000" + e.decisionId(), e);
         int n = unique.size();
-        String[] did = new String[n], run = new String[n], eid = new String[n], action = new String[n], type = new String[n];
+        String[] did = new String[n], run = new String[n], eid = new String[n], action = new String[n], type = new String[n], mode = new String[n];
         Long[] admitted = new Long[n], visible = new Long[n];
         int i = 0;
         for (Effect e : unique.values()) {
@@ -38,13 +38,14 @@ public final class PostgresEffectLedger implements EffectLedger {
             eid[i] = e.eventId();
             action[i] = e.action().name();
             type[i] = e.effectType();
+            mode[i] = e.degradeMode().name();
             admitted[i] = e.admittedAtMillis() > 0 ? e.admittedAtMillis() : null;
             visible[i] = e.decisionVisibleAtMillis() > 0 ? e.decisionVisibleAtMillis() : null;
             i++;
         }
-        String sql = "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, decision_visible_at) "
-                + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0) "
-                + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS x(d, r, e, a, t, adm, vis) "
+        String sql = "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, decision_visible_at, degrade_mode) "
+                + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0), m "
+                + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) AS x(d, r, e, a, t, adm, vis, m) "
                 + "ORDER BY r, d ON CONFLICT (platform_run_id, decision_id) DO NOTHING RETURNING platform_run_id, decision_id";
         Set<String> applied = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -55,6 +56,7 @@ public final class PostgresEffectLedger implements EffectLedger {
             ps.setArray(5, c.createArrayOf("text", type));
             ps.setArray(6, c.createArrayOf("bigint", admitted));
             ps.setArray(7, c.createArrayOf("bigint", visible));
+            ps.setArray(8, c.createArrayOf("text", mode));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) applied.add(rs.getString(1) + "\u0000" + rs.getString(2));
             }
@@ -73,7 +75,21 @@ public final class PostgresEffectLedger implements EffectLedger {
 
     @Override
     public Map<String, Long> countsByEffect(String platformRunId) {
-        String sql = "SELECT effect_type, count(*) FROM actions.effects WHERE platform_run_id = ? GROUP BY effect_type";
+        return countsBy("effect_type", platformRunId);
+    }
+
+    /** Applied decisions of a run by action. */
+    public Map<String, Long> countsByAction(String platformRunId) {
+        return countsBy("action", platformRunId);
+    }
+
+    /** Applied decisions of a run by degrade mode. */
+    public Map<String, Long> countsByDegradeMode(String platformRunId) {
+        return countsBy("coalesce(degrade_mode, 'UNRECORDED')", platformRunId);
+    }
+
+    private Map<String, Long> countsBy(String column, String platformRunId) {
+        String sql = "SELECT " + column + ", count(*) FROM actions.effects WHERE platform_run_id = ? GROUP BY 1";
         Map<String, Long> out = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, platformRunId);

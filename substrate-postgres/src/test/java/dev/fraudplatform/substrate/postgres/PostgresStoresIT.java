@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fraudplatform.core.actions.Effect;
 import dev.fraudplatform.core.decision.DecisionAction;
+import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.ingress.DedupeTuple;
 import dev.fraudplatform.core.ingress.Receipt;
@@ -177,8 +178,8 @@ class PostgresStoresIT {
     void effectLedgerAppliesEachDecisionOnce() {
         PostgresEffectLedger ledger = new PostgresEffectLedger(db.dataSource());
         long now = System.currentTimeMillis();
-        Effect a = new Effect("dec-1", "run-d", "e1", DecisionAction.DECLINE, "BLOCK_TRANSACTION", now - 5, now);
-        Effect b = new Effect("dec-2", "run-d", "e2", DecisionAction.APPROVE, "AUTHORISE", now - 5, now);
+        Effect a = new Effect("dec-1", "run-d", "e1", DecisionAction.DECLINE, "BLOCK_TRANSACTION", now - 5, now, DegradeMode.FULL);
+        Effect b = new Effect("dec-2", "run-d", "e2", DecisionAction.APPROVE, "AUTHORISE", now - 5, now, DegradeMode.PARTIAL_CONTEXT);
         assertThat(ledger.apply(List.of(a, b, a))).containsExactly(a, b);
         assertThat(ledger.apply(List.of(b, a))).isEmpty();
         assertThat(ledger.count("run-d")).isEqualTo(2);

@@ -1,0 +1,141 @@
+package dev.fraudplatform.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.run.RunRegistry;
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
+import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ops console and the metrics endpoint of a platform process (Javalin on 127.0.0.1):
+ * <ul>
+ *   <li>{@code GET /}: the console page, which lists runs and shows the selected run live;</li>
+ *   <li>{@code GET /api/runs}: the newest runs, each with its state and its evidence files;</li>
+ *   <li>{@code GET /api/runs/{id}/live}: a run's numbers now, from PostgreSQL (receipts, effects) and the lag sampler;</li>
+ *   <li>{@code GET /evidence/{run}/{file}}: a run's evidence (report.html, report.json, replay and drill results);</li>
+ *   <li>{@code GET /metrics}: every meter in Prometheus text format.</li>
+ * </ul>
+ * Errors are JSON {@code {"error": ...}} with a 4xx or 5xx status, never a stack trace.
+ */
+final class OpsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
+
+    private final Platform platform;
+    private final PlatformTelemetry.LagSampler lag;
+    private final PostgresRunEvidence evidence;
+    private final byte[] page;
+    private final Javalin app;
+    /** Per run: the last (time, receipts) sample, for events/s between two polls. */
+    private final Map<String, long[]> lastSample = new java.util.concurrent.ConcurrentHashMap<>();
+
+    OpsServer(Platform platform, PlatformTelemetry.LagSampler lag) {
+        this.platform = platform;
+        this.lag = lag;
+        this.evidence = new PostgresRunEvidence(platform.database().dataSource());
+        this.page = resource("/console/index.html");
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(PlatformTelemetry.prometheus().scrape()));
+            config.routes.get("/api/runs", this::runs);
+            config.routes.get("/api/runs/{id}/live", this::live);
+            config.routes.get("/evidence/{run}/{file}", this::evidenceFile);
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.warn("ops request {} failed: {}", ctx.path(), e.toString());
+                ctx.status(500).contentType("application/json").result(error("the console cannot answer now: " + e.getMessage()));
+            });
+        });
+    }
+
+    /** Starts listening on 127.0.0.1:{@code port} (0: any free port); returns the port. */
+    int start(int port) {
+        app.start("127.0.0.1", port);
+        return app.port();
+    }
+
+    private void runs(Context ctx) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        ObjectStore store = platform.store();
+        for (RunRegistry.Summary s : platform.runs().list(50)) {
+            String id = s.facts().platformRunId();
+            ObjectNode n = out.addObject();
+            n.put("platform_run_id", id).put("world_id", s.facts().worldId()).put("bundle_id", s.facts().bundleId())
+                    .put("state", s.latest().state().name()).put("updated_at", s.latest().at().toString());
+            ArrayNode files = n.putArray("evidence");
+            store.list("evidence/" + id + "/").stream().sorted().forEach(files::add);
+        }
+        ctx.contentType("application/json").result(out.toString());
+    }
+
+    private void live(Context ctx) {
+        String id = ctx.pathParam("id");
+        var state = platform.runs().state(id);
+        if (state.isEmpty()) {
+            ctx.status(404).contentType("application/json").result(error("no run " + id));
+            return;
+        }
+        PostgresEffectLedger ledger = platform.ledger();
+        Map<String, Long> receipts = platform.receipts().countsByOutcome(id);
+        long receiptsTotal = receipts.values().stream().mapToLong(Long::longValue).sum();
+        long now = System.currentTimeMillis();
+        long[] previous = lastSample.put(id, new long[] {now, receiptsTotal});
+        double eps = previous == null || now <= previous[0] ? 0 : (receiptsTotal - previous[1]) * 1000.0 / (now - previous[0]);
+        PostgresEffectLedger.LatencySummary latency = ledger.latency(id);
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("platform_run_id", id).put("state", state.get().name()).put("sampled_at", Instant.ofEpochMilli(now).toString());
+        n.put("events_per_second", Math.max(0, eps));
+        n.set("receipts", Json.MAPPER.valueToTree(new TreeMap<>(receipts)));
+        n.set("quarantine_by_reason", Json.MAPPER.valueToTree(evidence.quarantineByReason(id)));
+        n.put("decisions_total", ledger.count(id));
+        n.set("decisions_by_action", Json.MAPPER.valueToTree(ledger.countsByAction(id)));
+        n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(ledger.countsByDegradeMode(id)));
+        n.set("lag_by_group", Json.MAPPER.valueToTree(new TreeMap<>(lag.lagByGroup())));
+        n.put("latency_p50_ms", latency.samples() == 0 ? 0 : latency.p50Millis());
+        n.put("latency_p99_ms", latency.samples() == 0 ? 0 : latency.p99Millis());
+        ctx.contentType("application/json").result(n.toString());
+    }
+
+    private void evidenceFile(Context ctx) {
+        String run = ctx.pathParam("run");
+        String file = ctx.pathParam("file");
+        String key = "evidence/" + run + "/" + file;
+        boolean plain = run.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") && file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+        if (!plain || !platform.store().exists(key)) {
+            ctx.status(404).contentType("application/json").result(error("no evidence " + key));
+            return;
+        }
+        String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".json") ? "application/json" : "application/octet-stream";
+        ctx.contentType(type).result(platform.store().read(key));
+    }
+
+    private static String error(String message) {
+        return Json.MAPPER.createObjectNode().put("error", message).toString();
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = OpsServer.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.fraudplatform.app;
+
+import dev.fraudplatform.core.telemetry.Telemetry;
+import dev.fraudplatform.rtdl.actions.ActionLayer;
+import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
+import dev.fraudplatform.rtdl.fabric.DecisionFabricRole;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a platform process does with the roles' telemetry: one Prometheus registry behind Micrometer's global one
+ * (scraped at {@code /metrics}), an OpenTelemetry SDK exporting spans over OTLP/HTTP when an endpoint is configured
+ * (none otherwise: the roles' spans are then no-ops), and a sampler of consumer lag per group.
+ */
+final class PlatformTelemetry {
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformTelemetry.class);
+    /** The consumer groups of the decision loop, whose lag the platform reports. */
+    static final List<String> GROUPS = List.of(DecisionFabricRole.APPLICATION_ID, ActionLayer.GROUP, DecisionLogAudit.GROUP);
+
+    private static PrometheusMeterRegistry prometheus;
+    private static SdkTracerProvider tracerProvider;
+
+    private PlatformTelemetry() {}
+
+    /** The process's Prometheus registry, added to Micrometer's global registry on first use. */
+    static synchronized PrometheusMeterRegistry prometheus() {
+        if (prometheus == null) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Metrics.addRegistry(prometheus);
+        }
+        return prometheus;
+    }
+
+    /** Exports the roles' spans to {@code otlpEndpoint} (OTLP/HTTP, e.g. http://127.0.0.1:4318); null: no tracing. */
+    static synchronized void exportTracesTo(String otlpEndpoint) {
+        if (otlpEndpoint == null || tracerProvider != null) return;
+        String url = otlpEndpoint.endsWith("/v1/traces") ? otlpEndpoint : otlpEndpoint.replaceAll("/+$", "") + "/v1/traces";
+        installTracing(OtlpHttpSpanExporter.builder().setEndpoint(url).build());
+        LOG.info("traces exported over OTLP/HTTP to {}", PlatformConfig.redact(url));
+    }
+
+    /** Installs the OpenTelemetry SDK with W3C trace-context propagation, sending spans to {@code exporter}. */
+    static synchronized void installTracing(SpanExporter exporter) {
+        if (tracerProvider != null) throw new IllegalStateException("tracing is installed already");
+        tracerProvider = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
+                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "fraud-platform"))))
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(java.time.Duration.ofMillis(500)).build())
+                .build();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+        GlobalOpenTelemetry.resetForTest(); // a process installs tracing once; tests install it again after uninstall
+        GlobalOpenTelemetry.set(sdk);
+        Runtime.getRuntime().addShutdownHook(new Thread(PlatformTelemetry::flushTraces, "fp-traces-flush"));
+    }
+
+    /** Sends every span ended so far. */
+    static synchronized void flushTraces() {
+        if (tracerProvider != null) tracerProvider.forceFlush().join(10, TimeUnit.SECONDS);
+    }
+
+    /** Flushes and removes the tracing SDK (tests). */
+    static synchronized void uninstallTracing() {
+        if (tracerProvider == null) return;
+        tracerProvider.shutdown().join(10, TimeUnit.SECONDS);
+        tracerProvider = null;
+        GlobalOpenTelemetry.resetForTest();
+    }
+
+    /**
+     * Samples the lag of {@link #GROUPS} every second (records between each partition's committed offset and its log
+     * end, summed per group) into {@code fp_consumer_lag{group}}. Close it to stop.
+     */
+    static final class LagSampler implements AutoCloseable {
+        private final Admin admin;
+        private final Map<String, Long> lag = new ConcurrentHashMap<>();
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fp-lag-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+
+        LagSampler(Admin admin) {
+            this.admin = admin;
+            prometheus();
+            for (String group : GROUPS) Telemetry.consumerLagGauge(group, g -> lag.getOrDefault(g, 0L));
+            timer.scheduleWithFixedDelay(this::sample, 0, 1, TimeUnit.SECONDS);
+        }
+
+        /** The latest lag per group. */
+        Map<String, Long> lagByGroup() {
+            return Map.copyOf(lag);
+        }
+
+        private void sample() {
+            for (String group : GROUPS) {
+                try {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                            .get(5, TimeUnit.SECONDS);
+                    if (committed.isEmpty()) {
+                        lag.put(group, 0L);
+                        continue;
+                    }
+                    Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+                    var ends = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+                    long total = 0;
+                    for (var e : committed.entrySet()) {
+                        if (e.getValue() == null || ends.get(e.getKey()) == null) continue;
+                        total += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset());
+                    }
+                    lag.put(group, total);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    LOG.debug("lag of {} not sampled: {}", group, e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+}

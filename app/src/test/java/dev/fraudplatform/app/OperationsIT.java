@@ -1,0 +1,186 @@
+package dev.fraudplatform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.telemetry.Telemetry;
+import dev.fraudplatform.ops.ConformanceReport;
+import dev.fraudplatform.world.WorldBuilder;
+import dev.fraudplatform.world.WorldConfig;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Operating a run: traces across the planes, metrics scraped by a real Prometheus server (Debian's
+ * {@code prometheus}, started here as a process), and the ops console in headless Chromium (Debian's
+ * {@code chromium}, driven by npm {@code playwright-core} from {@code src/test/browser}, which {@code .ci/run}
+ * installs) while a run streams, including the run report's HTML.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsIT {
+    @TempDir
+    static Path home;
+    static Platform platform;
+    static String worldId;
+    static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+    static String reportedRun;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        PlatformTelemetry.installTracing(SPANS);
+        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString(), "FP_LANES", "1")).withTopology(1, 1).withOpsPort(0));
+        WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(5, 1_000), WorldBuilder.Progress.NONE);
+        assertThat(world.verdict().passed()).isTrue();
+        worldId = world.worldId();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) platform.close();
+        PlatformTelemetry.uninstallTracing();
+    }
+
+    @Test
+    @Order(1)
+    void everyDecisionIsOneTraceFromTheGateThroughTheFabricToTheActionLayerAndTheAudit() throws Exception {
+        PlatformRun run = PlatformRun.start(platform, worldId, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> { });
+        run.stream();
+        assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
+        ConformanceReport report = run.finish();
+        assertThat(report.passed()).as(report.toText()).isTrue();
+        reportedRun = run.runId();
+        PlatformTelemetry.flushTraces();
+
+        List<SpanData> spans = SPANS.getFinishedSpanItems().stream()
+                .filter(s -> run.runId().equals(s.getAttributes().get(Telemetry.RUN_ID))).toList();
+        Map<String, List<SpanData>> decided = spans.stream().filter(s -> s.getName().equals("df.decide"))
+                .collect(Collectors.groupingBy(s -> s.getAttributes().get(Telemetry.EVENT_ID)));
+        assertThat(decided).hasSize((int) report.run().admittedTransactions());
+        Map<String, SpanData> byId = spans.stream().collect(Collectors.toMap(s -> s.getSpanId(), s -> s, (a, b) -> a));
+        for (List<SpanData> forEvent : decided.values()) {
+            SpanData decide = forEvent.get(0);
+            String event = decide.getAttributes().get(Telemetry.EVENT_ID);
+            // the decision's parent is the gate's admission of the same event, in the same trace
+            SpanData admit = byId.get(decide.getParentSpanId());
+            assertThat(admit).as("ig.admit parent of df.decide for " + event).isNotNull();
+            assertThat(admit.getName()).isEqualTo("ig.admit");
+            assertThat(admit.getAttributes().get(Telemetry.EVENT_ID)).isEqualTo(event);
+            assertThat(admit.getTraceId()).isEqualTo(decide.getTraceId());
+            // the Action Layer and the audit are children of the decision, carried by the decision record's headers
+            List<String> children = spans.stream().filter(s -> s.getParentSpanId().equals(decide.getSpanId()))
+                    .map(SpanData::getName).sorted().toList();
+            assertThat(children).as("children of df.decide for " + event).containsExactly("al.apply", "dla.record");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aRealPrometheusScrapesTheMetricsAndTheConsoleShowsTheRunMoveInChromium(@TempDir Path prom) throws Exception {
+        assertThat(reportedRun).as("the first test's run").isNotNull();
+        String ops = platform.opsUrl();
+        String metrics = get(ops + "/metrics").body();
+        assertThat(metrics).contains("fp_plane_events_total{direction=\"in\",plane=\"ig\"}").contains("fp_receipts_total{outcome=\"ADMITTED\"}")
+                .contains("fp_decisions_total{action=\"APPROVE\",degrade_mode=\"RULES_ONLY\"}").contains("fp_decision_latency_seconds_bucket")
+                .contains("fp_consumer_lag{group=\"fp-al\"}");
+
+        int promPort = freePort();
+        Files.writeString(prom.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n"
+                + "  - job_name: fraud-platform\n    static_configs:\n      - targets: ['" + URI.create(ops).getAuthority() + "']\n");
+        Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + prom.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + prom.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
+                .redirectErrorStream(true).redirectOutput(prom.resolve("prometheus.log").toFile()).start();
+        try {
+            // A second run of the world, offered slowly, so that it is live while it is watched
+            PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), s -> { });
+            CompletableFuture<?> streaming = CompletableFuture.runAsync(() -> {
+                try {
+                    run.stream(-1, 250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+
+            // The console, in headless Chromium: the live numbers move, and the first run's report opens with its charts
+            Path script = Path.of("src/test/browser/console-check.mjs").toAbsolutePath();
+            assertThat(script.getParent().resolve("node_modules/playwright-core")).as("npm ci in src/test/browser (.ci/run does it)").exists();
+            Process node = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
+                    .directory(script.getParent().toFile()).redirectErrorStream(true).start();
+            String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            System.out.println(out);
+            assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(node.exitValue()).as(out).isZero();
+            assertThat(out).contains("ok: ").doesNotContain("FAIL");
+
+            // Prometheus scraped /metrics during the run and computes a rate from it
+            double rate = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            String query = "sum(rate(fp_plane_events_total{plane=\"ig\",direction=\"in\"}[10s]))";
+            while (rate <= 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(1_000);
+                try {
+                    JsonNode answer = Json.MAPPER.readTree(get("http://127.0.0.1:" + promPort + "/api/v1/query?query="
+                            + URLEncoder.encode(query, StandardCharsets.UTF_8)).body());
+                    JsonNode result = answer.path("data").path("result");
+                    if (result.size() > 0) rate = Double.parseDouble(result.get(0).path("value").get(1).asText());
+                } catch (IOException notUpYet) {
+                    // Prometheus still starting
+                }
+            }
+            assertThat(rate).as("Prometheus rate of events into the gate; log: " + prom.resolve("prometheus.log")).isPositive();
+
+            streaming.get(120, TimeUnit.SECONDS);
+            assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
+            assertThat(run.finish().passed()).isTrue();
+        } finally {
+            prometheus.destroy();
+            prometheus.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theConsoleApiAnswersAnUnknownRunAndABadEvidencePathWithAClearError() throws Exception {
+        HttpResponse<String> unknown = get(platform.opsUrl() + "/api/runs/no-such-run/live");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(Json.MAPPER.readTree(unknown.body()).path("error").asText()).contains("no-such-run");
+        HttpResponse<String> traversal = get(platform.opsUrl() + "/evidence/" + reportedRun + "/..%2F..%2Fpg");
+        assertThat(traversal.statusCode()).isEqualTo(404);
+        JsonNode runs = Json.MAPPER.readTree(get(platform.opsUrl() + "/api/runs").body());
+        assertThat(runs.findValuesAsText("platform_run_id")).contains(reportedRun);
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
