@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
         subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Replay.class, Fp.Audit.class, Fp.Bench.class,
-                Fp.Serve.class, Fp.Report.class})
+                Fp.Serve.class, Fp.Report.class, Fp.Drill.class})
 public final class Fp implements Runnable {
 
     public static void main(String[] args) {
@@ -127,8 +127,7 @@ public final class Fp implements Runnable {
             System.out.println("platform up: " + config.describe() + ", gate " + platform.gateUrl());
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
-            long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views")
-                    .properties().stream().mapToLong(e -> e.getValue().asLong()).sum();
+            long events = Drills.worldEvents(platform.store(), worldId);
             ConformanceReport report;
             try {
                 run.stream(events, rate);
@@ -627,6 +626,33 @@ public final class Fp implements Runnable {
                 System.out.println(hold ? "every law holds for run " + runId : "LAW BROKEN for run " + runId);
                 System.out.println("evidence: " + platform.store().pathOf("evidence/" + runId + "/report.html"));
                 return hold ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "drill", description = "An incident drill: run a world, inject the fault while it streams, and check the expected "
+            + "outcome in the run's conformance report (evidence/<run>/drill-<name>.html); exit 0 only when it passes.")
+    static final class Drill implements Callable<Integer> {
+        @Parameters(paramLabel = "DRILL", description = "duplicates | integrity | missing-context | lag (needs FP_REDIS_URL) | broker-restart "
+                + "(embedded broker) | ig-crash") String name;
+        @Option(names = "--transactions", defaultValue = "3000", description = "Transactions in the drill's world (default ${DEFAULT-VALUE}).") int transactions;
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            Drills.Kind kind = Drills.Kind.of(name);
+            PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            WorldBuilder.Result world = buildWorld(cfg.objectStore(), WorldConfig.defaults(seed, transactions));
+            if (!world.verdict().passed()) return 1;
+            try (Platform platform = Platform.start(cfg)) {
+                platform.startRoles(DecisionBundle.builtIn("rules-v1"));
+                System.out.println("drill " + kind.cliName() + ": " + kind.fault);
+                ConformanceReport report = Drills.run(platform, world.worldId(), kind, Fp::status);
+                endStatus();
+                System.out.println(report.toText());
+                System.out.println("evidence: " + platform.store().pathOf(ConformanceReport.evidenceKey(report.run().platformRunId(),
+                        "drill-" + kind.cliName() + ".html")));
+                return report.passed() ? 0 : 1;
             }
         }
     }

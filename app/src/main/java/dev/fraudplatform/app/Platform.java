@@ -66,6 +66,9 @@ public final class Platform implements AutoCloseable {
     private final PostgresProducerKeys producerKeys;
     private final IngestionHttpServer http;
     private final int httpPort;
+    private final String jdbcUrl;
+    private final EmbeddedKafkaBroker broker;
+    private volatile boolean gateStopped;
     private int opsPort = -1;
     private String streamerKey;
     private final KafkaIngressListener busIngress;
@@ -98,14 +101,16 @@ public final class Platform implements AutoCloseable {
                 closeables.push(pg);
                 jdbc = pg.jdbcUrl();
             }
+            jdbcUrl = jdbc;
             db = PostgresDatabase.open(jdbc, 16);
             closeables.push(db);
             if (brokerStart != null) {
-                EmbeddedKafkaBroker broker = awaitStart(brokerStart);
+                broker = awaitStart(brokerStart);
                 brokerStart = null;
                 closeables.push(broker);
                 bootstrap = broker.bootstrapServers();
             } else {
+                broker = null;
                 bootstrap = config.kafkaBootstrap();
             }
             admin = KafkaTopics.admin(bootstrap);
@@ -222,8 +227,8 @@ public final class Platform implements AutoCloseable {
         if (fabricRole != null && fabricRole.failure() != null) out.add("decision fabric: " + fabricRole.failure());
         if (actionLayer != null && actionLayer.failure() != null) out.add("action layer: " + actionLayer.failure());
         if (audit != null && audit.failure() != null) out.add("decision log and audit: " + audit.failure());
-        if (relay.failure() != null) out.add("gate admission relay: " + relay.failure());
-        if (busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
+        if (!gateStopped && relay.failure() != null) out.add("gate admission relay: " + relay.failure());
+        if (!gateStopped && busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
         return out;
     }
 
@@ -262,6 +267,28 @@ public final class Platform implements AutoCloseable {
     /** The gate's HTTP base URL, e.g. {@code http://127.0.0.1:41234}. */
     public String gateUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** PostgreSQL's JDBC URL (the embedded server's, or FP_PG_URL): for a role started as its own process. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /**
+     * Stops this process's gate (HTTP API, admission relay, bus ingress) so that a gate in another process can take
+     * its place: there is one admission relay at a time. The rest of the platform goes on.
+     */
+    public synchronized void stopGate() {
+        gateStopped = true;
+        http.close();
+        busIngress.close();
+        relay.close();
+    }
+
+    /** Restarts the embedded broker, down for {@code down} (drills); refused on an external cluster. */
+    public void restartBroker(Duration down) throws InterruptedException {
+        if (broker == null) throw new IllegalStateException("the broker is external (FP_KAFKA_BOOTSTRAP): not restarted from here");
+        broker.restart(down);
     }
 
     /** The ops console's base URL (it also serves {@code /metrics}), or null when this process serves none. */

@@ -37,6 +37,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One run of a world through every plane: the Scenario Runner admits the world and pins the run facts (READY),
@@ -47,11 +50,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * produces DUPLICATE receipts), {@link #awaitDrain}, {@link #finish}.
  */
 public final class PlatformRun {
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformRun.class);
+    /** The logging-context key every log line of a run carries. */
+    static final String RUN_ID_KEY = "platform_run_id";
+
     private final Platform platform;
     private final RunFacts facts;
     private final Map<TopicPartition, Long> decisionsStart;
     private final Consumer<String> status;
-    private long sent;
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong resentUnanswered = new java.util.concurrent.atomic.AtomicLong();
     private long streamStartedAt;
     private long drainedAt;
 
@@ -76,6 +84,9 @@ public final class PlatformRun {
                 platform.config().decisionConfigDigest(bundle.id()), PlatformConfig.codeVersion(), Instant.now());
         Map<TopicPartition, Long> start = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
         sr.pinAndAnnounce(facts, platform.runs(), platform.publisher());
+        try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, facts.platformRunId())) {
+            LOG.info("run READY: world {}, bundle {} ({}), config {}", worldId, bundle.id(), bundle.digest(), facts.configDigest());
+        }
         return new PlatformRun(platform, facts, start, status);
     }
 
@@ -97,12 +108,32 @@ public final class PlatformRun {
      * {@code rate} events/s (0: as fast as the gate takes them).
      */
     public WorldStreamer.Stats stream(long expectedEvents, double rate) throws InterruptedException {
+        return stream(expectedEvents, rate, platform.gateUrl(), s -> s);
+    }
+
+    /**
+     * Streams the world through the gate at {@code gateUrl}, shaped by {@code shape} (drills: a filter, a rewrite).
+     * Streams may run side by side; every event they send counts as sent.
+     */
+    public WorldStreamer.Stats stream(long expectedEvents, double rate, String gateUrl, java.util.function.UnaryOperator<WorldStreamer> shape)
+            throws InterruptedException {
+        try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, runId())) {
+            WorldStreamer.Stats stats = streamLogged(expectedEvents, rate, gateUrl, shape);
+            LOG.info("streamed {} events: receipts {}", stats.sent(), stats.receiptsByOutcome());
+            return stats;
+        }
+    }
+
+    private WorldStreamer.Stats streamLogged(long expectedEvents, double rate, String gateUrl, java.util.function.UnaryOperator<WorldStreamer> shape)
+            throws InterruptedException {
         platform.runs().transition(runId(), RunState.STREAMING, "streamer started");
-        if (streamStartedAt == 0) streamStartedAt = System.currentTimeMillis();
+        synchronized (this) {
+            if (streamStartedAt == 0) streamStartedAt = System.currentTimeMillis();
+        }
         long t0 = System.currentTimeMillis();
-        WorldStreamer streamer = new WorldStreamer(platform.store(), new HttpIngressClient(platform.gateUrl(), platform.streamerKey()),
+        WorldStreamer streamer = shape.apply(new WorldStreamer(platform.store(), new HttpIngressClient(gateUrl, platform.streamerKey()),
                 platform.config().batchSize(),
-                platform.config().lanes(), rate).withShards(platform::busPartitionOf);
+                platform.config().lanes(), rate).withShards(platform::busPartitionOf));
         long[] lastPrint = {0};
         WorldStreamer.Stats stats = streamer.stream(facts.worldId(), runId(), n -> {
             long now = System.currentTimeMillis();
@@ -115,7 +146,8 @@ public final class PlatformRun {
                 }
             }
         });
-        sent += stats.sent();
+        sent.addAndGet(stats.sent());
+        resentUnanswered.addAndGet(stats.resentUnanswered());
         return stats;
     }
 
@@ -163,16 +195,17 @@ public final class PlatformRun {
         Map<String, Long> byMode = new TreeMap<>();
         long[] auditRecords = {0};
         long[] conflicts = {0};
-        long[] silentDegrades = {0};
+        long[] tally = new long[3]; // degraded without a reason; with missing context; missing context yet FULL
         AuditLog.forEach(platform.store(), runId(), a -> {
             auditRecords[0]++;
             try {
                 if (auditDigest.add(a.decision())) {
                     byAction.merge(a.decision().action().name(), 1L, Long::sum);
                     byMode.merge(a.decision().degradeMode().name(), 1L, Long::sum);
-                    if (a.decision().degradeMode() != DegradeMode.FULL && (a.decision().degradeReason().isBlank())) {
-                        silentDegrades[0]++;
-                    }
+                    Decision d = a.decision();
+                    if (d.degradeMode() != DegradeMode.FULL && d.degradeReason().isBlank()) tally[0]++;
+                    if (!d.missingContext().isEmpty()) tally[1]++;
+                    if (!d.missingContext().isEmpty() && d.degradeMode() == DegradeMode.FULL) tally[2]++;
                 }
             } catch (DecisionLogDigest.ConflictingDecisionException e) {
                 conflicts[0]++;
@@ -190,23 +223,28 @@ public final class PlatformRun {
         long admittedTxns = admittedTransactions(admittedByClass);
         PostgresEffectLedger.LatencySummary latency = platform.ledger().latency(runId());
         long end = drainedAt > 0 ? drainedAt : System.currentTimeMillis();
-        double eps = sent * 1000.0 / Math.max(1, end - streamStartedAt);
+        double eps = sent.get() * 1000.0 / Math.max(1, end - streamStartedAt);
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         double toFirst = latency.firstDecisionSeenAtMillis() > 0 ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0 : -1;
         AuditLog.seal(platform.store(), runId());
         AuditReplay.Result replay = AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
         List<String> auditProblems = new java.util.ArrayList<>(replay.manifestProblems());
         auditProblems.addAll(replay.mismatches());
-        RunReport runReport = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent, platform.receipts().countsByOutcome(runId()),
+        RunReport runReport = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent.get(), resentUnanswered.get(), platform.receipts().countsByOutcome(runId()),
                 admittedByClass, admittedTxns, busRecords, busDigest.size(), platform.ledger().count(runId()),
                 auditRecords[0], byAction, byMode, auditDigest.digest(), busDigest.digest(), eps, latency.p50Millis(),
                 latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), conflicts[0], platform.roleFailures(),
                 replay.matched(), auditProblems);
-        ConformanceReport report = RunLaws.judge(platform, runReport, replay.manifestProblems(), silentDegrades[0]);
+        ConformanceReport report = RunLaws.judge(platform, runReport, replay.manifestProblems(),
+                new RunLaws.DecisionTally(tally[0], tally[1], tally[2]));
         if (drill != null) report = report.withDrill(drill.apply(report));
         report.write(platform.store());
         platform.runs().transition(runId(), report.passed() ? RunState.COMPLETED : RunState.FAILED,
                 report.passed() ? "reconciled; every law holds" : "does not conform: " + report.failures());
+        try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, runId())) {
+            if (report.passed()) LOG.info("run COMPLETED: conforms; decision-log digest {}", runReport.decisionLogDigest());
+            else LOG.warn("run FAILED: does not conform: {}", report.failures());
+        }
         return report;
     }
 

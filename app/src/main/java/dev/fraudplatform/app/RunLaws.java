@@ -19,7 +19,10 @@ import java.util.Map;
 final class RunLaws {
     private RunLaws() {}
 
-    static ConformanceReport judge(Platform platform, RunReport run, List<String> auditManifestProblems, long silentDegrades) throws Exception {
+    /** What the audit says of the run's decisions, counted while it is read. */
+    record DecisionTally(long degradedWithoutReason, long withMissingContext, long missingContextYetFull) {}
+
+    static ConformanceReport judge(Platform platform, RunReport run, List<String> auditManifestProblems, DecisionTally tally) throws Exception {
         PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
         String runId = run.platformRunId();
         List<Check> laws = new ArrayList<>();
@@ -36,7 +39,10 @@ final class RunLaws {
                 doubleAdmitted == 0 && bus.admittedReceipts() == bus.distinctRecords() && beyondLog.isEmpty(),
                 doubleAdmitted + " double admissions; " + bus.admittedReceipts() + " admitted receipts name " + bus.distinctRecords()
                         + " distinct bus records" + (beyondLog.isEmpty() ? "" : "; beyond the log end: " + beyondLog)));
-        laws.add(new Check("every decision that degrades says why", silentDegrades == 0, silentDegrades + " degraded decisions without a reason"));
+        laws.add(new Check("every decision that degrades says why", tally.degradedWithoutReason() == 0,
+                tally.degradedWithoutReason() + " degraded decisions without a reason"));
+        laws.add(new Check("no decision with missing context claims FULL", tally.missingContextYetFull() == 0,
+                tally.missingContextYetFull() + " of " + tally.withMissingContext() + " decisions with missing context claim FULL"));
         List<String> unguarded = evidence.unguardedAppendOnlyTables();
         laws.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(),
                 unguarded.isEmpty() ? PostgresRunEvidence.APPEND_ONLY_TABLES.size() + " tables guarded" : "unguarded: " + unguarded));
@@ -46,7 +52,7 @@ final class RunLaws {
                 manifestProblems.isEmpty() ? "world and audit manifests match" : String.join("; ", manifestProblems)));
         List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
                 .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided())).toList();
-        return new ConformanceReport(run, Instant.now(), bus.distinctRecords(), evidence.quarantineByReason(runId), laws,
+        return new ConformanceReport(run, Instant.now(), bus.distinctRecords(), tally.withMissingContext(), evidence.quarantineByReason(runId), laws,
                 evidence.appendOnlyDigest(runId), throughput, evidence.latencyHistogram(runId), null);
     }
 

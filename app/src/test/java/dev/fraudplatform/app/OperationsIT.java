@@ -50,8 +50,12 @@ class OperationsIT {
     static String reportedRun;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    static Path jsonLog;
+
     @BeforeAll
     static void start() {
+        jsonLog = home.resolve("fp-log.jsonl");
+        attachJsonLog(jsonLog);
         PlatformTelemetry.installTracing(SPANS);
         platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString(), "FP_LANES", "1")).withTopology(1, 1).withOpsPort(0));
         WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(5, 1_000), WorldBuilder.Progress.NONE);
@@ -172,6 +176,36 @@ class OperationsIT {
         assertThat(traversal.statusCode()).isEqualTo(404);
         JsonNode runs = Json.MAPPER.readTree(get(platform.opsUrl() + "/api/runs").body());
         assertThat(runs.findValuesAsText("platform_run_id")).contains(reportedRun);
+    }
+
+    @Test
+    @Order(4)
+    void logsAreJsonLinesThatCarryTheRunAndNeverASecret() throws Exception {
+        List<String> lines = Files.readAllLines(jsonLog);
+        assertThat(lines).isNotEmpty();
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : lines) events.add(Json.MAPPER.readTree(line)); // every line is one JSON object
+        assertThat(events).allSatisfy(e -> assertThat(e.hasNonNull("timestamp") && e.hasNonNull("level") && e.hasNonNull("message")).isTrue());
+        assertThat(events).filteredOn(e -> e.path("message").asText().startsWith("run COMPLETED"))
+                .extracting(e -> e.path("platform_run_id").asText()).contains(reportedRun);
+        assertThat(events).filteredOn(e -> e.path("message").asText().startsWith("streamed "))
+                .allSatisfy(e -> assertThat(e.path("platform_run_id").asText()).startsWith("run-"));
+        String key = platform.streamerKey();
+        assertThat(lines).noneSatisfy(l -> assertThat(l).contains(key));
+    }
+
+    /** Adds a file appender with the platform's own JSON event template (the one log4j2.xml uses) to the root logger. */
+    private static void attachJsonLog(Path file) {
+        var ctx = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        var cfg = ctx.getConfiguration();
+        var layout = org.apache.logging.log4j.layout.template.json.JsonTemplateLayout.newBuilder().setConfiguration(cfg)
+                .setEventTemplateUri("classpath:fp-log.json").build();
+        var appender = org.apache.logging.log4j.core.appender.FileAppender.newBuilder().setName("json-under-test")
+                .withFileName(file.toString()).setLayout(layout).setConfiguration(cfg).build();
+        appender.start();
+        cfg.addAppender(appender);
+        cfg.getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.INFO, null);
+        ctx.updateLoggers();
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {

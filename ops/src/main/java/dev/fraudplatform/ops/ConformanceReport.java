@@ -28,6 +28,7 @@ public record ConformanceReport(
         RunReport run,
         Instant generatedAt,
         long busRecords,
+        long decisionsWithMissingContext,
         Map<String, Long> quarantineByReason,
         List<Check> laws,
         String appendOnlyDigest,
@@ -55,7 +56,7 @@ public record ConformanceReport(
     }
 
     public ConformanceReport withDrill(Drill d) {
-        return new ConformanceReport(run, generatedAt, busRecords, quarantineByReason, laws, appendOnlyDigest, throughput, latencyHistogram, d);
+        return new ConformanceReport(run, generatedAt, busRecords, decisionsWithMissingContext, quarantineByReason, laws, appendOnlyDigest, throughput, latencyHistogram, d);
     }
 
     /** The failed checks of every kind, one line each. */
@@ -75,6 +76,7 @@ public record ConformanceReport(
         n.put("passed", passed());
         ObjectNode counts = (ObjectNode) n.get("counts");
         counts.put("bus_records", busRecords);
+        counts.put("decisions_with_missing_context", decisionsWithMissingContext);
         counts.putNull("archive_rows"); // no archive role in this build yet: shown as "not wired", never as zero
         n.set("quarantine_by_reason", Json.MAPPER.valueToTree(new TreeMap<>(quarantineByReason)));
         n.put("append_only_digest", appendOnlyDigest);

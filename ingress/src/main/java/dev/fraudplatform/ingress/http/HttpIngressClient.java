@@ -25,13 +25,28 @@ public final class HttpIngressClient implements IngressPort {
     private final URI events;
     private final String key;
 
-    /** The gate pushed back: nothing of the batch was ingested; send it again after {@link #retryAfterMillis()}. */
+    /**
+     * The batch must be sent again after {@link #retryAfterMillis()}: the gate pushed back (429: nothing of it was
+     * ingested), or nothing is known of it ({@link #unanswered()}: unreachable, or a 503 mid-admission), in which case
+     * some of it may have been admitted and comes back DUPLICATE.
+     */
     public static final class BackpressureException extends RuntimeException {
         private final long retryAfterMillis;
+        private final boolean unanswered;
 
         public BackpressureException(String message, long retryAfterMillis) {
+            this(message, retryAfterMillis, false);
+        }
+
+        public BackpressureException(String message, long retryAfterMillis, boolean unanswered) {
             super(message);
             this.retryAfterMillis = retryAfterMillis;
+            this.unanswered = unanswered;
+        }
+
+        /** True when the gate may have receipted some of the batch before the answer was lost. */
+        public boolean unanswered() {
+            return unanswered;
         }
 
         public long retryAfterMillis() {
@@ -58,7 +73,7 @@ public final class HttpIngressClient implements IngressPort {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             // Nothing is known of the batch: sending it again is safe (what was admitted comes back DUPLICATE).
-            throw new BackpressureException("gate at " + events + " unreachable: " + e, 500);
+            throw new BackpressureException("gate at " + events + " unreachable: " + e, 500, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending to the gate", e);
@@ -71,7 +86,8 @@ public final class HttpIngressClient implements IngressPort {
         }
         if (response.statusCode() == 429 || response.statusCode() == 503) {
             long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
-            throw new BackpressureException("gate answered " + response.statusCode() + ": " + json.path("error").asText(), seconds * 1000);
+            throw new BackpressureException("gate answered " + response.statusCode() + ": " + json.path("error").asText(), seconds * 1000,
+                    response.statusCode() == 503);
         }
         if (response.statusCode() != 200) {
             throw new IllegalStateException("gate answered " + response.statusCode() + ": " + json.path("error").asText());

@@ -34,6 +34,7 @@ public final class WorldStreamer {
     private final int lanes;
     private final double rate;
     private final AtomicLong backpressured = new AtomicLong();
+    private final AtomicLong resentUnanswered = new AtomicLong();
     /** First merge index of every batch built but not yet receipted: the checkpoint is the smallest. */
     private final java.util.concurrent.ConcurrentSkipListSet<Long> outstanding = new java.util.concurrent.ConcurrentSkipListSet<>();
     private final java.util.Map<List<WorldRow>, Long> firstIndex = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
@@ -71,8 +72,31 @@ public final class WorldStreamer {
         return this;
     }
 
-    /** What a stream sent and what came back. */
-    public record Stats(long sent, Map<String, Long> receiptsByOutcome, long startedAtMillis, long finishedAtMillis) {}
+    private java.util.function.Predicate<WorldRow> filter = row -> true;
+    private java.util.function.UnaryOperator<WorldRow> rewrite = java.util.function.UnaryOperator.identity();
+
+    /**
+     * Sends only the rows {@code keep} accepts (drills: a sample to resend, context to drop); the others are read and
+     * passed over, and still count as positions of the merged stream for the checkpoint.
+     */
+    public WorldStreamer withFilter(java.util.function.Predicate<WorldRow> keep) {
+        this.filter = keep;
+        return this;
+    }
+
+    /** Sends each row as {@code rewrite} returns it (drills: altered payloads under the same ids). */
+    public WorldStreamer withRewrite(java.util.function.UnaryOperator<WorldRow> rewrite) {
+        this.rewrite = rewrite;
+        return this;
+    }
+
+    /**
+     * What a stream sent and what came back.
+     *
+     * @param resentUnanswered events sent again after an attempt whose answer was lost (the gate may hold receipts of
+     *                         that attempt too: a receipt per input, and an unanswered attempt was an input)
+     */
+    public record Stats(long sent, Map<String, Long> receiptsByOutcome, long startedAtMillis, long finishedAtMillis, long resentUnanswered) {}
 
     /**
      * @param rate events per second to offer, or 0 for as fast as the gate accepts; when paced, partial batches are
@@ -144,6 +168,7 @@ public final class WorldStreamer {
         long sent = 0;
         long position = readCheckpoint(worldId, runId);
         long skipped = 0;
+        long passedOver = 0;
         List<List<WorldRow>> pending = new ArrayList<>();
         for (int l = 0; l < lanes; l++) pending.add(new ArrayList<>(batchSize));
         long t0 = System.nanoTime();
@@ -157,7 +182,7 @@ public final class WorldStreamer {
             }
             while (reader.hasNext() && failure.get() == null) {
                 if (checkpoint != null && System.nanoTime() - lastCheckpoint > 500_000_000L) {
-                    writeCheckpoint(worldId, runId, outstanding.isEmpty() ? skipped + sent : outstanding.first());
+                    writeCheckpoint(worldId, runId, outstanding.isEmpty() ? skipped + sent + passedOver : outstanding.first());
                     lastCheckpoint = System.nanoTime();
                 }
                 if (rate > 0) {
@@ -166,6 +191,11 @@ public final class WorldStreamer {
                     if (wait > 1_000_000L) Thread.sleep(wait / 1_000_000L);
                 }
                 WorldRow e = reader.next();
+                if (!filter.test(e)) {
+                    passedOver++;
+                    continue;
+                }
+                e = rewrite.apply(e);
                 if (speedup > 0) {
                     if (firstEventTime < 0) firstEventTime = e.eventTimeMillis();
                     long due = t0 + (long) ((e.eventTimeMillis() - firstEventTime) * 1e6 / speedup);
@@ -178,8 +208,8 @@ public final class WorldStreamer {
                 int lane = Math.floorMod(shardOf.applyAsInt(e.partitionKey()), lanes);
                 List<WorldRow> b = pending.get(lane);
                 if (b.isEmpty()) {
-                    outstanding.add(skipped + sent);
-                    firstIndex.put(b, skipped + sent);
+                    outstanding.add(skipped + sent + passedOver);
+                    firstIndex.put(b, skipped + sent + passedOver);
                 }
                 b.add(e);
                 sent++;
@@ -208,8 +238,8 @@ public final class WorldStreamer {
         if (failure.get() != null) {
             throw new IllegalStateException("streaming " + worldId + " failed: " + failure.get().getMessage(), failure.get());
         }
-        if (checkpoint != null) writeCheckpoint(worldId, runId, skipped + sent);
-        return new Stats(sent, outcomes, started, System.currentTimeMillis());
+        if (checkpoint != null) writeCheckpoint(worldId, runId, skipped + sent + passedOver);
+        return new Stats(sent, outcomes, started, System.currentTimeMillis(), resentUnanswered.get());
     }
 
     private void flushAll(List<BlockingQueue<List<WorldRow>>> queues, List<List<WorldRow>> pending) throws InterruptedException {
@@ -262,6 +292,7 @@ public final class WorldStreamer {
                 return gate.submit(envelopes);
             } catch (HttpIngressClient.BackpressureException e) {
                 backpressured.incrementAndGet();
+                if (e.unanswered()) resentUnanswered.addAndGet(envelopes.size());
                 if (System.currentTimeMillis() - since > MAX_RETRY_MILLIS) {
                     throw new IllegalStateException("the gate kept refusing for " + MAX_RETRY_MILLIS / 1000 + " s: " + e.getMessage(), e);
                 }

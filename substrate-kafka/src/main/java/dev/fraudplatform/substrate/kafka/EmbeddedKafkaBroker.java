@@ -30,13 +30,15 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final KafkaConfig config;
     private final String bootstrapServers;
     private final Path logDir;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, KafkaConfig config, String bootstrapServers, Path logDir) {
         this.server = server;
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
     }
@@ -107,7 +109,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String bootstrap = "127.0.0.1:" + brokerPort;
             LOG.info("embedded Kafka broker at {} (data {}) started in {} ms", bootstrap, logDir,
                     (System.nanoTime() - t0) / 1_000_000);
-            return new EmbeddedKafkaBroker(server, bootstrap, logDir);
+            return new EmbeddedKafkaBroker(server, config, bootstrap, logDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded Kafka in " + logDir, e);
         } catch (Exception e) {
@@ -121,6 +123,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public Path logDir() {
         return logDir;
+    }
+
+    /**
+     * Stops the broker (a clean shutdown), stays down for {@code down}, and starts it again on the same ports and log
+     * directory: what a rolling restart or a broker crash looks like to clients, which must reconnect by themselves.
+     */
+    public synchronized void restart(java.time.Duration down) throws InterruptedException {
+        if (closed) throw new IllegalStateException("broker is closed");
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.warn("embedded Kafka broker at {} stopped; starting again in {} ms", bootstrapServers, down.toMillis());
+        Thread.sleep(down.toMillis());
+        KafkaRaftServer again = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            again.startup();
+        } catch (RuntimeException e) {
+            again.shutdown();
+            again.awaitShutdown();
+            closed = true;
+            throw e;
+        }
+        server = again;
+        LOG.warn("embedded Kafka broker at {} started again", bootstrapServers);
     }
 
     /** Stops the broker and waits for its threads to end. Idempotent. */

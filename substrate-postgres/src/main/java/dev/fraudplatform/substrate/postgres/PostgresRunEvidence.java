@@ -87,6 +87,34 @@ public final class PostgresRunEvidence {
         return out;
     }
 
+    /**
+     * INTEGRITY_MISMATCH quarantines of the run whose event stands admitted under another payload hash: the original
+     * that a changed copy could not replace.
+     */
+    public long integrityMismatchesWhoseOriginalStands(String runId) {
+        return count("SELECT count(*) FROM ingress.receipts q WHERE q.platform_run_id = ? AND q.outcome = 'QUARANTINED' "
+                + "AND q.reason = 'INTEGRITY_MISMATCH' AND EXISTS (SELECT 1 FROM ingress.receipts a WHERE a.platform_run_id = q.platform_run_id "
+                + "AND a.event_class = q.event_class AND a.event_id = q.event_id AND a.outcome = 'ADMITTED' AND a.payload_hash <> q.payload_hash)", runId);
+    }
+
+    /** Applied decisions by degrade mode whose decision became visible in [{@code fromMillis}, {@code toMillis}). */
+    public Map<String, Long> degradeModesVisible(String runId, long fromMillis, long toMillis) {
+        Map<String, Long> out = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(degrade_mode, 'UNRECORDED'), count(*) FROM actions.effects WHERE platform_run_id = ? "
+                        + "AND decision_visible_at >= to_timestamp(? / 1000.0) AND decision_visible_at < to_timestamp(? / 1000.0) GROUP BY 1")) {
+            ps.setString(1, runId);
+            ps.setLong(2, fromMillis);
+            ps.setLong(3, Math.min(toMillis, 32503680000000L)); // year 3000: to_timestamp takes no "forever"
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Quarantined receipts of the run by reason. */
     public Map<String, Long> quarantineByReason(String runId) {
         Map<String, Long> out = new TreeMap<>();
