@@ -39,7 +39,7 @@ import java.util.function.Predicate;
 final class Drills {
     /** The drills, by command-line name. */
     enum Kind {
-        DUPLICATES("10% of the events sent a second time while the run streams"),
+        DUPLICATES("10% of the events sent a second time, right behind the first, while the run streams"),
         INTEGRITY("2% of the transactions sent again after the run, with an altered amount under the same event id"),
         MISSING_CONTEXT("a third of the context events dropped before the gate"),
         LAG("the join plane's Redis paused (CLIENT PAUSE) for 3 s while the run streams"),
@@ -90,21 +90,15 @@ final class Drills {
     }
 
     private static ConformanceReport duplicates(Platform platform, PlatformRun run, long worldEvents) throws Exception {
-        CompletableFuture<dev.fraudplatform.ingress.streamer.WorldStreamer.Stats> resend = CompletableFuture.supplyAsync(() -> {
-            try {
-                return run.stream(-1, 0, platform.gateUrl(), s -> s.withFilter(sample(10, "dup")));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
-        run.stream();
-        long resent = resend.get(10, TimeUnit.MINUTES).sent();
+        // Each chosen event is sent again right behind itself, in its lane: a producer's retry, in order.
+        java.util.concurrent.atomic.AtomicLong resent = new java.util.concurrent.atomic.AtomicLong();
+        Predicate<WorldRow> chosen = sample(10, "dup");
+        run.stream(-1, 0, platform.gateUrl(), s -> s.withEcho(row -> chosen.test(row) && resent.incrementAndGet() > 0));
         run.awaitDrain(Duration.ofSeconds(120));
         return run.finish(r -> drill(Kind.DUPLICATES, List.of(
-                positive("events were sent twice", resent),
+                positive("events were sent twice", resent.get()),
                 equal("every event admitted once", worldEvents, r.run().receipts().getOrDefault("ADMITTED", 0L)),
-                equal("every event sent twice has one DUPLICATE receipt", resent, r.run().receipts().getOrDefault("DUPLICATE", 0L)),
+                equal("every event sent twice has one DUPLICATE receipt", resent.get(), r.run().receipts().getOrDefault("DUPLICATE", 0L)),
                 equal("nothing quarantined", 0, quarantined(r)),
                 equal("effects = admitted transactions (a duplicate applies nothing)", r.run().admittedTransactions(), r.run().effects()))));
     }

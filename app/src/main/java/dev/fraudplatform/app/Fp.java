@@ -619,12 +619,15 @@ public final class Fp implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (Platform platform = Platform.start(PlatformConfig.fromEnvironment())) {
-                List<dev.fraudplatform.ops.RunReport.Check> checks = RunLaws.recheck(platform, runId);
+            // Read-only: the database and the object store, no broker and no roles (a running platform is left alone).
+            PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            FilesystemObjectStore store = cfg.objectStore();
+            try (AdminDatabase db = AdminDatabase.open(cfg)) {
+                List<dev.fraudplatform.ops.RunReport.Check> checks = RunLaws.recheck(store, db.dataSource(), runId);
                 for (var c : checks) System.out.printf(Locale.ROOT, "[%s] %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail());
                 boolean hold = checks.stream().allMatch(dev.fraudplatform.ops.RunReport.Check::passed);
                 System.out.println(hold ? "every law holds for run " + runId : "LAW BROKEN for run " + runId);
-                System.out.println("evidence: " + platform.store().pathOf("evidence/" + runId + "/report.html"));
+                System.out.println("evidence: " + store.pathOf(ConformanceReport.evidenceKey(runId, "report.html")));
                 return hold ? 0 : 1;
             }
         }

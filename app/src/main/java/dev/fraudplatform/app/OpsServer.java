@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class OpsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
+    private static final java.util.Set<String> LOOPBACK_NAMES = java.util.Set.of("127.0.0.1", "localhost", "[::1]");
 
     private final Platform platform;
     private final PlatformTelemetry.LagSampler lag;
@@ -47,6 +48,14 @@ final class OpsServer implements AutoCloseable {
         this.page = resource("/console/index.html");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            // Loopback only, and only by a loopback name: a page elsewhere cannot reach it by rebinding a DNS name.
+            config.routes.before(ctx -> {
+                String host = ctx.host() == null ? "" : ctx.host().replaceFirst(":\\d+$", "");
+                if (!LOOPBACK_NAMES.contains(host)) {
+                    ctx.skipRemainingHandlers();
+                    ctx.status(403).contentType("application/json").result(error("the console answers only to a loopback host name"));
+                }
+            });
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(PlatformTelemetry.prometheus().scrape()));

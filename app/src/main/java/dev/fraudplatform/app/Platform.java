@@ -135,7 +135,7 @@ public final class Platform implements AutoCloseable {
             busIngress = new KafkaIngressListener(bootstrap, gate, ReceiptJson::bytes).start();
             closeables.push(busIngress);
             PlatformTelemetry.prometheus();
-            PlatformTelemetry.exportTracesTo(config.otlpEndpoint());
+            PlatformTelemetry.exportTracesTo(config.otlpEndpoint(), config.traceRatio());
             closeables.push(PlatformTelemetry::flushTraces);
             if (config.opsPort() >= 0) {
                 PlatformTelemetry.LagSampler lag = new PlatformTelemetry.LagSampler(admin);

@@ -29,10 +29,12 @@ import java.util.Map;
  * @param opsPort        FP_OPS_PORT: the ops console and {@code /metrics} on 127.0.0.1; -1 (the default) serves none,
  *                       0 takes any free port ({@code fp serve} defaults to 8088)
  * @param otlpEndpoint   FP_OTLP_ENDPOINT: where traces go over OTLP/HTTP (e.g. http://127.0.0.1:4318); null: no tracing
+ * @param traceRatio     FP_TRACE_RATIO: the share of events traced when exporting, chosen by trace id at the gate so
+ *                       that an event's trace is whole or absent (default 1: every event; lower it at high rates)
  */
 public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int partitions, int streamThreads, int batchSize,
                              int lanes, int gatePort, String redisUrl, int joinWaitMs, int commitMs, int opsPort,
-                             String otlpEndpoint) {
+                             String otlpEndpoint, double traceRatio) {
 
     /** From the environment; the system property {@code fp.home}, when set, overrides {@code FP_HOME}. */
     public static PlatformConfig fromEnvironment() {
@@ -59,7 +61,8 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
                 intOf(env, "FP_JOIN_WAIT_MS", 2000),
                 intOf(env, "FP_COMMIT_MS", 100),
                 intOf(env, "FP_OPS_PORT", -1),
-                blankToNull(env.get("FP_OTLP_ENDPOINT")));
+                blankToNull(env.get("FP_OTLP_ENDPOINT")),
+                Double.parseDouble(env.getOrDefault("FP_TRACE_RATIO", "1")));
     }
 
     /** The object store of this home ({@code $FP_HOME/store}). */
@@ -69,18 +72,18 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
 
     public PlatformConfig withHome(Path newHome) {
         return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs, opsPort, otlpEndpoint);
+                joinWaitMs, commitMs, opsPort, otlpEndpoint, traceRatio);
     }
 
     public PlatformConfig withTopology(int newPartitions, int newStreamThreads) {
         return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs, opsPort, otlpEndpoint);
+                joinWaitMs, commitMs, opsPort, otlpEndpoint, traceRatio);
     }
 
     /** The same, serving the ops console and {@code /metrics} on {@code port} (0: any free port). */
     public PlatformConfig withOpsPort(int port) {
         return new PlatformConfig(home, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs, port, otlpEndpoint);
+                joinWaitMs, commitMs, port, otlpEndpoint, traceRatio);
     }
 
     /** The wiring name: embedded when both Kafka and PostgreSQL are in-process. */

@@ -235,10 +235,16 @@ public final class PlatformRun {
                 auditRecords[0], byAction, byMode, auditDigest.digest(), busDigest.digest(), eps, latency.p50Millis(),
                 latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), conflicts[0], platform.roleFailures(),
                 replay.matched(), auditProblems);
-        ConformanceReport report = RunLaws.judge(platform, runReport, replay.manifestProblems(),
-                new RunLaws.DecisionTally(tally[0], tally[1], tally[2]));
-        if (drill != null) report = report.withDrill(drill.apply(report));
-        report.write(platform.store());
+        ConformanceReport report;
+        try {
+            report = RunLaws.judge(platform, runReport, replay.manifestProblems(), new RunLaws.DecisionTally(tally[0], tally[1], tally[2]));
+            if (drill != null) report = report.withDrill(drill.apply(report));
+            report.write(platform.store());
+        } catch (Exception | Error e) {
+            // A run whose evidence cannot be made does not conform: it is FAILED with the reason, never left DRAINING.
+            platform.runs().transition(runId(), RunState.FAILED, "conformance report could not be made: " + e);
+            throw e;
+        }
         platform.runs().transition(runId(), report.passed() ? RunState.COMPLETED : RunState.FAILED,
                 report.passed() ? "reconciled; every law holds" : "does not conform: " + report.failures());
         try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, runId())) {

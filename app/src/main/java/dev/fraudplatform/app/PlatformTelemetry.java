@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 final class PlatformTelemetry {
     private static final Logger LOG = LoggerFactory.getLogger(PlatformTelemetry.class);
-    /** The consumer groups of the decision loop, whose lag the platform reports. */
-    static final List<String> GROUPS = List.of(DecisionFabricRole.APPLICATION_ID, ActionLayer.GROUP, DecisionLogAudit.GROUP);
+    /** The consumer groups of the decision loop, whose lag the platform reports, and the topic each one reads. */
+    static final Map<String, String> GROUPS = Map.of(DecisionFabricRole.APPLICATION_ID, dev.fraudplatform.core.bus.Topics.TRAFFIC,
+            ActionLayer.GROUP, dev.fraudplatform.core.bus.Topics.DECISIONS, DecisionLogAudit.GROUP, dev.fraudplatform.core.bus.Topics.DECISIONS);
 
     private static PrometheusMeterRegistry prometheus;
     private static SdkTracerProvider tracerProvider;
@@ -56,20 +58,26 @@ final class PlatformTelemetry {
     }
 
     /** Exports the roles' spans to {@code otlpEndpoint} (OTLP/HTTP, e.g. http://127.0.0.1:4318); null: no tracing. */
-    static synchronized void exportTracesTo(String otlpEndpoint) {
+    static synchronized void exportTracesTo(String otlpEndpoint, double ratio) {
         if (otlpEndpoint == null || tracerProvider != null) return;
         String url = otlpEndpoint.endsWith("/v1/traces") ? otlpEndpoint : otlpEndpoint.replaceAll("/+$", "") + "/v1/traces";
-        installTracing(OtlpHttpSpanExporter.builder().setEndpoint(url).build());
-        LOG.info("traces exported over OTLP/HTTP to {}", PlatformConfig.redact(url));
+        installTracing(OtlpHttpSpanExporter.builder().setEndpoint(url).build(), ratio);
+        LOG.info("traces of {}% of events exported over OTLP/HTTP to {}", ratio * 100, PlatformConfig.redact(url));
     }
 
-    /** Installs the OpenTelemetry SDK with W3C trace-context propagation, sending spans to {@code exporter}. */
-    static synchronized void installTracing(SpanExporter exporter) {
+    /**
+     * Installs the OpenTelemetry SDK with W3C trace-context propagation, sending spans to {@code exporter}. The gate's
+     * span is each event's root: it is sampled at {@code ratio} by trace id, and every later stage follows its parent,
+     * so an event's trace is whole or absent.
+     */
+    static synchronized void installTracing(SpanExporter exporter, double ratio) {
         if (tracerProvider != null) throw new IllegalStateException("tracing is installed already");
         tracerProvider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "fraud-platform"))))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(java.time.Duration.ofMillis(500)).build())
+                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(java.time.Duration.ofMillis(500))
+                        .setMaxQueueSize(65_536).setMaxExportBatchSize(2_048).build())
                 .build();
         OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
@@ -107,7 +115,7 @@ final class PlatformTelemetry {
         LagSampler(Admin admin) {
             this.admin = admin;
             prometheus();
-            for (String group : GROUPS) Telemetry.consumerLagGauge(group, g -> lag.getOrDefault(g, 0L));
+            for (String group : GROUPS.keySet()) Telemetry.consumerLagGauge(group, g -> lag.getOrDefault(g, Long.valueOf(-1)).doubleValue());
             timer.scheduleWithFixedDelay(this::sample, 0, 1, TimeUnit.SECONDS);
         }
 
@@ -116,28 +124,34 @@ final class PlatformTelemetry {
             return Map.copyOf(lag);
         }
 
+        /**
+         * A group's lag: for each partition of the topic it reads, the log end less the group's committed offset, or
+         * less the log start when it has committed nothing there (a role that never read is behind by everything).
+         * A transactional topic's commit marker can keep an idle group one record behind per partition.
+         */
         private void sample() {
-            for (String group : GROUPS) {
+            for (Map.Entry<String, String> g : GROUPS.entrySet()) {
                 try {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(g.getKey()).partitionsToOffsetAndMetadata()
                             .get(5, TimeUnit.SECONDS);
-                    if (committed.isEmpty()) {
-                        lag.put(group, 0L);
-                        continue;
-                    }
-                    Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-                    var ends = admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+                    List<TopicPartition> partitions = admin.describeTopics(List.of(g.getValue())).allTopicNames().get(5, TimeUnit.SECONDS)
+                            .get(g.getValue()).partitions().stream().map(p -> new TopicPartition(g.getValue(), p.partition())).toList();
+                    var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                            .all().get(5, TimeUnit.SECONDS);
+                    var starts = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
+                            .all().get(5, TimeUnit.SECONDS);
                     long total = 0;
-                    for (var e : committed.entrySet()) {
-                        if (e.getValue() == null || ends.get(e.getKey()) == null) continue;
-                        total += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset());
+                    for (TopicPartition tp : partitions) {
+                        OffsetAndMetadata c = committed.get(tp);
+                        long from = c != null ? c.offset() : starts.get(tp).offset();
+                        total += Math.max(0, ends.get(tp).offset() - from);
                     }
-                    lag.put(group, total);
+                    lag.put(g.getKey(), total);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 } catch (Exception e) {
-                    LOG.debug("lag of {} not sampled: {}", group, e.toString());
+                    LOG.debug("lag of {} not sampled: {}", g.getKey(), e.toString());
                 }
             }
         }

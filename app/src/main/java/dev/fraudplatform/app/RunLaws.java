@@ -1,6 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.store.Manifest;
+import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.ops.RunReport.Check;
@@ -52,8 +53,9 @@ final class RunLaws {
                 manifestProblems.isEmpty() ? "world and audit manifests match" : String.join("; ", manifestProblems)));
         List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
                 .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided())).toList();
+        PostgresRunEvidence.AppendOnlyDigest digest = evidence.appendOnlyDigest(runId, null);
         return new ConformanceReport(run, Instant.now(), bus.distinctRecords(), tally.withMissingContext(), evidence.quarantineByReason(runId), laws,
-                evidence.appendOnlyDigest(runId), throughput, evidence.latencyHistogram(runId), null);
+                digest.sha256(), digest.cutoff(), throughput, evidence.latencyHistogram(runId), null);
     }
 
     /**
@@ -61,15 +63,18 @@ final class RunLaws {
      * effects hash as they did when it ended (nothing updated, added or removed in place), the SQL laws still hold,
      * the tables are still guarded, and the world and audit manifests still re-hash.
      */
-    static List<Check> recheck(Platform platform, String runId) throws Exception {
+    static List<Check> recheck(ObjectStore store, javax.sql.DataSource dataSource, String runId) throws Exception {
         String key = ConformanceReport.evidenceKey(runId, "report.json");
-        if (!platform.store().exists(key)) throw new IllegalArgumentException("run " + runId + " has no conformance report (" + key + ")");
-        com.fasterxml.jackson.databind.JsonNode written = dev.fraudplatform.core.json.Json.MAPPER.readTree(platform.store().read(key));
-        PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
+        if (!store.exists(key)) throw new IllegalArgumentException("run " + runId + " has no conformance report (" + key + ")");
+        com.fasterxml.jackson.databind.JsonNode written = dev.fraudplatform.core.json.Json.MAPPER.readTree(store.read(key));
+        PostgresRunEvidence evidence = new PostgresRunEvidence(dataSource);
         List<Check> out = new ArrayList<>();
         String then = written.path("append_only_digest").asText();
-        String now = evidence.appendOnlyDigest(runId);
-        out.add(new Check("the run's receipts and effects are unchanged since its report", then.equals(now), then + (then.equals(now) ? " = " : " != ") + now));
+        Instant cutoff = Instant.parse(written.path("append_only_cutoff").asText());
+        String now = evidence.appendOnlyDigest(runId, cutoff).sha256();
+        long later = evidence.rowsAfter(runId, cutoff);
+        out.add(new Check("the run's receipts and effects are unchanged since its report", then.equals(now), then + (then.equals(now) ? " = " : " != ")
+                + now + " (rows up to " + cutoff + "; " + later + " received for the run since, e.g. late retries, each with its own receipt)"));
         long lost = evidence.admittedWithoutEffect(runId);
         out.add(new Check("no admitted transaction without a decision", lost == 0, lost + " without a decision applied"));
         long twice = evidence.effectsAppliedTwice(runId);
@@ -78,8 +83,8 @@ final class RunLaws {
         out.add(new Check("no event admitted twice", doubleAdmitted == 0, doubleAdmitted + " double admissions"));
         List<String> unguarded = evidence.unguardedAppendOnlyTables();
         out.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(), "unguarded: " + unguarded));
-        List<String> manifests = new ArrayList<>(Manifest.verify(platform.store(), WorldBuilder.prefix(written.path("world_id").asText())));
-        manifests.addAll(dev.fraudplatform.rtdl.audit.AuditLog.verify(platform.store(), runId));
+        List<String> manifests = new ArrayList<>(Manifest.verify(store, WorldBuilder.prefix(written.path("world_id").asText())));
+        manifests.addAll(dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId));
         out.add(new Check("every manifest re-hashes (world, audit segments)", manifests.isEmpty(),
                 manifests.isEmpty() ? "world and audit manifests match" : String.join("; ", manifests)));
         return out;

@@ -56,7 +56,7 @@ class OperationsIT {
     static void start() {
         jsonLog = home.resolve("fp-log.jsonl");
         attachJsonLog(jsonLog);
-        PlatformTelemetry.installTracing(SPANS);
+        PlatformTelemetry.installTracing(SPANS, 1.0);
         platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString(), "FP_LANES", "1")).withTopology(1, 1).withOpsPort(0));
         WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(5, 1_000), WorldBuilder.Progress.NONE);
         assertThat(world.verdict().passed()).isTrue();
@@ -176,6 +176,14 @@ class OperationsIT {
         assertThat(traversal.statusCode()).isEqualTo(404);
         JsonNode runs = Json.MAPPER.readTree(get(platform.opsUrl() + "/api/runs").body());
         assertThat(runs.findValuesAsText("platform_run_id")).contains(reportedRun);
+        // a request by another host name (DNS rebinding from a page elsewhere) is refused
+        URI ops = URI.create(platform.opsUrl());
+        try (java.net.Socket socket = new java.net.Socket(ops.getHost(), ops.getPort())) {
+            socket.getOutputStream().write(("GET /api/runs HTTP/1.1\r\nHost: attacker.example:" + ops.getPort() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 403").doesNotContain(reportedRun);
+        }
     }
 
     @Test

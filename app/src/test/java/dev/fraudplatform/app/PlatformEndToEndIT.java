@@ -244,6 +244,42 @@ class PlatformEndToEndIT {
     }
 
     @Test
+    @Order(90)
+    void aFinishedRunRechecksCleanDespiteLateInputAndNamesARowChangedBehindTheGuards() throws Exception {
+        // A late event for the finished run gets its own receipt (WRONG_RUN): added, not changed; the evidence still holds
+        Envelope late = Envelope.of(firstRunId, "txn.authorization", "late-1", 1, Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(),
+                "acct-late", txnPayload(100));
+        assertThat(platform.gate().submit(List.of(late.toBytes())).get(0).reason()).isEqualTo(dev.fraudplatform.core.ingress.QuarantineReason.WRONG_RUN);
+        List<dev.fraudplatform.ops.RunReport.Check> clean = RunLaws.recheck(platform.store(), platform.database().dataSource(), firstRunId);
+        assertThat(clean).hasSizeGreaterThanOrEqualTo(6).allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
+        assertThat(clean.get(0).detail()).contains("1 received for the run since");
+
+        // Someone with the power to switch the guard off changes a receipt in place and switches it on again
+        try (var c = platform.database().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only");
+            st.execute("UPDATE ingress.receipts SET payload_hash = 'forged' WHERE receipt_id = (SELECT receipt_id FROM ingress.receipts "
+                    + "WHERE platform_run_id = '" + firstRunId + "' AND outcome = 'ADMITTED' ORDER BY receipt_id LIMIT 1)");
+            st.execute("ALTER TABLE ingress.receipts ENABLE TRIGGER append_only");
+        }
+        List<dev.fraudplatform.ops.RunReport.Check> after = RunLaws.recheck(platform.store(), platform.database().dataSource(), firstRunId);
+        assertThat(after).filteredOn(c -> !c.passed()).extracting(dev.fraudplatform.ops.RunReport.Check::name)
+                .containsExactly("the run's receipts and effects are unchanged since its report");
+
+        // A guard left off is a broken law of its own
+        try (var c = platform.database().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute("ALTER TABLE actions.effects DISABLE TRIGGER append_only");
+        }
+        try {
+            assertThat(RunLaws.recheck(platform.store(), platform.database().dataSource(), firstRunId)).filteredOn(c -> !c.passed())
+                    .extracting(dev.fraudplatform.ops.RunReport.Check::name).contains("append-only tables are guarded against update, delete and truncate");
+        } finally {
+            try (var c = platform.database().dataSource().getConnection(); var st = c.createStatement()) {
+                st.execute("ALTER TABLE actions.effects ENABLE TRIGGER append_only");
+            }
+        }
+    }
+
+    @Test
     @Order(99)
     void aChangedAuditSegmentIsNamedByReplay() throws Exception {
         String segment = platform.store().list("audit/" + firstRunId + "/decisions/").stream().filter(k -> k.endsWith(".parquet"))

@@ -59,10 +59,14 @@ public final class ConformanceHtml {
     private static void header(StringBuilder out, JsonNode r) {
         Boolean lawsHold = verdictPart(r.path("laws_hold"), r.path("checks"), "law");
         Boolean reconciled = verdictPart(r.path("reconciled"), r.path("checks"), "reconciliation");
-        String state = Boolean.FALSE.equals(lawsHold) || Boolean.FALSE.equals(reconciled) ? "fail"
-                : Boolean.TRUE.equals(lawsHold) && Boolean.TRUE.equals(reconciled) ? "pass" : "unknown";
+        // A drill's verdict is its own: a run that conforms but missed a drill expectation failed the drill.
+        Boolean drillPassed = verdictPart(r.path("drill").path("passed"), r.path("drill").path("expectations"), null);
+        boolean failed = Boolean.FALSE.equals(lawsHold) || Boolean.FALSE.equals(reconciled) || Boolean.FALSE.equals(drillPassed)
+                || (r.path("passed").isBoolean() && !r.path("passed").booleanValue());
+        String state = failed ? "fail" : Boolean.TRUE.equals(lawsHold) && Boolean.TRUE.equals(reconciled) ? "pass" : "unknown";
         String verdict = (lawsHold == null ? "LAWS NOT AVAILABLE" : lawsHold ? "LAWS HOLD" : "LAW BROKEN") + " / "
-                + (reconciled == null ? "RECONCILIATION NOT AVAILABLE" : reconciled ? "RECONCILED" : "NOT RECONCILED");
+                + (reconciled == null ? "RECONCILIATION NOT AVAILABLE" : reconciled ? "RECONCILED" : "NOT RECONCILED")
+                + (drillPassed == null ? "" : drillPassed ? " / DRILL PASSED" : " / DRILL FAILED");
         out.append("<header>\n<h1>Conformance report</h1>\n<dl class=\"meta\">\n");
         meta(out, "run", r.path("platform_run_id"));
         meta(out, "world", r.path("world_id"));
@@ -73,11 +77,11 @@ public final class ConformanceHtml {
                 .append(verdict).append("</div>\n</header>\n");
     }
 
-    /** The explicit flag, overruled by any failed check of the given kind; null when neither says anything. */
+    /** The explicit flag, overruled by any failed check of the given kind (null: any kind); null when neither says anything. */
     private static Boolean verdictPart(JsonNode flag, JsonNode checks, String kind) {
         Boolean result = flag.isBoolean() ? flag.booleanValue() : null;
         for (JsonNode c : iterable(checks)) {
-            if (kind.equalsIgnoreCase(c.path("kind").asText(""))) {
+            if (kind == null || kind.equalsIgnoreCase(c.path("kind").asText(""))) {
                 result = (result == null || result) && passed(c);
             }
         }

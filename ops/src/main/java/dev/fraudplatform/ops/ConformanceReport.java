@@ -32,6 +32,7 @@ public record ConformanceReport(
         Map<String, Long> quarantineByReason,
         List<Check> laws,
         String appendOnlyDigest,
+        Instant appendOnlyCutoff,
         List<Throughput> throughput,
         Map<String, Long> latencyHistogram,
         Drill drill) {
@@ -56,7 +57,7 @@ public record ConformanceReport(
     }
 
     public ConformanceReport withDrill(Drill d) {
-        return new ConformanceReport(run, generatedAt, busRecords, decisionsWithMissingContext, quarantineByReason, laws, appendOnlyDigest, throughput, latencyHistogram, d);
+        return new ConformanceReport(run, generatedAt, busRecords, decisionsWithMissingContext, quarantineByReason, laws, appendOnlyDigest, appendOnlyCutoff, throughput, latencyHistogram, d);
     }
 
     /** The failed checks of every kind, one line each. */
@@ -80,6 +81,7 @@ public record ConformanceReport(
         counts.putNull("archive_rows"); // no archive role in this build yet: shown as "not wired", never as zero
         n.set("quarantine_by_reason", Json.MAPPER.valueToTree(new TreeMap<>(quarantineByReason)));
         n.put("append_only_digest", appendOnlyDigest);
+        n.put("append_only_cutoff", appendOnlyCutoff.toString());
         ArrayNode checks = n.putArray("checks");
         run.checks().forEach(c -> check(checks, "reconciliation", c));
         laws.forEach(c -> check(checks, "law", c));

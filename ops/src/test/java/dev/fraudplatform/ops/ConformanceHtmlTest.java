@@ -123,6 +123,20 @@ class ConformanceHtmlTest {
     }
 
     @Test
+    void aDrillThatMissedAnExpectationIsRedThoughTheRunConforms() throws Exception {
+        ObjectNode report = full();
+        ObjectNode drill = report.putObject("drill").put("name", "duplicates").put("fault", "10% resent");
+        drill.putArray("expectations").addObject().put("name", "every event admitted once").put("passed", false).put("detail", "expected 10, got 9");
+
+        String verdict = element(ConformanceHtml.render(report), "verdict");
+
+        assertThat(verdict).contains("class=\"verdict fail\"").contains("LAWS HOLD / RECONCILED / DRILL FAILED");
+        drill.withArray("expectations").removeAll();
+        drill.withArray("expectations").addObject().put("name", "every event admitted once").put("passed", true);
+        assertThat(element(ConformanceHtml.render(report), "verdict")).contains("class=\"verdict pass\"").contains("DRILL PASSED");
+    }
+
+    @Test
     void anUnreconciledRunIsRed() throws Exception {
         ObjectNode report = full().put("reconciled", false);
 

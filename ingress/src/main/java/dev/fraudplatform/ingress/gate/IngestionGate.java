@@ -41,6 +41,8 @@ import java.util.stream.Collectors;
  * <p>Thread-safe: concurrent batches are serialised per tuple by the receipt store, not here.
  */
 public final class IngestionGate implements IngressPort {
+    private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("ig", "in");
+    private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("ig", "out");
     /** The largest envelope the gate takes (well under the bus's 1 MiB record limit, so a publish never fails on size). */
     public static final int MAX_ENVELOPE_BYTES = 256 * 1024;
 
@@ -65,7 +67,7 @@ public final class IngestionGate implements IngressPort {
         Map<Integer, Receipt> quarantined = new HashMap<>();
         List<ReceiptStore.Candidate> candidates = new ArrayList<>();
         Map<Integer, Span> spans = new HashMap<>();
-        Telemetry.planeEvents("ig", "in", batch.size());
+        EVENTS_IN.increment(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i);
             try {
@@ -78,15 +80,14 @@ public final class IngestionGate implements IngressPort {
         }
         Map<Integer, Receipt> byIndex;
         try {
-            byIndex = relay.submit(candidates, quarantined).get(ADMISSION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for admission", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("admission failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("admission took longer than " + ADMISSION_TIMEOUT_SECONDS + " s; events claimed meanwhile are "
-                    + "admitted once, and a retry gets DUPLICATE receipts for them", e);
+            byIndex = admit(candidates, quarantined);
+        } catch (RuntimeException e) {
+            for (Span span : spans.values()) {
+                span.setAttribute("fp.receipt_outcome", "NOT_ADMITTED");
+                span.recordException(e);
+                span.end();
+            }
+            throw e;
         }
         List<Receipt> out = new ArrayList<>(batch.size());
         long admitted = 0;
@@ -102,8 +103,23 @@ public final class IngestionGate implements IngressPort {
                 span.end();
             }
         }
-        Telemetry.planeEvents("ig", "out", admitted);
+        EVENTS_OUT.increment(admitted);
         return out;
+    }
+
+    /** Hands the batch to the admission relay and waits for its receipts, by input index. */
+    private Map<Integer, Receipt> admit(List<ReceiptStore.Candidate> candidates, Map<Integer, Receipt> quarantined) {
+        try {
+            return relay.submit(candidates, quarantined).get(ADMISSION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for admission", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("admission failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("admission took longer than " + ADMISSION_TIMEOUT_SECONDS + " s; events claimed meanwhile are "
+                    + "admitted once, and a retry gets DUPLICATE receipts for them", e);
+        }
     }
 
     /** Validates one input: either it becomes a candidate for dedupe, or it gets its quarantine receipt. */

@@ -84,6 +84,17 @@ public final class WorldStreamer {
         return this;
     }
 
+    private java.util.function.Predicate<WorldRow> echo = row -> false;
+
+    /**
+     * Sends the rows {@code twice} accepts a second time, right after the first, in the same lane (drills: duplicates
+     * as a producer's retry makes them, in order); each copy counts as sent.
+     */
+    public WorldStreamer withEcho(java.util.function.Predicate<WorldRow> twice) {
+        this.echo = twice;
+        return this;
+    }
+
     /** Sends each row as {@code rewrite} returns it (drills: altered payloads under the same ids). */
     public WorldStreamer withRewrite(java.util.function.UnaryOperator<WorldRow> rewrite) {
         this.rewrite = rewrite;
@@ -129,6 +140,7 @@ public final class WorldStreamer {
             BlockingQueue<List<WorldRow>> q = new ArrayBlockingQueue<>(4);
             queues.add(q);
             Thread t = new Thread(() -> {
+                org.slf4j.MDC.put("platform_run_id", runId); // a lane's log lines name the run it streams
                 try {
                     while (true) {
                         List<WorldRow> batch = q.take();
@@ -169,6 +181,7 @@ public final class WorldStreamer {
         long position = readCheckpoint(worldId, runId);
         long skipped = 0;
         long passedOver = 0;
+        long echoed = 0;
         List<List<WorldRow>> pending = new ArrayList<>();
         for (int l = 0; l < lanes; l++) pending.add(new ArrayList<>(batchSize));
         long t0 = System.nanoTime();
@@ -182,7 +195,7 @@ public final class WorldStreamer {
             }
             while (reader.hasNext() && failure.get() == null) {
                 if (checkpoint != null && System.nanoTime() - lastCheckpoint > 500_000_000L) {
-                    writeCheckpoint(worldId, runId, outstanding.isEmpty() ? skipped + sent + passedOver : outstanding.first());
+                    writeCheckpoint(worldId, runId, outstanding.isEmpty() ? skipped + sent - echoed + passedOver : outstanding.first());
                     lastCheckpoint = System.nanoTime();
                 }
                 if (rate > 0) {
@@ -208,11 +221,16 @@ public final class WorldStreamer {
                 int lane = Math.floorMod(shardOf.applyAsInt(e.partitionKey()), lanes);
                 List<WorldRow> b = pending.get(lane);
                 if (b.isEmpty()) {
-                    outstanding.add(skipped + sent + passedOver);
-                    firstIndex.put(b, skipped + sent + passedOver);
+                    outstanding.add(skipped + sent - echoed + passedOver);
+                    firstIndex.put(b, skipped + sent - echoed + passedOver);
                 }
                 b.add(e);
                 sent++;
+                if (echo.test(e)) {
+                    b.add(e);
+                    sent++;
+                    echoed++;
+                }
                 if (b.size() >= batchSize) {
                     queues.get(lane).put(b);
                     pending.set(lane, new ArrayList<>(batchSize));
@@ -238,7 +256,7 @@ public final class WorldStreamer {
         if (failure.get() != null) {
             throw new IllegalStateException("streaming " + worldId + " failed: " + failure.get().getMessage(), failure.get());
         }
-        if (checkpoint != null) writeCheckpoint(worldId, runId, skipped + sent + passedOver);
+        if (checkpoint != null) writeCheckpoint(worldId, runId, skipped + sent - echoed + passedOver);
         return new Stats(sent, outcomes, started, System.currentTimeMillis(), resentUnanswered.get());
     }
 

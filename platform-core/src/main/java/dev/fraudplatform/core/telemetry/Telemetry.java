@@ -43,7 +43,15 @@ public final class Telemetry {
     public static final AttributeKey<String> RUN_ID = AttributeKey.stringKey("platform_run_id");
     public static final AttributeKey<String> EVENT_ID = AttributeKey.stringKey("event_id");
 
-    private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+    /** Counters by tag values, looked up without building a key (no allocation on the hot path once created). */
+    private static final Map<String, Map<String, Counter>> PLANE = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> RECEIPTS = new ConcurrentHashMap<>();
+    private static final Map<String, Counter> QUARANTINED = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Counter>> DECISIONS = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.concurrent.atomic.AtomicReference<java.util.function.ToDoubleFunction<String>>> LAG =
+            new ConcurrentHashMap<>();
+    private static volatile Tracer tracer;
+    private static volatile io.opentelemetry.api.OpenTelemetry tracerOwner;
     private static final TextMapGetter<Function<String, String>> GETTER = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Function<String, String> carrier) {
@@ -65,26 +73,27 @@ public final class Telemetry {
         return Metrics.globalRegistry;
     }
 
-    private static void count(String name, long n, String... tags) {
-        if (n <= 0) return;
-        String key = name + String.join("\u0000", tags);
-        COUNTERS.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry())).increment(n);
-    }
-
-    /** {@code n} events entered ({@code in}) or left ({@code out}) a plane. */
-    public static void planeEvents(String plane, String direction, long n) {
-        count("fp.plane.events", n, "plane", plane, "direction", direction);
+    /**
+     * The counter of events entering ({@code in}) or leaving ({@code out}) a plane; a role keeps it and increments it
+     * per record.
+     */
+    public static Counter planeEvents(String plane, String direction) {
+        return PLANE.computeIfAbsent(plane, p -> new ConcurrentHashMap<>()).computeIfAbsent(direction,
+                d -> Counter.builder("fp.plane.events").tags("plane", plane, "direction", d).register(registry()));
     }
 
     /** One receipt of the gate; {@code reason} is the quarantine reason, or null. */
     public static void receipt(String outcome, String reason) {
-        count("fp.receipts", 1, "outcome", outcome);
-        if (reason != null) count("fp.quarantined", 1, "reason", reason);
+        RECEIPTS.computeIfAbsent(outcome, o -> Counter.builder("fp.receipts").tag("outcome", o).register(registry())).increment();
+        if (reason != null) {
+            QUARANTINED.computeIfAbsent(reason, q -> Counter.builder("fp.quarantined").tag("reason", q).register(registry())).increment();
+        }
     }
 
     /** A decision applied by the Action Layer, and its latency from gate admission (negative: unknown). */
     public static void decisionApplied(String action, String degradeMode, long latencyMillis) {
-        count("fp.decisions", 1, "action", action, "degrade_mode", degradeMode);
+        DECISIONS.computeIfAbsent(action, a -> new ConcurrentHashMap<>()).computeIfAbsent(degradeMode,
+                m -> Counter.builder("fp.decisions").tags("action", action, "degrade_mode", m).register(registry())).increment();
         if (latencyMillis >= 0) LATENCY.get().record(latencyMillis / 1000.0);
     }
 
@@ -105,14 +114,28 @@ public final class Telemetry {
         }
     };
 
-    /** Registers {@code fp_consumer_lag{group}}, read from {@code lag} whenever it is scraped. */
+    /**
+     * Registers {@code fp_consumer_lag{group}}, read from {@code lag} whenever it is scraped. Registering the group
+     * again (a new sampler) rebinds the one gauge to the new source.
+     */
     public static void consumerLagGauge(String group, java.util.function.ToDoubleFunction<String> lag) {
-        io.micrometer.core.instrument.Gauge.builder("fp.consumer.lag", group, lag).tag("group", group)
-                .description("records behind the log end, summed over the group's partitions").register(registry());
+        LAG.computeIfAbsent(group, g -> {
+            var source = new java.util.concurrent.atomic.AtomicReference<java.util.function.ToDoubleFunction<String>>();
+            io.micrometer.core.instrument.Gauge.builder("fp.consumer.lag", source, s -> s.get() == null ? Double.NaN : s.get().applyAsDouble(g))
+                    .tag("group", g).description("records behind the log end, summed over the group's partitions").register(registry());
+            return source;
+        }).set(lag);
     }
 
     private static Tracer tracer() {
-        return GlobalOpenTelemetry.getTracer("fraud-platform");
+        io.opentelemetry.api.OpenTelemetry current = GlobalOpenTelemetry.get();
+        Tracer t = tracer;
+        if (t == null || tracerOwner != current) {
+            t = current.getTracer("fraud-platform");
+            tracer = t;
+            tracerOwner = current;
+        }
+        return t;
     }
 
     /**

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * and nothing blocks for longer than those bounded rounds.
  */
 public final class ActionLayer extends ConsumerRole {
+    private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("al", "in");
+    private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("al", "out");
     public static final String GROUP = "fp-al";
     private static final Logger LOG = LoggerFactory.getLogger(ActionLayer.class);
     private final EffectLedger ledger;
@@ -66,7 +68,7 @@ public final class ActionLayer extends ConsumerRole {
         long visibleAt = System.currentTimeMillis();
         List<Pending> pending = new ArrayList<>(records.count());
         List<OutboundRecord> out = new ArrayList<>(records.count());
-        Telemetry.planeEvents("al", "in", records.count());
+        EVENTS_IN.increment(records.count());
         for (ConsumerRecord<String, byte[]> r : records) {
             try {
                 Decision.Summary d = Decision.summarize(r.value());
@@ -136,7 +138,7 @@ public final class ActionLayer extends ConsumerRole {
     /** Telemetry of an effect newly applied: its decision counted, its latency, and its span in the event's trace. */
     private static void applied(Pending p, long visibleAt) {
         Effect e = p.effect();
-        Telemetry.planeEvents("al", "out", 1);
+        EVENTS_OUT.increment(1);
         Telemetry.decisionApplied(e.action().name(), e.degradeMode().name(), e.admittedAtMillis() > 0 ? visibleAt - e.admittedAtMillis() : -1);
         Span span = Telemetry.startStage("al.apply", header(p.record()), e.platformRunId(), e.eventId(), visibleAt);
         span.setAttribute("fp.action", e.action().name());

@@ -38,6 +38,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * nothing twice.
  */
 public final class DecisionLogAudit extends ConsumerRole {
+    private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("dla", "in");
+    private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("dla", "out");
     public static final String GROUP = "fp-dla";
     private final ObjectStore store;
     private final KafkaProducer<String, byte[]> producer;
@@ -92,7 +94,7 @@ public final class DecisionLogAudit extends ConsumerRole {
             inTransaction = true;
             transactionStartedAt = now;
         }
-        Telemetry.planeEvents("dla", "in", records.count());
+        EVENTS_IN.increment(records.count());
         try {
             for (ConsumerRecord<String, byte[]> r : records) {
                 offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
@@ -135,7 +137,7 @@ public final class DecisionLogAudit extends ConsumerRole {
             abort();
             throw e;
         }
-        Telemetry.planeEvents("dla", "out", segments.values().stream().mapToLong(List::size).sum());
+        EVENTS_OUT.increment(segments.values().stream().mapToLong(List::size).sum());
         clear();
     }
 

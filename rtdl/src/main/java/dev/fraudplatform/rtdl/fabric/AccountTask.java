@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * A wall-clock punctuation decides the frames that can wait no longer ({@link #decideOverdue}), naming what they lack.
  */
 final class AccountTask implements Processor<String, byte[], String, byte[]> {
+    private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("df", "in");
+    private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("df", "out");
     private static final Logger LOG = LoggerFactory.getLogger(AccountTask.class);
     private static final byte[] SEEN = {1};
     private final DecisionFabric fabric;
@@ -192,7 +194,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         JsonNode envelope;
         long t;
-        Telemetry.planeEvents("df", "in", 1);
+        EVENTS_IN.increment(1);
         try {
             envelope = Json.MAPPER.readTree(record.value());
             String eventTime = envelope.path("event_time").asText();
@@ -404,7 +406,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     }
 
     private void emit(Decision d, Headers headers, long timestamp) {
-        Telemetry.planeEvents("df", "out", 1);
+        EVENTS_OUT.increment(1);
         context.forward(new Record<>(d.partitionKey(), CanonicalJson.bytes(d.toJson()), timestamp, headers), DecisionTopology.DECISIONS_SINK);
     }
 

@@ -136,7 +136,7 @@ public final class PostgresRunEvidence {
      */
     public List<String> unguardedAppendOnlyTables() {
         List<String> out = new ArrayList<>();
-        String sql = "SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass AND tgname IN ('append_only', 'append_only_truncate') "
+        String sql = "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname IN ('append_only', 'append_only_truncate') "
                 + "AND tgenabled IN ('O', 'A')";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (String table : APPEND_ONLY_TABLES) {
@@ -153,21 +153,51 @@ public final class PostgresRunEvidence {
     }
 
     /**
-     * A SHA-256 over the run's receipts and effects in a fixed order. Taken when the run ends and kept in its
-     * evidence, it shows later that no row of the run was changed, added or removed since.
+     * A SHA-256 over the run's receipts and effects received or applied up to {@code cutoff} (null: up to this
+     * statement's start), in a fixed order, with the cutoff used. Taken when the run ends and kept in its evidence, it
+     * shows later that none of those rows was changed or removed since; rows that arrive for the run later (a late
+     * retry gets its own receipt) fall after the cutoff and leave it as it was. Independent of the session: times are
+     * epoch microseconds, NULLs keep their place (JSON arrays), the order is bytewise.
      */
-    public String appendOnlyDigest(String runId) {
-        String sql = "SELECT encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line), ''), 'UTF8')), 'hex') FROM ("
-                + "SELECT concat_ws('|', 'r', receipt_id, event_class, event_id, outcome, reason, payload_hash, topic, kafka_partition, kafka_offset, "
-                + "received_at) AS line FROM ingress.receipts WHERE platform_run_id = ? "
-                + "UNION ALL SELECT concat_ws('|', 'e', decision_id, event_id, action, effect_type, applied_at) FROM actions.effects "
-                + "WHERE platform_run_id = ?) t";
+    public AppendOnlyDigest appendOnlyDigest(String runId, java.time.Instant cutoff) {
+        String sql = "WITH c AS (SELECT coalesce(?::timestamptz, statement_timestamp()) AS t) "
+                + "SELECT encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line COLLATE \"C\"), ''), 'UTF8')), 'hex'), "
+                + "(SELECT (extract(epoch FROM t) * 1000000)::bigint FROM c) FROM ("
+                + "SELECT json_build_array('r', receipt_id, event_class, event_id, outcome, reason, payload_hash, topic, kafka_partition, kafka_offset, "
+                + "(extract(epoch FROM received_at) * 1000000)::bigint)::text AS line FROM ingress.receipts, c "
+                + "WHERE platform_run_id = ? AND received_at <= c.t "
+                + "UNION ALL SELECT json_build_array('e', decision_id, event_id, action, effect_type, degrade_mode, "
+                + "(extract(epoch FROM applied_at) * 1000000)::bigint)::text FROM actions.effects, c WHERE platform_run_id = ? AND applied_at <= c.t) t";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, runId);
+            ps.setObject(1, cutoff == null ? null : java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
             ps.setString(2, runId);
+            ps.setString(3, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getString(1);
+                long micros = rs.getLong(2);
+                return new AppendOnlyDigest(rs.getString(1), java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
+        }
+    }
+
+    /** A digest of a run's append-only rows, and the time up to which it covers them. */
+    public record AppendOnlyDigest(String sha256, java.time.Instant cutoff) {}
+
+    /** Receipts and effects of the run after {@code cutoff}: rows that arrived after its evidence was taken. */
+    public long rowsAfter(String runId, java.time.Instant cutoff) {
+        String sql = "SELECT (SELECT count(*) FROM ingress.receipts WHERE platform_run_id = ? AND received_at > ?) "
+                + "+ (SELECT count(*) FROM actions.effects WHERE platform_run_id = ? AND applied_at > ?)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            java.time.OffsetDateTime t = java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC);
+            ps.setString(1, runId);
+            ps.setObject(2, t);
+            ps.setString(3, runId);
+            ps.setObject(4, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("run evidence: " + e.getMessage(), e);
