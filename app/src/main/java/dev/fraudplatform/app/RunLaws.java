@@ -26,31 +26,16 @@ final class RunLaws {
     static ConformanceReport judge(Platform platform, RunReport run, List<String> auditManifestProblems, DecisionTally tally) throws Exception {
         PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
         String runId = run.platformRunId();
-        List<Check> laws = new ArrayList<>();
-        long lost = evidence.admittedWithoutEffect(runId);
-        laws.add(new Check("no admitted transaction without a decision", lost == 0, lost + " admitted transactions without a decision applied"));
-        long orphans = evidence.effectsWithoutAdmission(runId);
-        laws.add(new Check("no effect without an admitted event", orphans == 0, orphans + " effects of events the gate did not admit"));
-        long twice = evidence.effectsAppliedTwice(runId);
-        laws.add(new Check("no effect applied twice", twice == 0, twice + " effects beyond one per event"));
-        long doubleAdmitted = evidence.doubleAdmissions(runId);
         PostgresRunEvidence.BusCoordinateCount bus = evidence.busCoordinates(runId);
         List<String> beyondLog = recordsBeyondLog(platform, bus.highestOffsetByPartition());
-        laws.add(new Check("no event admitted twice; every admission names its own record on the bus",
-                doubleAdmitted == 0 && bus.admittedReceipts() == bus.distinctRecords() && beyondLog.isEmpty(),
-                doubleAdmitted + " double admissions; " + bus.admittedReceipts() + " admitted receipts name " + bus.distinctRecords()
-                        + " distinct bus records" + (beyondLog.isEmpty() ? "" : "; beyond the log end: " + beyondLog)));
+        List<Check> laws = storeLaws(evidence, runId, bus.admittedReceipts() == bus.distinctRecords() && beyondLog.isEmpty(),
+                "; " + bus.admittedReceipts() + " admitted receipts name " + bus.distinctRecords() + " distinct bus records"
+                        + (beyondLog.isEmpty() ? "" : "; beyond the log end: " + beyondLog));
         laws.add(new Check("every decision that degrades says why", tally.degradedWithoutReason() == 0,
                 tally.degradedWithoutReason() + " degraded decisions without a reason"));
         laws.add(new Check("no decision with missing context claims FULL", tally.missingContextYetFull() == 0,
                 tally.missingContextYetFull() + " of " + tally.withMissingContext() + " decisions with missing context claim FULL"));
-        List<String> unguarded = evidence.unguardedAppendOnlyTables();
-        laws.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(),
-                unguarded.isEmpty() ? PostgresRunEvidence.APPEND_ONLY_TABLES.size() + " tables guarded" : "unguarded: " + unguarded));
-        List<String> manifestProblems = new ArrayList<>(Manifest.verify(platform.store(), WorldBuilder.prefix(run.worldId())));
-        manifestProblems.addAll(auditManifestProblems);
-        laws.add(new Check("every manifest re-hashes (world, audit segments)", manifestProblems.isEmpty(),
-                manifestProblems.isEmpty() ? "world and audit manifests match" : String.join("; ", manifestProblems)));
+        laws.add(manifestLaw(platform.store(), run.worldId(), auditManifestProblems));
         List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
                 .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided())).toList();
         PostgresRunEvidence.AppendOnlyDigest digest = evidence.appendOnlyDigest(runId, null);
@@ -60,8 +45,8 @@ final class RunLaws {
 
     /**
      * Re-checks a finished run against the stores as they are now, from its written report: the run's receipts and
-     * effects hash as they did when it ended (nothing updated, added or removed in place), the SQL laws still hold,
-     * the tables are still guarded, and the world and audit manifests still re-hash.
+     * effects hash as they did when it ended (nothing updated or removed in place), the laws the stores can prove
+     * still hold, the tables are still guarded, and the world and audit manifests still re-hash.
      */
     static List<Check> recheck(ObjectStore store, javax.sql.DataSource dataSource, String runId) throws Exception {
         String key = ConformanceReport.evidenceKey(runId, "report.json");
@@ -75,19 +60,37 @@ final class RunLaws {
         long later = evidence.rowsAfter(runId, cutoff);
         out.add(new Check("the run's receipts and effects are unchanged since its report", then.equals(now), then + (then.equals(now) ? " = " : " != ")
                 + now + " (rows up to " + cutoff + "; " + later + " received for the run since, e.g. late retries, each with its own receipt)"));
-        long lost = evidence.admittedWithoutEffect(runId);
-        out.add(new Check("no admitted transaction without a decision", lost == 0, lost + " without a decision applied"));
-        long twice = evidence.effectsAppliedTwice(runId);
-        out.add(new Check("no effect applied twice", twice == 0, twice + " effects beyond one per event"));
-        long doubleAdmitted = evidence.doubleAdmissions(runId);
-        out.add(new Check("no event admitted twice", doubleAdmitted == 0, doubleAdmitted + " double admissions"));
-        List<String> unguarded = evidence.unguardedAppendOnlyTables();
-        out.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(), "unguarded: " + unguarded));
-        List<String> manifests = new ArrayList<>(Manifest.verify(store, WorldBuilder.prefix(written.path("world_id").asText())));
-        manifests.addAll(dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId));
-        out.add(new Check("every manifest re-hashes (world, audit segments)", manifests.isEmpty(),
-                manifests.isEmpty() ? "world and audit manifests match" : String.join("; ", manifests)));
+        out.addAll(storeLaws(evidence, runId, true, ""));
+        out.add(manifestLaw(store, written.path("world_id").asText(), dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId)));
         return out;
+    }
+
+    /**
+     * The laws PostgreSQL proves alone: no decision lost, no effect from nowhere or twice, no double admission (and
+     * whatever the bus adds to it: {@code busHolds}, {@code busDetail}), every append-only table guarded.
+     */
+    private static List<Check> storeLaws(PostgresRunEvidence evidence, String runId, boolean busHolds, String busDetail) {
+        List<Check> laws = new ArrayList<>();
+        long lost = evidence.admittedWithoutEffect(runId);
+        laws.add(new Check("no admitted transaction without a decision", lost == 0, lost + " admitted transactions without a decision applied"));
+        long orphans = evidence.effectsWithoutAdmission(runId);
+        laws.add(new Check("no effect without an admitted event", orphans == 0, orphans + " effects of events the gate did not admit"));
+        long twice = evidence.effectsAppliedTwice(runId);
+        laws.add(new Check("no effect applied twice", twice == 0, twice + " effects beyond one per event"));
+        long doubleAdmitted = evidence.doubleAdmissions(runId);
+        laws.add(new Check("no event admitted twice; every admission names its own record on the bus", doubleAdmitted == 0 && busHolds,
+                doubleAdmitted + " double admissions" + busDetail));
+        List<String> unguarded = evidence.unguardedAppendOnlyTables();
+        laws.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(),
+                unguarded.isEmpty() ? PostgresRunEvidence.APPEND_ONLY_TABLES.size() + " tables guarded" : "unguarded: " + unguarded));
+        return laws;
+    }
+
+    private static Check manifestLaw(ObjectStore store, String worldId, List<String> auditManifestProblems) {
+        List<String> problems = new ArrayList<>(Manifest.verify(store, WorldBuilder.prefix(worldId)));
+        problems.addAll(auditManifestProblems);
+        return new Check("every manifest re-hashes (world, audit segments)", problems.isEmpty(),
+                problems.isEmpty() ? "world and audit manifests match" : String.join("; ", problems));
     }
 
     /** Topic-partitions where a receipt names an offset at or past the log's end: a record the bus does not hold. */

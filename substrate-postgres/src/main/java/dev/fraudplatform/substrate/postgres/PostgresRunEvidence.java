@@ -254,14 +254,6 @@ public final class PostgresRunEvidence {
     }
 
     private long count(String sql, String runId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("run evidence: " + e.getMessage(), e);
-        }
+        return PostgresQueries.count(dataSource, sql, runId);
     }
 }
