@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,8 @@ class IngestionHttpIT {
     static PlatformRun run;
     static String key;
     static List<byte[]> valid = new ArrayList<>();
+    /** Events no other test sends: the rate-limit burst's. */
+    static List<byte[]> burst = new ArrayList<>();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -52,9 +55,9 @@ class IngestionHttpIT {
         run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> { });
         key = platform.producerKeys().issue("it-producer");
         try (WorldReader r = new WorldReader(platform.store(), world, List.of())) {
-            while (r.hasNext() && valid.size() < 300) {
+            while (r.hasNext() && valid.size() + burst.size() < 330) {
                 WorldRow row = r.next();
-                valid.add(Envelope.canonicalBytes(run.runId(), row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeText(),
+                (valid.size() < 300 ? valid : burst).add(Envelope.canonicalBytes(run.runId(), row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeText(),
                         "2026-11-26T00:00:00.000Z", row.partitionKey(), row.payloadJson()));
             }
         }
@@ -131,11 +134,27 @@ class IngestionHttpIT {
             assertThat(post(url, key, List.of(big)).statusCode()).isEqualTo(413);
             assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
 
-            // 10 events/s: two batches of 5 use the second's worth of tokens, the third is pushed back.
-            assertThat(post(url, key, valid.subList(20, 25)).statusCode()).isEqualTo(200);
-            assertThat(post(url, key, valid.subList(25, 30)).statusCode()).isEqualTo(200);
-            HttpResponse<String> pushed = post(url, key, valid.subList(30, 35));
-            assertThat(pushed.statusCode()).isEqualTo(429);
+            // 10 events/s, at most a second's worth at once: six batches of 5 sent together need 3 s of tokens, so
+            // some are pushed back whatever the machine's speed (sequential posts would race the refill on a slow box).
+            ExecutorService senders = Executors.newFixedThreadPool(6);
+            List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+            try {
+                CountDownLatch go = new CountDownLatch(1);
+                List<java.util.concurrent.Future<HttpResponse<String>>> futures = new java.util.ArrayList<>();
+                for (int b = 0; b < 6; b++) {
+                    List<byte[]> batch = burst.subList(5 * b, 5 * b + 5);
+                    futures.add(senders.submit(() -> {
+                        go.await();
+                        return post(url, key, batch);
+                    }));
+                }
+                go.countDown();
+                for (var f : futures) answers.add(f.get(60, TimeUnit.SECONDS));
+            } finally {
+                senders.shutdownNow();
+            }
+            assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200, 429).contains(200, 429);
+            HttpResponse<String> pushed = answers.stream().filter(a -> a.statusCode() == 429).findFirst().orElseThrow();
             assertThat(pushed.headers().firstValueAsLong("Retry-After").orElse(-1)).isBetween(1L, 2L);
             assertThat(pushed.body()).contains("over its rate");
         }
