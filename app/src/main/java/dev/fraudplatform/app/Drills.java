@@ -84,7 +84,7 @@ final class Drills {
         };
     }
 
-    /** One in {@code every} of the events, chosen by event id (the same ones on every run of the world). */
+    /** About {@code percent}% of the events, chosen by event id and {@code salt} (the same ones on every run of the world). */
     static Predicate<WorldRow> sample(int percent, String salt) {
         return row -> Math.floorMod((salt + row.eventId()).hashCode() * 0x9E3779B1, 100) < percent;
     }

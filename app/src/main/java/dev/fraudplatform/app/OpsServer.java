@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.core.store.Resources;
 import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
 import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +43,7 @@ final class OpsServer implements AutoCloseable {
         this.platform = platform;
         this.lag = lag;
         this.evidence = new PostgresRunEvidence(platform.database().dataSource());
-        this.page = resource("/console/index.html");
+        this.page = Resources.bytes("console/index.html");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             // Loopback only, and only by a loopback name: a page elsewhere cannot reach it by rebinding a DNS name.
@@ -132,15 +130,6 @@ final class OpsServer implements AutoCloseable {
 
     private static String error(String message) {
         return Json.MAPPER.createObjectNode().put("error", message).toString();
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = OpsServer.class.getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException("missing resource " + name);
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.store.Resources;
 import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +44,7 @@ public final class IngestionHttpServer implements AutoCloseable {
         this.keys = keys;
         this.limits = limits;
         this.buckets = new TokenBuckets(limits.producerEventsPerSecond());
-        this.openApi = resource("openapi.json");
+        this.openApi = Resources.bytes("openapi.json");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = limits.maxBodyBytes();
@@ -139,15 +137,6 @@ public final class IngestionHttpServer implements AutoCloseable {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("error", message);
         return n.toString();
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = IngestionHttpServer.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) throw new IllegalStateException(name + " is missing from the gate's resources");
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

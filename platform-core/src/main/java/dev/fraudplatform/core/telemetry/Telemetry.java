@@ -94,25 +94,14 @@ public final class Telemetry {
     public static void decisionApplied(String action, String degradeMode, long latencyMillis) {
         DECISIONS.computeIfAbsent(action, a -> new ConcurrentHashMap<>()).computeIfAbsent(degradeMode,
                 m -> Counter.builder("fp.decisions").tags("action", action, "degrade_mode", m).register(registry())).increment();
-        if (latencyMillis >= 0) LATENCY.get().record(latencyMillis / 1000.0);
+        if (latencyMillis >= 0) LATENCY.record(latencyMillis / 1000.0);
     }
 
-    private static final java.util.function.Supplier<DistributionSummary> LATENCY = new java.util.function.Supplier<>() {
-        private volatile DistributionSummary summary;
-
-        @Override
-        public DistributionSummary get() {
-            DistributionSummary s = summary;
-            if (s == null) {
-                s = DistributionSummary.builder("fp.decision.latency").baseUnit("seconds")
-                        .description("gate admission to the committed decision seen by the Action Layer")
-                        .serviceLevelObjectives(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-                        .register(registry());
-                summary = s;
-            }
-            return s;
-        }
-    };
+    /** Registered on the global registry at once: a registry added later (Prometheus) picks it up. */
+    private static final DistributionSummary LATENCY = DistributionSummary.builder("fp.decision.latency").baseUnit("seconds")
+            .description("gate admission to the committed decision seen by the Action Layer")
+            .serviceLevelObjectives(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .register(Metrics.globalRegistry);
 
     /**
      * Registers {@code fp_consumer_lag{group}}, read from {@code lag} whenever it is scraped. Registering the group
