@@ -196,10 +196,7 @@ final class Drills {
         // The gate runs as its own process here, so that it can be killed like one: the in-process gate stops first
         // (one admission relay at a time; the second would fence the first).
         platform.stopGate();
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = dev.fraudplatform.core.net.LoopbackPorts.reserve();
         Path log = Files.createTempFile(platform.config().home(), "drill-gate-", ".log");
         String gateUrl = "http://127.0.0.1:" + port;
         Process gate = startGate(platform, port, log);

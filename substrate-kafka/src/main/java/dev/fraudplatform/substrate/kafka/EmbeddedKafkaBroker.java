@@ -1,9 +1,8 @@
 package dev.fraudplatform.substrate.kafka;
 
+import dev.fraudplatform.core.net.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,9 +47,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(logDir);
-            int brokerPort = freePort();
-            int controllerPort = freePort();
-            while (controllerPort == brokerPort) controllerPort = freePort();
+            int brokerPort = LoopbackPorts.reserve();
+            int controllerPort = LoopbackPorts.reserve();
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
@@ -155,12 +153,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         closed = true;
         server.shutdown();
         server.awaitShutdown();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 }

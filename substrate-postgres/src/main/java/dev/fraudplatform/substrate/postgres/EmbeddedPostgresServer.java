@@ -1,5 +1,6 @@
 package dev.fraudplatform.substrate.postgres;
 
+import dev.fraudplatform.core.net.LoopbackPorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +40,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(binariesDir.toFile())
                     .setDataDirectory(dataDir)
+                    .setPort(LoopbackPorts.reserve()) // not zonky's own pick: the broker may start beside it
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("fsync", "on")
