@@ -216,6 +216,21 @@ public final class Platform implements AutoCloseable {
         return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % config.partitions();
     }
 
+    /** One record key per traffic partition, in partition order, each landing on its partition: {@code <prefix>#<n>}. */
+    public List<String> keyPerTrafficPartition(String prefix) {
+        String[] keys = new String[config.partitions()];
+        int found = 0;
+        for (int n = 0; found < keys.length; n++) {
+            String key = prefix + "#" + n;
+            int p = busPartitionOf(key);
+            if (keys[p] == null) {
+                keys[p] = key;
+                found++;
+            }
+        }
+        return List.of(keys);
+    }
+
     /** The bundle the real-time roles serve, or null before {@link #startRoles}. */
     public synchronized DecisionBundle bundle() {
         return bundle;

@@ -157,6 +157,7 @@ public final class PlatformRun {
      */
     public boolean awaitDrain(Duration stall) throws InterruptedException {
         platform.runs().transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
+        announceStreamEnd();
         long expected = admittedTransactions(platform.receipts().admittedByEventClass(runId()));
         long lastProgress = System.currentTimeMillis();
         long lastSeen = -1;
@@ -176,6 +177,38 @@ public final class PlatformRun {
             }
             status.accept(String.format(java.util.Locale.ROOT, "draining: effects %,d/%,d, audit records %,d/%,d", effects, expected, audited, expected));
             Thread.sleep(100);
+        }
+    }
+
+    /**
+     * Writes the run's end-of-stream record ({@link Topics#HEADER_STREAM_END}) on every traffic partition. The gate
+     * takes no traffic of a DRAINING run, and an ADMITTED receipt is written only once its record is committed on the
+     * bus; what may still be on its way is a record claimed by a batch whose sender gave up on it, so the outbox is
+     * first let empty of the run (a bounded wait: a record published after the end is applied as late, and says so).
+     */
+    private void announceStreamEnd() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (platform.receipts().unpublished().stream().anyMatch(p -> runId().equals(p.tuple().platformRunId()))) {
+            if (System.currentTimeMillis() > deadline) {
+                LOG.warn("the gate's outbox still holds records of run {} after 60 s; its end of stream is announced anyway", runId());
+                break;
+            }
+            Thread.sleep(100);
+        }
+        List<dev.fraudplatform.core.bus.OutboundRecord> ends = new java.util.ArrayList<>();
+        byte[] value = CanonicalJson.bytes(Json.MAPPER.createObjectNode().put("stream_end", runId()));
+        for (String key : platform.keyPerTrafficPartition(runId())) {
+            ends.add(new dev.fraudplatform.core.bus.OutboundRecord(Topics.TRAFFIC, key, value, System.currentTimeMillis(),
+                    Map.of(Topics.HEADER_STREAM_END, runId())));
+        }
+        try {
+            platform.publisher().publish(ends);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // Not fatal: the decision loop then takes each partition's quiet input as its end, as it would for a producer
+            // that never announces one.
+            LOG.warn("could not announce the end of run {} on {}: {}", runId(), Topics.TRAFFIC, e.getMessage());
         }
     }
 

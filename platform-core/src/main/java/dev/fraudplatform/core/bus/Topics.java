@@ -40,6 +40,14 @@ public final class Topics {
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
     public static final String HEADER_ADMITTED_AT = "fp.admitted_at";
 
+    /**
+     * Header of a run's end-of-stream record on {@link #TRAFFIC} (its value: the run id). The orchestrator writes one
+     * on every partition once the gate has stopped taking the run's traffic (DRAINING) and every admitted record of the
+     * run is on the bus, so it follows them all on every partition: from it, the decision loop knows that partition
+     * has nothing more of the run, instead of guessing so from a quiet input.
+     */
+    public static final String HEADER_STREAM_END = "fp.stream_end";
+
     private Topics() {}
 
     /**

@@ -92,11 +92,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
     private final Map<String, Progress> progress = new HashMap<>();
     private static final String PROGRESS = "progress\u0000";
-    /**
-     * A run whose input has been quiet this long (wall clock) has ended here: its watermark no longer holds the
-     * projections back. Input after that is behind the projections and is answered as late.
-     */
-    static final long IDLE_MS = 5_000;
+    static final long IDLE_MS = DecisionTopology.IDLE_MS;
     /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
     private boolean answered;
     /** Per run, the latest event time of a context event this task has read. */
@@ -170,14 +166,15 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
     /**
      * Scaled mode: tells every projection partition that this task has sent every event before {@code progressMs} (its
-     * input partition is in event-time order: one streamer lane feeds it), or that its input is idle. Sent when it
-     * changes, and every second regardless.
+     * input partition is in event-time order: one streamer lane feeds it), that the run's stream has ended here, or
+     * that its input has been idle for {@value #IDLE_MS} ms (a guess its next input takes back). Sent when it changes,
+     * and every second regardless.
      */
     private void sendWatermark(long now) {
         for (Map.Entry<String, Progress> e : progress.entrySet()) {
             Progress p = e.getValue();
-            long wm = now - p.inputAtMs >= IDLE_MS ? Long.MAX_VALUE : p.eventTimeMs;
-            if (wm == p.sent && (wm == Long.MAX_VALUE || now - p.sentAtMs < 1_000)) continue;
+            long wm = p.eventTimeMs == EntityEvent.ENDED ? EntityEvent.ENDED : now - p.inputAtMs >= IDLE_MS ? EntityEvent.IDLE : p.eventTimeMs;
+            if (wm == p.sent && (wm >= EntityEvent.IDLE || now - p.sentAtMs < 1_000)) continue;
             EntityEvent w = EntityEvent.watermark(e.getKey(), context.taskId().partition(), wm);
             context.forward(new Record<>(w.key(), w.encode(), Math.max(0, Math.min(now, wm))), DecisionTopology.ENTITY_EVENTS_SINK);
             p.sent = wm;
@@ -190,6 +187,11 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         String topic = context.recordMetadata().map(m -> m.topic()).orElse(Topics.TRAFFIC);
         if (Topics.ENTITY_FEATURES.equals(topic)) {
             onEntityFeatures(record);
+            return;
+        }
+        String ended = header(record.headers(), Topics.HEADER_STREAM_END);
+        if (ended != null) {
+            onStreamEnd(ended);
             return;
         }
         JsonNode envelope;
@@ -219,6 +221,19 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             }
             p.inputAtMs = context.currentSystemTimeMs();
         }
+    }
+
+    /**
+     * The run's stream has ended on this partition (every admitted record of it came before): scaled mode announces
+     * it to the projections at once, for good, rather than after {@value #IDLE_MS} ms of quiet.
+     */
+    private void onStreamEnd(String run) {
+        if (settings.partitions() == 1) return; // strict mode's projections run here, in order: there is nothing to release
+        Progress p = progress.computeIfAbsent(run, k -> new Progress());
+        p.inputAtMs = context.currentSystemTimeMs();
+        if (p.eventTimeMs == EntityEvent.ENDED) return;
+        p.eventTimeMs = EntityEvent.ENDED;
+        states.put(PROGRESS + run, Long.toString(EntityEvent.ENDED).getBytes(StandardCharsets.US_ASCII));
     }
 
     // ---- transactions ----
@@ -514,6 +529,12 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             if (late > 0) {
                 notes.add(kind.toLowerCase(java.util.Locale.ROOT) + " state had already applied events up to " + late
                         + " ms later than this one (out of event-time order)");
+            }
+            if (answer.path("unheard_from").size() > 0) {
+                List<String> tasks = new ArrayList<>();
+                answer.path("unheard_from").forEach(t -> tasks.add(t.asText()));
+                notes.add(kind.toLowerCase(java.util.Locale.ROOT) + " state applied without word from account task " + String.join(", ", tasks)
+                        + " (quiet, taken as idle): it may lack their events");
             }
             return true;
         }

@@ -34,10 +34,18 @@ import org.apache.kafka.streams.state.Stores;
  * flow's context (when it names a flow) is there, or until {@code joinWait} of wall-clock time has passed: then it is
  * decided with what it has, naming what is missing (PARTIAL_CONTEXT). In scaled mode every account task also
  * broadcasts its event-time watermark to every projection partition, and projections apply events in event-time order
- * behind the lowest watermark ({@link Settings#withPartitions}). Built by a pure function of its settings;
+ * behind the lowest watermark ({@link Settings#withPartitions}); a run's end-of-stream record on a traffic partition
+ * ({@code Topics.HEADER_STREAM_END}) ends its watermark there for good, and only a partition quiet for
+ * {@link #IDLE_MS} before that is passed over on a guess, which every answer it affects names. Built by a pure function of its settings;
  * {@link DecisionFabricRole} only runs it.
  */
 public final class DecisionTopology {
+    /**
+     * Scaled mode: an account task whose input of a run has been quiet this long (wall clock), before the run's end
+     * of stream, is taken as idle: its watermark no longer holds the projections back, and what they apply meanwhile
+     * names it. Its next input takes that back.
+     */
+    public static final long IDLE_MS = 5_000;
     public static final String ACCOUNT_STATE_STORE = "account-state";
     public static final String PENDING_STORE = "pending-frames";
     public static final String JOIN_PLANE_STORE = "join-plane";

@@ -27,13 +27,21 @@ import org.slf4j.LoggerFactory;
  * With several (scaled mode) they interleave as the tasks progress, so they are buffered (in the state store, so a
  * restart loses none) and applied in (event time, event id) order once every account task's watermark has passed
  * them: the same order, hence the same features, as strict mode. Watermarks are per run, so runs never hold each
- * other back. An event that arrives behind the watermark already passed is applied at once and answered with
- * {@code late_ms} &gt; 0 (how far the projection had moved past it, 1 when its run had ended); its decision names that.
+ * other back.
+ *
+ * <p>What is known and what is guessed. A task's watermark, and the run's end on its partition
+ * ({@link EntityEvent#ENDED}), are facts. Its idleness ({@link EntityEvent#IDLE}: quiet input) is a guess: the projection
+ * moves on without that task, answers every event it applies beyond the task's last watermark with
+ * {@code unheard_from} naming the task (its decision names it too: the state may lack that task's events), and takes
+ * the guess back at the task's next watermark. An event that arrives behind what has already been applied is applied
+ * at once and answered with {@code late_ms} &gt; 0 (how far the projection had moved past it); its decision names that.
+ * Every decision a late event could have changed was applied without word from the late event's task, so names it.
  */
 final class EntityProjection implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(EntityProjection.class);
     private static final String BUFFER = "buf\u0000";
     private static final String WATERMARK = "wm\u0000";
+    private static final String APPLIED = "ap\u0000";
     private final int sources;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> store;
@@ -41,7 +49,7 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     private final java.util.Map<String, Long> firstBuffered = new java.util.HashMap<>();
     static final long ABSENT_MS = 10_000;
     /** Per run, each source's watermark (restored lazily from the store). */
-    private final java.util.Map<String, long[]> watermarks = new java.util.HashMap<>();
+    private final java.util.Map<String, Sources> watermarks = new java.util.HashMap<>();
 
     EntityProjection(DecisionTopology.Settings settings) {
         this.sources = settings.partitions();
@@ -59,40 +67,77 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
 
     /**
      * A source that has said nothing about a run {@value #ABSENT_MS} ms after the run's first buffered event here (its
-     * partition holds none of the run's accounts) is taken as ended for it, so it cannot hold the run back forever;
-     * should it speak later, its events are late and say so.
+     * partition holds none of the run's accounts, or is slow to start) is taken as idle for it, so it cannot hold the
+     * run back forever; should it speak later, it is heard again, and what was applied without it says so.
      */
     private void releaseAbsentSources(long now) {
         for (var e : List.copyOf(firstBuffered.entrySet())) {
             if (now - e.getValue() < ABSENT_MS) continue;
             String run = e.getKey();
-            long[] w = watermarks(run);
+            Sources w = sources(run);
             for (int i = 0; i < sources; i++) {
-                if (w[i] == Long.MIN_VALUE) {
-                    LOG.warn("account task {} has said nothing of run {} for {} ms: taken as ended for it", i, run, now - e.getValue());
-                    onWatermark(run, i, Long.MAX_VALUE);
+                if (w.mark[i] == Long.MIN_VALUE && !w.idle[i]) {
+                    LOG.warn("account task {} has said nothing of run {} for {} ms: taken as idle for it", i, run, now - e.getValue());
+                    onWatermark(run, i, EntityEvent.IDLE);
                 }
             }
             firstBuffered.remove(run);
         }
     }
 
-    private long[] watermarks(String run) {
-        return watermarks.computeIfAbsent(run, r -> {
-            long[] w = new long[sources];
-            for (int i = 0; i < sources; i++) {
-                byte[] b = store.get(WATERMARK + r + "\u0000" + i);
-                w[i] = b == null ? Long.MIN_VALUE : Long.parseLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+    /** A run's account tasks as this projection knows them: each one's last watermark, and whether it is taken as idle. */
+    private static final class Sources {
+        final long[] mark;
+        final boolean[] idle;
+        /** The latest event time applied: an event before it comes after later ones, hence late. */
+        long applied = Long.MIN_VALUE;
+
+        Sources(int n) {
+            mark = new long[n];
+            idle = new boolean[n];
+            java.util.Arrays.fill(mark, Long.MIN_VALUE);
+        }
+
+        /** Events of the run before this time may be applied: the lowest watermark of the sources not taken as idle. */
+        long released() {
+            long low = Long.MAX_VALUE;
+            for (int i = 0; i < mark.length; i++) if (!idle[i]) low = Math.min(low, mark[i]);
+            return low;
+        }
+
+        /** The idle sources whose events at {@code timeMs} may not have come yet. */
+        List<Integer> unheardAt(long timeMs) {
+            List<Integer> out = null;
+            for (int i = 0; i < mark.length; i++) {
+                if (idle[i] && timeMs >= mark[i]) {
+                    if (out == null) out = new ArrayList<>(1);
+                    out.add(i);
+                }
             }
-            return w;
-        });
+            return out == null ? List.of() : out;
+        }
+
+        String encode(int i) {
+            return (idle[i] ? "i" : "") + mark[i];
+        }
+
+        void decode(int i, String v) {
+            idle[i] = v.startsWith("i");
+            mark[i] = Long.parseLong(idle[i] ? v.substring(1) : v);
+        }
     }
 
-    /** Events of the run before this time have been applied: the lowest of its sources' watermarks. */
-    private long released(String run) {
-        long low = Long.MAX_VALUE;
-        for (long w : watermarks(run)) low = Math.min(low, w);
-        return low;
+    private Sources sources(String run) {
+        return watermarks.computeIfAbsent(run, r -> {
+            Sources w = new Sources(sources);
+            for (int i = 0; i < sources; i++) {
+                byte[] b = store.get(WATERMARK + r + "\u0000" + i);
+                if (b != null) w.decode(i, new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            byte[] a = store.get(APPLIED + r);
+            if (a != null) w.applied = Long.parseLong(new String(a, java.nio.charset.StandardCharsets.US_ASCII));
+            return w;
+        });
     }
 
     @Override
@@ -120,27 +165,39 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             if (answer != null) {
                 context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
             }
-        } else if (e.timeMs() < released(e.runId())) {
-            long released = released(e.runId());
-            apply(e, EntityState.decode(store.get(e.key())), released == Long.MAX_VALUE ? 1 : released - e.timeMs());
+        } else if (e.timeMs() < sources(e.runId()).applied) {
+            apply(e, EntityState.decode(store.get(e.key())), sources(e.runId()).applied - e.timeMs()); // late: later events went first
+            saveApplied(e.runId());
+        } else if (e.timeMs() < sources(e.runId()).released()) {
+            apply(e, EntityState.decode(store.get(e.key())), 0); // in order: everything before it has been applied already
+            saveApplied(e.runId());
         } else {
             store.put(bufferKey(e), record.value());
             firstBuffered.putIfAbsent(e.runId(), context.currentSystemTimeMs());
         }
     }
 
+    /** Takes a source's watermark, idleness or end; applies, in order, every buffered event the run may now have. */
     private void onWatermark(String run, int source, long timeMs) {
-        long[] w = watermarks(run);
-        if (source < 0 || source >= sources || timeMs <= w[source]) return;
-        long before = released(run);
-        w[source] = timeMs;
-        store.put(WATERMARK + run + "\u0000" + source, Long.toString(timeMs).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        long low = released(run);
+        if (source < 0 || source >= sources) return;
+        Sources w = sources(run);
+        if (w.mark[source] == EntityEvent.ENDED) return;
+        long before = w.released();
+        if (timeMs == EntityEvent.IDLE) {
+            if (w.idle[source]) return;
+            w.idle[source] = true;
+        } else {
+            if (!w.idle[source] && timeMs <= w.mark[source]) return;
+            w.idle[source] = false; // heard again: what it sends from now on is waited for
+            w.mark[source] = Math.max(w.mark[source], timeMs);
+        }
+        store.put(WATERMARK + run + "\u0000" + source, w.encode(source).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long low = w.released();
         if (low <= before) return;
-        // Every event of the run before the lowest watermark is here: apply them in (event time, event id) order.
+        // Every event of the run before the lowest watermark is here (or taken to be): apply them in (event time, event id) order.
         String prefix = BUFFER + run + "\u0000";
         List<KeyValue<String, byte[]>> ready = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.range(prefix, low == Long.MAX_VALUE ? prefix + "\uffff" : prefix + pad(low))) {
+        try (KeyValueIterator<String, byte[]> it = store.range(prefix, low >= EntityEvent.IDLE ? prefix + "\uffff" : prefix + pad(low))) {
             while (it.hasNext()) ready.add(it.next());
         }
         for (KeyValue<String, byte[]> kv : ready) {
@@ -149,6 +206,11 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             store.delete(kv.key);
             apply(e, EntityState.decode(store.get(e.key())), 0);
         }
+        if (!ready.isEmpty()) saveApplied(run);
+    }
+
+    private void saveApplied(String run) {
+        store.put(APPLIED + run, Long.toString(sources(run).applied).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     private static String pad(long timeMs) {
@@ -160,8 +222,12 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     }
 
     private void apply(EntityEvent e, EntityState s, long lateMs) {
+        Sources w = sources(e.runId());
+        w.applied = Math.max(w.applied, e.timeMs());
         ObjectNode answer = applyAndAnswer(store, e, s, lateMs);
         if (answer != null) {
+            List<Integer> unheard = sources(e.runId()).unheardAt(e.timeMs());
+            if (!unheard.isEmpty()) unheard.forEach(answer.putArray("unheard_from")::add);
             context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
         }
     }

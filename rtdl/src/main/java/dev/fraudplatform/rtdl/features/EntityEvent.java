@@ -25,9 +25,15 @@ public record EntityEvent(Kind kind, String id, Type type, String runId, String 
 
     /**
      * A transaction, a label, or a watermark: account task {@code id} (its input partition) has sent every event of
-     * the run with an event time below {@code timeMs} ({@link Long#MAX_VALUE} once the run's input has gone quiet).
+     * the run with an event time below {@code timeMs}; or {@link #ENDED}, the run's stream has ended on it; or
+     * {@link #IDLE}, its input has been quiet a while (a guess, taken back by its next watermark).
      */
     public enum Type { TXN, LABEL, WATERMARK }
+
+    /** Watermark time: the run's stream has ended on the account task's partition; nothing more of it will come. */
+    public static final long ENDED = Long.MAX_VALUE;
+    /** Watermark time: the account task's input has been quiet for a while; it may yet speak again. */
+    public static final long IDLE = Long.MAX_VALUE - 1;
 
     /** The watermark of account task {@code source} for one run, broadcast to every projection partition. */
     public static EntityEvent watermark(String runId, int source, long timeMs) {

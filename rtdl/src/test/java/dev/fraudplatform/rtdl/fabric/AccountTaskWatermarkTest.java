@@ -1,0 +1,60 @@
+package dev.fraudplatform.rtdl.fabric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.rtdl.features.EntityEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scaled mode's account task tells the projections how far its partition has come: its event time while input flows,
+ * {@link EntityEvent#IDLE} after a quiet spell (taken back when input comes again), and {@link EntityEvent#ENDED} for
+ * good once the run's end-of-stream record is read.
+ */
+class AccountTaskWatermarkTest {
+    private static final Instant T = Instant.parse("2026-03-02T10:00:00Z");
+
+    private static List<Long> watermarks(TestOutputTopic<String, byte[]> out) {
+        return out.readValuesToList().stream().map(EntityEvent::decode)
+                .filter(e -> e.type() == EntityEvent.Type.WATERMARK && e.runId().equals(LoopDriver.RUN)).map(EntityEvent::timeMs).toList();
+    }
+
+    @Test
+    void watermarksFollowInputThenIdlenessThenTheRunsEnd() {
+        try (LoopDriver loop = new LoopDriver(DecisionBundle.builtIn("rules-v1"), DecisionTopology.Settings.defaults().withPartitions(2))) {
+            TestOutputTopic<String, byte[]> out = loop.driver.createOutputTopic(Topics.ENTITY_EVENTS, new StringDeserializer(), new ByteArrayDeserializer());
+            loop.send(loop.txn("t1", "acct-1", T, 1_000));
+            loop.advanceWallClock(Duration.ofMillis(150));
+            assertThat(watermarks(out)).containsExactly(T.toEpochMilli());
+
+            loop.advanceWallClock(Duration.ofMillis(AccountTask.IDLE_MS));
+            assertThat(watermarks(out)).as("quiet input: a guess").containsExactly(EntityEvent.IDLE);
+
+            loop.send(loop.txn("t2", "acct-1", T.plusSeconds(1), 1_000));
+            loop.advanceWallClock(Duration.ofMillis(150));
+            assertThat(watermarks(out)).as("input again takes the guess back").containsExactly(T.plusSeconds(1).toEpochMilli());
+
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(Topics.HEADER_STREAM_END, LoopDriver.RUN.getBytes(StandardCharsets.UTF_8));
+            loop.driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer())
+                    .pipeInput(new TestRecord<>("end#0", "{\"stream_end\":\"run-a\"}".getBytes(StandardCharsets.UTF_8), headers, T));
+            loop.advanceWallClock(Duration.ofMillis(150));
+            assertThat(watermarks(out)).containsExactly(EntityEvent.ENDED);
+
+            loop.advanceWallClock(Duration.ofMillis(AccountTask.IDLE_MS + 2_000));
+            assertThat(watermarks(out)).as("an end is said once and never turns into idleness").isEmpty();
+            assertThat(loop.decisions()).extracting(d -> d.path("event_id").asText()).doesNotContain("");
+        }
+    }
+}
