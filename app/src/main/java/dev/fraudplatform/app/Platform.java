@@ -212,17 +212,29 @@ public final class Platform implements AutoCloseable {
 
     /** The partition of {@code fp.traffic} a partition key lands on (Kafka's default partitioner). */
     public int busPartitionOf(String partitionKey) {
-        byte[] key = partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % config.partitions();
+        return partitionOf(partitionKey, config.partitions());
     }
 
-    /** One record key per traffic partition, in partition order, each landing on its partition: {@code <prefix>#<n>}. */
-    public List<String> keyPerTrafficPartition(String prefix) {
-        String[] keys = new String[config.partitions()];
+    private static int partitionOf(String partitionKey, int partitions) {
+        byte[] key = partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions;
+    }
+
+    /** Batches this process's gate has taken but not yet handed to its relay's claims (0 when the gate runs elsewhere). */
+    public int gateBacklog() {
+        return gateStopped ? 0 : relay.backlog();
+    }
+
+    /**
+     * One record key per partition of the traffic topic as the broker has it, in partition order, each landing on its
+     * partition under the producer's default partitioner: {@code <prefix>#<n>}.
+     */
+    public List<String> keyPerTrafficPartition(String prefix) throws Exception {
+        String[] keys = new String[KafkaTopics.partitions(admin, Topics.TRAFFIC).size()];
         int found = 0;
         for (int n = 0; found < keys.length; n++) {
             String key = prefix + "#" + n;
-            int p = busPartitionOf(key);
+            int p = partitionOf(key, keys.length);
             if (keys[p] == null) {
                 keys[p] = key;
                 found++;

@@ -9,6 +9,7 @@ import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.core.run.RunIds;
 import dev.fraudplatform.core.run.RunState;
+import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.ingress.streamer.WorldStreamer;
 import dev.fraudplatform.ops.ConformanceReport;
@@ -181,33 +182,36 @@ public final class PlatformRun {
     }
 
     /**
-     * Writes the run's end-of-stream record ({@link Topics#HEADER_STREAM_END}) on every traffic partition. The gate
-     * takes no traffic of a DRAINING run, and an ADMITTED receipt is written only once its record is committed on the
-     * bus; what may still be on its way is a record claimed by a batch whose sender gave up on it, so the outbox is
-     * first let empty of the run (a bounded wait: a record published after the end is applied as late, and says so).
+     * Writes the run's end-of-stream record ({@link Topics#HEADER_STREAM_END}) on every traffic partition, after every
+     * record of the run. The gate stops taking the run's traffic within {@link IngestionGate#RUN_STATE_CACHE_MS} of
+     * DRAINING; an ADMITTED receipt is written only once its record is committed on the bus; what may still be on its
+     * way is a batch the gate took but has not published (its sender may have given up on it), so the wait includes the
+     * gate's outbox and queue. If they do not empty within a minute, no end is announced: the decision loop then takes
+     * each partition's quiet input as a guess, which its decisions name.
      */
     private void announceStreamEnd() throws InterruptedException {
+        Thread.sleep(IngestionGate.RUN_STATE_CACHE_MS + 100);
         long deadline = System.currentTimeMillis() + 60_000;
-        while (platform.receipts().unpublished().stream().anyMatch(p -> runId().equals(p.tuple().platformRunId()))) {
+        while (platform.gateBacklog() > 0
+                || platform.receipts().unpublished().stream().anyMatch(p -> runId().equals(p.tuple().platformRunId()))) {
             if (System.currentTimeMillis() > deadline) {
-                LOG.warn("the gate's outbox still holds records of run {} after 60 s; its end of stream is announced anyway", runId());
-                break;
+                LOG.warn("the gate still holds unpublished records of run {} after 60 s; its end of stream is not announced", runId());
+                return;
             }
             Thread.sleep(100);
         }
-        List<dev.fraudplatform.core.bus.OutboundRecord> ends = new java.util.ArrayList<>();
-        byte[] value = CanonicalJson.bytes(Json.MAPPER.createObjectNode().put("stream_end", runId()));
-        for (String key : platform.keyPerTrafficPartition(runId())) {
-            ends.add(new dev.fraudplatform.core.bus.OutboundRecord(Topics.TRAFFIC, key, value, System.currentTimeMillis(),
-                    Map.of(Topics.HEADER_STREAM_END, runId())));
-        }
         try {
+            List<dev.fraudplatform.core.bus.OutboundRecord> ends = new java.util.ArrayList<>();
+            byte[] value = CanonicalJson.bytes(Json.MAPPER.createObjectNode().put("stream_end", runId()));
+            for (String key : platform.keyPerTrafficPartition(runId())) {
+                ends.add(new dev.fraudplatform.core.bus.OutboundRecord(Topics.TRAFFIC, key, value, System.currentTimeMillis(),
+                        Map.of(Topics.HEADER_STREAM_END, runId())));
+            }
             platform.publisher().publish(ends);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            // Not fatal: the decision loop then takes each partition's quiet input as its end, as it would for a producer
-            // that never announces one.
+            // Not fatal: quiet input is then taken as a guess, as for a producer that never announces an end.
             LOG.warn("could not announce the end of run {} on {}: {}", runId(), Topics.TRAFFIC, e.getMessage());
         }
     }

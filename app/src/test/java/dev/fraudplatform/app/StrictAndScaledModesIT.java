@@ -72,7 +72,8 @@ class StrictAndScaledModesIT {
             worldId = new WorldBuilder(p.store()).build(WorldConfig.defaults(21, 4_000), WorldBuilder.Progress.NONE).worldId();
         }
         String strict = runOnce(home, Map.of("FP_LANES", "1"), 1, 1, worldId, 0);
-        // Small batches: the events before the stall are sent, not held in the streamer's part-filled batches.
+        // Small batches, so that the events before the stall are sent: all but each lane's part-filled batch (under 100
+        // rows), which goes after the stall and so arrives behind what the projections applied meanwhile.
         String scaled = runOnce(home, Map.of("FP_LANES", "4", "FP_BATCH", "100"), 6, 2, worldId, 2_500);
 
         RunComparison.Result result = RunComparison.compare(PlatformConfig.from(Map.of("FP_HOME", home.toString())).objectStore(), strict, scaled);

@@ -46,6 +46,9 @@ public final class IngestionGate implements IngressPort {
     /** The largest envelope the gate takes (well under the bus's 1 MiB record limit, so a publish never fails on size). */
     public static final int MAX_ENVELOPE_BYTES = 256 * 1024;
 
+    /** How long the gate may go on taking a run's traffic after the run has left READY and STREAMING (a cached view). */
+    public static final long RUN_STATE_CACHE_MS = 500;
+
     /** How long a batch may wait for the relay before its sender is told to retry. */
     private static final long ADMISSION_TIMEOUT_SECONDS = 60;
 
@@ -57,7 +60,7 @@ public final class IngestionGate implements IngressPort {
 
     public IngestionGate(AdmissionRelay relay, RunRegistry runs, ObjectStore quarantine) {
         this.relay = relay;
-        this.openRuns = new OpenRuns(runs, 500);
+        this.openRuns = new OpenRuns(runs, RUN_STATE_CACHE_MS);
         this.quarantine = quarantine;
     }
 

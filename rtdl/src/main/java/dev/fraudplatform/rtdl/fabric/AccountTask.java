@@ -273,6 +273,11 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.card(), x.eventTime(), t, x.flowId(), f,
                 header(record.headers(), Topics.HEADER_ADMITTED_AT), header(record.headers(), Telemetry.TRACEPARENT));
+        Progress progressOfRun = progress.get(x.runId());
+        if (progressOfRun != null && progressOfRun.eventTimeMs == EntityEvent.ENDED) {
+            // The projections were told nothing more would come from here: they may have applied later events first.
+            p.notes.add("admitted after the run's end of stream on this partition: merchant, device and IP state may hold later events");
+        }
         List<EntityEvent> asks = new ArrayList<>(3);
         asks.add(new EntityEvent(EntityEvent.Kind.MERCHANT, x.merchant(), EntityEvent.Type.TXN, x.runId(), x.eventId(), x.account(),
                 x.card(), t, x.amount(), accountLabelled));

@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * ({@link EntityEvent#ENDED}), are facts. Its idleness ({@link EntityEvent#IDLE}: quiet input) is a guess: the projection
  * moves on without that task, answers every event it applies beyond the task's last watermark with
  * {@code unheard_from} naming the task (its decision names it too: the state may lack that task's events), and takes
- * the guess back at the task's next watermark. An event that arrives behind what has already been applied is applied
- * at once and answered with {@code late_ms} &gt; 0 (how far the projection had moved past it); its decision names that.
- * Every decision a late event could have changed was applied without word from the late event's task, so names it.
+ * the guess back at the task's next watermark. An event that comes, in (event time, event id) order, before one already
+ * applied is applied at once and answered with {@code late_ms} &gt; 0 (how far the projection had moved past it, at
+ * least 1); its decision names that. Every decision such an event could have changed was applied without word from the
+ * late event's task, so names it too; the exception is an event after its partition's end of stream, which the
+ * account task names itself.
  */
 final class EntityProjection implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(EntityProjection.class);
@@ -89,8 +91,14 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     private static final class Sources {
         final long[] mark;
         final boolean[] idle;
-        /** The latest event time applied: an event before it comes after later ones, hence late. */
-        long applied = Long.MIN_VALUE;
+        /** The (event time, event id) order key of the latest event applied, and its time: an event before it is late. */
+        String appliedKey = "";
+        long appliedMs = Long.MIN_VALUE;
+
+        /** Whether {@code e} comes, in (event time, event id) order, before an event already applied. */
+        boolean isLate(EntityEvent e) {
+            return orderKey(e).compareTo(appliedKey) < 0;
+        }
 
         Sources(int n) {
             mark = new long[n];
@@ -135,7 +143,15 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
                 if (b != null) w.decode(i, new String(b, java.nio.charset.StandardCharsets.US_ASCII));
             }
             byte[] a = store.get(APPLIED + r);
-            if (a != null) w.applied = Long.parseLong(new String(a, java.nio.charset.StandardCharsets.US_ASCII));
+            long released = w.released();
+            if (a != null) {
+                w.appliedKey = new String(a, java.nio.charset.StandardCharsets.UTF_8);
+                w.appliedMs = Long.parseLong(w.appliedKey.substring(0, 19));
+            } else if (released != Long.MIN_VALUE && released < EntityEvent.IDLE) {
+                // a store from before the applied key was kept: everything before the release point was applied
+                w.appliedMs = released - 1;
+                w.appliedKey = pad(w.appliedMs) + "\u0000\uffff";
+            }
             return w;
         });
     }
@@ -165,11 +181,9 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             if (answer != null) {
                 context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
             }
-        } else if (e.timeMs() < sources(e.runId()).applied) {
-            apply(e, EntityState.decode(store.get(e.key())), sources(e.runId()).applied - e.timeMs()); // late: later events went first
-            saveApplied(e.runId());
-        } else if (e.timeMs() < sources(e.runId()).released()) {
-            apply(e, EntityState.decode(store.get(e.key())), 0); // in order: everything before it has been applied already
+        } else if (sources(e.runId()).isLate(e) || e.timeMs() < sources(e.runId()).released()) {
+            // late (later events went first), or in order (everything before it has been applied already): apply now
+            apply(e, EntityState.decode(store.get(e.key())));
             saveApplied(e.runId());
         } else {
             store.put(bufferKey(e), record.value());
@@ -204,13 +218,13 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             EntityEvent e = EntityEvent.decode(kv.value);
             if (e.timeMs() >= low) continue; // the range's end is inclusive
             store.delete(kv.key);
-            apply(e, EntityState.decode(store.get(e.key())), 0);
+            apply(e, EntityState.decode(store.get(e.key())));
         }
         if (!ready.isEmpty()) saveApplied(run);
     }
 
     private void saveApplied(String run) {
-        store.put(APPLIED + run, Long.toString(sources(run).applied).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        store.put(APPLIED + run, sources(run).appliedKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static String pad(long timeMs) {
@@ -218,12 +232,24 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     }
 
     private static String bufferKey(EntityEvent e) {
-        return BUFFER + e.runId() + "\u0000" + pad(e.timeMs()) + "\u0000" + e.eventId() + "\u0000" + e.type().ordinal() + e.key();
+        return BUFFER + e.runId() + "\u0000" + orderKey(e);
     }
 
-    private void apply(EntityEvent e, EntityState s, long lateMs) {
+    /** The order events are applied in: event time, event id, then type and entity (one transaction names several). */
+    static String orderKey(EntityEvent e) {
+        return pad(e.timeMs()) + "\u0000" + e.eventId() + "\u0000" + e.type().ordinal() + e.key();
+    }
+
+    /** Applies {@code e}, answering it as late (by how far, at least 1 ms) when an event after it went first. */
+    private void apply(EntityEvent e, EntityState s) {
         Sources w = sources(e.runId());
-        w.applied = Math.max(w.applied, e.timeMs());
+        long lateMs = 0;
+        if (w.isLate(e)) {
+            lateMs = Math.max(1, w.appliedMs - e.timeMs());
+        } else {
+            w.appliedKey = orderKey(e);
+            w.appliedMs = e.timeMs();
+        }
         ObjectNode answer = applyAndAnswer(store, e, s, lateMs);
         if (answer != null) {
             List<Integer> unheard = sources(e.runId()).unheardAt(e.timeMs());

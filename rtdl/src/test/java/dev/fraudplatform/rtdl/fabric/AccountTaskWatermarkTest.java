@@ -54,7 +54,30 @@ class AccountTaskWatermarkTest {
 
             loop.advanceWallClock(Duration.ofMillis(AccountTask.IDLE_MS + 2_000));
             assertThat(watermarks(out)).as("an end is said once and never turns into idleness").isEmpty();
-            assertThat(loop.decisions()).extracting(d -> d.path("event_id").asText()).doesNotContain("");
+
+            // A transaction of the run after its end is decided, and says its entities' state may hold later events.
+            loop.send(loop.txn("t3", "acct-1", T.plusMillis(500), 1_000));
+            loop.advanceWallClock(Duration.ofMillis(EntityProjection.ABSENT_MS + 1_000)); // task 1 (no partition here) is passed over
+            List<com.fasterxml.jackson.databind.JsonNode> decisions = loop.decisions();
+            assertThat(decisions).extracting(d -> d.path("event_id").asText()).containsExactlyInAnyOrder("t1", "t2", "t3");
+            assertThat(decisions).filteredOn(d -> d.path("event_id").asText().equals("t3")).singleElement()
+                    .satisfies(d -> assertThat(d.path("missing_context").toString()).contains("after the run's end of stream"));
+            assertThat(decisions).filteredOn(d -> !d.path("event_id").asText().equals("t3"))
+                    .allSatisfy(d -> assertThat(d.path("missing_context").toString()).doesNotContain("after the run's end of stream"));
+        }
+    }
+
+    @Test
+    void strictModeReadsTheEndOfStreamAndDecidesNothingOfIt() {
+        try (LoopDriver loop = new LoopDriver(DecisionBundle.builtIn("rules-v1"))) {
+            loop.send(loop.txn("t1", "acct-1", T, 1_000));
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(Topics.HEADER_STREAM_END, LoopDriver.RUN.getBytes(StandardCharsets.UTF_8));
+            loop.driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer())
+                    .pipeInput(new TestRecord<>("end#0", "{\"stream_end\":\"run-a\"}".getBytes(StandardCharsets.UTF_8), headers, T));
+            loop.send(loop.txn("t2", "acct-1", T.plusSeconds(1), 1_000));
+            assertThat(loop.decisions()).extracting(d -> d.path("event_id").asText() + " " + d.path("missing_context"))
+                    .containsExactly("t1 []", "t2 []");
         }
     }
 }

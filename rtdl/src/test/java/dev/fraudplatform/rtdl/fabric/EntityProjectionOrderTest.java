@@ -122,6 +122,19 @@ class EntityProjectionOrderTest {
     }
 
     @Test
+    void anEventAtTheSameTimeButEarlierInOrderThanOneAppliedIsLate() {
+        send(EntityEvent.watermark("run-a", 0, 1_000));
+        send(EntityEvent.watermark("run-a", 1, 5_000));
+        send(EntityEvent.watermark("run-a", 0, EntityEvent.IDLE));
+        send(txn("b", "acct-2", 2_000)); // applied at once: task 0 is taken as idle
+        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("unheard_from")).containsExactly("b [0]");
+
+        send(EntityEvent.watermark("run-a", 0, 1_800)); // heard again
+        send(txn("a", "acct-1", 2_000)); // same time, but before "b" in (event time, event id) order: "b" went first
+        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong()).containsExactly("a 1");
+    }
+
+    @Test
     void anEndedTaskIsNeverWaitedForAgain() {
         send(EntityEvent.watermark("run-a", 0, EntityEvent.ENDED));
         send(EntityEvent.watermark("run-a", 0, 1_000)); // a stale watermark after the end changes nothing
