@@ -224,10 +224,13 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     }
 
     /**
-     * The run's stream has ended on this partition (every admitted record of it came before): scaled mode announces
-     * it to the projections at once, for good, rather than after {@value #IDLE_MS} ms of quiet.
+     * The run's stream has ended on this partition (every admitted record of it came before). No context of the run
+     * can come any more, so frames waiting for their flow's context are decided without it at the next tick rather
+     * than after {@code joinWait} of quiet. Scaled mode also announces the end to the projections, for good, rather
+     * than after {@value #IDLE_MS} ms of quiet.
      */
     private void onStreamEnd(String run) {
+        contextEventTimes.put(run, Long.MAX_VALUE);
         if (settings.partitions() == 1) return; // strict mode's projections run here, in order: there is nothing to release
         Progress p = progress.computeIfAbsent(run, k -> new Progress());
         p.inputAtMs = context.currentSystemTimeMs();

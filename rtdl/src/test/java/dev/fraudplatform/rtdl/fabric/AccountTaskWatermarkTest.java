@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.rtdl.features.EntityEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,10 +40,7 @@ class AccountTaskWatermarkTest {
             loop.advanceWallClock(Duration.ofMillis(150));
             assertThat(watermarks(out)).as("input again takes the guess back").containsExactly(T.plusSeconds(1).toEpochMilli());
 
-            RecordHeaders headers = new RecordHeaders();
-            headers.add(Topics.HEADER_STREAM_END, LoopDriver.RUN.getBytes(StandardCharsets.UTF_8));
-            loop.driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer())
-                    .pipeInput(new TestRecord<>("end#0", "{\"stream_end\":\"run-a\"}".getBytes(StandardCharsets.UTF_8), headers, T));
+            loop.endOfStream(LoopDriver.RUN);
             loop.advanceWallClock(Duration.ofMillis(150));
             assertThat(watermarks(out)).containsExactly(EntityEvent.ENDED);
 
@@ -71,10 +63,7 @@ class AccountTaskWatermarkTest {
     void strictModeReadsTheEndOfStreamAndDecidesNothingOfIt() {
         try (LoopDriver loop = new LoopDriver(DecisionBundle.builtIn("rules-v1"))) {
             loop.send(loop.txn("t1", "acct-1", T, 1_000));
-            RecordHeaders headers = new RecordHeaders();
-            headers.add(Topics.HEADER_STREAM_END, LoopDriver.RUN.getBytes(StandardCharsets.UTF_8));
-            loop.driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer())
-                    .pipeInput(new TestRecord<>("end#0", "{\"stream_end\":\"run-a\"}".getBytes(StandardCharsets.UTF_8), headers, T));
+            loop.endOfStream(LoopDriver.RUN);
             loop.send(loop.txn("t2", "acct-1", T.plusSeconds(1), 1_000));
             assertThat(loop.decisions()).extracting(d -> d.path("event_id").asText() + " " + d.path("missing_context"))
                     .containsExactly("t1 []", "t2 []");

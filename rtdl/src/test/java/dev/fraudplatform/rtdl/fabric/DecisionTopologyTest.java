@@ -89,6 +89,19 @@ class DecisionTopologyTest {
     }
 
     @Test
+    void theRunsEndOfStreamEndsTheWaitForContextThatCanNoLongerCome() {
+        try (LoopDriver d = new LoopDriver(TestBundles.withModel(), DecisionTopology.Settings.defaults().withJoinWait(Duration.ofSeconds(5)))) {
+            d.send(d.txn("e1", "acct-1", T, 1_000).set("flow_id", "flow-lost"));
+            d.advanceWallClock(Duration.ofMillis(200));
+            assertThat(d.decisions()).as("waits for its flow's context").isEmpty();
+            d.endOfStream(LoopDriver.RUN);
+            JsonNode n = d.decision(); // at the next tick, well inside the 5 s wait
+            assertThat(n.path("event_id").asText()).isEqualTo("e1");
+            assertThat(n.path("degrade_reason").asText()).isEqualTo("missing context: context of flow flow-lost: none at or before the transaction");
+        }
+    }
+
+    @Test
     void contextAfterTheTransactionsTimeIsNotPartOfItsFrameAndEndsItsWait() {
         try (LoopDriver d = new LoopDriver(TestBundles.withModel(), DecisionTopology.Settings.defaults().withJoinWait(Duration.ofSeconds(5)))) {
             d.context("ctx.login", "acct-1", T.plusSeconds(5), Json.MAPPER.createObjectNode().put("flow_id", "flow-1")

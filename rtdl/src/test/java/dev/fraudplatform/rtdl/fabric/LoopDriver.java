@@ -112,6 +112,14 @@ final class LoopDriver implements AutoCloseable {
         labels.pipeInput(new TestRecord<>(account, e.toBytes(), new RecordHeaders(), observed));
     }
 
+    /** The run's end-of-stream record, as the orchestrator writes it on each traffic partition. */
+    void endOfStream(String run) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.HEADER_STREAM_END, run.getBytes(StandardCharsets.UTF_8));
+        traffic.pipeInput(new TestRecord<>("end#0", ("{\"stream_end\":\"" + run + "\"}").getBytes(StandardCharsets.UTF_8), headers,
+                Instant.ofEpochMilli(0)));
+    }
+
     void pipeRaw(String key, byte[] value) {
         traffic.pipeInput(key, value);
     }
