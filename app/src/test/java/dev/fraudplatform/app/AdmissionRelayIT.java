@@ -124,9 +124,9 @@ class AdmissionRelayIT {
     void aSecondRelayWaitsForTheFirstToLetGoOfTheStore() throws Exception {
         ReceiptStore store = platform.receipts();
         try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-4");
-             AdmissionRelay first = new AdmissionRelay(store, p)) {
-            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> new AdmissionRelay(store,
-                    new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-5")));
+             AdmissionRelay first = new AdmissionRelay(store, p);
+             KafkaAtomicPublisher p2 = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-5")) {
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> new AdmissionRelay(store, p2));
             Thread.sleep(1_000);
             assertThat(second).isNotDone(); // fenced out of the store while the first relay lives
             first.close();

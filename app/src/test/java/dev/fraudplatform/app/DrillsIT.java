@@ -104,6 +104,7 @@ class DrillsIT {
     private static JsonNode drill(Drills.Kind kind) throws Exception {
         ConformanceReport result = Drills.run(platform, worldId, kind, s -> { });
         String runId = result.run().platformRunId();
+        System.out.println("drill " + kind.cliName() + ":\n" + result.toText()); // the expectations and what was seen, in the build log
         assertThat(result.passed()).as(result.toText()).isTrue();
         assertThat(platform.runs().state(runId)).contains(RunState.COMPLETED);
         JsonNode report = Json.MAPPER.readTree(platform.store().read(ConformanceReport.evidenceKey(runId, "drill-" + kind.cliName() + ".json")));

@@ -119,8 +119,33 @@ class OperationsIT {
                 "--storage.tsdb.path=" + prom.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
                 .redirectErrorStream(true).redirectOutput(prom.resolve("prometheus.log").toFile()).start();
         try {
-            // A second run of the world, offered slowly, so that it is live while it is watched
+            // A second run of the world, READY (so listed) but streamed only once the console in headless Chromium shows
+            // it, and offered slowly, so that it is live while it is watched however long the browser takes to start
             PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), s -> { });
+            Path script = Path.of("src/test/browser/console-check.mjs").toAbsolutePath();
+            assertThat(script.getParent().resolve("node_modules/playwright-core")).as("npm ci in src/test/browser (.ci/run does it)").exists();
+            Process node = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
+                    .directory(script.getParent().toFile()).redirectErrorStream(true).start();
+            java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
+            StringBuilder output = new StringBuilder();
+            Thread reader = new Thread(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        synchronized (output) {
+                            output.append(line).append('\n');
+                        }
+                        if (line.contains("lists run")) listed.countDown();
+                    }
+                } catch (IOException e) {
+                    synchronized (output) {
+                        output.append("reading the check's output failed: ").append(e).append('\n');
+                    }
+                } finally {
+                    listed.countDown(); // the check ended (it says why): stream anyway, the assertions below tell
+                }
+            }, "console-check-output");
+            reader.start();
+            assertThat(listed.await(120, TimeUnit.SECONDS)).as("the console check started").isTrue();
             CompletableFuture<?> streaming = CompletableFuture.runAsync(() -> {
                 try {
                     run.stream(-1, 250);
@@ -130,20 +155,21 @@ class OperationsIT {
             });
 
             // The console, in headless Chromium: the live numbers move, and the first run's report opens with its charts
-            Path script = Path.of("src/test/browser/console-check.mjs").toAbsolutePath();
-            assertThat(script.getParent().resolve("node_modules/playwright-core")).as("npm ci in src/test/browser (.ci/run does it)").exists();
-            Process node = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
-                    .directory(script.getParent().toFile()).redirectErrorStream(true).start();
-            String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            System.out.println(out);
             assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+            String out;
+            synchronized (output) {
+                out = output.toString();
+            }
+            System.out.println(out);
             assertThat(node.exitValue()).as(out).isZero();
             assertThat(out).contains("ok: ").doesNotContain("FAIL");
 
             // Prometheus scraped /metrics during the run and computes a rate from it
             double rate = 0;
             long deadline = System.currentTimeMillis() + 60_000;
-            String query = "sum(rate(fp_plane_events_total{plane=\"ig\",direction=\"in\"}[10s]))";
+            // over a window that still holds the run's samples however long the browser check took after it ended
+            String query = "sum(rate(fp_plane_events_total{plane=\"ig\",direction=\"in\"}[5m]))";
             while (rate <= 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(1_000);
                 try {

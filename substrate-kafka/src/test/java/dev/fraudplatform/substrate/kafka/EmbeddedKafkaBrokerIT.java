@@ -71,11 +71,15 @@ class EmbeddedKafkaBrokerIT {
                 assertThat(r.timestamp()).isEqualTo(1_042L);
             }
         }
-        // Kafka's threads are not daemons: after close none may remain.
-        Thread.sleep(500);
-        Set<String> leftover = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon())
-                .map(Thread::getName).collect(Collectors.toSet());
+        // Kafka's threads are not daemons: after close none may remain (those still ending are given ten seconds).
+        Set<String> leftover = Set.of("?");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!leftover.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            leftover = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon())
+                    .map(Thread::getName).collect(Collectors.toSet());
+        }
         assertThat(leftover).isEmpty();
     }
 }

@@ -99,10 +99,19 @@ public final class PostgresRunEvidence {
 
     /** Applied decisions by degrade mode whose decision became visible in [{@code fromMillis}, {@code toMillis}). */
     public Map<String, Long> degradeModesVisible(String runId, long fromMillis, long toMillis) {
+        return degradeModesBy("decision_visible_at", runId, fromMillis, toMillis);
+    }
+
+    /** Applied decisions by degrade mode whose event the gate admitted in [{@code fromMillis}, {@code toMillis}). */
+    public Map<String, Long> degradeModesAdmitted(String runId, long fromMillis, long toMillis) {
+        return degradeModesBy("admitted_at", runId, fromMillis, toMillis);
+    }
+
+    private Map<String, Long> degradeModesBy(String column, String runId, long fromMillis, long toMillis) {
         Map<String, Long> out = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT coalesce(degrade_mode, 'UNRECORDED'), count(*) FROM actions.effects WHERE platform_run_id = ? "
-                        + "AND decision_visible_at >= to_timestamp(? / 1000.0) AND decision_visible_at < to_timestamp(? / 1000.0) GROUP BY 1")) {
+                        + "AND " + column + " >= to_timestamp(? / 1000.0) AND " + column + " < to_timestamp(? / 1000.0) GROUP BY 1")) {
             ps.setString(1, runId);
             ps.setLong(2, fromMillis);
             ps.setLong(3, Math.min(toMillis, 32503680000000L)); // year 3000: to_timestamp takes no "forever"
