@@ -81,6 +81,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private static final String ANSWER = "\u0000answer\u0000";
     /** Pending frame key → wall-clock millis it started waiting (rebuilt from the pending store on init). */
     private final Map<String, Long> waiting = new LinkedHashMap<>();
+    /** Pending frames that have every entity answer and wait only for their flow's context (few, unlike the rest). */
+    private final Set<String> awaitingContext = new java.util.LinkedHashSet<>();
     /** (run, flow) → pending frame keys waiting for that flow's context. */
     private final Map<String, Set<String>> waitingForFlow = new HashMap<>();
     /** Wall-clock millis of the last entity answer and the last context event this task read. */
@@ -116,6 +118,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         // in memory and rebuild it from the stores.
         live.clear();
         waiting.clear();
+        awaitingContext.clear();
         waitingForFlow.clear();
         progress.clear();
         contextEventTimes.clear();
@@ -158,6 +161,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                 throw new IllegalStateException("corrupt stored answer " + kv.key, e);
             }
         }
+        live.forEach((key, p) -> {
+            if (p.expected.isEmpty()) awaitingContext.add(key);
+        });
         long tick = Math.max(10, Math.min(25, settings.joinWait().toMillis() / 4));
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::decideOverdue);
         // Watermarks become visible only when the task commits (every commit interval, 100 ms by default): more often is waste.
@@ -303,6 +309,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             pending.put(key, p.encode());
             live.put(key, p);
             waiting.put(key, context.currentSystemTimeMs());
+            if (p.expected.isEmpty()) awaitingContext.add(key);
             if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(key);
         }
     }
@@ -327,6 +334,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         if (!p.apply(answer)) return;
         if (tryDecide(key, p, false)) return;
         pending.put(key + ANSWER + answer.path("kind").asText(), record.value());
+        if (p.expected.isEmpty()) awaitingContext.add(key);
     }
 
     /** Decides a frame when it is complete, or when forced; true when it was decided (and is no longer pending). */
@@ -384,6 +392,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             for (String kind : p.received) pending.delete(key + ANSWER + kind);
         }
         live.remove(key);
+        awaitingContext.remove(key);
         if (p.flow != null) {
             Set<String> keys = waitingForFlow.get(flowKey(p.run, p.flow));
             if (keys != null && keys.remove(key) && keys.isEmpty()) waitingForFlow.remove(flowKey(p.run, p.flow));
@@ -410,21 +419,28 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         // only the cap forces a frame.
         boolean answersStalled = settings.partitions() == 1 && answered && now - lastAnswerWallMs >= wait;
         boolean contextIdle = now - lastContextWallMs >= wait;
-        List<String> keys = new ArrayList<>(waiting.keySet());
-        for (String key : keys) {
-            long since = waiting.getOrDefault(key, now);
-            boolean waited = now - since >= wait;
-            boolean capped = now - since >= 10 * wait;
+        // Frames missing only their flow's context: each tick, whatever their age.
+        for (String key : List.copyOf(awaitingContext)) {
             Pending p = live.get(key);
-            if (p == null) {
-                waiting.remove(key);
-                continue;
+            long since = waiting.getOrDefault(key, now);
+            if (p == null || tryDecide(key, p, false)) continue; // complete: its side inputs are now past it
+            if (contextEventTimes.getOrDefault(p.run, Long.MIN_VALUE) > p.timeMs || (now - since >= wait && contextIdle)
+                    || now - since >= 10 * wait) {
+                tryDecide(key, p, true);
             }
-            if (p.expected.isEmpty() && tryDecide(key, p, false)) continue; // complete, its side inputs now past it
-            boolean force = p.expected.isEmpty()
-                    ? contextEventTimes.getOrDefault(p.run, Long.MIN_VALUE) > p.timeMs || (waited && contextIdle) || capped
-                    : (waited && answersStalled) || capped;
-            if (force) tryDecide(key, p, true);
+        }
+        // Frames missing entity answers: only those past the wait can be forced, and the wait map is in the order the
+        // frames began to wait, so the scan stops at the first one too young (a backlog of thousands costs nothing).
+        long forcedBefore = now - (answersStalled ? wait : 10 * wait);
+        List<String> due = new ArrayList<>();
+        for (Map.Entry<String, Long> e : waiting.entrySet()) {
+            if (e.getValue() > forcedBefore) break;
+            if (!awaitingContext.contains(e.getKey())) due.add(e.getKey());
+        }
+        for (String key : due) {
+            Pending p = live.get(key);
+            if (p == null) waiting.remove(key);
+            else tryDecide(key, p, true);
         }
     }
 
