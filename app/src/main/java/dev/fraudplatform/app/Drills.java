@@ -160,7 +160,8 @@ final class Drills {
      */
     private static ConformanceReport lag(Platform platform, PlatformRun run, long worldEvents) throws Exception {
         long pauseMs = 8_000; // some 16 blocked calls of 500 ms: decisions among them are FAIL_SAFE
-        CompletableFuture<?> streaming = streamAsync(run, platform, 400);
+        // Offered slowly enough that the stream outlasts the pause by far, so that events admitted after it show recovery.
+        CompletableFuture<?> streaming = streamAsync(run, platform, 200);
         awaitDecisions(platform, run, 100, streaming);
         long pausedAt = System.currentTimeMillis();
         pauseRedis(URI.create(platform.config().redisUrl()), pauseMs);
@@ -173,15 +174,14 @@ final class Drills {
         String failSafe = DegradeMode.FAIL_SAFE.name();
         Map<String, Long> before = evidence.degradeModesVisible(id, 0, pausedAt);
         Map<String, Long> admittedAfter = evidence.degradeModesAdmitted(id, resumedAt + 1_000, Long.MAX_VALUE);
-        Map<String, Long> visibleAfter = evidence.degradeModesVisible(id, resumedAt, Long.MAX_VALUE);
-        long recovered = visibleAfter.entrySet().stream().filter(e -> !e.getKey().equals(failSafe)).mapToLong(Map.Entry::getValue).sum();
+        long recovered = admittedAfter.entrySet().stream().filter(e -> !e.getKey().equals(failSafe)).mapToLong(Map.Entry::getValue).sum();
         return run.finish(r -> drill(Kind.LAG, List.of(
                 equal("every event admitted", worldEvents, r.run().receipts().getOrDefault("ADMITTED", 0L)),
                 positive("decisions made while the join plane was paused degrade to FAIL_SAFE " + r.run().decisionsByDegradeMode(),
                         r.run().decisionsByDegradeMode().getOrDefault(failSafe, 0L)),
                 equal("no decision seen before the pause is FAIL_SAFE " + before, 0, before.getOrDefault(failSafe, 0L)),
+                positive("decisions of events admitted after the pause, made with the join plane again (recovery) " + admittedAfter, recovered),
                 equal("no decision of an event admitted after the pause is FAIL_SAFE " + admittedAfter, 0, admittedAfter.getOrDefault(failSafe, 0L)),
-                positive("decisions seen after the pause are made with the join plane again (recovery) " + visibleAfter, recovered),
                 new Check("the wait is bounded: every decision within the pause + 10 x join wait + 5 s (" + boundMs + " ms)",
                         r.run().latencyMaxMillis() <= boundMs, "max decision latency " + Math.round(r.run().latencyMaxMillis()) + " ms"))));
     }
@@ -274,6 +274,7 @@ final class Drills {
         long deadline = System.currentTimeMillis() + 60_000;
         while (platform.ledger().count(run.runId()) < n && !streaming.isDone() && System.currentTimeMillis() < deadline) Thread.sleep(50);
         if (streaming.isDone()) LOG.warn("the stream of run {} ended before the fault: the drill cannot show it mid-run", run.runId());
+        else if (platform.ledger().count(run.runId()) < n) LOG.warn("run {} applied fewer than {} decisions in a minute: the fault lands anyway", run.runId(), n);
     }
 
     private static CompletableFuture<?> streamAsync(PlatformRun run, Platform platform, double rate) {

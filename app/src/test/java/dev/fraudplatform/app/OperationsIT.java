@@ -11,6 +11,7 @@ import dev.fraudplatform.world.WorldConfig;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -118,18 +119,21 @@ class OperationsIT {
         Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + prom.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + prom.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
                 .redirectErrorStream(true).redirectOutput(prom.resolve("prometheus.log").toFile()).start();
+        Process node = null;
+        CompletableFuture<?> streaming = null;
         try {
             // A second run of the world, READY (so listed) but streamed only once the console in headless Chromium shows
             // it, and offered slowly, so that it is live while it is watched however long the browser takes to start
             PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), s -> { });
             Path script = Path.of("src/test/browser/console-check.mjs").toAbsolutePath();
             assertThat(script.getParent().resolve("node_modules/playwright-core")).as("npm ci in src/test/browser (.ci/run does it)").exists();
-            Process node = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
+            node = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
                     .directory(script.getParent().toFile()).redirectErrorStream(true).start();
             java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
             StringBuilder output = new StringBuilder();
+            InputStream checkOutput = node.getInputStream();
             Thread reader = new Thread(() -> {
-                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(checkOutput, StandardCharsets.UTF_8))) {
                     for (String line; (line = lines.readLine()) != null; ) {
                         synchronized (output) {
                             output.append(line).append('\n');
@@ -146,7 +150,7 @@ class OperationsIT {
             }, "console-check-output");
             reader.start();
             assertThat(listed.await(120, TimeUnit.SECONDS)).as("the console check started").isTrue();
-            CompletableFuture<?> streaming = CompletableFuture.runAsync(() -> {
+            streaming = CompletableFuture.runAsync(() -> {
                 try {
                     run.stream(-1, 250);
                 } catch (InterruptedException e) {
@@ -187,6 +191,9 @@ class OperationsIT {
             assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
             assertThat(run.finish().passed()).isTrue();
         } finally {
+            // a failed check leaves neither the browser nor the stream behind for the next test
+            if (node != null) node.destroyForcibly();
+            if (streaming != null) streaming.cancel(true);
             prometheus.destroy();
             prometheus.waitFor(10, TimeUnit.SECONDS);
         }

@@ -97,6 +97,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     static final long IDLE_MS = DecisionTopology.IDLE_MS;
     /** Whether an entity answer has reached this task since it started (the projections' first commit takes seconds). */
     private boolean answered;
+    /** Per run, the latest event time of any event this task has read (since it started). */
+    private final Map<String, Long> latestEventTimes = new HashMap<>();
     /** Per run, the latest event time of a context event this task has read. */
     private final Map<String, Long> contextEventTimes = new HashMap<>();
 
@@ -122,6 +124,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         waitingForFlow.clear();
         progress.clear();
         contextEventTimes.clear();
+        latestEventTimes.clear();
         answered = false;
         long now = context.currentSystemTimeMs();
         if (settings.partitions() > 1) {
@@ -214,6 +217,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         // An account's transactions, context and labels share one log (Topics.forEventClass): one total order.
         String eventClass = envelope.path("event_class").asText();
+        latestEventTimes.merge(envelope.path("platform_run_id").asText(), t, Math::max);
         if (eventClass.startsWith("ctx.")) onContext(envelope, t);
         else if (eventClass.startsWith("label.")) onLabel(envelope, t);
         else onTransaction(record, envelope, t);
@@ -236,7 +240,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
      * than after {@value #IDLE_MS} ms of quiet.
      */
     private void onStreamEnd(String run) {
-        contextEventTimes.put(run, Long.MAX_VALUE);
+        // Past every event read here, not past everything: a record that still came after the end waits as ever.
+        Long latest = latestEventTimes.get(run);
+        if (latest != null) contextEventTimes.merge(run, latest + 1, Math::max);
         if (settings.partitions() == 1) return; // strict mode's projections run here, in order: there is nothing to release
         Progress p = progress.computeIfAbsent(run, k -> new Progress());
         p.inputAtMs = context.currentSystemTimeMs();
@@ -423,7 +429,12 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         for (String key : List.copyOf(awaitingContext)) {
             Pending p = live.get(key);
             long since = waiting.getOrDefault(key, now);
-            if (p == null || tryDecide(key, p, false)) continue; // complete: its side inputs are now past it
+            if (p == null) {
+                awaitingContext.remove(key);
+                waiting.remove(key);
+                continue;
+            }
+            if (tryDecide(key, p, false)) continue; // complete: its side inputs are now past it
             if (contextEventTimes.getOrDefault(p.run, Long.MIN_VALUE) > p.timeMs || (now - since >= wait && contextIdle)
                     || now - since >= 10 * wait) {
                 tryDecide(key, p, true);

@@ -98,6 +98,11 @@ class DecisionTopologyTest {
             JsonNode n = d.decision(); // at the next tick, well inside the 5 s wait
             assertThat(n.path("event_id").asText()).isEqualTo("e1");
             assertThat(n.path("degrade_reason").asText()).isEqualTo("missing context: context of flow flow-lost: none at or before the transaction");
+
+            // a transaction that still comes after the end is past it: it waits for its context as ever
+            d.send(d.txn("e2", "acct-1", T.plusSeconds(1), 1_000).set("flow_id", "flow-late"));
+            d.advanceWallClock(Duration.ofMillis(200));
+            assertThat(d.decisions()).as("waits for its flow's context").isEmpty();
         }
     }
 
