@@ -61,6 +61,7 @@ public final class PlatformRun {
     private final Consumer<String> status;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong resentUnanswered = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger streamsRunning = new java.util.concurrent.atomic.AtomicInteger();
     private long streamStartedAt;
     private long drainedAt;
 
@@ -132,21 +133,27 @@ public final class PlatformRun {
             if (streamStartedAt == 0) streamStartedAt = System.currentTimeMillis();
         }
         long t0 = System.currentTimeMillis();
+        int lanes = platform.config().lanes();
         WorldStreamer streamer = shape.apply(new WorldStreamer(platform.store(), new HttpIngressClient(gateUrl, platform.streamerKey()),
-                platform.config().batchSize(),
-                platform.config().lanes(), rate).withShards(platform::busPartitionOf));
+                platform.config().batchSize(), lanes, rate).withShards(platform::busPartitionOf).withLaneDone(lane -> laneEnded(lane, lanes)));
         long[] lastPrint = {0};
-        WorldStreamer.Stats stats = streamer.stream(facts.worldId(), runId(), n -> {
-            long now = System.currentTimeMillis();
-            if (expectedEvents >= 0 && now - lastPrint[0] >= 500) {
-                synchronized (lastPrint) {
-                    lastPrint[0] = now;
-                    double achieved = n * 1000.0 / Math.max(1, now - t0);
-                    status.accept(String.format(java.util.Locale.ROOT, "streaming %,d/%,d events (%,.0f/s), decisions applied %,d", n, expectedEvents,
-                            achieved, platform.ledger().count(runId())));
+        WorldStreamer.Stats stats;
+        streamsRunning.incrementAndGet();
+        try {
+            stats = streamer.stream(facts.worldId(), runId(), n -> {
+                long now = System.currentTimeMillis();
+                if (expectedEvents >= 0 && now - lastPrint[0] >= 500) {
+                    synchronized (lastPrint) {
+                        lastPrint[0] = now;
+                        double achieved = n * 1000.0 / Math.max(1, now - t0);
+                        status.accept(String.format(java.util.Locale.ROOT, "streaming %,d/%,d events (%,.0f/s), decisions applied %,d", n, expectedEvents,
+                                achieved, platform.ledger().count(runId())));
+                    }
                 }
-            }
-        });
+            });
+        } finally {
+            streamsRunning.decrementAndGet();
+        }
         sent.addAndGet(stats.sent());
         resentUnanswered.addAndGet(stats.resentUnanswered());
         return stats;
@@ -191,9 +198,28 @@ public final class PlatformRun {
      */
     private void announceStreamEnd() throws InterruptedException {
         Thread.sleep(IngestionGate.RUN_STATE_CACHE_MS + 100);
+        announceEnd(p -> true, true);
+    }
+
+    /**
+     * A lane of the run's only stream has every receipt: the partitions it alone feeds (lanes are by partition) have
+     * nothing more of the run, so their end is announced now rather than at DRAINING. Otherwise a partition whose lane
+     * finished early would be passed over on a guess while the other lanes finish. Not when another stream of the run
+     * is running, nor when the topic's partitions are not the ones the lanes were cut by.
+     */
+    private void laneEnded(int lane, int lanes) {
+        if (streamsRunning.get() != 1) return;
+        try {
+            announceEnd(p -> p % lanes == lane, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void announceEnd(java.util.function.IntPredicate partitions, boolean includingGateQueue) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
-        while (platform.gateBacklog() > 0
-                || platform.receipts().unpublished().stream().anyMatch(p -> runId().equals(p.tuple().platformRunId()))) {
+        while ((includingGateQueue && platform.gateBacklog() > 0) || platform.receipts().unpublished().stream()
+                .anyMatch(p -> runId().equals(p.tuple().platformRunId()) && partitions.test(platform.busPartitionOf(p.record().key())))) {
             if (System.currentTimeMillis() > deadline) {
                 LOG.warn("the gate still holds unpublished records of run {} after 60 s; its end of stream is not announced", runId());
                 return;
@@ -201,10 +227,13 @@ public final class PlatformRun {
             Thread.sleep(100);
         }
         try {
+            List<String> keys = platform.keyPerTrafficPartition(runId());
+            if (!includingGateQueue && keys.size() != platform.config().partitions()) return; // lanes were cut for another count
             List<dev.fraudplatform.core.bus.OutboundRecord> ends = new java.util.ArrayList<>();
             byte[] value = CanonicalJson.bytes(Json.MAPPER.createObjectNode().put("stream_end", runId()));
-            for (String key : platform.keyPerTrafficPartition(runId())) {
-                ends.add(new dev.fraudplatform.core.bus.OutboundRecord(Topics.TRAFFIC, key, value, System.currentTimeMillis(),
+            for (int p = 0; p < keys.size(); p++) {
+                if (!partitions.test(p)) continue;
+                ends.add(new dev.fraudplatform.core.bus.OutboundRecord(Topics.TRAFFIC, keys.get(p), value, System.currentTimeMillis(),
                         Map.of(Topics.HEADER_STREAM_END, runId())));
             }
             platform.publisher().publish(ends);

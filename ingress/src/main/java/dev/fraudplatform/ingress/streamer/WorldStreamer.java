@@ -86,6 +86,17 @@ public final class WorldStreamer {
 
     private java.util.function.Predicate<WorldRow> echo = row -> false;
 
+    private java.util.function.IntConsumer laneDone = lane -> { };
+
+    /**
+     * Called on a lane's thread once every batch of that lane has its receipts and nothing more will be sent in it
+     * (not called for a stream that failed); the stream returns only after every call has returned.
+     */
+    public WorldStreamer withLaneDone(java.util.function.IntConsumer done) {
+        this.laneDone = done;
+        return this;
+    }
+
     /**
      * Sends the rows {@code twice} accepts a second time, right after the first, in the same lane (drills: duplicates
      * as a producer's retry makes them, in order); each copy counts as sent.
@@ -139,12 +150,16 @@ public final class WorldStreamer {
         for (int l = 0; l < lanes; l++) {
             BlockingQueue<List<WorldRow>> q = new ArrayBlockingQueue<>(4);
             queues.add(q);
+            int lane = l;
             Thread t = new Thread(() -> {
                 org.slf4j.MDC.put("platform_run_id", runId); // a lane's log lines name the run it streams
                 try {
                     while (true) {
                         List<WorldRow> batch = q.take();
-                        if (batch == poison) return;
+                        if (batch == poison) {
+                            if (failure.get() == null) laneDone.accept(lane);
+                            return;
+                        }
                         if (failure.get() != null) continue; // drain without sending once something failed
                         long first = firstIndex.get(batch);
                         List<Receipt> receipts = submitWithBackoff(toEnvelopes(batch, runId));
