@@ -208,7 +208,7 @@ public final class PlatformRun {
      * is running, nor when the topic's partitions are not the ones the lanes were cut by.
      */
     private void laneEnded(int lane, int lanes) {
-        if (streamsRunning.get() != 1) return;
+        if (streamsRunning.get() != 1 || lane >= platform.config().partitions()) return; // another stream, or a lane without partitions
         try {
             announceEnd(p -> p % lanes == lane, false);
         } catch (InterruptedException e) {
@@ -216,9 +216,14 @@ public final class PlatformRun {
         }
     }
 
-    private void announceEnd(java.util.function.IntPredicate partitions, boolean includingGateQueue) throws InterruptedException {
+    /**
+     * Announces the end on the traffic partitions {@code partitions} accepts, once the gate's outbox holds none of the
+     * run's records for them; for the {@code wholeRun}, also once the gate's queue is empty, and whatever the topic's
+     * partition count (a lane's partitions are those the lanes were cut by, so only when the topic has that count).
+     */
+    private void announceEnd(java.util.function.IntPredicate partitions, boolean wholeRun) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
-        while ((includingGateQueue && platform.gateBacklog() > 0) || platform.receipts().unpublished().stream()
+        while ((wholeRun && platform.gateBacklog() > 0) || platform.receipts().unpublished().stream()
                 .anyMatch(p -> runId().equals(p.tuple().platformRunId()) && partitions.test(platform.busPartitionOf(p.record().key())))) {
             if (System.currentTimeMillis() > deadline) {
                 LOG.warn("the gate still holds unpublished records of run {} after 60 s; its end of stream is not announced", runId());
@@ -228,7 +233,7 @@ public final class PlatformRun {
         }
         try {
             List<String> keys = platform.keyPerTrafficPartition(runId());
-            if (!includingGateQueue && keys.size() != platform.config().partitions()) return; // lanes were cut for another count
+            if (!wholeRun && keys.size() != platform.config().partitions()) return; // the lanes were cut for another count
             List<dev.fraudplatform.core.bus.OutboundRecord> ends = new java.util.ArrayList<>();
             byte[] value = CanonicalJson.bytes(Json.MAPPER.createObjectNode().put("stream_end", runId()));
             for (int p = 0; p < keys.size(); p++) {

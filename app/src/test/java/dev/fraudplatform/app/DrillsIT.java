@@ -9,8 +9,6 @@ import dev.fraudplatform.core.json.Sha256;
 import dev.fraudplatform.core.run.RunState;
 import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
-import dev.fraudplatform.world.WorldBuilder;
-import dev.fraudplatform.world.WorldConfig;
 import java.io.FileNotFoundException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +42,7 @@ class DrillsIT {
         platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString(), "FP_LANES", "1",
                 "FP_REDIS_URL", System.getenv().getOrDefault("FP_TEST_REDIS_URL", "redis://127.0.0.1:6379"))).withTopology(1, 1));
         platform.startRoles(rulesWithModel());
-        WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(17, 3_000), WorldBuilder.Progress.NONE);
-        assertThat(world.verdict().passed()).isTrue();
-        worldId = world.worldId();
+        worldId = TestWorlds.passed(platform, 17, 3_000);
     }
 
     @AfterAll

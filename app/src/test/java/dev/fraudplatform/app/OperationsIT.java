@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.telemetry.Telemetry;
 import dev.fraudplatform.ops.ConformanceReport;
-import dev.fraudplatform.world.WorldBuilder;
-import dev.fraudplatform.world.WorldConfig;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
@@ -59,9 +57,7 @@ class OperationsIT {
         attachJsonLog(jsonLog);
         PlatformTelemetry.installTracing(SPANS, 1.0);
         platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString(), "FP_LANES", "1")).withTopology(1, 1).withOpsPort(0));
-        WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(5, 1_000), WorldBuilder.Progress.NONE);
-        assertThat(world.verdict().passed()).isTrue();
-        worldId = world.worldId();
+        worldId = TestWorlds.passed(platform, 5, 1_000);
     }
 
     @AfterAll

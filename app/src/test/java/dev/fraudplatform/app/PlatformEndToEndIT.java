@@ -51,9 +51,7 @@ class PlatformEndToEndIT {
         // Strict mode (ARCHITECTURE.md §6): one streamer lane, one partition, one stream thread: a total order, so two
         // runs of the world give the same decision-log digest with cross-entity features in it.
         platform = Platform.start(PlatformConfig.from(java.util.Map.of("FP_HOME", home.toString(), "FP_LANES", "1")).withTopology(1, 1));
-        WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(11, 3_000), WorldBuilder.Progress.NONE);
-        assertThat(world.verdict().passed()).isTrue();
-        worldId = world.worldId();
+        worldId = TestWorlds.passed(platform, 11, 3_000);
     }
 
     @AfterAll

@@ -217,12 +217,12 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         // An account's transactions, context and labels share one log (Topics.forEventClass): one total order.
         String eventClass = envelope.path("event_class").asText();
-        latestEventTimes.merge(envelope.path("platform_run_id").asText(), t, Math::max);
+        String run = envelope.path("platform_run_id").asText();
+        latestEventTimes.merge(run, t, Math::max);
         if (eventClass.startsWith("ctx.")) onContext(envelope, t);
         else if (eventClass.startsWith("label.")) onLabel(envelope, t);
         else onTransaction(record, envelope, t);
         if (settings.partitions() > 1) {
-            String run = envelope.path("platform_run_id").asText();
             Progress p = progress.computeIfAbsent(run, k -> new Progress());
             if (t > p.eventTimeMs) {
                 p.eventTimeMs = t;

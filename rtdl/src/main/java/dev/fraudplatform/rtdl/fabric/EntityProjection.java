@@ -8,7 +8,6 @@ import dev.fraudplatform.rtdl.features.EntityState;
 import dev.fraudplatform.rtdl.graph.EntityGraph;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -95,9 +94,9 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         String appliedKey = "";
         long appliedMs = Long.MIN_VALUE;
 
-        /** Whether {@code e} comes, in (event time, event id) order, before an event already applied. */
-        boolean isLate(EntityEvent e) {
-            return orderKey(e).compareTo(appliedKey) < 0;
+        /** Whether an event at {@link #orderKey} {@code order} comes before an event already applied. */
+        boolean isLate(String order) {
+            return order.compareTo(appliedKey) < 0;
         }
 
         Sources(int n) {
@@ -181,13 +180,17 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             if (answer != null) {
                 context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
             }
-        } else if (sources(e.runId()).isLate(e) || e.timeMs() < sources(e.runId()).released()) {
-            // late (later events went first), or in order (everything before it has been applied already): apply now
-            apply(e, EntityState.decode(store.get(e.key())));
-            saveApplied(e.runId());
         } else {
-            store.put(bufferKey(e), record.value());
-            firstBuffered.putIfAbsent(e.runId(), context.currentSystemTimeMs());
+            Sources w = sources(e.runId());
+            String order = orderKey(e);
+            if (w.isLate(order) || e.timeMs() < w.released()) {
+                // late (later events went first), or in order (everything before it has been applied already): apply now
+                apply(w, e, order);
+                saveApplied(e.runId(), w);
+            } else {
+                store.put(BUFFER + e.runId() + "\u0000" + order, record.value());
+                firstBuffered.putIfAbsent(e.runId(), context.currentSystemTimeMs());
+            }
         }
     }
 
@@ -218,21 +221,21 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             EntityEvent e = EntityEvent.decode(kv.value);
             if (e.timeMs() >= low) continue; // the range's end is inclusive
             store.delete(kv.key);
-            apply(e, EntityState.decode(store.get(e.key())));
+            apply(w, e, kv.key.substring(prefix.length()));
         }
-        if (!ready.isEmpty()) saveApplied(run);
+        if (!ready.isEmpty()) saveApplied(run, w);
     }
 
-    private void saveApplied(String run) {
-        store.put(APPLIED + run, sources(run).appliedKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    private void saveApplied(String run, Sources w) {
+        store.put(APPLIED + run, w.appliedKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    private static final String ZEROS = "0000000000000000000";
+
+    /** The time as 19 digits, so that keys sort by time. */
     private static String pad(long timeMs) {
-        return String.format(Locale.ROOT, "%019d", Math.max(0, timeMs));
-    }
-
-    private static String bufferKey(EntityEvent e) {
-        return BUFFER + e.runId() + "\u0000" + orderKey(e);
+        String digits = Long.toString(Math.max(0, timeMs));
+        return ZEROS.substring(digits.length()) + digits;
     }
 
     /** The order events are applied in: event time, event id, then type and entity (one transaction names several). */
@@ -240,19 +243,21 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         return pad(e.timeMs()) + "\u0000" + e.eventId() + "\u0000" + e.type().ordinal() + e.key();
     }
 
-    /** Applies {@code e}, answering it as late (by how far, at least 1 ms) when an event after it went first. */
-    private void apply(EntityEvent e, EntityState s) {
-        Sources w = sources(e.runId());
+    /**
+     * Applies {@code e} (of the run {@code w} describes, at {@code order} in its order), answering it as late (by how
+     * far, at least 1 ms) when an event after it went first.
+     */
+    private void apply(Sources w, EntityEvent e, String order) {
         long lateMs = 0;
-        if (w.isLate(e)) {
+        if (w.isLate(order)) {
             lateMs = Math.max(1, w.appliedMs - e.timeMs());
         } else {
-            w.appliedKey = orderKey(e);
+            w.appliedKey = order;
             w.appliedMs = e.timeMs();
         }
-        ObjectNode answer = applyAndAnswer(store, e, s, lateMs);
+        ObjectNode answer = applyAndAnswer(store, e, EntityState.decode(store.get(e.key())), lateMs);
         if (answer != null) {
-            List<Integer> unheard = sources(e.runId()).unheardAt(e.timeMs());
+            List<Integer> unheard = w.unheardAt(e.timeMs());
             if (!unheard.isEmpty()) unheard.forEach(answer.putArray("unheard_from")::add);
             context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
         }
