@@ -2,11 +2,15 @@ package dev.fraudplatform.app;
 
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import java.nio.file.Path;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The platform database for an administrative command: the external server of {@code FP_PG_URL}, or the embedded one
- * under {@code $FP_HOME/pg} (started for the command, stopped after it). Migrations run as they do for the platform.
+ * The platform database for an administrative command: the external server of {@code FP_PG_URL}; else the embedded
+ * server of {@code $FP_HOME/pg} that a running platform process owns (so commands work while {@code fp serve} or
+ * {@code fp ingress serve} runs); else an embedded server started for the command and stopped after it. Migrations
+ * run as they do for the platform.
  */
 final class AdminDatabase implements AutoCloseable {
     private final EmbeddedPostgresServer server;
@@ -19,12 +23,23 @@ final class AdminDatabase implements AutoCloseable {
 
     static AdminDatabase open(PlatformConfig config) {
         if (config.pgUrl() != null) return new AdminDatabase(null, PostgresDatabase.open(config.pgUrl(), 2));
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(config.home().resolve("pg").resolve("data"), config.home().resolve("pg").resolve("binaries"));
-        try {
-            return new AdminDatabase(pg, PostgresDatabase.open(pg.jdbcUrl(), 2));
-        } catch (RuntimeException e) {
-            pg.close();
-            throw e;
+        Path data = config.home().resolve("pg").resolve("data");
+        for (int attempt = 0; ; attempt++) {
+            Optional<String> running = EmbeddedPostgresServer.attach(data);
+            if (running.isPresent()) return new AdminDatabase(null, PostgresDatabase.open(running.get(), 2));
+            EmbeddedPostgresServer pg;
+            try {
+                pg = EmbeddedPostgresServer.start(data, config.home().resolve("pg").resolve("binaries"));
+            } catch (EmbeddedPostgresServer.InUseException startedMeanwhile) {
+                if (attempt < 2) continue; // a platform came up between the look and the start: use its server
+                throw startedMeanwhile;
+            }
+            try {
+                return new AdminDatabase(pg, PostgresDatabase.open(pg.jdbcUrl(), 2));
+            } catch (RuntimeException e) {
+                pg.close();
+                throw e;
+            }
         }
     }
 

@@ -124,7 +124,7 @@ public final class Fp implements Runnable {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
             Thread hook = new Thread(platform::close, "fp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            System.out.println("platform up: " + config.describe() + ", gate " + platform.gateUrl());
+            System.out.println("platform up: " + platform.describe() + ", gate " + platform.gateUrl());
             PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
             long events = Drills.worldEvents(platform.store(), worldId);
@@ -306,7 +306,7 @@ public final class Fp implements Runnable {
             public Integer call() throws Exception {
                 Platform platform = Platform.start(PlatformConfig.fromEnvironment());
                 Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
-                System.out.println("gate listening on " + platform.gateUrl() + " (" + platform.config().describe() + ")");
+                System.out.println("gate listening on " + platform.gateUrl() + " (" + platform.describe() + ")");
                 System.out.flush();
                 new java.util.concurrent.CountDownLatch(1).await();
                 return 0;
@@ -595,7 +595,7 @@ public final class Fp implements Runnable {
             Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
             platform.startRoles(DecisionBundle.builtIn("rules-v1"));
             System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl() + "/metrics); gate on "
-                    + platform.gateUrl() + " (" + cfg.describe() + ")");
+                    + platform.gateUrl() + " (" + platform.describe() + ")");
             System.out.flush();
             if (demo > 0) {
                 WorldBuilder.Result world = buildWorld(platform.store(), WorldConfig.defaults(1, demo));

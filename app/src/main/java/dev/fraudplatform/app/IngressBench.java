@@ -38,6 +38,7 @@ final class IngressBench {
             String runId = RunIds.newRunId();
             platform.runs().pin(new RunFacts(runId, world.worldId(), new ScenarioRunner(platform.store()).admit(world.worldId()), "bench", "sha256:-",
                     "sha256:-", PlatformConfig.codeVersion(), Instant.now()));
+            platform.runs().allowProducer(runId, Platform.STREAMER_PRODUCER);
             platform.runs().transition(runId, RunState.GATED, "bench");
             platform.runs().transition(runId, RunState.READY, "bench");
             platform.runs().transition(runId, RunState.STREAMING, "bench");

@@ -32,10 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,16 +75,20 @@ public final class Platform implements AutoCloseable {
     private ActionLayer actionLayer;
     private DecisionLogAudit audit;
     private DecisionBundle bundle;
+    private final List<String> abandonedRuns;
+    /** The producer id of the platform's own World Streamer: every run it plans allows it. */
+    public static final String STREAMER_PRODUCER = "fp-wsp";
 
     private Platform(PlatformConfig config) {
         this.config = config;
         try {
             Files.createDirectories(config.home());
-            workDir = Files.createTempDirectory(ensure(config.home().resolve("work")), "proc-");
+            WorkDirectories.Owned owned = WorkDirectories.claim(config.home().resolve("work"));
+            workDir = owned.path();
+            closeables.push(owned);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create work directory under " + config.home(), e);
         }
-        closeables.push(() -> deleteTree(workDir));
         // The broker and PostgreSQL start side by side: start-up time is the slower of the two, not their sum.
         java.util.concurrent.CompletableFuture<EmbeddedKafkaBroker> brokerStart = config.kafkaBootstrap() == null
                 ? java.util.concurrent.CompletableFuture.supplyAsync(() -> EmbeddedKafkaBroker.start(workDir.resolve("kafka")),
@@ -123,6 +125,10 @@ public final class Platform implements AutoCloseable {
             receipts = new PostgresReceiptStore(db.dataSource());
             ledger = new PostgresEffectLedger(db.dataSource());
             runs = new PostgresRunRegistry(db.dataSource());
+            closeables.push(runs);
+            abandonedRuns = runs.failAbandoned("abandoned: the process that ran it stopped before the run ended; found when process "
+                    + ProcessHandle.current().pid() + " started");
+            for (String run : abandonedRuns) LOG.warn("run {} was left open by a process that stopped: marked FAILED", run);
             KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay");
             closeables.push(relayPublisher);
             relay = new AdmissionRelay(receipts, relayPublisher);
@@ -291,6 +297,16 @@ public final class Platform implements AutoCloseable {
         return runs;
     }
 
+    /** Runs that processes killed before they ended, marked FAILED when this platform started. */
+    public List<String> abandonedRuns() {
+        return abandonedRuns;
+    }
+
+    /** The wiring, with the embedded broker's bootstrap address (so that a Kafka client can be pointed at it). */
+    public String describe() {
+        return config.describe().replace("kafka embedded", "kafka embedded at " + bootstrap);
+    }
+
     /** The gate's HTTP base URL, e.g. {@code http://127.0.0.1:41234}. */
     public String gateUrl() {
         return "http://127.0.0.1:" + httpPort;
@@ -325,7 +341,7 @@ public final class Platform implements AutoCloseable {
 
     /** The API key of the platform's own World Streamer: a producer like any other, with a key of its own. */
     public synchronized String streamerKey() {
-        if (streamerKey == null) streamerKey = producerKeys.issue("fp-wsp");
+        if (streamerKey == null) streamerKey = producerKeys.issue(STREAMER_PRODUCER);
         return streamerKey;
     }
 
@@ -357,15 +373,4 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static Path ensure(Path p) throws IOException {
-        Files.createDirectories(p);
-        return p;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root) || "1".equals(System.getenv("FP_KEEP_WORK"))) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
 }

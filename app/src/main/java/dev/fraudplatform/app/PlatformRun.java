@@ -79,13 +79,24 @@ public final class PlatformRun {
      * @throws ScenarioRunner.WorldRefusedException when the world may not be run
      */
     public static PlatformRun start(Platform platform, String worldId, DecisionBundle bundle, Consumer<String> status) throws Exception {
+        return start(platform, worldId, bundle, java.util.Set.of(), status);
+    }
+
+    /**
+     * As {@link #start(Platform, String, DecisionBundle, Consumer)}, also allowing {@code otherProducers} to write into
+     * the run beside the platform's own streamer; every other producer's key is refused for it (403).
+     */
+    public static PlatformRun start(Platform platform, String worldId, DecisionBundle bundle, java.util.Set<String> otherProducers,
+                                    Consumer<String> status) throws Exception {
         ScenarioRunner sr = new ScenarioRunner(platform.store());
         String fingerprint = sr.admit(worldId);
         platform.startRoles(bundle);
         RunFacts facts = new RunFacts(RunIds.newRunId(), worldId, fingerprint, bundle.id(), bundle.digest(),
                 platform.config().decisionConfigDigest(bundle.id()), PlatformConfig.codeVersion(), Instant.now());
         Map<TopicPartition, Long> start = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
-        sr.pinAndAnnounce(facts, platform.runs(), platform.publisher());
+        java.util.Set<String> producers = new java.util.TreeSet<>(otherProducers);
+        producers.add(Platform.STREAMER_PRODUCER);
+        sr.pinAndAnnounce(facts, producers, platform.runs(), platform.publisher());
         try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, facts.platformRunId())) {
             LOG.info("run READY: world {}, bundle {} ({}), config {}", worldId, bundle.id(), bundle.digest(), facts.configDigest());
         }

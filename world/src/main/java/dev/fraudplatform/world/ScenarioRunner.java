@@ -62,9 +62,14 @@ public final class ScenarioRunner {
         return Manifest.fingerprint(store, prefix);
     }
 
-    /** Pins {@code facts} (PLANNED), records GATED and READY, and publishes READY on the control topic. */
-    public void pinAndAnnounce(RunFacts facts, RunRegistry registry, EventPublisher publisher) throws Exception {
+    /**
+     * Pins {@code facts} (PLANNED), allows {@code producers} to write into the run (the gate refuses every other
+     * producer's key for it), records GATED and READY, and publishes READY on the control topic.
+     */
+    public void pinAndAnnounce(RunFacts facts, java.util.Set<String> producers, RunRegistry registry, EventPublisher publisher) throws Exception {
+        if (producers.isEmpty()) throw new IllegalArgumentException("a run needs at least one producer allowed to write into it");
         registry.pin(facts);
+        for (String producer : new java.util.TreeSet<>(producers)) registry.allowProducer(facts.platformRunId(), producer);
         registry.transition(facts.platformRunId(), RunState.GATED, "world " + facts.worldId() + " passed its gate and manifest check");
         ObjectNode ready = Json.MAPPER.createObjectNode();
         ready.put("type", "READY");

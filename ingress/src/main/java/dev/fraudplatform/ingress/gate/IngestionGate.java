@@ -64,9 +64,49 @@ public final class IngestionGate implements IngressPort {
         this.quarantine = quarantine;
     }
 
+    /**
+     * A producer sent traffic for an open run that does not allow it: the whole request is refused, nothing of it is
+     * ingested or receipted (like an unknown key), and the message names the producer and the run.
+     */
+    public static final class ProducerRefusedException extends RuntimeException {
+        public ProducerRefusedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Admits a batch sent by {@code producerId} (an authenticated API key's producer). Every open run the batch names
+     * must allow that producer; otherwise nothing is taken.
+     *
+     * @throws ProducerRefusedException naming the first run that refuses the producer
+     */
+    public List<Receipt> submit(String producerId, List<byte[]> batch) {
+        return admitBatch(java.util.Objects.requireNonNull(producerId), batch);
+    }
+
+    /**
+     * Admits a batch from a trusted path: this process itself, or the bus ingress, whose producers the broker
+     * authenticates. No producer check.
+     */
     @Override
     public List<Receipt> submit(List<byte[]> batch) {
+        return admitBatch(null, batch);
+    }
+
+    private List<Receipt> admitBatch(String producerId, List<byte[]> batch) {
         Instant now = Instant.now();
+        // Every input is parsed before anything is kept, so that a refused producer leaves no trace.
+        Object[] parsed = new Object[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            byte[] raw = batch.get(i);
+            if (raw.length > MAX_ENVELOPE_BYTES) continue;
+            try {
+                parsed[i] = validator.validate(raw);
+            } catch (RuntimeException e) {
+                parsed[i] = e;
+            }
+        }
+        if (producerId != null) refuseUnlistedProducer(producerId, parsed);
         Map<Integer, Receipt> quarantined = new HashMap<>();
         List<ReceiptStore.Candidate> candidates = new ArrayList<>();
         Map<Integer, Span> spans = new HashMap<>();
@@ -74,7 +114,8 @@ public final class IngestionGate implements IngressPort {
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i);
             try {
-                screen(i, raw, now, quarantined, candidates, spans);
+                if (parsed[i] instanceof RuntimeException e) throw e;
+                screen(i, raw, (EnvelopeValidator.Result) parsed[i], now, quarantined, candidates, spans);
             } catch (RuntimeException e) {
                 // Whatever an input does, it gets its own receipt and never takes its batch down with it.
                 quarantined.put(i, quarantine(raw, null, null, QuarantineReason.ENVELOPE_INVALID,
@@ -126,14 +167,26 @@ public final class IngestionGate implements IngressPort {
     }
 
     /** Validates one input: either it becomes a candidate for dedupe, or it gets its quarantine receipt. */
-    private void screen(int i, byte[] raw, Instant now, Map<Integer, Receipt> quarantined, List<ReceiptStore.Candidate> candidates,
-                        Map<Integer, Span> spans) {
+    /** Refuses the request when an open run it names does not allow {@code producerId}. */
+    private void refuseUnlistedProducer(String producerId, Object[] parsed) {
+        java.util.Set<String> checked = new java.util.HashSet<>();
+        for (Object p : parsed) {
+            if (!(p instanceof EnvelopeValidator.Result v) || v.envelope().isEmpty()) continue;
+            String runId = v.envelope().get().platformRunId();
+            if (checked.add(runId) && openRuns.acceptsTraffic(runId) && !openRuns.allows(runId, producerId)) {
+                throw new ProducerRefusedException("producer " + producerId + " may not write into run " + runId
+                        + " (a run takes traffic only from the producers named when it was planned)");
+            }
+        }
+    }
+
+    private void screen(int i, byte[] raw, EnvelopeValidator.Result v, Instant now, Map<Integer, Receipt> quarantined,
+                        List<ReceiptStore.Candidate> candidates, Map<Integer, Span> spans) {
         if (raw.length > MAX_ENVELOPE_BYTES) {
             quarantined.put(i, quarantine(raw, null, null, QuarantineReason.OVERSIZED,
                     "$: " + raw.length + " bytes, the gate accepts at most " + MAX_ENVELOPE_BYTES, null, now));
             return;
         }
-        EnvelopeValidator.Result v = validator.validate(raw);
         if (!v.valid()) {
             boolean malformed = v.problems().size() == 1 && v.problems().get(0).field().equals("$");
             String runId = v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual()

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that the gate does not ask the database once per event. A run that closes is refused within that time.
  */
 final class OpenRuns {
-    private record Answer(boolean open, long atNanos) {}
+    private record Answer(boolean open, java.util.Set<String> producers, long atNanos) {}
 
     private final RunRegistry registry;
     private final long ttlNanos;
@@ -21,13 +21,23 @@ final class OpenRuns {
     }
 
     boolean acceptsTraffic(String runId) {
+        return answer(runId).open();
+    }
+
+    /** Whether {@code producerId} is one of the producers the run allows (grants come before READY, so caching is safe). */
+    boolean allows(String runId, String producerId) {
+        return answer(runId).producers().contains(producerId);
+    }
+
+    private Answer answer(String runId) {
         long now = System.nanoTime();
         Answer a = cache.get(runId);
         if (a == null || now - a.atNanos() > ttlNanos) {
-            a = new Answer(registry.state(runId).map(RunState::acceptsTraffic).orElse(false), now);
+            boolean open = registry.state(runId).map(RunState::acceptsTraffic).orElse(false);
+            a = new Answer(open, open ? java.util.Set.copyOf(registry.producers(runId)) : java.util.Set.of(), now);
             if (cache.size() > 10_000) cache.clear();
             cache.put(runId, a);
         }
-        return a.open();
+        return a;
     }
 }

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@code POST /v1/events}: a batch of envelopes as NDJSON (one envelope per line), with the producer's key in
  * {@code Authorization: Bearer <key>} (or {@code X-Api-Key}). The answer is one receipt per line, in order: admitted,
  * duplicate or quarantined with its reason; a broken line gets its own quarantine receipt and never fails the batch.
- * Before anything is read into the gate: 401 for a missing or unknown key, 413 for a body or batch over the limits,
+ * Before anything is read into the gate: 401 for a missing, unknown or revoked key, 403 when the batch names an
+ * open run that does not take this producer's traffic, 413 for a body or batch over the limits,
  * 429 with {@code Retry-After} when the producer is over its rate or the bus lags too far. Nothing is ingested from a
- * request answered 401, 413 or 429. No input, however broken, gets a 5xx; 503 means the gate itself cannot admit now.
+ * request answered 401, 403, 413 or 429. No input, however broken, gets a 5xx; 503 means the gate itself cannot admit now.
  */
 public final class IngestionHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestionHttpServer.class);
@@ -101,7 +102,13 @@ public final class IngestionHttpServer implements AutoCloseable {
             reject(ctx, 429, "producer " + producer.get() + " is over its rate of " + (long) limits.producerEventsPerSecond() + " events/s", wait);
             return;
         }
-        List<Receipt> receipts = gate.submit(events);
+        List<Receipt> receipts;
+        try {
+            receipts = gate.submit(producer.get(), events);
+        } catch (IngestionGate.ProducerRefusedException e) {
+            reject(ctx, 403, e.getMessage(), null);
+            return;
+        }
         ctx.status(200).contentType("application/json").result(ReceiptJson.batchBytes(producer.get(), receipts));
     }
 

@@ -4,9 +4,17 @@ import dev.fraudplatform.core.net.LoopbackPorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,26 +25,72 @@ import org.slf4j.LoggerFactory;
  * unprivileged, unmapped user that still owns the files). Binaries are unpacked under the caller's directory,
  * not /tmp.
  *
+ * <p>Ownership: one process at a time owns a data directory. It holds an exclusive lock on the owner file beside it
+ * ({@code <data>.owner}) for as long as its server runs; the operating system drops the lock when the process dies,
+ * however it dies. So a server found running on a data directory whose owner lock is free was left behind by a
+ * process that was killed: {@link #start} stops it (fast shutdown) before starting its own, and another process can
+ * {@link #attach} to a server whose owner is alive. A watchdog process started beside the server stops it within a
+ * second or two of its owner's death, so a killed platform does not leave PostgreSQL running until the next start.
+ *
  * <p>Lifecycle: the caller must {@link #close()} it; zonky also registers a shutdown hook.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    /**
+     * Servers this JVM owns, by data directory. A second channel on an owner file must never be opened (and closed)
+     * in the owning JVM: closing any descriptor of a file drops the process's POSIX locks on it.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, EmbeddedPostgresServer> OWNED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final EmbeddedPostgres postgres;
+    private final FileChannel ownerChannel;
+    private final FileLock ownerLock;
+    private final Process watchdog;
+    private final Path dataDir;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private EmbeddedPostgresServer(Path dataDir, EmbeddedPostgres postgres, FileChannel ownerChannel, FileLock ownerLock, Process watchdog) {
+        this.dataDir = dataDir;
         this.postgres = postgres;
+        this.ownerChannel = ownerChannel;
+        this.ownerLock = ownerLock;
+        this.watchdog = watchdog;
+    }
+
+    /** The data directory is owned by another live process; {@link #attach} reaches its server. */
+    public static final class InUseException extends IllegalArgumentException {
+        public InUseException(String message) {
+            super(message);
+        }
     }
 
     /**
      * Starts (initialising on first use) a server with data in {@code dataDir}, unpacking binaries under
-     * {@code binariesDir}.
+     * {@code binariesDir}. A server left running on {@code dataDir} by a killed process is stopped first.
+     *
+     * @throws InUseException when a live process owns {@code dataDir}
      */
-    public static EmbeddedPostgresServer start(Path dataDir, Path binariesDir) {
+    public static synchronized EmbeddedPostgresServer start(Path dataDirectory, Path binariesDir) {
         long t0 = System.nanoTime();
+        Path dataDir = dataDirectory.toAbsolutePath().normalize();
+        if (OWNED.containsKey(dataDir)) {
+            throw new InUseException("the embedded PostgreSQL of " + dataDir.getParent() + " is already running in this process");
+        }
+        FileChannel channel = null;
+        FileLock lock = null;
         try {
             Files.createDirectories(dataDir);
             Files.createDirectories(binariesDir);
+            channel = FileChannel.open(ownerFile(dataDir), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            lock = tryLock(channel);
+            if (lock == null) {
+                throw new InUseException("the embedded PostgreSQL of " + dataDir.getParent() + " is in use by another fp process"
+                        + ownerPid(dataDir).map(p -> " (pid " + p + ")").orElse("") + "; stop it first, or give this one another FP_HOME");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(true);
+            stopLeftBehind(dataDir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(binariesDir.toFile())
                     .setDataDirectory(dataDir)
@@ -54,11 +108,146 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
                     .start();
+            Process watchdog = startWatchdog(dataDir);
             LOG.info("embedded PostgreSQL on port {} (data {}) started in {} ms", pg.getPort(), dataDir,
                     (System.nanoTime() - t0) / 1_000_000);
-            return new EmbeddedPostgresServer(pg);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, pg, channel, lock, watchdog);
+            OWNED.put(dataDir, server);
+            return server;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir, e);
+            release(channel, lock);
+            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(channel, lock);
+            throw e;
+        }
+    }
+
+    /**
+     * The JDBC URL of the server a live process runs on {@code dataDir}, or empty when no live process owns it (a
+     * server left behind by a killed one is not offered: {@link #start} reclaims it).
+     */
+    public static synchronized Optional<String> attach(Path dataDirectory) {
+        Path dataDir = dataDirectory.toAbsolutePath().normalize();
+        EmbeddedPostgresServer ours = OWNED.get(dataDir);
+        if (ours != null) return Optional.of(ours.jdbcUrl());
+        Path owner = ownerFile(dataDir);
+        if (!Files.exists(owner)) return Optional.empty();
+        try (FileChannel channel = FileChannel.open(owner, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock probe = tryLock(channel);
+            if (probe != null) {
+                probe.release();
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return postmaster(dataDir).map(pm -> "jdbc:postgresql://localhost:" + pm.port() + "/postgres?user=postgres");
+    }
+
+    /** The owning lock, or null when another process (or another channel of this one) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException heldInThisJvm) {
+            return null;
+        }
+    }
+
+    private static Path ownerFile(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".owner");
+    }
+
+    private static Optional<Long> ownerPid(Path dataDir) {
+        try {
+            String s = Files.readString(ownerFile(dataDir)).trim();
+            return s.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(s));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What {@code postmaster.pid} says: the server's pid and port (PostgreSQL writes it at start, removes it at stop). */
+    record Postmaster(long pid, int port) {}
+
+    static Optional<Postmaster> postmaster(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            if (lines.size() < 4) return Optional.empty();
+            return Optional.of(new Postmaster(Long.parseLong(lines.get(0).trim()), Integer.parseInt(lines.get(3).trim())));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** True when {@code pid} is a live PostgreSQL process (not a recycled pid of something else). */
+    private static boolean isPostgres(long pid) {
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).contains("postgres");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Stops a server that a killed owner left running on {@code dataDir} (the caller holds the owner lock, so no live
+     * process uses it): a fast shutdown, then an immediate one, then SIGKILL, each given time to finish.
+     */
+    private static void stopLeftBehind(Path dataDir) throws IOException {
+        Optional<Postmaster> pm = postmaster(dataDir);
+        if (pm.isEmpty() || !isPostgres(pm.get().pid())) return;
+        long pid = pm.get().pid();
+        LOG.warn("a PostgreSQL server (pid {}) left running on {} by a process that stopped: shutting it down", pid, dataDir);
+        for (String signal : List.of("INT", "QUIT", "KILL")) {
+            signal(pid, signal);
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            while (isPostgres(pid) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while stopping a PostgreSQL server left behind", e);
+                }
+            }
+            if (!isPostgres(pid)) {
+                LOG.info("PostgreSQL server {} left behind is stopped (SIG{})", pid, signal);
+                return;
+            }
+        }
+        throw new IllegalStateException("a PostgreSQL server (pid " + pid + ") left running on " + dataDir + " would not stop");
+    }
+
+    private static void signal(long pid, String signal) throws IOException {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A small process in its own session that waits for this JVM to end and then asks the server for a fast
+     * shutdown, so that SIGKILL of the owner (or of its whole process group) does not leave the server running. After
+     * a clean close it is stopped first and does nothing.
+     */
+    private static Process startWatchdog(Path dataDir) {
+        Optional<Postmaster> pm = postmaster(dataDir);
+        if (pm.isEmpty()) return null;
+        long jvm = ProcessHandle.current().pid();
+        long pg = pm.get().pid();
+        String script = "while kill -0 " + jvm + " 2>/dev/null; do sleep 1; done; "
+                + "if grep -q postgres /proc/" + pg + "/cmdline 2>/dev/null; then kill -INT " + pg + "; fi";
+        List<String> cmd = Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid", "sh", "-c", script) : List.of("sh", "-c", script);
+        try {
+            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            LOG.warn("no watchdog for the embedded PostgreSQL ({}): a server left by a killed process is stopped at the next start", e.getMessage());
+            return null;
         }
     }
 
@@ -68,11 +257,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.descendants().forEach(ProcessHandle::destroy);
+            watchdog.destroy();
+        }
         try {
             postgres.close();
         } catch (IOException e) {
             LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
         }
+        release(ownerChannel, ownerLock);
+        OWNED.remove(dataDir, this);
     }
 
+    private static void release(FileChannel channel, FileLock lock) {
+        try {
+            if (lock != null && lock.isValid()) lock.release();
+            if (channel != null) channel.close();
+        } catch (IOException e) {
+            LOG.warn("releasing the embedded PostgreSQL owner lock: {}", e.getMessage());
+        }
+    }
 }

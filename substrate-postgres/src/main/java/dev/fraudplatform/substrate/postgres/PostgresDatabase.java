@@ -2,44 +2,89 @@ package dev.fraudplatform.substrate.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * A pooled connection to the platform's PostgreSQL database, migrated by Flyway on open. The caller owns it
- * and must {@link #close()} it.
+ * A pooled connection to the platform's PostgreSQL database. The caller owns it and must {@link #close()} it.
+ *
+ * <p>Two roles: the URL the caller gives is the administrator's (the owner of the platform's schemas), used only to
+ * migrate the schema with Flyway; the pool itself logs in as {@value #APP_ROLE}, a role with no superuser power that
+ * may read and append but owns nothing. So the platform's own connections cannot update or delete evidence, switch
+ * the append-only triggers off ({@code ALTER TABLE ... DISABLE TRIGGER} needs the owner) or set
+ * {@code session_replication_role} (needs a superuser). The migration's {@code afterMigrate} callback creates the role
+ * when it is missing and grants it what it needs on every platform schema, so new schemas are covered too. The role
+ * logs in with {@code FP_PG_APP_PASSWORD} when the server asks for a password (none for the embedded server and a
+ * local one with trust authentication).
  */
 public final class PostgresDatabase implements AutoCloseable {
-    private final HikariDataSource dataSource;
+    /** The role the platform's connections use. */
+    public static final String APP_ROLE = "fp_app";
 
-    private PostgresDatabase(HikariDataSource dataSource) {
+    private final HikariDataSource dataSource;
+    private final String adminJdbcUrl;
+
+    private PostgresDatabase(HikariDataSource dataSource, String adminJdbcUrl) {
         this.dataSource = dataSource;
+        this.adminJdbcUrl = adminJdbcUrl;
     }
 
-    /** Opens a pool on {@code jdbcUrl} and applies pending migrations from {@code db/migration}. */
-    public static PostgresDatabase open(String jdbcUrl, int maxPoolSize) {
+    /**
+     * Applies pending migrations from {@code db/migration} as the administrator of {@code adminJdbcUrl}, then opens a
+     * pool as {@value #APP_ROLE} on the same database.
+     */
+    public static PostgresDatabase open(String adminJdbcUrl, int maxPoolSize) {
+        migrate(adminJdbcUrl);
         HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(jdbcUrl);
+        cfg.setJdbcUrl(withoutCredentials(adminJdbcUrl));
+        cfg.setUsername(APP_ROLE);
+        String password = System.getenv("FP_PG_APP_PASSWORD");
+        if (password != null && !password.isEmpty()) cfg.setPassword(password);
         cfg.setMaximumPoolSize(maxPoolSize);
         cfg.setMinimumIdle(1);
         cfg.setPoolName("fp-postgres");
         cfg.addDataSourceProperty("reWriteBatchedInserts", "true");
-        HikariDataSource ds = new HikariDataSource(cfg);
-        try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        return new PostgresDatabase(ds);
+        return new PostgresDatabase(new HikariDataSource(cfg), adminJdbcUrl);
     }
 
+    private static void migrate(String adminJdbcUrl) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(adminJdbcUrl);
+        cfg.setMaximumPoolSize(3); // Flyway holds more than one connection at a time
+        cfg.setMinimumIdle(0);
+        cfg.setPoolName("fp-postgres-migrate");
+        try (HikariDataSource admin = new HikariDataSource(cfg)) {
+            Flyway.configure()
+                    .dataSource(admin)
+                    .locations("classpath:db/migration")
+                    .placeholders(Map.of("app_role", APP_ROLE))
+                    .load()
+                    .migrate();
+        }
+    }
+
+    /** {@code url} with its {@code user} and {@code password} parameters taken out (in pgjdbc they beat the pool's). */
+    static String withoutCredentials(String url) {
+        int q = url.indexOf('?');
+        if (q < 0) return url;
+        StringBuilder kept = new StringBuilder();
+        for (String param : url.substring(q + 1).split("&")) {
+            String name = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
+            if (name.equalsIgnoreCase("user") || name.equalsIgnoreCase("password") || param.isEmpty()) continue;
+            kept.append(kept.length() == 0 ? "" : "&").append(param);
+        }
+        return url.substring(0, q) + (kept.length() == 0 ? "" : "?" + kept);
+    }
+
+    /** The platform's pool, as {@value #APP_ROLE}. */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The administrator's URL this database was migrated with (tests that play a rogue administrator use it). */
+    public String adminJdbcUrl() {
+        return adminJdbcUrl;
     }
 
     @Override

@@ -7,18 +7,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
-/** {@link ProducerKeys} on PostgreSQL ({@code ingress.producer_keys}); known keys are cached for 30 s. */
+/**
+ * {@link ProducerKeys} on PostgreSQL: {@code ingress.producer_keys} and the append-only
+ * {@code ingress.producer_key_revocations}. Every check reads the database (one primary-key probe per request, not per
+ * event), so a revocation made by any process holds from the next request on.
+ */
 public final class PostgresProducerKeys implements ProducerKeys {
-    private static final long CACHE_MILLIS = 30_000;
+    private static final String LIST = "SELECT k.key_sha256, k.producer_id, k.issued_at, r.revoked_at, r.reason FROM ingress.producer_keys k "
+            + "LEFT JOIN ingress.producer_key_revocations r USING (key_sha256) ";
     private final DataSource dataSource;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Map.Entry<String, Long>> cache = new ConcurrentHashMap<>();
 
     public PostgresProducerKeys(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -46,19 +51,65 @@ public final class PostgresProducerKeys implements ProducerKeys {
     @Override
     public Optional<String> producerOf(String presentedKey) {
         if (presentedKey == null || presentedKey.isEmpty() || presentedKey.length() > 256) return Optional.empty();
-        String hash = Sha256.hex(presentedKey);
-        Map.Entry<String, Long> hit = cache.get(hash);
-        if (hit != null && System.currentTimeMillis() - hit.getValue() < CACHE_MILLIS) return Optional.of(hit.getKey());
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT producer_id FROM ingress.producer_keys WHERE key_sha256 = ?")) {
-            ps.setString(1, hash);
+             PreparedStatement ps = c.prepareStatement("SELECT k.producer_id FROM ingress.producer_keys k WHERE k.key_sha256 = ? "
+                     + "AND NOT EXISTS (SELECT 1 FROM ingress.producer_key_revocations r WHERE r.key_sha256 = k.key_sha256)")) {
+            ps.setString(1, Sha256.hex(presentedKey));
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return Optional.empty();
-                cache.put(hash, Map.entry(rs.getString(1), System.currentTimeMillis()));
-                return Optional.of(rs.getString(1));
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("checking a key: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<KeyInfo> list() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST + "ORDER BY k.issued_at, k.key_sha256")) {
+            return read(ps);
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing keys: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public KeyInfo revoke(String keyId, String reason) {
+        if (keyId == null || !keyId.matches("[0-9a-f]{" + KEY_ID_LENGTH + ",64}")) {
+            throw new IllegalArgumentException("a key id is " + KEY_ID_LENGTH + " to 64 lowercase hex digits, as 'fp ingress keys list' shows it");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            List<KeyInfo> matches;
+            try (PreparedStatement ps = c.prepareStatement(LIST + "WHERE k.key_sha256 LIKE ? ORDER BY k.key_sha256")) {
+                ps.setString(1, keyId + "%");
+                matches = read(ps);
+            }
+            if (matches.isEmpty()) throw new IllegalArgumentException("no key has id " + keyId);
+            if (matches.size() > 1) throw new IllegalArgumentException("more than one key has id " + keyId + "; give more of its hash");
+            if (matches.get(0).revokedAt() != null) throw new IllegalArgumentException("key " + keyId + " is already revoked");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingress.producer_key_revocations (key_sha256, reason) "
+                    + "SELECT key_sha256, ? FROM ingress.producer_keys WHERE key_sha256 LIKE ? ON CONFLICT DO NOTHING")) {
+                ps.setString(1, reason);
+                ps.setString(2, keyId + "%");
+                if (ps.executeUpdate() != 1) throw new IllegalArgumentException("key " + keyId + " is already revoked");
+            }
+            try (PreparedStatement ps = c.prepareStatement(LIST + "WHERE k.key_sha256 LIKE ?")) {
+                ps.setString(1, keyId + "%");
+                return read(ps).get(0);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("revoking a key: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<KeyInfo> read(PreparedStatement ps) throws SQLException {
+        List<KeyInfo> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Timestamp revoked = rs.getTimestamp(4);
+                out.add(new KeyInfo(ProducerKeys.keyIdOf(rs.getString(1)), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        revoked == null ? null : revoked.toInstant(), rs.getString(5)));
+            }
+        }
+        return out;
     }
 }

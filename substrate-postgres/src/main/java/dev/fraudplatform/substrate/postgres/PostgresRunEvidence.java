@@ -19,8 +19,8 @@ import javax.sql.DataSource;
 public final class PostgresRunEvidence {
     /** The append-only tables, each guarded by the {@code append_only} and {@code append_only_truncate} triggers. */
     public static final List<String> APPEND_ONLY_TABLES = List.of("ingress.receipts", "ingress.dedupe_index", "ingress.outbox",
-            "ingress.relay_progress", "ingress.producer_keys", "ingress.quarantine_releases", "actions.effects",
-            "runs.run_facts", "runs.run_transitions");
+            "ingress.relay_progress", "ingress.producer_keys", "ingress.producer_key_revocations", "ingress.quarantine_releases",
+            "actions.effects", "runs.run_facts", "runs.run_transitions", "runs.run_producers");
 
     /** Upper bounds of the latency histogram, in milliseconds; a last bucket takes the rest. */
     public static final List<Integer> LATENCY_BUCKETS_MS = List.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000);

@@ -11,16 +11,58 @@ import java.sql.Timestamp;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** {@link RunRegistry} on {@code runs.run_facts} and the append-only {@code runs.run_transitions}. */
-public final class PostgresRunRegistry implements RunRegistry {
+/**
+ * {@link RunRegistry} on {@code runs.run_facts}, {@code runs.run_producers} and the append-only
+ * {@code runs.run_transitions}.
+ *
+ * <p>Ownership is a PostgreSQL session-level advisory lock per run, taken before the run's facts exist and held on
+ * one connection of this registry (the owner connection) until the run ends: the server drops it when that session
+ * ends, however the owning process died. So a run that is not ended and whose lock can be taken has no owner left.
+ * The caller should {@link #close()} the registry to give its owner connection back.
+ */
+public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
+    /** The advisory lock space of run ownership (the two-key form; the relay lease uses the one-key form). */
+    private static final int RUN_LOCK_SPACE = 0x66705255; // "fpRU"
+    private static final String LOCK_KEY = "?, hashtext(?)";
     private final DataSource dataSource;
+    private Connection owner;
 
     public PostgresRunRegistry(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
+    /** Takes the ownership lock of {@code runId} on the owner connection; false when another session holds it. */
+    private synchronized boolean own(String runId) throws SQLException {
+        if (owner == null || !owner.isValid(2)) owner = dataSource.getConnection();
+        try (PreparedStatement ps = owner.prepareStatement("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+            ps.setInt(1, RUN_LOCK_SPACE);
+            ps.setString(2, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private synchronized void disown(String runId) {
+        if (owner == null) return;
+        try (PreparedStatement ps = owner.prepareStatement("SELECT pg_advisory_unlock(" + LOCK_KEY + ")")) {
+            ps.setInt(1, RUN_LOCK_SPACE);
+            ps.setString(2, runId);
+            // false when this session did not own it (a run pinned by another process, ended from here)
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("ending ownership of run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void pin(RunFacts f) {
+        try {
+            if (!own(f.platformRunId())) throw new IllegalStateException("run " + f.platformRunId() + " is owned by another process");
+        } catch (SQLException e) {
+            throw new IllegalStateException("taking ownership of run " + f.platformRunId() + ": " + e.getMessage(), e);
+        }
         String sql = "INSERT INTO runs.run_facts (platform_run_id, world_id, world_fingerprint, bundle_id, bundle_digest, "
                 + "config_digest, code_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -50,6 +92,88 @@ public final class PostgresRunRegistry implements RunRegistry {
         } catch (SQLException e) {
             throw new IllegalStateException("recording run transition: " + e.getMessage(), e);
         }
+        if (state == RunState.COMPLETED || state == RunState.FAILED) disown(runId);
+    }
+
+    @Override
+    public void allowProducer(String runId, String producerId) {
+        String sql = "INSERT INTO runs.run_producers (platform_run_id, producer_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            ps.setString(2, producerId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("allowing producer " + producerId + " into run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> producers(String runId) {
+        String sql = "SELECT producer_id FROM runs.run_producers WHERE platform_run_id = ? ORDER BY producer_id";
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading run producers: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public java.util.List<String> failAbandoned(String reason) {
+        String open = "SELECT f.platform_run_id, t.state FROM runs.run_facts f JOIN LATERAL (SELECT state FROM runs.run_transitions x "
+                + "WHERE x.platform_run_id = f.platform_run_id ORDER BY seq DESC LIMIT 1) t ON true WHERE t.state NOT IN ('COMPLETED', 'FAILED') "
+                + "ORDER BY f.platform_run_id";
+        java.util.List<String> ended = new java.util.ArrayList<>();
+        // A session of its own: on the owner connection the lock is re-entrant and every run of this process would look free.
+        try (Connection c = dataSource.getConnection()) {
+            java.util.List<String> candidates = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(open); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) candidates.add(rs.getString(1));
+            }
+            for (String runId : candidates) {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                    lock.setInt(1, RUN_LOCK_SPACE);
+                    lock.setString(2, runId);
+                    try (ResultSet rs = lock.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) continue; // its owner lives
+                    }
+                }
+                try {
+                    // Holding the lock, re-read: another process may have ended it between the list and the lock.
+                    RunState now = state(runId).orElseThrow();
+                    if (now != RunState.COMPLETED && now != RunState.FAILED) {
+                        transition(runId, RunState.FAILED, reason + " (it was " + now + ")");
+                        ended.add(runId);
+                    }
+                } finally {
+                    try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(" + LOCK_KEY + ")")) {
+                        unlock.setInt(1, RUN_LOCK_SPACE);
+                        unlock.setString(2, runId);
+                        unlock.executeQuery().close();
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("ending abandoned runs: " + e.getMessage(), e);
+        }
+        return ended;
+    }
+
+    /** Gives the owner connection back: the runs this registry still owns are then owned by no one. */
+    @Override
+    public synchronized void close() {
+        if (owner == null) return;
+        try {
+            owner.close();
+        } catch (SQLException e) {
+            // the session is gone either way, and with it every lock it held
+        }
+        owner = null;
     }
 
     @Override

@@ -1,0 +1,25 @@
+-- After every migration (Flyway callback, run as the administrator): the platform's own role, and what it may do.
+-- It logs in, reads and appends; it owns nothing and is no superuser, so it can neither change evidence nor switch
+-- the append-only triggers off (ALTER TABLE needs the owner; session_replication_role needs a superuser).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${app_role}') THEN
+    CREATE ROLE ${app_role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+  END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL; -- another database of the same server created it at the same moment
+END
+$$;
+DO $$
+DECLARE s text;
+BEGIN
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${app_role}', current_database());
+  FOR s IN SELECT nspname FROM pg_namespace
+           WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+             AND nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\_%' LOOP
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO ${app_role}', s);
+    EXECUTE format('GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA %I TO ${app_role}', s);
+    EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO ${app_role}', s);
+  END LOOP;
+END
+$$;
