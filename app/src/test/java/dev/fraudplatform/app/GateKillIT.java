@@ -114,6 +114,7 @@ class GateKillIT {
         awaitHealthy(port, log);
         String runId = "run-gate-kill";
         runs.pin(new RunFacts(runId, worldId, new ScenarioRunner(store).admit(worldId), "rules-v1", "sha256:x", "sha256:y", "test", Instant.now()));
+        runs.allowProducer(runId, "gate-kill-it");
         runs.transition(runId, RunState.GATED, "test");
         runs.transition(runId, RunState.READY, "test");
         runs.transition(runId, RunState.STREAMING, "test");

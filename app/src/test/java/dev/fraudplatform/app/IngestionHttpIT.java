@@ -52,7 +52,8 @@ class IngestionHttpIT {
     static void start() throws Exception {
         platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-http-it-").toString())).withTopology(3, 1));
         String world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(21, 2_000), WorldBuilder.Progress.NONE).worldId();
-        run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> { });
+        run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), java.util.Set.of("it-producer"),
+                s -> { });
         key = platform.producerKeys().issue("it-producer");
         try (WorldReader r = new WorldReader(platform.store(), world, List.of())) {
             while (r.hasNext() && valid.size() + burst.size() < 330) {
@@ -102,6 +103,27 @@ class IngestionHttpIT {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(1); // the producer's row, found by id and never by the key itself
         }
+    }
+
+    @Test
+    void aProducerTheRunDoesNotNameGets403AndNothingIsIngested() throws Exception {
+        // Given a valid key of a producer the run was not planned with
+        String stranger = platform.producerKeys().issue("it-stranger");
+        Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
+
+        // When it sends the run's traffic, even mixed with a broken line
+        HttpResponse<String> r = post(platform.gateUrl(), stranger, List.of(valid.get(2), "{broken".getBytes(StandardCharsets.UTF_8)));
+
+        // Then the whole request is refused with the reason, and the run's receipts are as they were
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(Json.MAPPER.readTree(r.body()).path("error").asText())
+                .isEqualTo("producer it-stranger may not write into run " + run.runId() + " (a run takes traffic only from the producers named when it was planned)");
+        assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+        // while the run's own producer is taken, and a revoked key is refused at once
+        assertThat(post(platform.gateUrl(), key, List.of(valid.get(2))).statusCode()).isEqualTo(200);
+        String id = dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(stranger));
+        platform.producerKeys().revoke(id, "test");
+        assertThat(post(platform.gateUrl(), stranger, List.of(valid.get(2))).statusCode()).isEqualTo(401);
     }
 
     @Test

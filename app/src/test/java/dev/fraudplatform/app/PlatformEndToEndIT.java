@@ -252,8 +252,8 @@ class PlatformEndToEndIT {
         assertThat(clean).hasSizeGreaterThanOrEqualTo(6).allSatisfy(c -> assertThat(c.passed()).as(c.name() + ": " + c.detail()).isTrue());
         assertThat(clean.get(0).detail()).contains("1 received for the run since");
 
-        // Someone with the power to switch the guard off changes a receipt in place and switches it on again
-        try (var c = platform.database().dataSource().getConnection(); var st = c.createStatement()) {
+        // The schema's owner (not the platform's role, which cannot) switches the guard off, changes a receipt in place and switches it on again
+        try (var c = java.sql.DriverManager.getConnection(platform.database().adminJdbcUrl()); var st = c.createStatement()) {
             st.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only");
             st.execute("UPDATE ingress.receipts SET payload_hash = 'forged' WHERE receipt_id = (SELECT receipt_id FROM ingress.receipts "
                     + "WHERE platform_run_id = '" + firstRunId + "' AND outcome = 'ADMITTED' ORDER BY receipt_id LIMIT 1)");
@@ -264,14 +264,14 @@ class PlatformEndToEndIT {
                 .containsExactly("the run's receipts and effects are unchanged since its report");
 
         // A guard left off is a broken law of its own
-        try (var c = platform.database().dataSource().getConnection(); var st = c.createStatement()) {
+        try (var c = java.sql.DriverManager.getConnection(platform.database().adminJdbcUrl()); var st = c.createStatement()) {
             st.execute("ALTER TABLE actions.effects DISABLE TRIGGER append_only");
         }
         try {
             assertThat(RunLaws.recheck(platform.store(), platform.database().dataSource(), firstRunId)).filteredOn(c -> !c.passed())
                     .extracting(dev.fraudplatform.ops.RunReport.Check::name).contains("append-only tables are guarded against update, delete and truncate");
         } finally {
-            try (var c = platform.database().dataSource().getConnection(); var st = c.createStatement()) {
+            try (var c = java.sql.DriverManager.getConnection(platform.database().adminJdbcUrl()); var st = c.createStatement()) {
                 st.execute("ALTER TABLE actions.effects ENABLE TRIGGER append_only");
             }
         }

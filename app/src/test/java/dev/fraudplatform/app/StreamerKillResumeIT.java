@@ -52,7 +52,8 @@ class StreamerKillResumeIT {
         String worldId = new WorldBuilder(platform.store()).build(WorldConfig.defaults(31, 10_000), WorldBuilder.Progress.NONE).worldId();
         long events = Manifest.read(platform.store(), WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views")
                 .properties().stream().mapToLong(e -> e.getValue().asLong()).sum();
-        PlatformRun run = PlatformRun.start(platform, worldId, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> { });
+        PlatformRun run = PlatformRun.start(platform, worldId, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
+                java.util.Set.of("wsp-kill-it"), s -> { });
         platform.runs().transition(run.runId(), dev.fraudplatform.core.run.RunState.STREAMING, "external streamer");
         String key = platform.producerKeys().issue("wsp-kill-it");
         Path checkpoint = home.resolve("wsp.checkpoint");

@@ -162,14 +162,20 @@ class PostgresStoresIT {
     void appendOnlyTablesRefuseUpdateAndDelete() throws SQLException {
         PostgresReceiptStore store = new PostgresReceiptStore(db.dataSource());
         admit(store, List.of(candidate(0, new DedupeTuple("run-c", "txn.authorization", "e1"), "sha256:aa")));
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            assertThatThrownBy(() -> s.executeUpdate("UPDATE ingress.receipts SET outcome = 'DUPLICATE' WHERE platform_run_id = 'run-c'"))
-                    .hasMessageContaining("append-only");
-            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM ingress.relay_progress WHERE marker_offset >= 0"))
-                    .hasMessageContaining("append-only");
-            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM ingress.outbox WHERE platform_run_id = 'run-c'"))
-                    .hasMessageContaining("append-only");
-            assertThatThrownBy(() -> s.executeUpdate("TRUNCATE actions.effects")).hasMessageContaining("append-only");
+        // The platform's own role may not even try; the schema's owner is stopped by the triggers.
+        try (Connection app = db.dataSource().getConnection(); Connection owner = java.sql.DriverManager.getConnection(db.adminJdbcUrl())) {
+            for (Connection c : List.of(app, owner)) {
+                String refusal = c == app ? "permission denied" : "append-only";
+                try (Statement s = c.createStatement()) {
+                    assertThatThrownBy(() -> s.executeUpdate("UPDATE ingress.receipts SET outcome = 'DUPLICATE' WHERE platform_run_id = 'run-c'"))
+                            .hasMessageContaining(refusal);
+                    assertThatThrownBy(() -> s.executeUpdate("DELETE FROM ingress.relay_progress WHERE marker_offset >= 0"))
+                            .hasMessageContaining(refusal);
+                    assertThatThrownBy(() -> s.executeUpdate("DELETE FROM ingress.outbox WHERE platform_run_id = 'run-c'"))
+                            .hasMessageContaining(refusal);
+                    assertThatThrownBy(() -> s.executeUpdate("TRUNCATE actions.effects")).hasMessageContaining(refusal);
+                }
+            }
         }
         assertThat(store.countsByOutcome("run-c")).containsEntry("ADMITTED", 1L);
     }
@@ -200,5 +206,71 @@ class PostgresStoresIT {
         assertThat(runs.facts("run-e")).contains(f);
         assertThat(runs.state("no-such-run")).isEmpty();
         assertThatThrownBy(() -> runs.pin(f)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void thePlatformsOwnConnectionsCannotSwitchTheGuardsOff() throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(PostgresDatabase.APP_ROLE);
+                assertThat(rs.getBoolean(2)).isFalse();
+            }
+            assertThatThrownBy(() -> s.execute("SET session_replication_role = replica")).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only")).hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("DROP TRIGGER append_only ON actions.effects")).hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("SET ROLE postgres")).hasMessageContaining("permission denied");
+        }
+        // while the administrator, who owns the schema, still can (that is who migrations run as)
+        try (Connection c = java.sql.DriverManager.getConnection(db.adminJdbcUrl()); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only");
+            s.execute("ROLLBACK");
+        }
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedAtOnceAndStaysListed() {
+        PostgresProducerKeys keys = new PostgresProducerKeys(db.dataSource());
+        String key = keys.issue("revoke-me");
+        String other = keys.issue("revoke-me");
+        assertThat(keys.producerOf(key)).contains("revoke-me");
+        String id = dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(key));
+        var revoked = keys.revoke(id, "leaked in a log");
+        assertThat(revoked.revokedAt()).isNotNull();
+        assertThat(revoked.revokeReason()).isEqualTo("leaked in a log");
+        assertThat(keys.producerOf(key)).isEmpty();
+        assertThat(keys.producerOf(other)).contains("revoke-me");
+        assertThat(keys.list()).filteredOn(k -> k.keyId().equals(id)).singleElement().satisfies(k -> assertThat(k.revokedAt()).isNotNull());
+        assertThatThrownBy(() -> keys.revoke(id, "again")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already revoked");
+        assertThatThrownBy(() -> keys.revoke("0000000000000", "none")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no key");
+        assertThatThrownBy(() -> keys.revoke("'; DROP", "bad")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRunWhoseOwnerIsGoneIsFailedAndOneWhoseOwnerLivesIsNot() {
+        PostgresRunRegistry owner = new PostgresRunRegistry(db.dataSource());
+        PostgresRunRegistry dead = new PostgresRunRegistry(db.dataSource());
+        owner.pin(new RunFacts("run-alive", "w-1", "fp", "rules-v1", "bd", "cd", "0.1.0", Instant.now()));
+        owner.transition("run-alive", RunState.STREAMING, "test");
+        dead.pin(new RunFacts("run-dead", "w-1", "fp", "rules-v1", "bd", "cd", "0.1.0", Instant.now()));
+        dead.allowProducer("run-dead", "wsp");
+        dead.transition("run-dead", RunState.STREAMING, "test");
+        dead.close(); // its session ends, as when its process is killed
+
+        PostgresRunRegistry sweeper = new PostgresRunRegistry(db.dataSource());
+        assertThat(sweeper.failAbandoned("abandoned in a test")).contains("run-dead").doesNotContain("run-alive");
+        assertThat(sweeper.state("run-dead")).contains(RunState.FAILED);
+        assertThat(sweeper.history("run-dead")).last().satisfies(t -> assertThat(t.reason()).isEqualTo("abandoned in a test (it was STREAMING)"));
+        assertThat(sweeper.state("run-alive")).contains(RunState.STREAMING);
+        assertThat(sweeper.failAbandoned("again")).doesNotContain("run-dead", "run-alive");
+        assertThat(sweeper.producers("run-dead")).containsExactly("wsp");
+        assertThat(sweeper.producers("run-alive")).isEmpty();
+        // an owner that ends its run lets go of it
+        owner.transition("run-alive", RunState.COMPLETED, "test");
+        assertThat(sweeper.failAbandoned("after")).doesNotContain("run-alive");
+        assertThat(sweeper.state("run-alive")).contains(RunState.COMPLETED);
+        owner.close();
+        sweeper.close();
     }
 }
