@@ -321,7 +321,7 @@ public final class ConformanceHtml {
         double maxLength = horizontal ? right - left : bottom - top;
         DoubleUnaryOperator length = v -> Math.max(0, v) / scale.top() * maxLength;
 
-        out.append("<g class=\"axis value-axis\" data-axis=\"").append(horizontal ? "x" : "y").append("\">");
+        out.append("<g class=\"value-axis\" data-axis=\"").append(horizontal ? "x" : "y").append("\">");
         for (int k = 0; k < scale.ticks().size(); k++) {
             double v = scale.ticks().get(k);
             double at = horizontal ? left + length.applyAsDouble(v) : bottom - length.applyAsDouble(v);
@@ -338,7 +338,7 @@ public final class ConformanceHtml {
         } else {
             yAxisLabel(out, (top + bottom) / 2, valueLabel);
         }
-        out.append("</g>\n<g class=\"axis category-axis\" data-axis=\"").append(horizontal ? "y" : "x").append("\">");
+        out.append("</g>\n<g class=\"category-axis\" data-axis=\"").append(horizontal ? "y" : "x").append("\">");
         out.append(String.format(Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>", left, top, bottom, right));
         if (horizontal) {
             label(out, left - 6, top - 10, "end", "axis-label", categoryLabel);
@@ -401,14 +401,14 @@ public final class ConformanceHtml {
         DoubleUnaryOperator sy = y -> bottom - Math.max(0, y) / yT * (bottom - top);
 
         out.append(String.format(Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>\n", left, top, bottom, right));
-        out.append("<g class=\"axis\" data-axis=\"y\">");
+        out.append("<g class=\"value-axis\" data-axis=\"y\">");
         for (double y : yScale.ticks()) {
             double py = sy.applyAsDouble(y);
             out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left - 5, py, right, py));
             tick(out, left - 8, py + 4, "end", y);
         }
         yAxisLabel(out, (top + bottom) / 2, yLabel);
-        out.append("</g>\n<g class=\"axis\" data-axis=\"x\">");
+        out.append("</g>\n<g class=\"time-axis\" data-axis=\"x\">");
         double xStep = singleX ? 1 : niceStep((xMax - xMin) / 8);
         if (wholeX) xStep = Math.max(1, xStep);
         double firstX = singleX ? xMin : Math.ceil(xMin / xStep) * xStep;
