@@ -4,6 +4,7 @@
 // Usage: node console-check.mjs <baseUrl> <runId> [<reportPath relative to baseUrl>]
 //   FP_CHROMIUM    Chromium executable (default /usr/bin/chromium)
 //   FP_SCREENSHOT  if set, a PNG of the console is written there
+//   FP_EXPECT_QUARANTINED  if set, the run has quarantined inputs: the check waits until the console shows them
 //
 // Prints one "ok: ..." line per passed step; on the first failure prints "FAIL: ..." and exits 1.
 // The browser is always closed; the whole check is bounded by OVERALL_TIMEOUT_MS.
@@ -38,6 +39,21 @@ const normalizePath = (p) => String(p).replace(/^\/+/, '');
 async function readNumbers(page, selectors) {
   return page.evaluate((sels) => sels.map((s) => document.querySelector(s)?.textContent ?? null), selectors)
     .then((texts) => texts.map(parsePlainNumber));
+}
+
+/**
+ * The quarantined tile and the quarantine table, read in one turn of the page's event loop (so from one render):
+ * { tile, rows: {reason: count}, sum }; tile is null when it is not a plain number.
+ */
+async function readQuarantine(page) {
+  const seen = await page.evaluate(() => ({
+    tile: document.querySelector('#quarantined')?.textContent ?? null,
+    rows: [...document.querySelectorAll('#quarantine-reasons tr[data-key]')]
+      .map((tr) => [tr.dataset.key, tr.cells[1]?.textContent ?? null]),
+  }));
+  const rows = Object.fromEntries(seen.rows.map(([k, v]) => [k, parsePlainNumber(v)]));
+  const sum = Object.values(rows).reduce((acc, v) => acc + (v ?? NaN), 0);
+  return { tile: parsePlainNumber(seen.tile), rows, sum };
 }
 
 /** Polls `probe` until it returns a truthy value or the deadline passes; returns the last value. */
@@ -103,12 +119,29 @@ async function checkConsole(browser, baseUrl, runId, reportPath) {
   if (pageErrors.length > 0) fail(`console page raised script errors: ${JSON.stringify(pageErrors)}`);
   ok(`events-per-second=${epsText}, no error shown`);
 
+  // d) the quarantined tile equals the sum of the quarantine table's rows, sampled while the run moves
+  const expectQuarantined = Boolean(process.env.FP_EXPECT_QUARANTINED);
+  let quarantine;
+  for (let i = 0, shown = false; i < 5 || (expectQuarantined && !shown); i++) {
+    quarantine = await readQuarantine(page);
+    if (quarantine.tile === null || !Number.isFinite(quarantine.sum) || quarantine.tile !== quarantine.sum) {
+      fail(`quarantined tile ${JSON.stringify(quarantine.tile)} != sum of the quarantine table's rows ${quarantine.sum} `
+        + `(rows: ${JSON.stringify(quarantine.rows)})`);
+    }
+    shown = quarantine.sum > 0;
+    if (expectQuarantined && !shown && i * POLL_MS > MOVE_TIMEOUT_MS) {
+      fail(`the run has quarantined inputs, yet the console showed none in ${MOVE_TIMEOUT_MS / 1000} s`);
+    }
+    await sleep(POLL_MS);
+  }
+  ok(`quarantined tile ${quarantine.tile} = sum of the quarantine table's rows ${JSON.stringify(quarantine.rows)}`);
+
   if (process.env.FP_SCREENSHOT) {
     await page.screenshot({ path: process.env.FP_SCREENSHOT, fullPage: true });
     ok(`screenshot saved to ${process.env.FP_SCREENSHOT}`);
   }
 
-  // d) the evidence report renders, and the console links it when the runs API lists it
+  // e) the evidence report renders, and the console links it when the runs API lists it
   if (reportPath) {
     const wanted = normalizePath(reportPath);
     const runsResponse = await page.request.get(`${baseUrl}/api/runs`);

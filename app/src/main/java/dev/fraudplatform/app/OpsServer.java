@@ -7,7 +7,6 @@ import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.core.store.Resources;
 import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
-import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -21,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /}: the console page, which lists runs and shows the selected run live;</li>
  *   <li>{@code GET /api/runs}: the newest runs, each with its state and its evidence files;</li>
- *   <li>{@code GET /api/runs/{id}/live}: a run's numbers now, from PostgreSQL (receipts, effects) and the lag sampler;</li>
+ *   <li>{@code GET /api/runs/{id}/live}: a run's numbers now, from PostgreSQL (receipts, effects) and the lag sampler;
+ *       {@code quarantined_total} is the sum of {@code quarantine_by_reason}, both from the read that gives
+ *       {@code receipts};</li>
  *   <li>{@code GET /evidence/{run}/{file}}: a run's evidence (report.html, report.json, replay and drill results);</li>
  *   <li>{@code GET /metrics}: every meter in Prometheus text format.</li>
  * </ul>
@@ -33,7 +34,6 @@ final class OpsServer implements AutoCloseable {
 
     private final Platform platform;
     private final PlatformTelemetry.LagSampler lag;
-    private final PostgresRunEvidence evidence;
     private final byte[] page;
     private final Javalin app;
     /** Per run: the last (time, receipts) sample, for events/s between two polls. */
@@ -42,7 +42,6 @@ final class OpsServer implements AutoCloseable {
     OpsServer(Platform platform, PlatformTelemetry.LagSampler lag) {
         this.platform = platform;
         this.lag = lag;
-        this.evidence = new PostgresRunEvidence(platform.database().dataSource());
         this.page = Resources.bytes("console/index.html");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -95,8 +94,11 @@ final class OpsServer implements AutoCloseable {
             return;
         }
         PostgresEffectLedger ledger = platform.ledger();
+        // One read of the receipts for every receipt number shown: the quarantined tile, the quarantine table and the
+        // receipts tile come from the same snapshot, so they agree even while the run streams.
         Map<String, Long> receipts = platform.receipts().countsByOutcome(id);
         long receiptsTotal = receipts.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Long> quarantined = quarantineByReason(receipts);
         long now = System.currentTimeMillis();
         long[] previous = lastSample.put(id, new long[] {now, receiptsTotal});
         double eps = previous == null || now <= previous[0] ? 0 : (receiptsTotal - previous[1]) * 1000.0 / (now - previous[0]);
@@ -105,7 +107,8 @@ final class OpsServer implements AutoCloseable {
         n.put("platform_run_id", id).put("state", state.get().name()).put("sampled_at", Instant.ofEpochMilli(now).toString());
         n.put("events_per_second", Math.max(0, eps));
         n.set("receipts", Json.MAPPER.valueToTree(new TreeMap<>(receipts)));
-        n.set("quarantine_by_reason", Json.MAPPER.valueToTree(evidence.quarantineByReason(id)));
+        n.put("quarantined_total", quarantined.values().stream().mapToLong(Long::longValue).sum());
+        n.set("quarantine_by_reason", Json.MAPPER.valueToTree(quarantined));
         n.put("decisions_total", ledger.count(id));
         n.set("decisions_by_action", Json.MAPPER.valueToTree(ledger.countsByAction(id)));
         n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(ledger.countsByDegradeMode(id)));
@@ -113,6 +116,21 @@ final class OpsServer implements AutoCloseable {
         n.put("latency_p50_ms", latency.samples() == 0 ? 0 : latency.p50Millis());
         n.put("latency_p99_ms", latency.samples() == 0 ? 0 : latency.p99Millis());
         ctx.contentType("application/json").result(n.toString());
+    }
+
+    /**
+     * The quarantined receipts of {@link dev.fraudplatform.core.ingress.ReceiptStore#countsByOutcome} by reason: its
+     * keys {@code QUARANTINED/<reason>} (a quarantine without a reason, {@code QUARANTINED}, counts as {@code UNKNOWN}).
+     * Their sum is every quarantined receipt of the run, and nothing else.
+     */
+    static Map<String, Long> quarantineByReason(Map<String, Long> countsByOutcome) {
+        String outcome = dev.fraudplatform.core.ingress.ReceiptOutcome.QUARANTINED.name();
+        Map<String, Long> out = new TreeMap<>();
+        countsByOutcome.forEach((key, count) -> {
+            if (key.equals(outcome)) out.merge("UNKNOWN", count, Long::sum);
+            else if (key.startsWith(outcome + "/")) out.merge(key.substring(outcome.length() + 1), count, Long::sum);
+        });
+        return out;
     }
 
     private void evidenceFile(Context ctx) {

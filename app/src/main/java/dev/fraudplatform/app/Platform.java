@@ -249,6 +249,24 @@ public final class Platform implements AutoCloseable {
         return List.of(keys);
     }
 
+    /**
+     * The end of a run for the Decision Log and Audit: every decision now on {@code fp.decisions} (its end offsets)
+     * goes into audit segments as soon as the audit has read it, without waiting for the segment roll's size or age.
+     * Call it once every decision of the run is applied, before the run's segments are sealed.
+     *
+     * @return completes when those decisions are in segments; at once when the roles do not run here
+     */
+    public java.util.concurrent.CompletableFuture<Void> flushAudit() throws Exception {
+        DecisionLogAudit role;
+        synchronized (this) {
+            role = audit;
+        }
+        if (role == null) return java.util.concurrent.CompletableFuture.completedFuture(null);
+        java.util.Map<Integer, Long> through = new java.util.TreeMap<>();
+        KafkaTopics.endOffsets(admin, Topics.DECISIONS).forEach((tp, offset) -> through.put(tp.partition(), offset));
+        return role.flushThrough(through);
+    }
+
     /** The bundle the real-time roles serve, or null before {@link #startRoles}. */
     public synchronized DecisionBundle bundle() {
         return bundle;

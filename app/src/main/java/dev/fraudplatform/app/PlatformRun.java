@@ -172,7 +172,9 @@ public final class PlatformRun {
 
     /**
      * Waits until every admitted transaction has its effect and its audit record, or until nothing has moved for
-     * {@code stall}. Returns true when drained.
+     * {@code stall}. Returns true when drained. Once every effect is applied, every decision of the run is on the bus:
+     * the audit is asked to write what it holds of them ({@link Platform#flushAudit}) rather than wait for its segment
+     * roll, so that {@link #finish} seals every record of the run.
      */
     public boolean awaitDrain(Duration stall) throws InterruptedException {
         platform.runs().transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
@@ -180,12 +182,25 @@ public final class PlatformRun {
         long expected = admittedTransactions(platform.receipts().admittedByEventClass(runId()));
         long lastProgress = System.currentTimeMillis();
         long lastSeen = -1;
+        java.util.concurrent.CompletableFuture<Void> auditFlush = null;
         while (true) {
             long effects = platform.ledger().count(runId());
             long audited = AuditLog.count(platform.store(), runId());
             if (effects >= expected && audited >= expected) {
                 drainedAt = System.currentTimeMillis();
                 return true;
+            }
+            // Asked again only after the last request was answered: one end-of-run segment per partition, not one per loop.
+            if (effects >= expected && (auditFlush == null || auditFlush.isDone())) {
+                try {
+                    auditFlush = platform.flushAudit();
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    LOG.warn("could not ask the audit to write run {} now ({}); its segments roll by size and age", runId(), e.getMessage());
+                    auditFlush = java.util.concurrent.CompletableFuture.runAsync(() -> { },
+                            java.util.concurrent.CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.SECONDS));
+                }
             }
             if (!platform.roleFailures().isEmpty()) return false;
             if (effects + audited != lastSeen) {

@@ -89,8 +89,11 @@ class ActionAndAuditRolesIT {
         });
         assertThat(dead).anySatisfy(n -> assertThat(n.path("reason").asText()).contains("EXPLODE"));
 
-        // And the audit holds the three readable decision records; the copy of t1 is audited as what the bus carried
-        await().atMost(Duration.ofSeconds(30)).until(() -> AuditLog.count(platform.store(), run) == 3);
+        // And once the run ends, the audit holds the three readable decision records in one segment (the copy of t1 is
+        // audited as what the bus carried), written at the end rather than per poll
+        platform.flushAudit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(AuditLog.count(platform.store(), run)).isEqualTo(3);
+        assertThat(AuditLog.segments(platform.store(), run)).hasSize(1);
 
         // When the bus carries t1 once more, later (a redelivery): no effect is applied again
         platform.publisher().publish(List.of(onDecisions(decision(run, "t1", DecisionAction.DECLINE))));

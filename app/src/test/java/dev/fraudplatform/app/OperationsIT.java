@@ -123,8 +123,11 @@ class OperationsIT {
             PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), s -> { });
             Path script = Path.of("src/test/browser/console-check.mjs").toAbsolutePath();
             assertThat(script.getParent().resolve("node_modules/playwright-core")).as("npm ci in src/test/browser (.ci/run does it)").exists();
-            node = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
-                    .directory(script.getParent().toFile()).redirectErrorStream(true).start();
+            ProcessBuilder check = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
+                    .directory(script.getParent().toFile()).redirectErrorStream(true);
+            // the run has bad inputs (below): the check waits for the console to show them, tile and table alike
+            check.environment().put("FP_EXPECT_QUARANTINED", "1");
+            node = check.start();
             java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
             StringBuilder output = new StringBuilder();
             InputStream checkOutput = node.getInputStream();
@@ -146,9 +149,12 @@ class OperationsIT {
             }, "console-check-output");
             reader.start();
             assertThat(listed.await(120, TimeUnit.SECONDS)).as("the console check started").isTrue();
+            long streamedAt = System.currentTimeMillis();
             streaming = CompletableFuture.runAsync(() -> {
                 try {
-                    run.stream(-1, 250);
+                    // a few inputs of the stream are bad (an unknown schema version, a payload against its schema), so
+                    // that the console's quarantine numbers have something to agree on
+                    run.stream(-1, 250, platform.gateUrl(), s -> s.withRewrite(OperationsIT::spoilOneInForty));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -185,7 +191,20 @@ class OperationsIT {
 
             streaming.get(120, TimeUnit.SECONDS);
             assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
-            assertThat(run.finish().passed()).isTrue();
+            long ranFor = System.currentTimeMillis() - streamedAt;
+            ConformanceReport report = run.finish();
+            // offered at 250/s, the run's decisions are audited in one segment per 30 s (one partition), not one per poll
+            assertThat(dev.fraudplatform.rtdl.audit.AuditLog.segments(platform.store(), run.runId())).isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(1 + (int) (ranFor / 30_000));
+            assertThat(report.passed()).as(report.toText()).isTrue();
+            // the console's quarantined number is the run report's, and the run had some
+            long reported = report.quarantineByReason().values().stream().mapToLong(Long::longValue).sum();
+            JsonNode live = Json.MAPPER.readTree(get(ops + "/api/runs/" + run.runId() + "/live").body());
+            assertThat(reported).isPositive();
+            assertThat(live.path("quarantined_total").asLong()).isEqualTo(reported);
+            assertThat(Json.MAPPER.convertValue(live.path("quarantine_by_reason"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() { }))
+                    .isEqualTo(report.quarantineByReason())
+                    .containsOnlyKeys("UNKNOWN_SCHEMA_VERSION", "SCHEMA_INVALID");
         } finally {
             // a failed check leaves neither the browser nor the stream behind for the next test
             if (node != null) node.destroyForcibly();
@@ -229,6 +248,20 @@ class OperationsIT {
                 .allSatisfy(e -> assertThat(e.path("platform_run_id").asText()).startsWith("run-"));
         String key = platform.streamerKey();
         assertThat(lines).noneSatisfy(l -> assertThat(l).contains(key));
+    }
+
+    /** One input in forty, by event id, made bad: alternately an unknown schema version and a payload its schema refuses. */
+    private static dev.fraudplatform.world.WorldRow spoilOneInForty(dev.fraudplatform.world.WorldRow row) {
+        int h = Math.floorMod(row.eventId().hashCode(), 80);
+        if (h == 0) {
+            return new dev.fraudplatform.world.WorldRow(row.eventClass(), row.eventId(), 99, row.eventTimeMillis(), row.eventTimeText(),
+                    row.partitionKey(), row.payloadJson());
+        }
+        if (h == 40) {
+            return new dev.fraudplatform.world.WorldRow(row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeMillis(),
+                    row.eventTimeText(), row.partitionKey(), "{}");
+        }
+        return row;
     }
 
     /** Adds a file appender with the platform's own JSON event template (the one log4j2.xml uses) to the root logger. */

@@ -67,10 +67,16 @@ class PlatformEndToEndIT {
         assertThat(platform.runs().state(run.runId())).hasValueSatisfying(s -> assertThat(s.name()).isEqualTo("READY"));
 
         // When the world is streamed and the platform drains
+        long startedAt = System.currentTimeMillis();
         long sent = run.stream().sent();
         assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
+        long drainedAfter = System.currentTimeMillis() - startedAt;
         long effectsAfterFirstPass = platform.ledger().count(run.runId());
         long auditAfterFirstPass = dev.fraudplatform.rtdl.audit.AuditLog.count(platform.store(), run.runId());
+        // The audit's segments roll by size (10,000 records) or age (30 s) and at the run's end, not per poll: for
+        // 3,000 decisions on one partition, one segment, and one more per 30 s the run lasted
+        int segments = dev.fraudplatform.rtdl.audit.AuditLog.segments(platform.store(), run.runId()).size();
+        assertThat(segments).isPositive().isLessThanOrEqualTo(1 + (int) (drainedAfter / 30_000));
 
         // And every event is sent through the gate a second time
         var second = run.stream();
@@ -96,6 +102,8 @@ class PlatformEndToEndIT {
         assertThat(report.decisionRecords()).isEqualTo(3_000);
         assertThat(report.effects()).isEqualTo(effectsAfterFirstPass).isEqualTo(3_000);
         assertThat(report.auditRecords()).isEqualTo(auditAfterFirstPass).isEqualTo(3_000);
+        // the resend added no segment: nothing new to audit
+        assertThat(dev.fraudplatform.rtdl.audit.AuditLog.segments(platform.store(), run.runId())).hasSize(segments);
         // The run's lifecycle is on record, in order, and the run lists with its final state
         assertThat(platform.runs().history(run.runId())).extracting(t -> t.state().name())
                 .startsWith("PLANNED", "GATED", "READY", "STREAMING").endsWith("COMPLETED");

@@ -237,20 +237,24 @@ public final class ConformanceHtml {
             addPoint(decided, x, number(p.path("decided")));
             i++;
         }
-        lineChart(out, "chart-throughput", "Throughput per second: admitted and decided", "second of run", "events / s",
-                List.of(new Line("admitted", admitted), new Line("decided", decided)));
+        lineChart(out, "chart-throughput", "Throughput over time: events admitted and decided per second", "seconds since run start",
+                "events/s", List.of(new Line("admitted", admitted), new Line("decided", decided)));
 
         List<Bar> buckets = new ArrayList<>();
         for (JsonNode b : iterable(series.path("latency_histogram"))) {
             Double le = number(b.path("le_ms"));
             String leText = text(b.path("le_ms"));
-            String label = le != null ? "\u2264" + formatNumber(le) + " ms" : leText == null ? "?" : leText;
+            // the unit is on the axis; a bucket is named by its upper bound
+            String label = le != null ? "\u2264" + formatNumber(le) : leText == null ? "?" : leText;
             buckets.add(bar(label, b.path("count"), 0));
         }
-        barChart(out, "chart-latency", "Decision latency histogram (count per bucket)", buckets, false);
+        barChart(out, "chart-latency", "Decision latency histogram: admission to decision", "latency (ms), bucket upper bound",
+                "decisions", buckets, false);
 
-        barChart(out, "chart-actions", "Decisions by action", shareBars(r.path("decisions_by_action")), true);
-        barChart(out, "chart-degrade", "Decisions by degrade mode", shareBars(r.path("decisions_by_degrade_mode")), true);
+        barChart(out, "chart-actions", "Decision mix: decisions by action", "action", "decisions",
+                shareBars(r.path("decisions_by_action")), true);
+        barChart(out, "chart-degrade", "Degrade modes: decisions by degrade mode", "degrade mode", "decisions",
+                shareBars(r.path("decisions_by_degrade_mode")), true);
         out.append("</div>\n</section>\n");
     }
 
@@ -285,12 +289,20 @@ public final class ConformanceHtml {
     private static final int CHART_WIDTH = 640;
 
     /**
-     * One bar per entry, length proportional to value / max. Horizontal bars are rows labelled on the left; vertical
-     * bars are columns labelled underneath. Each bar carries its value text at its tip.
+     * One bar per entry, its length on a value axis from zero to a round top ({@link #scale}), with ticks and labelled
+     * axes. Horizontal bars are rows labelled on the left (the category axis's name above them) with the value axis
+     * underneath; vertical bars are columns labelled underneath (slanted when they would not fit side by side), with
+     * the value axis on the left. Each bar carries its value text at its tip.
      */
-    private static void barChart(StringBuilder out, String id, String title, List<Bar> bars, boolean horizontal) {
+    private static void barChart(StringBuilder out, String id, String title, String categoryLabel, String valueLabel, List<Bar> bars,
+                                 boolean horizontal) {
         int n = bars.size();
-        int height = horizontal ? 40 + 26 * Math.max(n, 3) : 280;
+        double labelWidth = bars.stream().mapToDouble(b -> textWidth(shorten(b.label(), horizontal ? 28 : 14))).max().orElse(0);
+        double columnBand = (CHART_WIDTH - 20 - 70) / (double) Math.max(n, 1);
+        boolean slanted = !horizontal && labelWidth > columnBand - 6;
+        // Room under vertical columns for their labels, upright or slanted at 40 degrees.
+        double underColumns = slanted ? 14 + labelWidth * Math.sin(Math.toRadians(40)) : 20;
+        int height = horizontal ? 30 + 26 * Math.max(n, 3) + 50 : (int) Math.ceil(230 + underColumns + 26);
         openChart(out, id, title, height);
         if (n == 0) {
             noData(out, height);
@@ -298,31 +310,62 @@ public final class ConformanceHtml {
             return;
         }
         double max = bars.stream().mapToDouble(Bar::value).max().orElse(0);
+        Scale scale = scale(max, true);
         // Plot rectangle; horizontal bars leave room for category labels on the left and values on the right.
-        double left = horizontal ? 190 : 40;
+        double left = horizontal ? 190 : 70;
         double right = horizontal ? CHART_WIDTH - 110 : CHART_WIDTH - 20;
-        double top = horizontal ? 20 : 30;
-        double bottom = height - (horizontal ? 20 : 40);
+        double top = 30;
+        double bottom = horizontal ? height - 50 : height - 26 - underColumns;
         double band = (horizontal ? bottom - top : right - left) / n;
         double thickness = band * 0.7;
         double maxLength = horizontal ? right - left : bottom - top;
-        out.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                left, horizontal ? top : bottom, horizontal ? left : right, bottom));
+        DoubleUnaryOperator length = v -> Math.max(0, v) / scale.top() * maxLength;
+
+        out.append("<g class=\"value-axis\" data-axis=\"").append(horizontal ? "x" : "y").append("\">");
+        for (int k = 0; k < scale.ticks().size(); k++) {
+            double v = scale.ticks().get(k);
+            double at = horizontal ? left + length.applyAsDouble(v) : bottom - length.applyAsDouble(v);
+            if (horizontal) {
+                out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", at, top, at, bottom + 5));
+                tick(out, at, bottom + 18, "middle", v);
+            } else {
+                out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left - 5, at, right, at));
+                tick(out, left - 8, at + 4, "end", v);
+            }
+        }
+        if (horizontal) {
+            label(out, (left + right) / 2, height - 10, "middle", "axis-label", valueLabel);
+        } else {
+            yAxisLabel(out, (top + bottom) / 2, valueLabel);
+        }
+        out.append("</g>\n<g class=\"category-axis\" data-axis=\"").append(horizontal ? "y" : "x").append("\">");
+        out.append(String.format(Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>", left, top, bottom, right));
+        if (horizontal) {
+            label(out, left - 6, top - 10, "end", "axis-label", categoryLabel);
+        } else {
+            label(out, (left + right) / 2, height - 10, "middle", "axis-label", categoryLabel);
+        }
+        out.append("</g>\n");
         for (int i = 0; i < n; i++) {
             Bar b = bars.get(i);
-            double length = max > 0 ? b.value() / max * maxLength : 0;
+            double len = length.applyAsDouble(b.value());
             double start = (horizontal ? top : left) + i * band + (band - thickness) / 2;
             double mid = start + thickness / 2;
             out.append("<g class=\"bar\"><title>").append(escape(b.label())).append(": ").append(escape(b.valueText()))
                     .append("</title>");
             if (horizontal) {
-                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", left, start, length, thickness));
+                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", left, start, len, thickness));
                 label(out, left - 6, mid + 4, "end", "label", shorten(b.label(), 28));
-                label(out, left + length + 6, mid + 4, "start", "value", b.valueText());
+                label(out, left + len + 6, mid + 4, "start", "value", b.valueText());
             } else {
-                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", start, bottom - length, thickness, length));
-                label(out, mid, bottom + 16, "middle", "label", shorten(b.label(), 12));
-                label(out, mid, bottom - length - 5, "middle", "value", b.valueText());
+                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", start, bottom - len, thickness, len));
+                if (slanted) {
+                    out.append(String.format(Locale.ROOT, "<text class=\"label\" text-anchor=\"end\" transform=\"translate(%.1f %.1f) rotate(-40)\">%s</text>",
+                            mid + 4, bottom + 14, escape(shorten(b.label(), 14))));
+                } else {
+                    label(out, mid, bottom + 16, "middle", "label", shorten(b.label(), 14));
+                }
+                label(out, mid, bottom - len - 5, "middle", "value", b.valueText());
             }
             out.append("</g>\n");
         }
@@ -338,7 +381,7 @@ public final class ConformanceHtml {
             closeChart(out);
             return;
         }
-        double left = 64, right = CHART_WIDTH - 20, top = 36, bottom = height - 46;
+        double left = 70, right = CHART_WIDTH - 20, top = 36, bottom = height - 46;
         double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY, yMax = 0;
         boolean wholeX = true, wholeY = true;
         for (Line l : lines) {
@@ -351,23 +394,21 @@ public final class ConformanceHtml {
             }
         }
         // Whole seconds and whole counts get whole ticks: no "0.5 s" between two samples.
-        double yStep = niceStep(yMax > 0 ? yMax / 5 : 1);
-        if (wholeY) yStep = Math.max(1, yStep);
-        double yTop = Math.max(yStep, Math.ceil(yMax / yStep) * yStep);
+        Scale yScale = scale(yMax, wholeY);
         boolean singleX = xMax == xMin;
-        double x0 = xMin, x1 = xMax, yT = yTop;
+        double x0 = xMin, x1 = xMax, yT = yScale.top();
         DoubleUnaryOperator sx = x -> singleX ? (left + right) / 2 : left + (x - x0) / (x1 - x0) * (right - left);
         DoubleUnaryOperator sy = y -> bottom - Math.max(0, y) / yT * (bottom - top);
 
         out.append(String.format(Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>\n", left, top, bottom, right));
-        // Ticks are counted, not accumulated, so float rounding cannot run a loop away.
-        for (int k = 0; k <= 10 && k * yStep <= yTop * (1 + 1e-9); k++) {
-            double y = k * yStep;
+        out.append("<g class=\"value-axis\" data-axis=\"y\">");
+        for (double y : yScale.ticks()) {
             double py = sy.applyAsDouble(y);
-            out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left, py, right, py));
-            label(out, left - 6, py + 4, "end", "tick", formatNumber(y));
-            out.append('\n');
+            out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left - 5, py, right, py));
+            tick(out, left - 8, py + 4, "end", y);
         }
+        yAxisLabel(out, (top + bottom) / 2, yLabel);
+        out.append("</g>\n<g class=\"time-axis\" data-axis=\"x\">");
         double xStep = singleX ? 1 : niceStep((xMax - xMin) / 8);
         if (wholeX) xStep = Math.max(1, xStep);
         double firstX = singleX ? xMin : Math.ceil(xMin / xStep) * xStep;
@@ -375,12 +416,10 @@ public final class ConformanceHtml {
             double x = firstX + k * xStep;
             double px = sx.applyAsDouble(x);
             out.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px, bottom, px, bottom + 5));
-            label(out, px, bottom + 18, "middle", "tick", formatNumber(x));
-            out.append('\n');
+            tick(out, px, bottom + 18, "middle", x);
         }
         label(out, (left + right) / 2, height - 8, "middle", "axis-label", xLabel);
-        out.append(String.format(Locale.ROOT, "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(14 %.1f) rotate(-90)\">%s</text>\n",
-                (top + bottom) / 2, escape(yLabel)));
+        out.append("</g>\n");
 
         for (int i = 0; i < lines.size(); i++) {
             Line l = lines.get(i);
@@ -413,9 +452,50 @@ public final class ConformanceHtml {
         return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * magnitude;
     }
 
+    /** A value axis from zero: its round top and its ticks (0, step, 2 step, ..., top), at most six intervals. */
+    private record Scale(double top, List<Double> ticks) {}
+
+    /**
+     * The value axis for data up to {@code max}: a step of 1, 2 or 5 x 10^k giving at most five or six intervals (at
+     * least 1 when {@code whole}: counts get no "0.5"), and a top that is the first tick at or above {@code max}.
+     */
+    private static Scale scale(double max, boolean whole) {
+        double step = niceStep(max > 0 ? max / 5 : 1);
+        if (whole) step = Math.max(1, step);
+        // Ticks are counted, not accumulated, so float rounding cannot run a loop away.
+        long intervals = Math.max(1, (long) Math.ceil(max / step - 1e-9));
+        List<Double> ticks = new ArrayList<>();
+        for (long k = 0; k <= intervals; k++) ticks.add(k * step);
+        return new Scale(intervals * step, ticks);
+    }
+
+    /** A tick's label: the value rounded as {@link #formatNumber} shows it, and the exact value in {@code data-value}. */
+    private static void tick(StringBuilder out, double x, double y, String anchor, double value) {
+        out.append(String.format(Locale.ROOT, "<text class=\"tick\" data-value=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
+                plain(value), x, y, anchor)).append(escape(formatNumber(value))).append("</text>");
+    }
+
+    /** The name of a vertical axis, written upwards along its left edge. */
+    private static void yAxisLabel(StringBuilder out, double middle, String text) {
+        out.append(String.format(Locale.ROOT, "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(14 %.1f) rotate(-90)\">%s</text>",
+                middle, escape(text)));
+    }
+
+    /** The width of a text at the charts' 11 px font, estimated (about 0.6 em a character): enough to keep labels apart. */
+    private static double textWidth(String s) {
+        return s.codePointCount(0, s.length()) * 6.6;
+    }
+
+    /** A number without separators or exponent, for attributes: {@code 300}, {@code 0.2}. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
     private static void openChart(StringBuilder out, String id, String title, int height) {
-        // Inline SVG in HTML needs no xmlns; leaving it out keeps the page free of any URL.
+        // Inline SVG in HTML needs no xmlns; leaving it out keeps the page free of any URL. The caption is the visible
+        // title; the SVG's own title names the image for a screen reader.
         out.append("<figure id=\"").append(id).append("\" class=\"chart\">\n")
+                .append("<figcaption class=\"chart-title\">").append(escape(title)).append("</figcaption>\n")
                 .append(String.format(Locale.ROOT, "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"%s-title\">\n",
                         CHART_WIDTH, height, CHART_WIDTH, height, id))
                 .append("<title id=\"").append(id).append("-title\">").append(escape(title)).append("</title>\n");
@@ -521,9 +601,11 @@ public final class ConformanceHtml {
             .badge{display:inline-block;min-width:3em;text-align:center;border-radius:1em;padding:0 .5em;font-size:.8em;font-weight:700;color:#fff}
             .badge.pass{background:#1a7f37}.badge.fail{background:#cf222e}.badge.unknown{background:#8c959f}
             .charts{display:flex;flex-wrap:wrap;gap:1rem}figure.chart{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:.5rem}
+            figcaption.chart-title{font-weight:600;margin:0 0 .25rem}
             svg{max-width:100%;height:auto;font-size:11px}svg text{fill:#1f2328}
             .axis{stroke:#57606a;fill:none}.grid{stroke:#eaeef2}.frame{fill:#f6f8fa;stroke:#d0d7de}
-            svg text.nodata{fill:#8c959f;font-size:16px}svg text.axis-label{fill:#57606a}svg text.value{fill:#57606a}
+            svg text.nodata{fill:#8c959f;font-size:16px}svg text.axis-label{fill:#57606a;font-weight:600}svg text.value{fill:#57606a}
+            svg text.tick{fill:#57606a;font-variant-numeric:tabular-nums}
             .bar rect{fill:#0969da}polyline.series{fill:none;stroke-width:2}
             .s0{stroke:#0969da;fill:#0969da}.s1{stroke:#bf8700;fill:#bf8700}polyline.s0,polyline.s1{fill:none}
             """;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.json.Json;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -77,8 +79,144 @@ class ConformanceHtmlTest {
         }
         assertThat(element(html, "chart-actions")).contains("APPROVE").contains("650 (92.9%)");
         assertThat(element(html, "chart-degrade")).contains("PARTIAL_CONTEXT").contains("100 (14.3%)");
-        assertThat(element(html, "chart-latency")).contains("+Inf").contains("\u2264500 ms");
+        assertThat(element(html, "chart-latency")).contains("+Inf").contains(">\u2264500<");
         assertThat(element(html, "chart-throughput")).contains(">admitted</text>").contains(">decided</text>");
+    }
+
+    /** A tick label of a chart axis: its value, as shown and as data, and where it is drawn. */
+    private record Tick(double value, String shown, double x, double y) {}
+
+    /** The group of the chart's axis {@code axis} ("x" or "y"), up to its closing tag. */
+    private static String axis(String chart, String axis) {
+        int start = chart.indexOf("data-axis=\"" + axis + "\"");
+        assertThat(start).as("axis %s", axis).isGreaterThanOrEqualTo(0);
+        return chart.substring(start, chart.indexOf("</g>", start));
+    }
+
+    private static List<Tick> ticks(String axis) {
+        Matcher m = Pattern.compile("<text class=\"tick\" data-value=\"([^\"]*)\" x=\"([^\"]*)\" y=\"([^\"]*)\"[^>]*>([^<]*)</text>").matcher(axis);
+        List<Tick> out = new ArrayList<>();
+        while (m.find()) {
+            out.add(new Tick(Double.parseDouble(m.group(1)), m.group(4), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))));
+        }
+        return out;
+    }
+
+    private static List<String> axisLabels(String axis) {
+        Matcher m = Pattern.compile("<text class=\"axis-label\"[^>]*>([^<]*)</text>").matcher(axis);
+        List<String> out = new ArrayList<>();
+        while (m.find()) out.add(m.group(1).replace("&#47;", "/"));
+        return out;
+    }
+
+    /** Whether {@code step} is 1, 2 or 5 times a power of ten. */
+    private static boolean round(double step) {
+        double f = step / Math.pow(10, Math.floor(Math.log10(step) + 1e-9));
+        return Math.abs(f - 1) < 1e-9 || Math.abs(f - 2) < 1e-9 || Math.abs(f - 5) < 1e-9;
+    }
+
+    @Test
+    void everyChartHasAVisibleTitleAndAxesNamedWithTheirUnits() throws Exception {
+        String html = ConformanceHtml.render(full());
+
+        String[][] expected = {
+                {"chart-throughput", "Throughput over time", "seconds since run start", "events/s"},
+                {"chart-latency", "Decision latency histogram", "latency (ms), bucket upper bound", "decisions"},
+                {"chart-actions", "Decision mix", "decisions", "action"},
+                {"chart-degrade", "Degrade modes", "decisions", "degrade mode"}};
+        for (String[] e : expected) {
+            String chart = element(html, e[0]);
+            assertThat(chart).as(e[0]).contains("<figcaption class=\"chart-title\">" + e[1]).contains("<title id=\"" + e[0] + "-title\">" + e[1]);
+            assertThat(axisLabels(axis(chart, "x"))).as(e[0] + " x axis").containsExactly(e[2]);
+            assertThat(axisLabels(axis(chart, "y"))).as(e[0] + " y axis").containsExactly(e[3]);
+        }
+    }
+
+    @Test
+    void valueAxesRunFromZeroInRoundStepsToJustAboveTheLargestValue() throws Exception {
+        String html = ConformanceHtml.render(full());
+
+        // largest value per chart: 310 admitted in a second, 300 decisions in a bucket, 650 APPROVE, 600 FULL
+        Object[][] expected = {{"chart-throughput", "y", 310.0}, {"chart-latency", "y", 300.0}, {"chart-actions", "x", 650.0},
+                {"chart-degrade", "x", 600.0}, {"chart-throughput", "x", 4.0}};
+        for (Object[] e : expected) {
+            List<Tick> ticks = ticks(axis(element(html, (String) e[0]), (String) e[1]));
+            String what = e[0] + " " + e[1] + " ticks " + ticks;
+            assertThat(ticks).as(what).hasSizeBetween(3, 11);
+            assertThat(ticks.get(0).value()).as(what).isZero();
+            double step = ticks.get(1).value() - ticks.get(0).value();
+            assertThat(round(step)).as(what + ": step " + step).isTrue();
+            for (int i = 1; i < ticks.size(); i++) {
+                assertThat(ticks.get(i).value() - ticks.get(i - 1).value()).as(what).isCloseTo(step, org.assertj.core.data.Offset.offset(1e-9));
+            }
+            double max = (double) e[2];
+            double last = ticks.get(ticks.size() - 1).value();
+            assertThat(last).as(what).isGreaterThanOrEqualTo(max).isLessThan(max + step);
+        }
+        // rounded labels, with the page's thousands separator
+        ObjectNode big = full();
+        big.putObject("decisions_by_action").put("APPROVE", 123_456).put("DECLINE", 7);
+        List<Tick> ticks = ticks(axis(element(ConformanceHtml.render(big), "chart-actions"), "x"));
+        assertThat(ticks).extracting(Tick::shown).containsExactly("0", "50,000", "100,000", "150,000");
+    }
+
+    @Test
+    void aValueInTheDataIsDrawnAtItsPlaceOnTheAxisScale() throws Exception {
+        // Given counts that fall on ticks: 400 APPROVE on a 0..600 axis, 300 admitted in second 1
+        ObjectNode report = full();
+        report.putObject("decisions_by_action").put("APPROVE", 400).put("REVIEW", 550);
+        String html = ConformanceHtml.render(report);
+
+        // Then the APPROVE bar ends where the axis says 400
+        String actions = element(html, "chart-actions");
+        Tick t400 = ticks(axis(actions, "x")).stream().filter(t -> t.value() == 400).findFirst().orElseThrow();
+        Matcher bar = Pattern.compile("<title>APPROVE: [^<]*</title><rect x=\"([^\"]*)\" y=\"[^\"]*\" width=\"([^\"]*)\"").matcher(actions);
+        assertThat(bar.find()).isTrue();
+        assertThat(Double.parseDouble(bar.group(1)) + Double.parseDouble(bar.group(2))).isCloseTo(t400.x(), org.assertj.core.data.Offset.offset(0.11));
+
+        // And the admitted line passes through second 1 at the height of the tick 300 (tick text sits 4 px under its line)
+        String throughput = element(html, "chart-throughput");
+        Tick y300 = ticks(axis(throughput, "y")).stream().filter(t -> t.value() == 300).findFirst().orElseThrow();
+        Tick x1 = ticks(axis(throughput, "x")).stream().filter(t -> t.value() == 1).findFirst().orElseThrow();
+        Matcher line = Pattern.compile("data-series=\"admitted\" points=\"([^\"]*)\"").matcher(throughput);
+        assertThat(line.find()).isTrue();
+        String second = line.group(1).split(" ")[1];
+        assertThat(second).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f,%.1f", x1.x(), y300.y() - 4));
+    }
+
+    @Test
+    void tickAndBucketLabelsDoNotOverlap() throws Exception {
+        // Given the histogram as the platform reports it: twelve buckets up to 10 s and beyond
+        ObjectNode report = full();
+        ArrayNode hist = ((ObjectNode) report.path("series")).putArray("latency_histogram");
+        int[] bounds = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
+        for (int b : bounds) hist.addObject().put("le_ms", b).put("count", 12_345);
+        hist.addObject().put("le_ms", "+Inf").put("count", 3);
+        String html = ConformanceHtml.render(report);
+
+        // Then labels along a horizontal axis are further apart than they are wide (11 px text, at most 0.6 em a character)
+        for (String id : new String[] {"chart-throughput", "chart-actions", "chart-degrade"}) {
+            List<Tick> ticks = ticks(axis(element(html, id), "x"));
+            for (int i = 1; i < ticks.size(); i++) {
+                double room = ticks.get(i).x() - ticks.get(i - 1).x();
+                double needed = 6.6 * (ticks.get(i).shown().length() + ticks.get(i - 1).shown().length()) / 2;
+                assertThat(room).as(id + " " + ticks).isGreaterThan(needed);
+            }
+        }
+        // and along a vertical axis further apart than a line of text
+        for (String id : new String[] {"chart-throughput", "chart-latency"}) {
+            List<Tick> ticks = ticks(axis(element(html, id), "y"));
+            for (int i = 1; i < ticks.size(); i++) assertThat(ticks.get(i - 1).y() - ticks.get(i).y()).as(id).isGreaterThan(14);
+        }
+        // and the bucket names under the histogram's columns are either side by side with room, or slanted
+        String latency = element(html, "chart-latency");
+        Matcher upright = Pattern.compile("<text class=\"label\" x=\"([^\"]*)\"[^>]*>([^<]*)</text>").matcher(latency);
+        List<double[]> placed = new ArrayList<>();
+        while (upright.find()) placed.add(new double[] {Double.parseDouble(upright.group(1)), upright.group(2).length()});
+        for (int i = 1; i < placed.size(); i++) {
+            assertThat(placed.get(i)[0] - placed.get(i - 1)[0]).isGreaterThan(6.6 * (placed.get(i)[1] + placed.get(i - 1)[1]) / 2);
+        }
+        assertThat(placed.size() + (latency.split("rotate\\(-40\\)", -1).length - 1)).isEqualTo(12);
     }
 
     @Test

@@ -30,8 +30,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * store as Parquet segments under {@code audit/<run>/decisions/} (sealed with a manifest of digests when the run
  * ends, {@link AuditLog#seal}).
  *
- * <p>Exactly once on the bus: audit records and the consumed offsets commit in one Kafka transaction, which spans
- * polls until it holds {@value #MAX_BATCH} records or {@value #LINGER_MS} ms have passed. Idempotent
+ * <p>Segments roll by size or time, not per poll ({@link SegmentRoll}): the audit holds records until they are
+ * 10,000, or 32 MiB of audit lines, or the oldest is 30 s old, or the end of a run has been read
+ * ({@link #flushThrough}, which the orchestrator calls once a run's decisions are all applied, before it seals the
+ * run's segments). Then it writes one segment per (run, partition) held.
+ *
+ * <p>Exactly once on the bus, and nothing lost on a kill: audit records and the consumed offsets commit in one Kafka
+ * transaction, which spans polls while the records are held and commits only after their segments are written, so
+ * a record held in memory only is never committed as consumed and is read again after a crash. Idempotent
  * in the store: segments are create-if-absent and named by their first and last decision offsets and record count
  * ({@code p<partition>-o<first>-l<last>-n<count>.parquet}); records at or below the highest offset already written
  * for their (run, partition) are skipped, so a batch redelivered after a crash, whatever its boundaries, writes
@@ -47,9 +53,16 @@ public final class DecisionLogAudit extends ConsumerRole {
     private final Map<String, Long> highWaterMarks = new HashMap<>();
 
     public DecisionLogAudit(String bootstrap, ObjectStore store) {
+        this(bootstrap, store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis);
+    }
+
+    DecisionLogAudit(String bootstrap, ObjectStore store, SegmentRoll.Policy policy, java.util.function.LongSupplier clockMillis) {
         super(bootstrap, GROUP, List.of(Topics.DECISIONS), "fp-decision-log-audit");
         this.store = store;
+        this.roll = new SegmentRoll(policy, clockMillis);
         Properties p = dev.fraudplatform.substrate.kafka.KafkaEventPublisher.producerConfig(bootstrap, "fp-dla");
+        // The transaction spans what is held, up to the roll's age: its timeout must outlast that.
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) policy.transactionTimeout().toMillis());
         // One id per instance: fencing of zombies comes from the consumer group metadata (KIP-447), and two
         // processes on one cluster must not fence each other.
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fp-dla-" + java.util.UUID.randomUUID());
@@ -69,19 +82,43 @@ public final class DecisionLogAudit extends ConsumerRole {
     protected void onStop() {
         try {
             if (inTransaction) commit();
+            for (FlushRequest f : flushes) f.done().complete(null);
         } catch (Exception e) {
             // the records are redelivered to the next owner: nothing is lost, and segments are written at most once
+            for (FlushRequest f : flushes) f.done().completeExceptionally(e);
         } finally {
+            flushes.clear();
+            for (FlushRequest f; (f = flushRequests.poll()) != null; ) {
+                f.done().completeExceptionally(new IllegalStateException("the decision log and audit stopped"));
+            }
             producer.close();
         }
     }
 
-    /** A transaction spans polls until it holds this many records or is this old: segments of useful size. */
-    static final int MAX_BATCH = 20_000;
-    static final long LINGER_MS = 250;
+    private final SegmentRoll roll;
     private boolean inTransaction;
-    private long transactionStartedAt;
-    private int buffered;
+
+    /** Asked by another thread: write everything below these offsets now. */
+    private record FlushRequest(Map<Integer, Long> throughOffsets, java.util.concurrent.CompletableFuture<Void> done) {}
+
+    private final java.util.Queue<FlushRequest> flushRequests = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Requests taken by the consumer thread, not read through yet. */
+    private final List<FlushRequest> flushes = new ArrayList<>();
+
+    /**
+     * The end of a run: asks the audit to put every decision below {@code decisionOffsets} (partition of
+     * {@code fp.decisions} to offset; for a run whose decisions are all applied, the topic's end offsets) into
+     * segments as soon as it has read that far, without waiting for the roll's size or age. Thread-safe.
+     *
+     * @return completes once those decisions of the partitions this instance owns are in segments and committed;
+     *         exceptionally if the audit stops first
+     */
+    public java.util.concurrent.CompletableFuture<Void> flushThrough(Map<Integer, Long> decisionOffsets) {
+        FlushRequest request = new FlushRequest(Map.copyOf(decisionOffsets), new java.util.concurrent.CompletableFuture<>());
+        flushRequests.add(request);
+        return request.done();
+    }
+
     /** (run, partition) → audit lines in offset order, and the offsets to commit with them. */
     private final Map<String, List<Line>> segments = new LinkedHashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -92,7 +129,6 @@ public final class DecisionLogAudit extends ConsumerRole {
         if (!inTransaction) {
             producer.beginTransaction();
             inTransaction = true;
-            transactionStartedAt = now;
         }
         EVENTS_IN.increment(records.count());
         try {
@@ -112,19 +148,36 @@ public final class DecisionLogAudit extends ConsumerRole {
                 producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
                 segments.computeIfAbsent(d.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>())
                         .add(new Line(d, r.partition(), r.offset(), line));
-                buffered++;
+                roll.hold(line.length);
                 Telemetry.startStage("dla.record", header(r), d.platformRunId(), d.eventId(), now).end();
             }
         } catch (Exception e) {
             abort();
             throw e;
         }
-        if (buffered >= MAX_BATCH) commit();
+        if (roll.due() != null) commit();
     }
 
     @Override
     protected void onPoll() throws Exception {
-        if (inTransaction && System.currentTimeMillis() - transactionStartedAt >= LINGER_MS) commit();
+        for (FlushRequest f; (f = flushRequests.poll()) != null; ) flushes.add(f);
+        List<FlushRequest> readThrough = new ArrayList<>();
+        for (FlushRequest f : flushes) if (SegmentRoll.readThrough(f.throughOffsets(), this::position)) readThrough.add(f);
+        if (inTransaction && (roll.due(!readThrough.isEmpty()) != null || roll.records() == 0)) commit();
+        // Everything read through a request is in segments now (committed above, or nothing was held).
+        for (FlushRequest f : readThrough) f.done().complete(null);
+        flushes.removeAll(readThrough);
+    }
+
+    /** The next offset this instance reads on a partition of the decisions it owns; null when it does not own it. */
+    private Long position(int partition) {
+        TopicPartition tp = new TopicPartition(Topics.DECISIONS, partition);
+        if (!consumer.assignment().contains(tp)) return null;
+        try {
+            return consumer.position(tp, java.time.Duration.ofMillis(500));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return -1L; // not known yet: not read through
+        }
     }
 
     /** Writes the buffered segments, then commits the audit records and the consumed offsets in one transaction. */
@@ -151,7 +204,7 @@ public final class DecisionLogAudit extends ConsumerRole {
 
     private void clear() {
         inTransaction = false;
-        buffered = 0;
+        roll.rolled();
         segments.clear();
         offsets.clear();
     }
