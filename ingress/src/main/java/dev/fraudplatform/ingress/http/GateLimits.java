@@ -28,9 +28,10 @@ public record GateLimits(long maxBodyBytes, int maxEventsPerBatch, double produc
                          int maxInFlightPerProducer, int maxInFlightRequests, long minRequestBytesPerSecond, long idleTimeoutMillis) {
     /**
      * 16 MiB and 10,000 events a request, 200,000 events/s per producer, 64 batches of relay backlog, 16 requests
-     * in flight per producer and 128 in all, at least 8 KiB/s of body, and 15 s of silence.
+     * in flight per producer and 128 in all, at least 4 KiB/s of body, and 15 s of silence. The rate is far below any
+     * working network's and far above a trickle; Jetty checks it at every read, averaged since the body's first byte.
      */
-    public static final GateLimits DEFAULT = new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 8 * 1024, 15_000);
+    public static final GateLimits DEFAULT = new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 4 * 1024, 15_000);
 
     public GateLimits {
         if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("maxBodyBytes out of range: " + maxBodyBytes);
