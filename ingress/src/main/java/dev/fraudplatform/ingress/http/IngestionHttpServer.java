@@ -45,8 +45,11 @@ public final class IngestionHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestionHttpServer.class);
     public static final String EVENTS_PATH = "/v1/events";
     static final String NDJSON = "application/x-ndjson";
-    /** The first allocation for a body: a large declared length is grown into as bytes arrive, never trusted up front. */
-    private static final int FIRST_BODY_BUFFER = 256 * 1024;
+    /**
+     * The first allocation for a body: a declared length up to this is read into one exact array (the usual batch,
+     * no copies); a larger one is grown into as its bytes arrive, so a declared length alone never reserves memory.
+     */
+    private static final int FIRST_BODY_BUFFER = 1 << 20;
 
     private final IngestionGate gate;
     private final AdmissionRelay relay;

@@ -27,6 +27,7 @@ class SlowClientBodyTest {
     void aBodyWithoutALengthIsReadToOneByteOverTheLimitAndNoFurther() throws Exception {
         byte[] big = new byte[1_000_000];
         assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(big), -1, 300_000)).hasSize(300_001);
+        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[3_000_000]), 3_000_000, 4_000_000)).hasSize(3_000_000);
         assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[10]), -1, 300_000)).hasSize(10);
     }
 
