@@ -147,7 +147,7 @@ class IngestionHttpIT {
     @Test
     void limitsAnswer413And429WithRetryAfterAndIngestNothing() throws Exception {
         try (IngestionHttpServer small = new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(),
-                new GateLimits(64 * 1024, 5, 10, 64))) {
+                GateLimits.of(64 * 1024, 5, 10, 64))) {
             String url = "http://127.0.0.1:" + small.start("127.0.0.1", 0);
             Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
             assertThat(post(url, key, valid.subList(10, 16)).statusCode()).isEqualTo(413); // 6 events, limit 5

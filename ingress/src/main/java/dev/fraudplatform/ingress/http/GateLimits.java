@@ -1,14 +1,62 @@
 package dev.fraudplatform.ingress.http;
 
 /**
- * The gate's limits: what one request may carry, how fast one producer may send, and how far the bus may lag before
- * the gate pushes back (429 with Retry-After) rather than buffer without bound.
+ * The gate's limits: what one request may carry, how fast one producer may send, how many requests may be open at
+ * once, how slowly a client may send its body, and how far the bus may lag before the gate pushes back (429 with
+ * Retry-After) rather than buffer without bound.
  *
- * @param maxBodyBytes          largest request body (413 above)
- * @param maxEventsPerBatch     most events in one request (413 above)
- * @param producerEventsPerSecond sustained events/s per producer (token bucket, burst of one second); 429 above
- * @param maxRelayBacklog       batches waiting for the admission relay; 429 above
+ * <p>The in-flight bounds are checked after authentication and before any of the body is read, so a client that
+ * holds connections open cannot tie up more than {@code maxInFlightPerProducer} of the server's threads, and all
+ * clients together no more than {@code maxInFlightRequests} (which is kept below Jetty's 250 threads so that 429,
+ * 503 and {@code /healthz} answers still find a thread).
+ *
+ * @param maxBodyBytes             largest request body; a declared {@code Content-Length} above it gets 413 before
+ *                                 any of the body is read, and the connection is closed
+ * @param maxEventsPerBatch        most events in one request (413 above)
+ * @param producerEventsPerSecond  sustained events/s per producer (token bucket, burst of one second); 429 above
+ * @param maxRelayBacklog          batches waiting for the admission relay; 429 above
+ * @param maxInFlightPerProducer   requests one producer may have open at once (from authentication to answer);
+ *                                 the next gets 429 with Retry-After, without its body being read
+ * @param maxInFlightRequests      requests all producers together may have open at once; the next gets 503 with
+ *                                 Retry-After, without its body being read
+ * @param minRequestBytesPerSecond slowest average body upload, since its first byte, that the gate waits for; a
+ *                                 slower client is cut (0: no minimum)
+ * @param idleTimeoutMillis        longest silence the gate waits for on a connection, between requests or in the
+ *                                 middle of one, before it closes it
  */
-public record GateLimits(long maxBodyBytes, int maxEventsPerBatch, double producerEventsPerSecond, int maxRelayBacklog) {
-    public static final GateLimits DEFAULT = new GateLimits(16L << 20, 10_000, 200_000, 64);
+public record GateLimits(long maxBodyBytes, int maxEventsPerBatch, double producerEventsPerSecond, int maxRelayBacklog,
+                         int maxInFlightPerProducer, int maxInFlightRequests, long minRequestBytesPerSecond, long idleTimeoutMillis) {
+    /**
+     * 16 MiB and 10,000 events a request, 200,000 events/s per producer, 64 batches of relay backlog, 16 requests
+     * in flight per producer and 128 in all, at least 4 KiB/s of body, and 15 s of silence. The rate is far below any
+     * working network's and far above a trickle; Jetty checks it at every read, averaged since the body's first byte.
+     */
+    public static final GateLimits DEFAULT = new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 4 * 1024, 15_000);
+
+    public GateLimits {
+        if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("maxBodyBytes out of range: " + maxBodyBytes);
+        if (maxInFlightPerProducer <= 0 || maxInFlightRequests <= 0) {
+            throw new IllegalArgumentException("in-flight bounds must be positive: " + maxInFlightPerProducer + ", " + maxInFlightRequests);
+        }
+        if (minRequestBytesPerSecond < 0) throw new IllegalArgumentException("minRequestBytesPerSecond must not be negative");
+        if (idleTimeoutMillis <= 0) throw new IllegalArgumentException("idleTimeoutMillis must be positive");
+    }
+
+    /** These limits with other body, batch, rate and backlog limits, and the default in-flight bounds and timeouts. */
+    public static GateLimits of(long maxBodyBytes, int maxEventsPerBatch, double producerEventsPerSecond, int maxRelayBacklog) {
+        return new GateLimits(maxBodyBytes, maxEventsPerBatch, producerEventsPerSecond, maxRelayBacklog, DEFAULT.maxInFlightPerProducer,
+                DEFAULT.maxInFlightRequests, DEFAULT.minRequestBytesPerSecond, DEFAULT.idleTimeoutMillis);
+    }
+
+    /** These limits with other in-flight bounds. */
+    public GateLimits withInFlight(int perProducer, int total) {
+        return new GateLimits(maxBodyBytes, maxEventsPerBatch, producerEventsPerSecond, maxRelayBacklog, perProducer, total, minRequestBytesPerSecond,
+                idleTimeoutMillis);
+    }
+
+    /** These limits with another minimum body rate and idle timeout. */
+    public GateLimits withSlowClientCuts(long minBytesPerSecond, long idleMillis) {
+        return new GateLimits(maxBodyBytes, maxEventsPerBatch, producerEventsPerSecond, maxRelayBacklog, maxInFlightPerProducer, maxInFlightRequests,
+                minBytesPerSecond, idleMillis);
+    }
 }

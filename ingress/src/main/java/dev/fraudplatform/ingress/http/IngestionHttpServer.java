@@ -9,9 +9,15 @@ import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,23 +27,41 @@ import org.slf4j.LoggerFactory;
  * <p>{@code POST /v1/events}: a batch of envelopes as NDJSON (one envelope per line), with the producer's key in
  * {@code Authorization: Bearer <key>} (or {@code X-Api-Key}). The answer is one receipt per line, in order: admitted,
  * duplicate or quarantined with its reason; a broken line gets its own quarantine receipt and never fails the batch.
- * Before anything is read into the gate: 401 for a missing, unknown or revoked key, 403 when the batch names an
- * open run that does not take this producer's traffic, 413 for a body or batch over the limits,
- * 429 with {@code Retry-After} when the producer is over its rate or the bus lags too far. Nothing is ingested from a
- * request answered 401, 403, 413 or 429. No input, however broken, gets a 5xx; 503 means the gate itself cannot admit now.
+ *
+ * <p>Before any of the body is read, in this order: 401 for a missing, unknown or revoked key; 413 for a declared
+ * {@code Content-Length} over {@link GateLimits#maxBodyBytes()}; 429 with {@code Retry-After} when the producer has
+ * {@link GateLimits#maxInFlightPerProducer()} requests open already; 503 with {@code Retry-After} when the gate has
+ * {@link GateLimits#maxInFlightRequests()} open. These answers close the connection, so an unread body is never
+ * taken for the next request. After the body is read: 413 for a body (sent without a length) or batch over the
+ * limits, 429 with {@code Retry-After} when the producer is over its rate or the bus lags too far, 403 when the batch
+ * names an open run that does not take this producer's traffic. Nothing is ingested from a request answered 401, 403,
+ * 413, 429 or 503-before-reading.
+ *
+ * <p>Slow clients: Jetty cuts a body that arrives slower than {@link GateLimits#minRequestBytesPerSecond()} on average
+ * and a connection silent for {@link GateLimits#idleTimeoutMillis()}. A request whose client hangs up or is cut before
+ * its body is complete ingests nothing and gives one WARN line naming the producer and the cause, without a stack
+ * trace; it is never answered 503. No input, however broken, gets a 5xx; 503 means the gate itself cannot admit now.
  */
 public final class IngestionHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestionHttpServer.class);
     public static final String EVENTS_PATH = "/v1/events";
     static final String NDJSON = "application/x-ndjson";
+    /**
+     * The first allocation for a body: a declared length up to this is read into one exact array (the usual batch,
+     * no copies); a larger one is grown into as its bytes arrive, so a declared length alone never reserves memory.
+     */
+    private static final int FIRST_BODY_BUFFER = 1 << 20;
 
     private final IngestionGate gate;
     private final AdmissionRelay relay;
     private final ProducerKeys keys;
     private final GateLimits limits;
     private final TokenBuckets buckets;
+    private final InFlightRequests inFlight;
     private final Javalin app;
     private final byte[] openApi;
+    private volatile String host = "127.0.0.1";
+    private volatile int port;
 
     public IngestionHttpServer(IngestionGate gate, AdmissionRelay relay, ProducerKeys keys, GateLimits limits) {
         this.gate = gate;
@@ -45,18 +69,37 @@ public final class IngestionHttpServer implements AutoCloseable {
         this.keys = keys;
         this.limits = limits;
         this.buckets = new TokenBuckets(limits.producerEventsPerSecond());
+        this.inFlight = new InFlightRequests(limits.maxInFlightPerProducer(), limits.maxInFlightRequests());
         this.openApi = Resources.bytes("openapi.json");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = limits.maxBodyBytes();
+            config.jetty.modifyHttpConfiguration(http -> {
+                // Checked by Jetty on every read of the body: bytes arrived >= rate x time since the first byte.
+                http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
+                // The idle timeout while a request is being handled (the connector's applies between requests).
+                http.setIdleTimeout(limits.idleTimeoutMillis());
+            });
+            config.jetty.addConnector((server, http) -> {
+                // Our own connector, because Javalin's default one keeps Jetty's 30 s idle timeout for connections
+                // that have not finished sending their headers.
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setIdleTimeout(limits.idleTimeoutMillis());
+                return connector;
+            });
             config.routes.post(EVENTS_PATH, this::events);
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-            config.routes.get("/healthz", ctx -> {
-                Throwable failed = relay.failure();
-                ctx.status(failed == null ? 200 : 503).contentType("application/json")
-                        .result(error(failed == null ? "ok" : "admission relay stopped: " + failed.getMessage()));
-            });
+            config.routes.get("/healthz", this::health);
             config.routes.exception(Exception.class, (e, ctx) -> {
+                String early = EarlyEnd.describe(e, limits);
+                if (early != null) {
+                    // The client is gone or was cut: there is nobody to tell 503, and a stack trace would say nothing.
+                    LOG.warn("gate request ended early: {}", early);
+                    ctx.status(408).header("Connection", "close").contentType("application/json").result(error("request ended early: " + early));
+                    return;
+                }
                 LOG.error("gate request failed: {}", e.toString(), e);
                 ctx.status(503).header("Retry-After", "5").contentType("application/json").result(error("the gate cannot admit now: " + e.getMessage()));
             });
@@ -65,8 +108,27 @@ public final class IngestionHttpServer implements AutoCloseable {
 
     /** Starts listening on {@code host:port} (port 0: any free port); returns the port. */
     public int start(String host, int port) {
-        app.start(host, port);
+        this.host = host;
+        this.port = port;
+        app.start();
         return app.port();
+    }
+
+    /** Requests open now (authenticated and admitted, not yet answered), all producers together. */
+    public int inFlight() {
+        return inFlight.inFlight();
+    }
+
+    private void health(Context ctx) {
+        Throwable failed = relay.failure();
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        if (failed == null) {
+            n.put("status", "ok");
+        } else {
+            n.put("status", "unavailable");
+            n.put("error", "admission relay stopped: " + failed.getMessage());
+        }
+        ctx.status(failed == null ? 200 : 503).contentType("application/json").result(n.toString());
     }
 
     private void events(Context ctx) throws Exception {
@@ -77,15 +139,47 @@ public final class IngestionHttpServer implements AutoCloseable {
         }
         long declared = ctx.contentLength();
         if (declared > limits.maxBodyBytes()) {
-            // Read (and drop) a moderately oversized body before answering, so the client sees the 413 rather than a
-            // connection closed under its upload; a far larger one is refused without reading it.
-            if (declared <= 4 * limits.maxBodyBytes()) ctx.req().getInputStream().skipNBytes(declared);
+            // Answered before reading any of it; the connection is closed, so the unread body is never parsed.
+            ctx.header("Connection", "close");
             reject(ctx, 413, "body of " + declared + " bytes is over the limit of " + limits.maxBodyBytes(), null);
             return;
         }
-        byte[] body = ctx.bodyAsBytes();
+        String p = producer.get();
+        switch (inFlight.admit(p)) {
+            case PRODUCER_FULL -> {
+                ctx.header("Connection", "close");
+                reject(ctx, 429, "producer " + p + " has " + inFlight.perProducerBound() + " requests open already; retry later", 1_000L);
+                return;
+            }
+            case GATE_FULL -> {
+                ctx.header("Connection", "close");
+                reject(ctx, 503, "the gate has " + inFlight.totalBound() + " requests open already; retry later", 1_000L);
+                return;
+            }
+            case ADMITTED -> { }
+        }
+        try {
+            byte[] body;
+            try {
+                body = readBody(ctx.req().getInputStream(), declared, (int) limits.maxBodyBytes());
+            } catch (BodyEndedEarly e) {
+                String early = EarlyEnd.describe(e.getCause(), limits);
+                if (early == null) early = "the connection failed (" + e.getCause().toString().replace('\n', ' ') + ")";
+                LOG.warn("gate request from producer {} ended early: {} after {} bytes{}", p, early, e.bytesRead, declared < 0 ? "" : " of " + declared);
+                // Usually nobody is left to read this; a client cut for being slow may be, and learns why.
+                ctx.status(408).header("Connection", "close").contentType("application/json").result(error("request ended early: " + early));
+                return;
+            }
+            admitBody(ctx, p, body);
+        } finally {
+            inFlight.release(p);
+        }
+    }
+
+    private void admitBody(Context ctx, String producer, byte[] body) throws IOException {
         if (body.length > limits.maxBodyBytes()) {
-            reject(ctx, 413, "body of " + body.length + " bytes is over the limit of " + limits.maxBodyBytes(), null);
+            ctx.header("Connection", "close");
+            reject(ctx, 413, "body of more than " + limits.maxBodyBytes() + " bytes is over the limit", null);
             return;
         }
         List<byte[]> events = lines(body);
@@ -97,19 +191,56 @@ public final class IngestionHttpServer implements AutoCloseable {
             reject(ctx, 429, "the bus is " + relay.backlog() + " batches behind the gate; retry later", 1_000L);
             return;
         }
-        long wait = buckets.take(producer.get(), Math.max(1, events.size()));
+        long wait = buckets.take(producer, Math.max(1, events.size()));
         if (wait > 0) {
-            reject(ctx, 429, "producer " + producer.get() + " is over its rate of " + (long) limits.producerEventsPerSecond() + " events/s", wait);
+            reject(ctx, 429, "producer " + producer + " is over its rate of " + (long) limits.producerEventsPerSecond() + " events/s", wait);
             return;
         }
         List<Receipt> receipts;
         try {
-            receipts = gate.submit(producer.get(), events);
+            receipts = gate.submit(producer, events);
         } catch (IngestionGate.ProducerRefusedException e) {
             reject(ctx, 403, e.getMessage(), null);
             return;
         }
-        ctx.status(200).contentType("application/json").result(ReceiptJson.batchBytes(producer.get(), receipts));
+        ctx.status(200).contentType("application/json").result(ReceiptJson.batchBytes(producer, receipts));
+    }
+
+    /** The body's bytes ended before all of them arrived; {@code bytesRead} of them had. */
+    static final class BodyEndedEarly extends IOException {
+        final long bytesRead;
+
+        BodyEndedEarly(long bytesRead, Throwable cause) {
+            super(cause);
+            this.bytesRead = bytesRead;
+        }
+    }
+
+    /**
+     * Reads a body of {@code declared} bytes (-1: unknown, read to its end) from {@code in}. Returns at most
+     * {@code max + 1} bytes when the length is unknown, so a result longer than {@code max} means "over the limit"; a
+     * declared length must be at most {@code max}. Throws {@link BodyEndedEarly} when the stream fails or ends before
+     * {@code declared} bytes, wrapping what Jetty threw (a hang-up, an idle timeout or a too-slow client).
+     */
+    static byte[] readBody(InputStream in, long declared, int max) throws BodyEndedEarly {
+        long target = declared >= 0 ? declared : (long) max + 1;
+        byte[] buf = new byte[(int) Math.min(target, FIRST_BODY_BUFFER)];
+        int n = 0;
+        try {
+            while (n < target) {
+                if (n == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(target, 2L * buf.length));
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) break;
+                n += r;
+            }
+        } catch (IOException e) {
+            throw new BodyEndedEarly(n, e);
+        } catch (RuntimeException e) {
+            if (EarlyEnd.describe(e, GateLimits.DEFAULT) == null) throw e;
+            throw new BodyEndedEarly(n, e);
+        }
+        if (declared >= 0 && n < declared) throw new BodyEndedEarly(n, new EOFException("the body ended before its Content-Length"));
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }
 
     private static String presentedKey(Context ctx) {
@@ -128,7 +259,7 @@ public final class IngestionHttpServer implements AutoCloseable {
                 if (end > start && body[end - 1] == '\r') end--;
                 boolean blank = true;
                 for (int k = start; k < end && blank; k++) blank = body[k] == ' ' || body[k] == '\t';
-                if (!blank) out.add(java.util.Arrays.copyOfRange(body, start, end));
+                if (!blank) out.add(Arrays.copyOfRange(body, start, end));
                 start = i + 1;
             }
         }
