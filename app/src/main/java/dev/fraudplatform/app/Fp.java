@@ -774,7 +774,12 @@ public final class Fp implements Runnable {
             try {
                 world = buildWorld(cfg.objectStore(), WorldConfig.defaults(seed, transactions));
             } catch (RuntimeException e) {
-                up.thenAccept(Platform::close);
+                // Wait for the platform to be up and closed again, so that a refused world leaves no work directory behind.
+                try {
+                    up.thenAccept(Platform::close).join();
+                } catch (RuntimeException startFailed) {
+                    e.addSuppressed(startFailed);
+                }
                 throw e;
             }
             Platform platform;
