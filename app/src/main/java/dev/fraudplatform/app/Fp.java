@@ -274,7 +274,12 @@ public final class Fp implements Runnable {
                 }
                 // A world whose files changed is still shown as far as it can be read, under a warning that names them.
                 List<String> problems = Manifest.verify(store, WorldBuilder.prefix(worldId));
-                System.out.print(dev.fraudplatform.world.WorldInspector.inspect(store, worldId, samples));
+                try {
+                    System.out.print(dev.fraudplatform.world.WorldInspector.inspect(store, worldId, samples));
+                } catch (RuntimeException unreadable) {
+                    if (problems.isEmpty()) throw unreadable;
+                    // nothing more to show than the warning: the manifest itself changed
+                }
                 if (problems.isEmpty()) return 0;
                 System.err.println("fp: warning: world " + worldId + " no longer matches its manifest; changed: " + changedFiles(problems)
                         + " (fp world verify " + worldId + " lists them)");
