@@ -153,6 +153,16 @@ class FpBadInputIT {
     }
 
     @Test
+    void everyCommandAnswersHelpWithoutTouchingItsHome() throws IOException {
+        System.setProperty("fp.home", Files.writeString(home.resolve("file.txt"), "x").resolve("home").toString());
+        assertThat(fp("serve", "--help")).isZero();
+        assertThat(stdout()).contains("--port");
+        assertThat(fp("world", "build", "-h")).isZero();
+        assertThat(stdout()).contains("--fraud-rate");
+        assertThat(stderr()).isEmpty();
+    }
+
+    @Test
     void aHomeThatCannotBeCreatedIsRefusedBeforeAnythingStarts() throws IOException {
         Path file = Files.writeString(home.resolve("file.txt"), "a file, not a directory");
         System.setProperty("fp.home", file.resolve("home").toString());
