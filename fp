@@ -13,6 +13,9 @@ if stale; then
   (cd "$here" && mvn -B -q -DskipTests install) >&2
 fi
 export FP_HOME="${FP_HOME:-$here/.fp}"
-mkdir -p "$FP_HOME"
+if ! mkdir -p "$FP_HOME" 2>/dev/null || [ ! -w "$FP_HOME" ]; then
+  echo "fp: FP_HOME $FP_HOME is not writable (it cannot be created, or is read-only); set FP_HOME to a directory you can write" >&2
+  exit 2
+fi
 exec java ${FP_JAVA_OPTS:--Xms1g -Xmx3g -XX:+UseParallelGC} -Dfp.log.file="$FP_HOME/fp.log" \
   -cp "$jar:$here/app/target/lib/*" dev.fraudplatform.app.Fp "$@"

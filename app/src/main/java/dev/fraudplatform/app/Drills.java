@@ -65,14 +65,19 @@ final class Drills {
 
     private Drills() {}
 
-    /** Runs {@code kind} on {@code worldId} with the bundle the platform serves; returns the judged report. */
-    static ConformanceReport run(Platform platform, String worldId, Kind kind, Consumer<String> status) throws Exception {
-        if (kind == Kind.LAG && platform.config().redisUrl() == null) {
+    /** Refuses (IllegalArgumentException) a drill that {@code config}'s wiring cannot run; callers check before starting anything. */
+    static void checkWiring(Kind kind, PlatformConfig config) {
+        if (kind == Kind.LAG && config.redisUrl() == null) {
             throw new IllegalArgumentException("the lag drill pauses the join plane on Redis: set FP_REDIS_URL");
         }
-        if (kind == Kind.BROKER_RESTART && platform.config().kafkaBootstrap() != null) {
+        if (kind == Kind.BROKER_RESTART && config.kafkaBootstrap() != null) {
             throw new IllegalArgumentException("the broker-restart drill restarts the embedded broker: unset FP_KAFKA_BOOTSTRAP");
         }
+    }
+
+    /** Runs {@code kind} on {@code worldId} with the bundle the platform serves; returns the judged report. */
+    static ConformanceReport run(Platform platform, String worldId, Kind kind, Consumer<String> status) throws Exception {
+        checkWiring(kind, platform.config());
         long worldEvents = worldEvents(platform.store(), worldId);
         PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), status);
         return switch (kind) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The {@code fp} command line. Exit codes: 0 success, 1 a run that did not reconcile or a failed check, 2 refused input. */
-@Command(name = "fp", mixinStandardHelpOptions = true, versionProvider = Fp.Version.class,
+@Command(name = "fp", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Fp.Version.class,
         description = "fraud-platform: deterministic worlds, an ingestion gate and a real-time decision loop on Kafka and PostgreSQL.",
         subcommands = {Fp.World.class, Fp.Run.class, Fp.Demo.class, Fp.Stream.class, Fp.Ingress.class, Fp.Runs.class, Fp.Replay.class, Fp.Audit.class, Fp.Bench.class,
                 Fp.Serve.class, Fp.Report.class, Fp.Drill.class})
@@ -29,18 +29,55 @@ public final class Fp implements Runnable {
         System.exit(code);
     }
 
-    /** Runs the command line and returns its exit code (tests call this). */
+    /**
+     * Runs the command line and returns its exit code (tests call this). Every refusal is one line on stderr starting
+     * {@code fp: }: a parse error or an option out of range (picocli, with the {@link Check} converters), then, before
+     * any command starts, the environment ({@code FP_*}) and a writable {@code FP_HOME}; then what a command refuses
+     * ({@link IllegalArgumentException}, a refused world). All of these exit 2; any other failure exits 1, with its
+     * details in the log file only.
+     */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Fp());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ScenarioRunner.WorldRefusedException || e instanceof IllegalArgumentException) {
-                System.err.println("fp: " + e.getMessage());
-                return 2;
-            }
-            System.err.println("fp: " + e);
-            return 1;
+        cli.setParameterExceptionHandler((e, rejected) -> {
+            System.err.println("fp: " + oneLine(e.getMessage()) + "; see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            return 2;
         });
+        cli.setExecutionStrategy(parsed -> {
+            boolean help = parsed.asCommandLineList().stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested());
+            if (!help) {
+                try {
+                    // Before anything starts, and before logging opens its file under FP_HOME.
+                    Check.writableHome(PlatformConfig.fromEnvironment().home());
+                } catch (IllegalArgumentException e) {
+                    return answer(e);
+                }
+                // Logging starts here, on this thread, so that no library's threads race to start it.
+                org.slf4j.LoggerFactory.getILoggerFactory();
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> answer(e));
         return cli.execute(args);
+    }
+
+    /** One line on stderr for a failure: exit 2 for refused input, 1 otherwise (its details go to the log file only). */
+    static int answer(Throwable e) {
+        if (e instanceof ScenarioRunner.WorldRefusedException || e instanceof IllegalArgumentException) {
+            System.err.println("fp: " + oneLine(e.getMessage()));
+            return 2;
+        }
+        org.slf4j.LoggerFactory.getLogger(Fp.class).warn("command failed", e);
+        String message = e.getMessage();
+        for (Throwable c = e.getCause(); (message == null || message.isBlank()) && c != null; c = c.getCause()) message = c.getMessage();
+        System.err.println("fp: " + (message == null || message.isBlank() ? "failed (details in the log file)" : oneLine(message)));
+        return 1;
+    }
+
+    /** A message as one line for people: no line breaks, no Java class names of exceptions. */
+    static String oneLine(String message) {
+        if (message == null || message.isBlank()) return "refused";
+        return message.replaceAll("\\b(?:[a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:? ?", "")
+                .replaceAll("\\s*[\r\n]+\\s*", "; ").trim();
     }
 
     @Override
@@ -112,7 +149,8 @@ public final class Fp implements Runnable {
 
     /** Runs a world through every plane; returns the report. */
     static ConformanceReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
-        // Refuse a world before starting any server: the check needs only the object store.
+        // Refuse a world or a bundle before starting any server: the checks need only the object store and the classpath.
+        DecisionBundle.builtIn(bundleId);
         new ScenarioRunner(config.objectStore()).admit(worldId);
         return runWorld(Platform.start(config), worldId, bundleId, rate);
     }
@@ -157,12 +195,13 @@ public final class Fp implements Runnable {
             @Option(names = "--config", description = "A world config file (JSON: seed, transactions, accounts, days, start_date, "
                     + "typology_rates, labels); flags override it.") java.nio.file.Path configFile;
             @Option(names = "--seed", description = "Random seed (default 1).") Long seed;
-            @Option(names = "--transactions", description = "Transactions (default 100000).") Integer transactions;
-            @Option(names = "--accounts", description = "Accounts (default: transactions / 40).") Integer accounts;
-            @Option(names = "--days", description = "Days of traffic (default: transactions / 20000, from 2 to 90).") Integer days;
-            @Option(names = "--fraud-rate", description = "Total share of fraud transactions, keeping the typology mix (default 0.01).") Double fraudRate;
+            @Option(names = "--transactions", converter = Check.Positive.class, description = "Transactions (default 100000).") Integer transactions;
+            @Option(names = "--accounts", converter = Check.Positive.class, description = "Accounts (default: transactions / 40).") Integer accounts;
+            @Option(names = "--days", converter = Check.Days.class, description = "Days of traffic, 1 to 3660 (default: transactions / 20000, from 2 to 90).") Integer days;
+            @Option(names = "--fraud-rate", converter = Check.FraudShare.class, description = "Total share of fraud transactions, 0 to 0.5, "
+                    + "keeping the typology mix (default 0.01).") Double fraudRate;
             @Option(names = "--typology-rate", paramLabel = "NAME=RATE", description = "Share of transactions for one typology "
-                    + "(card_testing, stolen_card_cnp, account_takeover, bust_out, merchant_compromise, friendly_fraud); repeatable.")
+                    + "(card_testing, stolen_card_cnp, account_takeover, bust_out, merchant_compromise, friendly_fraud), 0 to 0.5; repeatable.")
             java.util.Map<String, Double> typologyRates = new java.util.LinkedHashMap<>();
 
             @Override
@@ -174,20 +213,38 @@ public final class Fp implements Runnable {
             }
 
             WorldConfig worldConfig() throws java.io.IOException {
+                // The flags first, so that a bad one is named as the user gave it (not as the rate it scales).
+                java.util.Map<dev.fraudplatform.world.Typology, Double> typologies = new java.util.LinkedHashMap<>();
+                for (var e : typologyRates.entrySet()) {
+                    dev.fraudplatform.world.Typology t = dev.fraudplatform.world.Typology.byKey(e.getKey());
+                    double r = e.getValue();
+                    if (!(r >= 0 && r <= Check.MAX_FRAUD_SHARE)) {
+                        throw new IllegalArgumentException("--typology-rate " + e.getKey() + "=" + e.getValue() + ": the rate must be a share from 0 to "
+                                + Check.MAX_FRAUD_SHARE + " (e.g. 0.002)");
+                    }
+                    typologies.put(t, r);
+                }
                 long s = seed != null ? seed : 1;
                 int n = transactions != null ? transactions : 100_000;
                 WorldConfig wc = WorldConfig.defaults(s, n);
                 if (configFile != null) {
+                    Check.readableFile(configFile, "--config");
                     com.fasterxml.jackson.databind.JsonNode json;
                     try {
                         json = dev.fraudplatform.core.json.Json.MAPPER.readTree(configFile.toFile());
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalArgumentException("world config " + configFile + " is not JSON: " + dev.fraudplatform.core.json.JsonProblems.describe(e));
                     } catch (java.io.IOException e) {
-                        throw new IllegalArgumentException("cannot read world config " + configFile + ": " + e.getMessage());
+                        throw new IllegalArgumentException("cannot read world config " + configFile);
                     }
-                    // Sizes from the file rescale the derived defaults, as flags do.
-                    int fileTxns = json.path("transactions").asInt(n);
-                    WorldConfig base = WorldConfig.defaults(json.path("seed").asLong(s), fileTxns);
-                    wc = WorldConfig.fromJson(json, base);
+                    try {
+                        // Sizes from the file rescale the derived defaults, as flags do.
+                        int fileTxns = json.path("transactions").asInt(n);
+                        WorldConfig base = WorldConfig.defaults(json.path("seed").asLong(s), fileTxns);
+                        wc = WorldConfig.fromJson(json, base);
+                    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+                        throw new IllegalArgumentException("world config " + configFile + ": " + e.getMessage());
+                    }
                 }
                 if (seed != null) wc = wc.withSeed(seed);
                 if (transactions != null && configFile != null) {
@@ -198,7 +255,7 @@ public final class Fp implements Runnable {
                     wc = wc.withShape(wc.transactions(), accounts != null ? accounts : wc.accounts(), days != null ? days : wc.days(), wc.startDate());
                 }
                 if (fraudRate != null) wc = wc.withFraudRate(fraudRate);
-                for (var e : typologyRates.entrySet()) wc = wc.withTypologyRate(dev.fraudplatform.world.Typology.byKey(e.getKey()), e.getValue());
+                for (var e : typologies.entrySet()) wc = wc.withTypologyRate(e.getKey(), e.getValue());
                 return wc;
             }
         }
@@ -206,12 +263,27 @@ public final class Fp implements Runnable {
         @Command(name = "inspect", description = "Show a world: counts, fraud mix by typology, label delays, sample rows.")
         static final class Inspect implements Callable<Integer> {
             @Parameters(paramLabel = "WORLD_ID") String worldId;
-            @Option(names = "--samples", defaultValue = "2", description = "Sample rows per view (default ${DEFAULT-VALUE}).") int samples;
+            @Option(names = "--samples", defaultValue = "2", converter = Check.NonNegative.class,
+                    description = "Sample rows per view, 0 or more (default ${DEFAULT-VALUE}).") int samples;
 
             @Override
             public Integer call() {
-                System.out.print(dev.fraudplatform.world.WorldInspector.inspect(PlatformConfig.fromEnvironment().objectStore(), worldId, samples));
-                return 0;
+                FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
+                if (!store.exists(WorldBuilder.prefix(worldId) + "/" + Manifest.FILE_NAME)) {
+                    throw new IllegalArgumentException("world " + worldId + " not found: no sealed manifest in " + store.describe());
+                }
+                // A world whose files changed is still shown as far as it can be read, under a warning that names them.
+                List<String> problems = Manifest.verify(store, WorldBuilder.prefix(worldId));
+                try {
+                    System.out.print(dev.fraudplatform.world.WorldInspector.inspect(store, worldId, samples));
+                } catch (RuntimeException unreadable) {
+                    if (problems.isEmpty()) throw unreadable;
+                    // nothing more to show than the warning: the manifest itself changed
+                }
+                if (problems.isEmpty()) return 0;
+                System.err.println("fp: warning: world " + worldId + " no longer matches its manifest; changed: " + changedFiles(problems)
+                        + " (fp world verify " + worldId + " lists them)");
+                return 2;
             }
         }
 
@@ -253,11 +325,16 @@ public final class Fp implements Runnable {
         }
     }
 
+    /** The first few of a manifest's problems, for one line. */
+    static String changedFiles(List<String> problems) {
+        return String.join(", ", problems.subList(0, Math.min(3, problems.size()))) + (problems.size() > 3 ? " and " + (problems.size() - 3) + " more" : "");
+    }
+
     @Command(name = "run", description = "Run a sealed world through every plane and reconcile.")
     static final class Run implements Callable<Integer> {
         @Option(names = "--world", required = true, description = "World id (see fp world list).") String worldId;
         @Option(names = "--bundle", defaultValue = "rules-v1", description = "Decision bundle (default ${DEFAULT-VALUE}).") String bundleId;
-        @Option(names = "--rate", defaultValue = "0", description = "Events/s to offer; 0 = as fast as the gate accepts (default).") double rate;
+        @Option(names = "--rate", defaultValue = "0", converter = Check.Rate.class, description = "Events/s to offer; 0 = as fast as the gate accepts (default).") double rate;
 
         @Override
         public Integer call() throws Exception {
@@ -272,17 +349,26 @@ public final class Fp implements Runnable {
         @Option(names = "--gate", required = true, description = "The gate's base URL, e.g. http://127.0.0.1:8080.") String gateUrl;
         @Option(names = "--key", description = "API key (default: the FP_API_KEY environment variable).") String key;
         @Option(names = "--checkpoint", description = "Checkpoint file: resume from it if it exists, keep it current.") java.nio.file.Path checkpoint;
-        @Option(names = "--rate", defaultValue = "0", description = "Events/s to offer; 0 = as fast as the gate accepts.") double rate;
-        @Option(names = "--speedup", defaultValue = "0", description = "Pace by event time: seconds of event time per second.") double speedup;
-        @Option(names = "--batch", defaultValue = "500", description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
-        @Option(names = "--lanes", defaultValue = "4", description = "Parallel requests (default ${DEFAULT-VALUE}).") int lanes;
+        @Option(names = "--rate", defaultValue = "0", converter = Check.Rate.class, description = "Events/s to offer; 0 = as fast as the gate accepts.") double rate;
+        @Option(names = "--speedup", defaultValue = "0", converter = Check.Rate.class, description = "Pace by event time: seconds of event time per second.") double speedup;
+        @Option(names = "--batch", defaultValue = "500", converter = Check.Positive.class, description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
+        @Option(names = "--lanes", defaultValue = "4", converter = Check.Positive.class, description = "Parallel requests (default ${DEFAULT-VALUE}).") int lanes;
 
         @Override
         public Integer call() throws Exception {
             String apiKey = key != null ? key : System.getenv("FP_API_KEY");
             if (apiKey == null || apiKey.isBlank()) throw new IllegalArgumentException("an API key is needed: --key or FP_API_KEY");
+            if (rate > 0 && speedup > 0) throw new IllegalArgumentException("--rate and --speedup both pace the stream; give one of them");
+            Check.gateUrl(gateUrl);
+            if (checkpoint != null) {
+                java.nio.file.Path dir = checkpoint.toAbsolutePath().getParent();
+                if (java.nio.file.Files.isDirectory(checkpoint)) throw new IllegalArgumentException("--checkpoint " + checkpoint + " is a directory, not a file");
+                if (dir == null || !java.nio.file.Files.isDirectory(dir)) throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such directory " + dir);
+            }
             FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
             new ScenarioRunner(store).admit(worldId);
+            // A closed gate is one line here; once streaming, an unreachable gate is waited for (the stream resumes).
+            Check.gateAnswers(gateUrl);
             dev.fraudplatform.ingress.streamer.WorldStreamer streamer = new dev.fraudplatform.ingress.streamer.WorldStreamer(store,
                     new dev.fraudplatform.ingress.http.HttpIngressClient(gateUrl, apiKey), batch, lanes, rate).withSpeedup(speedup);
             if (checkpoint != null) streamer.withCheckpoint(checkpoint);
@@ -322,6 +408,9 @@ public final class Fp implements Runnable {
 
                 @Override
                 public Integer call() {
+                    if (!producer.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+                        throw new IllegalArgumentException("producer '" + producer + "' must be letters, digits, '.', '_' or '-' (at most 128)");
+                    }
                     try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
                         System.out.println(new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).issue(producer));
                     }
@@ -337,7 +426,7 @@ public final class Fp implements Runnable {
             @Command(name = "list", description = "The newest quarantined inputs.")
             static final class ListQuarantine implements Callable<Integer> {
                 @Option(names = "--run", description = "Only this run.") String runId;
-                @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).") int limit;
+                @Option(names = "--limit", defaultValue = "50", converter = Check.Positive.class, description = "At most this many (default ${DEFAULT-VALUE}).") int limit;
 
                 @Override
                 public Integer call() {
@@ -391,6 +480,8 @@ public final class Fp implements Runnable {
                 public Integer call() throws Exception {
                     String apiKey = key != null ? key : System.getenv("FP_API_KEY");
                     if (apiKey == null || apiKey.isBlank()) throw new IllegalArgumentException("an API key is needed: --key or FP_API_KEY");
+                    Check.readableFile(file, "--file");
+                    Check.gateAnswers(gateUrl);
                     byte[] corrected = java.nio.file.Files.readAllBytes(file);
                     try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
                         var out = dev.fraudplatform.ingress.gate.QuarantineRelease.release(
@@ -412,7 +503,7 @@ public final class Fp implements Runnable {
 
         @Command(name = "list", description = "The newest runs with their state.")
         static final class ListRuns implements Callable<Integer> {
-            @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).") int limit;
+            @Option(names = "--limit", defaultValue = "20", converter = Check.Positive.class, description = "At most this many (default ${DEFAULT-VALUE}).") int limit;
 
             @Override
             public Integer call() {
@@ -482,6 +573,10 @@ public final class Fp implements Runnable {
         @Override
         public Integer call() throws Exception {
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            // Before any server starts: a run with no report (an unknown run among them) has nothing to replay against.
+            if (!cfg.objectStore().exists(ConformanceReport.evidenceKey(runId, "report.json"))) {
+                throw new IllegalArgumentException("run " + runId + " has no report to replay against (no run, or it never finished)");
+            }
             try (Platform platform = Platform.start(cfg)) {
                 ReplayProof.Result r = ReplayProof.replay(platform, runId, Fp::status);
                 endStatus();
@@ -537,9 +632,9 @@ public final class Fp implements Runnable {
 
         @Command(name = "ingress", description = "Events/s through the gate (HTTP, PostgreSQL receipts, Kafka publish), batch latency, CPU profile.")
         static final class IngressBenchCommand implements Callable<Integer> {
-            @Option(names = "--transactions", defaultValue = "100000", description = "World size (default ${DEFAULT-VALUE}; about 1.5 events each).") int transactions;
-            @Option(names = "--lanes", defaultValue = "4", description = "Parallel clients (default ${DEFAULT-VALUE}).") int lanes;
-            @Option(names = "--batch", defaultValue = "1000", description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
+            @Option(names = "--transactions", defaultValue = "100000", converter = Check.Positive.class, description = "World size (default ${DEFAULT-VALUE}; about 1.5 events each).") int transactions;
+            @Option(names = "--lanes", defaultValue = "4", converter = Check.Positive.class, description = "Parallel clients (default ${DEFAULT-VALUE}).") int lanes;
+            @Option(names = "--batch", defaultValue = "1000", converter = Check.Positive.class, description = "Events per request (default ${DEFAULT-VALUE}).") int batch;
             @CommandLine.Mixin BenchOptions options;
 
             @Override
@@ -568,9 +663,9 @@ public final class Fp implements Runnable {
         @Command(name = "e2e", description = "Events/s and decision latency through every plane, at an offered rate and at maximum rate, "
                 + "against the raw Kafka hop for the same messages; CPU profile of the maximum-rate phase.")
         static final class EndToEndBenchCommand implements Callable<Integer> {
-            @Option(names = "--transactions", defaultValue = "100000", description = "World size of the maximum-rate phase (default ${DEFAULT-VALUE}).") int transactions;
-            @Option(names = "--rate", defaultValue = "2000", description = "Events/s offered in the latency phase (default ${DEFAULT-VALUE}).") double rate;
-            @Option(names = "--rate-transactions", defaultValue = "20000", description = "World size of the latency phase (default ${DEFAULT-VALUE}).") int rateTransactions;
+            @Option(names = "--transactions", defaultValue = "100000", converter = Check.Positive.class, description = "World size of the maximum-rate phase (default ${DEFAULT-VALUE}).") int transactions;
+            @Option(names = "--rate", defaultValue = "2000", converter = Check.PositiveRate.class, description = "Events/s offered in the latency phase (default ${DEFAULT-VALUE}).") double rate;
+            @Option(names = "--rate-transactions", defaultValue = "20000", converter = Check.Positive.class, description = "World size of the latency phase (default ${DEFAULT-VALUE}).") int rateTransactions;
             @CommandLine.Mixin BenchOptions options;
 
             @Override
@@ -583,14 +678,17 @@ public final class Fp implements Runnable {
     @Command(name = "serve", description = "Serve the ops console (runs, a live run, evidence) and /metrics, with the gate and the real-time "
             + "roles, until stopped; --demo also runs a world to watch.")
     static final class Serve implements Callable<Integer> {
-        @Option(names = "--port", defaultValue = "8088", description = "Console port on 127.0.0.1, unless FP_OPS_PORT is set (default ${DEFAULT-VALUE}).") int port;
-        @Option(names = "--demo", defaultValue = "0", description = "Build a world of this many transactions and run it (default: none).") int demo;
-        @Option(names = "--rate", defaultValue = "2000", description = "Events/s the demo run offers (default ${DEFAULT-VALUE}).") double rate;
+        @Option(names = "--port", defaultValue = "8088", converter = Check.Port.class,
+                description = "Console port on 127.0.0.1, 1 to 65535 or 0 for any free port, unless FP_OPS_PORT is set (default ${DEFAULT-VALUE}).") int port;
+        @Option(names = "--demo", defaultValue = "0", converter = Check.NonNegative.class, description = "Build a world of this many transactions and run it (default: none).") int demo;
+        @Option(names = "--rate", defaultValue = "2000", converter = Check.Rate.class, description = "Events/s the demo run offers; 0 = as fast as the gate accepts (default ${DEFAULT-VALUE}).") double rate;
 
         @Override
         public Integer call() throws Exception {
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
             if (cfg.opsPort() < 0) cfg = cfg.withOpsPort(port);
+            Check.portFree(cfg.opsPort(), "the ops console's");
+            Check.portFree(cfg.gatePort(), "the gate's (FP_GATE_PORT)");
             Platform platform = Platform.start(cfg);
             Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
             platform.startRoles(DecisionBundle.builtIn("rules-v1"));
@@ -622,6 +720,9 @@ public final class Fp implements Runnable {
             // Read-only: the database and the object store, no broker and no roles (a running platform is left alone).
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
             FilesystemObjectStore store = cfg.objectStore();
+            if (!store.exists(ConformanceReport.evidenceKey(runId, "report.json"))) {
+                throw new IllegalArgumentException("run " + runId + " has no conformance report (no run, or it never finished)");
+            }
             try (AdminDatabase db = AdminDatabase.open(cfg)) {
                 List<dev.fraudplatform.ops.RunReport.Check> checks = RunLaws.recheck(store, db.dataSource(), runId);
                 for (var c : checks) System.out.printf(Locale.ROOT, "[%s] %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail());
@@ -638,13 +739,14 @@ public final class Fp implements Runnable {
     static final class Drill implements Callable<Integer> {
         @Parameters(paramLabel = "DRILL", description = "duplicates | integrity | missing-context | lag (needs FP_REDIS_URL) | broker-restart "
                 + "(embedded broker) | ig-crash") String name;
-        @Option(names = "--transactions", defaultValue = "3000", description = "Transactions in the drill's world (default ${DEFAULT-VALUE}).") int transactions;
+        @Option(names = "--transactions", defaultValue = "3000", converter = Check.Positive.class, description = "Transactions in the drill's world (default ${DEFAULT-VALUE}).") int transactions;
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
 
         @Override
         public Integer call() throws Exception {
             Drills.Kind kind = Drills.Kind.of(name);
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            Drills.checkWiring(kind, cfg);
             WorldBuilder.Result world = buildWorld(cfg.objectStore(), WorldConfig.defaults(seed, transactions));
             if (!world.verdict().passed()) return 1;
             try (Platform platform = Platform.start(cfg)) {
@@ -663,8 +765,8 @@ public final class Fp implements Runnable {
     @Command(name = "demo", description = "Build a world, run it through every plane, report; exit 0 only if it reconciles.")
     static final class Demo implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).") long seed;
-        @Option(names = "--transactions", defaultValue = "100000", description = "Transactions (default ${DEFAULT-VALUE}).") int transactions;
-        @Option(names = "--rate", defaultValue = "0", description = "Events/s to offer; 0 = as fast as the gate accepts (default).") double rate;
+        @Option(names = "--transactions", defaultValue = "100000", converter = Check.Positive.class, description = "Transactions (default ${DEFAULT-VALUE}).") int transactions;
+        @Option(names = "--rate", defaultValue = "0", converter = Check.Rate.class, description = "Events/s to offer; 0 = as fast as the gate accepts (default).") double rate;
 
         @Override
         public Integer call() throws Exception {
@@ -677,7 +779,12 @@ public final class Fp implements Runnable {
             try {
                 world = buildWorld(cfg.objectStore(), WorldConfig.defaults(seed, transactions));
             } catch (RuntimeException e) {
-                up.thenAccept(Platform::close);
+                // Wait for the platform to be up and closed again, so that a refused world leaves no work directory behind.
+                try {
+                    up.thenAccept(Platform::close).join();
+                } catch (RuntimeException startFailed) {
+                    e.addSuppressed(startFailed);
+                }
                 throw e;
             }
             Platform platform;

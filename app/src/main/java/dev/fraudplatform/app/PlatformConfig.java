@@ -56,13 +56,13 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
                 intOf(env, "FP_STREAM_THREADS", 1),
                 intOf(env, "FP_BATCH", 1000),
                 intOf(env, "FP_LANES", partitions),
-                intOf(env, "FP_GATE_PORT", 0),
+                portOf(env, "FP_GATE_PORT", 0),
                 blankToNull(env.get("FP_REDIS_URL")),
                 intOf(env, "FP_JOIN_WAIT_MS", 2000),
                 intOf(env, "FP_COMMIT_MS", 100),
-                intOf(env, "FP_OPS_PORT", -1),
+                portOf(env, "FP_OPS_PORT", -1),
                 blankToNull(env.get("FP_OTLP_ENDPOINT")),
-                Double.parseDouble(env.getOrDefault("FP_TRACE_RATIO", "1")));
+                ratioOf(env, "FP_TRACE_RATIO", 1));
     }
 
     /** The object store of this home ({@code $FP_HOME/store}). */
@@ -123,6 +123,32 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /** A port on 127.0.0.1: 0 (any free port) to 65535. */
+    private static int portOf(Map<String, String> env, String name, int dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i < 0 || i > 65_535) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a port from 1 to 65535 (or 0: any free port), was '" + v + "'");
+        }
+    }
+
+    /** A share from 0 to 1. */
+    private static double ratioOf(Map<String, String> env, String name, double dflt) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) return dflt;
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (!(d >= 0 && d <= 1)) throw new NumberFormatException();
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a share from 0 to 1, was '" + v + "'");
+        }
     }
 
     private static int intOf(Map<String, String> env, String name, int dflt) {

@@ -39,6 +39,19 @@ class PlatformConfigTest {
     }
 
     @Test
+    void portsTakeZeroForAnyFreePortAndNothingOutOfRange() {
+        assertThat(PlatformConfig.from(Map.of("FP_GATE_PORT", "0", "FP_OPS_PORT", "0")).opsPort()).isZero();
+        assertThat(PlatformConfig.from(Map.of("FP_OPS_PORT", "9090")).opsPort()).isEqualTo(9090);
+        assertThat(PlatformConfig.from(Map.of()).opsPort()).as("no console by default").isEqualTo(-1);
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_OPS_PORT", "99999")))
+                .hasMessage("FP_OPS_PORT must be a port from 1 to 65535 (or 0: any free port), was '99999'");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_PORT", "-1"))).hasMessageStartingWith("FP_GATE_PORT must be a port");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_TRACE_RATIO", "lots")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("FP_TRACE_RATIO must be a share from 0 to 1, was 'lots'");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_TRACE_RATIO", "1.5"))).hasMessageStartingWith("FP_TRACE_RATIO");
+    }
+
+    @Test
     void theDecisionConfigDigestDependsOnTheBundleNotTheWiring() {
         PlatformConfig embedded = PlatformConfig.from(Map.of());
         PlatformConfig local = PlatformConfig.from(Map.of("FP_KAFKA_BOOTSTRAP", "b:9092", "FP_PARTITIONS", "3"));

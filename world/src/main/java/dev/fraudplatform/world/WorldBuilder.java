@@ -100,7 +100,8 @@ public final class WorldBuilder {
     }
 
     /**
-     * Builds (or finds) the world for {@code config}.
+     * Builds (or finds) the world for {@code config}. A world found sealed whose files no longer match its manifest is
+     * refused ({@link ScenarioRunner.WorldRefusedException}, naming the first changed file).
      *
      * @param progress told of each phase and, while generating, of the transactions so far (from several threads)
      */
@@ -108,6 +109,13 @@ public final class WorldBuilder {
         String worldId = config.worldId();
         String prefix = prefix(worldId);
         if (store.exists(prefix + "/" + Manifest.FILE_NAME)) {
+            // Sealed means its files still match the manifest: a world changed since is refused, never passed off as built.
+            java.util.List<String> problems = Manifest.verify(store, prefix);
+            if (!problems.isEmpty()) {
+                throw new ScenarioRunner.WorldRefusedException("world " + worldId + " was built, but its files no longer match its manifest: "
+                        + problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "")
+                        + "; remove " + prefix + " from the object store to build it again");
+            }
             return new Result(worldId, true, WorldGate.readReceipt(store, worldId), config.transactions());
         }
         Path scratch;

@@ -15,8 +15,13 @@ import java.util.Map;
 public final class WorldInspector {
     private WorldInspector() {}
 
-    /** The report as text; throws {@link IllegalArgumentException} naming the problem if there is no such sealed world. */
+    /**
+     * The report as text; throws {@link IllegalArgumentException} naming the problem if there is no such sealed world or
+     * {@code samples} is negative. Files that cannot be read (a world changed since it was sealed) end the report with
+     * one line saying so, after what could be read.
+     */
     public static String inspect(ObjectStore store, String worldId, int samples) {
+        if (samples < 0) throw new IllegalArgumentException("samples must be 0 or more, was " + samples);
         String prefix = WorldBuilder.prefix(worldId);
         if (!store.exists(prefix + "/" + Manifest.FILE_NAME)) {
             throw new IllegalArgumentException("world " + worldId + " not found: no sealed manifest at " + prefix + "/" + Manifest.FILE_NAME);
@@ -36,6 +41,16 @@ public final class WorldInspector {
         out.append("rows\n");
         attrs.path("row_counts").path("views").properties().forEach(e -> out.append(String.format(Locale.ROOT, "  %-20s %14s%n", e.getKey(), fmt(e.getValue().asLong()))));
         attrs.path("row_counts").path("entities").properties().forEach(e -> out.append(String.format(Locale.ROOT, "  %-20s %14s%n", "entities." + e.getKey(), fmt(e.getValue().asLong()))));
+        try {
+            appendQueries(store, worldId, samples, out);
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("unreadable").replaceFirst(" in: SELECT.*", "");
+            out.append("the world's files cannot be read: ").append(why).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void appendQueries(ObjectStore store, String worldId, int samples, StringBuilder out) {
         try (WorldSql sql = new WorldSql(store, worldId)) {
             long txns = sql.scalar("SELECT count(*) FROM txn");
             out.append("fraud by typology (share of all transactions; labelled share)\n");
@@ -62,7 +77,6 @@ public final class WorldInspector {
                 }
             }
         }
-        return out.toString();
     }
 
     private static double num(Object o) {

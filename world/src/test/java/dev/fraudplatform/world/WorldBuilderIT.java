@@ -165,10 +165,16 @@ class WorldBuilderIT {
                 .isInstanceOf(ScenarioRunner.WorldRefusedException.class)
                 .hasMessageContaining(victim).hasMessageContaining("manifest");
         assertThatThrownBy(() -> sr.admit("w-doesnotexist")).hasMessageContaining("not found");
+        // Building it again does not pass the changed world off as sealed.
+        assertThatThrownBy(() -> new WorldBuilder(store).build(WorldConfig.defaults(3, 5_000), WorldBuilder.Progress.NONE))
+                .isInstanceOf(ScenarioRunner.WorldRefusedException.class)
+                .hasMessageContaining("no longer match its manifest").hasMessageContaining(victim).hasMessageNotContaining("\n");
 
         Files.writeString(store.pathOf(WorldBuilder.prefix(id) + "/manifest.json"), "{not json");
         assertThatThrownBy(() -> sr.admit(id)).isInstanceOf(ScenarioRunner.WorldRefusedException.class)
                 .hasMessageContaining("manifest.json").hasMessageNotContaining("\n");
+        assertThat(Manifest.verify(store, WorldBuilder.prefix(id))).singleElement().asString().contains("is not JSON: unexpected character 'n' at column 2")
+                .doesNotContain("Source").doesNotContain("Exception");
     }
 
     @Test

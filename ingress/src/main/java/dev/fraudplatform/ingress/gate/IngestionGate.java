@@ -191,8 +191,10 @@ public final class IngestionGate implements IngressPort {
             boolean malformed = v.problems().size() == 1 && v.problems().get(0).field().equals("$");
             String runId = v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual()
                     ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
+            // A malformed input's one problem concerns the whole input and says so itself ("the input is not JSON: ...").
             quarantined.put(i, quarantine(raw, null, runId, malformed ? QuarantineReason.MALFORMED : QuarantineReason.ENVELOPE_INVALID,
-                    v.problems().stream().map(FieldProblem::toString).collect(Collectors.joining("; ")), null, now));
+                    malformed ? v.problems().get(0).problem() : v.problems().stream().map(FieldProblem::toString).collect(Collectors.joining("; ")),
+                    null, now));
             return;
         }
         Envelope e = v.envelope().get();

@@ -79,9 +79,34 @@ public final class PayloadSchemas {
         }
         List<Error> errors = schema.validate(payload);
         if (errors.isEmpty()) return Verdict.OK;
-        return new Verdict(QuarantineReason.SCHEMA_INVALID, errors.stream().limit(10)
-                .map(e -> "payload" + e.getInstanceLocation().toString().replaceFirst("^\\$", "").replace('/', '.') + ": " + e.getMessage())
-                .collect(Collectors.joining("; ")));
+        return new Verdict(QuarantineReason.SCHEMA_INVALID, errors.stream().limit(10).map(PayloadSchemas::problem).collect(Collectors.joining("; ")));
+    }
+
+    /**
+     * One schema error in words about the payload: the field, then what is wrong with it ("payload.card_id: required",
+     * "payload.amount_minor: must be integer, was string"); the validator's own wording only for the other keywords,
+     * and never its class names.
+     */
+    static String problem(Error e) {
+        String at = "payload" + e.getInstanceLocation().toString().replaceFirst("^\\$", "").replace('/', '.');
+        String keyword = e.getKeyword() == null ? "" : e.getKeyword();
+        switch (keyword) {
+            case "required":
+                if (e.getProperty() != null) return at + "." + e.getProperty() + ": required";
+                break;
+            case "additionalProperties", "unevaluatedProperties":
+                if (e.getProperty() != null) return at + "." + e.getProperty() + ": not a field of this event class";
+                break;
+            case "type":
+                Object[] args = e.getArguments();
+                if (args != null && args.length >= 2) return at + ": must be " + args[1] + ", was " + args[0];
+                break;
+            default:
+                break;
+        }
+        String message = e.getMessage() == null ? "does not conform" : e.getMessage()
+                .replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*\\b", "").replaceAll("\\s+", " ").trim();
+        return at + ": " + message;
     }
 
     Optional<Schema> schema(String eventClass, int version) {

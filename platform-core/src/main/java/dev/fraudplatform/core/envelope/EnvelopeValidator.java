@@ -54,19 +54,20 @@ public final class EnvelopeValidator {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
-            return fail(null, new FieldProblem("$", "not valid UTF-8"));
+            return fail(null, new FieldProblem("$", "the input is not UTF-8 text"));
         }
         JsonNode tree;
         try {
             tree = CanonicalJson.EXACT_MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            return fail(null, new FieldProblem("$", "not valid JSON: " + e.getOriginalMessage()));
+            // In words about the input, never the parser's: the detail reaches the producer in its receipt.
+            return fail(null, new FieldProblem("$", "the input is not JSON: " + dev.fraudplatform.core.json.JsonProblems.describe(e)));
         } catch (RuntimeException e) {
             // e.g. a number whose exponent no decimal can hold
-            return fail(null, new FieldProblem("$", "not valid JSON: " + e.getMessage()));
+            return fail(null, new FieldProblem("$", "the input is not JSON: it has a number that cannot be held exactly"));
         }
         if (tree == null || tree.isMissingNode()) {
-            return fail(null, new FieldProblem("$", "empty document"));
+            return fail(null, new FieldProblem("$", "the input is empty"));
         }
         return validate(tree);
     }
@@ -110,7 +111,7 @@ public final class EnvelopeValidator {
                 // Canonicalising proves every number in the payload has one exact canonical form.
                 computedHash = dev.fraudplatform.core.json.Sha256.PREFIX + dev.fraudplatform.core.json.Sha256.hex(CanonicalJson.bytes(payload));
             } catch (RuntimeException e) {
-                problems.add(new FieldProblem(Envelope.PAYLOAD, "has a value with no canonical form: " + e.getMessage()));
+                problems.add(new FieldProblem(Envelope.PAYLOAD, "has a value with no canonical form (a number too large or too small to write exactly)"));
             }
         }
         if (!problems.isEmpty()) {

@@ -69,6 +69,8 @@ public final class Manifest {
             }
             JsonNode attrs = n.path("attributes");
             return new Manifest(entries, attrs.isObject() ? (ObjectNode) attrs : Json.MAPPER.createObjectNode());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException("the manifest of " + prefix + " is not JSON: " + dev.fraudplatform.core.json.JsonProblems.describe(e), e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading manifest of " + prefix, e);
         }

@@ -402,4 +402,19 @@ class EnvelopeValidatorTest {
         org.assertj.core.api.Assertions.assertThat(r.computedPayloadHash()).isNotEqualTo(honest.payloadHash())
                 .isEqualTo(r.envelope().orElseThrow().computedPayloadHash());
     }
+
+    @Test
+    void aMalformedInputIsDescribedInWordsAboutTheInput() {
+        String text = "{\"platform_run_id\": @run-1}";
+        EnvelopeValidator.Result r = validator.validate(text.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.problems()).hasSize(1);
+        assertThat(r.problems().get(0).field()).isEqualTo("$");
+        assertThat(r.problems().get(0).problem()).isEqualTo("the input is not JSON: unexpected character '@' at column 21");
+
+        String truncated = validator.validate("{\"platform_run_id\": \"run-1\"".getBytes(StandardCharsets.UTF_8)).problems().get(0).problem();
+        assertThat(truncated).startsWith("the input is not JSON: unexpected end of input: an object is not closed")
+                .doesNotContain("Source").doesNotContain("com.fasterxml").doesNotContain("Exception");
+        String twoValues = validator.validate("{} {}".getBytes(StandardCharsets.UTF_8)).problems().get(0).problem();
+        assertThat(twoValues).isEqualTo("the input is not JSON: more than one JSON value at column 4").doesNotContain("`");
+    }
 }

@@ -1,0 +1,304 @@
+package dev.fraudplatform.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
+import dev.fraudplatform.world.WorldBuilder;
+import dev.fraudplatform.world.WorldConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every bad input gets one clear line, and nothing is left behind: {@code fp} with a bad option, id, file, gate or home
+ * answers exactly one line on stderr starting {@code fp: }, exits 2, shows no stack trace, SQL or library class, and
+ * leaves FP_HOME as it found it (no run, no database, no work directory, no half-written file). Real filesystem, real
+ * sockets; no server is ever started.
+ */
+class FpBadInputIT {
+    private static final String WORLD = "{world}";
+    private static Path sealedHome;
+    private static String worldId;
+
+    private Path home;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeAll
+    static void buildOneSealedWorld() throws IOException {
+        sealedHome = Files.createTempDirectory("fp-bad-input-world-");
+        WorldBuilder.Result r = new WorldBuilder(new FilesystemObjectStore(sealedHome.resolve("store")))
+                .build(WorldConfig.defaults(5, 2000), WorldBuilder.Progress.NONE);
+        assertThat(r.verdict().passed()).isTrue();
+        worldId = r.worldId();
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        home = Files.createTempDirectory("fp-bad-input-");
+        copyTree(sealedHome.resolve("store"), home.resolve("store"));
+        System.setProperty("fp.home", home.toString());
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        System.clearProperty("fp.home");
+        deleteTree(home);
+    }
+
+    @AfterAll
+    static void removeTheSealedWorld() throws IOException {
+        deleteTree(sealedHome);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    static Stream<Arguments> badInputs() {
+        List<Arguments> cases = new ArrayList<>();
+        // the issue's list
+        cases.add(Arguments.of(List.of("world", "inspect", WORLD, "--samples", "-3"), "--samples"));
+        cases.add(Arguments.of(List.of("runs", "list", "--limit", "-1"), "--limit"));
+        cases.add(Arguments.of(List.of("serve", "--port", "99999"), "--port"));
+        cases.add(Arguments.of(List.of("serve", "--port", "-1"), "--port"));
+        cases.add(Arguments.of(List.of("run", "--world", WORLD, "--rate", "-1"), "--rate"));
+        cases.add(Arguments.of(List.of("run", "--world", WORLD, "--rate", "NaN"), "--rate"));
+        cases.add(Arguments.of(List.of("run", "--world", WORLD, "--rate", "Infinity"), "--rate"));
+        cases.add(Arguments.of(List.of("run", "--world", WORLD, "--bundle", "unknown"), "no bundle unknown"));
+        cases.add(Arguments.of(List.of("run", "--world", WORLD, "--bundle", "../etc"), "bundle"));
+        cases.add(Arguments.of(List.of("world", "build", "--fraud-rate", "-0.5"), "--fraud-rate"));
+        cases.add(Arguments.of(List.of("world", "build", "--fraud-rate", "0.9"), "from 0 to 0.5"));
+        cases.add(Arguments.of(List.of("world", "build", "--fraud-rate", "NaN"), "--fraud-rate"));
+        cases.add(Arguments.of(List.of("world", "build", "--transactions", "0"), "--transactions"));
+        cases.add(Arguments.of(List.of("world", "build", "--transactions", "-5"), "--transactions"));
+        cases.add(Arguments.of(List.of("world", "build", "--accounts", "0"), "--accounts"));
+        cases.add(Arguments.of(List.of("world", "build", "--days", "0"), "--days"));
+        cases.add(Arguments.of(List.of("world", "build", "--days", "5000"), "--days"));
+        cases.add(Arguments.of(List.of("world", "build", "--typology-rate", "card_testing=-0.1"), "--typology-rate card_testing"));
+        cases.add(Arguments.of(List.of("world", "build", "--typology-rate", "card_testing=2"), "--typology-rate card_testing"));
+        cases.add(Arguments.of(List.of("world", "build", "--typology-rate", "card_tasting=0.1"), "unknown typology 'card_tasting'"));
+        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k"),
+                "no gate at http://127.0.0.1:1"));
+        // picocli's own parse errors
+        cases.add(Arguments.of(List.of("world", "build", "--bogus"), "Unknown option: '--bogus'"));
+        cases.add(Arguments.of(List.of("world", "build", "--transactions", "lots"), "--transactions"));
+        cases.add(Arguments.of(List.of("run"), "--world"));
+        cases.add(Arguments.of(List.of("nosuchcommand"), "nosuchcommand"));
+        // the sweep: other commands and options
+        cases.add(Arguments.of(List.of("world", "inspect", "w-0000000000000000"), "world w-0000000000000000 not found"));
+        cases.add(Arguments.of(List.of("world", "verify", "w-0000000000000000"), "world w-0000000000000000 not found"));
+        cases.add(Arguments.of(List.of("world", "build", "--config", "/no/such/world.json"), "no such file"));
+        cases.add(Arguments.of(List.of("run", "--world", "w-0000000000000000"), "world w-0000000000000000 not found"));
+        cases.add(Arguments.of(List.of("demo", "--transactions", "0"), "--transactions"));
+        cases.add(Arguments.of(List.of("demo", "--rate", "-3"), "--rate"));
+        cases.add(Arguments.of(List.of("serve", "--demo", "-1"), "--demo"));
+        cases.add(Arguments.of(List.of("serve", "--rate", "-1"), "--rate"));
+        cases.add(Arguments.of(List.of("drill", "nosuchdrill"), "no drill nosuchdrill"));
+        cases.add(Arguments.of(List.of("drill", "duplicates", "--transactions", "0"), "--transactions"));
+        cases.add(Arguments.of(List.of("drill", "lag"), "FP_REDIS_URL"));
+        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--batch", "0"), "--batch"));
+        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--lanes", "-2"), "--lanes"));
+        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--speedup", "-1"), "--speedup"));
+        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "not a url", "--key", "k"), "--gate"));
+        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--rate", "5", "--speedup", "2"),
+                "--rate and --speedup"));
+        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k",
+                "--checkpoint", "/no/such/dir/checkpoint.json"), "--checkpoint"));
+        cases.add(Arguments.of(List.of("stream", "--world", "w-0000000000000000", "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k"),
+                "world w-0000000000000000 not found"));
+        cases.add(Arguments.of(List.of("ingress", "quarantine", "list", "--limit", "0"), "--limit"));
+        cases.add(Arguments.of(List.of("ingress", "quarantine", "release", "r-1", "--file", "/no/such/file.json", "--gate", "http://127.0.0.1:1", "--key", "k"),
+                "--file /no/such/file.json: no such file"));
+        cases.add(Arguments.of(List.of("ingress", "keys", "issue", "bad producer!"), "producer"));
+        cases.add(Arguments.of(List.of("replay", "--run", "run-19990101-deadbeef"), "run run-19990101-deadbeef has no report"));
+        cases.add(Arguments.of(List.of("report", "--run", "run-19990101-deadbeef"), "run run-19990101-deadbeef has no conformance report"));
+        cases.add(Arguments.of(List.of("bench", "ingress", "--lanes", "0"), "--lanes"));
+        cases.add(Arguments.of(List.of("bench", "ingress", "--batch", "-1"), "--batch"));
+        cases.add(Arguments.of(List.of("bench", "e2e", "--rate", "0"), "--rate"));
+        cases.add(Arguments.of(List.of("bench", "e2e", "--rate-transactions", "0"), "--rate-transactions"));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "fp {0}")
+    @MethodSource("badInputs")
+    void aBadInputIsOneLineExitTwoAndLeavesNothingBehind(List<String> args, String named) throws IOException {
+        Set<String> before = tree(home);
+
+        int code = fp(args.stream().map(a -> a.replace(WORLD, worldId)).toArray(String[]::new));
+
+        assertThat(code).as("exit code; stderr: %s", stderr()).isEqualTo(2);
+        assertOneLine(named);
+        assertThat(tree(home)).as("FP_HOME is left as it was: no run, database, work directory or file").isEqualTo(before);
+    }
+
+    @Test
+    void everyCommandAnswersHelpWithoutTouchingItsHome() throws IOException {
+        System.setProperty("fp.home", Files.writeString(home.resolve("file.txt"), "x").resolve("home").toString());
+        assertThat(fp("serve", "--help")).isZero();
+        assertThat(stdout()).contains("--port");
+        assertThat(fp("world", "build", "-h")).isZero();
+        assertThat(stdout()).contains("--fraud-rate");
+        assertThat(stderr()).isEmpty();
+    }
+
+    @Test
+    void aHomeThatCannotBeCreatedIsRefusedBeforeAnythingStarts() throws IOException {
+        Path file = Files.writeString(home.resolve("file.txt"), "a file, not a directory");
+        System.setProperty("fp.home", file.resolve("home").toString());
+
+        assertThat(fp("world", "build", "--transactions", "100")).isEqualTo(2);
+
+        assertOneLine("FP_HOME " + file.resolve("home") + " is not writable");
+        assertThat(Files.readString(file)).isEqualTo("a file, not a directory");
+    }
+
+    @Test
+    void aServeOnAPortAlreadyTakenIsRefusedBeforeAnythingStarts() throws IOException {
+        Set<String> before = tree(home);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(fp("serve", "--port", Integer.toString(taken.getLocalPort()))).isEqualTo(2);
+            assertOneLine("port " + taken.getLocalPort() + " on 127.0.0.1 is in use");
+        }
+        assertThat(tree(home)).isEqualTo(before);
+    }
+
+    @Test
+    void inspectingAWorldWhoseFilesChangedWarnsAndNamesThem() throws IOException {
+        Path victim = flipAByteOfTheFirstView();
+
+        int code = fp("world", "inspect", worldId);
+
+        assertThat(code).isEqualTo(2);
+        assertOneLine("warning: world " + worldId + " no longer matches its manifest; changed: oracle/" + worldId + "/views/");
+        assertThat(stderr()).contains(victim.getFileName().toString());
+        assertThat(stdout()).as("what can still be read is shown").contains("world " + worldId).contains("rows");
+    }
+
+    @Test
+    void buildingAWorldWhoseSealedFilesChangedSaysSoAndDoesNotClaimItIsSealed() throws IOException {
+        flipAByteOfTheFirstView();
+
+        int code = fp("world", "build", "--seed", "5", "--transactions", "2000");
+
+        assertThat(code).isEqualTo(2);
+        assertOneLine("world " + worldId + " was built, but its files no longer match its manifest: oracle/" + worldId + "/views/");
+        assertThat(stdout()).doesNotContain("already built and sealed");
+    }
+
+    @Test
+    void theProcessAnswersOneLineForAHomeUnderAFileAndLogFailsQuietly() throws Exception {
+        Path file = Files.writeString(home.resolve("file.txt"), "x");
+        Path badHome = file.resolve("home");
+        Process p = java(badHome, "world", "list");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(stderr).isEqualTo(2);
+        assertThat(stderr.strip()).startsWith("fp: FP_HOME " + badHome + " is not writable").doesNotContain("\n");
+
+        // A home whose log file cannot be opened: log4j keeps quiet instead of printing its own stack trace.
+        Files.createDirectories(home.resolve("fp.log"));
+        Process q = java(home, "world", "list");
+        assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String qerr = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(q.exitValue()).as(qerr).isZero();
+        assertThat(new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains(worldId);
+        assertThat(qerr).doesNotContain("ERROR").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static Process java(Path fpHome, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dfp.log.file=" + fpHome.resolve("fp.log"), "-cp", System.getProperty("java.class.path"), Fp.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("FP_HOME", fpHome.toString());
+        return pb.start();
+    }
+
+    private int fp(String... args) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Fp.execute(args), "fp must answer, not start anything");
+    }
+
+    private void assertOneLine(String named) {
+        List<String> lines = stderr().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as("stderr has exactly one line; stdout: %s", stdout()).hasSize(1);
+        assertThat(lines.get(0)).startsWith("fp: ").contains(named);
+        String all = stdout() + stderr();
+        for (String forbidden : List.of("Exception", "\tat ", "org.", "java.", "com.", "io.", "SELECT", "FROM ", "[Source")) {
+            assertThat(all).as("output shows no internals").doesNotContain(forbidden);
+        }
+    }
+
+    private Path flipAByteOfTheFirstView() throws IOException {
+        Path victim;
+        try (Stream<Path> files = Files.walk(home.resolve("store/oracle/" + worldId + "/views"))) {
+            victim = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
+            f.seek(10);
+            int b = f.read();
+            f.seek(10);
+            f.write(b ^ 1);
+        }
+        return victim;
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Every path under {@code root}, with each file's size, so that a new or half-written file shows. */
+    private static Set<String> tree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.map(p -> root.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : "/"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+}
