@@ -147,24 +147,44 @@ public final class Fp implements Runnable {
         return r;
     }
 
+    /** Names the runs this platform's start found left open by a killed process, and closed. */
+    static void printAbandoned(Platform platform) {
+        for (String run : platform.abandonedRuns()) {
+            System.out.println("run " + run + " was left open by a process that stopped: marked FAILED");
+        }
+    }
+
     /** Runs a world through every plane; returns the report. */
     static ConformanceReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate) throws Exception {
+        return runWorld(config, worldId, bundleId, rate, java.util.Set.of());
+    }
+
+    /** Runs a world through every plane, taking traffic from {@code producers} too; returns the report. */
+    static ConformanceReport runWorld(PlatformConfig config, String worldId, String bundleId, double rate, java.util.Set<String> producers)
+            throws Exception {
         // Refuse a world or a bundle before starting any server: the checks need only the object store and the classpath.
         DecisionBundle.builtIn(bundleId);
         new ScenarioRunner(config.objectStore()).admit(worldId);
-        return runWorld(Platform.start(config), worldId, bundleId, rate);
+        return runWorld(Platform.start(config), worldId, bundleId, rate, producers);
     }
 
     /** Runs a world on a started platform, which this closes. */
     static ConformanceReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
+        return runWorld(started, worldId, bundleId, rate, java.util.Set.of());
+    }
+
+    private static ConformanceReport runWorld(Platform started, String worldId, String bundleId, double rate, java.util.Set<String> producers)
+            throws Exception {
         PlatformConfig config = started.config();
         try (Platform platform = started) {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
             Thread hook = new Thread(platform::close, "fp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("platform up: " + platform.describe() + ", gate " + platform.gateUrl());
-            PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), Fp::status);
-            System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ")");
+            printAbandoned(platform);
+            PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), producers, Fp::status);
+            System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId + ", producers "
+                    + platform.runs().producers(run.runId()) + ")");
             long events = Drills.worldEvents(platform.store(), worldId);
             ConformanceReport report;
             try {
@@ -335,10 +355,18 @@ public final class Fp implements Runnable {
         @Option(names = "--world", required = true, description = "World id (see fp world list).") String worldId;
         @Option(names = "--bundle", defaultValue = "rules-v1", description = "Decision bundle (default ${DEFAULT-VALUE}).") String bundleId;
         @Option(names = "--rate", defaultValue = "0", converter = Check.Rate.class, description = "Events/s to offer; 0 = as fast as the gate accepts (default).") double rate;
+        @Option(names = "--producer", paramLabel = "NAME", description = "A producer (as its keys were issued) allowed to write into the run "
+                + "beside the platform's own streamer; repeatable. Any other producer's key is refused for the run (403).")
+        List<String> producers = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
-            return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId, rate).passed() ? 0 : 1;
+            for (String p : producers) {
+                if (!dev.fraudplatform.core.ingress.ProducerKeys.isProducerId(p)) {
+                    throw new IllegalArgumentException("--producer '" + p + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+                }
+            }
+            return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId, rate, new java.util.TreeSet<>(producers)).passed() ? 0 : 1;
         }
     }
 
@@ -393,13 +421,14 @@ public final class Fp implements Runnable {
                 Platform platform = Platform.start(PlatformConfig.fromEnvironment());
                 Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
                 System.out.println("gate listening on " + platform.gateUrl() + " (" + platform.describe() + ")");
+                printAbandoned(platform);
                 System.out.flush();
                 new java.util.concurrent.CountDownLatch(1).await();
                 return 0;
             }
         }
 
-        @Command(name = "keys", description = "Producers' API keys.", subcommands = {Keys.Issue.class})
+        @Command(name = "keys", description = "Producers' API keys.", subcommands = {Keys.Issue.class, Keys.ListKeys.class, Keys.Revoke.class})
         static final class Keys extends Group {
 
             @Command(name = "issue", description = "Issue an API key for a producer; it is printed once and stored only as a hash.")
@@ -408,11 +437,50 @@ public final class Fp implements Runnable {
 
                 @Override
                 public Integer call() {
-                    if (!producer.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-                        throw new IllegalArgumentException("producer '" + producer + "' must be letters, digits, '.', '_' or '-' (at most 128)");
+                    if (!dev.fraudplatform.core.ingress.ProducerKeys.isProducerId(producer)) {
+                        throw new IllegalArgumentException("producer '" + producer + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
                     }
                     try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
-                        System.out.println(new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).issue(producer));
+                        String key = new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).issue(producer);
+                        System.out.println(key);
+                        System.err.println("key id " + dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(key))
+                                + " for producer " + producer + ": the key is shown this once (revoke it with fp ingress keys revoke ID)");
+                    }
+                    return 0;
+                }
+            }
+
+            @Command(name = "list", description = "Every key: its id (the first 12 hex digits of its hash), producer, when issued and revoked.")
+            static final class ListKeys implements Callable<Integer> {
+                @Override
+                public Integer call() {
+                    try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
+                        var keys = new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).list();
+                        if (keys.isEmpty()) System.out.println("no keys issued");
+                        for (var k : keys) {
+                            System.out.printf(Locale.ROOT, "%s  %-24s issued %s  %s%n", k.keyId(), k.producerId(),
+                                    dev.fraudplatform.core.envelope.Times.format(k.issuedAt()), k.revokedAt() == null ? "valid"
+                                            : "revoked " + dev.fraudplatform.core.envelope.Times.format(k.revokedAt())
+                                            + (k.revokeReason() == null ? "" : " (" + k.revokeReason() + ")"));
+                        }
+                    }
+                    return 0;
+                }
+            }
+
+            @Command(name = "revoke", description = "Revoke a key: the gate refuses it (401) from its next request. The key stays listed, revoked.")
+            static final class Revoke implements Callable<Integer> {
+                @Parameters(paramLabel = "KEY_ID", description = "The key's id as 'fp ingress keys list' shows it.") String keyId;
+                @Option(names = "--reason", description = "Why it is revoked (kept with the revocation).") String reason;
+
+                @Override
+                public Integer call() {
+                    if (!keyId.matches("[0-9a-f]{12,64}")) {
+                        throw new IllegalArgumentException("KEY_ID '" + keyId + "' must be 12 to 64 lowercase hex digits, as 'fp ingress keys list' shows it");
+                    }
+                    try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
+                        var k = new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).revoke(keyId, reason);
+                        System.out.println("revoked key " + k.keyId() + " of producer " + k.producerId());
                     }
                     return 0;
                 }
@@ -692,6 +760,7 @@ public final class Fp implements Runnable {
             Platform platform = Platform.start(cfg);
             Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
             platform.startRoles(DecisionBundle.builtIn("rules-v1"));
+            printAbandoned(platform);
             System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl() + "/metrics); gate on "
                     + platform.gateUrl() + " (" + platform.describe() + ")");
             System.out.flush();

@@ -19,11 +19,6 @@ import dev.fraudplatform.world.ScenarioRunner;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,30 +67,8 @@ class GateKillIT {
     }
 
     private static Process gate(int port, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m", "-cp",
-                System.getProperty("java.class.path"), Fp.class.getName(), "ingress", "serve").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("FP_HOME", home.toString());
-        pb.environment().put("FP_PG_URL", pg.jdbcUrl());
-        pb.environment().put("FP_KAFKA_BOOTSTRAP", broker.bootstrapServers());
-        pb.environment().put("FP_PARTITIONS", "3");
-        pb.environment().put("FP_GATE_PORT", Integer.toString(port));
-        return pb.start();
-    }
-
-    private static void awaitHealthy(int port, Path log) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return;
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("gate did not come up: " + Files.readString(log));
+        return FpProcess.start(log, Map.of("FP_HOME", home.toString(), "FP_PG_URL", pg.jdbcUrl(), "FP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
+                "FP_PARTITIONS", "3", "FP_GATE_PORT", Integer.toString(port)), "ingress", "serve");
     }
 
     @Test
@@ -105,13 +78,10 @@ class GateKillIT {
         long events = Manifest.read(store, WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views").properties().stream()
                 .mapToLong(e -> e.getValue().asLong()).sum();
         PostgresRunRegistry runs = new PostgresRunRegistry(db.dataSource()); // migrates the schema before the gate starts
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FpProcess.freePort();
         Path log = home.resolve("gate.log");
         Process gate = gate(port, log);
-        awaitHealthy(port, log);
+        FpProcess.awaitHealthy(port, gate, log);
         String runId = "run-gate-kill";
         runs.pin(new RunFacts(runId, worldId, new ScenarioRunner(store).admit(worldId), "rules-v1", "sha256:x", "sha256:y", "test", Instant.now()));
         runs.allowProducer(runId, "gate-kill-it");
@@ -139,7 +109,7 @@ class GateKillIT {
             assertThat(gate.waitFor(10, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);
             gate = gate(port, log);
-            awaitHealthy(port, log);
+            FpProcess.awaitHealthy(port, gate, log);
         }
         WorldStreamer.Stats stats = streaming.get(180, TimeUnit.SECONDS);
         gate.destroy();

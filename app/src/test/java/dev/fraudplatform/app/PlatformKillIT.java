@@ -134,6 +134,15 @@ class PlatformKillIT {
         JsonNode receipt = post(port, key, runId);
         assertThat(receipt.path("outcome").asText()).isEqualTo("QUARANTINED");
         assertThat(receipt.path("reason").asText()).isEqualTo("WRONG_RUN");
+
+        // and a key revoked from the command line is refused by the running gate at its next request
+        String keyId = dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(key));
+        assertThat(fpHere("ingress", "keys", "list").getValue()).contains(keyId + "  kill-it").contains("valid");
+        Map.Entry<Integer, String> revoked = fpHere("ingress", "keys", "revoke", keyId, "--reason", "test");
+        assertThat(revoked.getKey()).isZero();
+        assertThat(revoked.getValue()).contains("revoked key " + keyId + " of producer kill-it");
+        assertThat(fpHere("ingress", "keys", "list").getValue()).contains(keyId + "  kill-it").contains("revoked").contains("(test)");
+        assertThat(status(port, key, runId)).isEqualTo(401);
     }
 
     @Test
@@ -156,12 +165,20 @@ class PlatformKillIT {
         assertThat(home.resolve("pg/data/postmaster.pid")).doesNotExist();
     }
 
-    private static JsonNode post(int port, String key, String runId) throws Exception {
+    private static int status(int port, String key, String runId) throws Exception {
+        return send(port, key, runId).statusCode();
+    }
+
+    private static HttpResponse<String> send(int port, String key, String runId) throws Exception {
         Envelope e = Envelope.of(runId, "txn.authorization", "after-kill-1", 1, Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(),
                 "acct-x", PlatformEndToEndIT.txnPayload(100));
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(e.toBytes())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode post(int port, String key, String runId) throws Exception {
+        HttpResponse<String> r = send(port, key, runId);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = Json.MAPPER.readTree(r.body());
         return body.isArray() ? body.get(0) : body.path("receipts").get(0);

@@ -15,6 +15,11 @@ import java.util.Optional;
 public interface ProducerKeys {
     int KEY_ID_LENGTH = 12;
 
+    /** Whether {@code producerId} is a well-formed producer id: 1 to 64 letters, digits, '.', '_' or '-'. */
+    static boolean isProducerId(String producerId) {
+        return producerId != null && producerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    }
+
     /** Issues a new key for {@code producerId} and returns it; only its hash is kept. */
     String issue(String producerId);
 

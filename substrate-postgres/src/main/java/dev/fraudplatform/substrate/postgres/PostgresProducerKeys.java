@@ -31,7 +31,7 @@ public final class PostgresProducerKeys implements ProducerKeys {
 
     @Override
     public String issue(String producerId) {
-        if (producerId == null || !producerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+        if (!ProducerKeys.isProducerId(producerId)) {
             throw new IllegalArgumentException("a producer id is 1 to 64 letters, digits, '.', '_' or '-'");
         }
         byte[] bytes = new byte[32];
