@@ -9,7 +9,6 @@ import dev.fraudplatform.world.WorldConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -198,7 +197,7 @@ class FpBadInputIT {
 
     @Test
     void inspectingAWorldWhoseFilesChangedWarnsAndNamesThem() throws IOException {
-        Path victim = flipAByteOfTheFirstView();
+        Path victim = TestWorlds.flipAByteOfTheFirstView(home, worldId);
 
         int code = fp("world", "inspect", worldId);
 
@@ -210,7 +209,7 @@ class FpBadInputIT {
 
     @Test
     void buildingAWorldWhoseSealedFilesChangedSaysSoAndDoesNotClaimItIsSealed() throws IOException {
-        flipAByteOfTheFirstView();
+        TestWorlds.flipAByteOfTheFirstView(home, worldId);
 
         int code = fp("world", "build", "--seed", "5", "--transactions", "2000");
 
@@ -260,20 +259,6 @@ class FpBadInputIT {
         for (String forbidden : List.of("Exception", "\tat ", "org.", "java.", "com.", "io.", "SELECT", "FROM ", "[Source")) {
             assertThat(all).as("output shows no internals").doesNotContain(forbidden);
         }
-    }
-
-    private Path flipAByteOfTheFirstView() throws IOException {
-        Path victim;
-        try (Stream<Path> files = Files.walk(home.resolve("store/oracle/" + worldId + "/views"))) {
-            victim = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
-        }
-        try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
-            f.seek(10);
-            int b = f.read();
-            f.seek(10);
-            f.write(b ^ 1);
-        }
-        return victim;
     }
 
     private String stdout() {

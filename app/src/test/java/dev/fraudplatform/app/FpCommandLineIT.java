@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,16 +56,7 @@ class FpCommandLineIT {
         assertThat(Fp.execute("world", "verify", worldId)).isZero();
         assertThat(stdout()).contains("every file matches its manifest");
 
-        Path victim;
-        try (Stream<Path> files = Files.walk(home.resolve("store/oracle/" + worldId + "/views"))) {
-            victim = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
-        }
-        try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
-            f.seek(10);
-            int b = f.read();
-            f.seek(10);
-            f.write(b ^ 1);
-        }
+        Path victim = TestWorlds.flipAByteOfTheFirstView(home, worldId);
         assertThat(Fp.execute("world", "verify", worldId)).isEqualTo(1);
         assertThat(stdout()).contains("CHANGED oracle/" + worldId + "/views/").contains(victim.getFileName().toString());
     }

@@ -120,7 +120,9 @@ class PlatformKillIT {
         FpProcess.awaitHealthy(port, serve, serveLog);
         assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("the server left behind is stopped").isFalse();
         assertThat(workDirectories()).as("the killed process's work directory is removed").doesNotContainAnyElementsOf(killedWork).hasSize(1);
-        assertThat(Files.readString(serveLog)).contains("kafka embedded at 127.0.0.1:");
+        // it names the broker's address, so that a Kafka client can be pointed at it
+        assertThat(FpProcess.awaitLine(serveLog, Pattern.compile("gate listening on .*(kafka embedded at 127\\.0\\.0\\.1:\\d+)"), serve))
+                .startsWith("kafka embedded at 127.0.0.1:");
 
         // and the run the killed process left open is FAILED, with the reason
         Map.Entry<Integer, String> after = fpHere("runs", "show", runId);

@@ -57,7 +57,8 @@ class SlowClientsIT {
     static void start() throws Exception {
         platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-slow-it-").toString())).withTopology(1, 1));
         String world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(23, 1_000), WorldBuilder.Progress.NONE).worldId();
-        run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> { });
+        run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
+                java.util.Set.of("slow-producer", "good-producer", "other-producer"), s -> { });
         slowKey = platform.producerKeys().issue("slow-producer");
         goodKey = platform.producerKeys().issue("good-producer");
         otherKey = platform.producerKeys().issue("other-producer");

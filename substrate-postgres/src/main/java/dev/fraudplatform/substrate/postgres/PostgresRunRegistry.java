@@ -23,7 +23,6 @@ import javax.sql.DataSource;
 public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     /** The advisory lock space of run ownership (the two-key form; the relay lease uses the one-key form). */
     private static final int RUN_LOCK_SPACE = 0x66705255; // "fpRU"
-    private static final String LOCK_KEY = "?, hashtext(?)";
     private final DataSource dataSource;
     private Connection owner;
 
@@ -34,25 +33,28 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     /** Takes the ownership lock of {@code runId} on the owner connection; false when another session holds it. */
     private synchronized boolean own(String runId) throws SQLException {
         if (owner == null || !owner.isValid(2)) owner = dataSource.getConnection();
-        try (PreparedStatement ps = owner.prepareStatement("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+        return advisoryLock(owner, "pg_try_advisory_lock", runId);
+    }
+
+    private synchronized void disown(String runId) {
+        if (owner == null) return;
+        try {
+            // false when this session did not own it (a run pinned by another process, ended from here)
+            advisoryLock(owner, "pg_advisory_unlock", runId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("ending ownership of run " + runId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Calls {@code function} (try-lock or unlock) on the run's ownership lock in {@code session}; returns its answer. */
+    private static boolean advisoryLock(Connection session, String function, String runId) throws SQLException {
+        try (PreparedStatement ps = session.prepareStatement("SELECT " + function + "(?, hashtext(?))")) {
             ps.setInt(1, RUN_LOCK_SPACE);
             ps.setString(2, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
             }
-        }
-    }
-
-    private synchronized void disown(String runId) {
-        if (owner == null) return;
-        try (PreparedStatement ps = owner.prepareStatement("SELECT pg_advisory_unlock(" + LOCK_KEY + ")")) {
-            ps.setInt(1, RUN_LOCK_SPACE);
-            ps.setString(2, runId);
-            // false when this session did not own it (a run pinned by another process, ended from here)
-            ps.executeQuery().close();
-        } catch (SQLException e) {
-            throw new IllegalStateException("ending ownership of run " + runId + ": " + e.getMessage(), e);
         }
     }
 
@@ -135,14 +137,7 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
                 while (rs.next()) candidates.add(rs.getString(1));
             }
             for (String runId : candidates) {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
-                    lock.setInt(1, RUN_LOCK_SPACE);
-                    lock.setString(2, runId);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) continue; // its owner lives
-                    }
-                }
+                if (!advisoryLock(c, "pg_try_advisory_lock", runId)) continue; // its owner lives
                 try {
                     // Holding the lock, re-read: another process may have ended it between the list and the lock.
                     RunState now = state(runId).orElseThrow();
@@ -151,11 +146,7 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
                         ended.add(runId);
                     }
                 } finally {
-                    try (PreparedStatement unlock = c.prepareStatement("SELECT pg_advisory_unlock(" + LOCK_KEY + ")")) {
-                        unlock.setInt(1, RUN_LOCK_SPACE);
-                        unlock.setString(2, runId);
-                        unlock.executeQuery().close();
-                    }
+                    advisoryLock(c, "pg_advisory_unlock", runId);
                 }
             }
         } catch (SQLException e) {
