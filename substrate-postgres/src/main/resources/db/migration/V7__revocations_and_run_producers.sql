@@ -20,3 +20,16 @@ BEGIN
   END LOOP;
 END
 $$;
+-- A run that ended stays ended: after COMPLETED or FAILED only a further FAILED (another reason) may follow. So a
+-- process that lost its run to the abandoned-run sweep cannot carry the run on as if nothing had happened.
+CREATE OR REPLACE FUNCTION runs.fp_refuse_after_end() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE latest text;
+BEGIN
+  SELECT state INTO latest FROM runs.run_transitions WHERE platform_run_id = NEW.platform_run_id ORDER BY seq DESC LIMIT 1;
+  IF latest IN ('COMPLETED', 'FAILED') AND NEW.state <> 'FAILED' THEN
+    RAISE EXCEPTION 'run % has ended (%): % refused', NEW.platform_run_id, latest, NEW.state USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER ended_stays_ended BEFORE INSERT ON runs.run_transitions FOR EACH ROW EXECUTE FUNCTION runs.fp_refuse_after_end();

@@ -1,8 +1,11 @@
 -- After every migration (Flyway callback, run as the administrator): the platform's own role, and what it may do.
 -- It logs in, reads and appends; it owns nothing and is no superuser, so it can neither change evidence nor switch
 -- the append-only triggers off (ALTER TABLE needs the owner; session_replication_role needs a superuser).
+-- Every open runs this (an admin command beside a running platform too): one at a time, or concurrent GRANTs on the
+-- same objects fail with "tuple concurrently updated".
 DO $$
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('fp-after-migrate'));
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${app_role}') THEN
     CREATE ROLE ${app_role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
   END IF;
@@ -13,6 +16,7 @@ $$;
 DO $$
 DECLARE s text;
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('fp-after-migrate'));
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${app_role}', current_database());
   FOR s IN SELECT nspname FROM pg_namespace
            WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)

@@ -24,15 +24,23 @@ final class AdminDatabase implements AutoCloseable {
     static AdminDatabase open(PlatformConfig config) {
         if (config.pgUrl() != null) return new AdminDatabase(null, PostgresDatabase.open(config.pgUrl(), 2));
         Path data = config.home().resolve("pg").resolve("data");
-        for (int attempt = 0; ; attempt++) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
             Optional<String> running = EmbeddedPostgresServer.attach(data);
             if (running.isPresent()) return new AdminDatabase(null, PostgresDatabase.open(running.get(), 2));
             EmbeddedPostgresServer pg;
             try {
                 pg = EmbeddedPostgresServer.start(data, config.home().resolve("pg").resolve("binaries"));
-            } catch (EmbeddedPostgresServer.InUseException startedMeanwhile) {
-                if (attempt < 2) continue; // a platform came up between the look and the start: use its server
-                throw startedMeanwhile;
+            } catch (EmbeddedPostgresServer.InUseException starting) {
+                // A platform owns the server but it does not answer yet (starting, or reclaiming one left behind): wait.
+                if (System.nanoTime() > deadline) throw starting;
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw starting;
+                }
+                continue;
             }
             try {
                 return new AdminDatabase(pg, PostgresDatabase.open(pg.jdbcUrl(), 2));

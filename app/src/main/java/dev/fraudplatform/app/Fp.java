@@ -361,11 +361,7 @@ public final class Fp implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            for (String p : producers) {
-                if (!dev.fraudplatform.core.ingress.ProducerKeys.isProducerId(p)) {
-                    throw new IllegalArgumentException("--producer '" + p + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
-                }
-            }
+            for (String p : producers) dev.fraudplatform.core.ingress.ProducerKeys.checkProducerId("--producer", p);
             return runWorld(PlatformConfig.fromEnvironment(), worldId, bundleId, rate, new java.util.TreeSet<>(producers)).passed() ? 0 : 1;
         }
     }
@@ -437,9 +433,7 @@ public final class Fp implements Runnable {
 
                 @Override
                 public Integer call() {
-                    if (!dev.fraudplatform.core.ingress.ProducerKeys.isProducerId(producer)) {
-                        throw new IllegalArgumentException("producer '" + producer + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
-                    }
+                    dev.fraudplatform.core.ingress.ProducerKeys.checkProducerId("producer", producer);
                     try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
                         String key = new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).issue(producer);
                         System.out.println(key);
@@ -475,9 +469,7 @@ public final class Fp implements Runnable {
 
                 @Override
                 public Integer call() {
-                    if (!keyId.matches("[0-9a-f]{12,64}")) {
-                        throw new IllegalArgumentException("KEY_ID '" + keyId + "' must be 12 to 64 lowercase hex digits, as 'fp ingress keys list' shows it");
-                    }
+                    dev.fraudplatform.core.ingress.ProducerKeys.checkKeyId(keyId);
                     try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
                         var k = new dev.fraudplatform.substrate.postgres.PostgresProducerKeys(db.dataSource()).revoke(keyId, reason);
                         System.out.println("revoked key " + k.keyId() + " of producer " + k.producerId());

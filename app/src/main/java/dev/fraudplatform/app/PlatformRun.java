@@ -215,6 +215,21 @@ public final class PlatformRun {
     }
 
     /**
+     * Has the audit write every decision now on the bus before the run's segments are sealed, also when the drain
+     * stalled: a record it still held would otherwise land in a segment after the seal, outside the manifest. Bounded:
+     * an audit that cannot answer leaves its records out, and the report's reconciliation says so.
+     */
+    private void writeHeldAuditRecords() {
+        try {
+            platform.flushAudit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("run {}: the audit did not write what it holds before the seal ({}); the report counts what is sealed", runId(), e.toString());
+        }
+    }
+
+    /**
      * Writes the run's end-of-stream record ({@link Topics#HEADER_STREAM_END}) on every traffic partition, after every
      * record of the run. The gate stops taking the run's traffic within {@link IngestionGate#RUN_STATE_CACHE_MS} of
      * DRAINING; an ADMITTED receipt is written only once its record is committed on the bus; what may still be on its
@@ -323,6 +338,7 @@ public final class PlatformRun {
         double eps = sent.get() * 1000.0 / Math.max(1, end - streamStartedAt);
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         double toFirst = latency.firstDecisionSeenAtMillis() > 0 ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0 : -1;
+        writeHeldAuditRecords();
         AuditLog.seal(platform.store(), runId());
         AuditReplay.Result replay = AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
         List<String> auditProblems = new java.util.ArrayList<>(replay.manifestProblems());

@@ -1,13 +1,11 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.process.OwnerLock;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -15,24 +13,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The work directories of platform processes under {@code $FP_HOME/work}: one {@code proc-*} directory each (the
- * embedded broker's log, Kafka Streams state), owned through an exclusive lock on its {@code owner.lock} for as long as
- * the process lives. The operating system drops the lock when the process dies, however it dies, so a directory
- * whose lock is free belongs to no one: {@link #claim} removes those before it makes its own.
+ * embedded broker's log, Kafka Streams state), owned through the {@link OwnerLock} on its {@code owner.lock} for as long
+ * as the process lives. A directory whose lock is free belongs to no one: {@link #claim} removes those before it makes
+ * its own. A directory is locked before it gets its {@code proc-} name, so no one ever sees one unlocked.
  */
 final class WorkDirectories {
     private static final Logger LOG = LoggerFactory.getLogger(WorkDirectories.class);
     private static final String LOCK = "owner.lock";
+    /** A directory still being made is named so; one left by a process killed in that instant is removed later. */
+    private static final String NEW = "new-";
 
     private WorkDirectories() {}
 
     /** A work directory this process owns; closing it releases the lock and removes the directory. */
-    record Owned(Path path, FileChannel channel, FileLock lock) implements AutoCloseable {
+    record Owned(Path path, OwnerLock lock) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             try {
                 if (!"1".equals(System.getenv("FP_KEEP_WORK"))) deleteTree(path);
             } finally {
-                channel.close();
+                lock.close();
             }
         }
     }
@@ -41,46 +41,37 @@ final class WorkDirectories {
     static Owned claim(Path workRoot) throws IOException {
         Files.createDirectories(workRoot);
         reclaimLeftBehind(workRoot);
-        Path dir = Files.createTempDirectory(workRoot, "proc-");
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-            channel.close();
-            throw new IOException("cannot lock the new work directory " + dir);
+        Path making = Files.createTempDirectory(workRoot, NEW + "proc-");
+        OwnerLock lock = OwnerLock.tryAcquire(making.resolve(LOCK)).orElseThrow(() -> new IOException("cannot lock the new work directory " + making));
+        try {
+            Path dir = workRoot.resolve(making.getFileName().toString().substring(NEW.length()));
+            Files.move(making, dir, StandardCopyOption.ATOMIC_MOVE);
+            return new Owned(dir, lock.movedTo(dir.resolve(LOCK)));
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        return new Owned(dir, channel, lock);
     }
 
     private static void reclaimLeftBehind(Path workRoot) throws IOException {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(workRoot, "proc-*")) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(workRoot)) {
             for (Path dir : dirs) {
-                if (!Files.isDirectory(dir) || ownedByALiveProcess(dir)) continue;
+                String name = dir.getFileName().toString();
+                boolean making = name.startsWith(NEW);
+                if (!Files.isDirectory(dir) || !(name.startsWith("proc-") || making)) continue;
+                boolean locked = !making && Files.exists(dir.resolve(LOCK));
+                if (locked ? OwnerLock.isHeld(dir.resolve(LOCK))
+                        // being made (or made by a version before locks): another process's for a moment; older, a kill's
+                        : Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 60_000) {
+                    continue;
+                }
                 try {
                     deleteTree(dir);
-                    LOG.info("removed work directory {} of a process that stopped", dir.getFileName());
+                    LOG.info("removed work directory {} of a process that stopped", name);
                 } catch (IOException e) {
                     LOG.warn("could not remove work directory {} of a process that stopped: {}", dir, e.getMessage());
                 }
             }
-        }
-    }
-
-    /**
-     * Whether a live process holds the directory's lock. A directory without a lock file is taken as live only while
-     * it is new (another process may be between making it and locking it).
-     */
-    private static boolean ownedByALiveProcess(Path dir) throws IOException {
-        Path lockFile = dir.resolve(LOCK);
-        if (!Files.exists(lockFile)) {
-            return Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 60_000;
-        }
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-            FileLock probe = channel.tryLock();
-            if (probe == null) return true;
-            probe.release();
-            return false;
-        } catch (OverlappingFileLockException heldInThisJvm) {
-            return true;
         }
     }
 

@@ -143,6 +143,8 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("ingress", "quarantine", "release", "r-1", "--file", "/no/such/file.json", "--gate", "http://127.0.0.1:1", "--key", "k"),
                 "--file /no/such/file.json: no such file"));
         cases.add(Arguments.of(List.of("ingress", "keys", "issue", "bad producer!"), "producer"));
+        cases.add(Arguments.of(List.of("ingress", "keys", "revoke", "XYZ"), "key id 'XYZ' must be 12 to 64 lowercase hex digits"));
+        cases.add(Arguments.of(List.of("run", "--world", "w-0000000000000000", "--producer", "no way"), "--producer 'no way' must be"));
         cases.add(Arguments.of(List.of("replay", "--run", "run-19990101-deadbeef"), "run run-19990101-deadbeef has no report"));
         cases.add(Arguments.of(List.of("report", "--run", "run-19990101-deadbeef"), "run run-19990101-deadbeef has no conformance report"));
         cases.add(Arguments.of(List.of("bench", "ingress", "--lanes", "0"), "--lanes"));

@@ -53,6 +53,10 @@ class PlatformKillIT {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
         }
+        // A check that failed between the kill and the restart must not leave a PostgreSQL server running on the box.
+        Path pid = home.resolve("pg/data/postmaster.pid");
+        if (Files.exists(pid)) ProcessHandle.of(postmasterPid()).ifPresent(ProcessHandle::destroy);
+        WorkDirectories.deleteTree(home);
     }
 
     private Process fp(Path log, Map<String, String> env, String... args) throws Exception {

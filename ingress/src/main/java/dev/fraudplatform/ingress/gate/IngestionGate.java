@@ -167,17 +167,25 @@ public final class IngestionGate implements IngressPort {
     }
 
     /** Validates one input: either it becomes a candidate for dedupe, or it gets its quarantine receipt. */
-    /** Refuses the request when an open run it names does not allow {@code producerId}. */
+    /**
+     * Refuses the request when an open run it names does not allow {@code producerId}: a run named by a valid envelope,
+     * or by the {@code platform_run_id} of an invalid one (whose quarantine receipt would be counted in that run).
+     */
     private void refuseUnlistedProducer(String producerId, Object[] parsed) {
         java.util.Set<String> checked = new java.util.HashSet<>();
         for (Object p : parsed) {
-            if (!(p instanceof EnvelopeValidator.Result v) || v.envelope().isEmpty()) continue;
-            String runId = v.envelope().get().platformRunId();
-            if (checked.add(runId) && openRuns.acceptsTraffic(runId) && !openRuns.allows(runId, producerId)) {
+            if (!(p instanceof EnvelopeValidator.Result v)) continue;
+            String runId = v.envelope().isPresent() ? v.envelope().get().platformRunId() : attributedRun(v);
+            if (runId != null && checked.add(runId) && openRuns.refuses(runId, producerId)) {
                 throw new ProducerRefusedException("producer " + producerId + " may not write into run " + runId
                         + " (a run takes traffic only from the producers named when it was planned)");
             }
         }
+    }
+
+    /** The run an invalid envelope names, when it names one as text: its quarantine receipt counts in that run. */
+    private static String attributedRun(EnvelopeValidator.Result v) {
+        return v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual() ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
     }
 
     private void screen(int i, byte[] raw, EnvelopeValidator.Result v, Instant now, Map<Integer, Receipt> quarantined,
@@ -189,8 +197,7 @@ public final class IngestionGate implements IngressPort {
         }
         if (!v.valid()) {
             boolean malformed = v.problems().size() == 1 && v.problems().get(0).field().equals("$");
-            String runId = v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual()
-                    ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
+            String runId = attributedRun(v);
             // A malformed input's one problem concerns the whole input and says so itself ("the input is not JSON: ...").
             quarantined.put(i, quarantine(raw, null, runId, malformed ? QuarantineReason.MALFORMED : QuarantineReason.ENVELOPE_INVALID,
                     malformed ? v.problems().get(0).problem() : v.problems().stream().map(FieldProblem::toString).collect(Collectors.joining("; ")),

@@ -24,9 +24,13 @@ final class OpenRuns {
         return answer(runId).open();
     }
 
-    /** Whether {@code producerId} is one of the producers the run allows (grants come before READY, so caching is safe). */
-    boolean allows(String runId, String producerId) {
-        return answer(runId).producers().contains(producerId);
+    /**
+     * Whether the run is open and {@code producerId} is not one of the producers it allows, from one answer (grants
+     * come before READY, so caching them is safe).
+     */
+    boolean refuses(String runId, String producerId) {
+        Answer a = answer(runId);
+        return a.open() && !a.producers().contains(producerId);
     }
 
     private Answer answer(String runId) {

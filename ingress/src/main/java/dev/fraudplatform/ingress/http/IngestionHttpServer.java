@@ -69,7 +69,7 @@ public final class IngestionHttpServer implements AutoCloseable {
         this.keys = keys;
         this.limits = limits;
         this.buckets = new TokenBuckets(limits.producerEventsPerSecond());
-        this.inFlight = new InFlightRequests(limits.maxInFlightPerProducer(), limits.maxInFlightRequests());
+        this.inFlight = new InFlightRequests(limits.maxInFlightPerProducer(), limits.maxInFlightRequests(), limits.maxBufferedBytes());
         this.openApi = Resources.bytes("openapi.json");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -93,7 +93,7 @@ public final class IngestionHttpServer implements AutoCloseable {
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/healthz", this::health);
             config.routes.exception(Exception.class, (e, ctx) -> {
-                String early = EarlyEnd.describe(e, limits);
+                String early = e instanceof GateUnavailable ? null : EarlyEnd.describe(e, limits);
                 if (early != null) {
                     // The client is gone or was cut: there is nobody to tell 503, and a stack trace would say nothing.
                     LOG.warn("gate request ended early: {}", early);
@@ -101,7 +101,8 @@ public final class IngestionHttpServer implements AutoCloseable {
                     return;
                 }
                 LOG.error("gate request failed: {}", e.toString(), e);
-                ctx.status(503).header("Retry-After", "5").contentType("application/json").result(error("the gate cannot admit now: " + e.getMessage()));
+                // The caller learns that it may retry; what failed inside (a store, the bus) is for the log, not for the producer.
+                ctx.status(503).header("Retry-After", "5").contentType("application/json").result(error("the gate cannot admit now; retry later"));
             });
         });
     }
@@ -131,8 +132,24 @@ public final class IngestionHttpServer implements AutoCloseable {
         ctx.status(failed == null ? 200 : 503).contentType("application/json").result(n.toString());
     }
 
+    /**
+     * A failure of the gate itself (its key store, receipt store, relay or bus), never of the client's connection: it
+     * is answered 503 with Retry-After however its causes read (a database connection's end-of-file is not a client
+     * hanging up).
+     */
+    static final class GateUnavailable extends RuntimeException {
+        GateUnavailable(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     private void events(Context ctx) throws Exception {
-        Optional<String> producer = keys.producerOf(presentedKey(ctx));
+        Optional<String> producer;
+        try {
+            producer = keys.producerOf(presentedKey(ctx));
+        } catch (RuntimeException e) {
+            throw new GateUnavailable(e);
+        }
         if (producer.isEmpty()) {
             reject(ctx, 401, "a valid API key is required (Authorization: Bearer <key>)", null);
             return;
@@ -145,7 +162,9 @@ public final class IngestionHttpServer implements AutoCloseable {
             return;
         }
         String p = producer.get();
-        switch (inFlight.admit(p)) {
+        // A body without a declared length may grow to the limit: it is counted as that much.
+        long bodyBytes = declared >= 0 ? declared : limits.maxBodyBytes();
+        switch (inFlight.admit(p, bodyBytes)) {
             case PRODUCER_FULL -> {
                 ctx.header("Connection", "close");
                 reject(ctx, 429, "producer " + p + " has " + inFlight.perProducerBound() + " requests open already; retry later", 1_000L);
@@ -154,6 +173,11 @@ public final class IngestionHttpServer implements AutoCloseable {
             case GATE_FULL -> {
                 ctx.header("Connection", "close");
                 reject(ctx, 503, "the gate has " + inFlight.totalBound() + " requests open already; retry later", 1_000L);
+                return;
+            }
+            case BYTES_FULL -> {
+                ctx.header("Connection", "close");
+                reject(ctx, 503, "the gate holds " + inFlight.bytesBound() + " bytes of request bodies already; retry later", 1_000L);
                 return;
             }
             case ADMITTED -> { }
@@ -172,7 +196,7 @@ public final class IngestionHttpServer implements AutoCloseable {
             }
             admitBody(ctx, p, body);
         } finally {
-            inFlight.release(p);
+            inFlight.release(p, bodyBytes);
         }
     }
 
@@ -202,6 +226,8 @@ public final class IngestionHttpServer implements AutoCloseable {
         } catch (IngestionGate.ProducerRefusedException e) {
             reject(ctx, 403, e.getMessage(), null);
             return;
+        } catch (RuntimeException e) {
+            throw new GateUnavailable(e);
         }
         ctx.status(200).contentType("application/json").result(ReceiptJson.batchBytes(producer, receipts));
     }

@@ -15,6 +15,21 @@ import org.junit.jupiter.api.Test;
 class InFlightRequestsTest {
 
     @Test
+    void bodiesOverTheByteBoundAreRefusedAndARefusalHoldsNeitherBytesNorAPlace() {
+        InFlightRequests open = new InFlightRequests(10, 10, 1_000);
+        assertThat(open.admit("a", 600)).isEqualTo(ADMITTED);
+        assertThat(open.admit("b", 500)).isEqualTo(InFlightRequests.Admission.BYTES_FULL);
+        assertThat(open.inFlight("b")).isZero();
+        assertThat(open.inFlight()).isEqualTo(1);
+        assertThat(open.bytes()).isEqualTo(600);
+        assertThat(open.admit("b", 400)).isEqualTo(ADMITTED);
+
+        open.release("a", 600);
+        assertThat(open.bytes()).isEqualTo(400);
+        assertThat(open.admit("c", 600)).isEqualTo(ADMITTED);
+    }
+
+    @Test
     void aProducerAtItsBoundIsRefusedWhileAnotherStillGetsIn() {
         InFlightRequests open = new InFlightRequests(2, 10);
         assertThat(open.admit("a")).isEqualTo(ADMITTED);

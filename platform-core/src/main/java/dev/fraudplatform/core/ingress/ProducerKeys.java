@@ -15,9 +15,29 @@ import java.util.Optional;
 public interface ProducerKeys {
     int KEY_ID_LENGTH = 12;
 
-    /** Whether {@code producerId} is a well-formed producer id: 1 to 64 letters, digits, '.', '_' or '-'. */
-    static boolean isProducerId(String producerId) {
-        return producerId != null && producerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /**
+     * {@code producerId}, when it is a well-formed producer id: 1 to 64 letters, digits, '.', '_' or '-'.
+     *
+     * @throws IllegalArgumentException naming {@code what} (e.g. "--producer") otherwise
+     */
+    static String checkProducerId(String what, String producerId) {
+        if (producerId == null || !producerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException(what + " '" + producerId + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        return producerId;
+    }
+
+    /**
+     * {@code keyId}, when it is a key id as listed (or a longer prefix of the key's hash).
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    static String checkKeyId(String keyId) {
+        if (keyId == null || !keyId.matches("[0-9a-f]{" + KEY_ID_LENGTH + ",64}")) {
+            throw new IllegalArgumentException("key id '" + keyId + "' must be " + KEY_ID_LENGTH
+                    + " to 64 lowercase hex digits, as 'fp ingress keys list' shows it");
+        }
+        return keyId;
     }
 
     /** Issues a new key for {@code producerId} and returns it; only its hash is kept. */

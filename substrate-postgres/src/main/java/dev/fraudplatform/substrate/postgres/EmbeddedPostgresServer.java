@@ -1,17 +1,12 @@
 package dev.fraudplatform.substrate.postgres;
 
 import dev.fraudplatform.core.net.LoopbackPorts;
+import dev.fraudplatform.core.process.OwnerLock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -37,23 +32,18 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
-    /**
-     * Servers this JVM owns, by data directory. A second channel on an owner file must never be opened (and closed)
-     * in the owning JVM: closing any descriptor of a file drops the process's POSIX locks on it.
-     */
+    /** Servers this JVM owns, by data directory. */
     private static final java.util.concurrent.ConcurrentHashMap<Path, EmbeddedPostgresServer> OWNED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final EmbeddedPostgres postgres;
-    private final FileChannel ownerChannel;
-    private final FileLock ownerLock;
+    private final OwnerLock owner;
     private final Process watchdog;
     private final Path dataDir;
 
-    private EmbeddedPostgresServer(Path dataDir, EmbeddedPostgres postgres, FileChannel ownerChannel, FileLock ownerLock, Process watchdog) {
+    private EmbeddedPostgresServer(Path dataDir, EmbeddedPostgres postgres, OwnerLock owner, Process watchdog) {
         this.dataDir = dataDir;
         this.postgres = postgres;
-        this.ownerChannel = ownerChannel;
-        this.ownerLock = ownerLock;
+        this.owner = owner;
         this.watchdog = watchdog;
     }
 
@@ -76,20 +66,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (OWNED.containsKey(dataDir)) {
             throw new InUseException("the embedded PostgreSQL of " + dataDir.getParent() + " is already running in this process");
         }
-        FileChannel channel = null;
-        FileLock lock = null;
+        OwnerLock lock = null;
         try {
             Files.createDirectories(dataDir);
             Files.createDirectories(binariesDir);
-            channel = FileChannel.open(ownerFile(dataDir), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            lock = tryLock(channel);
+            lock = OwnerLock.tryAcquire(ownerFile(dataDir)).orElse(null);
             if (lock == null) {
                 throw new InUseException("the embedded PostgreSQL of " + dataDir.getParent() + " is in use by another fp process"
-                        + ownerPid(dataDir).map(p -> " (pid " + p + ")").orElse("") + "; stop it first, or give this one another FP_HOME");
+                        + OwnerLock.ownerPid(ownerFile(dataDir)).map(p -> " (pid " + p + ")").orElse("")
+                        + "; stop it first, or give this one another FP_HOME");
             }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(true);
             stopLeftBehind(dataDir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(binariesDir.toFile())
@@ -111,60 +97,48 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Process watchdog = startWatchdog(dataDir);
             LOG.info("embedded PostgreSQL on port {} (data {}) started in {} ms", pg.getPort(), dataDir,
                     (System.nanoTime() - t0) / 1_000_000);
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, pg, channel, lock, watchdog);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, pg, lock, watchdog);
             OWNED.put(dataDir, server);
             return server;
         } catch (IOException e) {
-            release(channel, lock);
+            release(lock);
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            release(channel, lock);
+            release(lock);
             throw e;
         }
     }
 
     /**
      * The JDBC URL of the server a live process runs on {@code dataDir}, or empty when no live process owns it (a
-     * server left behind by a killed one is not offered: {@link #start} reclaims it).
+     * server left behind by a killed one is not offered: {@link #start} reclaims it) or its server does not answer
+     * yet (the caller may wait for it).
      */
     public static synchronized Optional<String> attach(Path dataDirectory) {
         Path dataDir = dataDirectory.toAbsolutePath().normalize();
         EmbeddedPostgresServer ours = OWNED.get(dataDir);
         if (ours != null) return Optional.of(ours.jdbcUrl());
-        Path owner = ownerFile(dataDir);
-        if (!Files.exists(owner)) return Optional.empty();
-        try (FileChannel channel = FileChannel.open(owner, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock probe = tryLock(channel);
-            if (probe != null) {
-                probe.release();
-                return Optional.empty();
-            }
+        try {
+            if (!OwnerLock.isHeld(ownerFile(dataDir))) return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
-        return postmaster(dataDir).map(pm -> "jdbc:postgresql://localhost:" + pm.port() + "/postgres?user=postgres");
+        // The owner may be between reclaiming an old server and starting its own: offer only a server that answers.
+        return postmaster(dataDir).filter(pm -> isServerOf(pm.pid(), dataDir) && answers(pm.port()))
+                .map(pm -> "jdbc:postgresql://localhost:" + pm.port() + "/postgres?user=postgres");
     }
 
-    /** The owning lock, or null when another process (or another channel of this one) holds it. */
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (OverlappingFileLockException heldInThisJvm) {
-            return null;
+    private static boolean answers(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
     private static Path ownerFile(Path dataDir) {
         return dataDir.resolveSibling(dataDir.getFileName() + ".owner");
-    }
-
-    private static Optional<Long> ownerPid(Path dataDir) {
-        try {
-            String s = Files.readString(ownerFile(dataDir)).trim();
-            return s.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(s));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     /** What {@code postmaster.pid} says: the server's pid and port (PostgreSQL writes it at start, removes it at stop). */
@@ -181,16 +155,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    /** True when {@code pid} is a live PostgreSQL process (not a recycled pid of something else). */
-    private static boolean isPostgres(long pid) {
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            try {
-                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).contains("postgres");
-            } catch (IOException e) {
-                return false;
-            }
+    /**
+     * True when {@code pid} is a live PostgreSQL server of {@code dataDir}: the postmaster works in its data directory,
+     * so a recycled pid (another program, or a server of another directory) is never taken for it.
+     */
+    private static boolean isServerOf(long pid, Path dataDir) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).equals(dataDir.toRealPath());
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
-        return false;
     }
 
     /**
@@ -199,13 +174,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      */
     private static void stopLeftBehind(Path dataDir) throws IOException {
         Optional<Postmaster> pm = postmaster(dataDir);
-        if (pm.isEmpty() || !isPostgres(pm.get().pid())) return;
+        if (pm.isEmpty() || !isServerOf(pm.get().pid(), dataDir)) return;
         long pid = pm.get().pid();
         LOG.warn("a PostgreSQL server (pid {}) left running on {} by a process that stopped: shutting it down", pid, dataDir);
         for (String signal : List.of("INT", "QUIT", "KILL")) {
             signal(pid, signal);
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-            while (isPostgres(pid) && System.nanoTime() < deadline) {
+            while (isServerOf(pid, dataDir) && System.nanoTime() < deadline) {
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
@@ -213,7 +188,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     throw new IllegalStateException("interrupted while stopping a PostgreSQL server left behind", e);
                 }
             }
-            if (!isPostgres(pid)) {
+            if (!isServerOf(pid, dataDir)) {
                 LOG.info("PostgreSQL server {} left behind is stopped (SIG{})", pid, signal);
                 return;
             }
@@ -238,12 +213,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static Process startWatchdog(Path dataDir) {
         Optional<Postmaster> pm = postmaster(dataDir);
         if (pm.isEmpty()) return null;
-        long jvm = ProcessHandle.current().pid();
-        long pg = pm.get().pid();
-        String script = "while kill -0 " + jvm + " 2>/dev/null; do sleep 1; done; "
-                + "if grep -q postgres /proc/" + pg + "/cmdline 2>/dev/null; then kill -INT " + pg + "; fi";
-        List<String> cmd = Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid", "sh", "-c", script) : List.of("sh", "-c", script);
+        // $1 the owner's pid, $2 the server's, $3 its data directory: the server is signalled only while it is still
+        // the postmaster of that directory (it works in it), never a process that took its pid since.
+        String script = "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
+                + "if [ \"$(readlink /proc/$2/cwd)\" = \"$3\" ]; then kill -INT \"$2\"; fi";
+        List<String> cmd = new java.util.ArrayList<>(Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid") : List.of());
         try {
+            cmd.addAll(List.of("sh", "-c", script, "fp-pg-watchdog", Long.toString(ProcessHandle.current().pid()), Long.toString(pm.get().pid()),
+                    dataDir.toRealPath().toString()));
             return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             LOG.warn("no watchdog for the embedded PostgreSQL ({}): a server left by a killed process is stopped at the next start", e.getMessage());
@@ -266,14 +243,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
         }
-        release(ownerChannel, ownerLock);
+        release(owner);
         OWNED.remove(dataDir, this);
     }
 
-    private static void release(FileChannel channel, FileLock lock) {
+    private static void release(OwnerLock lock) {
+        if (lock == null) return;
         try {
-            if (lock != null && lock.isValid()) lock.release();
-            if (channel != null) channel.close();
+            lock.close();
         } catch (IOException e) {
             LOG.warn("releasing the embedded PostgreSQL owner lock: {}", e.getMessage());
         }

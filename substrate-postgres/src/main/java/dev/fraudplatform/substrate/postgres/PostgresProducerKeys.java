@@ -31,9 +31,7 @@ public final class PostgresProducerKeys implements ProducerKeys {
 
     @Override
     public String issue(String producerId) {
-        if (!ProducerKeys.isProducerId(producerId)) {
-            throw new IllegalArgumentException("a producer id is 1 to 64 letters, digits, '.', '_' or '-'");
-        }
+        ProducerKeys.checkProducerId("producer", producerId);
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String key = "fpk_" + HexFormat.of().formatHex(bytes);
@@ -74,26 +72,26 @@ public final class PostgresProducerKeys implements ProducerKeys {
 
     @Override
     public KeyInfo revoke(String keyId, String reason) {
-        if (keyId == null || !keyId.matches("[0-9a-f]{" + KEY_ID_LENGTH + ",64}")) {
-            throw new IllegalArgumentException("a key id is " + KEY_ID_LENGTH + " to 64 lowercase hex digits, as 'fp ingress keys list' shows it");
-        }
+        ProducerKeys.checkKeyId(keyId);
         try (Connection c = dataSource.getConnection()) {
-            List<KeyInfo> matches;
-            try (PreparedStatement ps = c.prepareStatement(LIST + "WHERE k.key_sha256 LIKE ? ORDER BY k.key_sha256")) {
+            List<String> hashes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_sha256 FROM ingress.producer_keys WHERE key_sha256 LIKE ? LIMIT 2")) {
                 ps.setString(1, keyId + "%");
-                matches = read(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) hashes.add(rs.getString(1));
+                }
             }
-            if (matches.isEmpty()) throw new IllegalArgumentException("no key has id " + keyId);
-            if (matches.size() > 1) throw new IllegalArgumentException("more than one key has id " + keyId + "; give more of its hash");
-            if (matches.get(0).revokedAt() != null) throw new IllegalArgumentException("key " + keyId + " is already revoked");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingress.producer_key_revocations (key_sha256, reason) "
-                    + "SELECT key_sha256, ? FROM ingress.producer_keys WHERE key_sha256 LIKE ? ON CONFLICT DO NOTHING")) {
-                ps.setString(1, reason);
-                ps.setString(2, keyId + "%");
+            if (hashes.isEmpty()) throw new IllegalArgumentException("no key has id " + keyId);
+            if (hashes.size() > 1) throw new IllegalArgumentException("more than one key has id " + keyId + "; give more of its hash");
+            // Revoked by its whole hash: a key issued meanwhile with the same prefix is never revoked with it.
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingress.producer_key_revocations (key_sha256, reason) VALUES (?, ?) "
+                    + "ON CONFLICT DO NOTHING")) {
+                ps.setString(1, hashes.get(0));
+                ps.setString(2, reason);
                 if (ps.executeUpdate() != 1) throw new IllegalArgumentException("key " + keyId + " is already revoked");
             }
-            try (PreparedStatement ps = c.prepareStatement(LIST + "WHERE k.key_sha256 LIKE ?")) {
-                ps.setString(1, keyId + "%");
+            try (PreparedStatement ps = c.prepareStatement(LIST + "WHERE k.key_sha256 = ?")) {
+                ps.setString(1, hashes.get(0));
                 return read(ps).get(0);
             }
         } catch (SQLException e) {

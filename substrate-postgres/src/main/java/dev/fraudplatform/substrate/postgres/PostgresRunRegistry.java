@@ -23,8 +23,11 @@ import javax.sql.DataSource;
 public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     /** The advisory lock space of run ownership (the two-key form; the relay lease uses the one-key form). */
     private static final int RUN_LOCK_SPACE = 0x66705255; // "fpRU"
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresRunRegistry.class);
     private final DataSource dataSource;
     private Connection owner;
+    /** The runs this registry owns: their locks are held on {@link #owner}. */
+    private final java.util.Set<String> owned = new java.util.HashSet<>();
 
     public PostgresRunRegistry(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -32,12 +35,37 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
 
     /** Takes the ownership lock of {@code runId} on the owner connection; false when another session holds it. */
     private synchronized boolean own(String runId) throws SQLException {
-        if (owner == null || !owner.isValid(2)) owner = dataSource.getConnection();
-        return advisoryLock(owner, "pg_try_advisory_lock", runId);
+        ownerSession();
+        if (!advisoryLock(owner, "pg_try_advisory_lock", runId)) return false;
+        owned.add(runId);
+        return true;
+    }
+
+    /**
+     * The owner connection, opened or replaced when its session was lost (the server restarted, the network broke):
+     * the locks died with that session, so they are taken again. One that cannot be is owned by another process now
+     * (it found the run abandoned meanwhile), which is logged; the run's next transition then says what it is.
+     */
+    private void ownerSession() throws SQLException {
+        if (owner != null && owner.isValid(2)) return;
+        if (owner != null) {
+            try {
+                owner.close();
+            } catch (SQLException lost) {
+                // it is gone either way
+            }
+        }
+        owner = dataSource.getConnection();
+        for (String runId : new java.util.ArrayList<>(owned)) {
+            if (!advisoryLock(owner, "pg_try_advisory_lock", runId)) {
+                owned.remove(runId);
+                LOG.error("run {}: its ownership was lost with a database session and another process holds it now", runId);
+            }
+        }
     }
 
     private synchronized void disown(String runId) {
-        if (owner == null) return;
+        if (owner == null || !owned.remove(runId)) return;
         try {
             // false when this session did not own it (a run pinned by another process, ended from here)
             advisoryLock(owner, "pg_advisory_unlock", runId);
@@ -65,6 +93,16 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("taking ownership of run " + f.platformRunId() + ": " + e.getMessage(), e);
         }
+        try {
+            insertFacts(f);
+        } catch (RuntimeException e) {
+            disown(f.platformRunId());
+            throw e;
+        }
+        transition(f.platformRunId(), RunState.PLANNED, "run facts pinned");
+    }
+
+    private void insertFacts(RunFacts f) {
         String sql = "INSERT INTO runs.run_facts (platform_run_id, world_id, world_fingerprint, bundle_id, bundle_digest, "
                 + "config_digest, code_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -80,7 +118,6 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("pinning run facts: " + e.getMessage(), e);
         }
-        transition(f.platformRunId(), RunState.PLANNED, "run facts pinned");
     }
 
     @Override
@@ -155,16 +192,23 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
         return ended;
     }
 
-    /** Gives the owner connection back: the runs this registry still owns are then owned by no one. */
+    /**
+     * Lets go of every run this registry still owns (they are then abandoned, for {@link #failAbandoned}) and gives the
+     * owner connection back. The session may live on in a pool, so its locks are released, not left to it.
+     */
     @Override
     public synchronized void close() {
         if (owner == null) return;
         try {
+            try (var s = owner.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock_all()");
+            }
             owner.close();
         } catch (SQLException e) {
             // the session is gone either way, and with it every lock it held
         }
         owner = null;
+        owned.clear();
     }
 
     @Override

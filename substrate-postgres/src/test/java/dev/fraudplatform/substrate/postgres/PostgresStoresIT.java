@@ -248,7 +248,7 @@ class PostgresStoresIT {
     }
 
     @Test
-    void aRunWhoseOwnerIsGoneIsFailedAndOneWhoseOwnerLivesIsNot() {
+    void aRunWhoseOwnerIsGoneIsFailedAndOneWhoseOwnerLivesIsNot() throws SQLException {
         PostgresRunRegistry owner = new PostgresRunRegistry(db.dataSource());
         PostgresRunRegistry dead = new PostgresRunRegistry(db.dataSource());
         owner.pin(new RunFacts("run-alive", "w-1", "fp", "rules-v1", "bd", "cd", "0.1.0", Instant.now()));
@@ -256,7 +256,13 @@ class PostgresStoresIT {
         dead.pin(new RunFacts("run-dead", "w-1", "fp", "rules-v1", "bd", "cd", "0.1.0", Instant.now()));
         dead.allowProducer("run-dead", "wsp");
         dead.transition("run-dead", RunState.STREAMING, "test");
-        dead.close(); // its session ends, as when its process is killed
+        // its owner's session ends, as when its process is killed: the server ends the backend that holds the lock
+        try (Connection admin = java.sql.DriverManager.getConnection(db.adminJdbcUrl()); Statement s = admin.createStatement();
+             var rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 "
+                     + "AND objid = hashtext('run-dead')::oid")) {
+            assertThat(rs.next()).as("the owner's lock is held by a session").isTrue();
+            assertThat(rs.getBoolean(1)).isTrue();
+        }
 
         PostgresRunRegistry sweeper = new PostgresRunRegistry(db.dataSource());
         assertThat(sweeper.failAbandoned("abandoned in a test")).contains("run-dead").doesNotContain("run-alive");
@@ -264,6 +270,8 @@ class PostgresStoresIT {
         assertThat(sweeper.history("run-dead")).last().satisfies(t -> assertThat(t.reason()).isEqualTo("abandoned in a test (it was STREAMING)"));
         assertThat(sweeper.state("run-alive")).contains(RunState.STREAMING);
         assertThat(sweeper.failAbandoned("again")).doesNotContain("run-dead", "run-alive");
+        // an ended run stays ended: the owner that lost it cannot carry it on
+        assertThatThrownBy(() -> sweeper.transition("run-dead", RunState.COMPLETED, "carried on")).hasMessageContaining("has ended");
         assertThat(sweeper.producers("run-dead")).containsExactly("wsp");
         assertThat(sweeper.producers("run-alive")).isEmpty();
         // an owner that ends its run lets go of it
