@@ -119,6 +119,12 @@ class IngestionHttpIT {
         assertThat(Json.MAPPER.readTree(r.body()).path("error").asText())
                 .isEqualTo("producer it-stranger may not write into run " + run.runId() + " (a run takes traffic only from the producers named when it was planned)");
         assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+        // an invalid envelope naming the run would be quarantined into it: that too is the run's traffic, refused
+        byte[] invalid = ("{\"platform_run_id\":\"" + run.runId() + "\",\"event_class\":\"txn.authorization\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(post(platform.gateUrl(), stranger, List.of(invalid)).statusCode()).isEqualTo(403);
+        assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+        assertThat(platform.store().exists("quarantine/" + run.runId() + "/" + dev.fraudplatform.core.json.Sha256.hex(invalid) + ".bin"))
+                .as("no raw bytes kept for a refused request").isFalse();
         // while the run's own producer is taken, and a revoked key is refused at once
         assertThat(post(platform.gateUrl(), key, List.of(valid.get(2))).statusCode()).isEqualTo(200);
         String id = dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(stranger));

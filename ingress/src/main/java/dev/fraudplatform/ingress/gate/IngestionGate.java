@@ -95,33 +95,32 @@ public final class IngestionGate implements IngressPort {
 
     private List<Receipt> admitBatch(String producerId, List<byte[]> batch) {
         Instant now = Instant.now();
-        // Every input is parsed before anything is kept, so that a refused producer leaves no trace.
-        Object[] parsed = new Object[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            byte[] raw = batch.get(i);
-            if (raw.length > MAX_ENVELOPE_BYTES) continue;
-            try {
-                parsed[i] = validator.validate(raw);
-            } catch (RuntimeException e) {
-                parsed[i] = e;
-            }
-        }
-        if (producerId != null) refuseUnlistedProducer(producerId, parsed);
         Map<Integer, Receipt> quarantined = new HashMap<>();
         List<ReceiptStore.Candidate> candidates = new ArrayList<>();
         Map<Integer, Span> spans = new HashMap<>();
-        EVENTS_IN.increment(batch.size());
+        java.util.Set<String> runsChecked = producerId == null ? null : new java.util.HashSet<>();
         for (int i = 0; i < batch.size(); i++) {
             byte[] raw = batch.get(i);
             try {
-                if (parsed[i] instanceof RuntimeException e) throw e;
-                screen(i, raw, (EnvelopeValidator.Result) parsed[i], now, quarantined, candidates, spans);
+                EnvelopeValidator.Result v = raw.length > MAX_ENVELOPE_BYTES ? null : validator.validate(raw);
+                if (v != null && runsChecked != null) refuseUnlistedProducer(producerId, v, runsChecked);
+                screen(i, raw, v, now, quarantined, candidates, spans);
+            } catch (ProducerRefusedException refused) {
+                // Nothing of the request is kept: no raw bytes, no receipt; the traces begun for it end here.
+                for (Span span : spans.values()) {
+                    span.setAttribute("fp.receipt_outcome", "PRODUCER_REFUSED");
+                    span.end();
+                }
+                throw refused;
             } catch (RuntimeException e) {
                 // Whatever an input does, it gets its own receipt and never takes its batch down with it.
                 quarantined.put(i, quarantine(raw, null, null, QuarantineReason.ENVELOPE_INVALID,
                         "$: could not be checked: " + e, null, now));
             }
         }
+        EVENTS_IN.increment(batch.size());
+        // The request is taken: quarantined inputs keep their raw bytes before their receipts are written.
+        quarantined.forEach((i, r) -> keepRaw(r.platformRunId(), batch.get(i)));
         Map<Integer, Receipt> byIndex;
         try {
             byIndex = admit(candidates, quarantined);
@@ -168,18 +167,15 @@ public final class IngestionGate implements IngressPort {
 
     /** Validates one input: either it becomes a candidate for dedupe, or it gets its quarantine receipt. */
     /**
-     * Refuses the request when an open run it names does not allow {@code producerId}: a run named by a valid envelope,
-     * or by the {@code platform_run_id} of an invalid one (whose quarantine receipt would be counted in that run).
+     * Refuses the request when the run an input names is open and does not allow {@code producerId}: the run of a
+     * valid envelope, or the {@code platform_run_id} of an invalid one (whose quarantine receipt would be counted in
+     * that run). Each run is asked once a request.
      */
-    private void refuseUnlistedProducer(String producerId, Object[] parsed) {
-        java.util.Set<String> checked = new java.util.HashSet<>();
-        for (Object p : parsed) {
-            if (!(p instanceof EnvelopeValidator.Result v)) continue;
-            String runId = v.envelope().isPresent() ? v.envelope().get().platformRunId() : attributedRun(v);
-            if (runId != null && checked.add(runId) && openRuns.refuses(runId, producerId)) {
-                throw new ProducerRefusedException("producer " + producerId + " may not write into run " + runId
-                        + " (a run takes traffic only from the producers named when it was planned)");
-            }
+    private void refuseUnlistedProducer(String producerId, EnvelopeValidator.Result v, java.util.Set<String> runsChecked) {
+        String runId = v.envelope().isPresent() ? v.envelope().get().platformRunId() : attributedRun(v);
+        if (runId != null && runsChecked.add(runId) && openRuns.refuses(runId, producerId)) {
+            throw new ProducerRefusedException("producer " + producerId + " may not write into run " + runId
+                    + " (a run takes traffic only from the producers named when it was planned)");
         }
     }
 
@@ -188,6 +184,7 @@ public final class IngestionGate implements IngressPort {
         return v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual() ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
     }
 
+    /** Screens one input ({@code v} is null for an oversized one, which is not parsed). */
     private void screen(int i, byte[] raw, EnvelopeValidator.Result v, Instant now, Map<Integer, Receipt> quarantined,
                         List<ReceiptStore.Candidate> candidates, Map<Integer, Span> spans) {
         if (raw.length > MAX_ENVELOPE_BYTES) {
@@ -229,16 +226,24 @@ public final class IngestionGate implements IngressPort {
         }
     }
 
-    private Receipt quarantine(byte[] raw, DedupeTuple tuple, String runId, QuarantineReason reason, String detail,
-                               String payloadHash, Instant now) {
+    /** A quarantine receipt; the raw bytes are kept by {@link #keepRaw} once the request is taken. */
+    private static Receipt quarantine(byte[] raw, DedupeTuple tuple, String runId, QuarantineReason reason, String detail,
+                                      String payloadHash, Instant now) {
         String run = runId != null && runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") ? runId : null;
-        String key = "quarantine/" + (run != null ? run : "_unattributed") + "/" + Sha256.hex(raw) + ".bin";
+        return new Receipt(dev.fraudplatform.core.ingress.ReceiptIds.next(), tuple, ReceiptOutcome.QUARANTINED, reason,
+                detail + " [raw: " + rawKey(run, raw) + "]", payloadHash, null, now, run);
+    }
+
+    /** Where a quarantined input's raw bytes are kept: content-addressed, under its run when it names a valid one. */
+    private static String rawKey(String run, byte[] raw) {
+        return "quarantine/" + (run != null ? run : "_unattributed") + "/" + Sha256.hex(raw) + ".bin";
+    }
+
+    private void keepRaw(String run, byte[] raw) {
         try {
-            quarantine.create(key, raw);
+            quarantine.create(rawKey(run, raw), raw);
         } catch (ObjectAlreadyExistsException sameBytesAlreadyKept) {
             // content-addressed: the same raw input is already kept
         }
-        return new Receipt(dev.fraudplatform.core.ingress.ReceiptIds.next(), tuple, ReceiptOutcome.QUARANTINED, reason, detail + " [raw: " + key + "]",
-                payloadHash, null, now, run);
     }
 }

@@ -279,15 +279,16 @@ public final class IngestionHttpServer implements AutoCloseable {
     static List<byte[]> lines(byte[] body) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;
-        for (int i = 0; i <= body.length; i++) {
-            if (i == body.length || body[i] == '\n') {
-                int end = i;
-                if (end > start && body[end - 1] == '\r') end--;
-                boolean blank = true;
-                for (int k = start; k < end && blank; k++) blank = body[k] == ' ' || body[k] == '\t';
-                if (!blank) out.add(Arrays.copyOfRange(body, start, end));
-                start = i + 1;
-            }
+        while (start <= body.length) {
+            // One plain scan to the next newline: the hot loop of every request, kept simple for the JIT.
+            int newline = start;
+            while (newline < body.length && body[newline] != '\n') newline++;
+            int end = newline;
+            if (end > start && body[end - 1] == '\r') end--;
+            int first = start;
+            while (first < end && (body[first] == ' ' || body[first] == '\t')) first++;
+            if (first < end) out.add(Arrays.copyOfRange(body, start, end));
+            start = newline + 1;
         }
         return out;
     }
