@@ -148,17 +148,8 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
 
     @Override
     public java.util.Set<String> producers(String runId) {
-        String sql = "SELECT producer_id FROM runs.run_producers WHERE platform_run_id = ? ORDER BY producer_id";
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading run producers: " + e.getMessage(), e);
-        }
-        return out;
+        return new java.util.LinkedHashSet<>(PostgresQueries.list(dataSource, "SELECT producer_id FROM runs.run_producers WHERE platform_run_id = ? "
+                + "ORDER BY producer_id", runId, rs -> rs.getString(1), "reading run producers"));
     }
 
     @Override
@@ -242,17 +233,8 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
 
     @Override
     public java.util.List<Transition> history(String runId) {
-        String sql = "SELECT state, reason, at FROM runs.run_transitions WHERE platform_run_id = ? ORDER BY seq";
-        java.util.List<Transition> out = new java.util.ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new Transition(RunState.valueOf(rs.getString(1)), rs.getString(2), rs.getTimestamp(3).toInstant()));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading run history: " + e.getMessage(), e);
-        }
-        return out;
+        return PostgresQueries.list(dataSource, "SELECT state, reason, at FROM runs.run_transitions WHERE platform_run_id = ? ORDER BY seq", runId,
+                rs -> new Transition(RunState.valueOf(rs.getString(1)), rs.getString(2), rs.getTimestamp(3).toInstant()), "reading run history");
     }
 
     @Override
