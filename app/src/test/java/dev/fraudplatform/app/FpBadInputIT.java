@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -43,10 +41,7 @@ class FpBadInputIT {
     private static String worldId;
 
     private Path home;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    private CapturedConsole console;
 
     @BeforeAll
     static void buildOneSealedWorld() throws IOException {
@@ -61,30 +56,18 @@ class FpBadInputIT {
     void setUp() throws IOException {
         home = Files.createTempDirectory("fp-bad-input-");
         copyTree(sealedHome.resolve("store"), home.resolve("store"));
-        System.setProperty("fp.home", home.toString());
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        console = CapturedConsole.start(home);
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-        System.clearProperty("fp.home");
-        deleteTree(home);
+        console.close();
+        WorkDirectories.deleteTree(home);
     }
 
     @AfterAll
     static void removeTheSealedWorld() throws IOException {
-        deleteTree(sealedHome);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        WorkDirectories.deleteTree(sealedHome);
     }
 
     static Stream<Arguments> badInputs() {
@@ -264,11 +247,11 @@ class FpBadInputIT {
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.stdout();
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.stderr();
     }
 
     /** Every path under {@code root}, with each file's size, so that a new or half-written file shows. */

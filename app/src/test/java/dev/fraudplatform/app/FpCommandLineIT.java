@@ -2,9 +2,6 @@ package dev.fraudplatform.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -14,30 +11,21 @@ import org.junit.jupiter.api.Test;
 /** The fp command line on a real filesystem: world build, list, verify, and clear refusals with exit codes. */
 class FpCommandLineIT {
     private Path home;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
+    private CapturedConsole console;
 
     @BeforeEach
     void setUp() throws Exception {
         home = Files.createTempDirectory("fp-cli-");
-        System.setProperty("fp.home", home.toString());
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        console = CapturedConsole.start(home);
     }
 
     @AfterEach
     void tearDown() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-        System.clearProperty("fp.home");
+        console.close();
     }
 
     private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
+        return console.stdout();
     }
 
     @Test
@@ -67,7 +55,7 @@ class FpCommandLineIT {
         assertThat(stdout()).contains("gate FAILED").contains("fraud_present");
         int code = Fp.execute("run", "--world", "w-0000000000000000");
         assertThat(code).isEqualTo(2);
-        String[] lines = err.toString(StandardCharsets.UTF_8).trim().split("[\r\n]+");
+        String[] lines = console.stderr().trim().split("[\r\n]+");
         String message = lines[lines.length - 1];
         assertThat(message).startsWith("fp: world w-0000000000000000 not found").doesNotContain("\n").doesNotContain("Exception");
     }
@@ -88,7 +76,7 @@ class FpCommandLineIT {
 
         Files.writeString(config, "{\"seed\": 9, \"fraud_rat\": 0.1}");
         assertThat(Fp.execute("world", "build", "--config", config.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown world config field 'fraud_rat'").doesNotContain("at dev.fraudplatform");
+        assertThat(console.stderr()).contains("unknown world config field 'fraud_rat'").doesNotContain("at dev.fraudplatform");
         assertThat(Fp.execute("world", "inspect", "w-0000000000000000")).isEqualTo(2);
     }
 
@@ -97,21 +85,21 @@ class FpCommandLineIT {
         assertThat(Fp.execute("runs", "list")).isZero();
         assertThat(stdout()).contains("no runs yet");
         assertThat(Fp.execute("runs", "show", "run-19990101-deadbeef")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no run run-19990101-deadbeef").doesNotContain("at dev.fraudplatform");
+        assertThat(console.stderr()).contains("no run run-19990101-deadbeef").doesNotContain("at dev.fraudplatform");
     }
 
     @Test
     void auditReplayAndRunComparisonRefuseRunsTheyCannotFind() {
         assertThat(Fp.execute("audit", "replay", "--run", "run-19990101-deadbeef")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no run run-19990101-deadbeef").doesNotContain("at dev.fraudplatform");
+        assertThat(console.stderr()).contains("no run run-19990101-deadbeef").doesNotContain("at dev.fraudplatform");
         assertThat(Fp.execute("runs", "compare", "run-19990101-aaaaaaaa", "run-19990101-bbbbbbbb")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("run run-19990101-aaaaaaaa has no audited decisions");
+        assertThat(console.stderr()).contains("run run-19990101-aaaaaaaa has no audited decisions");
         assertThat(Fp.execute("audit", "replay")).as("--run is required").isEqualTo(2);
     }
 
     @Test
     void badArgumentsGetUsageNotAStackTrace() {
         assertThat(Fp.execute("world", "build", "--transactions", "lots")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value").doesNotContain("at dev.fraudplatform");
+        assertThat(console.stderr()).contains("Invalid value").doesNotContain("at dev.fraudplatform");
     }
 }

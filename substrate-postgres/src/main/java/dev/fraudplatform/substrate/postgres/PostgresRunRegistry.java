@@ -23,6 +23,9 @@ import javax.sql.DataSource;
 public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     /** The advisory lock space of run ownership (the two-key form; the relay lease uses the one-key form). */
     private static final int RUN_LOCK_SPACE = 0x66705255; // "fpRU"
+    /** Joins each run {@code f} to its latest transition {@code t} (state, reason, at), or to nulls before its first. */
+    private static final String LATEST_TRANSITION = "LEFT JOIN LATERAL (SELECT state, reason, at FROM runs.run_transitions x "
+            + "WHERE x.platform_run_id = f.platform_run_id ORDER BY seq DESC LIMIT 1) t ON true";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresRunRegistry.class);
     private final DataSource dataSource;
     private Connection owner;
@@ -154,8 +157,7 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
 
     @Override
     public java.util.List<String> failAbandoned(String reason) {
-        String open = "SELECT f.platform_run_id, t.state FROM runs.run_facts f JOIN LATERAL (SELECT state FROM runs.run_transitions x "
-                + "WHERE x.platform_run_id = f.platform_run_id ORDER BY seq DESC LIMIT 1) t ON true WHERE t.state NOT IN ('COMPLETED', 'FAILED') "
+        String open = "SELECT f.platform_run_id FROM runs.run_facts f " + LATEST_TRANSITION + " WHERE t.state NOT IN ('COMPLETED', 'FAILED') "
                 + "ORDER BY f.platform_run_id";
         java.util.List<String> ended = new java.util.ArrayList<>();
         // A session of its own: on the owner connection the lock is re-entrant and every run of this process would look free.
@@ -240,8 +242,7 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     @Override
     public java.util.List<Summary> list(int limit) {
         String sql = "SELECT f.platform_run_id, f.world_id, f.world_fingerprint, f.bundle_id, f.bundle_digest, f.config_digest, f.code_version, "
-                + "f.created_at, t.state, t.reason, t.at FROM runs.run_facts f LEFT JOIN LATERAL (SELECT state, reason, at FROM runs.run_transitions x "
-                + "WHERE x.platform_run_id = f.platform_run_id ORDER BY seq DESC LIMIT 1) t ON true ORDER BY f.created_at DESC, f.platform_run_id LIMIT ?";
+                + "f.created_at, t.state, t.reason, t.at FROM runs.run_facts f " + LATEST_TRANSITION + " ORDER BY f.created_at DESC, f.platform_run_id LIMIT ?";
         java.util.List<Summary> out = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
