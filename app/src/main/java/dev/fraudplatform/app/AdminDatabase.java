@@ -30,9 +30,11 @@ final class AdminDatabase implements AutoCloseable {
             if (running.isPresent()) return new AdminDatabase(null, PostgresDatabase.open(running.get(), 2));
             EmbeddedPostgresServer pg;
             try {
-                pg = EmbeddedPostgresServer.start(data, config.home().resolve("pg").resolve("binaries"));
+                pg = EmbeddedPostgresServer.start(
+                        data, config.home().resolve("pg").resolve("binaries"));
             } catch (EmbeddedPostgresServer.InUseException starting) {
-                // A platform owns the server but it does not answer yet (starting, or reclaiming one left behind): wait.
+                // A platform owns the server but it does not answer yet (starting, or reclaiming one left behind):
+                // wait.
                 if (System.nanoTime() > deadline) throw starting;
                 try {
                     Thread.sleep(250);

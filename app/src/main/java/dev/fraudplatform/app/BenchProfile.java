@@ -33,13 +33,20 @@ final class BenchProfile {
             if (frames.isEmpty()) continue;
             samples++;
             RecordedFrame top = frames.get(0);
-            topFrames.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1, Integer::sum);
+            topFrames.merge(
+                    top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1, Integer::sum);
             byArea.merge(area(frames), 1, Integer::sum);
-            String thread = e.getThread("sampledThread") == null ? "?" : String.valueOf(e.getThread("sampledThread").getJavaName());
+            String thread = e.getThread("sampledThread") == null
+                    ? "?"
+                    : String.valueOf(e.getThread("sampledThread").getJavaName());
             for (RecordedFrame f : frames) {
                 String type = f.getMethod().getType().getName();
                 if (type.startsWith("dev.fraudplatform") || frames.indexOf(f) > 25) {
-                    byThreadFrame.merge(threadGroup(thread) + " <- " + type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName(), 1, Integer::sum);
+                    byThreadFrame.merge(
+                            threadGroup(thread) + " <- " + type.substring(type.lastIndexOf('.') + 1) + "."
+                                    + f.getMethod().getName(),
+                            1,
+                            Integer::sum);
                     break;
                 }
             }
@@ -51,24 +58,40 @@ final class BenchProfile {
         System.out.printf(Locale.ROOT, "  profile: %,d CPU samples of Java code (JFR, profile settings)%n", samples);
         System.out.println("  where the time goes (by the first recognised frame on each stack):");
         final int total = Math.max(1, samples);
-        byArea.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
+        byArea.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(en -> System.out.printf(
+                        Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
         if (loopSamples > 0) {
-            System.out.printf(Locale.ROOT, "  of which the decision loop's stream threads: %,d samples, where they go:%n", loopSamples);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  of which the decision loop's stream threads: %,d samples, where they go:%n",
+                    loopSamples);
             final int loopTotal = loopSamples;
-            loopAreas.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
-                    .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / loopTotal, en.getKey()));
+            loopAreas.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(10)
+                    .forEach(en -> System.out.printf(
+                            Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / loopTotal, en.getKey()));
         }
         System.out.println("  by thread, the platform method on top of each stack:");
-        byThreadFrame.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
-                .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
+        byThreadFrame.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(15)
+                .forEach(en -> System.out.printf(
+                        Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
         System.out.println("  hottest methods:");
-        topFrames.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(12)
-                .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
+        topFrames.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(12)
+                .forEach(en -> System.out.printf(
+                        Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * en.getValue() / total, en.getKey()));
     }
 
     static long gcMillis() {
-        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime())).sum();
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(g -> Math.max(0, g.getCollectionTime()))
+                .sum();
     }
 
     static Map<Long, Long> threadCpu() {
@@ -91,9 +114,15 @@ final class BenchProfile {
             byGroup.merge(threadGroup(t.getThreadName()), used, Long::sum);
             total += used;
         }
-        System.out.printf(Locale.ROOT, "  JVM CPU during the measured phase: %.2f cores of 2 (PostgreSQL is a separate process), by thread:%n", (double) total / wallNanos);
-        byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
-                .forEach(e -> System.out.printf(Locale.ROOT, "    %5.2f  %s%n", (double) e.getValue() / wallNanos, e.getKey()));
+        System.out.printf(
+                Locale.ROOT,
+                "  JVM CPU during the measured phase: %.2f cores of 2 (PostgreSQL is a separate process), by thread:%n",
+                (double) total / wallNanos);
+        byGroup.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(10)
+                .forEach(e -> System.out.printf(
+                        Locale.ROOT, "    %5.2f  %s%n", (double) e.getValue() / wallNanos, e.getKey()));
     }
 
     /** Thread names without their numbers, so pools count as one. */
@@ -104,7 +133,10 @@ final class BenchProfile {
         if (n.startsWith("HttpClient")) return "bench clients (HTTP)";
         if (n.startsWith("bench-lane")) return "bench clients (lanes)";
         if (n.startsWith("ig-admission-relay")) return "gate admission relay";
-        if (n.startsWith("data-plane-kafka") || n.startsWith("kafka-") || n.contains("RequestHandler") || n.startsWith("broker")) return "Kafka broker (embedded): " + n;
+        if (n.startsWith("data-plane-kafka")
+                || n.startsWith("kafka-")
+                || n.contains("RequestHandler")
+                || n.startsWith("broker")) return "Kafka broker (embedded): " + n;
         if (n.startsWith("kafka-producer-network-thread")) return "Kafka producer I/O";
         if (n.contains("StreamThread")) return "decision loop (Kafka Streams threads)";
         if (n.startsWith("fp-action-layer")) return "Action Layer";
@@ -146,5 +178,4 @@ final class BenchProfile {
         }
         return "other (JVM, GC, JDK)";
     }
-
 }

@@ -54,7 +54,8 @@ final class Check {
             } catch (TypeConversionException e) {
                 throw new TypeConversionException("must be a port from 1 to 65535 (or 0: any free port), was " + value);
             }
-            if (n < 0 || n > 65_535) throw new TypeConversionException("must be a port from 1 to 65535 (or 0: any free port), was " + value);
+            if (n < 0 || n > 65_535)
+                throw new TypeConversionException("must be a port from 1 to 65535 (or 0: any free port), was " + value);
             return n;
         }
     }
@@ -64,7 +65,9 @@ final class Check {
         @Override
         public Double convert(String value) {
             double r = decimal(value);
-            if (!(r >= 0) || Double.isInfinite(r)) throw new TypeConversionException("must be a finite number of 0 or more (0: as fast as the gate accepts), was " + value);
+            if (!(r >= 0) || Double.isInfinite(r))
+                throw new TypeConversionException(
+                        "must be a finite number of 0 or more (0: as fast as the gate accepts), was " + value);
             return r;
         }
     }
@@ -74,7 +77,8 @@ final class Check {
         @Override
         public Double convert(String value) {
             double r = decimal(value);
-            if (!(r > 0) || Double.isInfinite(r)) throw new TypeConversionException("must be a finite number above 0, was " + value);
+            if (!(r > 0) || Double.isInfinite(r))
+                throw new TypeConversionException("must be a finite number above 0, was " + value);
             return r;
         }
     }
@@ -88,7 +92,8 @@ final class Check {
         public Double convert(String value) {
             double r = decimal(value);
             if (!(r >= 0 && r <= MAX_FRAUD_SHARE)) {
-                throw new TypeConversionException("must be a share from 0 to " + MAX_FRAUD_SHARE + " (e.g. 0.01 for 1%), was " + value);
+                throw new TypeConversionException(
+                        "must be a share from 0 to " + MAX_FRAUD_SHARE + " (e.g. 0.01 for 1%), was " + value);
             }
             return r;
         }
@@ -132,13 +137,17 @@ final class Check {
             Path probe = Files.createTempFile(home, ".fp-write-check-", ".tmp");
             Files.delete(probe);
         } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException("FP_HOME " + home + " is not writable (permission denied); set FP_HOME to a directory you can write");
+            throw new IllegalArgumentException("FP_HOME " + home
+                    + " is not writable (permission denied); set FP_HOME to a directory you can write");
         } catch (FileSystemException e) {
             String reason = e.getReason() != null ? e.getReason() : "cannot be created";
-            throw new IllegalArgumentException("FP_HOME " + home + " is not writable (" + reason.toLowerCase(Locale.ROOT)
-                    + (e.getFile() != null && !e.getFile().equals(home.toString()) ? ": " + e.getFile() : "") + "); set FP_HOME to a directory you can write");
+            throw new IllegalArgumentException(
+                    "FP_HOME " + home + " is not writable (" + reason.toLowerCase(Locale.ROOT)
+                            + (e.getFile() != null && !e.getFile().equals(home.toString()) ? ": " + e.getFile() : "")
+                            + "); set FP_HOME to a directory you can write");
         } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException("FP_HOME " + home + " is not writable; set FP_HOME to a directory you can write");
+            throw new IllegalArgumentException(
+                    "FP_HOME " + home + " is not writable; set FP_HOME to a directory you can write");
         }
     }
 
@@ -151,7 +160,8 @@ final class Check {
             throw new IllegalArgumentException("--gate " + url + " is not a URL; e.g. http://127.0.0.1:8080");
         }
         if (uri.getScheme() == null || !uri.getScheme().matches("(?i)https?") || uri.getHost() == null) {
-            throw new IllegalArgumentException("--gate " + url + " is not an http URL with a host; e.g. http://127.0.0.1:8080");
+            throw new IllegalArgumentException(
+                    "--gate " + url + " is not an http URL with a host; e.g. http://127.0.0.1:8080");
         }
         return uri;
     }
@@ -181,7 +191,8 @@ final class Check {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
-            throw new IllegalArgumentException(what + " port " + port + " on 127.0.0.1 is in use; choose another with --port");
+            throw new IllegalArgumentException(
+                    what + " port " + port + " on 127.0.0.1 is in use; choose another with --port");
         }
     }
 

@@ -59,7 +59,8 @@ final class Drills {
 
         static Kind of(String name) {
             for (Kind k : values()) if (k.cliName().equals(name)) return k;
-            throw new IllegalArgumentException("no drill " + name + "; drills: " + java.util.Arrays.stream(values()).map(Kind::cliName).toList());
+            throw new IllegalArgumentException("no drill " + name + "; drills: "
+                    + java.util.Arrays.stream(values()).map(Kind::cliName).toList());
         }
     }
 
@@ -71,12 +72,14 @@ final class Drills {
             throw new IllegalArgumentException("the lag drill pauses the join plane on Redis: set FP_REDIS_URL");
         }
         if (kind == Kind.BROKER_RESTART && config.kafkaBootstrap() != null) {
-            throw new IllegalArgumentException("the broker-restart drill restarts the embedded broker: unset FP_KAFKA_BOOTSTRAP");
+            throw new IllegalArgumentException(
+                    "the broker-restart drill restarts the embedded broker: unset FP_KAFKA_BOOTSTRAP");
         }
     }
 
     /** Runs {@code kind} on {@code worldId} with the bundle the platform serves; returns the judged report. */
-    static ConformanceReport run(Platform platform, String worldId, Kind kind, Consumer<String> status) throws Exception {
+    static ConformanceReport run(Platform platform, String worldId, Kind kind, Consumer<String> status)
+            throws Exception {
         checkWiring(kind, platform.config());
         long worldEvents = worldEvents(platform.store(), worldId);
         PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), status);
@@ -101,44 +104,82 @@ final class Drills {
         Predicate<WorldRow> chosen = sample(10, "dup");
         run.stream(-1, 0, platform.gateUrl(), s -> s.withEcho(row -> chosen.test(row) && resent.incrementAndGet() > 0));
         run.awaitDrain(Duration.ofSeconds(120));
-        return run.finish(r -> drill(Kind.DUPLICATES, List.of(
-                positive("events were sent twice", resent.get()),
-                equal("every event admitted once", worldEvents, r.run().receipts().getOrDefault("ADMITTED", 0L)),
-                equal("every event sent twice has one DUPLICATE receipt", resent.get(), r.run().receipts().getOrDefault("DUPLICATE", 0L)),
-                equal("nothing quarantined", 0, quarantined(r)),
-                equal("effects = admitted transactions (a duplicate applies nothing)", r.run().admittedTransactions(), r.run().effects()))));
+        return run.finish(r -> drill(
+                Kind.DUPLICATES,
+                List.of(
+                        positive("events were sent twice", resent.get()),
+                        equal(
+                                "every event admitted once",
+                                worldEvents,
+                                r.run().receipts().getOrDefault("ADMITTED", 0L)),
+                        equal(
+                                "every event sent twice has one DUPLICATE receipt",
+                                resent.get(),
+                                r.run().receipts().getOrDefault("DUPLICATE", 0L)),
+                        equal("nothing quarantined", 0, quarantined(r)),
+                        equal(
+                                "effects = admitted transactions (a duplicate applies nothing)",
+                                r.run().admittedTransactions(),
+                                r.run().effects()))));
     }
 
     private static ConformanceReport integrity(Platform platform, PlatformRun run, long worldEvents) throws Exception {
         run.stream();
         run.awaitDrain(Duration.ofSeconds(120));
-        Predicate<WorldRow> altered = row -> row.eventClass().startsWith("txn.") && sample(2, "integrity").test(row);
-        long sentAltered = run.stream(-1, 0, platform.gateUrl(), s -> s.withFilter(altered).withRewrite(Drills::alterAmount)).sent();
+        Predicate<WorldRow> altered = row ->
+                row.eventClass().startsWith("txn.") && sample(2, "integrity").test(row);
+        long sentAltered = run.stream(
+                        -1, 0, platform.gateUrl(), s -> s.withFilter(altered).withRewrite(Drills::alterAmount))
+                .sent();
         run.awaitDrain(Duration.ofSeconds(60));
-        PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
-        return run.finish(r -> drill(Kind.INTEGRITY, List.of(
-                positive("payloads were altered under existing ids", sentAltered),
-                equal("every altered payload quarantined as INTEGRITY_MISMATCH", sentAltered, r.quarantineByReason().getOrDefault("INTEGRITY_MISMATCH", 0L)),
-                equal("every event admitted once, as first sent", worldEvents, r.run().receipts().getOrDefault("ADMITTED", 0L)),
-                equal("the originals stand: each quarantined copy's event is admitted with its original payload hash", sentAltered,
-                        evidence.integrityMismatchesWhoseOriginalStands(r.run().platformRunId())),
-                equal("effects = admitted transactions (an altered copy applies nothing)", r.run().admittedTransactions(), r.run().effects()))));
+        PostgresRunEvidence evidence =
+                new PostgresRunEvidence(platform.database().dataSource());
+        return run.finish(r -> drill(
+                Kind.INTEGRITY,
+                List.of(
+                        positive("payloads were altered under existing ids", sentAltered),
+                        equal(
+                                "every altered payload quarantined as INTEGRITY_MISMATCH",
+                                sentAltered,
+                                r.quarantineByReason().getOrDefault("INTEGRITY_MISMATCH", 0L)),
+                        equal(
+                                "every event admitted once, as first sent",
+                                worldEvents,
+                                r.run().receipts().getOrDefault("ADMITTED", 0L)),
+                        equal(
+                                "the originals stand: each quarantined copy's event is admitted with its original payload hash",
+                                sentAltered,
+                                evidence.integrityMismatchesWhoseOriginalStands(
+                                        r.run().platformRunId())),
+                        equal(
+                                "effects = admitted transactions (an altered copy applies nothing)",
+                                r.run().admittedTransactions(),
+                                r.run().effects()))));
     }
 
     private static WorldRow alterAmount(WorldRow row) {
         try {
             ObjectNode payload = (ObjectNode) Json.MAPPER.readTree(row.payloadJson());
             payload.put("amount_minor", payload.path("amount_minor").asLong() + 1);
-            return new WorldRow(row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeMillis(), row.eventTimeText(),
-                    row.partitionKey(), Json.MAPPER.writeValueAsString(payload));
+            return new WorldRow(
+                    row.eventClass(),
+                    row.eventId(),
+                    row.schemaVersion(),
+                    row.eventTimeMillis(),
+                    row.eventTimeText(),
+                    row.partitionKey(),
+                    Json.MAPPER.writeValueAsString(payload));
         } catch (IOException e) {
             throw new IllegalStateException("world row " + row.eventId() + " has an unreadable payload", e);
         }
     }
 
-    private static ConformanceReport missingContext(Platform platform, PlatformRun run, long worldEvents) throws Exception {
-        Predicate<WorldRow> dropped = row -> row.eventClass().startsWith("ctx.") && sample(33, "ctx").test(row);
-        long sent = run.stream(-1, 0, platform.gateUrl(), s -> s.withFilter(dropped.negate())).sent();
+    private static ConformanceReport missingContext(Platform platform, PlatformRun run, long worldEvents)
+            throws Exception {
+        Predicate<WorldRow> dropped =
+                row -> row.eventClass().startsWith("ctx.") && sample(33, "ctx").test(row);
+        long sent = run.stream(-1, 0, platform.gateUrl(), s -> s.withFilter(dropped.negate()))
+                .sent();
         run.awaitDrain(Duration.ofSeconds(120));
         boolean modelUsable = platform.bundle().modelProblem() == null;
         return run.finish(r -> {
@@ -148,12 +189,15 @@ final class Drills {
                     positive("context events were dropped", worldEvents - sent),
                     equal("every event sent admitted", sent, r.run().receipts().getOrDefault("ADMITTED", 0L)),
                     positive("decisions name the context they lacked", missing)));
-            // The lowest mode that applies is recorded: with a usable model, missing context is PARTIAL_CONTEXT; a bundle
+            // The lowest mode that applies is recorded: with a usable model, missing context is PARTIAL_CONTEXT; a
+            // bundle
             // without one decides RULES_ONLY and names the missing context in the reason.
             if (modelUsable) ex.add(equal("decisions with missing context are PARTIAL_CONTEXT", missing, partial));
-            else ex.add(new Check("decisions with missing context are RULES_ONLY (the bundle has no model, the lower mode wins)",
-                    r.run().decisionsByDegradeMode().getOrDefault(DegradeMode.RULES_ONLY.name(), 0L) >= missing,
-                    r.run().decisionsByDegradeMode() + ", " + missing + " with missing context"));
+            else
+                ex.add(new Check(
+                        "decisions with missing context are RULES_ONLY (the bundle has no model, the lower mode wins)",
+                        r.run().decisionsByDegradeMode().getOrDefault(DegradeMode.RULES_ONLY.name(), 0L) >= missing,
+                        r.run().decisionsByDegradeMode() + ", " + missing + " with missing context"));
             return drill(Kind.MISSING_CONTEXT, ex);
         });
     }
@@ -165,7 +209,8 @@ final class Drills {
      */
     private static ConformanceReport lag(Platform platform, PlatformRun run, long worldEvents) throws Exception {
         long pauseMs = 8_000; // some 16 blocked calls of 500 ms: decisions among them are FAIL_SAFE
-        // Offered slowly enough that the stream outlasts the pause by far, so that events admitted after it show recovery.
+        // Offered slowly enough that the stream outlasts the pause by far, so that events admitted after it show
+        // recovery.
         CompletableFuture<?> streaming = streamAsync(run, platform, 200);
         awaitDecisions(platform, run, 100, streaming);
         long pausedAt = System.currentTimeMillis();
@@ -173,36 +218,70 @@ final class Drills {
         long resumedAt = pausedAt + pauseMs;
         streaming.get(10, TimeUnit.MINUTES);
         run.awaitDrain(Duration.ofSeconds(120));
-        PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
+        PostgresRunEvidence evidence =
+                new PostgresRunEvidence(platform.database().dataSource());
         long boundMs = pauseMs + 10L * platform.config().joinWaitMs() + 5_000;
         String id = run.runId();
         String failSafe = DegradeMode.FAIL_SAFE.name();
         Map<String, Long> before = evidence.degradeModesVisible(id, 0, pausedAt);
         Map<String, Long> admittedAfter = evidence.degradeModesAdmitted(id, resumedAt + 1_000, Long.MAX_VALUE);
-        long recovered = admittedAfter.entrySet().stream().filter(e -> !e.getKey().equals(failSafe)).mapToLong(Map.Entry::getValue).sum();
-        return run.finish(r -> drill(Kind.LAG, List.of(
-                equal("every event admitted", worldEvents, r.run().receipts().getOrDefault("ADMITTED", 0L)),
-                positive("decisions made while the join plane was paused degrade to FAIL_SAFE " + r.run().decisionsByDegradeMode(),
-                        r.run().decisionsByDegradeMode().getOrDefault(failSafe, 0L)),
-                equal("no decision seen before the pause is FAIL_SAFE " + before, 0, before.getOrDefault(failSafe, 0L)),
-                positive("decisions of events admitted after the pause, made with the join plane again (recovery) " + admittedAfter, recovered),
-                equal("no decision of an event admitted after the pause is FAIL_SAFE " + admittedAfter, 0, admittedAfter.getOrDefault(failSafe, 0L)),
-                new Check("the wait is bounded: every decision within the pause + 10 x join wait + 5 s (" + boundMs + " ms)",
-                        r.run().latencyMaxMillis() <= boundMs, "max decision latency " + Math.round(r.run().latencyMaxMillis()) + " ms"))));
+        long recovered = admittedAfter.entrySet().stream()
+                .filter(e -> !e.getKey().equals(failSafe))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        return run.finish(r -> drill(
+                Kind.LAG,
+                List.of(
+                        equal(
+                                "every event admitted",
+                                worldEvents,
+                                r.run().receipts().getOrDefault("ADMITTED", 0L)),
+                        positive(
+                                "decisions made while the join plane was paused degrade to FAIL_SAFE "
+                                        + r.run().decisionsByDegradeMode(),
+                                r.run().decisionsByDegradeMode().getOrDefault(failSafe, 0L)),
+                        equal(
+                                "no decision seen before the pause is FAIL_SAFE " + before,
+                                0,
+                                before.getOrDefault(failSafe, 0L)),
+                        positive(
+                                "decisions of events admitted after the pause, made with the join plane again (recovery) "
+                                        + admittedAfter,
+                                recovered),
+                        equal(
+                                "no decision of an event admitted after the pause is FAIL_SAFE " + admittedAfter,
+                                0,
+                                admittedAfter.getOrDefault(failSafe, 0L)),
+                        new Check(
+                                "the wait is bounded: every decision within the pause + 10 x join wait + 5 s ("
+                                        + boundMs + " ms)",
+                                r.run().latencyMaxMillis() <= boundMs,
+                                "max decision latency " + Math.round(r.run().latencyMaxMillis()) + " ms"))));
     }
 
-    private static ConformanceReport brokerRestart(Platform platform, PlatformRun run, long worldEvents) throws Exception {
+    private static ConformanceReport brokerRestart(Platform platform, PlatformRun run, long worldEvents)
+            throws Exception {
         CompletableFuture<?> streaming = streamAsync(run, platform, 800);
         awaitDecisions(platform, run, 100, streaming);
         long effectsBefore = platform.ledger().count(run.runId());
         platform.restartBroker(Duration.ofSeconds(2));
         streaming.get(10, TimeUnit.MINUTES);
         run.awaitDrain(Duration.ofSeconds(180));
-        return run.finish(r -> drill(Kind.BROKER_RESTART, List.of(
-                positive("decisions were applied before the restart", effectsBefore),
-                positive("decisions were applied after the restart", r.run().effects() - effectsBefore),
-                equal("every event admitted (no loss)", worldEvents, r.run().receipts().getOrDefault("ADMITTED", 0L)),
-                equal("effects = admitted transactions (none lost, none twice)", r.run().admittedTransactions(), r.run().effects()))));
+        return run.finish(r -> drill(
+                Kind.BROKER_RESTART,
+                List.of(
+                        positive("decisions were applied before the restart", effectsBefore),
+                        positive(
+                                "decisions were applied after the restart",
+                                r.run().effects() - effectsBefore),
+                        equal(
+                                "every event admitted (no loss)",
+                                worldEvents,
+                                r.run().receipts().getOrDefault("ADMITTED", 0L)),
+                        equal(
+                                "effects = admitted transactions (none lost, none twice)",
+                                r.run().admittedTransactions(),
+                                r.run().effects()))));
     }
 
     private static ConformanceReport gateCrash(Platform platform, PlatformRun run, long worldEvents) throws Exception {
@@ -238,16 +317,31 @@ final class Drills {
         }
         int killed = kills;
         long unpublished = platform.receipts().unpublished().size();
-        return run.finish(r -> drill(Kind.IG_CRASH, List.of(
-                positive("the gate was killed mid-run", killed),
-                equal("every event admitted once (no loss, no double admission)", worldEvents, r.run().receipts().getOrDefault("ADMITTED", 0L)),
-                equal("nothing left unpublished in the gate's outbox", 0, unpublished),
-                equal("effects = admitted transactions", r.run().admittedTransactions(), r.run().effects()))));
+        return run.finish(r -> drill(
+                Kind.IG_CRASH,
+                List.of(
+                        positive("the gate was killed mid-run", killed),
+                        equal(
+                                "every event admitted once (no loss, no double admission)",
+                                worldEvents,
+                                r.run().receipts().getOrDefault("ADMITTED", 0L)),
+                        equal("nothing left unpublished in the gate's outbox", 0, unpublished),
+                        equal(
+                                "effects = admitted transactions",
+                                r.run().admittedTransactions(),
+                                r.run().effects()))));
     }
 
     private static Process startGate(Platform platform, int port, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-cp",
-                System.getProperty("java.class.path"), Fp.class.getName(), "ingress", "serve").redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Fp.class.getName(),
+                        "ingress",
+                        "serve")
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("FP_HOME", platform.config().home().toString());
         pb.environment().put("FP_PG_URL", platform.jdbcUrl());
@@ -260,8 +354,12 @@ final class Drills {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline && p.isAlive()) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return p;
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200) return p;
             } catch (IOException notYet) {
                 // starting
             }
@@ -275,11 +373,15 @@ final class Drills {
      * Waits until {@code n} decisions of the run are applied, so that a fault lands while the decision loop is at work
      * rather than at a fixed time that a slow machine may not have reached (or may have passed); a minute at most.
      */
-    private static void awaitDecisions(Platform platform, PlatformRun run, long n, CompletableFuture<?> streaming) throws InterruptedException {
+    private static void awaitDecisions(Platform platform, PlatformRun run, long n, CompletableFuture<?> streaming)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
-        while (platform.ledger().count(run.runId()) < n && !streaming.isDone() && System.currentTimeMillis() < deadline) Thread.sleep(50);
-        if (streaming.isDone()) LOG.warn("the stream of run {} ended before the fault: the drill cannot show it mid-run", run.runId());
-        else if (platform.ledger().count(run.runId()) < n) LOG.warn("run {} applied fewer than {} decisions in a minute: the fault lands anyway", run.runId(), n);
+        while (platform.ledger().count(run.runId()) < n && !streaming.isDone() && System.currentTimeMillis() < deadline)
+            Thread.sleep(50);
+        if (streaming.isDone())
+            LOG.warn("the stream of run {} ended before the fault: the drill cannot show it mid-run", run.runId());
+        else if (platform.ledger().count(run.runId()) < n)
+            LOG.warn("run {} applied fewer than {} decisions in a minute: the fault lands anyway", run.runId(), n);
     }
 
     private static CompletableFuture<?> streamAsync(PlatformRun run, Platform platform, double rate) {
@@ -310,7 +412,12 @@ final class Drills {
 
     private static byte[] resp(String... args) {
         StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        for (String a : args)
+            sb.append('$')
+                    .append(a.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(a)
+                    .append("\r\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -318,11 +425,15 @@ final class Drills {
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = in.read()) >= 0 && c != '\n') line.append((char) c);
-        if (!line.toString().startsWith("+OK")) throw new IOException("Redis refused " + command + ": " + line.toString().trim());
+        if (!line.toString().startsWith("+OK"))
+            throw new IOException(
+                    "Redis refused " + command + ": " + line.toString().trim());
     }
 
     private static long quarantined(ConformanceReport r) {
-        return r.quarantineByReason().values().stream().mapToLong(Long::longValue).sum();
+        return r.quarantineByReason().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     private static ConformanceReport.Drill drill(Kind kind, List<Check> expectations) {
@@ -339,7 +450,13 @@ final class Drills {
 
     /** The world's event count, from its manifest. */
     static long worldEvents(dev.fraudplatform.core.store.ObjectStore store, String worldId) {
-        return Manifest.read(store, WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views")
-                .properties().stream().mapToLong(e -> e.getValue().asLong()).sum();
+        return Manifest.read(store, WorldBuilder.prefix(worldId))
+                .attributes()
+                .path("row_counts")
+                .path("views")
+                .properties()
+                .stream()
+                .mapToLong(e -> e.getValue().asLong())
+                .sum();
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import jdk.jfr.Recording;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,7 +25,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import jdk.jfr.Recording;
 
 /**
  * {@code fp bench e2e}: whole runs through every plane (World Streamer over HTTP, gate, bus, decision loop, Action
@@ -39,16 +39,21 @@ final class EndToEndBench {
     /** What one run measured. */
     private record Phase(RunReport report, PostgresEffectLedger.LatencySummary latency) {}
 
-    static int run(int transactions, double offered, int offeredTransactions, long seed, boolean profile) throws Exception {
+    static int run(int transactions, double offered, int offeredTransactions, long seed, boolean profile)
+            throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         try (Platform platform = Platform.start(cfg)) {
             WorldBuilder builder = new WorldBuilder(platform.store());
-            String warm = builder.build(WorldConfig.defaults(seed + 2, 5_000), WorldBuilder.Progress.NONE).worldId();
-            String paced = builder.build(WorldConfig.defaults(seed + 1, offeredTransactions), WorldBuilder.Progress.NONE).worldId();
-            String full = builder.build(WorldConfig.defaults(seed, transactions), WorldBuilder.Progress.NONE).worldId();
+            String warm = builder.build(WorldConfig.defaults(seed + 2, 5_000), WorldBuilder.Progress.NONE)
+                    .worldId();
+            String paced = builder.build(
+                            WorldConfig.defaults(seed + 1, offeredTransactions), WorldBuilder.Progress.NONE)
+                    .worldId();
+            String full = builder.build(WorldConfig.defaults(seed, transactions), WorldBuilder.Progress.NONE)
+                    .worldId();
             DecisionBundle bundle = DecisionBundle.builtIn("rules-v1");
-            System.out.println("bench e2e: " + cfg.describe() + ", " + cfg.lanes() + " streamer lanes, batches of " + cfg.batchSize()
-                    + ", commit interval " + cfg.commitMs() + " ms");
+            System.out.println("bench e2e: " + cfg.describe() + ", " + cfg.lanes() + " streamer lanes, batches of "
+                    + cfg.batchSize() + ", commit interval " + cfg.commitMs() + " ms");
             run(platform, warm, bundle, 0, false); // JIT, first transactions, first segments
 
             Phase atRate = run(platform, paced, bundle, offered, false);
@@ -58,22 +63,29 @@ final class EndToEndBench {
             print("maximum rate", max);
 
             double hop = kafkaHop(platform, full);
-            System.out.printf(Locale.ROOT, "raw Kafka hop, the same messages (produce + consume, lz4, acks=all, at least 300,000): %,.0f messages/s%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "raw Kafka hop, the same messages (produce + consume, lz4, acks=all, at least 300,000): %,.0f messages/s%n",
                     hop);
-            System.out.printf(Locale.ROOT, "pipeline at maximum rate = %.1f%% of the single-hop ceiling%n", 100.0 * max.report().eventsPerSecond() / hop);
+            System.out.printf(
+                    Locale.ROOT,
+                    "pipeline at maximum rate = %.1f%% of the single-hop ceiling%n",
+                    100.0 * max.report().eventsPerSecond() / hop);
             return atRate.report().reconciled() && max.report().reconciled() ? 0 : 1;
         }
     }
 
-    private static Phase run(Platform platform, String worldId, DecisionBundle bundle, double rate, boolean profile) throws Exception {
-        PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> { });
+    private static Phase run(Platform platform, String worldId, DecisionBundle bundle, double rate, boolean profile)
+            throws Exception {
+        PlatformRun run = PlatformRun.start(platform, worldId, bundle, s -> {});
         Path jfr = Files.createTempFile("fp-bench-e2e-", ".jfr");
         Map<Long, Long> cpuBefore = BenchProfile.threadCpu();
         long t0 = System.nanoTime();
         try (Recording rec = new Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             if (profile) rec.start();
             run.stream(-1, rate);
-            if (!run.awaitDrain(Duration.ofSeconds(120))) throw new IllegalStateException("run " + run.runId() + " did not drain");
+            if (!run.awaitDrain(Duration.ofSeconds(120)))
+                throw new IllegalStateException("run " + run.runId() + " did not drain");
             if (profile) {
                 rec.stop();
                 rec.dump(jfr);
@@ -91,19 +103,36 @@ final class EndToEndBench {
 
     private static void print(String label, Phase p) {
         RunReport r = p.report();
-        System.out.printf(Locale.ROOT, "%s: %,d events (%,d transactions) in run %s, %s%n", label, r.sent(), r.admittedTransactions(),
-                r.platformRunId(), r.reconciled() ? "reconciled" : "NOT RECONCILED");
-        System.out.printf(Locale.ROOT, "  sustained %,.0f events/s end to end (streamer start to last audit record)%n", r.eventsPerSecond());
-        System.out.printf(Locale.ROOT, "  decision latency, IG admit to decision committed: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d decisions)%n",
-                p.latency().p50Millis(), p.latency().p99Millis(), p.latency().p999Millis(), p.latency().maxMillis(), p.latency().samples());
-        System.out.println("  decisions by degrade mode " + r.decisionsByDegradeMode() + ", by action " + r.decisionsByAction());
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %,d events (%,d transactions) in run %s, %s%n",
+                label,
+                r.sent(),
+                r.admittedTransactions(),
+                r.platformRunId(),
+                r.reconciled() ? "reconciled" : "NOT RECONCILED");
+        System.out.printf(
+                Locale.ROOT,
+                "  sustained %,.0f events/s end to end (streamer start to last audit record)%n",
+                r.eventsPerSecond());
+        System.out.printf(
+                Locale.ROOT,
+                "  decision latency, IG admit to decision committed: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d decisions)%n",
+                p.latency().p50Millis(),
+                p.latency().p99Millis(),
+                p.latency().p999Millis(),
+                p.latency().maxMillis(),
+                p.latency().samples());
+        System.out.println(
+                "  decisions by degrade mode " + r.decisionsByDegradeMode() + ", by action " + r.decisionsByAction());
     }
 
     /** Produces the world's envelopes to a topic of their own and consumes them back: messages/s for the hop. */
     private static double kafkaHop(Platform platform, String worldId) throws Exception {
         List<List<byte[]>> batches = IngressBench.envelopes(platform, worldId, RunIds.newRunId(), 1_000);
         // The messages are sent several times over (at least 300,000): a few seconds of steady state, not start-up.
-        int rounds = (int) Math.max(1, Math.ceil(300_000.0 / batches.stream().mapToLong(List::size).sum()));
+        int rounds = (int) Math.max(
+                1, Math.ceil(300_000.0 / batches.stream().mapToLong(List::size).sum()));
         long n = rounds * batches.stream().mapToLong(List::size).sum();
         String topic = "fp.bench.hop-" + System.nanoTime();
         try (var admin = KafkaTopics.admin(platform.bootstrap())) {
@@ -113,18 +142,26 @@ final class EndToEndBench {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         long[] consumed = {0};
-        Thread consumer = new Thread(() -> {
-            try (KafkaConsumer<String, byte[]> k = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = k.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-                k.assign(parts);
-                k.seekToBeginning(parts);
-                while (consumed[0] < n) consumed[0] += k.poll(Duration.ofMillis(100)).count();
-            }
-        }, "bench-hop-consumer");
+        Thread consumer = new Thread(
+                () -> {
+                    try (KafkaConsumer<String, byte[]> k =
+                            new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+                        List<TopicPartition> parts = k.partitionsFor(topic).stream()
+                                .map(i -> new TopicPartition(topic, i.partition()))
+                                .toList();
+                        k.assign(parts);
+                        k.seekToBeginning(parts);
+                        while (consumed[0] < n)
+                            consumed[0] += k.poll(Duration.ofMillis(100)).count();
+                    }
+                },
+                "bench-hop-consumer");
         long t0 = System.nanoTime();
         consumer.start();
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaEventPublisher.producerConfig(platform.bootstrap(), "bench-hop"),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
+                KafkaEventPublisher.producerConfig(platform.bootstrap(), "bench-hop"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             long i = 0;
             for (int round = 0; round < rounds; round++) {
                 for (List<byte[]> batch : batches) {

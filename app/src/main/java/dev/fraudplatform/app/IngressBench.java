@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import jdk.jfr.Recording;
 
 /**
@@ -34,18 +33,34 @@ final class IngressBench {
     static int run(int transactions, int lanes, int batch, long seed, boolean profile) throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         try (Platform platform = Platform.start(cfg)) {
-            WorldBuilder.Result world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(seed, transactions), WorldBuilder.Progress.NONE);
+            WorldBuilder.Result world = new WorldBuilder(platform.store())
+                    .build(WorldConfig.defaults(seed, transactions), WorldBuilder.Progress.NONE);
             String runId = RunIds.newRunId();
-            platform.runs().pin(new RunFacts(runId, world.worldId(), new ScenarioRunner(platform.store()).admit(world.worldId()), "bench", "sha256:-",
-                    "sha256:-", PlatformConfig.codeVersion(), Instant.now()));
+            platform.runs()
+                    .pin(new RunFacts(
+                            runId,
+                            world.worldId(),
+                            new ScenarioRunner(platform.store()).admit(world.worldId()),
+                            "bench",
+                            "sha256:-",
+                            "sha256:-",
+                            PlatformConfig.codeVersion(),
+                            Instant.now()));
             platform.runs().allowProducer(runId, Platform.STREAMER_PRODUCER);
             platform.runs().transition(runId, RunState.GATED, "bench");
             platform.runs().transition(runId, RunState.READY, "bench");
             platform.runs().transition(runId, RunState.STREAMING, "bench");
             List<List<byte[]>> batches = envelopes(platform, world.worldId(), runId, batch);
             long events = batches.stream().mapToLong(List::size).sum();
-            System.out.printf(Locale.ROOT, "bench ingress: %,d events in %,d batches of %d, %d lanes, gate %s (%s)%n", events, batches.size(), batch, lanes,
-                    platform.gateUrl(), cfg.describe());
+            System.out.printf(
+                    Locale.ROOT,
+                    "bench ingress: %,d events in %,d batches of %d, %d lanes, gate %s (%s)%n",
+                    events,
+                    batches.size(),
+                    batch,
+                    lanes,
+                    platform.gateUrl(),
+                    cfg.describe());
 
             // Warm up on a tenth, then measure the rest under a CPU profile.
             int warm = Math.max(1, batches.size() / 10);
@@ -66,15 +81,26 @@ final class IngressBench {
                     rec.dump(jfr);
                 }
             }
-            long measured = batches.subList(warm, batches.size()).stream().mapToLong(List::size).sum();
+            long measured = batches.subList(warm, batches.size()).stream()
+                    .mapToLong(List::size)
+                    .sum();
             Arrays.sort(latencies);
             double secs = (t1 - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "  %,.0f events/s (%,d events in %.2f s)%n", measured / secs, measured, secs);
-            System.out.printf(Locale.ROOT, "  batch latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", pct(latencies, 0.50), pct(latencies, 0.99),
+            System.out.printf(
+                    Locale.ROOT, "  %,.0f events/s (%,d events in %.2f s)%n", measured / secs, measured, secs);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  batch latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    pct(latencies, 0.50),
+                    pct(latencies, 0.99),
                     latencies[latencies.length - 1] / 1e6);
             System.out.println("  receipts " + platform.receipts().countsByOutcome(runId));
             BenchProfile.cpuByThread(cpuBefore, t1 - t0);
-            System.out.printf(Locale.ROOT, "  GC: %d ms of pauses and collection during the %.1f s measured%n", BenchProfile.gcMillis() - gcBefore, (t1 - t0) / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  GC: %d ms of pauses and collection during the %.1f s measured%n",
+                    BenchProfile.gcMillis() - gcBefore,
+                    (t1 - t0) / 1e9);
             if (profile) BenchProfile.profile(jfr);
             Files.deleteIfExists(jfr);
             return 0;
@@ -88,8 +114,15 @@ final class IngressBench {
         try (WorldReader r = new WorldReader(platform.store(), worldId, List.of())) {
             while (r.hasNext()) {
                 WorldRow row = r.next();
-                current.add(dev.fraudplatform.core.envelope.Envelope.canonicalBytes(runId, row.eventClass(), row.eventId(), row.schemaVersion(),
-                        row.eventTimeText(), emitted, row.partitionKey(), row.payloadJson()));
+                current.add(dev.fraudplatform.core.envelope.Envelope.canonicalBytes(
+                        runId,
+                        row.eventClass(),
+                        row.eventId(),
+                        row.schemaVersion(),
+                        row.eventTimeText(),
+                        emitted,
+                        row.partitionKey(),
+                        row.payloadJson()));
                 if (current.size() == batch) {
                     out.add(current);
                     current = new ArrayList<>(batch);
@@ -108,29 +141,32 @@ final class IngressBench {
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int l = 0; l < lanes; l++) {
             HttpIngressClient client = new HttpIngressClient(platform.gateUrl(), platform.streamerKey());
-            Thread t = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < batches.size()) {
-                    long s = System.nanoTime();
-                    while (true) {
-                        try {
-                            List<Receipt> r = client.submit(batches.get(i));
-                            if (r.size() != batches.get(i).size()) throw new IllegalStateException("receipts missing");
-                            break;
-                        } catch (HttpIngressClient.BackpressureException e) {
-                            try {
-                                Thread.sleep(e.retryAfterMillis());
-                            } catch (InterruptedException ie) {
-                                return;
+            Thread t = new Thread(
+                    () -> {
+                        int i;
+                        while ((i = next.getAndIncrement()) < batches.size()) {
+                            long s = System.nanoTime();
+                            while (true) {
+                                try {
+                                    List<Receipt> r = client.submit(batches.get(i));
+                                    if (r.size() != batches.get(i).size())
+                                        throw new IllegalStateException("receipts missing");
+                                    break;
+                                } catch (HttpIngressClient.BackpressureException e) {
+                                    try {
+                                        Thread.sleep(e.retryAfterMillis());
+                                    } catch (InterruptedException ie) {
+                                        return;
+                                    }
+                                } catch (RuntimeException e) {
+                                    failures.add(e);
+                                    return;
+                                }
                             }
-                        } catch (RuntimeException e) {
-                            failures.add(e);
-                            return;
+                            latencies[i] = System.nanoTime() - s;
                         }
-                    }
-                    latencies[i] = System.nanoTime() - s;
-                }
-            }, "bench-lane-" + l);
+                    },
+                    "bench-lane-" + l);
             t.start();
             threads.add(t);
         }

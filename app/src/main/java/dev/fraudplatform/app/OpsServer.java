@@ -50,18 +50,25 @@ final class OpsServer implements AutoCloseable {
                 String host = ctx.host() == null ? "" : ctx.host().replaceFirst(":\\d+$", "");
                 if (!LOOPBACK_NAMES.contains(host)) {
                     ctx.skipRemainingHandlers();
-                    ctx.status(403).contentType("application/json").result(error("the console answers only to a loopback host name"));
+                    ctx.status(403)
+                            .contentType("application/json")
+                            .result(error("the console answers only to a loopback host name"));
                 }
             });
-            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(PlatformTelemetry.prometheus().scrape()));
+            config.routes.get(
+                    "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(PlatformTelemetry.prometheus().scrape()));
             config.routes.get("/api/runs", this::runs);
             config.routes.get("/api/runs/{id}/live", this::live);
             config.routes.get("/evidence/{run}/{file}", this::evidenceFile);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("ops request {} failed: {}", ctx.path(), e.toString());
-                ctx.status(500).contentType("application/json").result(error("the console cannot answer now: " + e.getMessage()));
+                ctx.status(500)
+                        .contentType("application/json")
+                        .result(error("the console cannot answer now: " + e.getMessage()));
             });
         });
     }
@@ -78,8 +85,11 @@ final class OpsServer implements AutoCloseable {
         for (RunRegistry.Summary s : platform.runs().list(50)) {
             String id = s.facts().platformRunId();
             ObjectNode n = out.addObject();
-            n.put("platform_run_id", id).put("world_id", s.facts().worldId()).put("bundle_id", s.facts().bundleId())
-                    .put("state", s.latest().state().name()).put("updated_at", s.latest().at().toString());
+            n.put("platform_run_id", id)
+                    .put("world_id", s.facts().worldId())
+                    .put("bundle_id", s.facts().bundleId())
+                    .put("state", s.latest().state().name())
+                    .put("updated_at", s.latest().at().toString());
             ArrayNode files = n.putArray("evidence");
             store.list("evidence/" + id + "/").stream().sorted().forEach(files::add);
         }
@@ -97,17 +107,24 @@ final class OpsServer implements AutoCloseable {
         // One read of the receipts for every receipt number shown: the quarantined tile, the quarantine table and the
         // receipts tile come from the same snapshot, so they agree even while the run streams.
         Map<String, Long> receipts = platform.receipts().countsByOutcome(id);
-        long receiptsTotal = receipts.values().stream().mapToLong(Long::longValue).sum();
+        long receiptsTotal =
+                receipts.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Long> quarantined = quarantineByReason(receipts);
         long now = System.currentTimeMillis();
         long[] previous = lastSample.put(id, new long[] {now, receiptsTotal});
-        double eps = previous == null || now <= previous[0] ? 0 : (receiptsTotal - previous[1]) * 1000.0 / (now - previous[0]);
+        double eps = previous == null || now <= previous[0]
+                ? 0
+                : (receiptsTotal - previous[1]) * 1000.0 / (now - previous[0]);
         PostgresEffectLedger.LatencySummary latency = ledger.latency(id);
         ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("platform_run_id", id).put("state", state.get().name()).put("sampled_at", Instant.ofEpochMilli(now).toString());
+        n.put("platform_run_id", id)
+                .put("state", state.get().name())
+                .put("sampled_at", Instant.ofEpochMilli(now).toString());
         n.put("events_per_second", Math.max(0, eps));
         n.set("receipts", Json.MAPPER.valueToTree(new TreeMap<>(receipts)));
-        n.put("quarantined_total", quarantined.values().stream().mapToLong(Long::longValue).sum());
+        n.put(
+                "quarantined_total",
+                quarantined.values().stream().mapToLong(Long::longValue).sum());
         n.set("quarantine_by_reason", Json.MAPPER.valueToTree(quarantined));
         n.put("decisions_total", ledger.count(id));
         n.set("decisions_by_action", Json.MAPPER.valueToTree(ledger.countsByAction(id)));
@@ -137,12 +154,15 @@ final class OpsServer implements AutoCloseable {
         String run = ctx.pathParam("run");
         String file = ctx.pathParam("file");
         String key = "evidence/" + run + "/" + file;
-        boolean plain = run.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") && file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+        boolean plain =
+                run.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") && file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
         if (!plain || !platform.store().exists(key)) {
             ctx.status(404).contentType("application/json").result(error("no evidence " + key));
             return;
         }
-        String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".json") ? "application/json" : "application/octet-stream";
+        String type = file.endsWith(".html")
+                ? "text/html; charset=utf-8"
+                : file.endsWith(".json") ? "application/json" : "application/octet-stream";
         ctx.contentType(type).result(platform.store().read(key));
     }
 

@@ -6,25 +6,25 @@ import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.ingress.http.GateLimits;
 import dev.fraudplatform.ingress.http.IngestionHttpServer;
 import dev.fraudplatform.ingress.http.ReceiptJson;
-import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
-import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
-import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import dev.fraudplatform.rtdl.fabric.DecisionFabricRole;
 import dev.fraudplatform.rtdl.fabric.DecisionTopology;
-import dev.fraudplatform.substrate.redis.RedisJoinPlane;
 import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
+import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
+import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
+import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
 import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
 import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
+import dev.fraudplatform.substrate.redis.RedisJoinPlane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -91,14 +91,16 @@ public final class Platform implements AutoCloseable {
         }
         // The broker and PostgreSQL start side by side: start-up time is the slower of the two, not their sum.
         java.util.concurrent.CompletableFuture<EmbeddedKafkaBroker> brokerStart = config.kafkaBootstrap() == null
-                ? java.util.concurrent.CompletableFuture.supplyAsync(() -> EmbeddedKafkaBroker.start(workDir.resolve("kafka")),
+                ? java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> EmbeddedKafkaBroker.start(workDir.resolve("kafka")),
                         task -> new Thread(task, "fp-broker-start").start())
                 : null;
         try {
             store = config.objectStore();
             String jdbc = config.pgUrl();
             if (jdbc == null) {
-                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(config.home().resolve("pg").resolve("data"),
+                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(
+                        config.home().resolve("pg").resolve("data"),
                         config.home().resolve("pg").resolve("binaries"));
                 closeables.push(pg);
                 jdbc = pg.jdbcUrl();
@@ -126,9 +128,11 @@ public final class Platform implements AutoCloseable {
             ledger = new PostgresEffectLedger(db.dataSource());
             runs = new PostgresRunRegistry(db.dataSource());
             closeables.push(runs);
-            abandonedRuns = runs.failAbandoned("abandoned: the process that ran it stopped before the run ended; found when process "
-                    + ProcessHandle.current().pid() + " started");
-            for (String run : abandonedRuns) LOG.warn("run {} was left open by a process that stopped: marked FAILED", run);
+            abandonedRuns = runs.failAbandoned(
+                    "abandoned: the process that ran it stopped before the run ended; found when process "
+                            + ProcessHandle.current().pid() + " started");
+            for (String run : abandonedRuns)
+                LOG.warn("run {} was left open by a process that stopped: marked FAILED", run);
             KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay");
             closeables.push(relayPublisher);
             relay = new AdmissionRelay(receipts, relayPublisher);
@@ -182,20 +186,27 @@ public final class Platform implements AutoCloseable {
     public synchronized void startRoles(DecisionBundle decisionBundle) {
         if (bundle != null) {
             if (!bundle.digest().equals(decisionBundle.digest())) {
-                throw new IllegalStateException("roles already serve bundle " + bundle.id() + "; one bundle per process");
+                throw new IllegalStateException(
+                        "roles already serve bundle " + bundle.id() + "; one bundle per process");
             }
             return;
         }
         bundle = decisionBundle;
-        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults().withJoinWait(Duration.ofMillis(config.joinWaitMs()))
+        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults()
+                .withJoinWait(Duration.ofMillis(config.joinWaitMs()))
                 .withPartitions(config.partitions());
         if (config.redisUrl() != null) {
             RedisJoinPlane redis = new RedisJoinPlane(config.redisUrl(), Duration.ofMillis(500), Duration.ofDays(7));
             closeables.push(redis);
             settings = settings.withJoinPlane(store -> redis);
         }
-        fabricRole = new DecisionFabricRole(bootstrap, new DecisionFabric(decisionBundle), workDir.resolve("streams"),
-                config.streamThreads(), settings, config.commitMs());
+        fabricRole = new DecisionFabricRole(
+                bootstrap,
+                new DecisionFabric(decisionBundle),
+                workDir.resolve("streams"),
+                config.streamThreads(),
+                settings,
+                config.commitMs());
         closeables.push(fabricRole);
         fabricRole.start();
         actionLayer = new ActionLayer(bootstrap, ledger, publisher);
@@ -207,8 +218,11 @@ public final class Platform implements AutoCloseable {
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
         try {
             Duration limit = Duration.ofSeconds(60);
-            if (!fabricRole.awaitRunning(limit) || !actionLayer.awaitAssignment(limit) || !audit.awaitAssignment(limit)) {
-                throw new IllegalStateException("real-time roles did not start within " + limit + ": " + roleFailures());
+            if (!fabricRole.awaitRunning(limit)
+                    || !actionLayer.awaitAssignment(limit)
+                    || !audit.awaitAssignment(limit)) {
+                throw new IllegalStateException(
+                        "real-time roles did not start within " + limit + ": " + roleFailures());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -223,7 +237,8 @@ public final class Platform implements AutoCloseable {
 
     private static int partitionOf(String partitionKey, int partitions) {
         byte[] key = partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions;
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
+                % partitions;
     }
 
     /** Batches this process's gate has taken but not yet handed to its relay's claims (0 when the gate runs elsewhere). */
@@ -348,7 +363,8 @@ public final class Platform implements AutoCloseable {
 
     /** Restarts the embedded broker, down for {@code down} (drills); refused on an external cluster. */
     public void restartBroker(Duration down) throws InterruptedException {
-        if (broker == null) throw new IllegalStateException("the broker is external (FP_KAFKA_BOOTSTRAP): not restarted from here");
+        if (broker == null)
+            throw new IllegalStateException("the broker is external (FP_KAFKA_BOOTSTRAP): not restarted from here");
         broker.restart(down);
     }
 
@@ -390,5 +406,4 @@ public final class Platform implements AutoCloseable {
             }
         }
     }
-
 }

@@ -32,9 +32,21 @@ import java.util.Map;
  * @param traceRatio     FP_TRACE_RATIO: the share of events traced when exporting, chosen by trace id at the gate so
  *                       that an event's trace is whole or absent (default 1: every event; lower it at high rates)
  */
-public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int partitions, int streamThreads, int batchSize,
-                             int lanes, int gatePort, String redisUrl, int joinWaitMs, int commitMs, int opsPort,
-                             String otlpEndpoint, double traceRatio) {
+public record PlatformConfig(
+        Path home,
+        String kafkaBootstrap,
+        String pgUrl,
+        int partitions,
+        int streamThreads,
+        int batchSize,
+        int lanes,
+        int gatePort,
+        String redisUrl,
+        int joinWaitMs,
+        int commitMs,
+        int opsPort,
+        String otlpEndpoint,
+        double traceRatio) {
 
     /** From the environment; the system property {@code fp.home}, when set, overrides {@code FP_HOME}. */
     public static PlatformConfig fromEnvironment() {
@@ -45,7 +57,8 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     }
 
     static PlatformConfig from(Map<String, String> env) {
-        // Strict mode by default: on 2 cores it measured faster than scaled mode (6 partitions, 2 threads) on every count
+        // Strict mode by default: on 2 cores it measured faster than scaled mode (6 partitions, 2 threads) on every
+        // count
         // (fp bench e2e: 3.1k against 1.9k events/s), and it is a total order. Scaled mode is one variable away.
         int partitions = intOf(env, "FP_PARTITIONS", 1);
         return new PlatformConfig(
@@ -71,19 +84,58 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     }
 
     public PlatformConfig withHome(Path newHome) {
-        return new PlatformConfig(newHome, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs, opsPort, otlpEndpoint, traceRatio);
+        return new PlatformConfig(
+                newHome,
+                kafkaBootstrap,
+                pgUrl,
+                partitions,
+                streamThreads,
+                batchSize,
+                lanes,
+                gatePort,
+                redisUrl,
+                joinWaitMs,
+                commitMs,
+                opsPort,
+                otlpEndpoint,
+                traceRatio);
     }
 
     public PlatformConfig withTopology(int newPartitions, int newStreamThreads) {
-        return new PlatformConfig(home, kafkaBootstrap, pgUrl, newPartitions, newStreamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs, opsPort, otlpEndpoint, traceRatio);
+        return new PlatformConfig(
+                home,
+                kafkaBootstrap,
+                pgUrl,
+                newPartitions,
+                newStreamThreads,
+                batchSize,
+                lanes,
+                gatePort,
+                redisUrl,
+                joinWaitMs,
+                commitMs,
+                opsPort,
+                otlpEndpoint,
+                traceRatio);
     }
 
     /** The same, serving the ops console and {@code /metrics} on {@code port} (0: any free port). */
     public PlatformConfig withOpsPort(int port) {
-        return new PlatformConfig(home, kafkaBootstrap, pgUrl, partitions, streamThreads, batchSize, lanes, gatePort, redisUrl,
-                joinWaitMs, commitMs, port, otlpEndpoint, traceRatio);
+        return new PlatformConfig(
+                home,
+                kafkaBootstrap,
+                pgUrl,
+                partitions,
+                streamThreads,
+                batchSize,
+                lanes,
+                gatePort,
+                redisUrl,
+                joinWaitMs,
+                commitMs,
+                port,
+                otlpEndpoint,
+                traceRatio);
     }
 
     /** The wiring name: embedded when both Kafka and PostgreSQL are in-process. */
@@ -103,9 +155,11 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
     }
 
     public String describe() {
-        return "wiring " + wiring() + ", home " + home + ", kafka " + (kafkaBootstrap == null ? "embedded" : kafkaBootstrap)
+        return "wiring " + wiring() + ", home " + home + ", kafka "
+                + (kafkaBootstrap == null ? "embedded" : kafkaBootstrap)
                 + ", postgres " + (pgUrl == null ? "embedded" : redact(pgUrl)) + ", " + partitions + " partitions, "
-                + streamThreads + " stream threads, join plane " + (redisUrl == null ? "Kafka Streams stores" : redact(redisUrl))
+                + streamThreads + " stream threads, join plane "
+                + (redisUrl == null ? "Kafka Streams stores" : redact(redisUrl))
                 + (otlpEndpoint == null ? "" : ", traces to " + redact(otlpEndpoint));
     }
 
@@ -134,7 +188,8 @@ public record PlatformConfig(Path home, String kafkaBootstrap, String pgUrl, int
             if (i < 0 || i > 65_535) throw new NumberFormatException();
             return i;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a port from 1 to 65535 (or 0: any free port), was '" + v + "'");
+            throw new IllegalArgumentException(
+                    name + " must be a port from 1 to 65535 (or 0: any free port), was '" + v + "'");
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.decision.DecisionLogDigest;
+import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunFacts;
@@ -14,11 +15,10 @@ import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.ingress.streamer.WorldStreamer;
 import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.ops.RunReport;
-import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.rtdl.audit.AuditLog;
 import dev.fraudplatform.rtdl.audit.AuditReplay;
-import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
+import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
 import dev.fraudplatform.world.ScenarioRunner;
@@ -60,12 +60,15 @@ public final class PlatformRun {
     private final Map<TopicPartition, Long> decisionsStart;
     private final Consumer<String> status;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong resentUnanswered = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger streamsRunning = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong resentUnanswered =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger streamsRunning =
+            new java.util.concurrent.atomic.AtomicInteger();
     private long streamStartedAt;
     private long drainedAt;
 
-    private PlatformRun(Platform platform, RunFacts facts, Map<TopicPartition, Long> decisionsStart, Consumer<String> status) {
+    private PlatformRun(
+            Platform platform, RunFacts facts, Map<TopicPartition, Long> decisionsStart, Consumer<String> status) {
         this.platform = platform;
         this.facts = facts;
         this.decisionsStart = decisionsStart;
@@ -78,7 +81,8 @@ public final class PlatformRun {
      *
      * @throws ScenarioRunner.WorldRefusedException when the world may not be run
      */
-    public static PlatformRun start(Platform platform, String worldId, DecisionBundle bundle, Consumer<String> status) throws Exception {
+    public static PlatformRun start(Platform platform, String worldId, DecisionBundle bundle, Consumer<String> status)
+            throws Exception {
         return start(platform, worldId, bundle, java.util.Set.of(), status);
     }
 
@@ -86,19 +90,36 @@ public final class PlatformRun {
      * As {@link #start(Platform, String, DecisionBundle, Consumer)}, also allowing {@code otherProducers} to write into
      * the run beside the platform's own streamer; every other producer's key is refused for it (403).
      */
-    public static PlatformRun start(Platform platform, String worldId, DecisionBundle bundle, java.util.Set<String> otherProducers,
-                                    Consumer<String> status) throws Exception {
+    public static PlatformRun start(
+            Platform platform,
+            String worldId,
+            DecisionBundle bundle,
+            java.util.Set<String> otherProducers,
+            Consumer<String> status)
+            throws Exception {
         ScenarioRunner sr = new ScenarioRunner(platform.store());
         String fingerprint = sr.admit(worldId);
         platform.startRoles(bundle);
-        RunFacts facts = new RunFacts(RunIds.newRunId(), worldId, fingerprint, bundle.id(), bundle.digest(),
-                platform.config().decisionConfigDigest(bundle.id()), PlatformConfig.codeVersion(), Instant.now());
+        RunFacts facts = new RunFacts(
+                RunIds.newRunId(),
+                worldId,
+                fingerprint,
+                bundle.id(),
+                bundle.digest(),
+                platform.config().decisionConfigDigest(bundle.id()),
+                PlatformConfig.codeVersion(),
+                Instant.now());
         Map<TopicPartition, Long> start = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
         java.util.Set<String> producers = new java.util.TreeSet<>(otherProducers);
         producers.add(Platform.STREAMER_PRODUCER);
         sr.pinAndAnnounce(facts, producers, platform.runs(), platform.publisher());
         try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, facts.platformRunId())) {
-            LOG.info("run READY: world {}, bundle {} ({}), config {}", worldId, bundle.id(), bundle.digest(), facts.configDigest());
+            LOG.info(
+                    "run READY: world {}, bundle {} ({}), config {}",
+                    worldId,
+                    bundle.id(),
+                    bundle.digest(),
+                    facts.configDigest());
         }
         return new PlatformRun(platform, facts, start, status);
     }
@@ -128,7 +149,8 @@ public final class PlatformRun {
      * Streams the world through the gate at {@code gateUrl}, shaped by {@code shape} (drills: a filter, a rewrite).
      * Streams may run side by side; every event they send counts as sent.
      */
-    public WorldStreamer.Stats stream(long expectedEvents, double rate, String gateUrl, java.util.function.UnaryOperator<WorldStreamer> shape)
+    public WorldStreamer.Stats stream(
+            long expectedEvents, double rate, String gateUrl, java.util.function.UnaryOperator<WorldStreamer> shape)
             throws InterruptedException {
         try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, runId())) {
             WorldStreamer.Stats stats = streamLogged(expectedEvents, rate, gateUrl, shape);
@@ -137,7 +159,8 @@ public final class PlatformRun {
         }
     }
 
-    private WorldStreamer.Stats streamLogged(long expectedEvents, double rate, String gateUrl, java.util.function.UnaryOperator<WorldStreamer> shape)
+    private WorldStreamer.Stats streamLogged(
+            long expectedEvents, double rate, String gateUrl, java.util.function.UnaryOperator<WorldStreamer> shape)
             throws InterruptedException {
         platform.runs().transition(runId(), RunState.STREAMING, "streamer started");
         synchronized (this) {
@@ -145,8 +168,14 @@ public final class PlatformRun {
         }
         long t0 = System.currentTimeMillis();
         int lanes = platform.config().lanes();
-        WorldStreamer streamer = shape.apply(new WorldStreamer(platform.store(), new HttpIngressClient(gateUrl, platform.streamerKey()),
-                platform.config().batchSize(), lanes, rate).withShards(platform::busPartitionOf).withLaneDone(lane -> laneEnded(lane, lanes)));
+        WorldStreamer streamer = shape.apply(new WorldStreamer(
+                        platform.store(),
+                        new HttpIngressClient(gateUrl, platform.streamerKey()),
+                        platform.config().batchSize(),
+                        lanes,
+                        rate)
+                .withShards(platform::busPartitionOf)
+                .withLaneDone(lane -> laneEnded(lane, lanes)));
         long[] lastPrint = {0};
         WorldStreamer.Stats stats;
         streamsRunning.incrementAndGet();
@@ -157,8 +186,13 @@ public final class PlatformRun {
                     synchronized (lastPrint) {
                         lastPrint[0] = now;
                         double achieved = n * 1000.0 / Math.max(1, now - t0);
-                        status.accept(String.format(java.util.Locale.ROOT, "streaming %,d/%,d events (%,.0f/s), decisions applied %,d", n, expectedEvents,
-                                achieved, platform.ledger().count(runId())));
+                        status.accept(String.format(
+                                java.util.Locale.ROOT,
+                                "streaming %,d/%,d events (%,.0f/s), decisions applied %,d",
+                                n,
+                                expectedEvents,
+                                achieved,
+                                platform.ledger().count(runId())));
                     }
                 }
             });
@@ -177,7 +211,8 @@ public final class PlatformRun {
      * roll, so that {@link #finish} seals every record of the run.
      */
     public boolean awaitDrain(Duration stall) throws InterruptedException {
-        platform.runs().transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
+        platform.runs()
+                .transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
         announceStreamEnd();
         long expected = admittedTransactions(platform.receipts().admittedByEventClass(runId()));
         long lastProgress = System.currentTimeMillis();
@@ -190,16 +225,22 @@ public final class PlatformRun {
                 drainedAt = System.currentTimeMillis();
                 return true;
             }
-            // Asked again only after the last request was answered: one end-of-run segment per partition, not one per loop.
+            // Asked again only after the last request was answered: one end-of-run segment per partition, not one per
+            // loop.
             if (effects >= expected && (auditFlush == null || auditFlush.isDone())) {
                 try {
                     auditFlush = platform.flushAudit();
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
-                    LOG.warn("could not ask the audit to write run {} now ({}); its segments roll by size and age", runId(), e.getMessage());
-                    auditFlush = java.util.concurrent.CompletableFuture.runAsync(() -> { },
-                            java.util.concurrent.CompletableFuture.delayedExecutor(5, java.util.concurrent.TimeUnit.SECONDS));
+                    LOG.warn(
+                            "could not ask the audit to write run {} now ({}); its segments roll by size and age",
+                            runId(),
+                            e.getMessage());
+                    auditFlush = java.util.concurrent.CompletableFuture.runAsync(
+                            () -> {},
+                            java.util.concurrent.CompletableFuture.delayedExecutor(
+                                    5, java.util.concurrent.TimeUnit.SECONDS));
                 }
             }
             if (!platform.roleFailures().isEmpty()) return false;
@@ -209,7 +250,13 @@ public final class PlatformRun {
             } else if (System.currentTimeMillis() - lastProgress > stall.toMillis()) {
                 return false;
             }
-            status.accept(String.format(java.util.Locale.ROOT, "draining: effects %,d/%,d, audit records %,d/%,d", effects, expected, audited, expected));
+            status.accept(String.format(
+                    java.util.Locale.ROOT,
+                    "draining: effects %,d/%,d, audit records %,d/%,d",
+                    effects,
+                    expected,
+                    audited,
+                    expected));
             Thread.sleep(100);
         }
     }
@@ -225,7 +272,10 @@ public final class PlatformRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.warn("run {}: the audit did not write what it holds before the seal ({}); the report counts what is sealed", runId(), e.toString());
+            LOG.warn(
+                    "run {}: the audit did not write what it holds before the seal ({}); the report counts what is sealed",
+                    runId(),
+                    e.toString());
         }
     }
 
@@ -249,7 +299,8 @@ public final class PlatformRun {
      * is running, nor when the topic's partitions are not the ones the lanes were cut by.
      */
     private void laneEnded(int lane, int lanes) {
-        if (streamsRunning.get() != 1 || lane >= platform.config().partitions()) return; // another stream, or a lane without partitions
+        if (streamsRunning.get() != 1 || lane >= platform.config().partitions())
+            return; // another stream, or a lane without partitions
         try {
             announceEnd(p -> p % lanes == lane, false);
         } catch (InterruptedException e) {
@@ -264,22 +315,32 @@ public final class PlatformRun {
      */
     private void announceEnd(java.util.function.IntPredicate partitions, boolean wholeRun) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
-        while ((wholeRun && platform.gateBacklog() > 0) || platform.receipts().unpublished().stream()
-                .anyMatch(p -> runId().equals(p.tuple().platformRunId()) && partitions.test(platform.busPartitionOf(p.record().key())))) {
+        while ((wholeRun && platform.gateBacklog() > 0)
+                || platform.receipts().unpublished().stream()
+                        .anyMatch(p -> runId().equals(p.tuple().platformRunId())
+                                && partitions.test(
+                                        platform.busPartitionOf(p.record().key())))) {
             if (System.currentTimeMillis() > deadline) {
-                LOG.warn("the gate still holds unpublished records of run {} after 60 s; its end of stream is not announced", runId());
+                LOG.warn(
+                        "the gate still holds unpublished records of run {} after 60 s; its end of stream is not announced",
+                        runId());
                 return;
             }
             Thread.sleep(100);
         }
         try {
             List<String> keys = platform.keyPerTrafficPartition(runId());
-            if (!wholeRun && keys.size() != platform.config().partitions()) return; // the lanes were cut for another count
+            if (!wholeRun && keys.size() != platform.config().partitions())
+                return; // the lanes were cut for another count
             List<dev.fraudplatform.core.bus.OutboundRecord> ends = new java.util.ArrayList<>();
             byte[] value = CanonicalJson.bytes(Json.MAPPER.createObjectNode().put("stream_end", runId()));
             for (int p = 0; p < keys.size(); p++) {
                 if (!partitions.test(p)) continue;
-                ends.add(new dev.fraudplatform.core.bus.OutboundRecord(Topics.TRAFFIC, keys.get(p), value, System.currentTimeMillis(),
+                ends.add(new dev.fraudplatform.core.bus.OutboundRecord(
+                        Topics.TRAFFIC,
+                        keys.get(p),
+                        value,
+                        System.currentTimeMillis(),
                         Map.of(Topics.HEADER_STREAM_END, runId())));
             }
             platform.publisher().publish(ends);
@@ -301,7 +362,8 @@ public final class PlatformRun {
      * report. Writes it under {@code evidence/<run>/} as JSON and HTML, and records COMPLETED when it passes, FAILED
      * with the failed checks otherwise.
      */
-    public ConformanceReport finish(java.util.function.Function<ConformanceReport, ConformanceReport.Drill> drill) throws Exception {
+    public ConformanceReport finish(java.util.function.Function<ConformanceReport, ConformanceReport.Drill> drill)
+            throws Exception {
         DecisionLogDigest auditDigest = new DecisionLogDigest();
         Map<String, Long> byAction = new TreeMap<>();
         Map<String, Long> byMode = new TreeMap<>();
@@ -336,21 +398,51 @@ public final class PlatformRun {
         PostgresEffectLedger.LatencySummary latency = platform.ledger().latency(runId());
         long end = drainedAt > 0 ? drainedAt : System.currentTimeMillis();
         double eps = sent.get() * 1000.0 / Math.max(1, end - streamStartedAt);
-        long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        double toFirst = latency.firstDecisionSeenAtMillis() > 0 ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0 : -1;
+        long jvmStart =
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        double toFirst = latency.firstDecisionSeenAtMillis() > 0
+                ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0
+                : -1;
         writeHeldAuditRecords();
         AuditLog.seal(platform.store(), runId());
-        AuditReplay.Result replay = AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
+        AuditReplay.Result replay =
+                AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
         List<String> auditProblems = new java.util.ArrayList<>(replay.manifestProblems());
         auditProblems.addAll(replay.mismatches());
-        RunReport runReport = new RunReport(runId(), facts.worldId(), facts.bundleId(), sent.get(), resentUnanswered.get(), platform.receipts().countsByOutcome(runId()),
-                admittedByClass, admittedTxns, busRecords, busDigest.size(), platform.ledger().count(runId()),
-                auditRecords[0], byAction, byMode, auditDigest.digest(), busDigest.digest(), eps, latency.p50Millis(),
-                latency.p99Millis(), latency.maxMillis(), toFirst, peakRssMegabytes(), conflicts[0], platform.roleFailures(),
-                replay.matched(), auditProblems);
+        RunReport runReport = new RunReport(
+                runId(),
+                facts.worldId(),
+                facts.bundleId(),
+                sent.get(),
+                resentUnanswered.get(),
+                platform.receipts().countsByOutcome(runId()),
+                admittedByClass,
+                admittedTxns,
+                busRecords,
+                busDigest.size(),
+                platform.ledger().count(runId()),
+                auditRecords[0],
+                byAction,
+                byMode,
+                auditDigest.digest(),
+                busDigest.digest(),
+                eps,
+                latency.p50Millis(),
+                latency.p99Millis(),
+                latency.maxMillis(),
+                toFirst,
+                peakRssMegabytes(),
+                conflicts[0],
+                platform.roleFailures(),
+                replay.matched(),
+                auditProblems);
         ConformanceReport report;
         try {
-            report = RunLaws.judge(platform, runReport, replay.manifestProblems(), new RunLaws.DecisionTally(tally[0], tally[1], tally[2]));
+            report = RunLaws.judge(
+                    platform,
+                    runReport,
+                    replay.manifestProblems(),
+                    new RunLaws.DecisionTally(tally[0], tally[1], tally[2]));
             if (drill != null) report = report.withDrill(drill.apply(report));
             report.write(platform.store());
         } catch (Exception | Error e) {
@@ -358,10 +450,14 @@ public final class PlatformRun {
             platform.runs().transition(runId(), RunState.FAILED, "conformance report could not be made: " + e);
             throw e;
         }
-        platform.runs().transition(runId(), report.passed() ? RunState.COMPLETED : RunState.FAILED,
-                report.passed() ? "reconciled; every law holds" : "does not conform: " + report.failures());
+        platform.runs()
+                .transition(
+                        runId(),
+                        report.passed() ? RunState.COMPLETED : RunState.FAILED,
+                        report.passed() ? "reconciled; every law holds" : "does not conform: " + report.failures());
         try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, runId())) {
-            if (report.passed()) LOG.info("run COMPLETED: conforms; decision-log digest {}", runReport.decisionLogDigest());
+            if (report.passed())
+                LOG.info("run COMPLETED: conforms; decision-log digest {}", runReport.decisionLogDigest());
             else LOG.warn("run FAILED: does not conform: {}", report.failures());
         }
         return report;
@@ -377,7 +473,8 @@ public final class PlatformRun {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         long records = 0;
         String runMarker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = List.copyOf(end.keySet());
             c.assign(tps);
             Map<TopicPartition, Long> remaining = new HashMap<>();
@@ -404,7 +501,9 @@ public final class PlatformRun {
     /** Admitted events that the decision loop must decide: the transactions. */
     private static long admittedTransactions(Map<String, Long> admittedByClass) {
         return admittedByClass.entrySet().stream()
-                .filter(e -> Topics.isTransaction(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+                .filter(e -> Topics.isTransaction(e.getKey()))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     static long peakRssMegabytes() {

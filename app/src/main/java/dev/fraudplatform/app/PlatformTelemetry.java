@@ -40,8 +40,13 @@ import org.slf4j.LoggerFactory;
 final class PlatformTelemetry {
     private static final Logger LOG = LoggerFactory.getLogger(PlatformTelemetry.class);
     /** The consumer groups of the decision loop, whose lag the platform reports, and the topic each one reads. */
-    static final Map<String, String> GROUPS = Map.of(DecisionFabricRole.APPLICATION_ID, dev.fraudplatform.core.bus.Topics.TRAFFIC,
-            ActionLayer.GROUP, dev.fraudplatform.core.bus.Topics.DECISIONS, DecisionLogAudit.GROUP, dev.fraudplatform.core.bus.Topics.DECISIONS);
+    static final Map<String, String> GROUPS = Map.of(
+            DecisionFabricRole.APPLICATION_ID,
+            dev.fraudplatform.core.bus.Topics.TRAFFIC,
+            ActionLayer.GROUP,
+            dev.fraudplatform.core.bus.Topics.DECISIONS,
+            DecisionLogAudit.GROUP,
+            dev.fraudplatform.core.bus.Topics.DECISIONS);
 
     private static PrometheusMeterRegistry prometheus;
     private static SdkTracerProvider tracerProvider;
@@ -60,7 +65,8 @@ final class PlatformTelemetry {
     /** Exports the roles' spans to {@code otlpEndpoint} (OTLP/HTTP, e.g. http://127.0.0.1:4318); null: no tracing. */
     static synchronized void exportTracesTo(String otlpEndpoint, double ratio) {
         if (otlpEndpoint == null || tracerProvider != null) return;
-        String url = otlpEndpoint.endsWith("/v1/traces") ? otlpEndpoint : otlpEndpoint.replaceAll("/+$", "") + "/v1/traces";
+        String url =
+                otlpEndpoint.endsWith("/v1/traces") ? otlpEndpoint : otlpEndpoint.replaceAll("/+$", "") + "/v1/traces";
         installTracing(OtlpHttpSpanExporter.builder().setEndpoint(url).build(), ratio);
         LOG.info("traces of {}% of events exported over OTLP/HTTP to {}", ratio * 100, PlatformConfig.redact(url));
     }
@@ -73,14 +79,20 @@ final class PlatformTelemetry {
     static synchronized void installTracing(SpanExporter exporter, double ratio) {
         if (tracerProvider != null) throw new IllegalStateException("tracing is installed already");
         tracerProvider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-                        io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "fraud-platform"))))
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.of(
+                                io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "fraud-platform"))))
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(java.time.Duration.ofMillis(500))
-                        .setMaxQueueSize(65_536).setMaxExportBatchSize(2_048).build())
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter)
+                        .setScheduleDelay(java.time.Duration.ofMillis(500))
+                        .setMaxQueueSize(65_536)
+                        .setMaxExportBatchSize(2_048)
+                        .build())
                 .build();
-        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(tracerProvider)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
         GlobalOpenTelemetry.resetForTest(); // a process installs tracing once; tests install it again after uninstall
         GlobalOpenTelemetry.set(sdk);
         Runtime.getRuntime().addShutdownHook(new Thread(PlatformTelemetry::flushTraces, "fp-traces-flush"));
@@ -115,7 +127,9 @@ final class PlatformTelemetry {
         LagSampler(Admin admin) {
             this.admin = admin;
             prometheus();
-            for (String group : GROUPS.keySet()) Telemetry.consumerLagGauge(group, g -> lag.getOrDefault(g, Long.valueOf(-1)).doubleValue());
+            for (String group : GROUPS.keySet())
+                Telemetry.consumerLagGauge(
+                        group, g -> lag.getOrDefault(g, Long.valueOf(-1)).doubleValue());
             timer.scheduleWithFixedDelay(this::sample, 0, 1, TimeUnit.SECONDS);
         }
 
@@ -132,14 +146,26 @@ final class PlatformTelemetry {
         private void sample() {
             for (Map.Entry<String, String> g : GROUPS.entrySet()) {
                 try {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(g.getKey()).partitionsToOffsetAndMetadata()
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(g.getKey())
+                            .partitionsToOffsetAndMetadata()
                             .get(5, TimeUnit.SECONDS);
-                    List<TopicPartition> partitions = admin.describeTopics(List.of(g.getValue())).allTopicNames().get(5, TimeUnit.SECONDS)
-                            .get(g.getValue()).partitions().stream().map(p -> new TopicPartition(g.getValue(), p.partition())).toList();
-                    var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                            .all().get(5, TimeUnit.SECONDS);
-                    var starts = admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
-                            .all().get(5, TimeUnit.SECONDS);
+                    List<TopicPartition> partitions = admin
+                            .describeTopics(List.of(g.getValue()))
+                            .allTopicNames()
+                            .get(5, TimeUnit.SECONDS)
+                            .get(g.getValue())
+                            .partitions()
+                            .stream()
+                            .map(p -> new TopicPartition(g.getValue(), p.partition()))
+                            .toList();
+                    var ends = admin.listOffsets(
+                                    partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                            .all()
+                            .get(5, TimeUnit.SECONDS);
+                    var starts = admin.listOffsets(partitions.stream()
+                                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
+                            .all()
+                            .get(5, TimeUnit.SECONDS);
                     long total = 0;
                     for (TopicPartition tp : partitions) {
                         OffsetAndMetadata c = committed.get(tp);

@@ -19,15 +19,24 @@ import java.util.function.Consumer;
  */
 final class ReplayProof {
     /** What a replay showed. */
-    record Result(String originalRun, String replayRun, String originalDigest, String replayDigest, boolean replayReconciled) {
+    record Result(
+            String originalRun,
+            String replayRun,
+            String originalDigest,
+            String replayDigest,
+            boolean replayReconciled) {
         boolean holds() {
             return replayReconciled && originalDigest.equals(replayDigest);
         }
 
         ObjectNode toJson() {
             ObjectNode n = Json.MAPPER.createObjectNode();
-            n.put("original_run", originalRun).put("replay_run", replayRun).put("original_digest", originalDigest)
-                    .put("replay_digest", replayDigest).put("replay_reconciled", replayReconciled).put("digests_match", originalDigest.equals(replayDigest))
+            n.put("original_run", originalRun)
+                    .put("replay_run", replayRun)
+                    .put("original_digest", originalDigest)
+                    .put("replay_digest", replayDigest)
+                    .put("replay_reconciled", replayReconciled)
+                    .put("digests_match", originalDigest.equals(replayDigest))
                     .put("holds", holds());
             return n;
         }
@@ -40,9 +49,11 @@ final class ReplayProof {
      * or whose pinned bundle is not the one this build ships.
      */
     static Result replay(Platform platform, String runId, Consumer<String> status) throws Exception {
-        RunFacts facts = platform.runs().facts(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+        RunFacts facts =
+                platform.runs().facts(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
         String reportKey = "evidence/" + runId + "/report.json";
-        if (!platform.store().exists(reportKey)) throw new IllegalArgumentException("run " + runId + " has no report to replay against");
+        if (!platform.store().exists(reportKey))
+            throw new IllegalArgumentException("run " + runId + " has no report to replay against");
         JsonNode report;
         try {
             report = Json.MAPPER.readTree(platform.store().read(reportKey));
@@ -51,15 +62,22 @@ final class ReplayProof {
         }
         DecisionBundle bundle = DecisionBundle.builtIn(facts.bundleId());
         if (!bundle.digest().equals(facts.bundleDigest())) {
-            throw new IllegalArgumentException("bundle " + facts.bundleId() + " is now " + bundle.digest() + "; run " + runId + " pinned "
-                    + facts.bundleDigest());
+            throw new IllegalArgumentException("bundle " + facts.bundleId() + " is now " + bundle.digest() + "; run "
+                    + runId + " pinned " + facts.bundleDigest());
         }
         PlatformRun run = PlatformRun.start(platform, facts.worldId(), bundle, status);
         run.stream();
-        if (!run.awaitDrain(Duration.ofSeconds(120))) throw new IllegalStateException("replay run " + run.runId() + " did not drain");
+        if (!run.awaitDrain(Duration.ofSeconds(120)))
+            throw new IllegalStateException("replay run " + run.runId() + " did not drain");
         ConformanceReport again = run.finish();
-        Result result = new Result(runId, run.runId(), report.path("decision_log_digest").asText(), again.run().decisionLogDigest(), again.passed());
-        platform.store().create("evidence/" + runId + "/replay-" + run.runId() + ".json", CanonicalJson.bytes(result.toJson()));
+        Result result = new Result(
+                runId,
+                run.runId(),
+                report.path("decision_log_digest").asText(),
+                again.run().decisionLogDigest(),
+                again.passed());
+        platform.store()
+                .create("evidence/" + runId + "/replay-" + run.runId() + ".json", CanonicalJson.bytes(result.toJson()));
         return result;
     }
 }

@@ -23,24 +23,46 @@ final class RunLaws {
     /** What the audit says of the run's decisions, counted while it is read. */
     record DecisionTally(long degradedWithoutReason, long withMissingContext, long missingContextYetFull) {}
 
-    static ConformanceReport judge(Platform platform, RunReport run, List<String> auditManifestProblems, DecisionTally tally) throws Exception {
-        PostgresRunEvidence evidence = new PostgresRunEvidence(platform.database().dataSource());
+    static ConformanceReport judge(
+            Platform platform, RunReport run, List<String> auditManifestProblems, DecisionTally tally)
+            throws Exception {
+        PostgresRunEvidence evidence =
+                new PostgresRunEvidence(platform.database().dataSource());
         String runId = run.platformRunId();
         PostgresRunEvidence.BusCoordinateCount bus = evidence.busCoordinates(runId);
         List<String> beyondLog = recordsBeyondLog(platform, bus.highestOffsetByPartition());
-        List<Check> laws = storeLaws(evidence, runId, bus.admittedReceipts() == bus.distinctRecords() && beyondLog.isEmpty(),
-                "; " + bus.admittedReceipts() + " admitted receipts name " + bus.distinctRecords() + " distinct bus records"
-                        + (beyondLog.isEmpty() ? "" : "; beyond the log end: " + beyondLog));
-        laws.add(new Check("every decision that degrades says why", tally.degradedWithoutReason() == 0,
+        List<Check> laws = storeLaws(
+                evidence,
+                runId,
+                bus.admittedReceipts() == bus.distinctRecords() && beyondLog.isEmpty(),
+                "; " + bus.admittedReceipts() + " admitted receipts name " + bus.distinctRecords()
+                        + " distinct bus records" + (beyondLog.isEmpty() ? "" : "; beyond the log end: " + beyondLog));
+        laws.add(new Check(
+                "every decision that degrades says why",
+                tally.degradedWithoutReason() == 0,
                 tally.degradedWithoutReason() + " degraded decisions without a reason"));
-        laws.add(new Check("no decision with missing context claims FULL", tally.missingContextYetFull() == 0,
-                tally.missingContextYetFull() + " of " + tally.withMissingContext() + " decisions with missing context claim FULL"));
+        laws.add(new Check(
+                "no decision with missing context claims FULL",
+                tally.missingContextYetFull() == 0,
+                tally.missingContextYetFull() + " of " + tally.withMissingContext()
+                        + " decisions with missing context claim FULL"));
         laws.add(manifestLaw(platform.store(), run.worldId(), auditManifestProblems));
         List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
-                .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided())).toList();
+                .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided()))
+                .toList();
         PostgresRunEvidence.AppendOnlyDigest digest = evidence.appendOnlyDigest(runId, null);
-        return new ConformanceReport(run, Instant.now(), bus.distinctRecords(), tally.withMissingContext(), evidence.quarantineByReason(runId), laws,
-                digest.sha256(), digest.cutoff(), throughput, evidence.latencyHistogram(runId), null);
+        return new ConformanceReport(
+                run,
+                Instant.now(),
+                bus.distinctRecords(),
+                tally.withMissingContext(),
+                evidence.quarantineByReason(runId),
+                laws,
+                digest.sha256(),
+                digest.cutoff(),
+                throughput,
+                evidence.latencyHistogram(runId),
+                null);
     }
 
     /**
@@ -50,18 +72,24 @@ final class RunLaws {
      */
     static List<Check> recheck(ObjectStore store, javax.sql.DataSource dataSource, String runId) throws Exception {
         String key = ConformanceReport.evidenceKey(runId, "report.json");
-        if (!store.exists(key)) throw new IllegalArgumentException("run " + runId + " has no conformance report (" + key + ")");
-        com.fasterxml.jackson.databind.JsonNode written = dev.fraudplatform.core.json.Json.MAPPER.readTree(store.read(key));
+        if (!store.exists(key))
+            throw new IllegalArgumentException("run " + runId + " has no conformance report (" + key + ")");
+        com.fasterxml.jackson.databind.JsonNode written =
+                dev.fraudplatform.core.json.Json.MAPPER.readTree(store.read(key));
         PostgresRunEvidence evidence = new PostgresRunEvidence(dataSource);
         List<Check> out = new ArrayList<>();
         String then = written.path("append_only_digest").asText();
         Instant cutoff = Instant.parse(written.path("append_only_cutoff").asText());
         String now = evidence.appendOnlyDigest(runId, cutoff).sha256();
         long later = evidence.rowsAfter(runId, cutoff);
-        out.add(new Check("the run's receipts and effects are unchanged since its report", then.equals(now), then + (then.equals(now) ? " = " : " != ")
-                + now + " (rows up to " + cutoff + "; " + later + " received for the run since, e.g. late retries, each with its own receipt)"));
+        out.add(new Check(
+                "the run's receipts and effects are unchanged since its report",
+                then.equals(now),
+                then + (then.equals(now) ? " = " : " != ") + now + " (rows up to " + cutoff + "; " + later
+                        + " received for the run since, e.g. late retries, each with its own receipt)"));
         out.addAll(storeLaws(evidence, runId, true, ""));
-        out.add(manifestLaw(store, written.path("world_id").asText(), dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId)));
+        out.add(manifestLaw(
+                store, written.path("world_id").asText(), dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId)));
         return out;
     }
 
@@ -69,35 +97,54 @@ final class RunLaws {
      * The laws PostgreSQL proves alone: no decision lost, no effect from nowhere or twice, no double admission (and
      * whatever the bus adds to it: {@code busHolds}, {@code busDetail}), every append-only table guarded.
      */
-    private static List<Check> storeLaws(PostgresRunEvidence evidence, String runId, boolean busHolds, String busDetail) {
+    private static List<Check> storeLaws(
+            PostgresRunEvidence evidence, String runId, boolean busHolds, String busDetail) {
         List<Check> laws = new ArrayList<>();
         long lost = evidence.admittedWithoutEffect(runId);
-        laws.add(new Check("no admitted transaction without a decision", lost == 0, lost + " admitted transactions without a decision applied"));
+        laws.add(new Check(
+                "no admitted transaction without a decision",
+                lost == 0,
+                lost + " admitted transactions without a decision applied"));
         long orphans = evidence.effectsWithoutAdmission(runId);
-        laws.add(new Check("no effect without an admitted event", orphans == 0, orphans + " effects of events the gate did not admit"));
+        laws.add(new Check(
+                "no effect without an admitted event",
+                orphans == 0,
+                orphans + " effects of events the gate did not admit"));
         long twice = evidence.effectsAppliedTwice(runId);
         laws.add(new Check("no effect applied twice", twice == 0, twice + " effects beyond one per event"));
         long doubleAdmitted = evidence.doubleAdmissions(runId);
-        laws.add(new Check("no event admitted twice; every admission names its own record on the bus", doubleAdmitted == 0 && busHolds,
+        laws.add(new Check(
+                "no event admitted twice; every admission names its own record on the bus",
+                doubleAdmitted == 0 && busHolds,
                 doubleAdmitted + " double admissions" + busDetail));
         List<String> unguarded = evidence.unguardedAppendOnlyTables();
-        laws.add(new Check("append-only tables are guarded against update, delete and truncate", unguarded.isEmpty(),
-                unguarded.isEmpty() ? PostgresRunEvidence.APPEND_ONLY_TABLES.size() + " tables guarded" : "unguarded: " + unguarded));
+        laws.add(new Check(
+                "append-only tables are guarded against update, delete and truncate",
+                unguarded.isEmpty(),
+                unguarded.isEmpty()
+                        ? PostgresRunEvidence.APPEND_ONLY_TABLES.size() + " tables guarded"
+                        : "unguarded: " + unguarded));
         return laws;
     }
 
     private static Check manifestLaw(ObjectStore store, String worldId, List<String> auditManifestProblems) {
         List<String> problems = new ArrayList<>(Manifest.verify(store, WorldBuilder.prefix(worldId)));
         problems.addAll(auditManifestProblems);
-        return new Check("every manifest re-hashes (world, audit segments)", problems.isEmpty(),
+        return new Check(
+                "every manifest re-hashes (world, audit segments)",
+                problems.isEmpty(),
                 problems.isEmpty() ? "world and audit manifests match" : String.join("; ", problems));
     }
 
     /** Topic-partitions where a receipt names an offset at or past the log's end: a record the bus does not hold. */
     private static List<String> recordsBeyondLog(Platform platform, Map<String, Long> highestOffsets) throws Exception {
         Map<String, Long> ends = new java.util.HashMap<>();
-        for (String topic : highestOffsets.keySet().stream().map(tp -> tp.substring(0, tp.lastIndexOf('-'))).distinct().toList()) {
-            KafkaTopics.endOffsets(platform.admin(), topic).forEach((tp, end) -> ends.put(tp.topic() + "-" + tp.partition(), end));
+        for (String topic : highestOffsets.keySet().stream()
+                .map(tp -> tp.substring(0, tp.lastIndexOf('-')))
+                .distinct()
+                .toList()) {
+            KafkaTopics.endOffsets(platform.admin(), topic)
+                    .forEach((tp, end) -> ends.put(tp.topic() + "-" + tp.partition(), end));
         }
         List<String> out = new ArrayList<>();
         highestOffsets.forEach((tp, offset) -> {

@@ -42,7 +42,8 @@ final class WorkDirectories {
         Files.createDirectories(workRoot);
         reclaimLeftBehind(workRoot);
         Path making = Files.createTempDirectory(workRoot, NEW + "proc-");
-        OwnerLock lock = OwnerLock.tryAcquire(making.resolve(LOCK)).orElseThrow(() -> new IOException("cannot lock the new work directory " + making));
+        OwnerLock lock = OwnerLock.tryAcquire(making.resolve(LOCK))
+                .orElseThrow(() -> new IOException("cannot lock the new work directory " + making));
         try {
             Path dir = workRoot.resolve(making.getFileName().toString().substring(NEW.length()));
             Files.move(making, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -60,8 +61,10 @@ final class WorkDirectories {
                 boolean making = name.startsWith(NEW);
                 if (!Files.isDirectory(dir) || !(name.startsWith("proc-") || making)) continue;
                 boolean locked = !making && Files.exists(dir.resolve(LOCK));
-                if (locked ? OwnerLock.isHeld(dir.resolve(LOCK))
-                        // being made (or made by a version before locks): another process's for a moment; older, a kill's
+                if (locked
+                        ? OwnerLock.isHeld(dir.resolve(LOCK))
+                        // being made (or made by a version before locks): another process's for a moment; older, a
+                        // kill's
                         : Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 60_000) {
                     continue;
                 }

@@ -34,7 +34,9 @@ class ActionAndAuditRolesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-al-").toString())).withTopology(1, 1));
+        platform = Platform.start(PlatformConfig.from(
+                        Map.of("FP_HOME", Files.createTempDirectory("fp-al-").toString()))
+                .withTopology(1, 1));
         platform.startRoles(DecisionBundle.builtIn("rules-v1"));
     }
 
@@ -44,8 +46,20 @@ class ActionAndAuditRolesIT {
     }
 
     private static byte[] decision(String run, String eventId, DecisionAction action) {
-        Decision d = new Decision(Decision.idFor("txn.authorization", eventId), eventId, run, "acct-1", "2026-03-02T10:00:00.000Z", action,
-                0.5, List.of("velocity_1h"), "rules-v1", DegradeMode.RULES_ONLY, "bundle rules-v1 has no model", "ab", Json.MAPPER.createObjectNode());
+        Decision d = new Decision(
+                Decision.idFor("txn.authorization", eventId),
+                eventId,
+                run,
+                "acct-1",
+                "2026-03-02T10:00:00.000Z",
+                action,
+                0.5,
+                List.of("velocity_1h"),
+                "rules-v1",
+                DegradeMode.RULES_ONLY,
+                "bundle rules-v1 has no model",
+                "ab",
+                Json.MAPPER.createObjectNode());
         return CanonicalJson.bytes(d.toJson());
     }
 
@@ -62,27 +76,43 @@ class ActionAndAuditRolesIT {
         String run = "run-al-" + UUID.randomUUID();
         ObjectNode unknownAction = (ObjectNode) Json.MAPPER.readTree(decision(run, "t3", DecisionAction.DECLINE));
         unknownAction.put("action", "EXPLODE");
-        // Given a partition holding a decision twice, an unreadable record and a decision with an unknown action between good ones
-        platform.publisher().publish(List.of(
-                onDecisions(decision(run, "t1", DecisionAction.DECLINE)),
-                onDecisions(decision(run, "t1", DecisionAction.DECLINE)),
-                onDecisions("{not a decision".getBytes(StandardCharsets.UTF_8)),
-                onDecisions(CanonicalJson.bytes(unknownAction)),
-                onDecisions(decision(run, "t2", DecisionAction.APPROVE))));
+        // Given a partition holding a decision twice, an unreadable record and a decision with an unknown action
+        // between good ones
+        platform.publisher()
+                .publish(List.of(
+                        onDecisions(decision(run, "t1", DecisionAction.DECLINE)),
+                        onDecisions(decision(run, "t1", DecisionAction.DECLINE)),
+                        onDecisions("{not a decision".getBytes(StandardCharsets.UTF_8)),
+                        onDecisions(CanonicalJson.bytes(unknownAction)),
+                        onDecisions(decision(run, "t2", DecisionAction.APPROVE))));
 
         // Then both readable decisions apply exactly one effect each, and the partition moved past the bad records
-        await().atMost(Duration.ofSeconds(60)).until(() -> platform.ledger().count(run) == 2
-                && readAll(Topics.ACTIONS).stream().filter(a -> run.equals(a.path("platform_run_id").asText())).count() == 3);
-        List<JsonNode> outcomes = readAll(Topics.ACTIONS).stream().filter(a -> run.equals(a.path("platform_run_id").asText())).toList();
-        assertThat(outcomes).extracting(a -> a.path("event_id").asText() + " " + a.path("outcome").asText())
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> platform.ledger().count(run) == 2
+                        && readAll(Topics.ACTIONS).stream()
+                                        .filter(a -> run.equals(
+                                                a.path("platform_run_id").asText()))
+                                        .count()
+                                == 3);
+        List<JsonNode> outcomes = readAll(Topics.ACTIONS).stream()
+                .filter(a -> run.equals(a.path("platform_run_id").asText()))
+                .toList();
+        assertThat(outcomes)
+                .extracting(a ->
+                        a.path("event_id").asText() + " " + a.path("outcome").asText())
                 .containsExactlyInAnyOrder("t1 APPLIED", "t1 ALREADY_APPLIED", "t2 APPLIED");
-        assertThat(platform.ledger().countsByEffect(run)).containsEntry("BLOCK_TRANSACTION", 1L).containsEntry("AUTHORISE", 1L).hasSize(2);
+        assertThat(platform.ledger().countsByEffect(run))
+                .containsEntry("BLOCK_TRANSACTION", 1L)
+                .containsEntry("AUTHORISE", 1L)
+                .hasSize(2);
 
         // And each role dead-lettered the two records it could not read, naming itself and why
-        await().atMost(Duration.ofSeconds(30)).until(() -> readAll(Topics.DEAD_LETTERS).size() >= 4);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> readAll(Topics.DEAD_LETTERS).size() >= 4);
         List<JsonNode> dead = readAll(Topics.DEAD_LETTERS);
-        assertThat(dead).extracting(n -> n.path("role").asText()).containsExactlyInAnyOrder("action-layer", "action-layer",
-                "decision-log-audit", "decision-log-audit");
+        assertThat(dead)
+                .extracting(n -> n.path("role").asText())
+                .containsExactlyInAnyOrder("action-layer", "action-layer", "decision-log-audit", "decision-log-audit");
         assertThat(dead).allSatisfy(n -> {
             assertThat(n.path("reason").asText()).startsWith("unreadable decision: ");
             assertThat(n.path("topic").asText()).isEqualTo(Topics.DECISIONS);
@@ -97,8 +127,12 @@ class ActionAndAuditRolesIT {
 
         // When the bus carries t1 once more, later (a redelivery): no effect is applied again
         platform.publisher().publish(List.of(onDecisions(decision(run, "t1", DecisionAction.DECLINE))));
-        await().atMost(Duration.ofSeconds(30)).until(() -> readAll(Topics.ACTIONS).stream()
-                .filter(a -> run.equals(a.path("platform_run_id").asText())).count() == 4);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> readAll(Topics.ACTIONS).stream()
+                                .filter(a ->
+                                        run.equals(a.path("platform_run_id").asText()))
+                                .count()
+                        == 4);
         assertThat(platform.ledger().count(run)).isEqualTo(2);
         assertThat(platform.roleFailures()).isEmpty();
     }

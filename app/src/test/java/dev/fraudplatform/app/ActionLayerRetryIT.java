@@ -35,7 +35,8 @@ class ActionLayerRetryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-al-retry-").toString())));
+        platform = Platform.start(PlatformConfig.from(
+                Map.of("FP_HOME", Files.createTempDirectory("fp-al-retry-").toString())));
     }
 
     @AfterAll
@@ -78,10 +79,22 @@ class ActionLayerRetryIT {
     }
 
     private static OutboundRecord decision(String run, String eventId) {
-        Decision d = new Decision(Decision.idFor("txn.authorization", eventId), eventId, run, "acct-1", "2026-03-02T10:00:00.000Z",
-                DecisionAction.APPROVE, 0.1, List.of(), "rules-v1", DegradeMode.RULES_ONLY, "bundle rules-v1 has no model", "ab",
+        Decision d = new Decision(
+                Decision.idFor("txn.authorization", eventId),
+                eventId,
+                run,
+                "acct-1",
+                "2026-03-02T10:00:00.000Z",
+                DecisionAction.APPROVE,
+                0.1,
+                List.of(),
+                "rules-v1",
+                DegradeMode.RULES_ONLY,
+                "bundle rules-v1 has no model",
+                "ab",
                 Json.MAPPER.createObjectNode());
-        return new OutboundRecord(Topics.DECISIONS, "acct-1", CanonicalJson.bytes(d.toJson()), System.currentTimeMillis(), Map.of());
+        return new OutboundRecord(
+                Topics.DECISIONS, "acct-1", CanonicalJson.bytes(d.toJson()), System.currentTimeMillis(), Map.of());
     }
 
     @Test
@@ -89,23 +102,31 @@ class ActionLayerRetryIT {
         String run = "run-retry-" + UUID.randomUUID();
         String refused = Decision.idFor("txn.authorization", "t2");
         FaultyLedger ledger = new FaultyLedger(platform.ledger(), 2, refused);
-        try (ActionLayer al = new ActionLayer(platform.bootstrap(), ledger, platform.publisher(), 4, Duration.ofMillis(20))) {
+        try (ActionLayer al =
+                new ActionLayer(platform.bootstrap(), ledger, platform.publisher(), 4, Duration.ofMillis(20))) {
             al.start();
             assertThat(al.awaitAssignment(Duration.ofSeconds(30))).isTrue();
             platform.publisher().publish(List.of(decision(run, "t1"), decision(run, "t2"), decision(run, "t3")));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> platform.ledger().count(run) == 2);
-            await().atMost(Duration.ofSeconds(30)).until(() -> BusReader.readAll(platform.bootstrap(), Topics.DEAD_LETTERS).stream()
-                    .anyMatch(n -> n.path("value").asText().contains(run)));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> BusReader.readAll(platform.bootstrap(), Topics.DEAD_LETTERS).stream()
+                            .anyMatch(n -> n.path("value").asText().contains(run)));
             List<JsonNode> dead = BusReader.readAll(platform.bootstrap(), Topics.DEAD_LETTERS).stream()
-                    .filter(n -> n.path("value").asText().contains(run)).toList();
+                    .filter(n -> n.path("value").asText().contains(run))
+                    .toList();
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).path("role").asText()).isEqualTo("action-layer");
-            assertThat(dead.get(0).path("reason").asText()).contains("value too long").contains("after 4 batch attempts");
+            assertThat(dead.get(0).path("reason").asText())
+                    .contains("value too long")
+                    .contains("after 4 batch attempts");
             assertThat(dead.get(0).path("value").asText()).contains(refused);
             List<JsonNode> outcomes = BusReader.readAll(platform.bootstrap(), Topics.ACTIONS).stream()
-                    .filter(a -> run.equals(a.path("platform_run_id").asText())).toList();
-            assertThat(outcomes).extracting(a -> a.path("event_id").asText() + " " + a.path("outcome").asText())
+                    .filter(a -> run.equals(a.path("platform_run_id").asText()))
+                    .toList();
+            assertThat(outcomes)
+                    .extracting(a -> a.path("event_id").asText() + " "
+                            + a.path("outcome").asText())
                     .containsExactlyInAnyOrder("t1 APPLIED", "t3 APPLIED");
             // at least: 2 injected failures, 2 batch attempts refused, then t1, t2 and t3 one by one
             assertThat(ledger.calls.get()).isGreaterThanOrEqualTo(7);

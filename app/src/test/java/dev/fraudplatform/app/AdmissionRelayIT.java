@@ -37,8 +37,11 @@ class AdmissionRelayIT {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-relay-it-").toString())).withTopology(3, 1));
-        // These tests play the relay themselves: one relay per store at a time (the lease), so the platform's steps aside.
+        platform = Platform.start(PlatformConfig.from(Map.of(
+                        "FP_HOME", Files.createTempDirectory("fp-relay-it-").toString()))
+                .withTopology(3, 1));
+        // These tests play the relay themselves: one relay per store at a time (the lease), so the platform's steps
+        // aside.
         platform.relay().close();
     }
 
@@ -50,9 +53,18 @@ class AdmissionRelayIT {
     private static List<ReceiptStore.Candidate> candidates(String run, String... ids) {
         List<ReceiptStore.Candidate> out = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
-            byte[] value = ("{\"event_id\":\"" + ids[i] + "\",\"platform_run_id\":\"" + run + "\"}").getBytes(StandardCharsets.UTF_8);
-            out.add(new ReceiptStore.Candidate(i, new DedupeTuple(run, "txn.authorization", ids[i]), "sha256:" + ids[i],
-                    new OutboundRecord(Topics.TRAFFIC, "acct-" + i, value, 1_772_409_600_000L, Map.of(Topics.HEADER_ADMITTED_AT, "1"))));
+            byte[] value = ("{\"event_id\":\"" + ids[i] + "\",\"platform_run_id\":\"" + run + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            out.add(new ReceiptStore.Candidate(
+                    i,
+                    new DedupeTuple(run, "txn.authorization", ids[i]),
+                    "sha256:" + ids[i],
+                    new OutboundRecord(
+                            Topics.TRAFFIC,
+                            "acct-" + i,
+                            value,
+                            1_772_409_600_000L,
+                            Map.of(Topics.HEADER_ADMITTED_AT, "1"))));
         }
         return out;
     }
@@ -64,15 +76,20 @@ class AdmissionRelayIT {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Integer> copies = new HashMap<>();
         for (String id : ids) copies.put(id, 0);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.TRAFFIC).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(Topics.TRAFFIC).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
                     String v = new String(r.value(), StandardCharsets.UTF_8);
-                    for (String id : ids) if (v.contains("\"event_id\":\"" + id + "\"") && v.contains(run)) copies.merge(id, 1, Integer::sum);
+                    for (String id : ids)
+                        if (v.contains("\"event_id\":\"" + id + "\"") && v.contains(run))
+                            copies.merge(id, 1, Integer::sum);
                 }
             }
         }
@@ -89,12 +106,13 @@ class AdmissionRelayIT {
 
         // When the next relay starts
         try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-1");
-             AdmissionRelay ignored = new AdmissionRelay(store, p)) {
+                AdmissionRelay ignored = new AdmissionRelay(store, p)) {
             // Then the claims are published and receipted, once
             assertThat(store.unpublished()).isEmpty();
         }
         assertThat(store.countsByOutcome("run-died-claimed")).containsExactly(Map.entry("ADMITTED", 2L));
-        assertThat(copiesOnTheBus("run-died-claimed", "a1", "a2")).containsExactlyInAnyOrderEntriesOf(Map.of("a1", 1, "a2", 1));
+        assertThat(copiesOnTheBus("run-died-claimed", "a1", "a2"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("a1", 1, "a2", 1));
     }
 
     @Test
@@ -104,28 +122,32 @@ class AdmissionRelayIT {
         AtomicPublisher.Published published;
         // Given a relay that committed its bus transaction (records and marker) and died before recording receipts
         try (KafkaAtomicPublisher dying = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-2")) {
-            published = dying.publish(claim.pending().stream().map(ReceiptStore.Pending::record).toList(),
-                    claim.pending().stream().map(ReceiptStore.Pending::outboxSeq).toList());
+            published = dying.publish(
+                    claim.pending().stream().map(ReceiptStore.Pending::record).toList(),
+                    claim.pending().stream()
+                            .map(ReceiptStore.Pending::outboxSeq)
+                            .toList());
         }
         assertThat(store.unpublished()).hasSize(3);
 
         // When its successor (same transactional id) starts
         try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-2");
-             AdmissionRelay ignored = new AdmissionRelay(store, p)) {
+                AdmissionRelay ignored = new AdmissionRelay(store, p)) {
             assertThat(store.unpublished()).isEmpty();
         }
         // Then the receipts carry the coordinates of the first publication, and the bus has one copy of each
         assertThat(store.countsByOutcome("run-died-published")).containsExactly(Map.entry("ADMITTED", 3L));
         assertThat(store.lastMarkerOffset()).isGreaterThanOrEqualTo(published.markerOffset());
-        assertThat(copiesOnTheBus("run-died-published", "b1", "b2", "b3")).containsExactlyInAnyOrderEntriesOf(Map.of("b1", 1, "b2", 1, "b3", 1));
+        assertThat(copiesOnTheBus("run-died-published", "b1", "b2", "b3"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("b1", 1, "b2", 1, "b3", 1));
     }
 
     @Test
     void aSecondRelayWaitsForTheFirstToLetGoOfTheStore() throws Exception {
         ReceiptStore store = platform.receipts();
         try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-4");
-             AdmissionRelay first = new AdmissionRelay(store, p);
-             KafkaAtomicPublisher p2 = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-5")) {
+                AdmissionRelay first = new AdmissionRelay(store, p);
+                KafkaAtomicPublisher p2 = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-5")) {
             var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> new AdmissionRelay(store, p2));
             Thread.sleep(1_000);
             assertThat(second).isNotDone(); // fenced out of the store while the first relay lives
@@ -138,11 +160,15 @@ class AdmissionRelayIT {
     void aLiveRelayAdmitsABatchAndAnswersDuplicatesForItsRetry() throws Exception {
         ReceiptStore store = platform.receipts();
         try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-3");
-             AdmissionRelay relay = new AdmissionRelay(store, p)) {
-            var first = relay.submit(candidates("run-live", "c1", "c2"), Map.of()).get();
-            assertThat(first.values()).allSatisfy(r -> assertThat(r.coordinates()).isNotNull());
-            var retry = relay.submit(candidates("run-live", "c1", "c2"), Map.of()).get();
-            assertThat(retry.values()).allSatisfy(r -> assertThat(r.outcome().name()).isEqualTo("DUPLICATE"));
+                AdmissionRelay relay = new AdmissionRelay(store, p)) {
+            var first =
+                    relay.submit(candidates("run-live", "c1", "c2"), Map.of()).get();
+            assertThat(first.values())
+                    .allSatisfy(r -> assertThat(r.coordinates()).isNotNull());
+            var retry =
+                    relay.submit(candidates("run-live", "c1", "c2"), Map.of()).get();
+            assertThat(retry.values())
+                    .allSatisfy(r -> assertThat(r.outcome().name()).isEqualTo("DUPLICATE"));
         }
         assertThat(copiesOnTheBus("run-live", "c1", "c2")).containsExactlyInAnyOrderEntriesOf(Map.of("c1", 1, "c2", 1));
     }

@@ -90,10 +90,14 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("world", "build", "--accounts", "0"), "--accounts"));
         cases.add(Arguments.of(List.of("world", "build", "--days", "0"), "--days"));
         cases.add(Arguments.of(List.of("world", "build", "--days", "5000"), "--days"));
-        cases.add(Arguments.of(List.of("world", "build", "--typology-rate", "card_testing=-0.1"), "--typology-rate card_testing"));
-        cases.add(Arguments.of(List.of("world", "build", "--typology-rate", "card_testing=2"), "--typology-rate card_testing"));
-        cases.add(Arguments.of(List.of("world", "build", "--typology-rate", "card_tasting=0.1"), "unknown typology 'card_tasting'"));
-        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k"),
+        cases.add(Arguments.of(
+                List.of("world", "build", "--typology-rate", "card_testing=-0.1"), "--typology-rate card_testing"));
+        cases.add(Arguments.of(
+                List.of("world", "build", "--typology-rate", "card_testing=2"), "--typology-rate card_testing"));
+        cases.add(Arguments.of(
+                List.of("world", "build", "--typology-rate", "card_tasting=0.1"), "unknown typology 'card_tasting'"));
+        cases.add(Arguments.of(
+                List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k"),
                 "no gate at http://127.0.0.1:1"));
         // picocli's own parse errors
         cases.add(Arguments.of(List.of("world", "build", "--bogus"), "Unknown option: '--bogus'"));
@@ -101,7 +105,8 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("run"), "--world"));
         cases.add(Arguments.of(List.of("nosuchcommand"), "nosuchcommand"));
         // the sweep: other commands and options
-        cases.add(Arguments.of(List.of("world", "inspect", "w-0000000000000000"), "world w-0000000000000000 not found"));
+        cases.add(
+                Arguments.of(List.of("world", "inspect", "w-0000000000000000"), "world w-0000000000000000 not found"));
         cases.add(Arguments.of(List.of("world", "verify", "w-0000000000000000"), "world w-0000000000000000 not found"));
         cases.add(Arguments.of(List.of("world", "build", "--config", "/no/such/world.json"), "no such file"));
         cases.add(Arguments.of(List.of("run", "--world", "w-0000000000000000"), "world w-0000000000000000 not found"));
@@ -112,24 +117,117 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("drill", "nosuchdrill"), "no drill nosuchdrill"));
         cases.add(Arguments.of(List.of("drill", "duplicates", "--transactions", "0"), "--transactions"));
         cases.add(Arguments.of(List.of("drill", "lag"), "FP_REDIS_URL"));
-        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--batch", "0"), "--batch"));
-        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--lanes", "-2"), "--lanes"));
-        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--speedup", "-1"), "--speedup"));
-        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "not a url", "--key", "k"), "--gate"));
-        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k", "--rate", "5", "--speedup", "2"),
+        cases.add(Arguments.of(
+                List.of(
+                        "stream",
+                        "--world",
+                        WORLD,
+                        "--run",
+                        "run-1",
+                        "--gate",
+                        "http://127.0.0.1:1",
+                        "--key",
+                        "k",
+                        "--batch",
+                        "0"),
+                "--batch"));
+        cases.add(Arguments.of(
+                List.of(
+                        "stream",
+                        "--world",
+                        WORLD,
+                        "--run",
+                        "run-1",
+                        "--gate",
+                        "http://127.0.0.1:1",
+                        "--key",
+                        "k",
+                        "--lanes",
+                        "-2"),
+                "--lanes"));
+        cases.add(Arguments.of(
+                List.of(
+                        "stream",
+                        "--world",
+                        WORLD,
+                        "--run",
+                        "run-1",
+                        "--gate",
+                        "http://127.0.0.1:1",
+                        "--key",
+                        "k",
+                        "--speedup",
+                        "-1"),
+                "--speedup"));
+        cases.add(Arguments.of(
+                List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "not a url", "--key", "k"), "--gate"));
+        cases.add(Arguments.of(
+                List.of(
+                        "stream",
+                        "--world",
+                        WORLD,
+                        "--run",
+                        "run-1",
+                        "--gate",
+                        "http://127.0.0.1:1",
+                        "--key",
+                        "k",
+                        "--rate",
+                        "5",
+                        "--speedup",
+                        "2"),
                 "--rate and --speedup"));
-        cases.add(Arguments.of(List.of("stream", "--world", WORLD, "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k",
-                "--checkpoint", "/no/such/dir/checkpoint.json"), "--checkpoint"));
-        cases.add(Arguments.of(List.of("stream", "--world", "w-0000000000000000", "--run", "run-1", "--gate", "http://127.0.0.1:1", "--key", "k"),
+        cases.add(Arguments.of(
+                List.of(
+                        "stream",
+                        "--world",
+                        WORLD,
+                        "--run",
+                        "run-1",
+                        "--gate",
+                        "http://127.0.0.1:1",
+                        "--key",
+                        "k",
+                        "--checkpoint",
+                        "/no/such/dir/checkpoint.json"),
+                "--checkpoint"));
+        cases.add(Arguments.of(
+                List.of(
+                        "stream",
+                        "--world",
+                        "w-0000000000000000",
+                        "--run",
+                        "run-1",
+                        "--gate",
+                        "http://127.0.0.1:1",
+                        "--key",
+                        "k"),
                 "world w-0000000000000000 not found"));
         cases.add(Arguments.of(List.of("ingress", "quarantine", "list", "--limit", "0"), "--limit"));
-        cases.add(Arguments.of(List.of("ingress", "quarantine", "release", "r-1", "--file", "/no/such/file.json", "--gate", "http://127.0.0.1:1", "--key", "k"),
+        cases.add(Arguments.of(
+                List.of(
+                        "ingress",
+                        "quarantine",
+                        "release",
+                        "r-1",
+                        "--file",
+                        "/no/such/file.json",
+                        "--gate",
+                        "http://127.0.0.1:1",
+                        "--key",
+                        "k"),
                 "--file /no/such/file.json: no such file"));
         cases.add(Arguments.of(List.of("ingress", "keys", "issue", "bad producer!"), "producer"));
-        cases.add(Arguments.of(List.of("ingress", "keys", "revoke", "XYZ"), "key id 'XYZ' must be 12 to 64 lowercase hex digits"));
-        cases.add(Arguments.of(List.of("run", "--world", "w-0000000000000000", "--producer", "no way"), "--producer 'no way' must be"));
-        cases.add(Arguments.of(List.of("replay", "--run", "run-19990101-deadbeef"), "run run-19990101-deadbeef has no report"));
-        cases.add(Arguments.of(List.of("report", "--run", "run-19990101-deadbeef"), "run run-19990101-deadbeef has no conformance report"));
+        cases.add(Arguments.of(
+                List.of("ingress", "keys", "revoke", "XYZ"), "key id 'XYZ' must be 12 to 64 lowercase hex digits"));
+        cases.add(Arguments.of(
+                List.of("run", "--world", "w-0000000000000000", "--producer", "no way"),
+                "--producer 'no way' must be"));
+        cases.add(Arguments.of(
+                List.of("replay", "--run", "run-19990101-deadbeef"), "run run-19990101-deadbeef has no report"));
+        cases.add(Arguments.of(
+                List.of("report", "--run", "run-19990101-deadbeef"),
+                "run run-19990101-deadbeef has no conformance report"));
         cases.add(Arguments.of(List.of("bench", "ingress", "--lanes", "0"), "--lanes"));
         cases.add(Arguments.of(List.of("bench", "ingress", "--batch", "-1"), "--batch"));
         cases.add(Arguments.of(List.of("bench", "e2e", "--rate", "0"), "--rate"));
@@ -146,12 +244,16 @@ class FpBadInputIT {
 
         assertThat(code).as("exit code; stderr: %s", stderr()).isEqualTo(2);
         assertOneLine(named);
-        assertThat(tree(home)).as("FP_HOME is left as it was: no run, database, work directory or file").isEqualTo(before);
+        assertThat(tree(home))
+                .as("FP_HOME is left as it was: no run, database, work directory or file")
+                .isEqualTo(before);
     }
 
     @Test
     void everyCommandAnswersHelpWithoutTouchingItsHome() throws IOException {
-        System.setProperty("fp.home", Files.writeString(home.resolve("file.txt"), "x").resolve("home").toString());
+        System.setProperty(
+                "fp.home",
+                Files.writeString(home.resolve("file.txt"), "x").resolve("home").toString());
         assertThat(fp("serve", "--help")).isZero();
         assertThat(stdout()).contains("--port");
         assertThat(fp("world", "build", "-h")).isZero();
@@ -174,7 +276,8 @@ class FpBadInputIT {
     void aServeOnAPortAlreadyTakenIsRefusedBeforeAnythingStarts() throws IOException {
         Set<String> before = tree(home);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(fp("serve", "--port", Integer.toString(taken.getLocalPort()))).isEqualTo(2);
+            assertThat(fp("serve", "--port", Integer.toString(taken.getLocalPort())))
+                    .isEqualTo(2);
             assertOneLine("port " + taken.getLocalPort() + " on 127.0.0.1 is in use");
         }
         assertThat(tree(home)).isEqualTo(before);
@@ -187,9 +290,13 @@ class FpBadInputIT {
         int code = fp("world", "inspect", worldId);
 
         assertThat(code).isEqualTo(2);
-        assertOneLine("warning: world " + worldId + " no longer matches its manifest; changed: oracle/" + worldId + "/views/");
+        assertOneLine("warning: world " + worldId + " no longer matches its manifest; changed: oracle/" + worldId
+                + "/views/");
         assertThat(stderr()).contains(victim.getFileName().toString());
-        assertThat(stdout()).as("what can still be read is shown").contains("world " + worldId).contains("rows");
+        assertThat(stdout())
+                .as("what can still be read is shown")
+                .contains("world " + worldId)
+                .contains("rows");
     }
 
     @Test
@@ -199,7 +306,8 @@ class FpBadInputIT {
         int code = fp("world", "build", "--seed", "5", "--transactions", "2000");
 
         assertThat(code).isEqualTo(2);
-        assertOneLine("world " + worldId + " was built, but its files no longer match its manifest: oracle/" + worldId + "/views/");
+        assertOneLine("world " + worldId + " was built, but its files no longer match its manifest: oracle/" + worldId
+                + "/views/");
         assertThat(stdout()).doesNotContain("already built and sealed");
     }
 
@@ -211,7 +319,9 @@ class FpBadInputIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(stderr).isEqualTo(2);
-        assertThat(stderr.strip()).startsWith("fp: FP_HOME " + badHome + " is not writable").doesNotContain("\n");
+        assertThat(stderr.strip())
+                .startsWith("fp: FP_HOME " + badHome + " is not writable")
+                .doesNotContain("\n");
 
         // A home whose log file cannot be opened: log4j keeps quiet instead of printing its own stack trace.
         Files.createDirectories(home.resolve("fp.log"));
@@ -219,13 +329,18 @@ class FpBadInputIT {
         assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String qerr = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(q.exitValue()).as(qerr).isZero();
-        assertThat(new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains(worldId);
+        assertThat(new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains(worldId);
         assertThat(qerr).doesNotContain("ERROR").doesNotContain("Exception").doesNotContain("\tat ");
     }
 
     private static Process java(Path fpHome, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dfp.log.file=" + fpHome.resolve("fp.log"), "-cp", System.getProperty("java.class.path"), Fp.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dfp.log.file=" + fpHome.resolve("fp.log"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Fp.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("FP_HOME", fpHome.toString());
@@ -233,15 +348,19 @@ class FpBadInputIT {
     }
 
     private int fp(String... args) {
-        return assertTimeoutPreemptively(Duration.ofSeconds(90), () -> Fp.execute(args), "fp must answer, not start anything");
+        return assertTimeoutPreemptively(
+                Duration.ofSeconds(90), () -> Fp.execute(args), "fp must answer, not start anything");
     }
 
     private void assertOneLine(String named) {
         List<String> lines = stderr().lines().filter(l -> !l.isBlank()).toList();
-        assertThat(lines).as("stderr has exactly one line; stdout: %s", stdout()).hasSize(1);
+        assertThat(lines)
+                .as("stderr has exactly one line; stdout: %s", stdout())
+                .hasSize(1);
         assertThat(lines.get(0)).startsWith("fp: ").contains(named);
         String all = stdout() + stderr();
-        for (String forbidden : List.of("Exception", "\tat ", "org.", "java.", "com.", "io.", "SELECT", "FROM ", "[Source")) {
+        for (String forbidden :
+                List.of("Exception", "\tat ", "org.", "java.", "com.", "io.", "SELECT", "FROM ", "[Source")) {
             assertThat(all).as("output shows no internals").doesNotContain(forbidden);
         }
     }
@@ -257,7 +376,8 @@ class FpBadInputIT {
     /** Every path under {@code root}, with each file's size, so that a new or half-written file shows. */
     private static Set<String> tree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
-            return paths.map(p -> root.relativize(p) + (Files.isRegularFile(p) ? " " + p.toFile().length() : "/"))
+            return paths.map(p -> root.relativize(p)
+                            + (Files.isRegularFile(p) ? " " + p.toFile().length() : "/"))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }

@@ -54,7 +54,8 @@ class GateKillIT {
     @BeforeAll
     static void start() throws Exception {
         home = Files.createTempDirectory("fp-gate-kill-it-");
-        pg = EmbeddedPostgresServer.start(home.resolve("pg-data"), Path.of("target", "pg-binaries").toAbsolutePath());
+        pg = EmbeddedPostgresServer.start(
+                home.resolve("pg-data"), Path.of("target", "pg-binaries").toAbsolutePath());
         broker = EmbeddedKafkaBroker.start(home.resolve("kafka"));
         db = PostgresDatabase.open(pg.jdbcUrl(), 4);
     }
@@ -67,23 +68,53 @@ class GateKillIT {
     }
 
     private static Process gate(int port, Path log) throws IOException {
-        return FpProcess.start(log, Map.of("FP_HOME", home.toString(), "FP_PG_URL", pg.jdbcUrl(), "FP_KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-                "FP_PARTITIONS", "3", "FP_GATE_PORT", Integer.toString(port)), "ingress", "serve");
+        return FpProcess.start(
+                log,
+                Map.of(
+                        "FP_HOME",
+                        home.toString(),
+                        "FP_PG_URL",
+                        pg.jdbcUrl(),
+                        "FP_KAFKA_BOOTSTRAP",
+                        broker.bootstrapServers(),
+                        "FP_PARTITIONS",
+                        "3",
+                        "FP_GATE_PORT",
+                        Integer.toString(port)),
+                "ingress",
+                "serve");
     }
 
     @Test
     void aGateKilledMidStreamAndRestartedLosesNothingAndAdmitsNothingTwice() throws Exception {
         FilesystemObjectStore store = new FilesystemObjectStore(home.resolve("store"));
-        String worldId = new WorldBuilder(store).build(WorldConfig.defaults(41, 12_000), WorldBuilder.Progress.NONE).worldId();
-        long events = Manifest.read(store, WorldBuilder.prefix(worldId)).attributes().path("row_counts").path("views").properties().stream()
-                .mapToLong(e -> e.getValue().asLong()).sum();
-        PostgresRunRegistry runs = new PostgresRunRegistry(db.dataSource()); // migrates the schema before the gate starts
+        String worldId = new WorldBuilder(store)
+                .build(WorldConfig.defaults(41, 12_000), WorldBuilder.Progress.NONE)
+                .worldId();
+        long events = Manifest.read(store, WorldBuilder.prefix(worldId))
+                .attributes()
+                .path("row_counts")
+                .path("views")
+                .properties()
+                .stream()
+                .mapToLong(e -> e.getValue().asLong())
+                .sum();
+        PostgresRunRegistry runs =
+                new PostgresRunRegistry(db.dataSource()); // migrates the schema before the gate starts
         int port = FpProcess.freePort();
         Path log = home.resolve("gate.log");
         Process gate = gate(port, log);
         FpProcess.awaitHealthy(port, gate, log);
         String runId = "run-gate-kill";
-        runs.pin(new RunFacts(runId, worldId, new ScenarioRunner(store).admit(worldId), "rules-v1", "sha256:x", "sha256:y", "test", Instant.now()));
+        runs.pin(new RunFacts(
+                runId,
+                worldId,
+                new ScenarioRunner(store).admit(worldId),
+                "rules-v1",
+                "sha256:x",
+                "sha256:y",
+                "test",
+                Instant.now()));
         runs.allowProducer(runId, "gate-kill-it");
         runs.transition(runId, RunState.GATED, "test");
         runs.transition(runId, RunState.READY, "test");
@@ -91,10 +122,11 @@ class GateKillIT {
         String key = new PostgresProducerKeys(db.dataSource()).issue("gate-kill-it");
 
         // Given a streamer sending the world at 3,000 events/s
-        WorldStreamer streamer = new WorldStreamer(store, new HttpIngressClient("http://127.0.0.1:" + port, key), 200, 4, 3_000);
+        WorldStreamer streamer =
+                new WorldStreamer(store, new HttpIngressClient("http://127.0.0.1:" + port, key), 200, 4, 3_000);
         CompletableFuture<WorldStreamer.Stats> streaming = CompletableFuture.supplyAsync(() -> {
             try {
-                return streamer.stream(worldId, runId, n -> { });
+                return streamer.stream(worldId, runId, n -> {});
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -104,7 +136,8 @@ class GateKillIT {
         for (int kill = 1; kill <= 3; kill++) {
             long target = kill * events / 5;
             long deadline = System.currentTimeMillis() + 60_000;
-            while (receipts.countsByOutcome(runId).getOrDefault("ADMITTED", 0L) < target && System.currentTimeMillis() < deadline) Thread.sleep(50);
+            while (receipts.countsByOutcome(runId).getOrDefault("ADMITTED", 0L) < target
+                    && System.currentTimeMillis() < deadline) Thread.sleep(50);
             gate.destroyForcibly();
             assertThat(gate.waitFor(10, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(300);
@@ -117,7 +150,12 @@ class GateKillIT {
 
         // Then each event has exactly one ADMITTED receipt and one record on the bus, and nothing waits in the outbox
         Map<String, Long> counts = receipts.countsByOutcome(runId);
-        assertThat(counts.get("ADMITTED")).as(counts + " " + Files.readString(log).lines().filter(l -> l.contains("recovered")).toList())
+        assertThat(counts.get("ADMITTED"))
+                .as(counts + " "
+                        + Files.readString(log)
+                                .lines()
+                                .filter(l -> l.contains("recovered"))
+                                .toList())
                 .isEqualTo(events);
         assertThat(counts).containsOnlyKeys("ADMITTED", "DUPLICATE");
         assertThat(stats.sent()).isGreaterThanOrEqualTo(events);
@@ -133,7 +171,8 @@ class GateKillIT {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Integer> copies = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new java.util.ArrayList<>();
             for (String t : List.of(Topics.TRAFFIC)) {
                 c.partitionsFor(t).forEach(i -> parts.add(new TopicPartition(t, i.partition())));
@@ -142,10 +181,17 @@ class GateKillIT {
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long deadline = System.currentTimeMillis() + 60_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
+                    && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    var n = dev.fraudplatform.core.json.Json.MAPPER.readTree(new String(r.value(), StandardCharsets.UTF_8));
-                    if (runId.equals(n.path("platform_run_id").asText())) copies.merge(n.path("event_class").asText() + "/" + n.path("event_id").asText(), 1, Integer::sum);
+                    var n = dev.fraudplatform.core.json.Json.MAPPER.readTree(
+                            new String(r.value(), StandardCharsets.UTF_8));
+                    if (runId.equals(n.path("platform_run_id").asText()))
+                        copies.merge(
+                                n.path("event_class").asText() + "/"
+                                        + n.path("event_id").asText(),
+                                1,
+                                Integer::sum);
                 }
             }
         }

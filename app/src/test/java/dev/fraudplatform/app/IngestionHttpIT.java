@@ -46,20 +46,37 @@ class IngestionHttpIT {
     static List<byte[]> valid = new ArrayList<>();
     /** Events no other test sends: the rate-limit burst's. */
     static List<byte[]> burst = new ArrayList<>();
+
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-http-it-").toString())).withTopology(3, 1));
-        String world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(21, 2_000), WorldBuilder.Progress.NONE).worldId();
-        run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), java.util.Set.of("it-producer"),
-                s -> { });
+        platform = Platform.start(PlatformConfig.from(Map.of(
+                        "FP_HOME", Files.createTempDirectory("fp-http-it-").toString()))
+                .withTopology(3, 1));
+        String world = new WorldBuilder(platform.store())
+                .build(WorldConfig.defaults(21, 2_000), WorldBuilder.Progress.NONE)
+                .worldId();
+        run = PlatformRun.start(
+                platform,
+                world,
+                dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
+                java.util.Set.of("it-producer"),
+                s -> {});
         key = platform.producerKeys().issue("it-producer");
         try (WorldReader r = new WorldReader(platform.store(), world, List.of())) {
             while (r.hasNext() && valid.size() + burst.size() < 330) {
                 WorldRow row = r.next();
-                (valid.size() < 300 ? valid : burst).add(Envelope.canonicalBytes(run.runId(), row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeText(),
-                        "2026-11-26T00:00:00.000Z", row.partitionKey(), row.payloadJson()));
+                (valid.size() < 300 ? valid : burst)
+                        .add(Envelope.canonicalBytes(
+                                run.runId(),
+                                row.eventClass(),
+                                row.eventId(),
+                                row.schemaVersion(),
+                                row.eventTimeText(),
+                                "2026-11-26T00:00:00.000Z",
+                                row.partitionKey(),
+                                row.payloadJson()));
             }
         }
     }
@@ -75,7 +92,8 @@ class IngestionHttpIT {
             body.writeBytes(l);
             body.write('\n');
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events")).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .header("Content-Type", "application/x-ndjson");
         if (apiKey != null) b.header("Authorization", "Bearer " + apiKey);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -98,8 +116,10 @@ class IngestionHttpIT {
         assertThat(wrong.body()).contains("API key").doesNotContain("Exception");
         assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
         // Only the hash of a key is stored.
-        try (var c = platform.database().dataSource().getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT count(*) FROM ingress.producer_keys WHERE key_sha256 = '" + key + "' OR producer_id = 'it-producer'")) {
+        try (var c = platform.database().dataSource().getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM ingress.producer_keys WHERE key_sha256 = '" + key
+                        + "' OR producer_id = 'it-producer'")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(1); // the producer's row, found by id and never by the key itself
         }
@@ -112,48 +132,70 @@ class IngestionHttpIT {
         Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
 
         // When it sends the run's traffic, even mixed with a broken line
-        HttpResponse<String> r = post(platform.gateUrl(), stranger, List.of(valid.get(2), "{broken".getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> r =
+                post(platform.gateUrl(), stranger, List.of(valid.get(2), "{broken".getBytes(StandardCharsets.UTF_8)));
 
         // Then the whole request is refused with the reason, and the run's receipts are as they were
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(Json.MAPPER.readTree(r.body()).path("error").asText())
-                .isEqualTo("producer it-stranger may not write into run " + run.runId() + " (a run takes traffic only from the producers named when it was planned)");
+                .isEqualTo("producer it-stranger may not write into run " + run.runId()
+                        + " (a run takes traffic only from the producers named when it was planned)");
         assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
         // an invalid envelope naming the run would be quarantined into it: that too is the run's traffic, refused
-        byte[] invalid = ("{\"platform_run_id\":\"" + run.runId() + "\",\"event_class\":\"txn.authorization\"}").getBytes(StandardCharsets.UTF_8);
-        assertThat(post(platform.gateUrl(), stranger, List.of(invalid)).statusCode()).isEqualTo(403);
+        byte[] invalid = ("{\"platform_run_id\":\"" + run.runId() + "\",\"event_class\":\"txn.authorization\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(post(platform.gateUrl(), stranger, List.of(invalid)).statusCode())
+                .isEqualTo(403);
         assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
-        assertThat(platform.store().exists("quarantine/" + run.runId() + "/" + dev.fraudplatform.core.json.Sha256.hex(invalid) + ".bin"))
-                .as("no raw bytes kept for a refused request").isFalse();
+        assertThat(platform.store()
+                        .exists("quarantine/" + run.runId() + "/" + dev.fraudplatform.core.json.Sha256.hex(invalid)
+                                + ".bin"))
+                .as("no raw bytes kept for a refused request")
+                .isFalse();
         // while the run's own producer is taken, and a revoked key is refused at once
-        assertThat(post(platform.gateUrl(), key, List.of(valid.get(2))).statusCode()).isEqualTo(200);
-        String id = dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(stranger));
+        assertThat(post(platform.gateUrl(), key, List.of(valid.get(2))).statusCode())
+                .isEqualTo(200);
+        String id =
+                dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(stranger));
         platform.producerKeys().revoke(id, "test");
-        assertThat(post(platform.gateUrl(), stranger, List.of(valid.get(2))).statusCode()).isEqualTo(401);
+        assertThat(post(platform.gateUrl(), stranger, List.of(valid.get(2))).statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void eachLineGetsItsReceiptInOrderAndTheApiIsDescribed() throws Exception {
-        HttpResponse<String> r = post(platform.gateUrl(), key, List.of(valid.get(1), "{broken".getBytes(StandardCharsets.UTF_8), valid.get(1)));
+        HttpResponse<String> r = post(
+                platform.gateUrl(),
+                key,
+                List.of(valid.get(1), "{broken".getBytes(StandardCharsets.UTF_8), valid.get(1)));
         assertThat(r.statusCode()).isEqualTo(200);
         List<JsonNode> rs = receipts(r);
-        assertThat(rs).extracting(n -> n.path("outcome").asText()).containsExactly("ADMITTED", "QUARANTINED", "DUPLICATE");
+        assertThat(rs)
+                .extracting(n -> n.path("outcome").asText())
+                .containsExactly("ADMITTED", "QUARANTINED", "DUPLICATE");
         assertThat(rs.get(0).path("offset").isIntegralNumber()).isTrue();
         assertThat(rs.get(1).path("reason").asText()).isEqualTo("MALFORMED");
 
-        HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/openapi.json")).build(),
+        HttpResponse<String> api = HTTP.send(
+                HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/openapi.json"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(200);
         JsonNode doc = Json.MAPPER.readTree(api.body());
         assertThat(doc.path("openapi").asText()).startsWith("3.");
         assertThat(doc.path("paths").has("/v1/events")).isTrue();
-        assertThat(doc.path("paths").path("/v1/events").path("post").path("responses").has("429")).isTrue();
+        assertThat(doc.path("paths")
+                        .path("/v1/events")
+                        .path("post")
+                        .path("responses")
+                        .has("429"))
+                .isTrue();
     }
 
     @Test
     void limitsAnswer413And429WithRetryAfterAndIngestNothing() throws Exception {
-        try (IngestionHttpServer small = new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(),
-                GateLimits.of(64 * 1024, 5, 10, 64))) {
+        try (IngestionHttpServer small = new IngestionHttpServer(
+                platform.gate(), platform.relay(), platform.producerKeys(), GateLimits.of(64 * 1024, 5, 10, 64))) {
             String url = "http://127.0.0.1:" + small.start("127.0.0.1", 0);
             Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
             assertThat(post(url, key, valid.subList(10, 16)).statusCode()).isEqualTo(413); // 6 events, limit 5
@@ -181,9 +223,16 @@ class IngestionHttpIT {
             } finally {
                 senders.shutdownNow();
             }
-            assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(200, 429).contains(200, 429);
-            HttpResponse<String> pushed = answers.stream().filter(a -> a.statusCode() == 429).findFirst().orElseThrow();
-            assertThat(pushed.headers().firstValueAsLong("Retry-After").orElse(-1)).isBetween(1L, 2L);
+            assertThat(answers)
+                    .extracting(HttpResponse::statusCode)
+                    .containsOnly(200, 429)
+                    .contains(200, 429);
+            HttpResponse<String> pushed = answers.stream()
+                    .filter(a -> a.statusCode() == 429)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(pushed.headers().firstValueAsLong("Retry-After").orElse(-1))
+                    .isBetween(1L, 2L);
             assertThat(pushed.body()).contains("over its rate");
         }
     }
@@ -199,7 +248,10 @@ class IngestionHttpIT {
             for (int i = 0; i < threads; i++) {
                 outcomes.add(pool.submit(() -> {
                     go.await();
-                    return receipts(post(platform.gateUrl(), key, List.of(event))).get(0).path("outcome").asText();
+                    return receipts(post(platform.gateUrl(), key, List.of(event)))
+                            .get(0)
+                            .path("outcome")
+                            .asText();
                 }));
             }
             go.countDown();
@@ -224,17 +276,28 @@ class IngestionHttpIT {
             List<JsonNode> rs = receipts(response);
             assertThat(rs).hasSize(lines.size());
             for (JsonNode n : rs) {
-                outcomes.merge(n.path("outcome").asText() + (n.has("reason") ? "/" + n.path("reason").asText() : ""), 1L, Long::sum);
-                if (n.path("outcome").asText().equals("QUARANTINED")) assertThat(n.path("detail").asText()).isNotBlank();
+                outcomes.merge(
+                        n.path("outcome").asText()
+                                + (n.has("reason") ? "/" + n.path("reason").asText() : ""),
+                        1L,
+                        Long::sum);
+                if (n.path("outcome").asText().equals("QUARANTINED"))
+                    assertThat(n.path("detail").asText()).isNotBlank();
             }
             inputs += lines.size();
         }
         assertThat(inputs).isEqualTo(10_000);
         assertThat(outcomes.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(inputs);
-        assertThat(outcomes.keySet()).anyMatch(k -> k.endsWith("MALFORMED")).anyMatch(k -> k.endsWith("PAYLOAD_HASH_MISMATCH"));
+        assertThat(outcomes.keySet())
+                .anyMatch(k -> k.endsWith("MALFORMED"))
+                .anyMatch(k -> k.endsWith("PAYLOAD_HASH_MISMATCH"));
         // The gate still admits a good event afterwards.
         ObjectNode fresh = (ObjectNode) Json.MAPPER.readTree(valid.get(2));
-        assertThat(receipts(post(platform.gateUrl(), key, List.of(valid.get(2)))).get(0).path("outcome").asText()).isIn("ADMITTED", "DUPLICATE");
+        assertThat(receipts(post(platform.gateUrl(), key, List.of(valid.get(2))))
+                        .get(0)
+                        .path("outcome")
+                        .asText())
+                .isIn("ADMITTED", "DUPLICATE");
         assertThat(fresh.path("platform_run_id").asText()).isEqualTo(run.runId());
     }
 
@@ -244,9 +307,11 @@ class IngestionHttpIT {
         ObjectNode good = (ObjectNode) Json.MAPPER.readTree(valid.get(60));
         ObjectNode lying = good.deepCopy();
         ((ObjectNode) lying.path("payload")).put("amount_minor", 1);
-        JsonNode q = receipts(post(platform.gateUrl(), key, List.of(CanonicalJson.bytes(lying)))).get(0);
+        JsonNode q = receipts(post(platform.gateUrl(), key, List.of(CanonicalJson.bytes(lying))))
+                .get(0);
         assertThat(q.path("reason").asText()).isEqualTo("PAYLOAD_HASH_MISMATCH");
-        var index = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(platform.database().dataSource());
+        var index = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(
+                platform.database().dataSource());
         var entry = index.get(q.path("receipt_id").asText()).orElseThrow();
         assertThat(index.list(run.runId(), 1000)).extracting(e -> e.receiptId()).contains(entry.receiptId());
         assertThat(entry.reason().name()).isEqualTo("PAYLOAD_HASH_MISMATCH");
@@ -254,14 +319,19 @@ class IngestionHttpIT {
 
         // When a still-broken correction is released, nothing is released; a good one is, once
         var http = new dev.fraudplatform.ingress.http.HttpIngressClient(platform.gateUrl(), key);
-        var stillBroken = dev.fraudplatform.ingress.gate.QuarantineRelease.release(index, http, entry.receiptId(), "{".getBytes(StandardCharsets.UTF_8), "it");
+        var stillBroken = dev.fraudplatform.ingress.gate.QuarantineRelease.release(
+                index, http, entry.receiptId(), "{".getBytes(StandardCharsets.UTF_8), "it");
         assertThat(stillBroken.released()).isFalse();
-        var fixed = dev.fraudplatform.ingress.gate.QuarantineRelease.release(index, http, entry.receiptId(), valid.get(60), "it");
+        var fixed = dev.fraudplatform.ingress.gate.QuarantineRelease.release(
+                index, http, entry.receiptId(), valid.get(60), "it");
         assertThat(fixed.released()).isTrue();
         assertThat(fixed.receipt().outcome().name()).isIn("ADMITTED", "DUPLICATE");
-        assertThat(index.get(entry.receiptId()).orElseThrow().releasedAs()).isEqualTo(fixed.receipt().receiptId());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.fraudplatform.ingress.gate.QuarantineRelease.release(index, http,
-                entry.receiptId(), valid.get(60), "it")).hasMessageContaining("released already");
+        assertThat(index.get(entry.receiptId()).orElseThrow().releasedAs())
+                .isEqualTo(fixed.receipt().receiptId());
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> dev.fraudplatform.ingress.gate.QuarantineRelease.release(
+                                index, http, entry.receiptId(), valid.get(60), "it"))
+                .hasMessageContaining("released already");
     }
 
     @Test
@@ -269,15 +339,21 @@ class IngestionHttpIT {
         Properties p = new Properties();
         p.put("bootstrap.servers", platform.bootstrap());
         List<byte[]> inputs = List.of(valid.get(70), valid.get(70), "not json".getBytes(StandardCharsets.UTF_8));
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(p, new org.apache.kafka.common.serialization.StringSerializer(),
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            for (int i = 0; i < inputs.size(); i++) producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                    dev.fraudplatform.core.bus.Topics.INGRESS, "bus-it-" + i, inputs.get(i))).get();
+            for (int i = 0; i < inputs.size(); i++)
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                dev.fraudplatform.core.bus.Topics.INGRESS, "bus-it-" + i, inputs.get(i)))
+                        .get();
         }
         Map<String, String> outcomes = new TreeMap<>();
         p.put("group.id", "bus-it-reader");
         p.put("auto.offset.reset", "earliest");
-        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(p, new org.apache.kafka.common.serialization.StringDeserializer(),
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
+                p,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.StringDeserializer())) {
             c.subscribe(List.of(dev.fraudplatform.core.bus.Topics.INGRESS_RECEIPTS));
             long deadline = System.currentTimeMillis() + 30_000;
@@ -285,12 +361,18 @@ class IngestionHttpIT {
                 for (var r : c.poll(java.time.Duration.ofMillis(300))) {
                     if (!r.key().startsWith("bus-it-")) continue;
                     JsonNode n = Json.MAPPER.readTree(r.value());
-                    outcomes.put(r.key(), n.path("outcome").asText() + (n.has("reason") ? "/" + n.path("reason").asText() : ""));
+                    outcomes.put(
+                            r.key(),
+                            n.path("outcome").asText()
+                                    + (n.has("reason") ? "/" + n.path("reason").asText() : ""));
                 }
             }
         }
-        assertThat(outcomes).containsExactly(Map.entry("bus-it-0", "ADMITTED"), Map.entry("bus-it-1", "DUPLICATE"),
-                Map.entry("bus-it-2", "QUARANTINED/MALFORMED"));
+        assertThat(outcomes)
+                .containsExactly(
+                        Map.entry("bus-it-0", "ADMITTED"),
+                        Map.entry("bus-it-1", "DUPLICATE"),
+                        Map.entry("bus-it-2", "QUARANTINED/MALFORMED"));
     }
 
     /** One random damage: flipped, deleted, inserted or swapped bytes, a truncation, or a changed value. Never a newline. */
@@ -319,10 +401,19 @@ class IngestionHttpIT {
             case 3 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length));
             case 4 -> {
                 String s = new String(b, StandardCharsets.UTF_8);
-                String[] fields = {"\"amount_minor\":", "\"event_time\":\"", "\"schema_version\":", "\"event_class\":\"", "\"event_id\":\""};
+                String[] fields = {
+                    "\"amount_minor\":",
+                    "\"event_time\":\"",
+                    "\"schema_version\":",
+                    "\"event_class\":\"",
+                    "\"event_id\":\""
+                };
                 String f = fields[r.nextInt(fields.length)];
                 int at = s.indexOf(f);
-                if (at >= 0) s = s.substring(0, at + f.length()) + (r.nextBoolean() ? "-1" : "\"\\u0000\",") + s.substring(at + f.length());
+                if (at >= 0)
+                    s = s.substring(0, at + f.length())
+                            + (r.nextBoolean() ? "-1" : "\"\\u0000\",")
+                            + s.substring(at + f.length());
                 b = s.getBytes(StandardCharsets.UTF_8);
             }
             case 5 -> {

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OperationsIT {
     @TempDir
     static Path home;
+
     static Platform platform;
     static String worldId;
     static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
@@ -56,7 +57,9 @@ class OperationsIT {
         jsonLog = home.resolve("fp-log.jsonl");
         attachJsonLog(jsonLog);
         PlatformTelemetry.installTracing(SPANS, 1.0);
-        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString(), "FP_LANES", "1")).withTopology(1, 1).withOpsPort(0));
+        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString(), "FP_LANES", "1"))
+                .withTopology(1, 1)
+                .withOpsPort(0));
         worldId = TestWorlds.passed(platform, 5, 1_000);
     }
 
@@ -69,7 +72,8 @@ class OperationsIT {
     @Test
     @Order(1)
     void everyDecisionIsOneTraceFromTheGateThroughTheFabricToTheActionLayerAndTheAudit() throws Exception {
-        PlatformRun run = PlatformRun.start(platform, worldId, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> { });
+        PlatformRun run = PlatformRun.start(
+                platform, worldId, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> {});
         run.stream();
         assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
         ConformanceReport report = run.finish();
@@ -78,8 +82,10 @@ class OperationsIT {
         PlatformTelemetry.flushTraces();
 
         List<SpanData> spans = SPANS.getFinishedSpanItems().stream()
-                .filter(s -> run.runId().equals(s.getAttributes().get(Telemetry.RUN_ID))).toList();
-        Map<String, List<SpanData>> decided = spans.stream().filter(s -> s.getName().equals("df.decide"))
+                .filter(s -> run.runId().equals(s.getAttributes().get(Telemetry.RUN_ID)))
+                .toList();
+        Map<String, List<SpanData>> decided = spans.stream()
+                .filter(s -> s.getName().equals("df.decide"))
                 .collect(Collectors.groupingBy(s -> s.getAttributes().get(Telemetry.EVENT_ID)));
         assertThat(decided).hasSize((int) report.run().admittedTransactions());
         Map<String, SpanData> byId = spans.stream().collect(Collectors.toMap(s -> s.getSpanId(), s -> s, (a, b) -> a));
@@ -93,8 +99,11 @@ class OperationsIT {
             assertThat(admit.getAttributes().get(Telemetry.EVENT_ID)).isEqualTo(event);
             assertThat(admit.getTraceId()).isEqualTo(decide.getTraceId());
             // the Action Layer and the audit are children of the decision, carried by the decision record's headers
-            List<String> children = spans.stream().filter(s -> s.getParentSpanId().equals(decide.getSpanId()))
-                    .map(SpanData::getName).sorted().toList();
+            List<String> children = spans.stream()
+                    .filter(s -> s.getParentSpanId().equals(decide.getSpanId()))
+                    .map(SpanData::getName)
+                    .sorted()
+                    .toList();
             assertThat(children).as("children of df.decide for " + event).containsExactly("al.apply", "dla.record");
         }
     }
@@ -105,50 +114,74 @@ class OperationsIT {
         assertThat(reportedRun).as("the first test's run").isNotNull();
         String ops = platform.opsUrl();
         String metrics = get(ops + "/metrics").body();
-        assertThat(metrics).contains("fp_plane_events_total{direction=\"in\",plane=\"ig\"}").contains("fp_receipts_total{outcome=\"ADMITTED\"}")
-                .contains("fp_decisions_total{action=\"APPROVE\",degrade_mode=\"RULES_ONLY\"}").contains("fp_decision_latency_seconds_bucket")
+        assertThat(metrics)
+                .contains("fp_plane_events_total{direction=\"in\",plane=\"ig\"}")
+                .contains("fp_receipts_total{outcome=\"ADMITTED\"}")
+                .contains("fp_decisions_total{action=\"APPROVE\",degrade_mode=\"RULES_ONLY\"}")
+                .contains("fp_decision_latency_seconds_bucket")
                 .contains("fp_consumer_lag{group=\"fp-al\"}");
 
         int promPort = freePort();
-        Files.writeString(prom.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n"
-                + "  - job_name: fraud-platform\n    static_configs:\n      - targets: ['" + URI.create(ops).getAuthority() + "']\n");
-        Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + prom.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + prom.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
-                .redirectErrorStream(true).redirectOutput(prom.resolve("prometheus.log").toFile()).start();
+        Files.writeString(
+                prom.resolve("prometheus.yml"),
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n"
+                        + "  - job_name: fraud-platform\n    static_configs:\n      - targets: ['"
+                        + URI.create(ops).getAuthority() + "']\n");
+        Process prometheus = new ProcessBuilder(
+                        "prometheus",
+                        "--config.file=" + prom.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + prom.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + promPort)
+                .redirectErrorStream(true)
+                .redirectOutput(prom.resolve("prometheus.log").toFile())
+                .start();
         Process node = null;
         CompletableFuture<?> streaming = null;
         try {
-            // A second run of the world, READY (so listed) but streamed only once the console in headless Chromium shows
+            // A second run of the world, READY (so listed) but streamed only once the console in headless Chromium
+            // shows
             // it, and offered slowly, so that it is live while it is watched however long the browser takes to start
-            PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), s -> { });
+            PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), s -> {});
             Path script = Path.of("src/test/browser/console-check.mjs").toAbsolutePath();
-            assertThat(script.getParent().resolve("node_modules/playwright-core")).as("npm ci in src/test/browser (.ci/run does it)").exists();
-            ProcessBuilder check = new ProcessBuilder("node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
-                    .directory(script.getParent().toFile()).redirectErrorStream(true);
+            assertThat(script.getParent().resolve("node_modules/playwright-core"))
+                    .as("npm ci in src/test/browser (.ci/run does it)")
+                    .exists();
+            ProcessBuilder check = new ProcessBuilder(
+                            "node", script.toString(), ops, run.runId(), "evidence/" + reportedRun + "/report.html")
+                    .directory(script.getParent().toFile())
+                    .redirectErrorStream(true);
             // the run has bad inputs (below): the check waits for the console to show them, tile and table alike
             check.environment().put("FP_EXPECT_QUARANTINED", "1");
             node = check.start();
             java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
             StringBuilder output = new StringBuilder();
             InputStream checkOutput = node.getInputStream();
-            Thread reader = new Thread(() -> {
-                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(checkOutput, StandardCharsets.UTF_8))) {
-                    for (String line; (line = lines.readLine()) != null; ) {
-                        synchronized (output) {
-                            output.append(line).append('\n');
+            Thread reader = new Thread(
+                    () -> {
+                        try (var lines = new java.io.BufferedReader(
+                                new java.io.InputStreamReader(checkOutput, StandardCharsets.UTF_8))) {
+                            for (String line; (line = lines.readLine()) != null; ) {
+                                synchronized (output) {
+                                    output.append(line).append('\n');
+                                }
+                                if (line.contains("lists run")) listed.countDown();
+                            }
+                        } catch (IOException e) {
+                            synchronized (output) {
+                                output.append("reading the check's output failed: ")
+                                        .append(e)
+                                        .append('\n');
+                            }
+                        } finally {
+                            listed.countDown(); // the check ended (it says why): stream anyway, the assertions below
+                            // tell
                         }
-                        if (line.contains("lists run")) listed.countDown();
-                    }
-                } catch (IOException e) {
-                    synchronized (output) {
-                        output.append("reading the check's output failed: ").append(e).append('\n');
-                    }
-                } finally {
-                    listed.countDown(); // the check ended (it says why): stream anyway, the assertions below tell
-                }
-            }, "console-check-output");
+                    },
+                    "console-check-output");
             reader.start();
-            assertThat(listed.await(120, TimeUnit.SECONDS)).as("the console check started").isTrue();
+            assertThat(listed.await(120, TimeUnit.SECONDS))
+                    .as("the console check started")
+                    .isTrue();
             long streamedAt = System.currentTimeMillis();
             streaming = CompletableFuture.runAsync(() -> {
                 try {
@@ -160,7 +193,8 @@ class OperationsIT {
                 }
             });
 
-            // The console, in headless Chromium: the live numbers move, and the first run's report opens with its charts
+            // The console, in headless Chromium: the live numbers move, and the first run's report opens with its
+            // charts
             assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
             reader.join(10_000);
             String out;
@@ -180,29 +214,41 @@ class OperationsIT {
                 Thread.sleep(1_000);
                 try {
                     JsonNode answer = Json.MAPPER.readTree(get("http://127.0.0.1:" + promPort + "/api/v1/query?query="
-                            + URLEncoder.encode(query, StandardCharsets.UTF_8)).body());
+                                    + URLEncoder.encode(query, StandardCharsets.UTF_8))
+                            .body());
                     JsonNode result = answer.path("data").path("result");
-                    if (result.size() > 0) rate = Double.parseDouble(result.get(0).path("value").get(1).asText());
+                    if (result.size() > 0)
+                        rate = Double.parseDouble(
+                                result.get(0).path("value").get(1).asText());
                 } catch (IOException notUpYet) {
                     // Prometheus still starting
                 }
             }
-            assertThat(rate).as("Prometheus rate of events into the gate; log: " + prom.resolve("prometheus.log")).isPositive();
+            assertThat(rate)
+                    .as("Prometheus rate of events into the gate; log: " + prom.resolve("prometheus.log"))
+                    .isPositive();
 
             streaming.get(120, TimeUnit.SECONDS);
             assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
             long ranFor = System.currentTimeMillis() - streamedAt;
             ConformanceReport report = run.finish();
-            // offered at 250/s, the run's decisions are audited in one segment per 30 s (one partition), not one per poll
-            assertThat(dev.fraudplatform.rtdl.audit.AuditLog.segments(platform.store(), run.runId())).isNotEmpty()
+            // offered at 250/s, the run's decisions are audited in one segment per 30 s (one partition), not one per
+            // poll
+            assertThat(dev.fraudplatform.rtdl.audit.AuditLog.segments(platform.store(), run.runId()))
+                    .isNotEmpty()
                     .hasSizeLessThanOrEqualTo(1 + (int) (ranFor / 30_000));
             assertThat(report.passed()).as(report.toText()).isTrue();
             // the console's quarantined number is the run report's, and the run had some
-            long reported = report.quarantineByReason().values().stream().mapToLong(Long::longValue).sum();
-            JsonNode live = Json.MAPPER.readTree(get(ops + "/api/runs/" + run.runId() + "/live").body());
+            long reported = report.quarantineByReason().values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+            JsonNode live = Json.MAPPER.readTree(
+                    get(ops + "/api/runs/" + run.runId() + "/live").body());
             assertThat(reported).isPositive();
             assertThat(live.path("quarantined_total").asLong()).isEqualTo(reported);
-            assertThat(Json.MAPPER.convertValue(live.path("quarantine_by_reason"), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() { }))
+            assertThat(Json.MAPPER.convertValue(
+                            live.path("quarantine_by_reason"),
+                            new com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>>() {}))
                     .isEqualTo(report.quarantineByReason())
                     .containsOnlyKeys("UNKNOWN_SCHEMA_VERSION", "SCHEMA_INVALID");
         } finally {
@@ -222,13 +268,16 @@ class OperationsIT {
         assertThat(Json.MAPPER.readTree(unknown.body()).path("error").asText()).contains("no-such-run");
         HttpResponse<String> traversal = get(platform.opsUrl() + "/evidence/" + reportedRun + "/..%2F..%2Fpg");
         assertThat(traversal.statusCode()).isEqualTo(404);
-        JsonNode runs = Json.MAPPER.readTree(get(platform.opsUrl() + "/api/runs").body());
+        JsonNode runs =
+                Json.MAPPER.readTree(get(platform.opsUrl() + "/api/runs").body());
         assertThat(runs.findValuesAsText("platform_run_id")).contains(reportedRun);
         // a request by another host name (DNS rebinding from a page elsewhere) is refused
         URI ops = URI.create(platform.opsUrl());
         try (java.net.Socket socket = new java.net.Socket(ops.getHost(), ops.getPort())) {
-            socket.getOutputStream().write(("GET /api/runs HTTP/1.1\r\nHost: attacker.example:" + ops.getPort() + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /api/runs HTTP/1.1\r\nHost: attacker.example:" + ops.getPort()
+                                    + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 403").doesNotContain(reportedRun);
         }
@@ -241,10 +290,16 @@ class OperationsIT {
         assertThat(lines).isNotEmpty();
         List<JsonNode> events = new java.util.ArrayList<>();
         for (String line : lines) events.add(Json.MAPPER.readTree(line)); // every line is one JSON object
-        assertThat(events).allSatisfy(e -> assertThat(e.hasNonNull("timestamp") && e.hasNonNull("level") && e.hasNonNull("message")).isTrue());
-        assertThat(events).filteredOn(e -> e.path("message").asText().startsWith("run COMPLETED"))
-                .extracting(e -> e.path("platform_run_id").asText()).contains(reportedRun);
-        assertThat(events).filteredOn(e -> e.path("message").asText().startsWith("streamed "))
+        assertThat(events)
+                .allSatisfy(
+                        e -> assertThat(e.hasNonNull("timestamp") && e.hasNonNull("level") && e.hasNonNull("message"))
+                                .isTrue());
+        assertThat(events)
+                .filteredOn(e -> e.path("message").asText().startsWith("run COMPLETED"))
+                .extracting(e -> e.path("platform_run_id").asText())
+                .contains(reportedRun);
+        assertThat(events)
+                .filteredOn(e -> e.path("message").asText().startsWith("streamed "))
                 .allSatisfy(e -> assertThat(e.path("platform_run_id").asText()).startsWith("run-"));
         String key = platform.streamerKey();
         assertThat(lines).noneSatisfy(l -> assertThat(l).contains(key));
@@ -254,12 +309,24 @@ class OperationsIT {
     private static dev.fraudplatform.world.WorldRow spoilOneInForty(dev.fraudplatform.world.WorldRow row) {
         int h = Math.floorMod(row.eventId().hashCode(), 80);
         if (h == 0) {
-            return new dev.fraudplatform.world.WorldRow(row.eventClass(), row.eventId(), 99, row.eventTimeMillis(), row.eventTimeText(),
-                    row.partitionKey(), row.payloadJson());
+            return new dev.fraudplatform.world.WorldRow(
+                    row.eventClass(),
+                    row.eventId(),
+                    99,
+                    row.eventTimeMillis(),
+                    row.eventTimeText(),
+                    row.partitionKey(),
+                    row.payloadJson());
         }
         if (h == 40) {
-            return new dev.fraudplatform.world.WorldRow(row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeMillis(),
-                    row.eventTimeText(), row.partitionKey(), "{}");
+            return new dev.fraudplatform.world.WorldRow(
+                    row.eventClass(),
+                    row.eventId(),
+                    row.schemaVersion(),
+                    row.eventTimeMillis(),
+                    row.eventTimeText(),
+                    row.partitionKey(),
+                    "{}");
         }
         return row;
     }
@@ -268,10 +335,16 @@ class OperationsIT {
     private static void attachJsonLog(Path file) {
         var ctx = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
         var cfg = ctx.getConfiguration();
-        var layout = org.apache.logging.log4j.layout.template.json.JsonTemplateLayout.newBuilder().setConfiguration(cfg)
-                .setEventTemplateUri("classpath:fp-log.json").build();
-        var appender = org.apache.logging.log4j.core.appender.FileAppender.newBuilder().setName("json-under-test")
-                .withFileName(file.toString()).setLayout(layout).setConfiguration(cfg).build();
+        var layout = org.apache.logging.log4j.layout.template.json.JsonTemplateLayout.newBuilder()
+                .setConfiguration(cfg)
+                .setEventTemplateUri("classpath:fp-log.json")
+                .build();
+        var appender = org.apache.logging.log4j.core.appender.FileAppender.newBuilder()
+                .setName("json-under-test")
+                .withFileName(file.toString())
+                .setLayout(layout)
+                .setConfiguration(cfg)
+                .build();
         appender.start();
         cfg.addAppender(appender);
         cfg.getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.INFO, null);
@@ -279,7 +352,11 @@ class OperationsIT {
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static int freePort() throws IOException {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class OtlpExportTest {
 
     private static Map<String, String> attributes(List<KeyValue> kvs) {
-        return kvs.stream().collect(Collectors.toMap(KeyValue::getKey, kv -> kv.getValue().getStringValue(), (a, b) -> a));
+        return kvs.stream()
+                .collect(Collectors.toMap(KeyValue::getKey, kv -> kv.getValue().getStringValue(), (a, b) -> a));
     }
 
     @Test
@@ -47,7 +48,8 @@ class OtlpExportTest {
         });
         server.start();
         try {
-            PlatformTelemetry.exportTracesTo("http://127.0.0.1:" + server.getAddress().getPort() + "/", 1.0);
+            PlatformTelemetry.exportTracesTo(
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/", 1.0);
             Span admit = Telemetry.startStage("ig.admit", h -> null, "run-otlp", "e-1");
             Map<String, String> headers = Telemetry.contextHeaders(admit);
             admit.end();
@@ -56,17 +58,29 @@ class OtlpExportTest {
             PlatformTelemetry.flushTraces();
 
             assertThat(contentTypes).isNotEmpty().allMatch(t -> t.startsWith("application/x-protobuf"));
-            var spans = received.stream().flatMap(r -> r.getResourceSpansList().stream())
-                    .peek(rs -> assertThat(attributes(rs.getResource().getAttributesList())).containsEntry("service.name", "fraud-platform"))
-                    .flatMap(rs -> rs.getScopeSpansList().stream()).flatMap(ss -> ss.getSpansList().stream()).toList();
+            var spans = received.stream()
+                    .flatMap(r -> r.getResourceSpansList().stream())
+                    .peek(rs -> assertThat(attributes(rs.getResource().getAttributesList()))
+                            .containsEntry("service.name", "fraud-platform"))
+                    .flatMap(rs -> rs.getScopeSpansList().stream())
+                    .flatMap(ss -> ss.getSpansList().stream())
+                    .toList();
             assertThat(spans).extracting(s -> s.getName()).containsExactlyInAnyOrder("ig.admit", "df.decide");
-            var root = spans.stream().filter(s -> s.getName().equals("ig.admit")).findFirst().orElseThrow();
-            var child = spans.stream().filter(s -> s.getName().equals("df.decide")).findFirst().orElseThrow();
+            var root = spans.stream()
+                    .filter(s -> s.getName().equals("ig.admit"))
+                    .findFirst()
+                    .orElseThrow();
+            var child = spans.stream()
+                    .filter(s -> s.getName().equals("df.decide"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(child.getTraceId()).isEqualTo(root.getTraceId());
             assertThat(child.getParentSpanId()).isEqualTo(root.getSpanId());
             assertThat(root.getParentSpanId().isEmpty()).isTrue();
             for (var s : spans) {
-                assertThat(attributes(s.getAttributesList())).containsEntry("platform_run_id", "run-otlp").containsEntry("event_id", "e-1");
+                assertThat(attributes(s.getAttributesList()))
+                        .containsEntry("platform_run_id", "run-otlp")
+                        .containsEntry("event_id", "e-1");
             }
         } finally {
             PlatformTelemetry.uninstallTracing();

@@ -23,39 +23,58 @@ class PlatformConfigTest {
 
     @Test
     void anExternalServerSelectsTheLocalWiringAndItsSecretNeverShows() {
-        PlatformConfig c = PlatformConfig.from(Map.of("FP_PG_URL", "jdbc:postgresql://db:5432/fp?user=fp&password=hunter2",
-                "FP_KAFKA_BOOTSTRAP", "broker:9092", "FP_PARTITIONS", "12"));
+        PlatformConfig c = PlatformConfig.from(Map.of(
+                "FP_PG_URL",
+                "jdbc:postgresql://db:5432/fp?user=fp&password=hunter2",
+                "FP_KAFKA_BOOTSTRAP",
+                "broker:9092",
+                "FP_PARTITIONS",
+                "12"));
         assertThat(c.wiring()).isEqualTo("local");
         assertThat(c.partitions()).isEqualTo(12);
-        assertThat(c.describe()).contains("broker:9092").contains("password=***").doesNotContain("hunter2");
-        assertThat(PlatformConfig.redact("jdbc:postgresql://fp:s3cret@db/fp")).isEqualTo("jdbc:postgresql://fp:***@db/fp");
+        assertThat(c.describe())
+                .contains("broker:9092")
+                .contains("password=***")
+                .doesNotContain("hunter2");
+        assertThat(PlatformConfig.redact("jdbc:postgresql://fp:s3cret@db/fp"))
+                .isEqualTo("jdbc:postgresql://fp:***@db/fp");
     }
 
     @Test
     void aBadNumberIsAClearError() {
         assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_PARTITIONS", "six")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("FP_PARTITIONS must be a positive integer, was 'six'");
-        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_STREAM_THREADS", "0"))).hasMessageContaining("FP_STREAM_THREADS");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FP_PARTITIONS must be a positive integer, was 'six'");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_STREAM_THREADS", "0")))
+                .hasMessageContaining("FP_STREAM_THREADS");
     }
 
     @Test
     void portsTakeZeroForAnyFreePortAndNothingOutOfRange() {
-        assertThat(PlatformConfig.from(Map.of("FP_GATE_PORT", "0", "FP_OPS_PORT", "0")).opsPort()).isZero();
+        assertThat(PlatformConfig.from(Map.of("FP_GATE_PORT", "0", "FP_OPS_PORT", "0"))
+                        .opsPort())
+                .isZero();
         assertThat(PlatformConfig.from(Map.of("FP_OPS_PORT", "9090")).opsPort()).isEqualTo(9090);
-        assertThat(PlatformConfig.from(Map.of()).opsPort()).as("no console by default").isEqualTo(-1);
+        assertThat(PlatformConfig.from(Map.of()).opsPort())
+                .as("no console by default")
+                .isEqualTo(-1);
         assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_OPS_PORT", "99999")))
                 .hasMessage("FP_OPS_PORT must be a port from 1 to 65535 (or 0: any free port), was '99999'");
-        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_PORT", "-1"))).hasMessageStartingWith("FP_GATE_PORT must be a port");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_PORT", "-1")))
+                .hasMessageStartingWith("FP_GATE_PORT must be a port");
         assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_TRACE_RATIO", "lots")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("FP_TRACE_RATIO must be a share from 0 to 1, was 'lots'");
-        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_TRACE_RATIO", "1.5"))).hasMessageStartingWith("FP_TRACE_RATIO");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FP_TRACE_RATIO must be a share from 0 to 1, was 'lots'");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_TRACE_RATIO", "1.5")))
+                .hasMessageStartingWith("FP_TRACE_RATIO");
     }
 
     @Test
     void theDecisionConfigDigestDependsOnTheBundleNotTheWiring() {
         PlatformConfig embedded = PlatformConfig.from(Map.of());
         PlatformConfig local = PlatformConfig.from(Map.of("FP_KAFKA_BOOTSTRAP", "b:9092", "FP_PARTITIONS", "3"));
-        assertThat(embedded.decisionConfigDigest("rules-v1")).isEqualTo(local.decisionConfigDigest("rules-v1"))
+        assertThat(embedded.decisionConfigDigest("rules-v1"))
+                .isEqualTo(local.decisionConfigDigest("rules-v1"))
                 .isNotEqualTo(embedded.decisionConfigDigest("rules-v2"));
     }
 }

@@ -79,19 +79,23 @@ class PlatformKillIT {
     }
 
     private long postmasterPid() throws Exception {
-        return Long.parseLong(Files.readAllLines(home.resolve("pg/data/postmaster.pid")).get(0).trim());
+        return Long.parseLong(Files.readAllLines(home.resolve("pg/data/postmaster.pid"))
+                .get(0)
+                .trim());
     }
 
     private List<Path> workDirectories() throws Exception {
         try (Stream<Path> dirs = Files.list(home.resolve("work"))) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("proc-")).toList();
+            return dirs.filter(d -> d.getFileName().toString().startsWith("proc-"))
+                    .toList();
         }
     }
 
     @Test
     void aPlatformKilledMidRunComesBackOnTheFirstStartAndItsRunIsClosed() throws Exception {
-        String worldId = new WorldBuilder(new FilesystemObjectStore(home.resolve("store"))).build(WorldConfig.defaults(71, 2_000),
-                WorldBuilder.Progress.NONE).worldId();
+        String worldId = new WorldBuilder(new FilesystemObjectStore(home.resolve("store")))
+                .build(WorldConfig.defaults(71, 2_000), WorldBuilder.Progress.NONE)
+                .worldId();
 
         // Given a platform process streaming a run slowly
         Path runLog = home.resolve("run.log");
@@ -122,16 +126,26 @@ class PlatformKillIT {
         Path serveLog = home.resolve("serve.log");
         Process serve = fp(serveLog, Map.of("FP_GATE_PORT", Integer.toString(port)), "ingress", "serve");
         FpProcess.awaitHealthy(port, serve, serveLog);
-        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("the server left behind is stopped").isFalse();
-        assertThat(workDirectories()).as("the killed process's work directory is removed").doesNotContainAnyElementsOf(killedWork).hasSize(1);
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
+                .as("the server left behind is stopped")
+                .isFalse();
+        assertThat(workDirectories())
+                .as("the killed process's work directory is removed")
+                .doesNotContainAnyElementsOf(killedWork)
+                .hasSize(1);
         // it names the broker's address, so that a Kafka client can be pointed at it
-        assertThat(FpProcess.awaitLine(serveLog, Pattern.compile("gate listening on .*(kafka embedded at 127\\.0\\.0\\.1:\\d+)"), serve))
+        assertThat(FpProcess.awaitLine(
+                        serveLog,
+                        Pattern.compile("gate listening on .*(kafka embedded at 127\\.0\\.0\\.1:\\d+)"),
+                        serve))
                 .startsWith("kafka embedded at 127.0.0.1:");
 
         // and the run the killed process left open is FAILED, with the reason
         Map.Entry<Integer, String> after = fpHere("runs", "show", runId);
         assertThat(after.getKey()).isZero();
-        assertThat(after.getValue()).contains("FAILED").contains("abandoned: the process that ran it stopped before the run ended");
+        assertThat(after.getValue())
+                .contains("FAILED")
+                .contains("abandoned: the process that ran it stopped before the run ended");
 
         // so the gate answers WRONG_RUN for its traffic; keys can be issued while the gate runs
         Map.Entry<Integer, String> issued = fpHere("ingress", "keys", "issue", "kill-it");
@@ -143,11 +157,16 @@ class PlatformKillIT {
 
         // and a key revoked from the command line is refused by the running gate at its next request
         String keyId = dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(key));
-        assertThat(fpHere("ingress", "keys", "list").getValue()).contains(keyId + "  kill-it").contains("valid");
+        assertThat(fpHere("ingress", "keys", "list").getValue())
+                .contains(keyId + "  kill-it")
+                .contains("valid");
         Map.Entry<Integer, String> revoked = fpHere("ingress", "keys", "revoke", keyId, "--reason", "test");
         assertThat(revoked.getKey()).isZero();
         assertThat(revoked.getValue()).contains("revoked key " + keyId + " of producer kill-it");
-        assertThat(fpHere("ingress", "keys", "list").getValue()).contains(keyId + "  kill-it").contains("revoked").contains("(test)");
+        assertThat(fpHere("ingress", "keys", "list").getValue())
+                .contains(keyId + "  kill-it")
+                .contains("revoked")
+                .contains("(test)");
         assertThat(status(port, key, runId)).isEqualTo(401);
     }
 
@@ -166,8 +185,10 @@ class PlatformKillIT {
 
         // Then its PostgreSQL stops by itself, without waiting for a next start
         long deadline = System.currentTimeMillis() + 60_000;
-        while (ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < deadline) Thread.sleep(100);
-        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        while (ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)
+                && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(home.resolve("pg/data/postmaster.pid")).doesNotExist();
     }
 
@@ -176,11 +197,23 @@ class PlatformKillIT {
     }
 
     private static HttpResponse<String> send(int port, String key, String runId) throws Exception {
-        Envelope e = Envelope.of(runId, "txn.authorization", "after-kill-1", 1, Instant.parse("2026-03-01T10:00:00.000Z"), Instant.now(),
-                "acct-x", PlatformEndToEndIT.txnPayload(100));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(e.toBytes())).build(), HttpResponse.BodyHandlers.ofString());
+        Envelope e = Envelope.of(
+                runId,
+                "txn.authorization",
+                "after-kill-1",
+                1,
+                Instant.parse("2026-03-01T10:00:00.000Z"),
+                Instant.now(),
+                "acct-x",
+                PlatformEndToEndIT.txnPayload(100));
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                                .header("Authorization", "Bearer " + key)
+                                .header("Content-Type", "application/x-ndjson")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(e.toBytes()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode post(int port, String key, String runId) throws Exception {

@@ -49,24 +49,40 @@ class SlowClientsIT {
     static String otherKey;
     static List<byte[]> valid = new ArrayList<>();
     static int nextValid;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Generous: a request that takes this long counts as starved. */
     static final Duration STARVED = Duration.ofSeconds(60);
 
     @BeforeAll
     static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(Map.of("FP_HOME", Files.createTempDirectory("fp-slow-it-").toString())).withTopology(1, 1));
-        String world = new WorldBuilder(platform.store()).build(WorldConfig.defaults(23, 1_000), WorldBuilder.Progress.NONE).worldId();
-        run = PlatformRun.start(platform, world, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
-                java.util.Set.of("slow-producer", "good-producer", "other-producer"), s -> { });
+        platform = Platform.start(PlatformConfig.from(Map.of(
+                        "FP_HOME", Files.createTempDirectory("fp-slow-it-").toString()))
+                .withTopology(1, 1));
+        String world = new WorldBuilder(platform.store())
+                .build(WorldConfig.defaults(23, 1_000), WorldBuilder.Progress.NONE)
+                .worldId();
+        run = PlatformRun.start(
+                platform,
+                world,
+                dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
+                java.util.Set.of("slow-producer", "good-producer", "other-producer"),
+                s -> {});
         slowKey = platform.producerKeys().issue("slow-producer");
         goodKey = platform.producerKeys().issue("good-producer");
         otherKey = platform.producerKeys().issue("other-producer");
         try (WorldReader r = new WorldReader(platform.store(), world, List.of())) {
             while (r.hasNext() && valid.size() < 200) {
                 WorldRow row = r.next();
-                valid.add(Envelope.canonicalBytes(run.runId(), row.eventClass(), row.eventId(), row.schemaVersion(), row.eventTimeText(),
-                        "2026-11-26T00:00:00.000Z", row.partitionKey(), row.payloadJson()));
+                valid.add(Envelope.canonicalBytes(
+                        run.runId(),
+                        row.eventClass(),
+                        row.eventId(),
+                        row.schemaVersion(),
+                        row.eventTimeText(),
+                        "2026-11-26T00:00:00.000Z",
+                        row.partitionKey(),
+                        row.payloadJson()));
             }
         }
     }
@@ -84,14 +100,17 @@ class SlowClientsIT {
         int connections = 400;
         GateLimits limits = GateLimits.DEFAULT.withInFlight(perProducer, 32).withSlowClientCuts(0, 180_000);
         List<RawRequest> slow = new ArrayList<>();
-        try (IngestionHttpServer server = new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits)) {
+        try (IngestionHttpServer server =
+                new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits)) {
             int port = server.start("127.0.0.1", 0);
             String url = "http://127.0.0.1:" + port;
 
             // Given 400 connections of producer A, each declaring a body of 100,000 bytes and sending 3 of them
             for (int i = 0; i < connections; i++) slow.add(RawRequest.open(port, slowKey, 100_000, 3));
             // ... of which all but A's bound are pushed back, while the rest trickle a byte a round
-            awaitRounds(slow, () -> slow.stream().filter(RawRequest::answeredAndClosed).count() >= connections - perProducer);
+            awaitRounds(
+                    slow,
+                    () -> slow.stream().filter(RawRequest::answeredAndClosed).count() >= connections - perProducer);
             assertThat(server.inFlight()).isEqualTo(perProducer);
 
             // When a well-behaved producer B sends several batches meanwhile
@@ -104,10 +123,14 @@ class SlowClientsIT {
             // Then B gets every answer with a receipt per event
             for (HttpResponse<String> a : answers) {
                 assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
-                assertThat(receipts(a)).hasSize(10).allSatisfy(r -> assertThat(r.path("outcome").asText()).isEqualTo("ADMITTED"));
+                assertThat(receipts(a))
+                        .hasSize(10)
+                        .allSatisfy(r -> assertThat(r.path("outcome").asText()).isEqualTo("ADMITTED"));
             }
-            // ... and A's connections beyond its bound got 429 with Retry-After, having sent a few of their 100,000 bytes
-            List<RawRequest> answered = slow.stream().filter(RawRequest::answeredAndClosed).toList();
+            // ... and A's connections beyond its bound got 429 with Retry-After, having sent a few of their 100,000
+            // bytes
+            List<RawRequest> answered =
+                    slow.stream().filter(RawRequest::answeredAndClosed).toList();
             assertThat(answered).hasSize(connections - perProducer).allSatisfy(r -> {
                 assertThat(r.status()).isEqualTo(429);
                 assertThat(r.header("Retry-After")).isNotNull();
@@ -124,7 +147,8 @@ class SlowClientsIT {
     void aGateWithAllItsPlacesTakenAnswers503WithRetryAfterAndAdmitsAgainOnceTheyAreFree() throws Exception {
         GateLimits limits = GateLimits.DEFAULT.withInFlight(2, 3).withSlowClientCuts(0, 180_000);
         List<RawRequest> slow = new ArrayList<>();
-        try (IngestionHttpServer server = new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits)) {
+        try (IngestionHttpServer server =
+                new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits)) {
             int port = server.start("127.0.0.1", 0);
             String url = "http://127.0.0.1:" + port;
             // Given two slow requests of A and one of C: the gate's three places
@@ -137,7 +161,8 @@ class SlowClientsIT {
             List<byte[]> batch = fresh(5);
             HttpResponse<String> full = post(url, goodKey, batch);
             assertThat(full.statusCode()).isEqualTo(503);
-            assertThat(full.headers().firstValueAsLong("Retry-After").orElse(-1)).isPositive();
+            assertThat(full.headers().firstValueAsLong("Retry-After").orElse(-1))
+                    .isPositive();
             assertThat(full.body()).contains("requests open already");
 
             // Then once the slow clients are gone, the same batch is admitted whole
@@ -145,7 +170,10 @@ class SlowClientsIT {
             awaitRounds(List.of(), () -> server.inFlight() == 0);
             HttpResponse<String> again = post(url, goodKey, batch);
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
-            assertThat(receipts(again)).extracting(r -> r.path("outcome").asText()).containsOnly("ADMITTED").hasSize(5);
+            assertThat(receipts(again))
+                    .extracting(r -> r.path("outcome").asText())
+                    .containsOnly("ADMITTED")
+                    .hasSize(5);
         } finally {
             slow.forEach(RawRequest::close);
         }
@@ -168,8 +196,9 @@ class SlowClientsIT {
     void aClientThatHangsUpMidBodyLeavesOneWarnLineAndNoStackTrace() throws Exception {
         // No minimum rate here: this test is about a hang-up, not a cut.
         GateLimits limits = GateLimits.DEFAULT.withSlowClientCuts(0, 180_000);
-        try (IngestionHttpServer server = new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits);
-             LogCapture log = LogCapture.of(Level.DEBUG)) {
+        try (IngestionHttpServer server =
+                        new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits);
+                LogCapture log = LogCapture.of(Level.DEBUG)) {
             int port = server.start("127.0.0.1", 0);
             // Given a request that has sent 100 of its 10,000 bytes and holds a place
             RawRequest r = RawRequest.open(port, slowKey, 10_000, 100);
@@ -179,16 +208,25 @@ class SlowClientsIT {
             r.close();
             awaitRounds(List.of(), () -> server.inFlight() == 0);
             // ... and the gate answers the next request (so whatever the hang-up logs has been logged)
-            assertThat(post("http://127.0.0.1:" + port, goodKey, fresh(1)).statusCode()).isEqualTo(200);
+            assertThat(post("http://127.0.0.1:" + port, goodKey, fresh(1)).statusCode())
+                    .isEqualTo(200);
 
             // Then one WARN line names the producer and the cause, and no line carries a stack trace or is an error
-            List<LogCapture.Line> gateLines = log.events().stream().filter(l -> isHttpLogger(l.logger())).toList();
-            assertThat(gateLines).filteredOn(l -> l.level().isMoreSpecificThan(Level.WARN)).as(gateLines.toString())
-                    .singleElement().satisfies(l -> {
+            List<LogCapture.Line> gateLines =
+                    log.events().stream().filter(l -> isHttpLogger(l.logger())).toList();
+            assertThat(gateLines)
+                    .filteredOn(l -> l.level().isMoreSpecificThan(Level.WARN))
+                    .as(gateLines.toString())
+                    .singleElement()
+                    .satisfies(l -> {
                         assertThat(l.level()).isEqualTo(Level.WARN);
-                        assertThat(l.message()).isEqualTo("gate request from producer slow-producer ended early: the client hung up after 100 bytes of 10000");
+                        assertThat(l.message())
+                                .isEqualTo(
+                                        "gate request from producer slow-producer ended early: the client hung up after 100 bytes of 10000");
                     });
-            assertThat(gateLines).as(gateLines.toString()).allSatisfy(l -> assertThat(l.thrown()).isNull());
+            assertThat(gateLines)
+                    .as(gateLines.toString())
+                    .allSatisfy(l -> assertThat(l.thrown()).isNull());
         }
     }
 
@@ -196,18 +234,28 @@ class SlowClientsIT {
     void aClientSilentPastTheIdleTimeoutIsCutWithOneWarnLine() throws Exception {
         GateLimits limits = GateLimits.DEFAULT.withSlowClientCuts(0, 1_500);
         List<LogCapture.Line> gateLines = cutAndLog(limits, slowKey, 10, false);
-        assertThat(gateLines).filteredOn(l -> l.level().isMoreSpecificThan(Level.WARN)).as(gateLines.toString()).singleElement()
-                .satisfies(l -> assertThat(l.message()).isEqualTo(
-                        "gate request from producer slow-producer ended early: the client sent nothing for the idle timeout of 1500 ms after 10 bytes of 10000"));
+        assertThat(gateLines)
+                .filteredOn(l -> l.level().isMoreSpecificThan(Level.WARN))
+                .as(gateLines.toString())
+                .singleElement()
+                .satisfies(
+                        l -> assertThat(l.message())
+                                .isEqualTo(
+                                        "gate request from producer slow-producer ended early: the client sent nothing for the idle timeout of 1500 ms after 10 bytes of 10000"));
     }
 
     @Test
     void aClientSlowerThanTheMinimumRateIsCutWithOneWarnLine() throws Exception {
         GateLimits limits = GateLimits.DEFAULT.withSlowClientCuts(1_000, 180_000);
         List<LogCapture.Line> gateLines = cutAndLog(limits, otherKey, 1, true);
-        assertThat(gateLines).filteredOn(l -> l.level().isMoreSpecificThan(Level.WARN)).as(gateLines.toString()).singleElement()
-                .satisfies(l -> assertThat(l.message()).startsWith(
-                        "gate request from producer other-producer ended early: the client sent its body slower than the minimum of 1000 bytes/s after "));
+        assertThat(gateLines)
+                .filteredOn(l -> l.level().isMoreSpecificThan(Level.WARN))
+                .as(gateLines.toString())
+                .singleElement()
+                .satisfies(
+                        l -> assertThat(l.message())
+                                .startsWith(
+                                        "gate request from producer other-producer ended early: the client sent its body slower than the minimum of 1000 bytes/s after "));
     }
 
     /**
@@ -215,9 +263,11 @@ class SlowClientsIT {
      * nothing, waits until the gate has cut and closed it, checks it freed its place and that the gate still answers,
      * and returns what the HTTP layer logged meanwhile, none of which may carry a stack trace.
      */
-    private static List<LogCapture.Line> cutAndLog(GateLimits limits, String key, int first, boolean trickles) throws Exception {
-        try (IngestionHttpServer server = new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits);
-             LogCapture log = LogCapture.of(Level.DEBUG)) {
+    private static List<LogCapture.Line> cutAndLog(GateLimits limits, String key, int first, boolean trickles)
+            throws Exception {
+        try (IngestionHttpServer server =
+                        new IngestionHttpServer(platform.gate(), platform.relay(), platform.producerKeys(), limits);
+                LogCapture log = LogCapture.of(Level.DEBUG)) {
             int port = server.start("127.0.0.1", 0);
             try (RawRequest r = RawRequest.open(port, key, 10_000, first)) {
                 r.trickles = trickles;
@@ -226,9 +276,13 @@ class SlowClientsIT {
                 assertThat(r.bodyBytesSent).isLessThan(10_000);
             }
             awaitRounds(List.of(), () -> server.inFlight() == 0);
-            assertThat(post("http://127.0.0.1:" + port, goodKey, fresh(1)).statusCode()).isEqualTo(200);
-            List<LogCapture.Line> gateLines = log.events().stream().filter(l -> isHttpLogger(l.logger())).toList();
-            assertThat(gateLines).as(gateLines.toString()).allSatisfy(l -> assertThat(l.thrown()).isNull())
+            assertThat(post("http://127.0.0.1:" + port, goodKey, fresh(1)).statusCode())
+                    .isEqualTo(200);
+            List<LogCapture.Line> gateLines =
+                    log.events().stream().filter(l -> isHttpLogger(l.logger())).toList();
+            assertThat(gateLines)
+                    .as(gateLines.toString())
+                    .allSatisfy(l -> assertThat(l.thrown()).isNull())
                     .noneSatisfy(l -> assertThat(l.level()).isEqualTo(Level.ERROR));
             return gateLines;
         }
@@ -236,21 +290,42 @@ class SlowClientsIT {
 
     @Test
     void healthzAnswersItsStatus() throws Exception {
-        HttpResponse<String> h = HTTP.send(HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/healthz")).timeout(STARVED).build(),
+        HttpResponse<String> h = HTTP.send(
+                HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/healthz"))
+                        .timeout(STARVED)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(h.statusCode()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(h.body())).isEqualTo(Json.MAPPER.readTree("{\"status\":\"ok\"}"));
 
-        HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/openapi.json")).timeout(STARVED).build(),
+        HttpResponse<String> api = HTTP.send(
+                HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/openapi.json"))
+                        .timeout(STARVED)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode responses = Json.MAPPER.readTree(api.body()).path("paths").path("/v1/events").path("post").path("responses");
+        JsonNode responses = Json.MAPPER
+                .readTree(api.body())
+                .path("paths")
+                .path("/v1/events")
+                .path("post")
+                .path("responses");
         assertThat(responses.path("503").path("headers").has("Retry-After")).isTrue();
         assertThat(responses.path("429").path("description").asText()).contains("requests open");
-        assertThat(Json.MAPPER.readTree(api.body()).path("paths").path("/healthz").path("get").path("responses").path("503").toString()).contains("unavailable");
+        assertThat(Json.MAPPER
+                        .readTree(api.body())
+                        .path("paths")
+                        .path("/healthz")
+                        .path("get")
+                        .path("responses")
+                        .path("503")
+                        .toString())
+                .contains("unavailable");
     }
 
     private static boolean isHttpLogger(String logger) {
-        return logger.startsWith("org.eclipse.jetty") || logger.startsWith("io.javalin") || logger.startsWith("dev.fraudplatform.ingress.http");
+        return logger.startsWith("org.eclipse.jetty")
+                || logger.startsWith("io.javalin")
+                || logger.startsWith("dev.fraudplatform.ingress.http");
     }
 
     /** Events not sent before: each call takes the next {@code n}. */
@@ -266,8 +341,14 @@ class SlowClientsIT {
             body.writeBytes(l);
             body.write('\n');
         }
-        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events")).timeout(STARVED).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/v1/events"))
+                        .timeout(STARVED)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .header("Content-Type", "application/x-ndjson")
+                        .header("Authorization", "Bearer " + apiKey)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static List<JsonNode> receipts(HttpResponse<String> response) throws Exception {
@@ -283,7 +364,8 @@ class SlowClientsIT {
     static void awaitRounds(List<RawRequest> requests, BooleanSupplier done) throws Exception {
         long deadline = System.nanoTime() + STARVED.toNanos();
         for (int round = 0; !done.getAsBoolean(); round++) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not done after " + round + " rounds in " + STARVED);
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("not done after " + round + " rounds in " + STARVED);
             for (RawRequest r : requests) r.poll();
             for (RawRequest r : requests) r.trickle();
             if (requests.isEmpty()) Thread.sleep(20);
@@ -311,8 +393,13 @@ class SlowClientsIT {
             s.setSoTimeout(5);
             s.setTcpNoDelay(true);
             RawRequest r = new RawRequest(s, declared);
-            String head = String.format(Locale.ROOT, "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: Bearer %s\r\n"
-                    + "Content-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n", port, key, declared);
+            String head = String.format(
+                    Locale.ROOT,
+                    "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: Bearer %s\r\n"
+                            + "Content-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n",
+                    port,
+                    key,
+                    declared);
             s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             r.send(first);
             return r;
@@ -375,7 +462,8 @@ class SlowClientsIT {
             if (end < 0) return null;
             for (String line : text.substring(0, end).split("\r\n")) {
                 int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name))
+                    return line.substring(colon + 1).trim();
             }
             return null;
         }

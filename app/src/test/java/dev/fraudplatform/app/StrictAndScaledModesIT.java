@@ -28,16 +28,22 @@ class StrictAndScaledModesIT {
      * then been still for 1.5 s (what the lanes held is decided), and then for {@link DecisionTopology#IDLE_MS} more, so every account task's input goes quiet
      * mid-run and the projections move on on a guess (a lane starved on a slow box does the same to one partition).
      */
-    private static String runOnce(Path home, Map<String, String> env, int partitions, int threads, String worldId, long stallAt) throws Exception {
+    private static String runOnce(
+            Path home, Map<String, String> env, int partitions, int threads, String worldId, long stallAt)
+            throws Exception {
         java.util.Map<String, String> all = new java.util.HashMap<>(env);
         all.put("FP_HOME", home.toString());
         try (Platform platform = Platform.start(PlatformConfig.from(all).withTopology(partitions, threads))) {
-            PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn("rules-v1"), s -> { });
+            PlatformRun run = PlatformRun.start(platform, worldId, DecisionBundle.builtIn("rules-v1"), s -> {});
             java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
-            run.stream(-1, 0, platform.gateUrl(), s -> s.withRewrite(row -> {
-                if (read.incrementAndGet() == stallAt) stallUntilQuiet(platform, run.runId());
-                return row;
-            }));
+            run.stream(
+                    -1,
+                    0,
+                    platform.gateUrl(),
+                    s -> s.withRewrite(row -> {
+                        if (read.incrementAndGet() == stallAt) stallUntilQuiet(platform, run.runId());
+                        return row;
+                    }));
             assertThat(run.awaitDrain(Duration.ofSeconds(120))).isTrue();
             RunReport report = run.finish().run();
             assertThat(report.reconciled()).as(report.toText()).isTrue();
@@ -50,7 +56,8 @@ class StrictAndScaledModesIT {
             long seen = -1;
             long stillSince = System.currentTimeMillis();
             long deadline = System.currentTimeMillis() + 60_000;
-            while ((seen <= 0 || System.currentTimeMillis() - stillSince < 1_500) && System.currentTimeMillis() < deadline) {
+            while ((seen <= 0 || System.currentTimeMillis() - stillSince < 1_500)
+                    && System.currentTimeMillis() < deadline) {
                 long now = platform.ledger().count(runId);
                 if (now != seen) {
                     seen = now;
@@ -69,14 +76,17 @@ class StrictAndScaledModesIT {
         Path home = Files.createTempDirectory("fp-modes-");
         String worldId;
         try (Platform p = Platform.start(PlatformConfig.from(Map.of("FP_HOME", home.toString())))) {
-            worldId = new WorldBuilder(p.store()).build(WorldConfig.defaults(21, 4_000), WorldBuilder.Progress.NONE).worldId();
+            worldId = new WorldBuilder(p.store())
+                    .build(WorldConfig.defaults(21, 4_000), WorldBuilder.Progress.NONE)
+                    .worldId();
         }
         String strict = runOnce(home, Map.of("FP_LANES", "1"), 1, 1, worldId, 0);
         // Small batches, so that the events before the stall are sent: all but each lane's part-filled batch (under 100
         // rows), which goes after the stall and so arrives behind what the projections applied meanwhile.
         String scaled = runOnce(home, Map.of("FP_LANES", "4", "FP_BATCH", "100"), 6, 2, worldId, 2_500);
 
-        RunComparison.Result result = RunComparison.compare(PlatformConfig.from(Map.of("FP_HOME", home.toString())).objectStore(), strict, scaled);
+        RunComparison.Result result = RunComparison.compare(
+                PlatformConfig.from(Map.of("FP_HOME", home.toString())).objectStore(), strict, scaled);
         System.out.println("scaled vs strict: " + result.summary());
         assertThat(result.decisions()).isEqualTo(4_000);
         assertThat(result.missing()).isZero();
@@ -87,7 +97,8 @@ class StrictAndScaledModesIT {
         // The stall made the projections move on without the quiet tasks; what they applied so names them.
         long[] guessed = {0};
         AuditLog.forEach(PlatformConfig.from(Map.of("FP_HOME", home.toString())).objectStore(), scaled, a -> {
-            if (a.decision().missingContext().stream().anyMatch(m -> m.contains("without word from account task"))) guessed[0]++;
+            if (a.decision().missingContext().stream().anyMatch(m -> m.contains("without word from account task")))
+                guessed[0]++;
         });
         System.out.println("scaled decisions made on a guess of idleness: " + guessed[0]);
         assertThat(guessed[0]).isPositive();

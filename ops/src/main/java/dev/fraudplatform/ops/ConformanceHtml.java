@@ -42,8 +42,12 @@ public final class ConformanceHtml {
         String runId = text(r.path("platform_run_id"));
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>Conformance report ").append(escape(runId == null ? "" : runId)).append("</title>\n")
-                .append("<style>").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append("<title>Conformance report ")
+                .append(escape(runId == null ? "" : runId))
+                .append("</title>\n")
+                .append("<style>")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n");
         header(out, r);
         counts(out, r);
         performance(out, r);
@@ -60,10 +64,14 @@ public final class ConformanceHtml {
         Boolean lawsHold = verdictPart(r.path("laws_hold"), r.path("checks"), "law");
         Boolean reconciled = verdictPart(r.path("reconciled"), r.path("checks"), "reconciliation");
         // A drill's verdict is its own: a run that conforms but missed a drill expectation failed the drill.
-        Boolean drillPassed = verdictPart(r.path("drill").path("passed"), r.path("drill").path("expectations"), null);
-        boolean failed = Boolean.FALSE.equals(lawsHold) || Boolean.FALSE.equals(reconciled) || Boolean.FALSE.equals(drillPassed)
+        Boolean drillPassed =
+                verdictPart(r.path("drill").path("passed"), r.path("drill").path("expectations"), null);
+        boolean failed = Boolean.FALSE.equals(lawsHold)
+                || Boolean.FALSE.equals(reconciled)
+                || Boolean.FALSE.equals(drillPassed)
                 || (r.path("passed").isBoolean() && !r.path("passed").booleanValue());
-        String state = failed ? "fail" : Boolean.TRUE.equals(lawsHold) && Boolean.TRUE.equals(reconciled) ? "pass" : "unknown";
+        String state =
+                failed ? "fail" : Boolean.TRUE.equals(lawsHold) && Boolean.TRUE.equals(reconciled) ? "pass" : "unknown";
         String verdict = (lawsHold == null ? "LAWS NOT AVAILABLE" : lawsHold ? "LAWS HOLD" : "LAW BROKEN") + " / "
                 + (reconciled == null ? "RECONCILIATION NOT AVAILABLE" : reconciled ? "RECONCILED" : "NOT RECONCILED")
                 + (drillPassed == null ? "" : drillPassed ? " / DRILL PASSED" : " / DRILL FAILED");
@@ -73,8 +81,11 @@ public final class ConformanceHtml {
         meta(out, "bundle", r.path("bundle_id"));
         meta(out, "generated at", r.path("generated_at"));
         meta(out, "decision-log digest", r.path("decision_log_digest"));
-        out.append("</dl>\n<div id=\"verdict\" class=\"verdict ").append(state).append("\">")
-                .append(verdict).append("</div>\n</header>\n");
+        out.append("</dl>\n<div id=\"verdict\" class=\"verdict ")
+                .append(state)
+                .append("\">")
+                .append(verdict)
+                .append("</div>\n</header>\n");
     }
 
     /** The explicit flag, overruled by any failed check of the given kind (null: any kind); null when neither says anything. */
@@ -90,8 +101,13 @@ public final class ConformanceHtml {
 
     private static void meta(StringBuilder out, String label, JsonNode value) {
         String v = text(value);
-        out.append("<dt>").append(label).append("</dt><dd>")
-                .append(v == null ? "<span class=\"na\">" + NOT_AVAILABLE + "</span>" : "<code>" + escape(v) + "</code>")
+        out.append("<dt>")
+                .append(label)
+                .append("</dt><dd>")
+                .append(
+                        v == null
+                                ? "<span class=\"na\">" + NOT_AVAILABLE + "</span>"
+                                : "<code>" + escape(v) + "</code>")
                 .append("</dd>\n");
     }
 
@@ -104,7 +120,8 @@ public final class ConformanceHtml {
             out.append("</section>\n");
             return;
         }
-        out.append("<table>\n<thead><tr><th>plane</th><th>count</th><th class=\"num\">value</th></tr></thead>\n<tbody>\n");
+        out.append(
+                "<table>\n<thead><tr><th>plane</th><th>count</th><th class=\"num\">value</th></tr></thead>\n<tbody>\n");
         countRow(out, "world", "events sent", c.path("sent"), false);
         countRow(out, "ingestion gate", "receipts", c.path("receipts_total"), false);
         breakdown(out, "ingestion gate", "receipts: ", c.path("receipts"));
@@ -127,8 +144,14 @@ public final class ConformanceHtml {
     }
 
     private static void countRow(StringBuilder out, String plane, String label, JsonNode value, boolean detail) {
-        out.append(detail ? "<tr class=\"sub\">" : "<tr>").append("<td>").append(escape(plane)).append("</td><td>")
-                .append(escape(label)).append("</td><td class=\"num\">").append(valueCell(value)).append("</td></tr>\n");
+        out.append(detail ? "<tr class=\"sub\">" : "<tr>")
+                .append("<td>")
+                .append(escape(plane))
+                .append("</td><td>")
+                .append(escape(label))
+                .append("</td><td class=\"num\">")
+                .append(valueCell(value))
+                .append("</td></tr>\n");
     }
 
     private static String valueCell(JsonNode v) {
@@ -157,8 +180,12 @@ public final class ConformanceHtml {
     }
 
     private static void perfRow(StringBuilder out, String label, JsonNode value, String unit) {
-        out.append("<tr><td>").append(label).append("</td><td class=\"num\">").append(valueCell(value))
-                .append(number(value) != null ? unit : "").append("</td></tr>\n");
+        out.append("<tr><td>")
+                .append(label)
+                .append("</td><td class=\"num\">")
+                .append(valueCell(value))
+                .append(number(value) != null ? unit : "")
+                .append("</td></tr>\n");
     }
 
     /** Checks grouped by kind, kinds in order of first appearance; a check without a kind is "other". */
@@ -168,15 +195,24 @@ public final class ConformanceHtml {
         Map<String, List<JsonNode>> byKind = new LinkedHashMap<>();
         for (JsonNode c : iterable(checks)) {
             String kind = text(c.path("kind"));
-            byKind.computeIfAbsent(kind == null ? "other" : kind, k -> new ArrayList<>()).add(c);
+            byKind.computeIfAbsent(kind == null ? "other" : kind, k -> new ArrayList<>())
+                    .add(c);
         }
         if (byKind.isEmpty()) {
-            out.append("<tr><td colspan=\"3\" class=\"na\">").append(NOT_AVAILABLE).append("</td></tr>\n");
+            out.append("<tr><td colspan=\"3\" class=\"na\">")
+                    .append(NOT_AVAILABLE)
+                    .append("</td></tr>\n");
         }
         for (Map.Entry<String, List<JsonNode>> group : byKind.entrySet()) {
-            long passed = group.getValue().stream().filter(ConformanceHtml::passed).count();
-            out.append("<tr class=\"group\"><th colspan=\"3\">").append(escape(group.getKey()))
-                    .append(String.format(Locale.ROOT, " <span class=\"tally\">%d of %d passed</span>", passed, group.getValue().size()))
+            long passed =
+                    group.getValue().stream().filter(ConformanceHtml::passed).count();
+            out.append("<tr class=\"group\"><th colspan=\"3\">")
+                    .append(escape(group.getKey()))
+                    .append(String.format(
+                            Locale.ROOT,
+                            " <span class=\"tally\">%d of %d passed</span>",
+                            passed,
+                            group.getValue().size()))
                     .append("</th></tr>\n");
             for (JsonNode c : group.getValue()) resultRow(out, c);
         }
@@ -186,9 +222,13 @@ public final class ConformanceHtml {
     private static void resultRow(StringBuilder out, JsonNode c) {
         String name = text(c.path("name"));
         String detail = text(c.path("detail"));
-        out.append("<tr><td>").append(badge(c.path("passed"))).append("</td><td>")
-                .append(name == null ? "<span class=\"na\">unnamed</span>" : escape(name)).append("</td><td>")
-                .append(detail == null ? "" : "<code>" + escape(detail) + "</code>").append("</td></tr>\n");
+        out.append("<tr><td>")
+                .append(badge(c.path("passed")))
+                .append("</td><td>")
+                .append(name == null ? "<span class=\"na\">unnamed</span>" : escape(name))
+                .append("</td><td>")
+                .append(detail == null ? "" : "<code>" + escape(detail) + "</code>")
+                .append("</td></tr>\n");
     }
 
     /** Only a JSON {@code true} passes; a missing or odd "passed" does not. */
@@ -198,7 +238,9 @@ public final class ConformanceHtml {
 
     private static String badge(JsonNode passed) {
         if (!passed.isBoolean()) return "<span class=\"badge unknown\">N/A</span>";
-        return passed.booleanValue() ? "<span class=\"badge pass\">PASS</span>" : "<span class=\"badge fail\">FAIL</span>";
+        return passed.booleanValue()
+                ? "<span class=\"badge pass\">PASS</span>"
+                : "<span class=\"badge fail\">FAIL</span>";
     }
 
     /** Optional: absent when the run was not a drill. */
@@ -209,15 +251,22 @@ public final class ConformanceHtml {
             notAvailable(out);
         } else {
             String name = text(d.path("name"));
-            out.append("<p>").append(badge(d.path("passed"))).append(" drill <code>")
-                    .append(escape(name == null ? NOT_AVAILABLE : name)).append("</code></p>\n")
-                    .append("<table>\n<thead><tr><th>result</th><th>expectation</th><th>detail</th></tr></thead>\n<tbody>\n");
+            out.append("<p>")
+                    .append(badge(d.path("passed")))
+                    .append(" drill <code>")
+                    .append(escape(name == null ? NOT_AVAILABLE : name))
+                    .append("</code></p>\n")
+                    .append(
+                            "<table>\n<thead><tr><th>result</th><th>expectation</th><th>detail</th></tr></thead>\n<tbody>\n");
             boolean any = false;
             for (JsonNode e : iterable(d.path("expectations"))) {
                 resultRow(out, e);
                 any = true;
             }
-            if (!any) out.append("<tr><td colspan=\"3\" class=\"na\">").append(NOT_AVAILABLE).append("</td></tr>\n");
+            if (!any)
+                out.append("<tr><td colspan=\"3\" class=\"na\">")
+                        .append(NOT_AVAILABLE)
+                        .append("</td></tr>\n");
             out.append("</tbody>\n</table>\n");
         }
         out.append("</section>\n");
@@ -237,8 +286,13 @@ public final class ConformanceHtml {
             addPoint(decided, x, number(p.path("decided")));
             i++;
         }
-        lineChart(out, "chart-throughput", "Throughput over time: events admitted and decided per second", "seconds since run start",
-                "events/s", List.of(new Line("admitted", admitted), new Line("decided", decided)));
+        lineChart(
+                out,
+                "chart-throughput",
+                "Throughput over time: events admitted and decided per second",
+                "seconds since run start",
+                "events/s",
+                List.of(new Line("admitted", admitted), new Line("decided", decided)));
 
         List<Bar> buckets = new ArrayList<>();
         for (JsonNode b : iterable(series.path("latency_histogram"))) {
@@ -248,13 +302,31 @@ public final class ConformanceHtml {
             String label = le != null ? "\u2264" + formatNumber(le) : leText == null ? "?" : leText;
             buckets.add(bar(label, b.path("count"), 0));
         }
-        barChart(out, "chart-latency", "Decision latency histogram: admission to decision", "latency (ms), bucket upper bound",
-                "decisions", buckets, false);
+        barChart(
+                out,
+                "chart-latency",
+                "Decision latency histogram: admission to decision",
+                "latency (ms), bucket upper bound",
+                "decisions",
+                buckets,
+                false);
 
-        barChart(out, "chart-actions", "Decision mix: decisions by action", "action", "decisions",
-                shareBars(r.path("decisions_by_action")), true);
-        barChart(out, "chart-degrade", "Degrade modes: decisions by degrade mode", "degrade mode", "decisions",
-                shareBars(r.path("decisions_by_degrade_mode")), true);
+        barChart(
+                out,
+                "chart-actions",
+                "Decision mix: decisions by action",
+                "action",
+                "decisions",
+                shareBars(r.path("decisions_by_action")),
+                true);
+        barChart(
+                out,
+                "chart-degrade",
+                "Degrade modes: decisions by degrade mode",
+                "degrade mode",
+                "decisions",
+                shareBars(r.path("decisions_by_degrade_mode")),
+                true);
         out.append("</div>\n</section>\n");
     }
 
@@ -275,8 +347,9 @@ public final class ConformanceHtml {
 
     private static Bar bar(String label, JsonNode count, double total) {
         Double v = number(count);
-        String text = v == null ? "n/a" : formatNumber(v)
-                + (total > 0 ? String.format(Locale.ROOT, " (%.1f%%)", 100.0 * v / total) : "");
+        String text = v == null
+                ? "n/a"
+                : formatNumber(v) + (total > 0 ? String.format(Locale.ROOT, " (%.1f%%)", 100.0 * v / total) : "");
         return new Bar(label, Math.max(0, orZero(v)), text);
     }
 
@@ -294,10 +367,19 @@ public final class ConformanceHtml {
      * underneath; vertical bars are columns labelled underneath (slanted when they would not fit side by side), with
      * the value axis on the left. Each bar carries its value text at its tip.
      */
-    private static void barChart(StringBuilder out, String id, String title, String categoryLabel, String valueLabel, List<Bar> bars,
-                                 boolean horizontal) {
+    private static void barChart(
+            StringBuilder out,
+            String id,
+            String title,
+            String categoryLabel,
+            String valueLabel,
+            List<Bar> bars,
+            boolean horizontal) {
         int n = bars.size();
-        double labelWidth = bars.stream().mapToDouble(b -> textWidth(shorten(b.label(), horizontal ? 28 : 14))).max().orElse(0);
+        double labelWidth = bars.stream()
+                .mapToDouble(b -> textWidth(shorten(b.label(), horizontal ? 28 : 14)))
+                .max()
+                .orElse(0);
         double columnBand = (CHART_WIDTH - 20 - 70) / (double) Math.max(n, 1);
         boolean slanted = !horizontal && labelWidth > columnBand - 6;
         // Room under vertical columns for their labels, upright or slanted at 40 degrees.
@@ -321,15 +403,29 @@ public final class ConformanceHtml {
         double maxLength = horizontal ? right - left : bottom - top;
         DoubleUnaryOperator length = v -> Math.max(0, v) / scale.top() * maxLength;
 
-        out.append("<g class=\"value-axis\" data-axis=\"").append(horizontal ? "x" : "y").append("\">");
+        out.append("<g class=\"value-axis\" data-axis=\"")
+                .append(horizontal ? "x" : "y")
+                .append("\">");
         for (int k = 0; k < scale.ticks().size(); k++) {
             double v = scale.ticks().get(k);
             double at = horizontal ? left + length.applyAsDouble(v) : bottom - length.applyAsDouble(v);
             if (horizontal) {
-                out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", at, top, at, bottom + 5));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                        at,
+                        top,
+                        at,
+                        bottom + 5));
                 tick(out, at, bottom + 18, "middle", v);
             } else {
-                out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left - 5, at, right, at));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                        left - 5,
+                        at,
+                        right,
+                        at));
                 tick(out, left - 8, at + 4, "end", v);
             }
         }
@@ -338,8 +434,11 @@ public final class ConformanceHtml {
         } else {
             yAxisLabel(out, (top + bottom) / 2, valueLabel);
         }
-        out.append("</g>\n<g class=\"category-axis\" data-axis=\"").append(horizontal ? "y" : "x").append("\">");
-        out.append(String.format(Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>", left, top, bottom, right));
+        out.append("</g>\n<g class=\"category-axis\" data-axis=\"")
+                .append(horizontal ? "y" : "x")
+                .append("\">");
+        out.append(String.format(
+                Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>", left, top, bottom, right));
         if (horizontal) {
             label(out, left - 6, top - 10, "end", "axis-label", categoryLabel);
         } else {
@@ -351,17 +450,36 @@ public final class ConformanceHtml {
             double len = length.applyAsDouble(b.value());
             double start = (horizontal ? top : left) + i * band + (band - thickness) / 2;
             double mid = start + thickness / 2;
-            out.append("<g class=\"bar\"><title>").append(escape(b.label())).append(": ").append(escape(b.valueText()))
+            out.append("<g class=\"bar\"><title>")
+                    .append(escape(b.label()))
+                    .append(": ")
+                    .append(escape(b.valueText()))
                     .append("</title>");
             if (horizontal) {
-                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", left, start, len, thickness));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+                        left,
+                        start,
+                        len,
+                        thickness));
                 label(out, left - 6, mid + 4, "end", "label", shorten(b.label(), 28));
                 label(out, left + len + 6, mid + 4, "start", "value", b.valueText());
             } else {
-                out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>", start, bottom - len, thickness, len));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+                        start,
+                        bottom - len,
+                        thickness,
+                        len));
                 if (slanted) {
-                    out.append(String.format(Locale.ROOT, "<text class=\"label\" text-anchor=\"end\" transform=\"translate(%.1f %.1f) rotate(-40)\">%s</text>",
-                            mid + 4, bottom + 14, escape(shorten(b.label(), 14))));
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "<text class=\"label\" text-anchor=\"end\" transform=\"translate(%.1f %.1f) rotate(-40)\">%s</text>",
+                            mid + 4,
+                            bottom + 14,
+                            escape(shorten(b.label(), 14))));
                 } else {
                     label(out, mid, bottom + 16, "middle", "label", shorten(b.label(), 14));
                 }
@@ -373,7 +491,8 @@ public final class ConformanceHtml {
     }
 
     /** Lines over a shared x axis (ticks on both axes, y from zero) with a legend; a lone point is drawn as a dot. */
-    private static void lineChart(StringBuilder out, String id, String title, String xLabel, String yLabel, List<Line> lines) {
+    private static void lineChart(
+            StringBuilder out, String id, String title, String xLabel, String yLabel, List<Line> lines) {
         int height = 300;
         openChart(out, id, title, height);
         if (lines.stream().allMatch(l -> l.points().isEmpty())) {
@@ -400,11 +519,18 @@ public final class ConformanceHtml {
         DoubleUnaryOperator sx = x -> singleX ? (left + right) / 2 : left + (x - x0) / (x1 - x0) * (right - left);
         DoubleUnaryOperator sy = y -> bottom - Math.max(0, y) / yT * (bottom - top);
 
-        out.append(String.format(Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>\n", left, top, bottom, right));
+        out.append(String.format(
+                Locale.ROOT, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>\n", left, top, bottom, right));
         out.append("<g class=\"value-axis\" data-axis=\"y\">");
         for (double y : yScale.ticks()) {
             double py = sy.applyAsDouble(y);
-            out.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", left - 5, py, right, py));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                    left - 5,
+                    py,
+                    right,
+                    py));
             tick(out, left - 8, py + 4, "end", y);
         }
         yAxisLabel(out, (top + bottom) / 2, yLabel);
@@ -415,7 +541,13 @@ public final class ConformanceHtml {
         for (int k = 0; k <= 10 && firstX + k * xStep <= xMax + xStep * 1e-9; k++) {
             double x = firstX + k * xStep;
             double px = sx.applyAsDouble(x);
-            out.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px, bottom, px, bottom + 5));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
+                    px,
+                    bottom,
+                    px,
+                    bottom + 5));
             tick(out, px, bottom + 18, "middle", x);
         }
         label(out, (left + right) / 2, height - 8, "middle", "axis-label", xLabel);
@@ -426,19 +558,30 @@ public final class ConformanceHtml {
             String css = "series s" + i;
             if (l.points().size() == 1) {
                 double[] p = l.points().get(0);
-                out.append(String.format(Locale.ROOT, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n",
-                        css, sx.applyAsDouble(p[0]), sy.applyAsDouble(p[1])));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n",
+                        css,
+                        sx.applyAsDouble(p[0]),
+                        sy.applyAsDouble(p[1])));
             }
             if (!l.points().isEmpty()) {
-                out.append("<polyline class=\"").append(css).append("\" data-series=\"").append(escape(l.name())).append("\" points=\"");
+                out.append("<polyline class=\"")
+                        .append(css)
+                        .append("\" data-series=\"")
+                        .append(escape(l.name()))
+                        .append("\" points=\"");
                 for (int j = 0; j < l.points().size(); j++) {
                     double[] p = l.points().get(j);
-                    out.append(j == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f", sx.applyAsDouble(p[0]), sy.applyAsDouble(p[1])));
+                    out.append(j == 0 ? "" : " ")
+                            .append(String.format(
+                                    Locale.ROOT, "%.1f,%.1f", sx.applyAsDouble(p[0]), sy.applyAsDouble(p[1])));
                 }
                 out.append("\"/>\n");
             }
             double lx = left + 10 + i * 120;
-            out.append(String.format(Locale.ROOT, "<rect class=\"swatch s%d\" x=\"%.1f\" y=\"12\" width=\"14\" height=\"4\"/>", i, lx));
+            out.append(String.format(
+                    Locale.ROOT, "<rect class=\"swatch s%d\" x=\"%.1f\" y=\"12\" width=\"14\" height=\"4\"/>", i, lx));
             label(out, lx + 20, 18, "start", "legend", l.name());
             out.append('\n');
         }
@@ -471,14 +614,24 @@ public final class ConformanceHtml {
 
     /** A tick's label: the value rounded as {@link #formatNumber} shows it, and the exact value in {@code data-value}. */
     private static void tick(StringBuilder out, double x, double y, String anchor, double value) {
-        out.append(String.format(Locale.ROOT, "<text class=\"tick\" data-value=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
-                plain(value), x, y, anchor)).append(escape(formatNumber(value))).append("</text>");
+        out.append(String.format(
+                        Locale.ROOT,
+                        "<text class=\"tick\" data-value=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">",
+                        plain(value),
+                        x,
+                        y,
+                        anchor))
+                .append(escape(formatNumber(value)))
+                .append("</text>");
     }
 
     /** The name of a vertical axis, written upwards along its left edge. */
     private static void yAxisLabel(StringBuilder out, double middle, String text) {
-        out.append(String.format(Locale.ROOT, "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(14 %.1f) rotate(-90)\">%s</text>",
-                middle, escape(text)));
+        out.append(String.format(
+                Locale.ROOT,
+                "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(14 %.1f) rotate(-90)\">%s</text>",
+                middle,
+                escape(text)));
     }
 
     /** The width of a text at the charts' 11 px font, estimated (about 0.6 em a character): enough to keep labels apart. */
@@ -494,11 +647,25 @@ public final class ConformanceHtml {
     private static void openChart(StringBuilder out, String id, String title, int height) {
         // Inline SVG in HTML needs no xmlns; leaving it out keeps the page free of any URL. The caption is the visible
         // title; the SVG's own title names the image for a screen reader.
-        out.append("<figure id=\"").append(id).append("\" class=\"chart\">\n")
-                .append("<figcaption class=\"chart-title\">").append(escape(title)).append("</figcaption>\n")
-                .append(String.format(Locale.ROOT, "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"%s-title\">\n",
-                        CHART_WIDTH, height, CHART_WIDTH, height, id))
-                .append("<title id=\"").append(id).append("-title\">").append(escape(title)).append("</title>\n");
+        out.append("<figure id=\"")
+                .append(id)
+                .append("\" class=\"chart\">\n")
+                .append("<figcaption class=\"chart-title\">")
+                .append(escape(title))
+                .append("</figcaption>\n")
+                .append(String.format(
+                        Locale.ROOT,
+                        "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-labelledby=\"%s-title\">\n",
+                        CHART_WIDTH,
+                        height,
+                        CHART_WIDTH,
+                        height,
+                        id))
+                .append("<title id=\"")
+                .append(id)
+                .append("-title\">")
+                .append(escape(title))
+                .append("</title>\n");
     }
 
     private static void closeChart(StringBuilder out) {
@@ -506,14 +673,20 @@ public final class ConformanceHtml {
     }
 
     private static void noData(StringBuilder out, int height) {
-        out.append(String.format(Locale.ROOT, "<rect class=\"frame\" x=\"1\" y=\"1\" width=\"%d\" height=\"%d\"/>\n", CHART_WIDTH - 2, height - 2));
+        out.append(String.format(
+                Locale.ROOT,
+                "<rect class=\"frame\" x=\"1\" y=\"1\" width=\"%d\" height=\"%d\"/>\n",
+                CHART_WIDTH - 2,
+                height - 2));
         label(out, CHART_WIDTH / 2.0, height / 2.0, "middle", "nodata", "no data");
         out.append('\n');
     }
 
     private static void label(StringBuilder out, double x, double y, String anchor, String css, String text) {
-        out.append(String.format(Locale.ROOT, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", css, x, y, anchor))
-                .append(escape(text)).append("</text>");
+        out.append(String.format(
+                        Locale.ROOT, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", css, x, y, anchor))
+                .append(escape(text))
+                .append("</text>");
     }
 
     // ---- JSON and text helpers ----

@@ -57,16 +57,33 @@ public record ConformanceReport(
     }
 
     public ConformanceReport withDrill(Drill d) {
-        return new ConformanceReport(run, generatedAt, busRecords, decisionsWithMissingContext, quarantineByReason, laws, appendOnlyDigest, appendOnlyCutoff, throughput, latencyHistogram, d);
+        return new ConformanceReport(
+                run,
+                generatedAt,
+                busRecords,
+                decisionsWithMissingContext,
+                quarantineByReason,
+                laws,
+                appendOnlyDigest,
+                appendOnlyCutoff,
+                throughput,
+                latencyHistogram,
+                d);
     }
 
     /** The failed checks of every kind, one line each. */
     public List<String> failures() {
         List<String> out = new ArrayList<>();
-        run.checks().stream().filter(c -> !c.passed()).forEach(c -> out.add("reconciliation: " + c.name() + ": " + c.detail()));
+        run.checks().stream()
+                .filter(c -> !c.passed())
+                .forEach(c -> out.add("reconciliation: " + c.name() + ": " + c.detail()));
         laws.stream().filter(c -> !c.passed()).forEach(c -> out.add("law: " + c.name() + ": " + c.detail()));
-        if (drill != null) drill.expectations().stream().filter(c -> !c.passed()).forEach(c -> out.add("drill " + drill.name() + ": " + c.name() + ": " + c.detail()));
-        if (drill != null && drill.expectations().isEmpty()) out.add("drill " + drill.name() + ": no expectation was checked");
+        if (drill != null)
+            drill.expectations().stream()
+                    .filter(c -> !c.passed())
+                    .forEach(c -> out.add("drill " + drill.name() + ": " + c.name() + ": " + c.detail()));
+        if (drill != null && drill.expectations().isEmpty())
+            out.add("drill " + drill.name() + ": no expectation was checked");
         return out;
     }
 
@@ -87,7 +104,10 @@ public record ConformanceReport(
         laws.forEach(c -> check(checks, "law", c));
         ObjectNode series = n.putObject("series");
         ArrayNode tp = series.putArray("throughput");
-        throughput.forEach(t -> tp.addObject().put("second", t.second()).put("admitted", t.admitted()).put("decided", t.decided()));
+        throughput.forEach(t -> tp.addObject()
+                .put("second", t.second())
+                .put("admitted", t.admitted())
+                .put("decided", t.decided()));
         ArrayNode hist = series.putArray("latency_histogram");
         latencyHistogram.forEach((le, count) -> {
             ObjectNode b = hist.addObject();
@@ -99,13 +119,21 @@ public record ConformanceReport(
             ObjectNode d = n.putObject("drill");
             d.put("name", drill.name()).put("fault", drill.fault()).put("passed", drill.passed());
             ArrayNode ex = d.putArray("expectations");
-            drill.expectations().forEach(c -> ex.addObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail()));
+            drill.expectations()
+                    .forEach(c -> ex.addObject()
+                            .put("name", c.name())
+                            .put("passed", c.passed())
+                            .put("detail", c.detail()));
         }
         return n;
     }
 
     private static void check(ArrayNode into, String kind, Check c) {
-        into.addObject().put("name", c.name()).put("kind", kind).put("passed", c.passed()).put("detail", c.detail());
+        into.addObject()
+                .put("name", c.name())
+                .put("kind", kind)
+                .put("passed", c.passed())
+                .put("detail", c.detail());
     }
 
     /** Where a run's report lives in the object store, without extension. */
@@ -128,10 +156,14 @@ public record ConformanceReport(
     /** A human summary: the run's own, then the laws and the drill. */
     public String toText() {
         StringBuilder sb = new StringBuilder(run.toText()).append(System.lineSeparator());
-        for (Check c : laws) sb.append(String.format(Locale.ROOT, "  [%s] law: %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail()));
+        for (Check c : laws)
+            sb.append(String.format(
+                    Locale.ROOT, "  [%s] law: %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail()));
         if (drill != null) {
             sb.append(String.format(Locale.ROOT, "  drill %s (%s)%n", drill.name(), drill.fault()));
-            for (Check c : drill.expectations()) sb.append(String.format(Locale.ROOT, "  [%s] expect: %s: %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail()));
+            for (Check c : drill.expectations())
+                sb.append(String.format(
+                        Locale.ROOT, "  [%s] expect: %s: %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail()));
         }
         sb.append(passed() ? "  CONFORMS" : "  DOES NOT CONFORM: " + failures().size() + " failed check(s)");
         return sb.toString();

@@ -64,20 +64,32 @@ public record RunReport(
         } else {
             long extra = receiptsTotal() - sent;
             boolean ok = extra >= 0 && extra <= resentUnanswered && extra <= receipts.getOrDefault("DUPLICATE", 0L);
-            c.add(new Check("events sent = receipts, plus DUPLICATE receipts of attempts whose answer was lost", ok,
-                    sent + " sent, " + receiptsTotal() + " receipts: " + extra + " extra, at most " + resentUnanswered + " resent after a lost answer"));
+            c.add(new Check(
+                    "events sent = receipts, plus DUPLICATE receipts of attempts whose answer was lost",
+                    ok,
+                    sent + " sent, " + receiptsTotal() + " receipts: " + extra + " extra, at most " + resentUnanswered
+                            + " resent after a lost answer"));
         }
         c.add(eq("admitted transactions = decisions", admittedTransactions, distinctDecisions));
         c.add(eq("decisions = effects", distinctDecisions, effects));
         c.add(eq("decisions = audit records", distinctDecisions, auditRecords));
-        c.add(new Check("audit log digest = bus decision digest", decisionLogDigest.equals(busDecisionDigest),
+        c.add(new Check(
+                "audit log digest = bus decision digest",
+                decisionLogDigest.equals(busDecisionDigest),
                 decisionLogDigest + " vs " + busDecisionDigest));
-        c.add(new Check("no decision id carries two different decisions", conflictingDecisions == 0,
+        c.add(new Check(
+                "no decision id carries two different decisions",
+                conflictingDecisions == 0,
                 conflictingDecisions + " conflicting decision records"));
-        c.add(new Check("audit replay re-scores every frame to its decision; segments match their manifest",
+        c.add(new Check(
+                "audit replay re-scores every frame to its decision; segments match their manifest",
                 auditReplayMatched == auditRecords && auditProblems.isEmpty(),
-                auditReplayMatched + " of " + auditRecords + " match" + (auditProblems.isEmpty() ? "" : "; " + String.join("; ", auditProblems))));
-        c.add(new Check("no role failed", roleFailures.isEmpty(), roleFailures.isEmpty() ? "none" : String.join("; ", roleFailures)));
+                auditReplayMatched + " of " + auditRecords + " match"
+                        + (auditProblems.isEmpty() ? "" : "; " + String.join("; ", auditProblems))));
+        c.add(new Check(
+                "no role failed",
+                roleFailures.isEmpty(),
+                roleFailures.isEmpty() ? "none" : String.join("; ", roleFailures)));
         return c;
     }
 
@@ -118,7 +130,8 @@ public record RunReport(
         perf.put("seconds_to_first_decision", round1(secondsToFirstDecision));
         perf.put("peak_rss_mb", peakRssMegabytes);
         ArrayNode checks = n.putArray("checks");
-        for (Check c : checks()) checks.addObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail());
+        for (Check c : checks())
+            checks.addObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail());
         return n;
     }
 
@@ -127,11 +140,26 @@ public record RunReport(
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "run %s  world %s  bundle %s%n", platformRunId, worldId, bundleId));
         sb.append(String.format(Locale.ROOT, "  sent %,d  receipts %s%n", sent, new TreeMap<>(receipts)));
-        sb.append(String.format(Locale.ROOT, "  admitted txns %,d  decisions %,d  effects %,d  audit records %,d%n",
-                admittedTransactions, distinctDecisions, effects, auditRecords));
-        sb.append(String.format(Locale.ROOT, "  actions %s  degrade modes %s%n", new TreeMap<>(decisionsByAction), new TreeMap<>(decisionsByDegradeMode)));
-        sb.append(String.format(Locale.ROOT, "  %,.0f events/s end to end; decision latency p50 %.1f ms, p99 %.1f ms; first decision %.1f s after start; peak RSS %d MiB%n",
-                eventsPerSecond, latencyP50Millis, latencyP99Millis, secondsToFirstDecision, peakRssMegabytes));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  admitted txns %,d  decisions %,d  effects %,d  audit records %,d%n",
+                admittedTransactions,
+                distinctDecisions,
+                effects,
+                auditRecords));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  actions %s  degrade modes %s%n",
+                new TreeMap<>(decisionsByAction),
+                new TreeMap<>(decisionsByDegradeMode)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  %,.0f events/s end to end; decision latency p50 %.1f ms, p99 %.1f ms; first decision %.1f s after start; peak RSS %d MiB%n",
+                eventsPerSecond,
+                latencyP50Millis,
+                latencyP99Millis,
+                secondsToFirstDecision,
+                peakRssMegabytes));
         sb.append("  decision-log digest ").append(decisionLogDigest).append(System.lineSeparator());
         for (Check c : checks()) {
             sb.append(String.format(Locale.ROOT, "  [%s] %s: %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail()));

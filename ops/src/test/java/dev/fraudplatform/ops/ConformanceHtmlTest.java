@@ -64,7 +64,8 @@ class ConformanceHtmlTest {
     }
 
     private static int polylinePoints(String html, String series) {
-        Matcher m = Pattern.compile("<polyline[^>]*data-series=\"" + series + "\"[^>]*points=\"([^\"]*)\"").matcher(html);
+        Matcher m = Pattern.compile("<polyline[^>]*data-series=\"" + series + "\"[^>]*points=\"([^\"]*)\"")
+                .matcher(html);
         assertThat(m.find()).as("polyline for %s", series).isTrue();
         return m.group(1).trim().split("\\s+").length;
     }
@@ -75,12 +76,19 @@ class ConformanceHtmlTest {
 
         for (String id : CHART_IDS) {
             String chart = element(html, id);
-            assertThat(chart).as(id).contains("<svg").contains("<title").contains("</svg>").doesNotContain("no data");
+            assertThat(chart)
+                    .as(id)
+                    .contains("<svg")
+                    .contains("<title")
+                    .contains("</svg>")
+                    .doesNotContain("no data");
         }
         assertThat(element(html, "chart-actions")).contains("APPROVE").contains("650 (92.9%)");
         assertThat(element(html, "chart-degrade")).contains("PARTIAL_CONTEXT").contains("100 (14.3%)");
         assertThat(element(html, "chart-latency")).contains("+Inf").contains(">\u2264500<");
-        assertThat(element(html, "chart-throughput")).contains(">admitted</text>").contains(">decided</text>");
+        assertThat(element(html, "chart-throughput"))
+                .contains(">admitted</text>")
+                .contains(">decided</text>");
     }
 
     /** A tick label of a chart axis: its value, as shown and as data, and where it is drawn. */
@@ -94,16 +102,23 @@ class ConformanceHtmlTest {
     }
 
     private static List<Tick> ticks(String axis) {
-        Matcher m = Pattern.compile("<text class=\"tick\" data-value=\"([^\"]*)\" x=\"([^\"]*)\" y=\"([^\"]*)\"[^>]*>([^<]*)</text>").matcher(axis);
+        Matcher m = Pattern.compile(
+                        "<text class=\"tick\" data-value=\"([^\"]*)\" x=\"([^\"]*)\" y=\"([^\"]*)\"[^>]*>([^<]*)</text>")
+                .matcher(axis);
         List<Tick> out = new ArrayList<>();
         while (m.find()) {
-            out.add(new Tick(Double.parseDouble(m.group(1)), m.group(4), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))));
+            out.add(new Tick(
+                    Double.parseDouble(m.group(1)),
+                    m.group(4),
+                    Double.parseDouble(m.group(2)),
+                    Double.parseDouble(m.group(3))));
         }
         return out;
     }
 
     private static List<String> axisLabels(String axis) {
-        Matcher m = Pattern.compile("<text class=\"axis-label\"[^>]*>([^<]*)</text>").matcher(axis);
+        Matcher m = Pattern.compile("<text class=\"axis-label\"[^>]*>([^<]*)</text>")
+                .matcher(axis);
         List<String> out = new ArrayList<>();
         while (m.find()) out.add(m.group(1).replace("&#47;", "/"));
         return out;
@@ -120,13 +135,17 @@ class ConformanceHtmlTest {
         String html = ConformanceHtml.render(full());
 
         String[][] expected = {
-                {"chart-throughput", "Throughput over time", "seconds since run start", "events/s"},
-                {"chart-latency", "Decision latency histogram", "latency (ms), bucket upper bound", "decisions"},
-                {"chart-actions", "Decision mix", "decisions", "action"},
-                {"chart-degrade", "Degrade modes", "decisions", "degrade mode"}};
+            {"chart-throughput", "Throughput over time", "seconds since run start", "events/s"},
+            {"chart-latency", "Decision latency histogram", "latency (ms), bucket upper bound", "decisions"},
+            {"chart-actions", "Decision mix", "decisions", "action"},
+            {"chart-degrade", "Degrade modes", "decisions", "degrade mode"}
+        };
         for (String[] e : expected) {
             String chart = element(html, e[0]);
-            assertThat(chart).as(e[0]).contains("<figcaption class=\"chart-title\">" + e[1]).contains("<title id=\"" + e[0] + "-title\">" + e[1]);
+            assertThat(chart)
+                    .as(e[0])
+                    .contains("<figcaption class=\"chart-title\">" + e[1])
+                    .contains("<title id=\"" + e[0] + "-title\">" + e[1]);
             assertThat(axisLabels(axis(chart, "x"))).as(e[0] + " x axis").containsExactly(e[2]);
             assertThat(axisLabels(axis(chart, "y"))).as(e[0] + " y axis").containsExactly(e[3]);
         }
@@ -137,8 +156,13 @@ class ConformanceHtmlTest {
         String html = ConformanceHtml.render(full());
 
         // largest value per chart: 310 admitted in a second, 300 decisions in a bucket, 650 APPROVE, 600 FULL
-        Object[][] expected = {{"chart-throughput", "y", 310.0}, {"chart-latency", "y", 300.0}, {"chart-actions", "x", 650.0},
-                {"chart-degrade", "x", 600.0}, {"chart-throughput", "x", 4.0}};
+        Object[][] expected = {
+            {"chart-throughput", "y", 310.0},
+            {"chart-latency", "y", 300.0},
+            {"chart-actions", "x", 650.0},
+            {"chart-degrade", "x", 600.0},
+            {"chart-throughput", "x", 4.0}
+        };
         for (Object[] e : expected) {
             List<Tick> ticks = ticks(axis(element(html, (String) e[0]), (String) e[1]));
             String what = e[0] + " " + e[1] + " ticks " + ticks;
@@ -147,7 +171,9 @@ class ConformanceHtmlTest {
             double step = ticks.get(1).value() - ticks.get(0).value();
             assertThat(round(step)).as(what + ": step " + step).isTrue();
             for (int i = 1; i < ticks.size(); i++) {
-                assertThat(ticks.get(i).value() - ticks.get(i - 1).value()).as(what).isCloseTo(step, org.assertj.core.data.Offset.offset(1e-9));
+                assertThat(ticks.get(i).value() - ticks.get(i - 1).value())
+                        .as(what)
+                        .isCloseTo(step, org.assertj.core.data.Offset.offset(1e-9));
             }
             double max = (double) e[2];
             double last = ticks.get(ticks.size() - 1).value();
@@ -169,16 +195,30 @@ class ConformanceHtmlTest {
 
         // Then the APPROVE bar ends where the axis says 400
         String actions = element(html, "chart-actions");
-        Tick t400 = ticks(axis(actions, "x")).stream().filter(t -> t.value() == 400).findFirst().orElseThrow();
-        Matcher bar = Pattern.compile("<title>APPROVE: [^<]*</title><rect x=\"([^\"]*)\" y=\"[^\"]*\" width=\"([^\"]*)\"").matcher(actions);
+        Tick t400 = ticks(axis(actions, "x")).stream()
+                .filter(t -> t.value() == 400)
+                .findFirst()
+                .orElseThrow();
+        Matcher bar = Pattern.compile(
+                        "<title>APPROVE: [^<]*</title><rect x=\"([^\"]*)\" y=\"[^\"]*\" width=\"([^\"]*)\"")
+                .matcher(actions);
         assertThat(bar.find()).isTrue();
-        assertThat(Double.parseDouble(bar.group(1)) + Double.parseDouble(bar.group(2))).isCloseTo(t400.x(), org.assertj.core.data.Offset.offset(0.11));
+        assertThat(Double.parseDouble(bar.group(1)) + Double.parseDouble(bar.group(2)))
+                .isCloseTo(t400.x(), org.assertj.core.data.Offset.offset(0.11));
 
-        // And the admitted line passes through second 1 at the height of the tick 300 (tick text sits 4 px under its line)
+        // And the admitted line passes through second 1 at the height of the tick 300 (tick text sits 4 px under its
+        // line)
         String throughput = element(html, "chart-throughput");
-        Tick y300 = ticks(axis(throughput, "y")).stream().filter(t -> t.value() == 300).findFirst().orElseThrow();
-        Tick x1 = ticks(axis(throughput, "x")).stream().filter(t -> t.value() == 1).findFirst().orElseThrow();
-        Matcher line = Pattern.compile("data-series=\"admitted\" points=\"([^\"]*)\"").matcher(throughput);
+        Tick y300 = ticks(axis(throughput, "y")).stream()
+                .filter(t -> t.value() == 300)
+                .findFirst()
+                .orElseThrow();
+        Tick x1 = ticks(axis(throughput, "x")).stream()
+                .filter(t -> t.value() == 1)
+                .findFirst()
+                .orElseThrow();
+        Matcher line =
+                Pattern.compile("data-series=\"admitted\" points=\"([^\"]*)\"").matcher(throughput);
         assertThat(line.find()).isTrue();
         String second = line.group(1).split(" ")[1];
         assertThat(second).isEqualTo(String.format(java.util.Locale.ROOT, "%.1f,%.1f", x1.x(), y300.y() - 4));
@@ -194,29 +234,40 @@ class ConformanceHtmlTest {
         hist.addObject().put("le_ms", "+Inf").put("count", 3);
         String html = ConformanceHtml.render(report);
 
-        // Then labels along a horizontal axis are further apart than they are wide (11 px text, at most 0.6 em a character)
+        // Then labels along a horizontal axis are further apart than they are wide (11 px text, at most 0.6 em a
+        // character)
         for (String id : new String[] {"chart-throughput", "chart-actions", "chart-degrade"}) {
             List<Tick> ticks = ticks(axis(element(html, id), "x"));
             for (int i = 1; i < ticks.size(); i++) {
                 double room = ticks.get(i).x() - ticks.get(i - 1).x();
-                double needed = 6.6 * (ticks.get(i).shown().length() + ticks.get(i - 1).shown().length()) / 2;
+                double needed = 6.6
+                        * (ticks.get(i).shown().length()
+                                + ticks.get(i - 1).shown().length())
+                        / 2;
                 assertThat(room).as(id + " " + ticks).isGreaterThan(needed);
             }
         }
         // and along a vertical axis further apart than a line of text
         for (String id : new String[] {"chart-throughput", "chart-latency"}) {
             List<Tick> ticks = ticks(axis(element(html, id), "y"));
-            for (int i = 1; i < ticks.size(); i++) assertThat(ticks.get(i - 1).y() - ticks.get(i).y()).as(id).isGreaterThan(14);
+            for (int i = 1; i < ticks.size(); i++)
+                assertThat(ticks.get(i - 1).y() - ticks.get(i).y()).as(id).isGreaterThan(14);
         }
         // and the bucket names under the histogram's columns are either side by side with room, or slanted
         String latency = element(html, "chart-latency");
-        Matcher upright = Pattern.compile("<text class=\"label\" x=\"([^\"]*)\"[^>]*>([^<]*)</text>").matcher(latency);
+        Matcher upright = Pattern.compile("<text class=\"label\" x=\"([^\"]*)\"[^>]*>([^<]*)</text>")
+                .matcher(latency);
         List<double[]> placed = new ArrayList<>();
-        while (upright.find()) placed.add(new double[] {Double.parseDouble(upright.group(1)), upright.group(2).length()});
+        while (upright.find())
+            placed.add(new double[] {
+                Double.parseDouble(upright.group(1)), upright.group(2).length()
+            });
         for (int i = 1; i < placed.size(); i++) {
-            assertThat(placed.get(i)[0] - placed.get(i - 1)[0]).isGreaterThan(6.6 * (placed.get(i)[1] + placed.get(i - 1)[1]) / 2);
+            assertThat(placed.get(i)[0] - placed.get(i - 1)[0])
+                    .isGreaterThan(6.6 * (placed.get(i)[1] + placed.get(i - 1)[1]) / 2);
         }
-        assertThat(placed.size() + (latency.split("rotate\\(-40\\)", -1).length - 1)).isEqualTo(12);
+        assertThat(placed.size() + (latency.split("rotate\\(-40\\)", -1).length - 1))
+                .isEqualTo(12);
     }
 
     @Test
@@ -236,7 +287,11 @@ class ConformanceHtmlTest {
         String chart = element(ConformanceHtml.render(report), "chart-throughput");
 
         assertThat(polylinePoints(chart, "admitted")).isEqualTo(1);
-        assertThat(chart).contains("<circle").doesNotContain("NaN").doesNotContain("Infinity").doesNotContain("no data");
+        assertThat(chart)
+                .contains("<circle")
+                .doesNotContain("NaN")
+                .doesNotContain("Infinity")
+                .doesNotContain("no data");
     }
 
     @Test
@@ -256,7 +311,10 @@ class ConformanceHtmlTest {
         String html = ConformanceHtml.render(report);
 
         // Then the check wins over the flag
-        assertThat(element(html, "verdict")).contains("class=\"verdict fail\"").contains("LAW BROKEN").doesNotContain("LAWS HOLD");
+        assertThat(element(html, "verdict"))
+                .contains("class=\"verdict fail\"")
+                .contains("LAW BROKEN")
+                .doesNotContain("LAWS HOLD");
         assertThat(element(html, "checks")).contains("badge fail");
     }
 
@@ -264,14 +322,23 @@ class ConformanceHtmlTest {
     void aDrillThatMissedAnExpectationIsRedThoughTheRunConforms() throws Exception {
         ObjectNode report = full();
         ObjectNode drill = report.putObject("drill").put("name", "duplicates").put("fault", "10% resent");
-        drill.putArray("expectations").addObject().put("name", "every event admitted once").put("passed", false).put("detail", "expected 10, got 9");
+        drill.putArray("expectations")
+                .addObject()
+                .put("name", "every event admitted once")
+                .put("passed", false)
+                .put("detail", "expected 10, got 9");
 
         String verdict = element(ConformanceHtml.render(report), "verdict");
 
         assertThat(verdict).contains("class=\"verdict fail\"").contains("LAWS HOLD / RECONCILED / DRILL FAILED");
         drill.withArray("expectations").removeAll();
-        drill.withArray("expectations").addObject().put("name", "every event admitted once").put("passed", true);
-        assertThat(element(ConformanceHtml.render(report), "verdict")).contains("class=\"verdict pass\"").contains("DRILL PASSED");
+        drill.withArray("expectations")
+                .addObject()
+                .put("name", "every event admitted once")
+                .put("passed", true);
+        assertThat(element(ConformanceHtml.render(report), "verdict"))
+                .contains("class=\"verdict pass\"")
+                .contains("DRILL PASSED");
     }
 
     @Test
@@ -279,13 +346,19 @@ class ConformanceHtmlTest {
         ObjectNode report = full().put("reconciled", false);
 
         assertThat(element(ConformanceHtml.render(report), "verdict"))
-                .contains("class=\"verdict fail\"").contains("NOT RECONCILED").contains("LAWS HOLD");
+                .contains("class=\"verdict fail\"")
+                .contains("NOT RECONCILED")
+                .contains("LAWS HOLD");
     }
 
     @Test
     void checksAreGroupedByKindInOrderOfFirstAppearance() throws Exception {
         ObjectNode report = full();
-        ((ArrayNode) report.path("checks")).addObject().put("name", "audit digest = bus digest").put("kind", "reconciliation").put("passed", true);
+        ((ArrayNode) report.path("checks"))
+                .addObject()
+                .put("name", "audit digest = bus digest")
+                .put("kind", "reconciliation")
+                .put("passed", true);
 
         String checks = element(ConformanceHtml.render(report), "checks");
 
@@ -299,8 +372,16 @@ class ConformanceHtmlTest {
         String counts = element(ConformanceHtml.render(full()), "counts");
 
         int previous = -1;
-        for (String label : new String[] {"events sent", "receipts: ADMITTED", "quarantined: INTEGRITY_MISMATCH", "bus records",
-                ">decisions<", "effects", "audit records", "archive rows"}) {
+        for (String label : new String[] {
+            "events sent",
+            "receipts: ADMITTED",
+            "quarantined: INTEGRITY_MISMATCH",
+            "bus records",
+            ">decisions<",
+            "effects",
+            "audit records",
+            "archive rows"
+        }) {
             int at = counts.indexOf(label);
             assertThat(at).as(label).isGreaterThan(previous);
             previous = at;
@@ -313,13 +394,24 @@ class ConformanceHtmlTest {
     void everyStringFromTheReportIsEscaped() throws Exception {
         String evil = "<script>alert(1)</script>";
         ObjectNode report = full().put("world_id", evil).put("bundle_id", "\"><img src=x onerror=alert(2)>");
-        ((ObjectNode) report.path("checks").get(0)).put("name", evil).put("kind", evil).put("detail", evil);
+        ((ObjectNode) report.path("checks").get(0))
+                .put("name", evil)
+                .put("kind", evil)
+                .put("detail", evil);
         ((ObjectNode) report.path("decisions_by_action")).put(evil, 1);
-        report.putObject("drill").put("name", evil).putArray("expectations").addObject().put("name", evil).put("passed", true);
+        report.putObject("drill")
+                .put("name", evil)
+                .putArray("expectations")
+                .addObject()
+                .put("name", evil)
+                .put("passed", true);
 
         String html = ConformanceHtml.render(report);
 
-        assertThat(html).doesNotContain("<script").doesNotContain("<img").contains("&lt;script&gt;alert(1)&lt;&#47;script&gt;");
+        assertThat(html)
+                .doesNotContain("<script")
+                .doesNotContain("<img")
+                .contains("&lt;script&gt;alert(1)&lt;&#47;script&gt;");
     }
 
     @Test
@@ -327,8 +419,14 @@ class ConformanceHtmlTest {
         ObjectNode report = full().put("world_id", "https://example.org/w");
         String html = ConformanceHtml.render(report);
 
-        assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script")
-                .doesNotContain("@import").doesNotContain("@font-face").doesNotContain("url(").doesNotContain(" src=");
+        assertThat(html)
+                .doesNotContain("http://")
+                .doesNotContain("https://")
+                .doesNotContain("<script")
+                .doesNotContain("@import")
+                .doesNotContain("@font-face")
+                .doesNotContain("url(")
+                .doesNotContain(" src=");
         assertThat(html).contains("https:&#47;&#47;example.org");
     }
 

@@ -19,17 +19,29 @@ class ArchitectureTest {
     private static final String CORE = "dev.fraudplatform.core";
 
     static final String[] FORBIDDEN = {
-        "org.apache.kafka..", "kafka..",
-        "java.sql..", "javax.sql..", "org.postgresql..", "com.zaxxer..", "org.flywaydb..",
+        "org.apache.kafka..",
+        "kafka..",
+        "java.sql..",
+        "javax.sql..",
+        "org.postgresql..",
+        "com.zaxxer..",
+        "org.flywaydb..",
         "software.amazon..",
-        "io.lettuce..", "redis..",
-        "io.javalin..", "java.net.http..", "org.eclipse.jetty..",
+        "io.lettuce..",
+        "redis..",
+        "io.javalin..",
+        "java.net.http..",
+        "org.eclipse.jetty..",
     };
 
     /** The one rule, shared by the real check and by the check that it bites. */
     static ArchRule coreHasNoInfrastructureDependencies() {
-        return noClasses().that().resideInAPackage(CORE + "..")
-                .should().dependOnClassesThat().resideInAnyPackage(FORBIDDEN)
+        return noClasses()
+                .that()
+                .resideInAPackage(CORE + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(FORBIDDEN)
                 .because("platform-core holds the laws and the ports; adapters live in the substrate modules");
     }
 

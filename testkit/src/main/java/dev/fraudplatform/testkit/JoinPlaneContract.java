@@ -38,7 +38,8 @@ public abstract class JoinPlaneContract {
 
     @Test
     void anUnknownFlowHasNoContext() {
-        assertThat(plane.contextAsOf(run, "flow-none", Long.MAX_VALUE).isEmpty()).isTrue();
+        assertThat(plane.contextAsOf(run, "flow-none", Long.MAX_VALUE).isEmpty())
+                .isTrue();
         assertThat(plane.bindings(run, "flow-none")).isEmpty();
     }
 
@@ -57,24 +58,30 @@ public abstract class JoinPlaneContract {
         plane.putContext(fragment("f1", "ctx.three_ds", "e1", 1_000, "result", "FAILED"));
         plane.putContext(fragment("f1", "ctx.three_ds", "e3", 3_000, "result", "AUTHENTICATED"));
         assertThat(plane.contextAsOf(run, "f1", 999).isEmpty()).isTrue();
-        assertThat(plane.contextAsOf(run, "f1", 1_000).get("ctx.three_ds").eventId()).isEqualTo("e1");
-        assertThat(plane.contextAsOf(run, "f1", 2_999).get("ctx.three_ds").attributes()).containsEntry("result", "FAILED");
-        assertThat(plane.contextAsOf(run, "f1", 3_000).get("ctx.three_ds").attributes()).containsEntry("result", "AUTHENTICATED");
+        assertThat(plane.contextAsOf(run, "f1", 1_000).get("ctx.three_ds").eventId())
+                .isEqualTo("e1");
+        assertThat(plane.contextAsOf(run, "f1", 2_999).get("ctx.three_ds").attributes())
+                .containsEntry("result", "FAILED");
+        assertThat(plane.contextAsOf(run, "f1", 3_000).get("ctx.three_ds").attributes())
+                .containsEntry("result", "AUTHENTICATED");
     }
 
     @Test
     void aLateArrivingEarlierFragmentDoesNotHideTheLatest() {
         plane.putContext(fragment("f1", "ctx.login", "e5", 5_000, "outcome", "SUCCESS"));
         plane.putContext(fragment("f1", "ctx.login", "e2", 2_000, "outcome", "FAILURE"));
-        assertThat(plane.contextAsOf(run, "f1", 9_000).get("ctx.login").eventId()).isEqualTo("e5");
-        assertThat(plane.contextAsOf(run, "f1", 4_000).get("ctx.login").eventId()).isEqualTo("e2");
+        assertThat(plane.contextAsOf(run, "f1", 9_000).get("ctx.login").eventId())
+                .isEqualTo("e5");
+        assertThat(plane.contextAsOf(run, "f1", 4_000).get("ctx.login").eventId())
+                .isEqualTo("e2");
     }
 
     @Test
     void equalTimesAreOrderedByEventId() {
         plane.putContext(fragment("f1", "ctx.login", "e-b", 1_000, "outcome", "SUCCESS"));
         plane.putContext(fragment("f1", "ctx.login", "e-a", 1_000, "outcome", "FAILURE"));
-        assertThat(plane.contextAsOf(run, "f1", 1_000).get("ctx.login").eventId()).isEqualTo("e-b");
+        assertThat(plane.contextAsOf(run, "f1", 1_000).get("ctx.login").eventId())
+                .isEqualTo("e-b");
     }
 
     @Test

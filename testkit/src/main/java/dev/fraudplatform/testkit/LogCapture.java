@@ -66,8 +66,13 @@ public final class LogCapture implements AutoCloseable {
 
         @Override
         public void append(LogEvent event) {
-            Line line = new Line(event.getLevel(), event.getLoggerName(), event.getMessage().getFormattedMessage(),
-                    event.getThrown() == null ? null : event.getThrown().getClass().getName());
+            Line line = new Line(
+                    event.getLevel(),
+                    event.getLoggerName(),
+                    event.getMessage().getFormattedMessage(),
+                    event.getThrown() == null
+                            ? null
+                            : event.getThrown().getClass().getName());
             synchronized (lines) {
                 lines.add(line);
             }

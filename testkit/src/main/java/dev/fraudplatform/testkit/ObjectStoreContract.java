@@ -74,7 +74,8 @@ public abstract class ObjectStoreContract {
             int wins = 0;
             for (Future<Boolean> f : results) wins += f.get() ? 1 : 0;
             assertThat(wins).isEqualTo(1);
-            assertThat(new String(store.read("race/key"), StandardCharsets.UTF_8)).startsWith("writer-");
+            assertThat(new String(store.read("race/key"), StandardCharsets.UTF_8))
+                    .startsWith("writer-");
         } finally {
             pool.shutdownNow();
         }
@@ -83,9 +84,10 @@ public abstract class ObjectStoreContract {
     @Test
     void aFailedWriteLeavesNothingBehind() {
         assertThatThrownBy(() -> store.create("broken.bin", out -> {
-            out.write(utf8("partial"));
-            throw new IOException("disk on fire");
-        })).isInstanceOf(RuntimeException.class);
+                    out.write(utf8("partial"));
+                    throw new IOException("disk on fire");
+                }))
+                .isInstanceOf(RuntimeException.class);
         assertThat(store.exists("broken.bin")).isFalse();
         assertThat(store.list("")).doesNotContain("broken.bin");
         store.create("broken.bin", utf8("whole"));

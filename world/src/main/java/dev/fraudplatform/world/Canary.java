@@ -38,10 +38,25 @@ final class Canary {
     static final double MAX_FPR = 0.01;
     private static final long SAMPLE_TARGET = 2_000_000;
 
-    private static final String[] FEATURES = {"amount_minor", "amount_pct_of_account_mean", "card_txns_1h", "account_txns_24h",
-        "seconds_since_card_txn", "new_device_for_account", "new_ip_for_account", "ip_abroad", "merchant_abroad", "high_risk_mcc",
-        "card_not_present", "magstripe", "hour_of_day", "device_accounts", "three_ds_not_authenticated", "minutes_since_password_reset",
-        "minutes_since_profile_change"};
+    private static final String[] FEATURES = {
+        "amount_minor",
+        "amount_pct_of_account_mean",
+        "card_txns_1h",
+        "account_txns_24h",
+        "seconds_since_card_txn",
+        "new_device_for_account",
+        "new_ip_for_account",
+        "ip_abroad",
+        "merchant_abroad",
+        "high_risk_mcc",
+        "card_not_present",
+        "magstripe",
+        "hour_of_day",
+        "device_accounts",
+        "three_ds_not_authenticated",
+        "minutes_since_password_reset",
+        "minutes_since_profile_change"
+    };
 
     /** One rule's result. */
     record Rule(String feature, String direction, Object threshold, double recall, long caught, long fraud) {
@@ -66,11 +81,22 @@ final class Canary {
         boolean ok = rules.stream().allMatch(r -> r.recallLowerBound() < MAX_RECALL);
         List<String> top = new ArrayList<>();
         for (Rule r : rules.subList(0, Math.min(3, rules.size()))) {
-            top.add(String.format(Locale.ROOT, "%s %s %s: recall %.4f (%d of %d; 95%% lower bound %.4f)", r.feature(), r.direction(), r.threshold(),
-                    r.recall(), r.caught(), r.fraud(), r.recallLowerBound()));
+            top.add(String.format(
+                    Locale.ROOT,
+                    "%s %s %s: recall %.4f (%d of %d; 95%% lower bound %.4f)",
+                    r.feature(),
+                    r.direction(),
+                    r.threshold(),
+                    r.recall(),
+                    r.caught(),
+                    r.fraud(),
+                    r.recallLowerBound()));
         }
-        return new WorldGate.Check("trivial_rule_canary", ok, "best single-feature rules at FPR <= 1%: " + String.join("; ", top)
-                + (ok ? "" : "; a rule this good means the world gives fraud away"));
+        return new WorldGate.Check(
+                "trivial_rule_canary",
+                ok,
+                "best single-feature rules at FPR <= 1%: " + String.join("; ", top)
+                        + (ok ? "" : "; a rule this good means the world gives fraud away"));
     }
 
     List<Rule> evaluate() {
@@ -78,7 +104,8 @@ final class Canary {
         long modulus = Math.max(1, (txns + SAMPLE_TARGET - 1) / SAMPLE_TARGET);
         sql.execute("CREATE OR REPLACE TEMP TABLE canary_base AS SELECT t.*, a.home_country, f.typology FROM txn t "
                 + "JOIN accounts a USING (account_id) LEFT JOIN truth f ON f.event_id = t.event_id "
-                + "WHERE hash(t.account_id) % " + modulus + " = 0 AND (f.typology IS NULL OR f.typology <> 'friendly_fraud')");
+                + "WHERE hash(t.account_id) % " + modulus
+                + " = 0 AND (f.typology IS NULL OR f.typology <> 'friendly_fraud')");
         sql.execute("CREATE OR REPLACE TEMP TABLE canary AS SELECT typology IS NOT NULL AS is_fraud, "
                 + "amount_minor, "
                 + "CAST(100 * amount_minor / coalesce(avg(amount_minor) OVER (PARTITION BY account_id ORDER BY event_time_ms, event_id "
@@ -112,8 +139,9 @@ final class Canary {
         List<Rule> rules = new ArrayList<>();
         if (fraud == 0) return rules;
         for (String f : FEATURES) {
-            Object[] q = sql.rows("SELECT quantile_disc(" + f + ", 0.99) FILTER (WHERE NOT is_fraud), quantile_disc(" + f + ", 0.01) "
-                    + "FILTER (WHERE NOT is_fraud) FROM canary_full").get(0);
+            Object[] q = sql.rows("SELECT quantile_disc(" + f + ", 0.99) FILTER (WHERE NOT is_fraud), quantile_disc("
+                            + f + ", 0.01) " + "FILTER (WHERE NOT is_fraud) FROM canary_full")
+                    .get(0);
             if (q[0] == null) continue;
             long hi = ((Number) q[0]).longValue();
             long lo = ((Number) q[1]).longValue();

@@ -10,7 +10,11 @@ import java.util.SplittableRandom;
 final class Catalog {
     private Catalog() {}
 
-    enum Risk { LOW, MEDIUM, HIGH }
+    enum Risk {
+        LOW,
+        MEDIUM,
+        HIGH
+    }
 
     /**
      * A merchant category. Amounts are lognormal: {@code amount = median * exp(sigma * N(0,1))}, in minor units.
@@ -78,20 +82,37 @@ final class Catalog {
     /** Cities where customers live: the domestic ones. */
     static final int DOMESTIC_CITIES = 7;
 
-    static final String[] EMAIL_DOMAINS = {"gmail.com", "gmail.com", "gmail.com", "outlook.com", "outlook.com", "yahoo.co.uk",
-        "hotmail.co.uk", "icloud.com", "btinternet.com", "sky.com", "proton.me"};
+    static final String[] EMAIL_DOMAINS = {
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "outlook.com",
+        "outlook.com",
+        "yahoo.co.uk",
+        "hotmail.co.uk",
+        "icloud.com",
+        "btinternet.com",
+        "sky.com",
+        "proton.me"
+    };
     /** Throw-away mailboxes: fraudsters favour them, a few genuine customers use them too. */
-    static final String[] DISPOSABLE_EMAIL_DOMAINS = {"mailinator.com", "guerrillamail.com", "temp-mail.org", "yopmail.com"};
+    static final String[] DISPOSABLE_EMAIL_DOMAINS = {
+        "mailinator.com", "guerrillamail.com", "temp-mail.org", "yopmail.com"
+    };
 
     /** Chargeback reason codes (Visa / Mastercard) that claim fraud. */
     static final String[] FRAUD_CHARGEBACK_REASONS_CNP = {"10.4", "4837"};
+
     static final String[] FRAUD_CHARGEBACK_REASONS_CP = {"10.3", "4837", "4863"};
     /** What friendly fraudsters claim: a fraud code, or goods never received. */
     static final String[] FRIENDLY_REASONS = {"10.4", "4863", "13.1"};
 
-    private static final double[] MCC_CDF = cdf(Arrays.stream(MCCS).mapToDouble(Mcc::weight).toArray());
-    private static final double[] CITY_CDF = cdf(Arrays.stream(CITIES).mapToDouble(City::weight).toArray());
-    private static final double[] DOMESTIC_CDF = cdf(Arrays.stream(CITIES, 0, DOMESTIC_CITIES).mapToDouble(City::weight).toArray());
+    private static final double[] MCC_CDF =
+            cdf(Arrays.stream(MCCS).mapToDouble(Mcc::weight).toArray());
+    private static final double[] CITY_CDF =
+            cdf(Arrays.stream(CITIES).mapToDouble(City::weight).toArray());
+    private static final double[] DOMESTIC_CDF = cdf(
+            Arrays.stream(CITIES, 0, DOMESTIC_CITIES).mapToDouble(City::weight).toArray());
 
     static Mcc randomMcc(SplittableRandom r) {
         return MCCS[draw(MCC_CDF, r.nextDouble())];

@@ -58,8 +58,22 @@ final class DayGenerator {
                 if (a.subscriptionDayOfMonth()[s] != date.getDayOfMonth()) continue;
                 SplittableRandom r = WorldBuilder.rng(config.seed(), day, episode);
                 long t = dayStart + 3_600_000L + r.nextInt(4 * 3_600_000);
-                rows.get(View.TXN).add(Rows.txn(t, episode++, 0, a, a.cards()[0], population.merchant(a.subscriptionMerchants()[s]),
-                        a.subscriptionAmounts()[s], true, "CREDENTIAL_ON_FILE", null, null, null, null, true));
+                rows.get(View.TXN)
+                        .add(Rows.txn(
+                                t,
+                                episode++,
+                                0,
+                                a,
+                                a.cards()[0],
+                                population.merchant(a.subscriptionMerchants()[s]),
+                                a.subscriptionAmounts()[s],
+                                true,
+                                "CREDENTIAL_ON_FILE",
+                                null,
+                                null,
+                                null,
+                                null,
+                                true));
                 txns++;
             }
         }
@@ -83,8 +97,18 @@ final class DayGenerator {
         List<Object[]> truth = new ArrayList<>();
         for (GenRow row : txnRows) {
             if (row.truth == null) continue;
-            truth.add(new Object[] {row.eventId, row.get("txn_id"), row.account, row.get("card_id"), row.truth.typology.key(),
-                row.truth.episodeId, row.timeMs, row.truth.typology.firstParty(), row.truth.labelType, row.truth.compromisedMerchant});
+            truth.add(new Object[] {
+                row.eventId,
+                row.get("txn_id"),
+                row.account,
+                row.get("card_id"),
+                row.truth.typology.key(),
+                row.truth.episodeId,
+                row.timeMs,
+                row.truth.typology.firstParty(),
+                row.truth.labelType,
+                row.truth.compromisedMerchant
+            });
         }
         return new Day(rows, truth);
     }
@@ -124,18 +148,47 @@ final class DayGenerator {
 
         // Context that leads nowhere: people open their banking app, mistype passwords, change their details.
         if (r.nextDouble() < 0.30) {
-            // A session's events stay inside its day: near midnight the whole session moves, never piling up on the boundary.
+            // A session's events stay inside its day: near midnight the whole session moves, never piling up on the
+            // boundary.
             long lt = Rows.shiftIntoDay(Rows.timeInDay(r, dayStart, true), 20_000, 660_000, dayStart);
             String session = Rows.flowId(r, "sess");
-            if (r.nextDouble() < 0.04) rows.get(View.LOGIN).add(Rows.login(lt - 20_000, episode, seq++, a, device, os, ip, ipCity, session, "PASSWORD", false));
-            rows.get(View.LOGIN).add(Rows.login(lt, episode, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD", true));
+            if (r.nextDouble() < 0.04)
+                rows.get(View.LOGIN)
+                        .add(Rows.login(
+                                lt - 20_000, episode, seq++, a, device, os, ip, ipCity, session, "PASSWORD", false));
+            rows.get(View.LOGIN)
+                    .add(Rows.login(
+                            lt,
+                            episode,
+                            seq++,
+                            a,
+                            device,
+                            os,
+                            ip,
+                            ipCity,
+                            session,
+                            r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD",
+                            true));
             if (r.nextDouble() < 0.012) {
                 double c = r.nextDouble();
                 String change = c < 0.35 ? "PASSWORD_RESET" : c < 0.6 ? "ADDRESS" : c < 0.8 ? "PHONE" : "EMAIL";
                 String domain = change.equals("EMAIL")
-                        ? (r.nextDouble() < 0.08 ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS) : Catalog.pick(r, Catalog.EMAIL_DOMAINS)) : null;
-                rows.get(View.PROFILE_CHANGE).add(Rows.profileChange(lt + 60_000 + r.nextInt(600_000), episode, seq++, a, change, device, ip, ipCity,
-                        session, domain));
+                        ? (r.nextDouble() < 0.08
+                                ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS)
+                                : Catalog.pick(r, Catalog.EMAIL_DOMAINS))
+                        : null;
+                rows.get(View.PROFILE_CHANGE)
+                        .add(Rows.profileChange(
+                                lt + 60_000 + r.nextInt(600_000),
+                                episode,
+                                seq++,
+                                a,
+                                change,
+                                device,
+                                ip,
+                                ipCity,
+                                session,
+                                domain));
             }
         }
 
@@ -143,10 +196,36 @@ final class DayGenerator {
             Population.Merchant m = population.merchantOfMcc(r, "4829");
             long lt = Rows.shiftIntoDay(Rows.timeInDay(r, dayStart, true), 0, 930_000, dayStart);
             String session = Rows.flowId(r, "sess");
-            rows.get(View.LOGIN).add(Rows.login(lt, episode, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD", true));
+            rows.get(View.LOGIN)
+                    .add(Rows.login(
+                            lt,
+                            episode,
+                            seq++,
+                            a,
+                            device,
+                            os,
+                            ip,
+                            ipCity,
+                            session,
+                            r.nextDouble() < 0.6 ? "BIOMETRIC" : "PASSWORD",
+                            true));
             long amount = Math.max(100, Math.round(Rows.amount(r, m.mcc(), a.spendScale()) * 0.5));
-            rows.get(View.TXN).add(Rows.txn(lt + 30_000 + r.nextInt(900_000), episode, seq, a, card, m,
-                    amount, true, "IN_APP", device, ip, ipCity, session, false));
+            rows.get(View.TXN)
+                    .add(Rows.txn(
+                            lt + 30_000 + r.nextInt(900_000),
+                            episode,
+                            seq,
+                            a,
+                            card,
+                            m,
+                            amount,
+                            true,
+                            "IN_APP",
+                            device,
+                            ip,
+                            ipCity,
+                            session,
+                            false));
             return 1;
         }
 
@@ -164,16 +243,43 @@ final class DayGenerator {
         long t = Rows.shiftIntoDay(Rows.timeInDay(r, dayStart, cnp), 105_000, 0, dayStart);
         long amount = Rows.amount(r, m.mcc(), a.spendScale());
         if (!cnp) {
-            rows.get(View.TXN).add(Rows.txn(t, episode, seq, a, card, m, amount, false, Rows.presentEntryMode(r, amount), null, null, null, null, false));
+            rows.get(View.TXN)
+                    .add(Rows.txn(
+                            t,
+                            episode,
+                            seq,
+                            a,
+                            card,
+                            m,
+                            amount,
+                            false,
+                            Rows.presentEntryMode(r, amount),
+                            null,
+                            null,
+                            null,
+                            null,
+                            false));
             return 1;
         }
         String flow = null;
         if (r.nextDouble() < 0.5) {
             flow = Rows.flowId(r, "flow");
             long ct = t - 15_000 - r.nextInt(90_000);
-            rows.get(View.THREE_DS).add(Rows.threeDs(ct, episode, seq++, a, card, m, device, flow, Rows.genuineThreeDsResult(r), r.nextDouble() < 0.15));
+            rows.get(View.THREE_DS)
+                    .add(Rows.threeDs(
+                            ct,
+                            episode,
+                            seq++,
+                            a,
+                            card,
+                            m,
+                            device,
+                            flow,
+                            Rows.genuineThreeDsResult(r),
+                            r.nextDouble() < 0.15));
         }
-        rows.get(View.TXN).add(Rows.txn(t, episode, seq, a, card, m, amount, true, "ECOM", device, ip, ipCity, flow, false));
+        rows.get(View.TXN)
+                .add(Rows.txn(t, episode, seq, a, card, m, amount, true, "ECOM", device, ip, ipCity, flow, false));
         return 1;
     }
 }

@@ -109,14 +109,30 @@ final class FraudPlanner {
         for (int i = 0; i < probes; i++) {
             Population.Merchant m = ring.merchants[r.nextInt(ring.merchants.length)];
             long amount = 100 + r.nextInt(3) * 50 + (r.nextDouble() < 0.5 ? 0 : r.nextInt(200));
-            txns.add(fraudTxn(Typology.CARD_TESTING, ep, t, i, a, card, m, amount, true, "ECOM", device, ip, ring.city, null, r));
+            txns.add(fraudTxn(
+                    Typology.CARD_TESTING, ep, t, i, a, card, m, amount, true, "ECOM", device, ip, ring.city, null, r));
             t += 20_000 + r.nextInt(100_000);
         }
         if (txns.size() < remaining && r.nextDouble() < 0.35) {
-            Population.Merchant m = r.nextBoolean() ? pop.merchantOfRisk(r, Catalog.Risk.HIGH) : pop.merchantOfMcc(r, "5732", "5816");
+            Population.Merchant m =
+                    r.nextBoolean() ? pop.merchantOfRisk(r, Catalog.Risk.HIGH) : pop.merchantOfMcc(r, "5732", "5816");
             t += 3_600_000L + r.nextInt(20 * 3_600_000);
-            txns.add(fraudTxn(Typology.CARD_TESTING, ep, t, probes, a, card, m, Rows.amount(r, m.mcc(), 1.0), true, "ECOM", device, ip,
-                    ring.city, null, r));
+            txns.add(fraudTxn(
+                    Typology.CARD_TESTING,
+                    ep,
+                    t,
+                    probes,
+                    a,
+                    card,
+                    m,
+                    Rows.amount(r, m.mcc(), 1.0),
+                    true,
+                    "ECOM",
+                    device,
+                    ip,
+                    ring.city,
+                    null,
+                    r));
         }
         label(Typology.CARD_TESTING, txns, r, 0.3);
     }
@@ -125,22 +141,51 @@ final class FraudPlanner {
         Population.Account a = victim(r);
         String card = card(r, a);
         String device = Population.deviceId(r);
-        Catalog.City ipCity = r.nextDouble() < 0.5 ? Catalog.foreignCity(r, a.home().country()) : Catalog.randomDomesticCity(r);
+        Catalog.City ipCity =
+                r.nextDouble() < 0.5 ? Catalog.foreignCity(r, a.home().country()) : Catalog.randomDomesticCity(r);
         String ip = Population.ip(r, ipCity.country());
         int n = (int) Math.min(remaining, 1 + r.nextInt(4));
         long t = randomTime(r, true);
         List<GenRow> txns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             double u = r.nextDouble();
-            Population.Merchant m = u < 0.4 ? pop.merchantOfRisk(r, Catalog.Risk.HIGH)
-                    : u < 0.7 ? pop.merchantOfMcc(r, "5732", "5944", "5651") : pop.merchantOfMcc(r, "5999", "5816", "4511", "5311");
+            Population.Merchant m = u < 0.4
+                    ? pop.merchantOfRisk(r, Catalog.Risk.HIGH)
+                    : u < 0.7
+                            ? pop.merchantOfMcc(r, "5732", "5944", "5651")
+                            : pop.merchantOfMcc(r, "5999", "5816", "4511", "5311");
             long amount = Math.round(Rows.amount(r, m.mcc(), 1.0) * (1 + 3 * r.nextDouble()));
             String flow = null;
             if (r.nextDouble() < 0.4) {
                 flow = Rows.flowId(r, "flow");
-                add(Rows.threeDs(t - 10_000 - r.nextInt(60_000), ep, 2 * i, a, card, m, device, flow, Rows.fraudThreeDsResult(r), r.nextDouble() < 0.5));
+                add(Rows.threeDs(
+                        t - 10_000 - r.nextInt(60_000),
+                        ep,
+                        2 * i,
+                        a,
+                        card,
+                        m,
+                        device,
+                        flow,
+                        Rows.fraudThreeDsResult(r),
+                        r.nextDouble() < 0.5));
             }
-            txns.add(fraudTxn(Typology.STOLEN_CARD_CNP, ep, t, 2 * i + 1, a, card, m, amount, true, "ECOM", device, ip, ipCity, flow, r));
+            txns.add(fraudTxn(
+                    Typology.STOLEN_CARD_CNP,
+                    ep,
+                    t,
+                    2 * i + 1,
+                    a,
+                    card,
+                    m,
+                    amount,
+                    true,
+                    "ECOM",
+                    device,
+                    ip,
+                    ipCity,
+                    flow,
+                    r));
             t += 600_000 + r.nextInt(6 * 3_600_000);
         }
         label(Typology.STOLEN_CARD_CNP, txns, r, 0.7);
@@ -150,7 +195,8 @@ final class FraudPlanner {
         Population.Account a = victim(r);
         String device = Population.deviceId(r);
         String os = r.nextBoolean() ? "Android" : "Windows";
-        Catalog.City ipCity = r.nextDouble() < 0.4 ? Catalog.foreignCity(r, a.home().country()) : Catalog.randomDomesticCity(r);
+        Catalog.City ipCity =
+                r.nextDouble() < 0.4 ? Catalog.foreignCity(r, a.home().country()) : Catalog.randomDomesticCity(r);
         String ip = Population.ip(r, ipCity.country());
         long t = randomTime(r, true);
         int seq = 0;
@@ -163,11 +209,14 @@ final class FraudPlanner {
         add(Rows.profileChange(t, ep, seq++, a, "PASSWORD_RESET", device, ip, ipCity, session, null));
         t += 30_000 + r.nextInt(300_000);
         if (r.nextDouble() < 0.4) {
-            String domain = r.nextDouble() < 0.5 ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS) : Catalog.pick(r, Catalog.EMAIL_DOMAINS);
+            String domain = r.nextDouble() < 0.5
+                    ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS)
+                    : Catalog.pick(r, Catalog.EMAIL_DOMAINS);
             add(Rows.profileChange(t, ep, seq++, a, "EMAIL", device, ip, ipCity, session, domain));
             t += 10_000 + r.nextInt(120_000);
         }
-        add(Rows.login(t, ep, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.7 ? "PASSWORD" : "OTP", true));
+        add(Rows.login(
+                t, ep, seq++, a, device, os, ip, ipCity, session, r.nextDouble() < 0.7 ? "PASSWORD" : "OTP", true));
         int n = (int) Math.min(remaining, 1 + r.nextInt(3));
         List<GenRow> txns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -176,14 +225,53 @@ final class FraudPlanner {
             if (r.nextDouble() < 0.5) {
                 Population.Merchant m = pop.merchantOfMcc(r, "4829");
                 long amount = Math.round(Rows.amount(r, m.mcc(), a.spendScale()) * (0.8 + 2.5 * r.nextDouble()));
-                txns.add(fraudTxn(Typology.ACCOUNT_TAKEOVER, ep, t, seq++, a, card, m, amount, true, "IN_APP", device, ip, ipCity, session, r));
+                txns.add(fraudTxn(
+                        Typology.ACCOUNT_TAKEOVER,
+                        ep,
+                        t,
+                        seq++,
+                        a,
+                        card,
+                        m,
+                        amount,
+                        true,
+                        "IN_APP",
+                        device,
+                        ip,
+                        ipCity,
+                        session,
+                        r));
             } else {
                 Population.Merchant m = pop.merchantOfMcc(r, "5732", "6051", "5944", "5311");
                 String flow = Rows.flowId(r, "flow");
-                add(Rows.threeDs(t - 20_000, ep, seq++, a, card, m, device, flow, r.nextDouble() < 0.5 ? "AUTHENTICATED" : Rows.fraudThreeDsResult(r),
+                add(Rows.threeDs(
+                        t - 20_000,
+                        ep,
+                        seq++,
+                        a,
+                        card,
+                        m,
+                        device,
+                        flow,
+                        r.nextDouble() < 0.5 ? "AUTHENTICATED" : Rows.fraudThreeDsResult(r),
                         r.nextDouble() < 0.3));
                 long amount = Math.round(Rows.amount(r, m.mcc(), a.spendScale()) * (0.8 + 2 * r.nextDouble()));
-                txns.add(fraudTxn(Typology.ACCOUNT_TAKEOVER, ep, t, seq++, a, card, m, amount, true, "ECOM", device, ip, ipCity, flow, r));
+                txns.add(fraudTxn(
+                        Typology.ACCOUNT_TAKEOVER,
+                        ep,
+                        t,
+                        seq++,
+                        a,
+                        card,
+                        m,
+                        amount,
+                        true,
+                        "ECOM",
+                        device,
+                        ip,
+                        ipCity,
+                        flow,
+                        r));
             }
         }
         label(Typology.ACCOUNT_TAKEOVER, txns, r, 0.2);
@@ -192,7 +280,8 @@ final class FraudPlanner {
     private void bustOut(SplittableRandom r, long remaining, long ep) {
         // An old credit account with a history: trust built over months before the world starts.
         Population.Account a = null;
-        for (int i = 0; i < 50 && (a == null || !a.credit() || a.openedDaysBefore() < 180); i++) a = pop.account(r.nextInt(pop.accountCount()));
+        for (int i = 0; i < 50 && (a == null || !a.credit() || a.openedDaysBefore() < 180); i++)
+            a = pop.account(r.nextInt(pop.accountCount()));
         int d = r.nextInt(a.devices().length);
         String device = a.devices()[d];
         long t = randomTime(r, false);
@@ -200,25 +289,53 @@ final class FraudPlanner {
         if (r.nextDouble() < 0.7) {
             long before = t - (1 + r.nextInt(10)) * Rows.MS_PER_DAY - r.nextInt(3_600_000);
             if (before >= startMs) {
-                add(Rows.profileChange(before, ep, seq++, a, r.nextBoolean() ? "ADDRESS" : "PHONE", device, a.homeIp(), a.home(),
-                        Rows.flowId(r, "sess"), null));
+                add(Rows.profileChange(
+                        before,
+                        ep,
+                        seq++,
+                        a,
+                        r.nextBoolean() ? "ADDRESS" : "PHONE",
+                        device,
+                        a.homeIp(),
+                        a.home(),
+                        Rows.flowId(r, "sess"),
+                        null));
             }
         }
         int n = (int) Math.min(remaining, 4 + r.nextInt(9));
         List<GenRow> txns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             boolean cnp = r.nextDouble() < 0.5;
-            Population.Merchant m = r.nextDouble() < 0.7 ? pop.merchantOfMcc(r, "5732", "5944", "6051", "7995", "5311")
+            Population.Merchant m = r.nextDouble() < 0.7
+                    ? pop.merchantOfMcc(r, "5732", "5944", "6051", "7995", "5311")
                     : cnp ? pop.merchantOfMcc(r, "5999", "5651", "4511") : pop.merchantIn(r, a.home());
             long amount = Math.max(2_000, Math.round(a.creditLimitMinor() * (0.03 + 0.12 * r.nextDouble())));
             String card = card(r, a);
-            txns.add(fraudTxn(Typology.BUST_OUT, ep, t, seq++, a, card, m, amount, cnp, cnp ? "ECOM" : Rows.presentEntryMode(r, amount), device,
-                    a.homeIp(), a.home(), null, r));
+            txns.add(fraudTxn(
+                    Typology.BUST_OUT,
+                    ep,
+                    t,
+                    seq++,
+                    a,
+                    card,
+                    m,
+                    amount,
+                    cnp,
+                    cnp ? "ECOM" : Rows.presentEntryMode(r, amount),
+                    device,
+                    a.homeIp(),
+                    a.home(),
+                    null,
+                    r));
             t += 600_000 + r.nextInt(10 * 3_600_000);
         }
         txns.removeIf(tx -> !tx.placed);
         if (!txns.isEmpty() && r.nextDouble() >= config.labels().unlabelledShare()) {
-            long observed = last(txns) + days(r, config.labels().chargeOffMinDays(), config.labels().chargeOffMaxDays() - span(txns));
+            long observed = last(txns)
+                    + days(
+                            r,
+                            config.labels().chargeOffMinDays(),
+                            config.labels().chargeOffMaxDays() - span(txns));
             for (GenRow tx : txns) labelled(tx, "CHARGE_OFF", "CREDIT_LOSS", "COLLECTIONS", observed);
         }
     }
@@ -236,7 +353,21 @@ final class FraudPlanner {
             String card = card(r, a);
             long exposure = Math.min(endMs - 1, windowStart + (long) (r.nextDouble() * windowMs));
             long amount = Rows.amount(r, breached.mcc(), a.spendScale());
-            GenRow seen = Rows.txn(exposure, ep, 100 * v, a, card, breached, amount, false, Rows.presentEntryMode(r, amount), null, null, null, null, false);
+            GenRow seen = Rows.txn(
+                    exposure,
+                    ep,
+                    100 * v,
+                    a,
+                    card,
+                    breached,
+                    amount,
+                    false,
+                    Rows.presentEntryMode(r, amount),
+                    null,
+                    null,
+                    null,
+                    null,
+                    false);
             if (!add(seen)) continue;
             exposures++;
             if (r.nextDouble() > 0.6) continue; // not every exposed card is used
@@ -248,11 +379,46 @@ final class FraudPlanner {
             String ip = Population.ip(r, city.country());
             List<GenRow> txns = new ArrayList<>();
             for (int i = 0; i < n && t < endMs; i++) {
-                Population.Merchant m = clone ? pop.merchantIn(r, city)
-                        : r.nextBoolean() ? pop.merchantOfRisk(r, Catalog.Risk.HIGH) : pop.merchantOfMcc(r, "5732", "5651", "5816", "5999");
+                Population.Merchant m = clone
+                        ? pop.merchantIn(r, city)
+                        : r.nextBoolean()
+                                ? pop.merchantOfRisk(r, Catalog.Risk.HIGH)
+                                : pop.merchantOfMcc(r, "5732", "5651", "5816", "5999");
                 long amt = Math.round(Rows.amount(r, m.mcc(), 1.0) * (1 + 2 * r.nextDouble()));
-                txns.add(clone ? fraudTxn(Typology.MERCHANT_COMPROMISE, ep, t, 100 * v + 1 + i, a, card, m, amt, false, "MAGSTRIPE", null, null, null, null, r)
-                        : fraudTxn(Typology.MERCHANT_COMPROMISE, ep, t, 100 * v + 1 + i, a, card, m, amt, true, "ECOM", device, ip, city, null, r));
+                txns.add(
+                        clone
+                                ? fraudTxn(
+                                        Typology.MERCHANT_COMPROMISE,
+                                        ep,
+                                        t,
+                                        100 * v + 1 + i,
+                                        a,
+                                        card,
+                                        m,
+                                        amt,
+                                        false,
+                                        "MAGSTRIPE",
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        r)
+                                : fraudTxn(
+                                        Typology.MERCHANT_COMPROMISE,
+                                        ep,
+                                        t,
+                                        100 * v + 1 + i,
+                                        a,
+                                        card,
+                                        m,
+                                        amt,
+                                        true,
+                                        "ECOM",
+                                        device,
+                                        ip,
+                                        city,
+                                        null,
+                                        r));
                 txns.get(txns.size() - 1).truth = new GenRow.Truth(Typology.MERCHANT_COMPROMISE, ep, breached.id());
                 t += 1_800_000 + r.nextInt(12 * 3_600_000);
             }
@@ -270,17 +436,63 @@ final class FraudPlanner {
         String card = card(r, a);
         if (r.nextDouble() < 0.5) {
             flow = Rows.flowId(r, "flow");
-            add(Rows.threeDs(t - 15_000 - r.nextInt(60_000), ep, 0, a, card, m, a.devices()[d], flow, Rows.genuineThreeDsResult(r), r.nextDouble() < 0.15));
+            add(Rows.threeDs(
+                    t - 15_000 - r.nextInt(60_000),
+                    ep,
+                    0,
+                    a,
+                    card,
+                    m,
+                    a.devices()[d],
+                    flow,
+                    Rows.genuineThreeDsResult(r),
+                    r.nextDouble() < 0.15));
         }
-        GenRow tx = fraudTxn(Typology.FRIENDLY_FRAUD, ep, t, 1, a, card, m, Rows.amount(r, m.mcc(), a.spendScale()), true, "ECOM", a.devices()[d],
-                a.homeIp(), a.home(), flow, r);
+        GenRow tx = fraudTxn(
+                Typology.FRIENDLY_FRAUD,
+                ep,
+                t,
+                1,
+                a,
+                card,
+                m,
+                Rows.amount(r, m.mcc(), a.spendScale()),
+                true,
+                "ECOM",
+                a.devices()[d],
+                a.homeIp(),
+                a.home(),
+                flow,
+                r);
         // A false dispute: always raised, with a chargeback's delay.
-        labelled(tx, "CHARGEBACK", Catalog.pick(r, Catalog.FRIENDLY_REASONS), "ISSUER_CHARGEBACK",
-                tx.timeMs + days(r, config.labels().chargebackMinDays(), config.labels().chargebackMaxDays()));
+        labelled(
+                tx,
+                "CHARGEBACK",
+                Catalog.pick(r, Catalog.FRIENDLY_REASONS),
+                "ISSUER_CHARGEBACK",
+                tx.timeMs
+                        + days(
+                                r,
+                                config.labels().chargebackMinDays(),
+                                config.labels().chargebackMaxDays()));
     }
 
-    private GenRow fraudTxn(Typology t, long ep, long time, int seq, Population.Account a, String card, Population.Merchant m, long amount,
-                            boolean cnp, String entryMode, String device, String ip, Catalog.City ipCity, String flow, SplittableRandom r) {
+    private GenRow fraudTxn(
+            Typology t,
+            long ep,
+            long time,
+            int seq,
+            Population.Account a,
+            String card,
+            Population.Merchant m,
+            long amount,
+            boolean cnp,
+            String entryMode,
+            String device,
+            String ip,
+            Catalog.City ipCity,
+            String flow,
+            SplittableRandom r) {
         long amt = config.leak() == WorldConfig.Leak.AMOUNT ? 900_000_000L + r.nextInt(1_000_000) : amount;
         GenRow row = Rows.txn(time, ep, seq, a, card, m, amt, cnp, entryMode, device, ip, ipCity, flow, false);
         row.truth = new GenRow.Truth(t, ep, null);
@@ -297,12 +509,23 @@ final class FraudPlanner {
         txns.removeIf(tx -> !tx.placed);
         if (txns.isEmpty()) return;
         LabelPolicy p = config.labels();
-        long reportAt = last(txns) + days(r, LabelPolicy.REPORT_MIN_DAYS, Math.max(LabelPolicy.REPORT_MIN_DAYS, p.reportMaxDays() - span(txns)));
+        long reportAt = last(txns)
+                + days(
+                        r,
+                        LabelPolicy.REPORT_MIN_DAYS,
+                        Math.max(LabelPolicy.REPORT_MIN_DAYS, p.reportMaxDays() - span(txns)));
         for (GenRow tx : txns) {
             if (r.nextDouble() < p.unlabelledShare()) continue;
             if (r.nextDouble() < chargebackShare) {
-                String[] reasons = "CP".equals(tx.get("channel")) ? Catalog.FRAUD_CHARGEBACK_REASONS_CP : Catalog.FRAUD_CHARGEBACK_REASONS_CNP;
-                labelled(tx, "CHARGEBACK", Catalog.pick(r, reasons), "ISSUER_CHARGEBACK", tx.timeMs + chargebackDelay(r));
+                String[] reasons = "CP".equals(tx.get("channel"))
+                        ? Catalog.FRAUD_CHARGEBACK_REASONS_CP
+                        : Catalog.FRAUD_CHARGEBACK_REASONS_CNP;
+                labelled(
+                        tx,
+                        "CHARGEBACK",
+                        Catalog.pick(r, reasons),
+                        "ISSUER_CHARGEBACK",
+                        tx.timeMs + chargebackDelay(r));
             } else {
                 labelled(tx, "FRAUD_REPORT", "CUSTOMER_REPORTED_FRAUD", "CUSTOMER", reportAt);
             }

@@ -9,7 +9,8 @@ import java.util.Comparator;
  */
 final class GenRow {
     /** Generation order: event time, then episode, then position in the episode; a total order within a view. */
-    static final Comparator<GenRow> ORDER = Comparator.comparingLong((GenRow r) -> r.timeMs).thenComparingLong(r -> r.episode)
+    static final Comparator<GenRow> ORDER = Comparator.comparingLong((GenRow r) -> r.timeMs)
+            .thenComparingLong(r -> r.episode)
             .thenComparingInt(r -> r.seq);
 
     final View view;

@@ -18,8 +18,13 @@ import dev.fraudplatform.core.json.Json;
  * @param chargeOffMaxDays   latest charge-off
  * @param unlabelledShare    share of fraud transactions that are never labelled at all
  */
-public record LabelPolicy(double chargebackMinDays, double chargebackMaxDays, double reportMaxDays, double chargeOffMinDays,
-                          double chargeOffMaxDays, double unlabelledShare) {
+public record LabelPolicy(
+        double chargebackMinDays,
+        double chargebackMaxDays,
+        double reportMaxDays,
+        double chargeOffMinDays,
+        double chargeOffMaxDays,
+        double unlabelledShare) {
 
     public static final LabelPolicy DEFAULT = new LabelPolicy(5, 120, 5, 30, 90, 0.15);
 
@@ -27,7 +32,8 @@ public record LabelPolicy(double chargebackMinDays, double chargebackMaxDays, do
         if (chargebackMinDays > chargebackMaxDays || chargeOffMinDays > chargeOffMaxDays || reportMaxDays <= 0) {
             throw new IllegalArgumentException("label delay bounds must be ordered (min <= max) and reportMaxDays > 0");
         }
-        if (!(unlabelledShare >= 0 && unlabelledShare <= 1)) throw new IllegalArgumentException("unlabelledShare must be in [0, 1]");
+        if (!(unlabelledShare >= 0 && unlabelledShare <= 1))
+            throw new IllegalArgumentException("unlabelledShare must be in [0, 1]");
     }
 
     /** The shortest customer report delay: half an hour. */
@@ -46,8 +52,12 @@ public record LabelPolicy(double chargebackMinDays, double chargebackMaxDays, do
 
     /** Reads the fields present in {@code n}, keeping this policy's values for the rest. */
     public LabelPolicy merge(JsonNode n) {
-        return new LabelPolicy(n.path("chargeback_min_days").asDouble(chargebackMinDays), n.path("chargeback_max_days").asDouble(chargebackMaxDays),
-                n.path("report_max_days").asDouble(reportMaxDays), n.path("charge_off_min_days").asDouble(chargeOffMinDays),
-                n.path("charge_off_max_days").asDouble(chargeOffMaxDays), n.path("unlabelled_share").asDouble(unlabelledShare));
+        return new LabelPolicy(
+                n.path("chargeback_min_days").asDouble(chargebackMinDays),
+                n.path("chargeback_max_days").asDouble(chargebackMaxDays),
+                n.path("report_max_days").asDouble(reportMaxDays),
+                n.path("charge_off_min_days").asDouble(chargeOffMinDays),
+                n.path("charge_off_max_days").asDouble(chargeOffMaxDays),
+                n.path("unlabelled_share").asDouble(unlabelledShare));
     }
 }

@@ -36,7 +36,8 @@ final class ParquetFiles {
             file = Files.createTempFile(scratch, "part-", ".parquet");
             Files.delete(file);
             try (Statement s = c.createStatement()) {
-                s.execute("COPY t TO " + literal(file.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                s.execute("COPY t TO " + literal(file.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
             }
             return Files.readAllBytes(file);
         } catch (SQLException e) {
@@ -71,7 +72,8 @@ final class ParquetFiles {
 
     /** {@code read_parquet} of one or more files ({@code files} is a SQL list or literal), without hive-partition columns. */
     static String readParquet(String files, String options) {
-        return "read_parquet(" + files + ", hive_partitioning = false" + (options.isEmpty() ? "" : ", " + options) + ")";
+        return "read_parquet(" + files + ", hive_partitioning = false" + (options.isEmpty() ? "" : ", " + options)
+                + ")";
     }
 
     /** A SQL string literal. */

@@ -20,10 +20,27 @@ final class Population {
     static final long KIND_ACCOUNT = -1;
     static final long KIND_MERCHANT = -2;
 
-    record Account(int index, String id, String customerId, Catalog.City home, String emailDomain, int openedDaysBefore,
-                   boolean credit, long creditLimitMinor, double spendScale, String[] cards, String[] devices, String[] deviceOs,
-                   String homeIp, int[] recurringMerchants, int[] subscriptionMerchants, long[] subscriptionAmounts,
-                   int[] subscriptionDayOfMonth, int travelStartDay, int travelDays, Catalog.City travelCity) {
+    record Account(
+            int index,
+            String id,
+            String customerId,
+            Catalog.City home,
+            String emailDomain,
+            int openedDaysBefore,
+            boolean credit,
+            long creditLimitMinor,
+            double spendScale,
+            String[] cards,
+            String[] devices,
+            String[] deviceOs,
+            String homeIp,
+            int[] recurringMerchants,
+            int[] subscriptionMerchants,
+            long[] subscriptionAmounts,
+            int[] subscriptionDayOfMonth,
+            int travelStartDay,
+            int travelDays,
+            Catalog.City travelCity) {
 
         boolean travellingOn(int day) {
             return travelStartDay >= 0 && day >= travelStartDay && day < travelStartDay + travelDays;
@@ -52,14 +69,20 @@ final class Population {
             // The first merchants cover every category, so that each typology finds its targets even in a small world.
             Catalog.Mcc mcc = m < Catalog.MCCS.length ? Catalog.MCCS[m] : Catalog.randomMcc(r);
             Catalog.City city = r.nextDouble() < 0.8 ? Catalog.randomDomesticCity(r) : Catalog.randomCity(r);
-            Catalog.Risk risk = mcc.risk() != Catalog.Risk.HIGH && r.nextDouble() < 0.05 ? Catalog.Risk.values()[mcc.risk().ordinal() + 1] : mcc.risk();
+            Catalog.Risk risk = mcc.risk() != Catalog.Risk.HIGH && r.nextDouble() < 0.05
+                    ? Catalog.Risk.values()[mcc.risk().ordinal() + 1]
+                    : mcc.risk();
             merchants[m] = new Merchant(m, String.format(Locale.ROOT, "m-%06d", m), mcc, city, risk);
             byCity.get(cityIndex(city)).add(m);
             byRisk.get(risk.ordinal()).add(m);
             merchantsByMcc[mccIndex(mcc)].add(m);
         }
-        merchantsByCity = byCity.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
-        merchantsByRisk = byRisk.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+        merchantsByCity = byCity.stream()
+                .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
+        merchantsByRisk = byRisk.stream()
+                .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
 
         accounts = new Account[config.accounts()];
         for (int a = 0; a < accounts.length; a++) accounts[a] = account(config, a);
@@ -68,10 +91,14 @@ final class Population {
     private Account account(WorldConfig config, int a) {
         SplittableRandom r = WorldBuilder.rng(config.seed(), KIND_ACCOUNT, a);
         // About 8% of customers hold a second account: account a then belongs to account a-1's customer.
-        boolean second = a > 0 && r.nextDouble() < 0.08 && !(WorldBuilder.rng(config.seed(), KIND_ACCOUNT, a - 1).nextDouble() < 0.08);
+        boolean second = a > 0
+                && r.nextDouble() < 0.08
+                && !(WorldBuilder.rng(config.seed(), KIND_ACCOUNT, a - 1).nextDouble() < 0.08);
         String customer = String.format(Locale.ROOT, "cust-%07d", second ? a - 1 : a);
         Catalog.City home = Catalog.randomDomesticCity(r);
-        String email = r.nextDouble() < 0.01 ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS) : Catalog.pick(r, Catalog.EMAIL_DOMAINS);
+        String email = r.nextDouble() < 0.01
+                ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS)
+                : Catalog.pick(r, Catalog.EMAIL_DOMAINS);
         int opened = 20 + (int) Math.min(6000, Math.exp(Math.log(900) + 0.9 * r.nextGaussian()));
         boolean credit = r.nextDouble() < 0.45;
         double spend = Math.exp(0.55 * r.nextGaussian());
@@ -88,7 +115,8 @@ final class Population {
         String ip = ip(r, home.country());
         int[] local = merchantsByCity[cityIndex(home)];
         int[] recurring = new int[3 + r.nextInt(4)];
-        for (int i = 0; i < recurring.length; i++) recurring[i] = local.length > 0 ? local[r.nextInt(local.length)] : r.nextInt(merchants.length);
+        for (int i = 0; i < recurring.length; i++)
+            recurring[i] = local.length > 0 ? local[r.nextInt(local.length)] : r.nextInt(merchants.length);
         int subs = r.nextDouble() < 0.55 ? 1 + (r.nextDouble() < 0.35 ? 1 : 0) : 0;
         int[] subMerchant = new int[subs];
         long[] subAmount = new long[subs];
@@ -108,8 +136,27 @@ final class Population {
             travelDays = 3 + r.nextInt(8);
             travelCity = Catalog.foreignCity(r, home.country());
         }
-        return new Account(a, String.format(Locale.ROOT, "acct-%07d", a), customer, home, email, opened, credit, limit, spend, cards, devices,
-                os, ip, recurring, subMerchant, subAmount, subDay, travelStart, travelDays, travelCity);
+        return new Account(
+                a,
+                String.format(Locale.ROOT, "acct-%07d", a),
+                customer,
+                home,
+                email,
+                opened,
+                credit,
+                limit,
+                spend,
+                cards,
+                devices,
+                os,
+                ip,
+                recurring,
+                subMerchant,
+                subAmount,
+                subDay,
+                travelStart,
+                travelDays,
+                travelCity);
     }
 
     private static final String[] MOBILE_OS = {"iOS", "Android"};
@@ -147,7 +194,9 @@ final class Population {
 
     Merchant merchantOfRisk(SplittableRandom r, Catalog.Risk risk) {
         int[] options = merchantsByRisk[risk.ordinal()];
-        return options.length == 0 ? merchants[r.nextInt(merchants.length)] : merchants[options[r.nextInt(options.length)]];
+        return options.length == 0
+                ? merchants[r.nextInt(merchants.length)]
+                : merchants[options[r.nextInt(options.length)]];
     }
 
     /** A merchant of one of the MCCs in {@code codes} (each category has at least one merchant). */
@@ -170,7 +219,8 @@ final class Population {
     static String ip(SplittableRandom r, String country) {
         int block = 0;
         for (int i = 0; i < country.length(); i++) block = block * 31 + country.charAt(i);
-        return (11 + Math.floorMod(block, 180)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+        return (11 + Math.floorMod(block, 180)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "."
+                + (1 + r.nextInt(254));
     }
 
     static int cityIndex(Catalog.City city) {

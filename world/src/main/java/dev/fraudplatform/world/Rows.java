@@ -15,9 +15,14 @@ final class Rows {
 
     /** Relative authorisations by hour of day (UTC): card-present peaks at lunch and early evening, online later. */
     private static final double[] CP_HOURS = {
-        0.1, 0.05, 0.05, 0.05, 0.05, 0.15, 0.5, 1.1, 1.5, 1.5, 1.6, 1.9, 2.4, 2.1, 1.7, 1.6, 1.8, 2.1, 2.0, 1.6, 1.2, 0.8, 0.5, 0.2};
+        0.1, 0.05, 0.05, 0.05, 0.05, 0.15, 0.5, 1.1, 1.5, 1.5, 1.6, 1.9, 2.4, 2.1, 1.7, 1.6, 1.8, 2.1, 2.0, 1.6, 1.2,
+        0.8, 0.5, 0.2
+    };
+
     private static final double[] CNP_HOURS = {
-        0.5, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.7, 0.9, 1.0, 1.1, 1.2, 1.4, 1.3, 1.2, 1.2, 1.3, 1.5, 1.8, 2.1, 2.3, 2.2, 1.6, 0.9};
+        0.5, 0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.7, 0.9, 1.0, 1.1, 1.2, 1.4, 1.3, 1.2, 1.2, 1.3, 1.5, 1.8, 2.1, 2.3, 2.2,
+        1.6, 0.9
+    };
     private static final double[] CP_CDF = Catalog.cdf(CP_HOURS);
     private static final double[] CNP_CDF = Catalog.cdf(CNP_HOURS);
 
@@ -54,19 +59,43 @@ final class Rows {
      * A transaction authorisation. Card-present: located at the merchant, no device or IP. Card-not-present: located
      * where its IP geolocates ({@code ipCity}), if it has an IP.
      */
-    static GenRow txn(long t, long episode, int seq, Population.Account a, String card, Population.Merchant m, long amountMinor,
-                      boolean cnp, String entryMode, String device, String ip, Catalog.City ipCity, String flow, boolean recurring) {
+    static GenRow txn(
+            long t,
+            long episode,
+            int seq,
+            Population.Account a,
+            String card,
+            Population.Merchant m,
+            long amountMinor,
+            boolean cnp,
+            String entryMode,
+            String device,
+            String ip,
+            Catalog.City ipCity,
+            String flow,
+            boolean recurring) {
         GenRow row = new GenRow(View.TXN, t, episode, seq, a.id());
-        row.set("amount_minor", amountMinor).set("card_id", card).set("channel", cnp ? "CNP" : "CP").set("city", m.city().name())
-                .set("country", m.city().country()).set("currency", CURRENCY).set("entry_mode", entryMode).set("mcc", m.mcc().code())
-                .set("merchant_id", m.id()).set("recurring", recurring).set("txn_id", "");
+        row.set("amount_minor", amountMinor)
+                .set("card_id", card)
+                .set("channel", cnp ? "CNP" : "CP")
+                .set("city", m.city().name())
+                .set("country", m.city().country())
+                .set("currency", CURRENCY)
+                .set("entry_mode", entryMode)
+                .set("mcc", m.mcc().code())
+                .set("merchant_id", m.id())
+                .set("recurring", recurring)
+                .set("txn_id", "");
         if (cnp) {
             row.set("device_id", device).set("ip", ip).set("flow_id", flow);
             if (ip != null) {
-                row.set("ip_country", ipCity.country()).set("lat", coordinate(ipCity.lat())).set("lon", coordinate(ipCity.lon()));
+                row.set("ip_country", ipCity.country())
+                        .set("lat", coordinate(ipCity.lat()))
+                        .set("lon", coordinate(ipCity.lon()));
             }
         } else {
-            row.set("lat", coordinate(m.city().lat())).set("lon", coordinate(m.city().lon()));
+            row.set("lat", coordinate(m.city().lat()))
+                    .set("lon", coordinate(m.city().lon()));
         }
         return row;
     }
@@ -78,22 +107,66 @@ final class Rows {
         return amountMinor <= 10_000 && u < 0.75 ? "CONTACTLESS" : "CHIP";
     }
 
-    static GenRow login(long t, long episode, int seq, Population.Account a, String device, String os, String ip, Catalog.City ipCity,
-                        String flow, String method, boolean success) {
-        return new GenRow(View.LOGIN, t, episode, seq, a.id()).set("device_id", device).set("device_os", os).set("flow_id", flow)
-                .set("ip", ip).set("ip_country", ipCity.country()).set("method", method).set("outcome", success ? "SUCCESS" : "FAILURE");
+    static GenRow login(
+            long t,
+            long episode,
+            int seq,
+            Population.Account a,
+            String device,
+            String os,
+            String ip,
+            Catalog.City ipCity,
+            String flow,
+            String method,
+            boolean success) {
+        return new GenRow(View.LOGIN, t, episode, seq, a.id())
+                .set("device_id", device)
+                .set("device_os", os)
+                .set("flow_id", flow)
+                .set("ip", ip)
+                .set("ip_country", ipCity.country())
+                .set("method", method)
+                .set("outcome", success ? "SUCCESS" : "FAILURE");
     }
 
-    static GenRow threeDs(long t, long episode, int seq, Population.Account a, String card, Population.Merchant m, String device,
-                          String flow, String result, boolean challenged) {
-        return new GenRow(View.THREE_DS, t, episode, seq, a.id()).set("card_id", card).set("challenge", challenged ? "CHALLENGE" : "FRICTIONLESS")
-                .set("device_id", device).set("flow_id", flow).set("merchant_id", m.id()).set("result", result);
+    static GenRow threeDs(
+            long t,
+            long episode,
+            int seq,
+            Population.Account a,
+            String card,
+            Population.Merchant m,
+            String device,
+            String flow,
+            String result,
+            boolean challenged) {
+        return new GenRow(View.THREE_DS, t, episode, seq, a.id())
+                .set("card_id", card)
+                .set("challenge", challenged ? "CHALLENGE" : "FRICTIONLESS")
+                .set("device_id", device)
+                .set("flow_id", flow)
+                .set("merchant_id", m.id())
+                .set("result", result);
     }
 
-    static GenRow profileChange(long t, long episode, int seq, Population.Account a, String change, String device, String ip,
-                                Catalog.City ipCity, String flow, String newEmailDomain) {
-        return new GenRow(View.PROFILE_CHANGE, t, episode, seq, a.id()).set("change", change).set("device_id", device).set("flow_id", flow)
-                .set("ip", ip).set("ip_country", ipCity.country()).set("new_email_domain", newEmailDomain);
+    static GenRow profileChange(
+            long t,
+            long episode,
+            int seq,
+            Population.Account a,
+            String change,
+            String device,
+            String ip,
+            Catalog.City ipCity,
+            String flow,
+            String newEmailDomain) {
+        return new GenRow(View.PROFILE_CHANGE, t, episode, seq, a.id())
+                .set("change", change)
+                .set("device_id", device)
+                .set("flow_id", flow)
+                .set("ip", ip)
+                .set("ip_country", ipCity.country())
+                .set("new_email_domain", newEmailDomain);
     }
 
     /** A 3-D Secure result for a genuine cardholder: nearly always authenticated. */

@@ -43,17 +43,20 @@ public final class ScenarioRunner {
     public String admit(String worldId) {
         String prefix = WorldBuilder.prefix(worldId);
         if (!store.exists(prefix + "/" + Manifest.FILE_NAME)) {
-            throw new WorldRefusedException("world " + worldId + " not found: no sealed manifest at " + prefix + "/" + Manifest.FILE_NAME);
+            throw new WorldRefusedException(
+                    "world " + worldId + " not found: no sealed manifest at " + prefix + "/" + Manifest.FILE_NAME);
         }
         WorldGate.Verdict verdict = WorldGate.readReceipt(store, worldId);
         if (!verdict.passed()) {
-            throw new WorldRefusedException("world " + worldId + " did not pass its gate: " + String.join("; ", verdict.failedChecks()));
+            throw new WorldRefusedException(
+                    "world " + worldId + " did not pass its gate: " + String.join("; ", verdict.failedChecks()));
         }
         List<String> problems;
         try {
             problems = Manifest.verify(store, prefix);
         } catch (RuntimeException e) {
-            throw new WorldRefusedException("world " + worldId + " cannot be checked against its manifest: " + e.getMessage());
+            throw new WorldRefusedException(
+                    "world " + worldId + " cannot be checked against its manifest: " + e.getMessage());
         }
         if (!problems.isEmpty()) {
             throw new WorldRefusedException("world " + worldId + " no longer matches its manifest: " + problems.get(0)
@@ -66,11 +69,18 @@ public final class ScenarioRunner {
      * Pins {@code facts} (PLANNED), allows {@code producers} to write into the run (the gate refuses every other
      * producer's key for it), records GATED and READY, and publishes READY on the control topic.
      */
-    public void pinAndAnnounce(RunFacts facts, java.util.Set<String> producers, RunRegistry registry, EventPublisher publisher) throws Exception {
-        if (producers.isEmpty()) throw new IllegalArgumentException("a run needs at least one producer allowed to write into it");
+    public void pinAndAnnounce(
+            RunFacts facts, java.util.Set<String> producers, RunRegistry registry, EventPublisher publisher)
+            throws Exception {
+        if (producers.isEmpty())
+            throw new IllegalArgumentException("a run needs at least one producer allowed to write into it");
         registry.pin(facts);
-        for (String producer : new java.util.TreeSet<>(producers)) registry.allowProducer(facts.platformRunId(), producer);
-        registry.transition(facts.platformRunId(), RunState.GATED, "world " + facts.worldId() + " passed its gate and manifest check");
+        for (String producer : new java.util.TreeSet<>(producers))
+            registry.allowProducer(facts.platformRunId(), producer);
+        registry.transition(
+                facts.platformRunId(),
+                RunState.GATED,
+                "world " + facts.worldId() + " passed its gate and manifest check");
         ObjectNode ready = Json.MAPPER.createObjectNode();
         ready.put("type", "READY");
         ready.put("platform_run_id", facts.platformRunId());
@@ -81,8 +91,12 @@ public final class ScenarioRunner {
         ready.put("config_digest", facts.configDigest());
         ready.put("code_version", facts.codeVersion());
         ready.put("created_at", Times.format(facts.createdAt()));
-        publisher.publish(List.of(new OutboundRecord(Topics.CONTROL, facts.platformRunId(), CanonicalJson.bytes(ready),
-                facts.createdAt().toEpochMilli(), Map.of())));
+        publisher.publish(List.of(new OutboundRecord(
+                Topics.CONTROL,
+                facts.platformRunId(),
+                CanonicalJson.bytes(ready),
+                facts.createdAt().toEpochMilli(),
+                Map.of())));
         registry.transition(facts.platformRunId(), RunState.READY, "READY published on " + Topics.CONTROL);
     }
 }

@@ -15,7 +15,11 @@ import org.duckdb.DuckDBAppender;
  */
 final class Table {
     enum Type {
-        VARCHAR("VARCHAR"), BIGINT("BIGINT"), INTEGER("INTEGER"), DECIMAL("DECIMAL(9,4)"), BOOLEAN("BOOLEAN");
+        VARCHAR("VARCHAR"),
+        BIGINT("BIGINT"),
+        INTEGER("INTEGER"),
+        DECIMAL("DECIMAL(9,4)"),
+        BOOLEAN("BOOLEAN");
 
         final String sql;
 
@@ -78,7 +82,9 @@ final class Table {
         for (int i = 0; i < columns.size(); i++) {
             Object v = row[i];
             if (v == null) {
-                if (columns.get(i).required()) throw new IllegalStateException("required column " + columns.get(i).name() + " is null");
+                if (columns.get(i).required())
+                    throw new IllegalStateException(
+                            "required column " + columns.get(i).name() + " is null");
                 appender.appendNull();
                 continue;
             }
@@ -88,7 +94,9 @@ final class Table {
                 case INTEGER -> appender.append((int) (Integer) v);
                 case DECIMAL -> appender.append((BigDecimal) v);
                 case BOOLEAN -> appender.append((boolean) (Boolean) v);
-                default -> throw new IllegalStateException("unhandled type " + columns.get(i).type());
+                default ->
+                    throw new IllegalStateException(
+                            "unhandled type " + columns.get(i).type());
             }
         }
         appender.endRow();

@@ -45,6 +45,7 @@ public enum Typology {
 
     public static Typology byKey(String key) {
         for (Typology t : values()) if (t.key.equals(key)) return t;
-        throw new IllegalArgumentException("unknown typology '" + key + "'; known: " + java.util.Arrays.stream(values()).map(Typology::key).toList());
+        throw new IllegalArgumentException("unknown typology '" + key + "'; known: "
+                + java.util.Arrays.stream(values()).map(Typology::key).toList());
     }
 }

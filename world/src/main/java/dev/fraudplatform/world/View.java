@@ -20,28 +20,75 @@ import java.util.List;
  * without a JSON library on the replay path.
  */
 public enum View {
-    TXN("txn.authorization", "t",
-            req("account_id", Type.VARCHAR), req("amount_minor", Type.BIGINT), req("card_id", Type.VARCHAR), req("channel", Type.VARCHAR),
-            req("city", Type.VARCHAR), req("country", Type.VARCHAR), req("currency", Type.VARCHAR), opt("device_id", Type.VARCHAR),
-            req("entry_mode", Type.VARCHAR), opt("flow_id", Type.VARCHAR), opt("ip", Type.VARCHAR), opt("ip_country", Type.VARCHAR),
-            opt("lat", Type.DECIMAL), opt("lon", Type.DECIMAL), req("mcc", Type.VARCHAR), req("merchant_id", Type.VARCHAR),
-            req("recurring", Type.BOOLEAN), req("txn_id", Type.VARCHAR)),
-    LOGIN("ctx.login", "s",
-            req("account_id", Type.VARCHAR), req("device_id", Type.VARCHAR), req("device_os", Type.VARCHAR), req("flow_id", Type.VARCHAR),
-            req("ip", Type.VARCHAR), req("ip_country", Type.VARCHAR), req("method", Type.VARCHAR), req("outcome", Type.VARCHAR)),
-    THREE_DS("ctx.three_ds", "a",
-            req("account_id", Type.VARCHAR), req("card_id", Type.VARCHAR), req("challenge", Type.VARCHAR), opt("device_id", Type.VARCHAR),
-            req("flow_id", Type.VARCHAR), req("merchant_id", Type.VARCHAR), req("result", Type.VARCHAR)),
-    PROFILE_CHANGE("ctx.profile_change", "p",
-            req("account_id", Type.VARCHAR), req("change", Type.VARCHAR), req("device_id", Type.VARCHAR), req("flow_id", Type.VARCHAR),
-            req("ip", Type.VARCHAR), req("ip_country", Type.VARCHAR), opt("new_email_domain", Type.VARCHAR)),
-    LABEL("label.assertion", "l",
-            req("account_id", Type.VARCHAR), req("amount_minor", Type.BIGINT), req("card_id", Type.VARCHAR), req("effective_time", Type.VARCHAR),
-            req("label_id", Type.VARCHAR), req("label_type", Type.VARCHAR), req("observed_time", Type.VARCHAR), req("reason_code", Type.VARCHAR),
-            req("source", Type.VARCHAR), req("txn_id", Type.VARCHAR));
+    TXN(
+            "txn.authorization",
+            "t",
+            req("account_id", Type.VARCHAR),
+            req("amount_minor", Type.BIGINT),
+            req("card_id", Type.VARCHAR),
+            req("channel", Type.VARCHAR),
+            req("city", Type.VARCHAR),
+            req("country", Type.VARCHAR),
+            req("currency", Type.VARCHAR),
+            opt("device_id", Type.VARCHAR),
+            req("entry_mode", Type.VARCHAR),
+            opt("flow_id", Type.VARCHAR),
+            opt("ip", Type.VARCHAR),
+            opt("ip_country", Type.VARCHAR),
+            opt("lat", Type.DECIMAL),
+            opt("lon", Type.DECIMAL),
+            req("mcc", Type.VARCHAR),
+            req("merchant_id", Type.VARCHAR),
+            req("recurring", Type.BOOLEAN),
+            req("txn_id", Type.VARCHAR)),
+    LOGIN(
+            "ctx.login",
+            "s",
+            req("account_id", Type.VARCHAR),
+            req("device_id", Type.VARCHAR),
+            req("device_os", Type.VARCHAR),
+            req("flow_id", Type.VARCHAR),
+            req("ip", Type.VARCHAR),
+            req("ip_country", Type.VARCHAR),
+            req("method", Type.VARCHAR),
+            req("outcome", Type.VARCHAR)),
+    THREE_DS(
+            "ctx.three_ds",
+            "a",
+            req("account_id", Type.VARCHAR),
+            req("card_id", Type.VARCHAR),
+            req("challenge", Type.VARCHAR),
+            opt("device_id", Type.VARCHAR),
+            req("flow_id", Type.VARCHAR),
+            req("merchant_id", Type.VARCHAR),
+            req("result", Type.VARCHAR)),
+    PROFILE_CHANGE(
+            "ctx.profile_change",
+            "p",
+            req("account_id", Type.VARCHAR),
+            req("change", Type.VARCHAR),
+            req("device_id", Type.VARCHAR),
+            req("flow_id", Type.VARCHAR),
+            req("ip", Type.VARCHAR),
+            req("ip_country", Type.VARCHAR),
+            opt("new_email_domain", Type.VARCHAR)),
+    LABEL(
+            "label.assertion",
+            "l",
+            req("account_id", Type.VARCHAR),
+            req("amount_minor", Type.BIGINT),
+            req("card_id", Type.VARCHAR),
+            req("effective_time", Type.VARCHAR),
+            req("label_id", Type.VARCHAR),
+            req("label_type", Type.VARCHAR),
+            req("observed_time", Type.VARCHAR),
+            req("reason_code", Type.VARCHAR),
+            req("source", Type.VARCHAR),
+            req("txn_id", Type.VARCHAR));
 
     /** Columns before the payload's. */
     static final int PAYLOAD_OFFSET = 4;
+
     public static final int SCHEMA_VERSION = 1;
 
     private final String eventClass;
@@ -52,11 +99,15 @@ public enum View {
     View(String eventClass, String idLetter, Column... payload) {
         this.eventClass = eventClass;
         this.idLetter = idLetter;
-        List<Column> cols = new ArrayList<>(List.of(req("event_id", Type.VARCHAR), req("event_time_ms", Type.BIGINT),
-                req("partition_key", Type.VARCHAR), req("schema_version", Type.INTEGER)));
+        List<Column> cols = new ArrayList<>(List.of(
+                req("event_id", Type.VARCHAR),
+                req("event_time_ms", Type.BIGINT),
+                req("partition_key", Type.VARCHAR),
+                req("schema_version", Type.INTEGER)));
         List<Column> sorted = new ArrayList<>(List.of(payload));
         sorted.sort(Comparator.comparing(Column::name));
-        if (!sorted.equals(List.of(payload))) throw new IllegalStateException(eventClass + ": payload columns must be listed in name order");
+        if (!sorted.equals(List.of(payload)))
+            throw new IllegalStateException(eventClass + ": payload columns must be listed in name order");
         cols.addAll(sorted);
         this.table = new Table(cols);
         this.payloadKeys = new String[payload.length];

@@ -52,23 +52,46 @@ public final class WorldBuilder {
     public static final String THREE_DS = View.THREE_DS.eventClass();
     public static final String PROFILE_CHANGE = View.PROFILE_CHANGE.eventClass();
     public static final String LABEL = View.LABEL.eventClass();
-    public static final List<String> VIEWS = Arrays.stream(View.values()).map(View::eventClass).toList();
+    public static final List<String> VIEWS =
+            Arrays.stream(View.values()).map(View::eventClass).toList();
 
     /** Relative traffic by day of week, Monday first: Friday and Saturday busiest, Sunday quietest. */
     private static final double[] WEEKDAY_WEIGHTS = {0.96, 0.97, 0.99, 1.02, 1.10, 1.08, 0.88};
 
-    static final Table TRUTH = new Table(List.of(req("event_id", Type.VARCHAR), req("txn_id", Type.VARCHAR), req("account_id", Type.VARCHAR),
-            req("card_id", Type.VARCHAR), req("typology", Type.VARCHAR), req("episode_id", Type.BIGINT), req("event_time_ms", Type.BIGINT),
-            req("first_party", Type.BOOLEAN), opt("label_type", Type.VARCHAR), opt("compromised_merchant_id", Type.VARCHAR)));
-    static final Table CUSTOMERS = new Table(List.of(req("customer_id", Type.VARCHAR), req("email_domain", Type.VARCHAR),
-            req("home_city", Type.VARCHAR), req("home_country", Type.VARCHAR)));
-    static final Table ACCOUNTS = new Table(List.of(req("account_id", Type.VARCHAR), req("customer_id", Type.VARCHAR),
-            req("opened_date", Type.VARCHAR), req("product", Type.VARCHAR), opt("credit_limit_minor", Type.BIGINT),
-            req("home_city", Type.VARCHAR), req("home_country", Type.VARCHAR)));
-    static final Table CARDS = new Table(List.of(req("card_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("card_type", Type.VARCHAR)));
-    static final Table MERCHANTS = new Table(List.of(req("merchant_id", Type.VARCHAR), req("mcc", Type.VARCHAR), req("city", Type.VARCHAR),
-            req("country", Type.VARCHAR), req("risk_tier", Type.VARCHAR)));
-    static final Table DEVICES = new Table(List.of(req("device_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("device_os", Type.VARCHAR)));
+    static final Table TRUTH = new Table(List.of(
+            req("event_id", Type.VARCHAR),
+            req("txn_id", Type.VARCHAR),
+            req("account_id", Type.VARCHAR),
+            req("card_id", Type.VARCHAR),
+            req("typology", Type.VARCHAR),
+            req("episode_id", Type.BIGINT),
+            req("event_time_ms", Type.BIGINT),
+            req("first_party", Type.BOOLEAN),
+            opt("label_type", Type.VARCHAR),
+            opt("compromised_merchant_id", Type.VARCHAR)));
+    static final Table CUSTOMERS = new Table(List.of(
+            req("customer_id", Type.VARCHAR),
+            req("email_domain", Type.VARCHAR),
+            req("home_city", Type.VARCHAR),
+            req("home_country", Type.VARCHAR)));
+    static final Table ACCOUNTS = new Table(List.of(
+            req("account_id", Type.VARCHAR),
+            req("customer_id", Type.VARCHAR),
+            req("opened_date", Type.VARCHAR),
+            req("product", Type.VARCHAR),
+            opt("credit_limit_minor", Type.BIGINT),
+            req("home_city", Type.VARCHAR),
+            req("home_country", Type.VARCHAR)));
+    static final Table CARDS = new Table(
+            List.of(req("card_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("card_type", Type.VARCHAR)));
+    static final Table MERCHANTS = new Table(List.of(
+            req("merchant_id", Type.VARCHAR),
+            req("mcc", Type.VARCHAR),
+            req("city", Type.VARCHAR),
+            req("country", Type.VARCHAR),
+            req("risk_tier", Type.VARCHAR)));
+    static final Table DEVICES = new Table(
+            List.of(req("device_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("device_os", Type.VARCHAR)));
 
     private final ObjectStore store;
 
@@ -81,7 +104,7 @@ public final class WorldBuilder {
     public interface Progress {
         void update(String phase, long transactions);
 
-        Progress NONE = (phase, n) -> { };
+        Progress NONE = (phase, n) -> {};
     }
 
     /** The outcome of a build. */
@@ -109,10 +132,12 @@ public final class WorldBuilder {
         String worldId = config.worldId();
         String prefix = prefix(worldId);
         if (store.exists(prefix + "/" + Manifest.FILE_NAME)) {
-            // Sealed means its files still match the manifest: a world changed since is refused, never passed off as built.
+            // Sealed means its files still match the manifest: a world changed since is refused, never passed off as
+            // built.
             java.util.List<String> problems = Manifest.verify(store, prefix);
             if (!problems.isEmpty()) {
-                throw new ScenarioRunner.WorldRefusedException("world " + worldId + " was built, but its files no longer match its manifest: "
+                throw new ScenarioRunner.WorldRefusedException("world " + worldId
+                        + " was built, but its files no longer match its manifest: "
                         + problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "")
                         + "; remove " + prefix + " from the object store to build it again");
             }
@@ -145,13 +170,19 @@ public final class WorldBuilder {
         AtomicLongArray viewCounts = new AtomicLongArray(View.values().length);
         AtomicLong truthCount = new AtomicLong();
         IntStream.range(0, config.days()).parallel().forEach(d -> {
-            DayGenerator.Day day = new DayGenerator(config, population, idPrefix).generate(d, plan.rowsByDay().get(d), quotas[d], txnBase[d]);
+            DayGenerator.Day day = new DayGenerator(config, population, idPrefix)
+                    .generate(d, plan.rowsByDay().get(d), quotas[d], txnBase[d]);
             plan.rowsByDay().set(d, List.of()); // the day's planned rows are written now; let them go
             String date = config.startDate().plusDays(d).toString();
             for (View v : View.values()) {
                 List<GenRow> rows = day.of(v);
                 if (v == View.LABEL || (rows.isEmpty() && v != View.TXN)) continue;
-                writeIdempotent(viewKey(prefix, v, date), ParquetFiles.write(v.table(), () -> rows.stream().map(GenRow::toColumns).iterator(), scratch));
+                writeIdempotent(
+                        viewKey(prefix, v, date),
+                        ParquetFiles.write(
+                                v.table(),
+                                () -> rows.stream().map(GenRow::toColumns).iterator(),
+                                scratch));
                 viewCounts.addAndGet(v.ordinal(), rows.size());
             }
             writeIdempotent(truthKey(prefix, date), ParquetFiles.write(TRUTH, day.truth(), scratch));
@@ -182,16 +213,24 @@ public final class WorldBuilder {
     }
 
     /** Writes the labels, partitioned by the day they are observed; returns how many. */
-    private long writeLabels(WorldConfig config, List<FraudPlanner.PlannedLabel> planned, String prefix, String idPrefix, Path scratch) {
+    private long writeLabels(
+            WorldConfig config, List<FraudPlanner.PlannedLabel> planned, String prefix, String idPrefix, Path scratch) {
         long start = dayStartMillis(config, 0);
         TreeMap<Integer, List<GenRow>> byDay = new TreeMap<>();
         for (FraudPlanner.PlannedLabel p : planned) {
             GenRow tx = p.txn();
             GenRow label = new GenRow(View.LABEL, p.observedMs(), tx.episode, tx.seq, tx.account);
-            label.set("amount_minor", tx.get("amount_minor")).set("card_id", tx.get("card_id")).set("effective_time", Times.formatMillis(tx.timeMs))
-                    .set("label_type", p.labelType()).set("observed_time", Times.formatMillis(p.observedMs())).set("reason_code", p.reasonCode())
-                    .set("source", p.source()).set("txn_id", tx.get("txn_id")).set("label_id", "");
-            byDay.computeIfAbsent((int) Math.floorDiv(p.observedMs() - start, Rows.MS_PER_DAY), k -> new ArrayList<>()).add(label);
+            label.set("amount_minor", tx.get("amount_minor"))
+                    .set("card_id", tx.get("card_id"))
+                    .set("effective_time", Times.formatMillis(tx.timeMs))
+                    .set("label_type", p.labelType())
+                    .set("observed_time", Times.formatMillis(p.observedMs()))
+                    .set("reason_code", p.reasonCode())
+                    .set("source", p.source())
+                    .set("txn_id", tx.get("txn_id"))
+                    .set("label_id", "");
+            byDay.computeIfAbsent((int) Math.floorDiv(p.observedMs() - start, Rows.MS_PER_DAY), k -> new ArrayList<>())
+                    .add(label);
         }
         long n = 0;
         for (Map.Entry<Integer, List<GenRow>> e : byDay.entrySet()) {
@@ -200,7 +239,12 @@ public final class WorldBuilder {
             DayGenerator.assignIds(rows, View.LABEL, idPrefix, e.getKey());
             for (GenRow row : rows) row.set("label_id", row.eventId.substring(idPrefix.length() + 1));
             String date = config.startDate().plusDays(e.getKey()).toString();
-            writeIdempotent(viewKey(prefix, View.LABEL, date), ParquetFiles.write(View.LABEL.table(), () -> rows.stream().map(GenRow::toColumns).iterator(), scratch));
+            writeIdempotent(
+                    viewKey(prefix, View.LABEL, date),
+                    ParquetFiles.write(
+                            View.LABEL.table(),
+                            () -> rows.stream().map(GenRow::toColumns).iterator(),
+                            scratch));
             n += rows.size();
         }
         return n;
@@ -214,23 +258,49 @@ public final class WorldBuilder {
         String previousCustomer = null;
         for (Population.Account a : population.accounts()) {
             if (!a.customerId().equals(previousCustomer)) {
-                customers.add(new Object[] {a.customerId(), a.emailDomain(), a.home().name(), a.home().country()});
+                customers.add(new Object[] {
+                    a.customerId(), a.emailDomain(), a.home().name(), a.home().country()
+                });
                 previousCustomer = a.customerId();
             }
-            accounts.add(new Object[] {a.id(), a.customerId(), config.startDate().minusDays(a.openedDaysBefore()).toString(),
-                a.credit() ? "CREDIT" : "DEBIT", a.credit() ? a.creditLimitMinor() : null, a.home().name(), a.home().country()});
+            accounts.add(new Object[] {
+                a.id(),
+                a.customerId(),
+                config.startDate().minusDays(a.openedDaysBefore()).toString(),
+                a.credit() ? "CREDIT" : "DEBIT",
+                a.credit() ? a.creditLimitMinor() : null,
+                a.home().name(),
+                a.home().country()
+            });
             for (String c : a.cards()) cards.add(new Object[] {c, a.id(), a.credit() ? "CREDIT" : "DEBIT"});
-            for (int i = 0; i < a.devices().length; i++) devices.add(new Object[] {a.devices()[i], a.id(), a.deviceOs()[i]});
+            for (int i = 0; i < a.devices().length; i++)
+                devices.add(new Object[] {a.devices()[i], a.id(), a.deviceOs()[i]});
         }
         List<Object[]> merchants = new ArrayList<>();
         for (Population.Merchant m : population.merchants()) {
-            merchants.add(new Object[] {m.id(), m.mcc().code(), m.city().name(), m.city().country(), m.risk().name()});
+            merchants.add(new Object[] {
+                m.id(),
+                m.mcc().code(),
+                m.city().name(),
+                m.city().country(),
+                m.risk().name()
+            });
         }
         Map<String, Long> counts = new TreeMap<>();
-        Map<String, Object[]> files = Map.of("customers", new Object[] {CUSTOMERS, customers}, "accounts", new Object[] {ACCOUNTS, accounts},
-                "cards", new Object[] {CARDS, cards}, "merchants", new Object[] {MERCHANTS, merchants}, "devices", new Object[] {DEVICES, devices});
+        Map<String, Object[]> files = Map.of(
+                "customers",
+                new Object[] {CUSTOMERS, customers},
+                "accounts",
+                new Object[] {ACCOUNTS, accounts},
+                "cards",
+                new Object[] {CARDS, cards},
+                "merchants",
+                new Object[] {MERCHANTS, merchants},
+                "devices",
+                new Object[] {DEVICES, devices});
         files.forEach((name, f) -> {
-            @SuppressWarnings("unchecked") List<Object[]> rows = (List<Object[]>) f[1];
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = (List<Object[]>) f[1];
             writeIdempotent(prefix + "/entities/" + name + ".parquet", ParquetFiles.write((Table) f[0], rows, scratch));
             counts.put(name, (long) rows.size());
         });
@@ -245,7 +315,8 @@ public final class WorldBuilder {
     }
 
     private static void columnsJson(ArrayNode out, Table t) {
-        for (Table.Column c : t.columns()) out.addObject().put("name", c.name()).put("type", c.type().sql).put("required", c.required());
+        for (Table.Column c : t.columns())
+            out.addObject().put("name", c.name()).put("type", c.type().sql).put("required", c.required());
     }
 
     /**
@@ -270,14 +341,20 @@ public final class WorldBuilder {
             frac[d] = exact - q[d];
             assigned += q[d];
         }
-        Integer[] order = IntStream.range(0, days).boxed().sorted(Comparator.comparingDouble((Integer d) -> -frac[d]).thenComparingInt(d -> d))
+        Integer[] order = IntStream.range(0, days)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer d) -> -frac[d]).thenComparingInt(d -> d))
                 .toArray(Integer[]::new);
         for (int i = 0; assigned < config.transactions(); i++, assigned++) q[order[i % days]]++;
         return q;
     }
 
     static long dayStartMillis(WorldConfig config, int day) {
-        return config.startDate().plusDays(day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+        return config.startDate()
+                .plusDays(day)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli();
     }
 
     /** Creates {@code key}; if it exists with the same bytes (a resumed build), that is fine; otherwise it fails. */
@@ -290,8 +367,9 @@ public final class WorldBuilder {
             store.create(key, content);
         } catch (ObjectAlreadyExistsException e) {
             if (!Arrays.equals(store.read(key), content)) {
-                throw new IllegalStateException("world file " + key + " exists with different content; the world id no longer "
-                        + "determines its bytes (was the engine changed without a version bump?)");
+                throw new IllegalStateException(
+                        "world file " + key + " exists with different content; the world id no longer "
+                                + "determines its bytes (was the engine changed without a version bump?)");
             }
         }
     }
@@ -303,7 +381,4 @@ public final class WorldBuilder {
         h = Long.rotateLeft(h ^ (b * 0xD6E8FEB86659FD93L), 27) * 0x9E3779B97F4A7C15L;
         return new SplittableRandom(h ^ (h >>> 29));
     }
-
-
-
 }

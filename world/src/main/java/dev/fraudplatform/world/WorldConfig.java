@@ -23,8 +23,15 @@ import java.util.Map;
  * @param labels         how late, and whether, fraud is labelled
  * @param leak           a deliberate give-away for testing the gate's canary; a world built with one must fail its gate
  */
-public record WorldConfig(long seed, int transactions, int accounts, int days, LocalDate startDate, Map<Typology, Double> typologyRates,
-                          LabelPolicy labels, Leak leak) {
+public record WorldConfig(
+        long seed,
+        int transactions,
+        int accounts,
+        int days,
+        LocalDate startDate,
+        Map<Typology, Double> typologyRates,
+        LabelPolicy labels,
+        Leak leak) {
 
     /** A deliberate leak of the truth into the stream views, so that tests can prove the canary catches it. */
     public enum Leak {
@@ -44,7 +51,9 @@ public record WorldConfig(long seed, int transactions, int accounts, int days, L
             rates.put(t, r);
         }
         double total = rates.values().stream().mapToDouble(Double::doubleValue).sum();
-        if (total > 0.5) throw new IllegalArgumentException("typology rates add up to " + total + "; at most 0.5 of transactions can be fraud");
+        if (total > 0.5)
+            throw new IllegalArgumentException(
+                    "typology rates add up to " + total + "; at most 0.5 of transactions can be fraud");
         typologyRates = Collections.unmodifiableMap(rates);
         if (labels == null) throw new IllegalArgumentException("labels must be set");
         if (leak == null) throw new IllegalArgumentException("leak must be set (NONE for a real world)");
@@ -56,7 +65,8 @@ public record WorldConfig(long seed, int transactions, int accounts, int days, L
         int days = Math.max(2, Math.min(90, transactions / 20_000));
         EnumMap<Typology, Double> rates = new EnumMap<>(Typology.class);
         for (Typology t : Typology.values()) rates.put(t, t.defaultRate());
-        return new WorldConfig(seed, transactions, accounts, days, LocalDate.of(2026, 3, 2), rates, LabelPolicy.DEFAULT, Leak.NONE);
+        return new WorldConfig(
+                seed, transactions, accounts, days, LocalDate.of(2026, 3, 2), rates, LabelPolicy.DEFAULT, Leak.NONE);
     }
 
     /** Total share of fraud transactions. */
@@ -120,22 +130,36 @@ public record WorldConfig(long seed, int transactions, int accounts, int days, L
      */
     public static WorldConfig fromJson(JsonNode n, WorldConfig base) {
         if (!n.isObject()) throw new IllegalArgumentException("a world config is a JSON object");
-        java.util.Set<String> known = java.util.Set.of("seed", "transactions", "accounts", "days", "start_date", "typology_rates", "labels",
-                "inject_leak");
+        java.util.Set<String> known = java.util.Set.of(
+                "seed", "transactions", "accounts", "days", "start_date", "typology_rates", "labels", "inject_leak");
         n.fieldNames().forEachRemaining(f -> {
-            if (!known.contains(f)) throw new IllegalArgumentException("unknown world config field '" + f + "'; known: " + new java.util.TreeSet<>(known));
+            if (!known.contains(f))
+                throw new IllegalArgumentException(
+                        "unknown world config field '" + f + "'; known: " + new java.util.TreeSet<>(known));
         });
         EnumMap<Typology, Double> rates = new EnumMap<>(base.typologyRates);
-        n.path("typology_rates").fields().forEachRemaining(e -> rates.put(Typology.byKey(e.getKey()), e.getValue().asDouble()));
+        n.path("typology_rates")
+                .fields()
+                .forEachRemaining(
+                        e -> rates.put(Typology.byKey(e.getKey()), e.getValue().asDouble()));
         int txns = n.path("transactions").asInt(base.transactions);
-        return new WorldConfig(n.path("seed").asLong(base.seed), txns, n.path("accounts").asInt(base.accounts),
-                n.path("days").asInt(base.days), n.has("start_date") ? LocalDate.parse(n.path("start_date").asText()) : base.startDate, rates,
+        return new WorldConfig(
+                n.path("seed").asLong(base.seed),
+                txns,
+                n.path("accounts").asInt(base.accounts),
+                n.path("days").asInt(base.days),
+                n.has("start_date") ? LocalDate.parse(n.path("start_date").asText()) : base.startDate,
+                rates,
                 base.labels.merge(n.path("labels")),
-                n.has("inject_leak") ? Leak.valueOf(n.path("inject_leak").asText().toUpperCase(java.util.Locale.ROOT)) : base.leak);
+                n.has("inject_leak")
+                        ? Leak.valueOf(n.path("inject_leak").asText().toUpperCase(java.util.Locale.ROOT))
+                        : base.leak);
     }
 
     /** {@code w-} and 16 hex digits of SHA-256(engine version, canonical config including the seed). */
     public String worldId() {
-        return "w-" + Sha256.hex(WorldBuilder.ENGINE_VERSION + "\n" + CanonicalJson.string(toJson())).substring(0, 16);
+        return "w-"
+                + Sha256.hex(WorldBuilder.ENGINE_VERSION + "\n" + CanonicalJson.string(toJson()))
+                        .substring(0, 16);
     }
 }

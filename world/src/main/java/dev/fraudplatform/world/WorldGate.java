@@ -43,11 +43,17 @@ public final class WorldGate {
     /** The gate's verdict. */
     public record Verdict(String worldId, boolean passed, List<Check> checks) {
         public List<String> failedChecks() {
-            return checks.stream().filter(c -> !c.passed()).map(c -> c.name() + " (" + c.detail() + ")").toList();
+            return checks.stream()
+                    .filter(c -> !c.passed())
+                    .map(c -> c.name() + " (" + c.detail() + ")")
+                    .toList();
         }
 
         public Check check(String name) {
-            return checks.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException("no check " + name));
+            return checks.stream()
+                    .filter(c -> c.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no check " + name));
         }
     }
 
@@ -68,7 +74,8 @@ public final class WorldGate {
             checks.add(run("time_order", () -> timeOrder(sql)));
             checks.add(run("unique_event_ids", () -> uniqueIds(sql)));
             long txns = sql.scalar("SELECT count(*) FROM txn");
-            checks.add(new Check("transaction_count", txns == config.transactions(), txns + " of " + config.transactions()));
+            checks.add(new Check(
+                    "transaction_count", txns == config.transactions(), txns + " of " + config.transactions()));
             long fraud = sql.scalar("SELECT count(*) FROM truth");
             checks.add(new Check("fraud_present", fraud > 0, fraud + " fraud transactions"));
             checks.add(run("fraud_rate_band", () -> fraudRate(sql, config, txns, fraud)));
@@ -99,7 +106,8 @@ public final class WorldGate {
         String prefix = WorldBuilder.prefix(config.worldId());
         for (int d = 0; d < config.days(); d++) {
             String date = config.startDate().plusDays(d).toString();
-            if (!store.exists(WorldBuilder.viewKey(prefix, View.TXN, date))) missing.add(WorldBuilder.viewKey(prefix, View.TXN, date));
+            if (!store.exists(WorldBuilder.viewKey(prefix, View.TXN, date)))
+                missing.add(WorldBuilder.viewKey(prefix, View.TXN, date));
             if (!store.exists(WorldBuilder.truthKey(prefix, date))) missing.add(WorldBuilder.truthKey(prefix, date));
         }
         return problems("files_present", missing.size(), missing);
@@ -110,7 +118,9 @@ public final class WorldGate {
         for (View v : View.values()) {
             String expected = describe(v.table());
             for (String key : sql.viewKeys(v)) {
-                List<Object[]> cols = sql.rows("DESCRIBE SELECT * FROM " + ParquetFiles.readParquet(ParquetFiles.literal(sql.local(key).toString()), ""));
+                List<Object[]> cols = sql.rows("DESCRIBE SELECT * FROM "
+                        + ParquetFiles.readParquet(
+                                ParquetFiles.literal(sql.local(key).toString()), ""));
                 String actual = cols.stream().map(c -> c[0] + " " + c[1]).collect(Collectors.joining(", "));
                 if (!actual.equals(expected)) problems.add(key + " has (" + actual + ")");
             }
@@ -180,11 +190,17 @@ public final class WorldGate {
     }
 
     private static Check uniqueIds(WorldSql sql) {
-        String all = java.util.Arrays.stream(View.values()).map(v -> "SELECT event_id FROM " + WorldSql.NAMES.get(v))
+        String all = java.util.Arrays.stream(View.values())
+                .map(v -> "SELECT event_id FROM " + WorldSql.NAMES.get(v))
                 .collect(Collectors.joining(" UNION ALL "));
-        List<Object[]> dups = sql.rows("SELECT event_id, count(*) FROM (" + all + ") GROUP BY event_id HAVING count(*) > 1 ORDER BY event_id LIMIT 3");
-        long n = sql.scalar("SELECT count(*) FROM (SELECT event_id FROM (" + all + ") GROUP BY event_id HAVING count(*) > 1)");
-        return problems("unique_event_ids", n, dups.stream().map(d -> d[0] + " x" + d[1]).toList());
+        List<Object[]> dups = sql.rows("SELECT event_id, count(*) FROM (" + all
+                + ") GROUP BY event_id HAVING count(*) > 1 ORDER BY event_id LIMIT 3");
+        long n = sql.scalar(
+                "SELECT count(*) FROM (SELECT event_id FROM (" + all + ") GROUP BY event_id HAVING count(*) > 1)");
+        return problems(
+                "unique_event_ids",
+                n,
+                dups.stream().map(d -> d[0] + " x" + d[1]).toList());
     }
 
     /** A band for an observed rate: 10% of the configured rate plus four binomial standard deviations. */
@@ -196,7 +212,9 @@ public final class WorldGate {
         double observed = txns == 0 ? 0 : (double) fraud / txns;
         double f = config.fraudRate();
         double tol = tolerance(f, txns);
-        return new Check("fraud_rate_band", Math.abs(observed - f) <= tol,
+        return new Check(
+                "fraud_rate_band",
+                Math.abs(observed - f) <= tol,
                 String.format(Locale.ROOT, "observed %.5f, configured %.5f, band +/- %.5f", observed, f, tol));
     }
 
@@ -209,73 +227,113 @@ public final class WorldGate {
             double tol = tolerance(config.rate(t), txns);
             boolean in = Math.abs(observed - config.rate(t)) <= tol;
             ok &= in;
-            parts.add(String.format(Locale.ROOT, "%s %.5f (configured %.5f%s)", t.key(), observed, config.rate(t), in ? "" : ", OUT OF BAND"));
+            parts.add(String.format(
+                    Locale.ROOT,
+                    "%s %.5f (configured %.5f%s)",
+                    t.key(),
+                    observed,
+                    config.rate(t),
+                    in ? "" : ", OUT OF BAND"));
         }
         long unknown = sql.scalar("SELECT count(*) FROM truth WHERE typology NOT IN ("
-                + java.util.Arrays.stream(Typology.values()).map(t -> ParquetFiles.literal(t.key())).collect(Collectors.joining(", ")) + ")");
+                + java.util.Arrays.stream(Typology.values())
+                        .map(t -> ParquetFiles.literal(t.key()))
+                        .collect(Collectors.joining(", "))
+                + ")");
         if (unknown > 0) parts.add(unknown + " rows of unknown typology");
         return new Check("typology_mix", ok && unknown == 0, String.join("; ", parts));
     }
 
-    static final String DELAY_DAYS = "(event_time_ms - epoch_ms(CAST(replace(effective_time, 'Z', '') AS TIMESTAMP))) / 86400000.0";
+    static final String DELAY_DAYS =
+            "(event_time_ms - epoch_ms(CAST(replace(effective_time, 'Z', '') AS TIMESTAMP))) / 86400000.0";
 
     private static Check labelDelays(WorldSql sql, WorldConfig config) {
         LabelPolicy p = config.labels();
         double slack = 1.0 / 86_400_000; // one millisecond of rounding
         List<String> parts = new ArrayList<>();
         boolean ok = true;
-        for (Object[] row : sql.rows("SELECT label_type, count(*), min(" + DELAY_DAYS + "), quantile_cont(" + DELAY_DAYS + ", 0.5), quantile_cont("
-                + DELAY_DAYS + ", 0.9), max(" + DELAY_DAYS + ") FROM label GROUP BY label_type ORDER BY label_type")) {
+        for (Object[] row : sql.rows("SELECT label_type, count(*), min(" + DELAY_DAYS + "), quantile_cont(" + DELAY_DAYS
+                + ", 0.5), quantile_cont(" + DELAY_DAYS + ", 0.9), max(" + DELAY_DAYS
+                + ") FROM label GROUP BY label_type ORDER BY label_type")) {
             String type = (String) row[0];
             double min = ((Number) row[2]).doubleValue();
             double max = ((Number) row[5]).doubleValue();
             double lo;
             double hi;
             switch (type) {
-                case "CHARGEBACK" -> { lo = p.chargebackMinDays(); hi = p.chargebackMaxDays(); }
-                case "FRAUD_REPORT" -> { lo = LabelPolicy.REPORT_MIN_DAYS; hi = p.reportMaxDays(); }
-                default -> { lo = p.chargeOffMinDays(); hi = p.chargeOffMaxDays(); }
+                case "CHARGEBACK" -> {
+                    lo = p.chargebackMinDays();
+                    hi = p.chargebackMaxDays();
+                }
+                case "FRAUD_REPORT" -> {
+                    lo = LabelPolicy.REPORT_MIN_DAYS;
+                    hi = p.reportMaxDays();
+                }
+                default -> {
+                    lo = p.chargeOffMinDays();
+                    hi = p.chargeOffMaxDays();
+                }
             }
             boolean in = min >= Math.max(0, lo) - slack && max <= hi + slack;
             ok &= in;
-            parts.add(String.format(Locale.ROOT, "%s n=%d delay days min %.2f p50 %.2f p90 %.2f max %.2f, allowed [%.2f, %.2f]%s", type, row[1], min,
-                    ((Number) row[3]).doubleValue(), ((Number) row[4]).doubleValue(), max, Math.max(0, lo), hi, in ? "" : " OUT OF BOUNDS"));
+            parts.add(String.format(
+                    Locale.ROOT,
+                    "%s n=%d delay days min %.2f p50 %.2f p90 %.2f max %.2f, allowed [%.2f, %.2f]%s",
+                    type,
+                    row[1],
+                    min,
+                    ((Number) row[3]).doubleValue(),
+                    ((Number) row[4]).doubleValue(),
+                    max,
+                    Math.max(0, lo),
+                    hi,
+                    in ? "" : " OUT OF BOUNDS"));
         }
         return new Check("label_delays", ok, parts.isEmpty() ? "no labels" : String.join("; ", parts));
     }
 
     private static Check labelsAfterTransactions(WorldSql sql) {
-        List<Object[]> r = sql.rows("SELECT count(*) FILTER (WHERE l.event_time_ms < t.event_time_ms), "
-                + "count(*) FILTER (WHERE epoch_ms(CAST(replace(l.effective_time, 'Z', '') AS TIMESTAMP)) <> t.event_time_ms), "
-                + "min(l.event_id) FILTER (WHERE l.event_time_ms < t.event_time_ms) FROM label l JOIN txn t ON t.txn_id = l.txn_id");
+        List<Object[]> r = sql.rows(
+                "SELECT count(*) FILTER (WHERE l.event_time_ms < t.event_time_ms), "
+                        + "count(*) FILTER (WHERE epoch_ms(CAST(replace(l.effective_time, 'Z', '') AS TIMESTAMP)) <> t.event_time_ms), "
+                        + "min(l.event_id) FILTER (WHERE l.event_time_ms < t.event_time_ms) FROM label l JOIN txn t ON t.txn_id = l.txn_id");
         long early = ((Number) r.get(0)[0]).longValue();
         long wrongEffective = ((Number) r.get(0)[1]).longValue();
         List<String> problems = new ArrayList<>();
         if (early > 0) problems.add(early + " labels observed before their transaction, e.g. " + r.get(0)[2]);
-        if (wrongEffective > 0) problems.add(wrongEffective + " labels whose effective time is not their transaction's time");
+        if (wrongEffective > 0)
+            problems.add(wrongEffective + " labels whose effective time is not their transaction's time");
         return problems("labels_after_transactions", early + wrongEffective, problems);
     }
 
     private static Check labelsMatchTruth(WorldSql sql) {
-        long labelWithoutTruth = sql.scalar("SELECT count(*) FROM label l WHERE NOT EXISTS (SELECT 1 FROM truth f WHERE f.txn_id = l.txn_id "
-                + "AND f.label_type = l.label_type)");
-        long truthWithoutLabel = sql.scalar("SELECT count(*) FROM truth f WHERE f.label_type IS NOT NULL AND NOT EXISTS "
-                + "(SELECT 1 FROM label l WHERE l.txn_id = f.txn_id)");
+        long labelWithoutTruth = sql.scalar(
+                "SELECT count(*) FROM label l WHERE NOT EXISTS (SELECT 1 FROM truth f WHERE f.txn_id = l.txn_id "
+                        + "AND f.label_type = l.label_type)");
+        long truthWithoutLabel =
+                sql.scalar("SELECT count(*) FROM truth f WHERE f.label_type IS NOT NULL AND NOT EXISTS "
+                        + "(SELECT 1 FROM label l WHERE l.txn_id = f.txn_id)");
         List<String> problems = new ArrayList<>();
-        if (labelWithoutTruth > 0) problems.add(labelWithoutTruth + " labels of transactions the truth does not know as labelled fraud");
-        if (truthWithoutLabel > 0) problems.add(truthWithoutLabel + " truth rows say labelled but no label event exists");
+        if (labelWithoutTruth > 0)
+            problems.add(labelWithoutTruth + " labels of transactions the truth does not know as labelled fraud");
+        if (truthWithoutLabel > 0)
+            problems.add(truthWithoutLabel + " truth rows say labelled but no label event exists");
         return problems("labels_match_truth", labelWithoutTruth + truthWithoutLabel, problems);
     }
 
     private static Check unlabelledShare(WorldSql sql, WorldConfig config) {
-        Object[] r = sql.rows("SELECT count(*), count(*) FILTER (WHERE label_type IS NULL) FROM truth WHERE NOT first_party OR typology = 'bust_out'").get(0);
+        Object[] r = sql.rows(
+                        "SELECT count(*), count(*) FILTER (WHERE label_type IS NULL) FROM truth WHERE NOT first_party OR typology = 'bust_out'")
+                .get(0);
         long n = ((Number) r[0]).longValue();
         if (n == 0) return new Check("unlabelled_share", true, "no fraud to label");
         double observed = (double) ((Number) r[1]).longValue() / n;
         double u = config.labels().unlabelledShare();
         // Episodes are labelled together (one report, one charge-off), so the spread is wider than binomial.
         double tol = 0.05 + 6 * Math.sqrt(Math.max(u * (1 - u), 1e-12) / n);
-        return new Check("unlabelled_share", Math.abs(observed - u) <= tol,
+        return new Check(
+                "unlabelled_share",
+                Math.abs(observed - u) <= tol,
                 String.format(Locale.ROOT, "observed %.4f of %d, configured %.4f, band +/- %.4f", observed, n, u, tol));
     }
 
@@ -289,7 +347,8 @@ public final class WorldGate {
             long n = sql.scalar("SELECT count(*) FROM " + table + " WHERE " + condition);
             if (n > 0) {
                 total += n;
-                Object id = sql.rows("SELECT * FROM " + table + " WHERE " + condition + " LIMIT 1").get(0)[0];
+                Object id = sql.rows("SELECT * FROM " + table + " WHERE " + condition + " LIMIT 1")
+                        .get(0)[0];
                 examples.add(n + " " + table + " rows where " + condition + " (e.g. " + id + ")");
             }
         }
@@ -297,7 +356,12 @@ public final class WorldGate {
     }
 
     private static Check problems(String name, long count, List<String> examples) {
-        return new Check(name, count == 0, count == 0 ? "ok" : count + " problems: " + String.join("; ", examples.subList(0, Math.min(3, examples.size()))));
+        return new Check(
+                name,
+                count == 0,
+                count == 0
+                        ? "ok"
+                        : count + " problems: " + String.join("; ", examples.subList(0, Math.min(3, examples.size()))));
     }
 
     private void writeReceipt(Verdict v) {
@@ -305,7 +369,8 @@ public final class WorldGate {
         n.put("world_id", v.worldId());
         n.put("status", v.passed() ? "PASSED" : "FAILED");
         ArrayNode checks = n.putArray("checks");
-        for (Check c : v.checks()) checks.addObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail());
+        for (Check c : v.checks())
+            checks.addObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail());
         // Deterministic content: a build resumed after a crash finds the same receipt already there.
         WorldBuilder.writeIdempotent(store, WorldBuilder.prefix(v.worldId()) + "/" + RECEIPT, CanonicalJson.bytes(n));
     }
@@ -319,10 +384,17 @@ public final class WorldGate {
         try {
             JsonNode n = Json.MAPPER.readTree(store.read(key));
             List<Check> checks = new ArrayList<>();
-            n.path("checks").forEach(c -> checks.add(new Check(c.path("name").asText(), c.path("passed").asBoolean(), c.path("detail").asText())));
+            n.path("checks")
+                    .forEach(c -> checks.add(new Check(
+                            c.path("name").asText(),
+                            c.path("passed").asBoolean(),
+                            c.path("detail").asText())));
             return new Verdict(worldId, "PASSED".equals(n.path("status").asText()), checks);
         } catch (IOException e) {
-            return new Verdict(worldId, false, List.of(new Check("gate_receipt", false, "unreadable gate receipt: " + e.getMessage())));
+            return new Verdict(
+                    worldId,
+                    false,
+                    List.of(new Check("gate_receipt", false, "unreadable gate receipt: " + e.getMessage())));
         }
     }
 }

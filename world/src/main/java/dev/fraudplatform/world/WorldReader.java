@@ -21,7 +21,8 @@ import java.util.TreeMap;
 public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
     private final LocalFiles files;
     private final Iterator<List<String>> days;
-    private final PriorityQueue<Cursor> heap = new PriorityQueue<>((x, y) -> WorldRow.EVENT_ORDER.compare(x.head, y.head));
+    private final PriorityQueue<Cursor> heap =
+            new PriorityQueue<>((x, y) -> WorldRow.EVENT_ORDER.compare(x.head, y.head));
     private final List<Cursor> open = new ArrayList<>();
 
     private static final class Cursor {
@@ -37,14 +38,22 @@ public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
             this.key = key;
             this.connection = ParquetFiles.open(true);
             this.statement = connection.createStatement();
-            this.rs = statement.executeQuery("SELECT * FROM " + ParquetFiles.readParquet(ParquetFiles.literal(file.toString()), ""));
+            this.rs = statement.executeQuery(
+                    "SELECT * FROM " + ParquetFiles.readParquet(ParquetFiles.literal(file.toString()), ""));
         }
 
         boolean advance() {
             try {
                 if (!rs.next()) return false;
                 long t = rs.getLong(2);
-                head = new WorldRow(view.eventClass(), rs.getString(1), rs.getInt(4), t, Times.formatMillis(t), rs.getString(3), view.payloadJson(rs));
+                head = new WorldRow(
+                        view.eventClass(),
+                        rs.getString(1),
+                        rs.getInt(4),
+                        t,
+                        Times.formatMillis(t),
+                        rs.getString(3),
+                        view.payloadJson(rs));
                 return true;
             } catch (SQLException e) {
                 throw new IllegalStateException("reading " + key + ": " + e.getMessage(), e);
@@ -76,7 +85,8 @@ public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
             String day = rest.substring(d + 4, rest.indexOf('/', d));
             byDay.computeIfAbsent(day, k -> new ArrayList<>()).add(key);
         }
-        if (byDay.isEmpty()) throw new IllegalArgumentException("world " + worldId + " has no stream views in " + store.describe());
+        if (byDay.isEmpty())
+            throw new IllegalArgumentException("world " + worldId + " has no stream views in " + store.describe());
         this.days = byDay.values().iterator();
     }
 

@@ -12,8 +12,14 @@ import java.util.Comparator;
  * A stream-view row as the streamer needs it: the routing fields, and the payload already as its canonical JSON text
  * (built from the Parquet columns by {@link View}), so that replaying a world parses no JSON at all.
  */
-public record WorldRow(String eventClass, String eventId, int schemaVersion, long eventTimeMillis, String eventTimeText,
-                       String partitionKey, String payloadJson) {
+public record WorldRow(
+        String eventClass,
+        String eventId,
+        int schemaVersion,
+        long eventTimeMillis,
+        String eventTimeText,
+        String partitionKey,
+        String payloadJson) {
 
     /** Merge order of the streamer: event time, then event id. */
     public static final Comparator<WorldRow> EVENT_ORDER =
@@ -23,7 +29,13 @@ public record WorldRow(String eventClass, String eventId, int schemaVersion, lon
     public WorldEvent toEvent() {
         try {
             JsonNode payload = Json.MAPPER.readTree(payloadJson);
-            return new WorldEvent(eventClass, eventId, schemaVersion, Instant.ofEpochMilli(eventTimeMillis), partitionKey, (ObjectNode) payload);
+            return new WorldEvent(
+                    eventClass,
+                    eventId,
+                    schemaVersion,
+                    Instant.ofEpochMilli(eventTimeMillis),
+                    partitionKey,
+                    (ObjectNode) payload);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -19,8 +19,17 @@ import java.util.stream.Collectors;
  * devices}. A view with no files is an empty table of the right shape.
  */
 final class WorldSql implements AutoCloseable {
-    static final Map<View, String> NAMES = Map.of(View.TXN, "txn", View.LOGIN, "login", View.THREE_DS, "three_ds",
-            View.PROFILE_CHANGE, "profile_change", View.LABEL, "label");
+    static final Map<View, String> NAMES = Map.of(
+            View.TXN,
+            "txn",
+            View.LOGIN,
+            "login",
+            View.THREE_DS,
+            "three_ds",
+            View.PROFILE_CHANGE,
+            "profile_change",
+            View.LABEL,
+            "label");
     static final List<String> ENTITIES = List.of("customers", "accounts", "cards", "merchants", "devices");
 
     private final LocalFiles files;
@@ -38,12 +47,16 @@ final class WorldSql implements AutoCloseable {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET threads = 2");
                 s.execute("SET memory_limit = '1GB'");
-                s.execute("SET temp_directory = " + ParquetFiles.literal(files.scratch().toString()));
+                s.execute("SET temp_directory = "
+                        + ParquetFiles.literal(files.scratch().toString()));
                 for (View v : View.values()) register(s, NAMES.get(v), viewKeys.get(v), v.table());
                 register(s, "truth", truthKeys, WorldBuilder.TRUTH);
                 for (String e : ENTITIES) {
                     s.execute("CREATE VIEW " + e + " AS SELECT * FROM "
-                            + ParquetFiles.readParquet(ParquetFiles.literal(files.of(prefix + "/entities/" + e + ".parquet").toString()), ""));
+                            + ParquetFiles.readParquet(
+                                    ParquetFiles.literal(files.of(prefix + "/entities/" + e + ".parquet")
+                                            .toString()),
+                                    ""));
                 }
             }
         } catch (SQLException e) {
@@ -55,11 +68,16 @@ final class WorldSql implements AutoCloseable {
     private void register(Statement s, String name, List<String> keys, Table table) throws SQLException {
         if (keys.isEmpty()) {
             s.execute(table.createSql(name + "_empty").replace(" NOT NULL", ""));
-            s.execute("CREATE VIEW " + name + " AS SELECT *, NULL::VARCHAR AS filename, NULL::BIGINT AS file_row_number FROM " + name + "_empty");
+            s.execute("CREATE VIEW " + name
+                    + " AS SELECT *, NULL::VARCHAR AS filename, NULL::BIGINT AS file_row_number FROM " + name
+                    + "_empty");
             return;
         }
-        String list = keys.stream().map(k -> ParquetFiles.literal(files.of(k).toString())).collect(Collectors.joining(", ", "[", "]"));
-        s.execute("CREATE VIEW " + name + " AS SELECT * FROM " + ParquetFiles.readParquet(list, "filename = true, file_row_number = true"));
+        String list = keys.stream()
+                .map(k -> ParquetFiles.literal(files.of(k).toString()))
+                .collect(Collectors.joining(", ", "[", "]"));
+        s.execute("CREATE VIEW " + name + " AS SELECT * FROM "
+                + ParquetFiles.readParquet(list, "filename = true, file_row_number = true"));
     }
 
     List<String> viewKeys(View v) {
@@ -86,7 +104,8 @@ final class WorldSql implements AutoCloseable {
     }
 
     List<Object[]> rows(String sql) {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             List<Object[]> out = new ArrayList<>();
             while (rs.next()) {

@@ -44,8 +44,10 @@ public final class AdmissionRelay implements AutoCloseable {
     /** Records per bus transaction; keeps the marker (about 45 bytes a record) well under the bus's 1 MiB limit. */
     private static final int MAX_GROUP_RECORDS = 10_000;
 
-    private record Work(List<ReceiptStore.Candidate> candidates, Map<Integer, Receipt> quarantined,
-                        CompletableFuture<Map<Integer, Receipt>> result) {}
+    private record Work(
+            List<ReceiptStore.Candidate> candidates,
+            Map<Integer, Receipt> quarantined,
+            CompletableFuture<Map<Integer, Receipt>> result) {}
 
     private final ReceiptStore store;
     private final AtomicPublisher publisher;
@@ -57,6 +59,7 @@ public final class AdmissionRelay implements AutoCloseable {
     private final BlockingQueue<ClaimedGroup> claimed = new java.util.concurrent.ArrayBlockingQueue<>(2);
 
     private record ClaimedGroup(List<Work> group, ReceiptStore.Claim claim, int[] base) {}
+
     private volatile boolean closed;
 
     private final AutoCloseable lease;
@@ -84,16 +87,19 @@ public final class AdmissionRelay implements AutoCloseable {
     }
 
     /** Claims, publishes and receipts one batch; the future completes with one receipt per input, by batch index. */
-    public CompletableFuture<Map<Integer, Receipt>> submit(List<ReceiptStore.Candidate> candidates, Map<Integer, Receipt> quarantined) {
+    public CompletableFuture<Map<Integer, Receipt>> submit(
+            List<ReceiptStore.Candidate> candidates, Map<Integer, Receipt> quarantined) {
         CompletableFuture<Map<Integer, Receipt>> f = new CompletableFuture<>();
         Throwable failed = failure.get();
         if (failed != null || closed) {
-            f.completeExceptionally(new IllegalStateException("admission relay stopped: " + (failed != null ? failed.getMessage() : "closed")));
+            f.completeExceptionally(new IllegalStateException(
+                    "admission relay stopped: " + (failed != null ? failed.getMessage() : "closed")));
             return f;
         }
         queue.add(new Work(candidates, quarantined, f));
         // The relay may have stopped between the check and the add: then nothing will take this batch.
-        if (failure.get() != null || closed) failQueued(failure.get() != null ? failure.get() : new IllegalStateException("admission relay closed"));
+        if (failure.get() != null || closed)
+            failQueued(failure.get() != null ? failure.get() : new IllegalStateException("admission relay closed"));
         return f;
     }
 
@@ -114,7 +120,8 @@ public final class AdmissionRelay implements AutoCloseable {
         try {
             markers = publisher.markersAfter(store.lastMarkerOffset());
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read publication markers to recover the outbox: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read publication markers to recover the outbox: " + e.getMessage(), e);
         }
         Map<Long, ReceiptStore.Pending> bySeq = new LinkedHashMap<>();
         for (ReceiptStore.Pending p : pending) bySeq.put(p.outboxSeq(), p);
@@ -138,8 +145,11 @@ public final class AdmissionRelay implements AutoCloseable {
         for (int from = 0; from < rest.size(); from += MAX_GROUP_RECORDS) {
             publishAndRecord(rest.subList(from, Math.min(rest.size(), from + MAX_GROUP_RECORDS)));
         }
-        LOG.warn("admission relay recovered {} outbox records: {} were on the bus already (receipts written from their marker), {} published now",
-                pending.size(), fromMarkers, rest.size());
+        LOG.warn(
+                "admission relay recovered {} outbox records: {} were on the bus already (receipts written from their marker), {} published now",
+                pending.size(),
+                fromMarkers,
+                rest.size());
     }
 
     private void claimLoop() {
@@ -152,7 +162,8 @@ public final class AdmissionRelay implements AutoCloseable {
                 int records = first.candidates().size();
                 Work next;
                 // Only this thread takes from the queue, so a peeked batch is the one polled next.
-                while ((next = queue.peek()) != null && records + next.candidates().size() <= MAX_GROUP_RECORDS) {
+                while ((next = queue.peek()) != null
+                        && records + next.candidates().size() <= MAX_GROUP_RECORDS) {
                     group.add(queue.poll());
                     records += next.candidates().size();
                 }
@@ -162,7 +173,9 @@ public final class AdmissionRelay implements AutoCloseable {
                         claimed.put(c);
                     } catch (InterruptedException e) {
                         // Closing: the claims are committed and a restarted relay publishes them; tell the senders now.
-                        for (Work w : group) w.result().completeExceptionally(new IllegalStateException("admission relay closed; retry"));
+                        for (Work w : group)
+                            w.result()
+                                    .completeExceptionally(new IllegalStateException("admission relay closed; retry"));
                         throw e;
                     }
                     if (failure.get() != null) failClaimed(failure.get()); // the publisher stopped meanwhile
@@ -235,7 +248,8 @@ public final class AdmissionRelay implements AutoCloseable {
         } catch (ReceiptStore.CommitOutcomeUnknownException e) {
             throw e; // the claims may stand: stop, so that a restarted relay's recovery finds them
         } catch (RuntimeException e) {
-            for (Work w : group) w.result().completeExceptionally(e); // nothing was claimed; the senders may simply retry
+            for (Work w : group)
+                w.result().completeExceptionally(e); // nothing was claimed; the senders may simply retry
             return null;
         }
     }
@@ -253,8 +267,18 @@ public final class AdmissionRelay implements AutoCloseable {
         }
         for (ReceiptStore.Pending p : claim.pending()) {
             int w = owner(base, p.index());
-            results.get(w).put(p.index() - base[w], new Receipt(p.receiptId(), p.tuple(), ReceiptOutcome.ADMITTED, null, null, p.payloadHash(),
-                    published.get(p.outboxSeq()), p.receivedAt()));
+            results.get(w)
+                    .put(
+                            p.index() - base[w],
+                            new Receipt(
+                                    p.receiptId(),
+                                    p.tuple(),
+                                    ReceiptOutcome.ADMITTED,
+                                    null,
+                                    null,
+                                    p.payloadHash(),
+                                    published.get(p.outboxSeq()),
+                                    p.receivedAt()));
         }
         for (int w = 0; w < group.size(); w++) group.get(w).result().complete(results.get(w));
     }
@@ -282,8 +306,10 @@ public final class AdmissionRelay implements AutoCloseable {
                 out = publisher.publish(records, seqs);
             } catch (Exception e) {
                 if (attempt >= 5 || e instanceof AtomicPublisher.FencedException) {
-                    throw new IllegalStateException("publishing " + records.size() + " admitted records failed " + attempt + " times: " + e.getMessage()
-                            + " (they stay in the outbox; a restarted gate publishes them)", e);
+                    throw new IllegalStateException(
+                            "publishing " + records.size() + " admitted records failed " + attempt + " times: "
+                                    + e.getMessage() + " (they stay in the outbox; a restarted gate publishes them)",
+                            e);
                 }
                 LOG.warn("publish attempt {} failed ({}); retrying in {} ms", attempt, e.toString(), backoff);
                 try {
@@ -297,7 +323,8 @@ public final class AdmissionRelay implements AutoCloseable {
         }
         store.recordAdmitted(pending, out.coordinates(), out.markerOffset());
         Map<Long, BusCoordinates> bySeq = new HashMap<>();
-        for (int i = 0; i < pending.size(); i++) bySeq.put(pending.get(i).outboxSeq(), out.coordinates().get(i));
+        for (int i = 0; i < pending.size(); i++)
+            bySeq.put(pending.get(i).outboxSeq(), out.coordinates().get(i));
         return bySeq;
     }
 

@@ -114,8 +114,16 @@ public final class IngestionGate implements IngressPort {
                 throw refused;
             } catch (RuntimeException e) {
                 // Whatever an input does, it gets its own receipt and never takes its batch down with it.
-                quarantined.put(i, quarantine(raw, null, null, QuarantineReason.ENVELOPE_INVALID,
-                        "$: could not be checked: " + e, null, now));
+                quarantined.put(
+                        i,
+                        quarantine(
+                                raw,
+                                null,
+                                null,
+                                QuarantineReason.ENVELOPE_INVALID,
+                                "$: could not be checked: " + e,
+                                null,
+                                now));
             }
         }
         EVENTS_IN.increment(batch.size());
@@ -138,7 +146,8 @@ public final class IngestionGate implements IngressPort {
             Receipt r = byIndex.get(i);
             if (r == null) throw new IllegalStateException("receipt store returned no receipt for input " + i);
             out.add(r);
-            Telemetry.receipt(r.outcome().name(), r.reason() == null ? null : r.reason().name());
+            Telemetry.receipt(
+                    r.outcome().name(), r.reason() == null ? null : r.reason().name());
             if (r.outcome() == ReceiptOutcome.ADMITTED) admitted++;
             Span span = spans.get(i);
             if (span != null) {
@@ -160,8 +169,10 @@ public final class IngestionGate implements IngressPort {
         } catch (ExecutionException e) {
             throw new IllegalStateException("admission failed: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("admission took longer than " + ADMISSION_TIMEOUT_SECONDS + " s; events claimed meanwhile are "
-                    + "admitted once, and a retry gets DUPLICATE receipts for them", e);
+            throw new IllegalStateException(
+                    "admission took longer than " + ADMISSION_TIMEOUT_SECONDS + " s; events claimed meanwhile are "
+                            + "admitted once, and a retry gets DUPLICATE receipts for them",
+                    e);
         }
     }
 
@@ -171,7 +182,8 @@ public final class IngestionGate implements IngressPort {
      * valid envelope, or the {@code platform_run_id} of an invalid one (whose quarantine receipt would be counted in
      * that run). Each run is asked once a request.
      */
-    private void refuseUnlistedProducer(String producerId, EnvelopeValidator.Result v, java.util.Set<String> runsChecked) {
+    private void refuseUnlistedProducer(
+            String producerId, EnvelopeValidator.Result v, java.util.Set<String> runsChecked) {
         String runId = v.envelope().isPresent() ? v.envelope().get().platformRunId() : attributedRun(v);
         if (runId != null && runsChecked.add(runId) && openRuns.refuses(runId, producerId)) {
             throw new ProducerRefusedException("producer " + producerId + " may not write into run " + runId
@@ -181,39 +193,89 @@ public final class IngestionGate implements IngressPort {
 
     /** The run an invalid envelope names, when it names one as text: its quarantine receipt counts in that run. */
     private static String attributedRun(EnvelopeValidator.Result v) {
-        return v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual() ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText() : null;
+        return v.tree() != null && v.tree().path(Envelope.PLATFORM_RUN_ID).isTextual()
+                ? v.tree().path(Envelope.PLATFORM_RUN_ID).asText()
+                : null;
     }
 
     /** Screens one input ({@code v} is null for an oversized one, which is not parsed). */
-    private void screen(int i, byte[] raw, EnvelopeValidator.Result v, Instant now, Map<Integer, Receipt> quarantined,
-                        List<ReceiptStore.Candidate> candidates, Map<Integer, Span> spans) {
+    private void screen(
+            int i,
+            byte[] raw,
+            EnvelopeValidator.Result v,
+            Instant now,
+            Map<Integer, Receipt> quarantined,
+            List<ReceiptStore.Candidate> candidates,
+            Map<Integer, Span> spans) {
         if (raw.length > MAX_ENVELOPE_BYTES) {
-            quarantined.put(i, quarantine(raw, null, null, QuarantineReason.OVERSIZED,
-                    "$: " + raw.length + " bytes, the gate accepts at most " + MAX_ENVELOPE_BYTES, null, now));
+            quarantined.put(
+                    i,
+                    quarantine(
+                            raw,
+                            null,
+                            null,
+                            QuarantineReason.OVERSIZED,
+                            "$: " + raw.length + " bytes, the gate accepts at most " + MAX_ENVELOPE_BYTES,
+                            null,
+                            now));
             return;
         }
         if (!v.valid()) {
-            boolean malformed = v.problems().size() == 1 && v.problems().get(0).field().equals("$");
+            boolean malformed =
+                    v.problems().size() == 1 && v.problems().get(0).field().equals("$");
             String runId = attributedRun(v);
-            // A malformed input's one problem concerns the whole input and says so itself ("the input is not JSON: ...").
-            quarantined.put(i, quarantine(raw, null, runId, malformed ? QuarantineReason.MALFORMED : QuarantineReason.ENVELOPE_INVALID,
-                    malformed ? v.problems().get(0).problem() : v.problems().stream().map(FieldProblem::toString).collect(Collectors.joining("; ")),
-                    null, now));
+            // A malformed input's one problem concerns the whole input and says so itself ("the input is not JSON:
+            // ...").
+            quarantined.put(
+                    i,
+                    quarantine(
+                            raw,
+                            null,
+                            runId,
+                            malformed ? QuarantineReason.MALFORMED : QuarantineReason.ENVELOPE_INVALID,
+                            malformed
+                                    ? v.problems().get(0).problem()
+                                    : v.problems().stream()
+                                            .map(FieldProblem::toString)
+                                            .collect(Collectors.joining("; ")),
+                            null,
+                            now));
             return;
         }
         Envelope e = v.envelope().get();
         String computed = v.computedPayloadHash();
         PayloadSchemas.Verdict schema = Topics.forEventClass(e.eventClass()) == null
-                ? new PayloadSchemas.Verdict(QuarantineReason.UNKNOWN_EVENT_CLASS, "event_class " + e.eventClass() + " is not routed by this gate")
+                ? new PayloadSchemas.Verdict(
+                        QuarantineReason.UNKNOWN_EVENT_CLASS,
+                        "event_class " + e.eventClass() + " is not routed by this gate")
                 : schemas.check(e.eventClass(), e.schemaVersion(), v.tree().path(Envelope.PAYLOAD));
         if (!schema.ok()) {
-            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), schema.reason(), schema.detail(), computed, now));
+            quarantined.put(
+                    i,
+                    quarantine(
+                            raw, e.dedupeTuple(), e.platformRunId(), schema.reason(), schema.detail(), computed, now));
         } else if (!openRuns.acceptsTraffic(e.platformRunId())) {
-            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.WRONG_RUN,
-                    "platform_run_id " + e.platformRunId() + " names no run that is READY or STREAMING", computed, now));
+            quarantined.put(
+                    i,
+                    quarantine(
+                            raw,
+                            e.dedupeTuple(),
+                            e.platformRunId(),
+                            QuarantineReason.WRONG_RUN,
+                            "platform_run_id " + e.platformRunId() + " names no run that is READY or STREAMING",
+                            computed,
+                            now));
         } else if (!computed.equals(e.payloadHash())) {
-            quarantined.put(i, quarantine(raw, e.dedupeTuple(), e.platformRunId(), QuarantineReason.PAYLOAD_HASH_MISMATCH,
-                    "payload hashes to " + computed + ", envelope says " + e.payloadHash(), computed, now));
+            quarantined.put(
+                    i,
+                    quarantine(
+                            raw,
+                            e.dedupeTuple(),
+                            e.platformRunId(),
+                            QuarantineReason.PAYLOAD_HASH_MISMATCH,
+                            "payload hashes to " + computed + ", envelope says " + e.payloadHash(),
+                            computed,
+                            now));
         } else {
             // Admitted events are published exactly as received: what the producer hashed is what the bus carries. The
             // headers carry the admission time and the trace context of the event's walk.
@@ -221,17 +283,39 @@ public final class IngestionGate implements IngressPort {
             spans.put(i, span);
             Map<String, String> headers = Telemetry.contextHeaders(span);
             headers.put(Topics.HEADER_ADMITTED_AT, Long.toString(System.currentTimeMillis()));
-            candidates.add(new ReceiptStore.Candidate(i, e.dedupeTuple(), computed, new OutboundRecord(Topics.forEventClass(e.eventClass()),
-                    e.partitionKey(), raw, e.eventTime().toEpochMilli(), headers)));
+            candidates.add(new ReceiptStore.Candidate(
+                    i,
+                    e.dedupeTuple(),
+                    computed,
+                    new OutboundRecord(
+                            Topics.forEventClass(e.eventClass()),
+                            e.partitionKey(),
+                            raw,
+                            e.eventTime().toEpochMilli(),
+                            headers)));
         }
     }
 
     /** A quarantine receipt; the raw bytes are kept by {@link #keepRaw} once the request is taken. */
-    private static Receipt quarantine(byte[] raw, DedupeTuple tuple, String runId, QuarantineReason reason, String detail,
-                                      String payloadHash, Instant now) {
+    private static Receipt quarantine(
+            byte[] raw,
+            DedupeTuple tuple,
+            String runId,
+            QuarantineReason reason,
+            String detail,
+            String payloadHash,
+            Instant now) {
         String run = runId != null && runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") ? runId : null;
-        return new Receipt(dev.fraudplatform.core.ingress.ReceiptIds.next(), tuple, ReceiptOutcome.QUARANTINED, reason,
-                detail + " [raw: " + rawKey(run, raw) + "]", payloadHash, null, now, run);
+        return new Receipt(
+                dev.fraudplatform.core.ingress.ReceiptIds.next(),
+                tuple,
+                ReceiptOutcome.QUARANTINED,
+                reason,
+                detail + " [raw: " + rawKey(run, raw) + "]",
+                payloadHash,
+                null,
+                now,
+                run);
     }
 
     /** Where a quarantined input's raw bytes are kept: content-addressed, under its run when it names a valid one. */

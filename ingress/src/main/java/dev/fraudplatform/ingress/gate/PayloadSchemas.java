@@ -45,7 +45,9 @@ public final class PayloadSchemas {
             if (line.isBlank()) continue;
             String[] parts = line.trim().split("/");
             schemas.computeIfAbsent(parts[0], k -> new HashMap<>())
-                    .put(Integer.parseInt(parts[1]), registry.getSchema(read("schemas/" + parts[0] + "/" + parts[1] + ".json")));
+                    .put(
+                            Integer.parseInt(parts[1]),
+                            registry.getSchema(read("schemas/" + parts[0] + "/" + parts[1] + ".json")));
         }
     }
 
@@ -64,22 +66,32 @@ public final class PayloadSchemas {
 
     /** The (class, version) pairs the gate accepts, e.g. for its OpenAPI description. */
     public Map<String, List<Integer>> known() {
-        return schemas.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().keySet().stream().sorted().toList()));
+        return schemas.entrySet().stream()
+                .collect(Collectors.toMap(
+                        Map.Entry::getKey,
+                        e -> e.getValue().keySet().stream().sorted().toList()));
     }
 
     public Verdict check(String eventClass, int schemaVersion, JsonNode payload) {
         Map<Integer, Schema> versions = schemas.get(eventClass);
         if (versions == null) {
-            return new Verdict(QuarantineReason.UNKNOWN_EVENT_CLASS, "no schema for event_class " + eventClass + "; known: " + new java.util.TreeSet<>(schemas.keySet()));
+            return new Verdict(
+                    QuarantineReason.UNKNOWN_EVENT_CLASS,
+                    "no schema for event_class " + eventClass + "; known: "
+                            + new java.util.TreeSet<>(schemas.keySet()));
         }
         Schema schema = versions.get(schemaVersion);
         if (schema == null) {
-            return new Verdict(QuarantineReason.UNKNOWN_SCHEMA_VERSION, eventClass + " has no schema_version " + schemaVersion + "; known: "
-                    + new java.util.TreeSet<>(versions.keySet()));
+            return new Verdict(
+                    QuarantineReason.UNKNOWN_SCHEMA_VERSION,
+                    eventClass + " has no schema_version " + schemaVersion + "; known: "
+                            + new java.util.TreeSet<>(versions.keySet()));
         }
         List<Error> errors = schema.validate(payload);
         if (errors.isEmpty()) return Verdict.OK;
-        return new Verdict(QuarantineReason.SCHEMA_INVALID, errors.stream().limit(10).map(PayloadSchemas::problem).collect(Collectors.joining("; ")));
+        return new Verdict(
+                QuarantineReason.SCHEMA_INVALID,
+                errors.stream().limit(10).map(PayloadSchemas::problem).collect(Collectors.joining("; ")));
     }
 
     /**
@@ -88,7 +100,8 @@ public final class PayloadSchemas {
      * and never its class names.
      */
     static String problem(Error e) {
-        String at = "payload" + e.getInstanceLocation().toString().replaceFirst("^\\$", "").replace('/', '.');
+        String at = "payload"
+                + e.getInstanceLocation().toString().replaceFirst("^\\$", "").replace('/', '.');
         String keyword = e.getKeyword() == null ? "" : e.getKeyword();
         switch (keyword) {
             case "required":
@@ -104,8 +117,12 @@ public final class PayloadSchemas {
             default:
                 break;
         }
-        String message = e.getMessage() == null ? "does not conform" : e.getMessage()
-                .replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*\\b", "").replaceAll("\\s+", " ").trim();
+        String message = e.getMessage() == null
+                ? "does not conform"
+                : e.getMessage()
+                        .replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*\\b", "")
+                        .replaceAll("\\s+", " ")
+                        .trim();
         return at + ": " + message;
     }
 

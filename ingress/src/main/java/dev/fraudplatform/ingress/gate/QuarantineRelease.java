@@ -17,9 +17,11 @@ public final class QuarantineRelease {
     /** What a release attempt did: {@code released} is false when the corrected input was quarantined in turn. */
     public record Outcome(QuarantineIndex.Entry original, Receipt receipt, boolean released) {}
 
-    public static Outcome release(QuarantineIndex index, IngressPort gate, String quarantineReceiptId, byte[] corrected, String releasedBy) {
+    public static Outcome release(
+            QuarantineIndex index, IngressPort gate, String quarantineReceiptId, byte[] corrected, String releasedBy) {
         QuarantineIndex.Entry entry = index.get(quarantineReceiptId)
-                .orElseThrow(() -> new IllegalArgumentException("no quarantined input has receipt " + quarantineReceiptId));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no quarantined input has receipt " + quarantineReceiptId));
         if (entry.releasedAs() != null) {
             throw new IllegalArgumentException(quarantineReceiptId + " was released already, as " + entry.releasedAs());
         }

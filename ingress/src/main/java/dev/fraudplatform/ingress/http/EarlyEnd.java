@@ -13,8 +13,7 @@ import org.eclipse.jetty.http.HttpException;
 final class EarlyEnd {
     private static final int MAX_CAUSES = 16;
 
-    private EarlyEnd() {
-    }
+    private EarlyEnd() {}
 
     /**
      * The cause in a few words ("the client hung up"), or null when {@code t} is not a client-side ending of the
@@ -27,14 +26,16 @@ final class EarlyEnd {
         Throwable c = t;
         for (int i = 0; c != null && i < MAX_CAUSES; i++, c = c.getCause()) {
             if (c instanceof HttpException h && h.getCode() == 408) {
-                return "the client sent its body slower than the minimum of " + limits.minRequestBytesPerSecond() + " bytes/s";
+                return "the client sent its body slower than the minimum of " + limits.minRequestBytesPerSecond()
+                        + " bytes/s";
             }
             io |= c instanceof IOException;
             eof |= c instanceof EOFException || c instanceof java.nio.channels.ClosedChannelException;
             timeout |= c instanceof TimeoutException;
         }
         // A TimeoutException alone may be the gate's own (a bus or store call); Jetty's idle timeout comes as I/O.
-        if (timeout && io) return "the client sent nothing for the idle timeout of " + limits.idleTimeoutMillis() + " ms";
+        if (timeout && io)
+            return "the client sent nothing for the idle timeout of " + limits.idleTimeoutMillis() + " ms";
         if (eof) return "the client hung up";
         return null;
     }

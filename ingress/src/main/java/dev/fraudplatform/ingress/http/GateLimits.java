@@ -27,50 +27,95 @@ package dev.fraudplatform.ingress.http;
  *                                 {@code Content-Length} (a body without one counts as {@code maxBodyBytes}); the next
  *                                 request that would go over gets 503 with Retry-After, without its body being read
  */
-public record GateLimits(long maxBodyBytes, int maxEventsPerBatch, double producerEventsPerSecond, int maxRelayBacklog,
-                         int maxInFlightPerProducer, int maxInFlightRequests, long minRequestBytesPerSecond, long idleTimeoutMillis,
-                         long maxBufferedBytes) {
+public record GateLimits(
+        long maxBodyBytes,
+        int maxEventsPerBatch,
+        double producerEventsPerSecond,
+        int maxRelayBacklog,
+        int maxInFlightPerProducer,
+        int maxInFlightRequests,
+        long minRequestBytesPerSecond,
+        long idleTimeoutMillis,
+        long maxBufferedBytes) {
     /**
      * 16 MiB and 10,000 events a request, 200,000 events/s per producer, 64 batches of relay backlog, 16 requests
      * in flight per producer and 128 in all, at least 4 KiB/s of body, 15 s of silence, and 256 MiB of bodies held at
      * once (so 128 requests of the largest body cannot take 2 GiB of heap). The rate is far below any working
      * network's and far above a trickle; Jetty checks it at every read, averaged since the body's first byte.
      */
-    public static final GateLimits DEFAULT = new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 4 * 1024, 15_000, 256L << 20);
+    public static final GateLimits DEFAULT =
+            new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 4 * 1024, 15_000, 256L << 20);
 
     public GateLimits {
-        if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("maxBodyBytes out of range: " + maxBodyBytes);
+        if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("maxBodyBytes out of range: " + maxBodyBytes);
         if (maxInFlightPerProducer <= 0 || maxInFlightRequests <= 0) {
-            throw new IllegalArgumentException("in-flight bounds must be positive: " + maxInFlightPerProducer + ", " + maxInFlightRequests);
+            throw new IllegalArgumentException(
+                    "in-flight bounds must be positive: " + maxInFlightPerProducer + ", " + maxInFlightRequests);
         }
-        if (minRequestBytesPerSecond < 0) throw new IllegalArgumentException("minRequestBytesPerSecond must not be negative");
+        if (minRequestBytesPerSecond < 0)
+            throw new IllegalArgumentException("minRequestBytesPerSecond must not be negative");
         if (idleTimeoutMillis <= 0) throw new IllegalArgumentException("idleTimeoutMillis must be positive");
         if (maxBufferedBytes < maxBodyBytes) {
-            throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes + ") must hold at least one body of maxBodyBytes (" + maxBodyBytes + ")");
+            throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes
+                    + ") must hold at least one body of maxBodyBytes (" + maxBodyBytes + ")");
         }
     }
 
     /** These limits with other body, batch, rate and backlog limits, and the default in-flight bounds and timeouts. */
-    public static GateLimits of(long maxBodyBytes, int maxEventsPerBatch, double producerEventsPerSecond, int maxRelayBacklog) {
-        return new GateLimits(maxBodyBytes, maxEventsPerBatch, producerEventsPerSecond, maxRelayBacklog, DEFAULT.maxInFlightPerProducer,
-                DEFAULT.maxInFlightRequests, DEFAULT.minRequestBytesPerSecond, DEFAULT.idleTimeoutMillis, Math.max(DEFAULT.maxBufferedBytes, maxBodyBytes));
+    public static GateLimits of(
+            long maxBodyBytes, int maxEventsPerBatch, double producerEventsPerSecond, int maxRelayBacklog) {
+        return new GateLimits(
+                maxBodyBytes,
+                maxEventsPerBatch,
+                producerEventsPerSecond,
+                maxRelayBacklog,
+                DEFAULT.maxInFlightPerProducer,
+                DEFAULT.maxInFlightRequests,
+                DEFAULT.minRequestBytesPerSecond,
+                DEFAULT.idleTimeoutMillis,
+                Math.max(DEFAULT.maxBufferedBytes, maxBodyBytes));
     }
 
     /** These limits with other in-flight bounds. */
     public GateLimits withInFlight(int perProducer, int total) {
-        return new GateLimits(maxBodyBytes, maxEventsPerBatch, producerEventsPerSecond, maxRelayBacklog, perProducer, total, minRequestBytesPerSecond,
-                idleTimeoutMillis, maxBufferedBytes);
+        return new GateLimits(
+                maxBodyBytes,
+                maxEventsPerBatch,
+                producerEventsPerSecond,
+                maxRelayBacklog,
+                perProducer,
+                total,
+                minRequestBytesPerSecond,
+                idleTimeoutMillis,
+                maxBufferedBytes);
     }
 
     /** These limits with another minimum body rate and idle timeout. */
     public GateLimits withSlowClientCuts(long minBytesPerSecond, long idleMillis) {
-        return new GateLimits(maxBodyBytes, maxEventsPerBatch, producerEventsPerSecond, maxRelayBacklog, maxInFlightPerProducer, maxInFlightRequests,
-                minBytesPerSecond, idleMillis, maxBufferedBytes);
+        return new GateLimits(
+                maxBodyBytes,
+                maxEventsPerBatch,
+                producerEventsPerSecond,
+                maxRelayBacklog,
+                maxInFlightPerProducer,
+                maxInFlightRequests,
+                minBytesPerSecond,
+                idleMillis,
+                maxBufferedBytes);
     }
 
     /** These limits with another bound on the bodies held in memory at once. */
     public GateLimits withMaxBufferedBytes(long bytes) {
-        return new GateLimits(maxBodyBytes, maxEventsPerBatch, producerEventsPerSecond, maxRelayBacklog, maxInFlightPerProducer, maxInFlightRequests,
-                minRequestBytesPerSecond, idleTimeoutMillis, bytes);
+        return new GateLimits(
+                maxBodyBytes,
+                maxEventsPerBatch,
+                producerEventsPerSecond,
+                maxRelayBacklog,
+                maxInFlightPerProducer,
+                maxInFlightRequests,
+                minRequestBytesPerSecond,
+                idleTimeoutMillis,
+                bytes);
     }
 }

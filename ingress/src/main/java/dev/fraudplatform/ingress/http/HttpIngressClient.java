@@ -21,7 +21,8 @@ import java.util.List;
  * any other refusal is an {@link IllegalStateException} with the gate's message.
  */
 public final class HttpIngressClient implements IngressPort {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI events;
     private final String key;
 
@@ -66,8 +67,12 @@ public final class HttpIngressClient implements IngressPort {
             body.writeBytes(e);
             body.write('\n');
         }
-        HttpRequest request = HttpRequest.newBuilder(events).timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", IngestionHttpServer.NDJSON).POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        HttpRequest request = HttpRequest.newBuilder(events)
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", IngestionHttpServer.NDJSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -86,11 +91,15 @@ public final class HttpIngressClient implements IngressPort {
         }
         if (response.statusCode() == 429 || response.statusCode() == 503) {
             long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1);
-            throw new BackpressureException("gate answered " + response.statusCode() + ": " + json.path("error").asText(), seconds * 1000,
+            throw new BackpressureException(
+                    "gate answered " + response.statusCode() + ": "
+                            + json.path("error").asText(),
+                    seconds * 1000,
                     response.statusCode() == 503);
         }
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("gate answered " + response.statusCode() + ": " + json.path("error").asText());
+            throw new IllegalStateException("gate answered " + response.statusCode() + ": "
+                    + json.path("error").asText());
         }
         List<Receipt> out = new ArrayList<>(batch.size());
         for (JsonNode r : json.path("receipts")) out.add(ReceiptJson.fromJson(r));

@@ -40,7 +40,8 @@ final class InFlightRequests {
 
     InFlightRequests(int perProducer, int total, long maxBytes) {
         if (perProducer <= 0 || total <= 0 || maxBytes <= 0) {
-            throw new IllegalArgumentException("bounds must be positive: " + perProducer + ", " + total + ", " + maxBytes);
+            throw new IllegalArgumentException(
+                    "bounds must be positive: " + perProducer + ", " + total + ", " + maxBytes);
         }
         this.perProducer = perProducer;
         this.total = total;
@@ -99,7 +100,8 @@ final class InFlightRequests {
     /** Gives back the place an {@link Admission#ADMITTED} request of {@code producer} took. */
     void release(String producer) {
         AtomicInteger mine = openByProducer.get(producer);
-        if (mine == null || mine.get() <= 0) throw new IllegalStateException("release without admission for producer " + producer);
+        if (mine == null || mine.get() <= 0)
+            throw new IllegalStateException("release without admission for producer " + producer);
         mine.decrementAndGet();
         open.decrementAndGet();
     }

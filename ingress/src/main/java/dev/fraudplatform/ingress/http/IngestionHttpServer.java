@@ -69,7 +69,8 @@ public final class IngestionHttpServer implements AutoCloseable {
         this.keys = keys;
         this.limits = limits;
         this.buckets = new TokenBuckets(limits.producerEventsPerSecond());
-        this.inFlight = new InFlightRequests(limits.maxInFlightPerProducer(), limits.maxInFlightRequests(), limits.maxBufferedBytes());
+        this.inFlight = new InFlightRequests(
+                limits.maxInFlightPerProducer(), limits.maxInFlightRequests(), limits.maxBufferedBytes());
         this.openApi = Resources.bytes("openapi.json");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -90,19 +91,27 @@ public final class IngestionHttpServer implements AutoCloseable {
                 return connector;
             });
             config.routes.post(EVENTS_PATH, this::events);
-            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get(
+                    "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/healthz", this::health);
             config.routes.exception(Exception.class, (e, ctx) -> {
                 String early = e instanceof GateUnavailable ? null : EarlyEnd.describe(e, limits);
                 if (early != null) {
                     // The client is gone or was cut: there is nobody to tell 503, and a stack trace would say nothing.
                     LOG.warn("gate request ended early: {}", early);
-                    ctx.status(408).header("Connection", "close").contentType("application/json").result(error("request ended early: " + early));
+                    ctx.status(408)
+                            .header("Connection", "close")
+                            .contentType("application/json")
+                            .result(error("request ended early: " + early));
                     return;
                 }
                 LOG.error("gate request failed: {}", e.toString(), e);
-                // The caller learns that it may retry; what failed inside (a store, the bus) is for the log, not for the producer.
-                ctx.status(503).header("Retry-After", "5").contentType("application/json").result(error("the gate cannot admit now; retry later"));
+                // The caller learns that it may retry; what failed inside (a store, the bus) is for the log, not for
+                // the producer.
+                ctx.status(503)
+                        .header("Retry-After", "5")
+                        .contentType("application/json")
+                        .result(error("the gate cannot admit now; retry later"));
             });
         });
     }
@@ -167,20 +176,32 @@ public final class IngestionHttpServer implements AutoCloseable {
         switch (inFlight.admit(p, bodyBytes)) {
             case PRODUCER_FULL -> {
                 ctx.header("Connection", "close");
-                reject(ctx, 429, "producer " + p + " has " + inFlight.perProducerBound() + " requests open already; retry later", 1_000L);
+                reject(
+                        ctx,
+                        429,
+                        "producer " + p + " has " + inFlight.perProducerBound() + " requests open already; retry later",
+                        1_000L);
                 return;
             }
             case GATE_FULL -> {
                 ctx.header("Connection", "close");
-                reject(ctx, 503, "the gate has " + inFlight.totalBound() + " requests open already; retry later", 1_000L);
+                reject(
+                        ctx,
+                        503,
+                        "the gate has " + inFlight.totalBound() + " requests open already; retry later",
+                        1_000L);
                 return;
             }
             case BYTES_FULL -> {
                 ctx.header("Connection", "close");
-                reject(ctx, 503, "the gate holds " + inFlight.bytesBound() + " bytes of request bodies already; retry later", 1_000L);
+                reject(
+                        ctx,
+                        503,
+                        "the gate holds " + inFlight.bytesBound() + " bytes of request bodies already; retry later",
+                        1_000L);
                 return;
             }
-            case ADMITTED -> { }
+            case ADMITTED -> {}
         }
         try {
             byte[] body;
@@ -188,10 +209,19 @@ public final class IngestionHttpServer implements AutoCloseable {
                 body = readBody(ctx.req().getInputStream(), declared, (int) limits.maxBodyBytes());
             } catch (BodyEndedEarly e) {
                 String early = EarlyEnd.describe(e.getCause(), limits);
-                if (early == null) early = "the connection failed (" + e.getCause().toString().replace('\n', ' ') + ")";
-                LOG.warn("gate request from producer {} ended early: {} after {} bytes{}", p, early, e.bytesRead, declared < 0 ? "" : " of " + declared);
+                if (early == null)
+                    early = "the connection failed (" + e.getCause().toString().replace('\n', ' ') + ")";
+                LOG.warn(
+                        "gate request from producer {} ended early: {} after {} bytes{}",
+                        p,
+                        early,
+                        e.bytesRead,
+                        declared < 0 ? "" : " of " + declared);
                 // Usually nobody is left to read this; a client cut for being slow may be, and learns why.
-                ctx.status(408).header("Connection", "close").contentType("application/json").result(error("request ended early: " + early));
+                ctx.status(408)
+                        .header("Connection", "close")
+                        .contentType("application/json")
+                        .result(error("request ended early: " + early));
                 return;
             }
             admitBody(ctx, p, body);
@@ -217,7 +247,12 @@ public final class IngestionHttpServer implements AutoCloseable {
         }
         long wait = buckets.take(producer, Math.max(1, events.size()));
         if (wait > 0) {
-            reject(ctx, 429, "producer " + producer + " is over its rate of " + (long) limits.producerEventsPerSecond() + " events/s", wait);
+            reject(
+                    ctx,
+                    429,
+                    "producer " + producer + " is over its rate of " + (long) limits.producerEventsPerSecond()
+                            + " events/s",
+                    wait);
             return;
         }
         List<Receipt> receipts;
@@ -265,13 +300,15 @@ public final class IngestionHttpServer implements AutoCloseable {
             if (EarlyEnd.describe(e, GateLimits.DEFAULT) == null) throw e;
             throw new BodyEndedEarly(n, e);
         }
-        if (declared >= 0 && n < declared) throw new BodyEndedEarly(n, new EOFException("the body ended before its Content-Length"));
+        if (declared >= 0 && n < declared)
+            throw new BodyEndedEarly(n, new EOFException("the body ended before its Content-Length"));
         return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }
 
     private static String presentedKey(Context ctx) {
         String auth = ctx.header("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).trim();
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7))
+            return auth.substring(7).trim();
         return ctx.header("X-Api-Key");
     }
 
@@ -294,7 +331,8 @@ public final class IngestionHttpServer implements AutoCloseable {
     }
 
     private static void reject(Context ctx, int status, String message, Long retryAfterMillis) {
-        if (retryAfterMillis != null) ctx.header("Retry-After", Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000)));
+        if (retryAfterMillis != null)
+            ctx.header("Retry-After", Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000)));
         ctx.status(status).contentType("application/json").result(error(message));
     }
 

@@ -16,7 +16,8 @@ public final class ReceiptJson {
     /** A batch's answer, {@code {"producer": ..., "receipts": [...]}}, written field by field (no tree per receipt). */
     public static byte[] batchBytes(String producer, java.util.List<Receipt> receipts) throws java.io.IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + receipts.size() * 260);
-        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        try (com.fasterxml.jackson.core.JsonGenerator g =
+                Json.MAPPER.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("producer", producer);
             g.writeArrayFieldStart("receipts");
@@ -30,7 +31,8 @@ public final class ReceiptJson {
     /** One receipt as JSON bytes (the bus ingress answers with these). */
     public static byte[] bytes(Receipt r) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(300);
-        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+        try (com.fasterxml.jackson.core.JsonGenerator g =
+                Json.MAPPER.getFactory().createGenerator(out)) {
             write(g, r);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -62,11 +64,28 @@ public final class ReceiptJson {
 
     public static Receipt fromJson(JsonNode n) {
         DedupeTuple tuple = n.hasNonNull("event_id") && n.hasNonNull("platform_run_id") && n.hasNonNull("event_class")
-                ? new DedupeTuple(n.path("platform_run_id").asText(), n.path("event_class").asText(), n.path("event_id").asText()) : null;
-        BusCoordinates at = n.has("offset") ? new BusCoordinates(n.path("topic").asText(), n.path("partition").asInt(), n.path("offset").asLong()) : null;
-        return new Receipt(n.path("receipt_id").asText(), tuple, ReceiptOutcome.valueOf(n.path("outcome").asText()),
-                n.hasNonNull("reason") ? QuarantineReason.valueOf(n.path("reason").asText()) : null, n.path("detail").asText(null),
-                n.path("payload_hash").asText(null), at, Times.parse(n.path("received_at").asText()).orElseThrow(),
+                ? new DedupeTuple(
+                        n.path("platform_run_id").asText(),
+                        n.path("event_class").asText(),
+                        n.path("event_id").asText())
+                : null;
+        BusCoordinates at = n.has("offset")
+                ? new BusCoordinates(
+                        n.path("topic").asText(),
+                        n.path("partition").asInt(),
+                        n.path("offset").asLong())
+                : null;
+        return new Receipt(
+                n.path("receipt_id").asText(),
+                tuple,
+                ReceiptOutcome.valueOf(n.path("outcome").asText()),
+                n.hasNonNull("reason")
+                        ? QuarantineReason.valueOf(n.path("reason").asText())
+                        : null,
+                n.path("detail").asText(null),
+                n.path("payload_hash").asText(null),
+                at,
+                Times.parse(n.path("received_at").asText()).orElseThrow(),
                 n.path("platform_run_id").asText(null));
     }
 }

@@ -6,8 +6,8 @@ import dev.fraudplatform.core.ingress.IngressPort;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.ingress.http.HttpIngressClient;
-import dev.fraudplatform.world.WorldRow;
 import dev.fraudplatform.world.WorldReader;
+import dev.fraudplatform.world.WorldRow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +36,11 @@ public final class WorldStreamer {
     private final AtomicLong backpressured = new AtomicLong();
     private final AtomicLong resentUnanswered = new AtomicLong();
     /** First merge index of every batch built but not yet receipted: the checkpoint is the smallest. */
-    private final java.util.concurrent.ConcurrentSkipListSet<Long> outstanding = new java.util.concurrent.ConcurrentSkipListSet<>();
-    private final java.util.Map<List<WorldRow>, Long> firstIndex = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> outstanding =
+            new java.util.concurrent.ConcurrentSkipListSet<>();
+
+    private final java.util.Map<List<WorldRow>, Long> firstIndex =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     private java.nio.file.Path checkpoint;
     private double speedup;
@@ -86,7 +89,7 @@ public final class WorldStreamer {
 
     private java.util.function.Predicate<WorldRow> echo = row -> false;
 
-    private java.util.function.IntConsumer laneDone = lane -> { };
+    private java.util.function.IntConsumer laneDone = lane -> {};
 
     /**
      * Called on a lane's thread once every batch of that lane has its receipts and nothing more will be sent in it
@@ -118,7 +121,12 @@ public final class WorldStreamer {
      * @param resentUnanswered events sent again after an attempt whose answer was lost (the gate may hold receipts of
      *                         that attempt too: a receipt per input, and an unanswered attempt was an input)
      */
-    public record Stats(long sent, Map<String, Long> receiptsByOutcome, long startedAtMillis, long finishedAtMillis, long resentUnanswered) {}
+    public record Stats(
+            long sent,
+            Map<String, Long> receiptsByOutcome,
+            long startedAtMillis,
+            long finishedAtMillis,
+            long resentUnanswered) {}
 
     /**
      * @param rate events per second to offer, or 0 for as fast as the gate accepts; when paced, partial batches are
@@ -151,43 +159,50 @@ public final class WorldStreamer {
             BlockingQueue<List<WorldRow>> q = new ArrayBlockingQueue<>(4);
             queues.add(q);
             int lane = l;
-            Thread t = new Thread(() -> {
-                org.slf4j.MDC.put("platform_run_id", runId); // a lane's log lines name the run it streams
-                try {
-                    while (true) {
-                        List<WorldRow> batch = q.take();
-                        if (batch == poison) {
-                            if (failure.get() == null) laneDone.accept(lane);
-                            return;
-                        }
-                        if (failure.get() != null) continue; // drain without sending once something failed
-                        long first = firstIndex.get(batch);
-                        List<Receipt> receipts = submitWithBackoff(toEnvelopes(batch, runId));
-                        if (receipts.size() != batch.size()) {
-                            throw new IllegalStateException("gate answered " + receipts.size() + " receipts for " + batch.size() + " events");
-                        }
-                        synchronized (outcomes) {
-                            for (Receipt r : receipts) {
-                                String k = r.reason() == null ? r.outcome().name() : r.outcome() + "/" + r.reason();
-                                outcomes.merge(k, 1L, Long::sum);
+            Thread t = new Thread(
+                    () -> {
+                        org.slf4j.MDC.put("platform_run_id", runId); // a lane's log lines name the run it streams
+                        try {
+                            while (true) {
+                                List<WorldRow> batch = q.take();
+                                if (batch == poison) {
+                                    if (failure.get() == null) laneDone.accept(lane);
+                                    return;
+                                }
+                                if (failure.get() != null) continue; // drain without sending once something failed
+                                long first = firstIndex.get(batch);
+                                List<Receipt> receipts = submitWithBackoff(toEnvelopes(batch, runId));
+                                if (receipts.size() != batch.size()) {
+                                    throw new IllegalStateException("gate answered " + receipts.size()
+                                            + " receipts for " + batch.size() + " events");
+                                }
+                                synchronized (outcomes) {
+                                    for (Receipt r : receipts) {
+                                        String k = r.reason() == null
+                                                ? r.outcome().name()
+                                                : r.outcome() + "/" + r.reason();
+                                        outcomes.merge(k, 1L, Long::sum);
+                                    }
+                                }
+                                outstanding.remove(first);
+                                firstIndex.remove(batch);
+                                progress.accept(receipted.addAndGet(receipts.size()));
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                            // keep taking until the poison pill so the reader never blocks on a dead lane
+                            try {
+                                while (q.take() != poison) {
+                                    /* discard */
+                                }
+                            } catch (InterruptedException ie) {
+                                Thread.currentThread().interrupt();
                             }
                         }
-                        outstanding.remove(first);
-                        firstIndex.remove(batch);
-                        progress.accept(receipted.addAndGet(receipts.size()));
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    // keep taking until the poison pill so the reader never blocks on a dead lane
-                    try {
-                        while (q.take() != poison) { /* discard */ }
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }, "wsp-lane-" + l);
+                    },
+                    "wsp-lane-" + l);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -210,7 +225,10 @@ public final class WorldStreamer {
             }
             while (reader.hasNext() && failure.get() == null) {
                 if (checkpoint != null && System.nanoTime() - lastCheckpoint > 500_000_000L) {
-                    writeCheckpoint(worldId, runId, outstanding.isEmpty() ? skipped + sent - echoed + passedOver : outstanding.first());
+                    writeCheckpoint(
+                            worldId,
+                            runId,
+                            outstanding.isEmpty() ? skipped + sent - echoed + passedOver : outstanding.first());
                     lastCheckpoint = System.nanoTime();
                 }
                 if (rate > 0) {
@@ -269,13 +287,15 @@ public final class WorldStreamer {
             for (Thread t : threads) t.join();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("streaming " + worldId + " failed: " + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException(
+                    "streaming " + worldId + " failed: " + failure.get().getMessage(), failure.get());
         }
         if (checkpoint != null) writeCheckpoint(worldId, runId, skipped + sent - echoed + passedOver);
         return new Stats(sent, outcomes, started, System.currentTimeMillis(), resentUnanswered.get());
     }
 
-    private void flushAll(List<BlockingQueue<List<WorldRow>>> queues, List<List<WorldRow>> pending) throws InterruptedException {
+    private void flushAll(List<BlockingQueue<List<WorldRow>>> queues, List<List<WorldRow>> pending)
+            throws InterruptedException {
         for (int l = 0; l < queues.size(); l++) {
             if (!pending.get(l).isEmpty()) {
                 queues.get(l).put(pending.get(l));
@@ -288,9 +308,12 @@ public final class WorldStreamer {
     private long readCheckpoint(String worldId, String runId) {
         if (checkpoint == null || !java.nio.file.Files.exists(checkpoint)) return 0;
         try {
-            com.fasterxml.jackson.databind.JsonNode n = dev.fraudplatform.core.json.Json.MAPPER.readTree(checkpoint.toFile());
-            if (!worldId.equals(n.path("world_id").asText()) || !runId.equals(n.path("platform_run_id").asText())) {
-                throw new IllegalArgumentException("checkpoint " + checkpoint + " belongs to world " + n.path("world_id").asText() + ", run "
+            com.fasterxml.jackson.databind.JsonNode n =
+                    dev.fraudplatform.core.json.Json.MAPPER.readTree(checkpoint.toFile());
+            if (!worldId.equals(n.path("world_id").asText())
+                    || !runId.equals(n.path("platform_run_id").asText())) {
+                throw new IllegalArgumentException("checkpoint " + checkpoint + " belongs to world "
+                        + n.path("world_id").asText() + ", run "
                         + n.path("platform_run_id").asText() + "; not to " + worldId + ", " + runId);
             }
             return n.path("position").asLong();
@@ -302,13 +325,18 @@ public final class WorldStreamer {
     /** Writes the checkpoint atomically (a temp file moved into place), so a kill never leaves half a checkpoint. */
     private void writeCheckpoint(String worldId, String runId, long position) {
         try {
-            com.fasterxml.jackson.databind.node.ObjectNode n = dev.fraudplatform.core.json.Json.MAPPER.createObjectNode();
+            com.fasterxml.jackson.databind.node.ObjectNode n =
+                    dev.fraudplatform.core.json.Json.MAPPER.createObjectNode();
             n.put("world_id", worldId).put("platform_run_id", runId).put("position", position);
             java.nio.file.Path dir = checkpoint.toAbsolutePath().getParent();
             java.nio.file.Files.createDirectories(dir);
             java.nio.file.Path tmp = java.nio.file.Files.createTempFile(dir, ".checkpoint-", ".tmp");
             java.nio.file.Files.writeString(tmp, n.toString());
-            java.nio.file.Files.move(tmp, checkpoint, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.move(
+                    tmp,
+                    checkpoint,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("writing checkpoint " + checkpoint, e);
         }
@@ -327,7 +355,8 @@ public final class WorldStreamer {
                 backpressured.incrementAndGet();
                 if (e.unanswered()) resentUnanswered.addAndGet(envelopes.size());
                 if (System.currentTimeMillis() - since > MAX_RETRY_MILLIS) {
-                    throw new IllegalStateException("the gate kept refusing for " + MAX_RETRY_MILLIS / 1000 + " s: " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "the gate kept refusing for " + MAX_RETRY_MILLIS / 1000 + " s: " + e.getMessage(), e);
                 }
                 Thread.sleep(Math.min(e.retryAfterMillis(), 30_000));
             }
@@ -345,8 +374,15 @@ public final class WorldStreamer {
         String emittedAt = Times.format(Instant.now());
         List<byte[]> out = new ArrayList<>(batch.size());
         for (WorldRow e : batch) {
-            out.add(Envelope.canonicalBytes(runId, e.eventClass(), e.eventId(), e.schemaVersion(), e.eventTimeText(), emittedAt,
-                    e.partitionKey(), e.payloadJson()));
+            out.add(Envelope.canonicalBytes(
+                    runId,
+                    e.eventClass(),
+                    e.eventId(),
+                    e.schemaVersion(),
+                    e.eventTimeText(),
+                    emittedAt,
+                    e.partitionKey(),
+                    e.payloadJson()));
         }
         return out;
     }

@@ -12,8 +12,9 @@ class PayloadSchemasTest {
     private final PayloadSchemas schemas = PayloadSchemas.builtIn();
 
     private static ObjectNode payload() throws Exception {
-        return (ObjectNode) CanonicalJson.EXACT_MAPPER.readTree("{\"account_id\":\"a-1\",\"amount_minor\":100,\"card_id\":\"c-1\","
-                + "\"channel\":\"CP\",\"currency\":\"EUR\",\"country\":\"DE\"}");
+        return (ObjectNode)
+                CanonicalJson.EXACT_MAPPER.readTree("{\"account_id\":\"a-1\",\"amount_minor\":100,\"card_id\":\"c-1\","
+                        + "\"channel\":\"CP\",\"currency\":\"EUR\",\"country\":\"DE\"}");
     }
 
     @Test
@@ -26,15 +27,22 @@ class PayloadSchemasTest {
         PayloadSchemas.Verdict v = schemas.check("txn.authorization", 1, p);
 
         assertThat(v.reason()).isEqualTo(QuarantineReason.SCHEMA_INVALID);
-        assertThat(v.detail()).contains("payload.amount_minor: must be integer, was string")
+        assertThat(v.detail())
+                .contains("payload.amount_minor: must be integer, was string")
                 .contains("payload.card_id: required")
                 .contains("payload.currency: ")
-                .doesNotContain("com.").doesNotContain("networknt").doesNotContain("Exception").doesNotContain("$.").doesNotContain("[Source");
+                .doesNotContain("com.")
+                .doesNotContain("networknt")
+                .doesNotContain("Exception")
+                .doesNotContain("$.")
+                .doesNotContain("[Source");
     }
 
     @Test
     void unknownClassesAndVersionsSayWhatIsKnown() throws Exception {
-        assertThat(schemas.check("txn.refund", 1, payload()).detail()).startsWith("no schema for event_class txn.refund; known: [");
-        assertThat(schemas.check("txn.authorization", 7, payload()).detail()).isEqualTo("txn.authorization has no schema_version 7; known: [1]");
+        assertThat(schemas.check("txn.refund", 1, payload()).detail())
+                .startsWith("no schema for event_class txn.refund; known: [");
+        assertThat(schemas.check("txn.authorization", 7, payload()).detail())
+                .isEqualTo("txn.authorization has no schema_version 7; known: [1]");
     }
 }

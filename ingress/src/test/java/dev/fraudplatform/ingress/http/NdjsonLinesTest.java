@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class NdjsonLinesTest {
 
     private static List<String> lines(String body) {
-        return IngestionHttpServer.lines(body.getBytes(StandardCharsets.UTF_8)).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        return IngestionHttpServer.lines(body.getBytes(StandardCharsets.UTF_8)).stream()
+                .map(b -> new String(b, StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test

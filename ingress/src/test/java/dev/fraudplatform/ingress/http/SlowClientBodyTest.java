@@ -19,22 +19,29 @@ class SlowClientBodyTest {
     @Test
     void aDeclaredBodyIsReadWhole() throws Exception {
         byte[] body = "a\nb\n".getBytes(StandardCharsets.UTF_8);
-        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(body), body.length, 100)).isEqualTo(body);
-        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[0]), 0, 100)).isEmpty();
+        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(body), body.length, 100))
+                .isEqualTo(body);
+        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[0]), 0, 100))
+                .isEmpty();
     }
 
     @Test
     void aBodyWithoutALengthIsReadToOneByteOverTheLimitAndNoFurther() throws Exception {
         byte[] big = new byte[1_000_000];
-        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(big), -1, 300_000)).hasSize(300_001);
-        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[3_000_000]), 3_000_000, 4_000_000)).hasSize(3_000_000);
-        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[10]), -1, 300_000)).hasSize(10);
+        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(big), -1, 300_000))
+                .hasSize(300_001);
+        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[3_000_000]), 3_000_000, 4_000_000))
+                .hasSize(3_000_000);
+        assertThat(IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[10]), -1, 300_000))
+                .hasSize(10);
     }
 
     @Test
     void aBodyShorterThanDeclaredEndedEarlyAndSaysHowFarItGot() {
         assertThatThrownBy(() -> IngestionHttpServer.readBody(new ByteArrayInputStream(new byte[7]), 100, 1000))
-                .isInstanceOfSatisfying(IngestionHttpServer.BodyEndedEarly.class, e -> assertThat(e.bytesRead).isEqualTo(7));
+                .isInstanceOfSatisfying(
+                        IngestionHttpServer.BodyEndedEarly.class,
+                        e -> assertThat(e.bytesRead).isEqualTo(7));
     }
 
     @Test
@@ -51,28 +58,36 @@ class SlowClientBodyTest {
     void jettysMinimumRateCutIsNamed() {
         InputStream slow = failingAfter(3, new BadMessageException(408, "Request content data rate < 4096 B/s"));
         assertThatThrownBy(() -> IngestionHttpServer.readBody(slow, 100, 1000))
-                .isInstanceOfSatisfying(IngestionHttpServer.BodyEndedEarly.class,
-                        e -> assertThat(EarlyEnd.describe(e.getCause(), LIMITS)).contains("slower than the minimum of 4096 bytes/s"));
+                .isInstanceOfSatisfying(
+                        IngestionHttpServer.BodyEndedEarly.class,
+                        e -> assertThat(EarlyEnd.describe(e.getCause(), LIMITS))
+                                .contains("slower than the minimum of 4096 bytes/s"));
     }
 
     @Test
     void anIdleTimeoutIsNamedButAGateTimeoutIsNotAClientsEnding() {
-        assertThat(EarlyEnd.describe(new IOException(new TimeoutException("Idle timeout expired: 5000/5000 ms")), LIMITS))
+        assertThat(EarlyEnd.describe(
+                        new IOException(new TimeoutException("Idle timeout expired: 5000/5000 ms")), LIMITS))
                 .isEqualTo("the client sent nothing for the idle timeout of 5000 ms");
-        assertThat(EarlyEnd.describe(new IllegalStateException(new TimeoutException("the bus did not answer")), LIMITS)).isNull();
-        assertThat(EarlyEnd.describe(new IllegalStateException("relay stopped"), LIMITS)).isNull();
+        assertThat(EarlyEnd.describe(new IllegalStateException(new TimeoutException("the bus did not answer")), LIMITS))
+                .isNull();
+        assertThat(EarlyEnd.describe(new IllegalStateException("relay stopped"), LIMITS))
+                .isNull();
     }
 
     @Test
     void aProgrammingErrorWhileReadingIsNotSwallowed() {
         InputStream broken = failingAfter(0, new IllegalStateException("bug"));
-        assertThatThrownBy(() -> IngestionHttpServer.readBody(broken, 10, 1000)).isInstanceOf(IllegalStateException.class).hasMessage("bug");
+        assertThatThrownBy(() -> IngestionHttpServer.readBody(broken, 10, 1000))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("bug");
     }
 
     @Test
     void limitsRefuseNonsense() {
         assertThatThrownBy(() -> GateLimits.DEFAULT.withInFlight(0, 10)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> GateLimits.DEFAULT.withSlowClientCuts(-1, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GateLimits.DEFAULT.withSlowClientCuts(-1, 10))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(GateLimits.DEFAULT.maxInFlightRequests()).isGreaterThan(GateLimits.DEFAULT.maxInFlightPerProducer());
     }
 

@@ -11,8 +11,15 @@ import java.util.Objects;
  * @param decisionVisibleAtMillis when the committed decision was first seen by the Action Layer (wall clock)
  * @param degradeMode           the mode the decision was made in
  */
-public record Effect(String decisionId, String platformRunId, String eventId, DecisionAction action,
-                     String effectType, long admittedAtMillis, long decisionVisibleAtMillis, DegradeMode degradeMode) {
+public record Effect(
+        String decisionId,
+        String platformRunId,
+        String eventId,
+        DecisionAction action,
+        String effectType,
+        long admittedAtMillis,
+        long decisionVisibleAtMillis,
+        DegradeMode degradeMode) {
     public Effect {
         Objects.requireNonNull(decisionId);
         Objects.requireNonNull(platformRunId);

@@ -31,11 +31,12 @@ public final class Topics {
      * account's task. Partitioned like {@link #TRAFFIC}.
      */
     public static final String ENTITY_EVENTS = "fp.rtdl.entity-events";
+
     public static final String ENTITY_FEATURES = "fp.rtdl.entity-features";
 
     /** Every platform topic; all are created with the configured partition count and no time retention. */
-    public static final List<String> ALL = List.of(CONTROL, TRAFFIC, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES,
-            ENTITY_EVENTS, ENTITY_FEATURES);
+    public static final List<String> ALL =
+            List.of(CONTROL, TRAFFIC, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES, ENTITY_EVENTS, ENTITY_FEATURES);
 
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
     public static final String HEADER_ADMITTED_AT = "fp.admitted_at";
@@ -58,7 +59,8 @@ public final class Topics {
      * the decision.)
      */
     public static String forEventClass(String eventClass) {
-        if (eventClass.startsWith("txn.") || eventClass.startsWith("ctx.") || eventClass.startsWith("label.")) return TRAFFIC;
+        if (eventClass.startsWith("txn.") || eventClass.startsWith("ctx.") || eventClass.startsWith("label."))
+            return TRAFFIC;
         return null;
     }
 

@@ -2,10 +2,10 @@ package dev.fraudplatform.core.decision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param admittedAtMillis   when IG admitted the event (wall clock, outside every digest); 0 when unknown
  * @param recordedAtMillis   when DLA recorded it (wall clock, outside every digest)
  */
-public record AuditRecord(Decision decision, BusCoordinates decisionCoordinates, long admittedAtMillis,
-                          long recordedAtMillis) {
+public record AuditRecord(
+        Decision decision, BusCoordinates decisionCoordinates, long admittedAtMillis, long recordedAtMillis) {
     public AuditRecord {
         Objects.requireNonNull(decision);
         Objects.requireNonNull(decisionCoordinates);
@@ -42,10 +42,12 @@ public record AuditRecord(Decision decision, BusCoordinates decisionCoordinates,
      * Decision Fabric emits it) without parsing and re-serialising it: byte-identical to
      * {@code CanonicalJson.bytes(toJson())} for the same record.
      */
-    public static byte[] canonicalLine(byte[] canonicalDecision, BusCoordinates c, long admittedAtMillis, long recordedAtMillis) {
+    public static byte[] canonicalLine(
+            byte[] canonicalDecision, BusCoordinates c, long admittedAtMillis, long recordedAtMillis) {
         byte[] head = ("{\"admitted_at_ms\":" + admittedAtMillis + ",\"decision\":").getBytes(StandardCharsets.UTF_8);
         byte[] tail = (",\"decision_coordinates\":{\"offset\":" + c.offset() + ",\"partition\":" + c.partition()
-                + ",\"topic\":" + CanonicalJson.string(TextNode.valueOf(c.topic())) + "},\"recorded_at_ms\":" + recordedAtMillis + "}")
+                        + ",\"topic\":" + CanonicalJson.string(TextNode.valueOf(c.topic())) + "},\"recorded_at_ms\":"
+                        + recordedAtMillis + "}")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + canonicalDecision.length + tail.length];
         System.arraycopy(head, 0, out, 0, head.length);
@@ -56,8 +58,13 @@ public record AuditRecord(Decision decision, BusCoordinates decisionCoordinates,
 
     public static AuditRecord fromJson(JsonNode n) {
         JsonNode c = n.path("decision_coordinates");
-        return new AuditRecord(Decision.fromJson(n.path("decision")),
-                new BusCoordinates(c.path("topic").asText(), c.path("partition").asInt(), c.path("offset").asLong()),
-                n.path("admitted_at_ms").asLong(), n.path("recorded_at_ms").asLong());
+        return new AuditRecord(
+                Decision.fromJson(n.path("decision")),
+                new BusCoordinates(
+                        c.path("topic").asText(),
+                        c.path("partition").asInt(),
+                        c.path("offset").asLong()),
+                n.path("admitted_at_ms").asLong(),
+                n.path("recorded_at_ms").asLong());
     }
 }

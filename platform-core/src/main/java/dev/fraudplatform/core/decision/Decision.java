@@ -50,11 +50,36 @@ public record Decision(
     }
 
     /** A decision about a transaction whose frame lacked nothing. */
-    public Decision(String decisionId, String eventId, String platformRunId, String partitionKey, String eventTime,
-                    DecisionAction action, double score, List<String> reasons, String bundleId, DegradeMode degradeMode,
-                    String degradeReason, String featureDigest, ObjectNode features) {
-        this(decisionId, eventId, platformRunId, partitionKey, eventTime, action, score, reasons, bundleId, degradeMode,
-                degradeReason, featureDigest, features, "txn.authorization", List.of());
+    public Decision(
+            String decisionId,
+            String eventId,
+            String platformRunId,
+            String partitionKey,
+            String eventTime,
+            DecisionAction action,
+            double score,
+            List<String> reasons,
+            String bundleId,
+            DegradeMode degradeMode,
+            String degradeReason,
+            String featureDigest,
+            ObjectNode features) {
+        this(
+                decisionId,
+                eventId,
+                platformRunId,
+                partitionKey,
+                eventTime,
+                action,
+                score,
+                reasons,
+                bundleId,
+                degradeMode,
+                degradeReason,
+                featureDigest,
+                features,
+                "txn.authorization",
+                List.of());
     }
 
     /**
@@ -126,8 +151,13 @@ public record Decision(
      * The top-level scalar fields of a decision's JSON, read without building its feature snapshot: what the Action
      * Layer and the audit need per record, at a fraction of the cost of {@link #fromJson}.
      */
-    public record Summary(String decisionId, String eventId, String platformRunId, DecisionAction action, DegradeMode degradeMode,
-                          double score) {}
+    public record Summary(
+            String decisionId,
+            String eventId,
+            String platformRunId,
+            DecisionAction action,
+            DegradeMode degradeMode,
+            double score) {}
 
     /**
      * Reads a decision's summary; throws {@link IllegalArgumentException} for bytes that are not a decision (not a JSON
@@ -137,11 +167,13 @@ public record Decision(
         String decisionId = null, eventId = null, runId = null, action = null, mode = null;
         double score = Double.NaN;
         try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) throw new IllegalArgumentException("not a JSON object");
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT)
+                throw new IllegalArgumentException("not a JSON object");
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 com.fasterxml.jackson.core.JsonToken t = p.nextToken();
-                if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT || t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT
+                        || t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
                     p.skipChildren();
                     continue;
                 }
@@ -152,7 +184,7 @@ public record Decision(
                     case "action" -> action = p.getValueAsString();
                     case "degrade_mode" -> mode = p.getValueAsString();
                     case "score" -> score = p.getValueAsDouble(Double.NaN);
-                    default -> { }
+                    default -> {}
                 }
             }
         } catch (java.io.IOException e) {
@@ -162,6 +194,12 @@ public record Decision(
             throw new IllegalArgumentException("no decision_id or platform_run_id");
         }
         if (action == null || mode == null) throw new IllegalArgumentException("no action or degrade_mode");
-        return new Summary(decisionId, eventId == null ? "" : eventId, runId, DecisionAction.valueOf(action), DegradeMode.valueOf(mode), score);
+        return new Summary(
+                decisionId,
+                eventId == null ? "" : eventId,
+                runId,
+                DecisionAction.valueOf(action),
+                DegradeMode.valueOf(mode),
+                score);
     }
 }

@@ -15,25 +15,45 @@ import java.util.Objects;
  *                       when complete
  * @param unavailable    why no snapshot could be assembled; null when one was
  */
-public record JoinFrame(String runId, String eventClass, String eventId, String partitionKey, String eventTime,
-                        ObjectNode features, List<String> missingContext, String unavailable) {
+public record JoinFrame(
+        String runId,
+        String eventClass,
+        String eventId,
+        String partitionKey,
+        String eventTime,
+        ObjectNode features,
+        List<String> missingContext,
+        String unavailable) {
     public JoinFrame {
         Objects.requireNonNull(runId);
         Objects.requireNonNull(eventClass);
         Objects.requireNonNull(eventId);
         missingContext = List.copyOf(missingContext);
-        if (features == null && unavailable == null) throw new IllegalArgumentException("a frame without features must say why");
+        if (features == null && unavailable == null)
+            throw new IllegalArgumentException("a frame without features must say why");
     }
 
     /** A complete frame. */
-    public static JoinFrame complete(String runId, String eventClass, String eventId, String partitionKey, String eventTime,
-                                     ObjectNode features) {
+    public static JoinFrame complete(
+            String runId,
+            String eventClass,
+            String eventId,
+            String partitionKey,
+            String eventTime,
+            ObjectNode features) {
         return new JoinFrame(runId, eventClass, eventId, partitionKey, eventTime, features, List.of(), null);
     }
 
     /** The frame a recorded decision was made from (its features, missing context and unavailability reason). */
     public static JoinFrame of(Decision d) {
-        return new JoinFrame(d.platformRunId(), d.eventClass(), d.eventId(), d.partitionKey(), d.eventTime(), d.features(),
-                d.missingContext(), d.features() == null ? d.degradeReason() : null);
+        return new JoinFrame(
+                d.platformRunId(),
+                d.eventClass(),
+                d.eventId(),
+                d.partitionKey(),
+                d.eventTime(),
+                d.features(),
+                d.missingContext(),
+                d.features() == null ? d.degradeReason() : null);
     }
 }

@@ -47,9 +47,24 @@ public record Envelope(
     }
 
     /** Builds an envelope whose payload hash is computed here, as a well-behaved producer does. */
-    public static Envelope of(String runId, String eventClass, String eventId, int schemaVersion, Instant eventTime,
-                              Instant emittedAt, String partitionKey, ObjectNode payload) {
-        return new Envelope(runId, eventClass, eventId, schemaVersion, eventTime, emittedAt, partitionKey, payload,
+    public static Envelope of(
+            String runId,
+            String eventClass,
+            String eventId,
+            int schemaVersion,
+            Instant eventTime,
+            Instant emittedAt,
+            String partitionKey,
+            ObjectNode payload) {
+        return new Envelope(
+                runId,
+                eventClass,
+                eventId,
+                schemaVersion,
+                eventTime,
+                emittedAt,
+                partitionKey,
+                payload,
                 dev.fraudplatform.core.json.PayloadHash.of(payload));
     }
 
@@ -58,20 +73,37 @@ public record Envelope(
      * building a tree: byte-identical to {@code Envelope.of(...).toBytes()} for the same values. This is the
      * producer's hot path (the streamer sends millions of these).
      */
-    public static byte[] canonicalBytes(String runId, String eventClass, String eventId, int schemaVersion, String eventTimeText,
-                                        String emittedAtText, String partitionKey, String canonicalPayload) {
+    public static byte[] canonicalBytes(
+            String runId,
+            String eventClass,
+            String eventId,
+            int schemaVersion,
+            String eventTimeText,
+            String emittedAtText,
+            String partitionKey,
+            String canonicalPayload) {
         byte[] payloadBytes = canonicalPayload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String hash = dev.fraudplatform.core.json.Sha256.PREFIX + dev.fraudplatform.core.json.Sha256.hex(payloadBytes);
         StringBuilder sb = new StringBuilder(canonicalPayload.length() + 320);
-        sb.append("{\"emitted_at\":").append(CanonicalJson.quote(emittedAtText))
-                .append(",\"event_class\":").append(CanonicalJson.quote(eventClass))
-                .append(",\"event_id\":").append(CanonicalJson.quote(eventId))
-                .append(",\"event_time\":").append(CanonicalJson.quote(eventTimeText))
-                .append(",\"partition_key\":").append(CanonicalJson.quote(partitionKey))
-                .append(",\"payload\":").append(canonicalPayload)
-                .append(",\"payload_hash\":\"").append(hash)
-                .append("\",\"platform_run_id\":").append(CanonicalJson.quote(runId))
-                .append(",\"schema_version\":").append(schemaVersion).append('}');
+        sb.append("{\"emitted_at\":")
+                .append(CanonicalJson.quote(emittedAtText))
+                .append(",\"event_class\":")
+                .append(CanonicalJson.quote(eventClass))
+                .append(",\"event_id\":")
+                .append(CanonicalJson.quote(eventId))
+                .append(",\"event_time\":")
+                .append(CanonicalJson.quote(eventTimeText))
+                .append(",\"partition_key\":")
+                .append(CanonicalJson.quote(partitionKey))
+                .append(",\"payload\":")
+                .append(canonicalPayload)
+                .append(",\"payload_hash\":\"")
+                .append(hash)
+                .append("\",\"platform_run_id\":")
+                .append(CanonicalJson.quote(runId))
+                .append(",\"schema_version\":")
+                .append(schemaVersion)
+                .append('}');
         return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

@@ -30,8 +30,14 @@ public final class EnvelopeValidator {
     private static final Pattern EVENT_CLASS = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> FIELDS = Set.of(
-            Envelope.PLATFORM_RUN_ID, Envelope.EVENT_CLASS, Envelope.EVENT_ID, Envelope.SCHEMA_VERSION,
-            Envelope.EVENT_TIME, Envelope.EMITTED_AT, Envelope.PARTITION_KEY, Envelope.PAYLOAD,
+            Envelope.PLATFORM_RUN_ID,
+            Envelope.EVENT_CLASS,
+            Envelope.EVENT_ID,
+            Envelope.SCHEMA_VERSION,
+            Envelope.EVENT_TIME,
+            Envelope.EMITTED_AT,
+            Envelope.PARTITION_KEY,
+            Envelope.PAYLOAD,
             Envelope.PAYLOAD_HASH);
 
     /**
@@ -39,7 +45,8 @@ public final class EnvelopeValidator {
      * {@code computedPayloadHash} is the hash its payload actually has (computed here, once), which may differ
      * from the {@code payload_hash} it claims; null otherwise.
      */
-    public record Result(Optional<Envelope> envelope, List<FieldProblem> problems, JsonNode tree, String computedPayloadHash) {
+    public record Result(
+            Optional<Envelope> envelope, List<FieldProblem> problems, JsonNode tree, String computedPayloadHash) {
         public boolean valid() {
             return envelope.isPresent();
         }
@@ -49,10 +56,12 @@ public final class EnvelopeValidator {
     public Result validate(byte[] raw) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString();
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             return fail(null, new FieldProblem("$", "the input is not UTF-8 text"));
         }
@@ -61,10 +70,14 @@ public final class EnvelopeValidator {
             tree = CanonicalJson.EXACT_MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             // In words about the input, never the parser's: the detail reaches the producer in its receipt.
-            return fail(null, new FieldProblem("$", "the input is not JSON: " + dev.fraudplatform.core.json.JsonProblems.describe(e)));
+            return fail(
+                    null,
+                    new FieldProblem(
+                            "$", "the input is not JSON: " + dev.fraudplatform.core.json.JsonProblems.describe(e)));
         } catch (RuntimeException e) {
             // e.g. a number whose exponent no decimal can hold
-            return fail(null, new FieldProblem("$", "the input is not JSON: it has a number that cannot be held exactly"));
+            return fail(
+                    null, new FieldProblem("$", "the input is not JSON: it has a number that cannot be held exactly"));
         }
         if (tree == null || tree.isMissingNode()) {
             return fail(null, new FieldProblem("$", "the input is empty"));
@@ -74,7 +87,12 @@ public final class EnvelopeValidator {
 
     public Result validate(JsonNode tree) {
         if (!tree.isObject()) {
-            return fail(tree, new FieldProblem("$", "must be a JSON object, was " + tree.getNodeType().name().toLowerCase()));
+            return fail(
+                    tree,
+                    new FieldProblem(
+                            "$",
+                            "must be a JSON object, was "
+                                    + tree.getNodeType().name().toLowerCase()));
         }
         List<FieldProblem> problems = new ArrayList<>();
         tree.fieldNames().forEachRemaining(name -> {
@@ -101,7 +119,8 @@ public final class EnvelopeValidator {
         if (h == null || h.isNull()) {
             problems.add(new FieldProblem(Envelope.PAYLOAD_HASH, "required"));
         } else if (!h.isTextual() || !PayloadHash.wellFormed(h.textValue())) {
-            problems.add(new FieldProblem(Envelope.PAYLOAD_HASH, "must be sha256: followed by 64 lowercase hex digits"));
+            problems.add(
+                    new FieldProblem(Envelope.PAYLOAD_HASH, "must be sha256: followed by 64 lowercase hex digits"));
         } else {
             hash = h.textValue();
         }
@@ -109,16 +128,23 @@ public final class EnvelopeValidator {
         if (payload != null) {
             try {
                 // Canonicalising proves every number in the payload has one exact canonical form.
-                computedHash = dev.fraudplatform.core.json.Sha256.PREFIX + dev.fraudplatform.core.json.Sha256.hex(CanonicalJson.bytes(payload));
+                computedHash = dev.fraudplatform.core.json.Sha256.PREFIX
+                        + dev.fraudplatform.core.json.Sha256.hex(CanonicalJson.bytes(payload));
             } catch (RuntimeException e) {
-                problems.add(new FieldProblem(Envelope.PAYLOAD, "has a value with no canonical form (a number too large or too small to write exactly)"));
+                problems.add(new FieldProblem(
+                        Envelope.PAYLOAD,
+                        "has a value with no canonical form (a number too large or too small to write exactly)"));
             }
         }
         if (!problems.isEmpty()) {
             return new Result(Optional.empty(), List.copyOf(problems), tree, null);
         }
-        return new Result(Optional.of(new Envelope(runId, eventClass, eventId, schemaVersion, eventTime, emittedAt,
-                partitionKey, payload, hash)), List.of(), tree, computedHash);
+        return new Result(
+                Optional.of(new Envelope(
+                        runId, eventClass, eventId, schemaVersion, eventTime, emittedAt, partitionKey, payload, hash)),
+                List.of(),
+                tree,
+                computedHash);
     }
 
     private static Result fail(JsonNode tree, FieldProblem problem) {
@@ -177,7 +203,8 @@ public final class EnvelopeValidator {
         }
         Optional<Instant> t = v.isTextual() ? Times.parse(v.textValue()) : Optional.empty();
         if (t.isEmpty()) {
-            problems.add(new FieldProblem(field, "must be UTC ISO-8601 with milliseconds, e.g. 2026-03-02T14:07:31.250Z"));
+            problems.add(
+                    new FieldProblem(field, "must be UTC ISO-8601 with milliseconds, e.g. 2026-03-02T14:07:31.250Z"));
             return null;
         }
         // Payments did not happen before 1970, and the bus cannot carry a record timestamp before it.

@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /** The platform's one time format: UTC ISO-8601 with exactly three fraction digits, e.g. {@code 2026-03-02T14:07:31.250Z}. */
 public final class Times {
-    private static final DateTimeFormatter FORMAT =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC)
-                    .withResolverStyle(ResolverStyle.STRICT);
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC)
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private Times() {}
 

@@ -22,7 +22,8 @@ public interface ProducerKeys {
      */
     static String checkProducerId(String what, String producerId) {
         if (producerId == null || !producerId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new IllegalArgumentException(what + " '" + producerId + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+            throw new IllegalArgumentException(
+                    what + " '" + producerId + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
         return producerId;
     }

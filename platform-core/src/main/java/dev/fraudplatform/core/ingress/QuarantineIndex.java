@@ -12,8 +12,16 @@ import java.util.Optional;
 public interface QuarantineIndex {
 
     /** A quarantined input; {@code releasedAs} is the receipt id of its corrected resubmission, or null. */
-    record Entry(String receiptId, String platformRunId, String eventClass, String eventId, QuarantineReason reason, String detail,
-                 String rawObjectKey, Instant receivedAt, String releasedAs) {}
+    record Entry(
+            String receiptId,
+            String platformRunId,
+            String eventClass,
+            String eventId,
+            QuarantineReason reason,
+            String detail,
+            String rawObjectKey,
+            Instant receivedAt,
+            String releasedAs) {}
 
     /** The newest quarantined inputs, of one run or (when {@code platformRunId} is null) of all. */
     List<Entry> list(String platformRunId, int limit);

@@ -29,8 +29,15 @@ public record Receipt(
         String platformRunId) {
 
     /** A receipt whose run is the tuple's. */
-    public Receipt(String receiptId, DedupeTuple tuple, ReceiptOutcome outcome, QuarantineReason reason, String detail,
-                   String payloadHash, BusCoordinates coordinates, Instant receivedAt) {
+    public Receipt(
+            String receiptId,
+            DedupeTuple tuple,
+            ReceiptOutcome outcome,
+            QuarantineReason reason,
+            String detail,
+            String payloadHash,
+            BusCoordinates coordinates,
+            Instant receivedAt) {
         this(receiptId, tuple, outcome, reason, detail, payloadHash, coordinates, receivedAt, null);
     }
 

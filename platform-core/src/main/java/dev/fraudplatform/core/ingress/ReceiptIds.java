@@ -16,7 +16,11 @@ public final class ReceiptIds {
 
     public static String next() {
         long random = RANDOM.nextLong() & 0xFFFF_FFFF_FFFFL;
-        return String.format(java.util.Locale.ROOT, "rcpt-%012x%06x%012x", System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL,
-                COUNTER.getAndIncrement() & 0xFF_FFFF, random);
+        return String.format(
+                java.util.Locale.ROOT,
+                "rcpt-%012x%06x%012x",
+                System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL,
+                COUNTER.getAndIncrement() & 0xFF_FFFF,
+                random);
     }
 }

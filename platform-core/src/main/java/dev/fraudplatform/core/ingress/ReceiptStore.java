@@ -43,8 +43,14 @@ public interface ReceiptStore {
     record Candidate(int index, DedupeTuple tuple, String payloadHash, OutboundRecord record) {}
 
     /** A claimed candidate in the outbox, waiting for the bus. */
-    record Pending(long outboxSeq, String receiptId, int index, DedupeTuple tuple, String payloadHash, OutboundRecord record,
-                   Instant receivedAt) {}
+    record Pending(
+            long outboxSeq,
+            String receiptId,
+            int index,
+            DedupeTuple tuple,
+            String payloadHash,
+            OutboundRecord record,
+            Instant receivedAt) {}
 
     /** What a claim settled at once ({@code settled}, by batch index) and what waits for the bus ({@code pending}). */
     record Claim(Map<Integer, Receipt> settled, List<Pending> pending) {}

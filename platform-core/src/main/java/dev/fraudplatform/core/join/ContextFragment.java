@@ -18,8 +18,13 @@ import java.util.TreeMap;
  * @param eventClass  the context event's class ({@code ctx.login}, {@code ctx.three_ds}, {@code ctx.profile_change})
  * @param eventTimeMs the context event's time: a transaction at time t sees the fragments at or before t
  */
-public record ContextFragment(String runId, String flowId, String eventClass, String eventId, long eventTimeMs,
-                              Map<String, String> attributes) {
+public record ContextFragment(
+        String runId,
+        String flowId,
+        String eventClass,
+        String eventId,
+        long eventTimeMs,
+        Map<String, String> attributes) {
     public ContextFragment {
         Objects.requireNonNull(runId);
         Objects.requireNonNull(flowId);
@@ -30,7 +35,11 @@ public record ContextFragment(String runId, String flowId, String eventClass, St
 
     public byte[] toBytes() {
         ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("run", runId).put("flow", flowId).put("class", eventClass).put("event_id", eventId).put("t", eventTimeMs);
+        n.put("run", runId)
+                .put("flow", flowId)
+                .put("class", eventClass)
+                .put("event_id", eventId)
+                .put("t", eventTimeMs);
         ObjectNode a = n.putObject("attributes");
         attributes.forEach(a::put);
         return CanonicalJson.bytes(n);
@@ -40,9 +49,16 @@ public record ContextFragment(String runId, String flowId, String eventClass, St
         try {
             JsonNode n = Json.MAPPER.readTree(bytes);
             Map<String, String> a = new TreeMap<>();
-            n.path("attributes").fields().forEachRemaining(e -> a.put(e.getKey(), e.getValue().asText()));
-            return new ContextFragment(n.path("run").asText(), n.path("flow").asText(), n.path("class").asText(),
-                    n.path("event_id").asText(), n.path("t").asLong(), a);
+            n.path("attributes")
+                    .fields()
+                    .forEachRemaining(e -> a.put(e.getKey(), e.getValue().asText()));
+            return new ContextFragment(
+                    n.path("run").asText(),
+                    n.path("flow").asText(),
+                    n.path("class").asText(),
+                    n.path("event_id").asText(),
+                    n.path("t").asLong(),
+                    a);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,6 +66,8 @@ public record ContextFragment(String runId, String flowId, String eventClass, St
 
     /** Whether this fragment is the later of two of the same class: by event time, then by event id. */
     public boolean laterThan(ContextFragment other) {
-        return eventTimeMs != other.eventTimeMs ? eventTimeMs > other.eventTimeMs : eventId.compareTo(other.eventId) > 0;
+        return eventTimeMs != other.eventTimeMs
+                ? eventTimeMs > other.eventTimeMs
+                : eventId.compareTo(other.eventId) > 0;
     }
 }

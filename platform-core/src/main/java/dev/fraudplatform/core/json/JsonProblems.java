@@ -14,14 +14,17 @@ import java.util.regex.Pattern;
 public final class JsonProblems {
     private JsonProblems() {}
 
-    private static final Pattern UNEXPECTED_CHAR = Pattern.compile("^Unexpected character \\('(.*?)' \\(code (\\d+)\\)\\)", Pattern.DOTALL);
+    private static final Pattern UNEXPECTED_CHAR =
+            Pattern.compile("^Unexpected character \\('(.*?)' \\(code (\\d+)\\)\\)", Pattern.DOTALL);
     private static final Pattern CONTROL_CHAR = Pattern.compile("\\(CTRL-CHAR, code (\\d+)\\)");
     private static final Pattern UNRECOGNIZED_TOKEN = Pattern.compile("^Unrecognized token '(.{0,40})");
     private static final Pattern DUPLICATE = Pattern.compile("^Duplicate (?:field|Object property) '(.{0,80}?)'");
     private static final Pattern CLOSE_MARKER = Pattern.compile("^Unexpected close marker '(.)'");
     private static final Pattern ESCAPE = Pattern.compile("^Unrecognized character escape '(.)'");
-    private static final Pattern TOO_LONG = Pattern.compile("^(\\w+)(?: value)? length \\((\\d+)\\) exceeds the maximum(?: allowed)? \\((\\d+)");
-    private static final Pattern TOO_DEEP = Pattern.compile("nesting depth \\((\\d+)\\) exceeds the maximum(?: allowed)? \\((\\d+)");
+    private static final Pattern TOO_LONG =
+            Pattern.compile("^(\\w+)(?: value)? length \\((\\d+)\\) exceeds the maximum(?: allowed)? \\((\\d+)");
+    private static final Pattern TOO_DEEP =
+            Pattern.compile("nesting depth \\((\\d+)\\) exceeds the maximum(?: allowed)? \\((\\d+)");
 
     /** What is wrong, then where: e.g. "unexpected character 'x' at column 17", "an object is not closed at line 2, column 5". */
     public static String describe(JsonProcessingException e) {
@@ -32,7 +35,8 @@ public final class JsonProblems {
     static String what(String m) {
         Matcher x;
         if (m.startsWith("Unexpected end-of-input")) {
-            if (m.contains("close marker for Object") || m.contains("in field name")) return "unexpected end of input: an object is not closed";
+            if (m.contains("close marker for Object") || m.contains("in field name"))
+                return "unexpected end of input: an object is not closed";
             if (m.contains("close marker for Array")) return "unexpected end of input: an array is not closed";
             if (m.contains("closing quote")) return "unexpected end of input: a string is not closed";
             return "unexpected end of input";
@@ -46,13 +50,16 @@ public final class JsonProblems {
                     : "unexpected control character (code " + x.group(1) + ")";
         }
         if ((x = UNEXPECTED_CHAR.matcher(m)).find()) return "unexpected character '" + x.group(1) + "'";
-        if ((x = UNRECOGNIZED_TOKEN.matcher(m)).find()) return "unexpected word '" + x.group(1).replaceFirst("'.*", "") + "'";
+        if ((x = UNRECOGNIZED_TOKEN.matcher(m)).find())
+            return "unexpected word '" + x.group(1).replaceFirst("'.*", "") + "'";
         if ((x = CLOSE_MARKER.matcher(m)).find()) return "unexpected '" + x.group(1) + "'";
         if ((x = ESCAPE.matcher(m)).find()) return "unknown escape \\" + x.group(1) + " in a string";
         if ((x = TOO_LONG.matcher(m)).find()) {
-            return "a " + x.group(1).toLowerCase(Locale.ROOT) + " of " + x.group(2) + " characters is longer than the " + x.group(3) + " allowed";
+            return "a " + x.group(1).toLowerCase(Locale.ROOT) + " of " + x.group(2) + " characters is longer than the "
+                    + x.group(3) + " allowed";
         }
-        if ((x = TOO_DEEP.matcher(m)).find()) return "nested " + x.group(1) + " deep, more than the " + x.group(2) + " allowed";
+        if ((x = TOO_DEEP.matcher(m)).find())
+            return "nested " + x.group(1) + " deep, more than the " + x.group(2) + " allowed";
         if (m.contains("Leading zeroes")) return "a number has leading zeroes";
         if (m.startsWith("Invalid numeric value") || m.startsWith("Numeric value")) return "a number is not valid JSON";
         return plain(m);
@@ -63,7 +70,8 @@ public final class JsonProblems {
         String s = m.replaceAll("\\[Source:.*?\\]", "")
                 .replaceAll("`[^`]*`", "")
                 .replaceAll("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*\\b", "")
-                .replaceAll("\\s+", " ").trim();
+                .replaceAll("\\s+", " ")
+                .trim();
         int cut = s.indexOf(':');
         if (cut > 0) s = s.substring(0, cut);
         s = s.replaceAll("\\s*\\([^)]*$", "").replaceAll("[\\s(,]+$", "").trim();
@@ -73,6 +81,8 @@ public final class JsonProblems {
 
     private static String where(JsonLocation at) {
         if (at == null || at.getLineNr() < 1 || at.getColumnNr() < 1) return "";
-        return at.getLineNr() == 1 ? " at column " + at.getColumnNr() : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return at.getLineNr() == 1
+                ? " at column " + at.getColumnNr()
+                : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 }

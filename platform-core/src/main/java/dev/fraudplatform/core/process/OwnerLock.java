@@ -41,7 +41,8 @@ public final class OwnerLock implements AutoCloseable {
     public static synchronized Optional<OwnerLock> tryAcquire(Path file) throws IOException {
         Path key = file.toAbsolutePath().normalize();
         if (HELD_HERE.containsKey(key)) return Optional.empty();
-        FileChannel channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();

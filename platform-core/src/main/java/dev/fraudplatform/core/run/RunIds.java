@@ -15,6 +15,7 @@ public final class RunIds {
     public static String newRunId() {
         byte[] b = new byte[4];
         RANDOM.nextBytes(b);
-        return "run-" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE) + "-" + HexFormat.of().formatHex(b);
+        return "run-" + LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE) + "-"
+                + HexFormat.of().formatHex(b);
     }
 }

@@ -65,12 +65,19 @@ public final class Manifest {
             Map<String, Entry> entries = new TreeMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = n.path("files").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                entries.put(e.getKey(), new Entry(e.getValue().path("sha256").asText(), e.getValue().path("size").asLong()));
+                entries.put(
+                        e.getKey(),
+                        new Entry(
+                                e.getValue().path("sha256").asText(),
+                                e.getValue().path("size").asLong()));
             }
             JsonNode attrs = n.path("attributes");
             return new Manifest(entries, attrs.isObject() ? (ObjectNode) attrs : Json.MAPPER.createObjectNode());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException("the manifest of " + prefix + " is not JSON: " + dev.fraudplatform.core.json.JsonProblems.describe(e), e);
+            throw new UncheckedIOException(
+                    "the manifest of " + prefix + " is not JSON: "
+                            + dev.fraudplatform.core.json.JsonProblems.describe(e),
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading manifest of " + prefix, e);
         }

@@ -76,8 +76,14 @@ public interface ObjectStore {
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '/' || c == '.' || c == '_' || c == '=' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '/'
+                    || c == '.'
+                    || c == '_'
+                    || c == '='
+                    || c == '-';
             if (!ok) throw new IllegalArgumentException("bad character '" + c + "' in object key: " + key);
         }
     }

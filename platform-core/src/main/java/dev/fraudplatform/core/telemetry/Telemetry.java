@@ -40,16 +40,19 @@ import java.util.function.Function;
 public final class Telemetry {
     /** The W3C trace-context header, as carried on every record of an event's walk. */
     public static final String TRACEPARENT = "traceparent";
+
     public static final AttributeKey<String> RUN_ID = AttributeKey.stringKey("platform_run_id");
     public static final AttributeKey<String> EVENT_ID = AttributeKey.stringKey("event_id");
 
     /** Counters by tag values, looked up without building a key (no allocation on the hot path once created). */
     private static final Map<String, Map<String, Counter>> PLANE = new ConcurrentHashMap<>();
+
     private static final Map<String, Counter> RECEIPTS = new ConcurrentHashMap<>();
     private static final Map<String, Counter> QUARANTINED = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, Counter>> DECISIONS = new ConcurrentHashMap<>();
-    private static final Map<String, java.util.concurrent.atomic.AtomicReference<java.util.function.ToDoubleFunction<String>>> LAG =
-            new ConcurrentHashMap<>();
+    private static final Map<
+                    String, java.util.concurrent.atomic.AtomicReference<java.util.function.ToDoubleFunction<String>>>
+            LAG = new ConcurrentHashMap<>();
     private static volatile Tracer tracer;
     private static volatile io.opentelemetry.api.OpenTelemetry tracerOwner;
     private static final TextMapGetter<Function<String, String>> GETTER = new TextMapGetter<>() {
@@ -78,27 +81,47 @@ public final class Telemetry {
      * per record.
      */
     public static Counter planeEvents(String plane, String direction) {
-        return PLANE.computeIfAbsent(plane, p -> new ConcurrentHashMap<>()).computeIfAbsent(direction,
-                d -> Counter.builder("fp.plane.events").tags("plane", plane, "direction", d).register(registry()));
+        return PLANE.computeIfAbsent(plane, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(
+                        direction,
+                        d -> Counter.builder("fp.plane.events")
+                                .tags("plane", plane, "direction", d)
+                                .register(registry()));
     }
 
     /** One receipt of the gate; {@code reason} is the quarantine reason, or null. */
     public static void receipt(String outcome, String reason) {
-        RECEIPTS.computeIfAbsent(outcome, o -> Counter.builder("fp.receipts").tag("outcome", o).register(registry())).increment();
+        RECEIPTS.computeIfAbsent(
+                        outcome,
+                        o -> Counter.builder("fp.receipts").tag("outcome", o).register(registry()))
+                .increment();
         if (reason != null) {
-            QUARANTINED.computeIfAbsent(reason, q -> Counter.builder("fp.quarantined").tag("reason", q).register(registry())).increment();
+            QUARANTINED
+                    .computeIfAbsent(
+                            reason,
+                            q -> Counter.builder("fp.quarantined")
+                                    .tag("reason", q)
+                                    .register(registry()))
+                    .increment();
         }
     }
 
     /** A decision applied by the Action Layer, and its latency from gate admission (negative: unknown). */
     public static void decisionApplied(String action, String degradeMode, long latencyMillis) {
-        DECISIONS.computeIfAbsent(action, a -> new ConcurrentHashMap<>()).computeIfAbsent(degradeMode,
-                m -> Counter.builder("fp.decisions").tags("action", action, "degrade_mode", m).register(registry())).increment();
+        DECISIONS
+                .computeIfAbsent(action, a -> new ConcurrentHashMap<>())
+                .computeIfAbsent(
+                        degradeMode,
+                        m -> Counter.builder("fp.decisions")
+                                .tags("action", action, "degrade_mode", m)
+                                .register(registry()))
+                .increment();
         if (latencyMillis >= 0) LATENCY.record(latencyMillis / 1000.0);
     }
 
     /** Registered on the global registry at once: a registry added later (Prometheus) picks it up. */
-    private static final DistributionSummary LATENCY = DistributionSummary.builder("fp.decision.latency").baseUnit("seconds")
+    private static final DistributionSummary LATENCY = DistributionSummary.builder("fp.decision.latency")
+            .baseUnit("seconds")
             .description("gate admission to the committed decision seen by the Action Layer")
             .serviceLevelObjectives(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register(Metrics.globalRegistry);
@@ -109,11 +132,18 @@ public final class Telemetry {
      */
     public static void consumerLagGauge(String group, java.util.function.ToDoubleFunction<String> lag) {
         LAG.computeIfAbsent(group, g -> {
-            var source = new java.util.concurrent.atomic.AtomicReference<java.util.function.ToDoubleFunction<String>>();
-            io.micrometer.core.instrument.Gauge.builder("fp.consumer.lag", source, s -> s.get() == null ? Double.NaN : s.get().applyAsDouble(g))
-                    .tag("group", g).description("records behind the log end, summed over the group's partitions").register(registry());
-            return source;
-        }).set(lag);
+                    var source = new java.util.concurrent.atomic.AtomicReference<
+                            java.util.function.ToDoubleFunction<String>>();
+                    io.micrometer.core.instrument.Gauge.builder(
+                                    "fp.consumer.lag",
+                                    source,
+                                    s -> s.get() == null ? Double.NaN : s.get().applyAsDouble(g))
+                            .tag("group", g)
+                            .description("records behind the log end, summed over the group's partitions")
+                            .register(registry());
+                    return source;
+                })
+                .set(lag);
     }
 
     private static Tracer tracer() {
@@ -136,8 +166,10 @@ public final class Telemetry {
     }
 
     /** The same, started at {@code startEpochMillis} (a stage that began before the code that records it); -1: now. */
-    public static Span startStage(String stage, Function<String, String> header, String runId, String eventId, long startEpochMillis) {
-        Context parent = GlobalOpenTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), header, GETTER);
+    public static Span startStage(
+            String stage, Function<String, String> header, String runId, String eventId, long startEpochMillis) {
+        Context parent =
+                GlobalOpenTelemetry.getPropagators().getTextMapPropagator().extract(Context.root(), header, GETTER);
         var b = tracer().spanBuilder(stage).setParent(parent).setSpanKind(SpanKind.CONSUMER);
         if (startEpochMillis >= 0) b.setStartTimestamp(startEpochMillis, TimeUnit.MILLISECONDS);
         if (runId != null) b.setAttribute(RUN_ID, runId);
@@ -149,7 +181,9 @@ public final class Telemetry {
     public static Map<String, String> contextHeaders(Span span) {
         Map<String, String> out = new HashMap<>(2);
         if (!span.getSpanContext().isValid()) return out;
-        GlobalOpenTelemetry.getPropagators().getTextMapPropagator().inject(Context.root().with(span), out, SETTER);
+        GlobalOpenTelemetry.getPropagators()
+                .getTextMapPropagator()
+                .inject(Context.root().with(span), out, SETTER);
         return out;
     }
 }

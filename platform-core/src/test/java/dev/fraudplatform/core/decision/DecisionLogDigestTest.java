@@ -29,11 +29,20 @@ class DecisionLogDigestTest {
 
     private static Decision decision(int i) {
         String eventId = "evt-" + i;
-        return new Decision(Decision.idFor("txn.authorization", eventId), eventId, "run-a", "card-" + (i % 5),
+        return new Decision(
+                Decision.idFor("txn.authorization", eventId),
+                eventId,
+                "run-a",
+                "card-" + (i % 5),
                 "2026-03-02T14:07:" + String.format("%02d", i % 60) + ".250Z",
-                DecisionAction.values()[i % DecisionAction.values().length], Math.round(i * 0.013 % 1 * 1e6) / 1e6,
-                List.of("rule:velocity", "model:score>" + (i % 3)), "bundle-7",
-                DegradeMode.FULL, "all context available", "sha256:" + Sha256.hex("features-" + i), features(i));
+                DecisionAction.values()[i % DecisionAction.values().length],
+                Math.round(i * 0.013 % 1 * 1e6) / 1e6,
+                List.of("rule:velocity", "model:score>" + (i % 3)),
+                "bundle-7",
+                DegradeMode.FULL,
+                "all context available",
+                "sha256:" + Sha256.hex("features-" + i),
+                features(i));
     }
 
     /** Copies a decision with one record component replaced (by a function of the builder). */
@@ -66,8 +75,20 @@ class DecisionLogDigestTest {
         }
 
         Decision build() {
-            return new Decision(decisionId, eventId, platformRunId, partitionKey, eventTime, action, score, reasons,
-                    bundleId, degradeMode, degradeReason, featureDigest, features);
+            return new Decision(
+                    decisionId,
+                    eventId,
+                    platformRunId,
+                    partitionKey,
+                    eventTime,
+                    action,
+                    score,
+                    reasons,
+                    bundleId,
+                    degradeMode,
+                    degradeReason,
+                    featureDigest,
+                    features);
         }
     }
 
@@ -96,7 +117,8 @@ class DecisionLogDigestTest {
         Decision a = decision(2);
         Decision b = decision(10);
         // "evt-10" sorts before "evt-2" as a string
-        String expected = Sha256.hex("dec-txn.authorization-evt-10:" + b.contentDigest() + "\ndec-txn.authorization-evt-2:" + a.contentDigest() + "\n");
+        String expected = Sha256.hex("dec-txn.authorization-evt-10:" + b.contentDigest()
+                + "\ndec-txn.authorization-evt-2:" + a.contentDigest() + "\n");
         assertThat(digestOf(List.of(a, b))).isEqualTo(expected);
         assertThat(a.contentDigest()).isEqualTo(Sha256.hex(CanonicalJson.bytes(a.deterministicContent())));
     }
@@ -123,7 +145,9 @@ class DecisionLogDigestTest {
         String reference = digestOf(ds);
         List<Decision> changed = new ArrayList<>(ds);
         changed.set(4, with(ds.get(4), change));
-        assertThat(changed.get(4).contentDigest()).as(what).isNotEqualTo(ds.get(4).contentDigest());
+        assertThat(changed.get(4).contentDigest())
+                .as(what)
+                .isNotEqualTo(ds.get(4).contentDigest());
         assertThat(digestOf(changed)).as(what).isNotEqualTo(reference);
     }
 
@@ -138,24 +162,67 @@ class DecisionLogDigestTest {
 
     @Test
     void changingAnyDeterministicFieldChangesTheDigest() {
-        assertChangeMatters("action", b -> { b.action = b.action == DecisionAction.DECLINE ? DecisionAction.APPROVE : DecisionAction.DECLINE; return b; });
-        assertChangeMatters("score", b -> { b.score = b.score + 0.000001; return b; });
-        assertChangeMatters("a reason", b -> { b.reasons = List.of(b.reasons.get(0), b.reasons.get(1) + "x"); return b; });
-        assertChangeMatters("reason order", b -> { b.reasons = List.of(b.reasons.get(1), b.reasons.get(0)); return b; });
-        assertChangeMatters("reason dropped", b -> { b.reasons = List.of(b.reasons.get(0)); return b; });
-        assertChangeMatters("degrade mode", b -> { b.degradeMode = DegradeMode.RULES_ONLY; return b; });
-        assertChangeMatters("degrade reason", b -> { b.degradeReason = "model timed out"; return b; });
-        assertChangeMatters("feature digest", b -> { b.featureDigest = "sha256:" + Sha256.hex("other"); return b; });
-        assertChangeMatters("feature digest absent", b -> { b.featureDigest = null; return b; });
-        assertChangeMatters("bundle", b -> { b.bundleId = "bundle-8"; return b; });
-        assertChangeMatters("decision id", b -> { b.decisionId = b.decisionId + "-b"; return b; });
+        assertChangeMatters("action", b -> {
+            b.action = b.action == DecisionAction.DECLINE ? DecisionAction.APPROVE : DecisionAction.DECLINE;
+            return b;
+        });
+        assertChangeMatters("score", b -> {
+            b.score = b.score + 0.000001;
+            return b;
+        });
+        assertChangeMatters("a reason", b -> {
+            b.reasons = List.of(b.reasons.get(0), b.reasons.get(1) + "x");
+            return b;
+        });
+        assertChangeMatters("reason order", b -> {
+            b.reasons = List.of(b.reasons.get(1), b.reasons.get(0));
+            return b;
+        });
+        assertChangeMatters("reason dropped", b -> {
+            b.reasons = List.of(b.reasons.get(0));
+            return b;
+        });
+        assertChangeMatters("degrade mode", b -> {
+            b.degradeMode = DegradeMode.RULES_ONLY;
+            return b;
+        });
+        assertChangeMatters("degrade reason", b -> {
+            b.degradeReason = "model timed out";
+            return b;
+        });
+        assertChangeMatters("feature digest", b -> {
+            b.featureDigest = "sha256:" + Sha256.hex("other");
+            return b;
+        });
+        assertChangeMatters("feature digest absent", b -> {
+            b.featureDigest = null;
+            return b;
+        });
+        assertChangeMatters("bundle", b -> {
+            b.bundleId = "bundle-8";
+            return b;
+        });
+        assertChangeMatters("decision id", b -> {
+            b.decisionId = b.decisionId + "-b";
+            return b;
+        });
     }
 
     @Test
     void runIdAndEventTimeStayOutsideTheDigest() {
-        assertChangeIgnored("platform_run_id", b -> { b.platformRunId = "run-b"; return b; });
-        assertChangeIgnored("event_time", b -> { b.eventTime = "2030-01-01T00:00:00.000Z"; return b; });
-        assertChangeIgnored("both", b -> { b.platformRunId = "run-c"; b.eventTime = null; return b; });
+        assertChangeIgnored("platform_run_id", b -> {
+            b.platformRunId = "run-b";
+            return b;
+        });
+        assertChangeIgnored("event_time", b -> {
+            b.eventTime = "2030-01-01T00:00:00.000Z";
+            return b;
+        });
+        assertChangeIgnored("both", b -> {
+            b.platformRunId = "run-c";
+            b.eventTime = null;
+            return b;
+        });
     }
 
     @Test
@@ -166,7 +233,11 @@ class DecisionLogDigestTest {
         String once = log.digest();
         assertThat(log.add(d)).isFalse();
         // equal deterministic content from another run is the same decision
-        assertThat(log.add(with(d, b -> { b.platformRunId = "run-replay"; return b; }))).isFalse();
+        assertThat(log.add(with(d, b -> {
+                    b.platformRunId = "run-replay";
+                    return b;
+                })))
+                .isFalse();
         assertThat(log.size()).isEqualTo(1);
         assertThat(log.digest()).isEqualTo(once);
     }
@@ -178,7 +249,10 @@ class DecisionLogDigestTest {
         log.add(d);
         log.add(decision(4));
         String before = log.digest();
-        Decision other = with(d, b -> { b.action = DecisionAction.REVIEW == b.action ? DecisionAction.DECLINE : DecisionAction.REVIEW; return b; });
+        Decision other = with(d, b -> {
+            b.action = DecisionAction.REVIEW == b.action ? DecisionAction.DECLINE : DecisionAction.REVIEW;
+            return b;
+        });
         assertThatThrownBy(() -> log.add(other))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("evt-3");
@@ -198,22 +272,42 @@ class DecisionLogDigestTest {
     void deterministicContentHasExactlyTheDocumentedFields() {
         List<String> names = new ArrayList<>();
         decision(1).deterministicContent().fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactlyInAnyOrder("event_id", "decision_id", "action", "score", "reasons",
-                "bundle_id", "degrade_mode", "degrade_reason", "feature_digest");
+        assertThat(names)
+                .containsExactlyInAnyOrder(
+                        "event_id",
+                        "decision_id",
+                        "action",
+                        "score",
+                        "reasons",
+                        "bundle_id",
+                        "degrade_mode",
+                        "degrade_reason",
+                        "feature_digest");
     }
 
     @Test
     void decisionRequiresItsDegradeModeAndReason() {
-        assertThatNullPointerException().isThrownBy(() -> with(decision(1), b -> { b.degradeMode = null; return b; }))
+        assertThatNullPointerException()
+                .isThrownBy(() -> with(decision(1), b -> {
+                    b.degradeMode = null;
+                    return b;
+                }))
                 .withMessageContaining("degrade mode");
-        assertThatNullPointerException().isThrownBy(() -> with(decision(1), b -> { b.degradeReason = null; return b; }))
+        assertThatNullPointerException()
+                .isThrownBy(() -> with(decision(1), b -> {
+                    b.degradeReason = null;
+                    return b;
+                }))
                 .withMessageContaining("reason");
     }
 
     @Test
     void reasonsAreCopiedDefensively() {
         List<String> reasons = new ArrayList<>(List.of("r1"));
-        Decision d = with(decision(1), b -> { b.reasons = reasons; return b; });
+        Decision d = with(decision(1), b -> {
+            b.reasons = reasons;
+            return b;
+        });
         String digest = d.contentDigest();
         reasons.add("r2");
         assertThat(d.reasons()).containsExactly("r1");
@@ -260,8 +354,11 @@ class DecisionLogDigestTest {
 
     @Test
     void auditRecordJsonRoundTrip() throws Exception {
-        AuditRecord rec = new AuditRecord(decision(7), new BusCoordinates("fp.decisions", 5, 1_234_567_890_123L),
-                1_772_460_451_250L, 1_772_460_451_999L);
+        AuditRecord rec = new AuditRecord(
+                decision(7),
+                new BusCoordinates("fp.decisions", 5, 1_234_567_890_123L),
+                1_772_460_451_250L,
+                1_772_460_451_999L);
         JsonNode json = rec.toJson();
         assertThat(json.path("decision_coordinates").path("topic").asText()).isEqualTo("fp.decisions");
         assertThat(json.path("decision").path("event_id").asText()).isEqualTo("evt-7");
@@ -282,9 +379,12 @@ class DecisionLogDigestTest {
 
     @Test
     void theComposedAuditLineIsByteIdenticalToTheCanonicalRecord() {
-        AuditRecord rec = new AuditRecord(decision(9), new BusCoordinates("fp.decisions", 3, 77L), 1_772_460_451_250L, 1_772_460_451_999L);
-        byte[] decisionBytes = dev.fraudplatform.core.json.CanonicalJson.bytes(rec.decision().toJson());
-        byte[] composed = AuditRecord.canonicalLine(decisionBytes, rec.decisionCoordinates(), rec.admittedAtMillis(), rec.recordedAtMillis());
+        AuditRecord rec = new AuditRecord(
+                decision(9), new BusCoordinates("fp.decisions", 3, 77L), 1_772_460_451_250L, 1_772_460_451_999L);
+        byte[] decisionBytes =
+                dev.fraudplatform.core.json.CanonicalJson.bytes(rec.decision().toJson());
+        byte[] composed = AuditRecord.canonicalLine(
+                decisionBytes, rec.decisionCoordinates(), rec.admittedAtMillis(), rec.recordedAtMillis());
         assertThat(new String(composed, java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo(dev.fraudplatform.core.json.CanonicalJson.string(rec.toJson()));
     }

@@ -14,20 +14,42 @@ class DecisionSummaryTest {
     @Test
     void theSummaryHasTheDecisionsScalarsWhateverTheFeaturesHold() {
         var features = Json.MAPPER.createObjectNode();
-        features.put("decision_id", "inside-features-not-the-id").putObject("nested").put("action", "APPROVE");
-        Decision d = new Decision("dec-1", "e-1", "run-1", "acct-1", "2026-03-02T10:00:00.000Z", DecisionAction.REVIEW, 0.61,
-                List.of("velocity_1h"), "rules-v1", DegradeMode.PARTIAL_CONTEXT, "missing context: x", "ab", features,
-                "txn.authorization", List.of("x"));
+        features.put("decision_id", "inside-features-not-the-id")
+                .putObject("nested")
+                .put("action", "APPROVE");
+        Decision d = new Decision(
+                "dec-1",
+                "e-1",
+                "run-1",
+                "acct-1",
+                "2026-03-02T10:00:00.000Z",
+                DecisionAction.REVIEW,
+                0.61,
+                List.of("velocity_1h"),
+                "rules-v1",
+                DegradeMode.PARTIAL_CONTEXT,
+                "missing context: x",
+                "ab",
+                features,
+                "txn.authorization",
+                List.of("x"));
         Decision.Summary s = Decision.summarize(CanonicalJson.bytes(d.toJson()));
-        assertThat(s).isEqualTo(new Decision.Summary("dec-1", "e-1", "run-1", DecisionAction.REVIEW, DegradeMode.PARTIAL_CONTEXT, 0.61));
+        assertThat(s)
+                .isEqualTo(new Decision.Summary(
+                        "dec-1", "e-1", "run-1", DecisionAction.REVIEW, DegradeMode.PARTIAL_CONTEXT, 0.61));
     }
 
     @Test
     void whatIsNotADecisionIsRefusedWithAReason() {
-        assertThatThrownBy(() -> Decision.summarize("{not json".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Decision.summarize("[1]".getBytes(StandardCharsets.UTF_8))).hasMessage("not a JSON object");
-        assertThatThrownBy(() -> Decision.summarize("{\"decision_id\":\"d\",\"platform_run_id\":\"r\",\"action\":\"EXPLODE\",\"degrade_mode\":\"FULL\"}"
-                .getBytes(StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EXPLODE");
+        assertThatThrownBy(() -> Decision.summarize("{not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Decision.summarize("[1]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("not a JSON object");
+        assertThatThrownBy(() -> Decision.summarize(
+                        "{\"decision_id\":\"d\",\"platform_run_id\":\"r\",\"action\":\"EXPLODE\",\"degrade_mode\":\"FULL\"}"
+                                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("EXPLODE");
         assertThatThrownBy(() -> Decision.summarize("{\"action\":\"APPROVE\"}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("no decision_id or platform_run_id");
     }

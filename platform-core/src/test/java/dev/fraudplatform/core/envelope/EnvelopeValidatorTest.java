@@ -34,8 +34,15 @@ class EnvelopeValidatorTest {
     }
 
     private static Envelope envelope() {
-        return Envelope.of("run-20260302-7f3a9c1e", "txn.authorisation", "evt-000001", 1, EVENT_TIME, EMITTED_AT,
-                "c-42", payload());
+        return Envelope.of(
+                "run-20260302-7f3a9c1e",
+                "txn.authorisation",
+                "evt-000001",
+                1,
+                EVENT_TIME,
+                EMITTED_AT,
+                "c-42",
+                payload());
     }
 
     /** The wire tree of a good envelope, for tests that break one thing in it. */
@@ -55,7 +62,9 @@ class EnvelopeValidatorTest {
         EnvelopeValidator.Result r = validator.validate(raw);
         assertThat(r.valid()).isFalse();
         assertThat(r.envelope()).isEmpty();
-        assertThat(r.problems()).as(new String(raw, StandardCharsets.ISO_8859_1)).hasSize(1);
+        assertThat(r.problems())
+                .as(new String(raw, StandardCharsets.ISO_8859_1))
+                .hasSize(1);
         assertThat(r.problems().get(0).field()).isEqualTo(field);
     }
 
@@ -81,7 +90,8 @@ class EnvelopeValidatorTest {
         assertThat(back.payloadHash()).isEqualTo(original.payloadHash());
         assertThat(CanonicalJson.string(back.payload())).isEqualTo(CanonicalJson.string(original.payload()));
         assertThat(back.payloadHashMatches()).isTrue();
-        assertThat(back.dedupeTuple()).isEqualTo(new DedupeTuple("run-20260302-7f3a9c1e", "txn.authorisation", "evt-000001"));
+        assertThat(back.dedupeTuple())
+                .isEqualTo(new DedupeTuple("run-20260302-7f3a9c1e", "txn.authorisation", "evt-000001"));
         assertThat(back.payloadText("currency")).isEqualTo("EUR");
         assertThat(back.payloadText("amount_minor")).isNull();
         assertThat(back.payloadText("absent")).isNull();
@@ -97,8 +107,17 @@ class EnvelopeValidatorTest {
         assertThat(tree.get("schema_version").intValue()).isEqualTo(1);
         assertThat(tree.get("payload_hash").textValue()).isEqualTo(PayloadHash.of(payload()));
         List<String> names = iterable(tree.fieldNames());
-        assertThat(names).containsExactly("emitted_at", "event_class", "event_id", "event_time", "partition_key",
-                "payload", "payload_hash", "platform_run_id", "schema_version");
+        assertThat(names)
+                .containsExactly(
+                        "emitted_at",
+                        "event_class",
+                        "event_id",
+                        "event_time",
+                        "partition_key",
+                        "payload",
+                        "payload_hash",
+                        "platform_run_id",
+                        "schema_version");
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {
@@ -110,12 +129,16 @@ class EnvelopeValidatorTest {
     @Test
     void payloadKeyOrderAndNumberSpellingOnTheWireStillMatchTheHash() throws Exception {
         String hash = envelope().payloadHash();
-        String wire = "{\"payload\":{\"flags\":[\"contactless\",\"domestic\"],\"merchant\":{\"country\":\"DE\",\"mcc\":\"5411\"},"
-                + "\"amount_minor\":1.2345e4,\"currency\":\"EUR\",\"card_id\":\"c-42\"},"
-                + "\"payload_hash\":\"" + hash + "\",\"schema_version\":1,\"event_id\":\"evt-000001\","
-                + "\"event_class\":\"txn.authorisation\",\"platform_run_id\":\"run-20260302-7f3a9c1e\","
-                + "\"partition_key\":\"c-42\",\"event_time\":\"2026-03-02T14:07:31.250Z\",\"emitted_at\":\"2026-03-02T14:07:32.001Z\"}";
-        Envelope e = validator.validate(wire.getBytes(StandardCharsets.UTF_8)).envelope().orElseThrow();
+        String wire =
+                "{\"payload\":{\"flags\":[\"contactless\",\"domestic\"],\"merchant\":{\"country\":\"DE\",\"mcc\":\"5411\"},"
+                        + "\"amount_minor\":1.2345e4,\"currency\":\"EUR\",\"card_id\":\"c-42\"},"
+                        + "\"payload_hash\":\"" + hash + "\",\"schema_version\":1,\"event_id\":\"evt-000001\","
+                        + "\"event_class\":\"txn.authorisation\",\"platform_run_id\":\"run-20260302-7f3a9c1e\","
+                        + "\"partition_key\":\"c-42\",\"event_time\":\"2026-03-02T14:07:31.250Z\",\"emitted_at\":\"2026-03-02T14:07:32.001Z\"}";
+        Envelope e = validator
+                .validate(wire.getBytes(StandardCharsets.UTF_8))
+                .envelope()
+                .orElseThrow();
         assertThat(e.payloadHashMatches()).isTrue();
     }
 
@@ -139,8 +162,8 @@ class EnvelopeValidatorTest {
     @Test
     void jsonArrayIsOneProblemOnTheDocument() throws Exception {
         assertSingleProblemOn("[1,2,3]".getBytes(StandardCharsets.UTF_8), "$");
-        byte[] arrayOfEnvelope = ("[" + new String(envelope().toBytes(), StandardCharsets.UTF_8) + "]")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] arrayOfEnvelope =
+                ("[" + new String(envelope().toBytes(), StandardCharsets.UTF_8) + "]").getBytes(StandardCharsets.UTF_8);
         assertSingleProblemOn(arrayOfEnvelope, "$");
         assertSingleProblemOn("\"text\"".getBytes(StandardCharsets.UTF_8), "$");
         assertSingleProblemOn("null".getBytes(StandardCharsets.UTF_8), "$");
@@ -177,15 +200,27 @@ class EnvelopeValidatorTest {
         EnvelopeValidator.Result r = validator.validate(bytes(tree));
 
         assertThat(r.valid()).isFalse();
-        assertThat(fields(r)).containsExactlyInAnyOrder("event_id", "schema_version", "payload_hash", "emitted_at", "payload");
-        assertThat(r.problems()).hasSize(5).allSatisfy(p -> assertThat(p.problem()).isEqualTo("required"));
+        assertThat(fields(r))
+                .containsExactlyInAnyOrder("event_id", "schema_version", "payload_hash", "emitted_at", "payload");
+        assertThat(r.problems())
+                .hasSize(5)
+                .allSatisfy(p -> assertThat(p.problem()).isEqualTo("required"));
     }
 
     @Test
     void emptyObjectReportsAllNineFields() {
         EnvelopeValidator.Result r = validator.validate("{}".getBytes(StandardCharsets.UTF_8));
-        assertThat(fields(r)).containsExactlyInAnyOrder("platform_run_id", "event_class", "event_id", "schema_version",
-                "event_time", "emitted_at", "partition_key", "payload", "payload_hash");
+        assertThat(fields(r))
+                .containsExactlyInAnyOrder(
+                        "platform_run_id",
+                        "event_class",
+                        "event_id",
+                        "schema_version",
+                        "event_time",
+                        "emitted_at",
+                        "partition_key",
+                        "payload",
+                        "payload_hash");
         assertThat(r.problems()).hasSize(9);
     }
 
@@ -227,8 +262,10 @@ class EnvelopeValidatorTest {
         assertOnlyFieldWrong("emitted_at", TextNode.valueOf("2026-03-02 14:07:32.001Z"));
         assertOnlyFieldWrong("payload", TextNode.valueOf("{\"card_id\":\"c-42\"}"));
         assertOnlyFieldWrong("payload", f.arrayNode().add(1));
-        assertOnlyFieldWrong("payload_hash", TextNode.valueOf(envelope().payloadHash().toUpperCase()));
-        assertOnlyFieldWrong("payload_hash", TextNode.valueOf(envelope().payloadHash().substring(7)));
+        assertOnlyFieldWrong(
+                "payload_hash", TextNode.valueOf(envelope().payloadHash().toUpperCase()));
+        assertOnlyFieldWrong(
+                "payload_hash", TextNode.valueOf(envelope().payloadHash().substring(7)));
         assertOnlyFieldWrong("payload_hash", f.numberNode(1));
         assertOnlyFieldWrong("platform_run_id", f.numberNode(7));
         assertOnlyFieldWrong("platform_run_id", TextNode.valueOf("run with spaces"));
@@ -297,7 +334,8 @@ class EnvelopeValidatorTest {
         ObjectNode tree = goodTree();
         tree.remove("event_id");
         assertThat(validator.validate(bytes(tree)).tree()).isEqualTo(tree);
-        assertThat(validator.validate("{".getBytes(StandardCharsets.UTF_8)).tree()).isNull();
+        assertThat(validator.validate("{".getBytes(StandardCharsets.UTF_8)).tree())
+                .isNull();
     }
 
     // ---------------------------------------------------------------- Times
@@ -309,26 +347,26 @@ class EnvelopeValidatorTest {
         assertThat(Times.parse("2024-02-29T23:59:59.999Z")).contains(Instant.parse("2024-02-29T23:59:59.999Z"));
 
         List<String> refused = List.of(
-                "2026-03-02T14:07:31Z",           // no millis
-                "2026-03-02T14:07:31.25Z",        // two digits
-                "2026-03-02T14:07:31.2500Z",      // four digits
-                "2026-03-02T14:07:31.250",        // local time
-                "2026-03-02T14:07:31.250z",       // lowercase zone
-                "2026-03-02T14:07:31.250+00:00",  // offset, even a zero one
+                "2026-03-02T14:07:31Z", // no millis
+                "2026-03-02T14:07:31.25Z", // two digits
+                "2026-03-02T14:07:31.2500Z", // four digits
+                "2026-03-02T14:07:31.250", // local time
+                "2026-03-02T14:07:31.250z", // lowercase zone
+                "2026-03-02T14:07:31.250+00:00", // offset, even a zero one
                 "2026-03-02T15:07:31.250+01:00",
-                "2026-03-02 14:07:31.250Z",       // space
+                "2026-03-02 14:07:31.250Z", // space
                 "2026-3-02T14:07:31.250Z",
                 "20260302T140731.250Z",
                 " 2026-03-02T14:07:31.250Z",
                 "2026-03-02T14:07:31.250Z ",
-                "2026-13-02T14:07:31.250Z",       // month 13
+                "2026-13-02T14:07:31.250Z", // month 13
                 "2026-03-32T14:07:31.250Z",
-                "2026-02-30T14:07:31.250Z",       // no such day
-                "2025-02-29T14:07:31.250Z",       // not a leap year
+                "2026-02-30T14:07:31.250Z", // no such day
+                "2025-02-29T14:07:31.250Z", // not a leap year
                 "2026-04-31T14:07:31.250Z",
-                "2026-03-01T24:00:00.000Z",       // end-of-day hour
+                "2026-03-01T24:00:00.000Z", // end-of-day hour
                 "2026-03-02T14:60:31.250Z",
-                "2026-03-02T23:59:60.000Z",       // leap second
+                "2026-03-02T23:59:60.000Z", // leap second
                 "+026-03-02T14:07:31.250Z",
                 "",
                 "garbage");
@@ -360,13 +398,24 @@ class EnvelopeValidatorTest {
 
     @Test
     void composedCanonicalBytesEqualTheTreeBuiltOnes() {
-        com.fasterxml.jackson.databind.node.ObjectNode payload = dev.fraudplatform.core.json.Json.MAPPER.createObjectNode()
-                .put("z", "last").put("a", 12).put("quote", "say \"hi\"\n");
+        com.fasterxml.jackson.databind.node.ObjectNode payload = dev.fraudplatform.core.json.Json.MAPPER
+                .createObjectNode()
+                .put("z", "last")
+                .put("a", 12)
+                .put("quote", "say \"hi\"\n");
         java.time.Instant t = java.time.Instant.parse("2026-03-02T14:07:31.250Z");
         java.time.Instant emitted = java.time.Instant.parse("2026-11-25T21:40:02.118Z");
-        byte[] tree = Envelope.of("run-1", "txn.authorization", "w-t1", 1, t, emitted, "acct-1", payload).toBytes();
-        byte[] composed = Envelope.canonicalBytes("run-1", "txn.authorization", "w-t1", 1, Times.format(t), Times.format(emitted),
-                "acct-1", dev.fraudplatform.core.json.CanonicalJson.string(payload));
+        byte[] tree = Envelope.of("run-1", "txn.authorization", "w-t1", 1, t, emitted, "acct-1", payload)
+                .toBytes();
+        byte[] composed = Envelope.canonicalBytes(
+                "run-1",
+                "txn.authorization",
+                "w-t1",
+                1,
+                Times.format(t),
+                Times.format(emitted),
+                "acct-1",
+                dev.fraudplatform.core.json.CanonicalJson.string(payload));
         org.assertj.core.api.Assertions.assertThat(new String(composed, java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo(new String(tree, java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -374,32 +423,56 @@ class EnvelopeValidatorTest {
     @Test
     void numbersWithNoCanonicalFormAreProblemsNotCrashes() {
         EnvelopeValidator v = new EnvelopeValidator();
-        String base = new String(Envelope.of("run-1", "txn.authorization", "e1", 1, java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
-                java.time.Instant.parse("2026-03-02T14:07:31.250Z"), "acct-1",
-                dev.fraudplatform.core.json.Json.MAPPER.createObjectNode().put("amount_minor", 100)).toBytes(),
+        String base = new String(
+                Envelope.of(
+                                "run-1",
+                                "txn.authorization",
+                                "e1",
+                                1,
+                                java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
+                                java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
+                                "acct-1",
+                                dev.fraudplatform.core.json.Json.MAPPER
+                                        .createObjectNode()
+                                        .put("amount_minor", 100))
+                        .toBytes(),
                 java.nio.charset.StandardCharsets.UTF_8);
-        EnvelopeValidator.Result huge = v.validate(base.replace("\"amount_minor\":100", "\"amount_minor\":100e2147483647")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        EnvelopeValidator.Result huge =
+                v.validate(base.replace("\"amount_minor\":100", "\"amount_minor\":100e2147483647")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         org.assertj.core.api.Assertions.assertThat(huge.valid()).isFalse();
-        org.assertj.core.api.Assertions.assertThat(huge.problems()).extracting(FieldProblem::field).contains("payload");
-        EnvelopeValidator.Result tiny = v.validate(base.replace("\"amount_minor\":100", "\"amount_minor\":1e-2147483648")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThat(huge.problems())
+                .extracting(FieldProblem::field)
+                .contains("payload");
+        EnvelopeValidator.Result tiny =
+                v.validate(base.replace("\"amount_minor\":100", "\"amount_minor\":1e-2147483648")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         org.assertj.core.api.Assertions.assertThat(tiny.valid()).isFalse();
-        org.assertj.core.api.Assertions.assertThat(tiny.problems()).extracting(FieldProblem::field).containsExactly("$");
+        org.assertj.core.api.Assertions.assertThat(tiny.problems())
+                .extracting(FieldProblem::field)
+                .containsExactly("$");
     }
 
     @Test
     void theValidatorReportsTheHashThePayloadActuallyHas() {
         EnvelopeValidator v = new EnvelopeValidator();
-        Envelope honest = Envelope.of("run-1", "txn.authorization", "e1", 1, java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
-                java.time.Instant.parse("2026-03-02T14:07:31.250Z"), "acct-1",
+        Envelope honest = Envelope.of(
+                "run-1",
+                "txn.authorization",
+                "e1",
+                1,
+                java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
+                java.time.Instant.parse("2026-03-02T14:07:31.250Z"),
+                "acct-1",
                 dev.fraudplatform.core.json.Json.MAPPER.createObjectNode().put("amount_minor", 100));
-        org.assertj.core.api.Assertions.assertThat(v.validate(honest.toBytes()).computedPayloadHash()).isEqualTo(honest.payloadHash());
+        org.assertj.core.api.Assertions.assertThat(v.validate(honest.toBytes()).computedPayloadHash())
+                .isEqualTo(honest.payloadHash());
         com.fasterxml.jackson.databind.node.ObjectNode lying = honest.toJson();
         ((com.fasterxml.jackson.databind.node.ObjectNode) lying.get("payload")).put("amount_minor", 5);
         EnvelopeValidator.Result r = v.validate(dev.fraudplatform.core.json.CanonicalJson.bytes(lying));
         org.assertj.core.api.Assertions.assertThat(r.valid()).isTrue();
-        org.assertj.core.api.Assertions.assertThat(r.computedPayloadHash()).isNotEqualTo(honest.payloadHash())
+        org.assertj.core.api.Assertions.assertThat(r.computedPayloadHash())
+                .isNotEqualTo(honest.payloadHash())
                 .isEqualTo(r.envelope().orElseThrow().computedPayloadHash());
     }
 
@@ -409,12 +482,26 @@ class EnvelopeValidatorTest {
         EnvelopeValidator.Result r = validator.validate(text.getBytes(StandardCharsets.UTF_8));
         assertThat(r.problems()).hasSize(1);
         assertThat(r.problems().get(0).field()).isEqualTo("$");
-        assertThat(r.problems().get(0).problem()).isEqualTo("the input is not JSON: unexpected character '@' at column 21");
+        assertThat(r.problems().get(0).problem())
+                .isEqualTo("the input is not JSON: unexpected character '@' at column 21");
 
-        String truncated = validator.validate("{\"platform_run_id\": \"run-1\"".getBytes(StandardCharsets.UTF_8)).problems().get(0).problem();
-        assertThat(truncated).startsWith("the input is not JSON: unexpected end of input: an object is not closed")
-                .doesNotContain("Source").doesNotContain("com.fasterxml").doesNotContain("Exception");
-        String twoValues = validator.validate("{} {}".getBytes(StandardCharsets.UTF_8)).problems().get(0).problem();
-        assertThat(twoValues).isEqualTo("the input is not JSON: more than one JSON value at column 4").doesNotContain("`");
+        String truncated = validator
+                .validate("{\"platform_run_id\": \"run-1\"".getBytes(StandardCharsets.UTF_8))
+                .problems()
+                .get(0)
+                .problem();
+        assertThat(truncated)
+                .startsWith("the input is not JSON: unexpected end of input: an object is not closed")
+                .doesNotContain("Source")
+                .doesNotContain("com.fasterxml")
+                .doesNotContain("Exception");
+        String twoValues = validator
+                .validate("{} {}".getBytes(StandardCharsets.UTF_8))
+                .problems()
+                .get(0)
+                .problem();
+        assertThat(twoValues)
+                .isEqualTo("the input is not JSON: more than one JSON value at column 4")
+                .doesNotContain("`");
     }
 }

@@ -32,8 +32,8 @@ class ReceiptTest {
             assertThat(q.reason()).isEqualTo(reason);
         }
         // a malformed input has no tuple, no payload hash and no detail
-        Receipt malformed = new Receipt("rcpt-2", null, ReceiptOutcome.QUARANTINED, QuarantineReason.MALFORMED,
-                null, null, null, AT);
+        Receipt malformed = new Receipt(
+                "rcpt-2", null, ReceiptOutcome.QUARANTINED, QuarantineReason.MALFORMED, null, null, null, AT);
         assertThat(malformed.tuple()).isNull();
     }
 
@@ -73,12 +73,11 @@ class ReceiptTest {
 
     @Test
     void requiredFieldsAreRequired() {
-        assertThatNullPointerException().isThrownBy(
-                () -> new Receipt(null, TUPLE, ReceiptOutcome.DUPLICATE, null, null, HASH, null, AT));
-        assertThatNullPointerException().isThrownBy(
-                () -> new Receipt("r", TUPLE, null, null, null, HASH, null, AT));
-        assertThatNullPointerException().isThrownBy(
-                () -> new Receipt("r", TUPLE, ReceiptOutcome.DUPLICATE, null, null, HASH, null, null));
+        assertThatNullPointerException()
+                .isThrownBy(() -> new Receipt(null, TUPLE, ReceiptOutcome.DUPLICATE, null, null, HASH, null, AT));
+        assertThatNullPointerException().isThrownBy(() -> new Receipt("r", TUPLE, null, null, null, HASH, null, AT));
+        assertThatNullPointerException()
+                .isThrownBy(() -> new Receipt("r", TUPLE, ReceiptOutcome.DUPLICATE, null, null, HASH, null, null));
     }
 
     @Test

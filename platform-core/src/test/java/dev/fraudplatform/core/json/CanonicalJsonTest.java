@@ -40,8 +40,9 @@ class CanonicalJsonTest {
                   "mid" : { "d" : { "c" : 2, "b" : 3 } }
                 }
                 """;
-        assertThat(CanonicalJson.canonicalize(json)).isEqualTo(
-                "{\"alpha\":\"v\",\"mid\":{\"d\":{\"b\":3,\"c\":2}},\"zeta\":{\"a\":[{\"x\":null,\"y\":true}],\"b\":1}}");
+        assertThat(CanonicalJson.canonicalize(json))
+                .isEqualTo(
+                        "{\"alpha\":\"v\",\"mid\":{\"d\":{\"b\":3,\"c\":2}},\"zeta\":{\"a\":[{\"x\":null,\"y\":true}],\"b\":1}}");
     }
 
     @Test
@@ -147,7 +148,8 @@ class CanonicalJsonTest {
 
     @Test
     void anyChangeOfAValueChangesTheHash() throws Exception {
-        String base = "{\"amount\":12345,\"currency\":\"EUR\",\"flag\":true,\"tags\":[\"a\",\"b\",\"c\"],\"note\":null}";
+        String base =
+                "{\"amount\":12345,\"currency\":\"EUR\",\"flag\":true,\"tags\":[\"a\",\"b\",\"c\"],\"note\":null}";
         String h = hash(base);
         List<String> variants = List.of(
                 "{\"amount\":12346,\"currency\":\"EUR\",\"flag\":true,\"tags\":[\"a\",\"b\",\"c\"],\"note\":null}",
@@ -199,7 +201,8 @@ class CanonicalJsonTest {
         assertThat(canonical).isEqualTo("\"" + text + "\"");
         byte[] bytes = CanonicalJson.bytes(JsonNodeFactory.instance.textNode(text));
         assertThat(bytes).isEqualTo(("\"" + text + "\"").getBytes(StandardCharsets.UTF_8));
-        // quotes and ASCII one byte each, e-acute two UTF-8 bytes, the euro sign three, the CJK char three, the emoji four
+        // quotes and ASCII one byte each, e-acute two UTF-8 bytes, the euro sign three, the CJK char three, the emoji
+        // four
         assertThat(bytes).hasSize(1 + 3 + 2 + 1 + 3 + 1 + 3 + 1 + 4 + 1);
         assertThat(new String(bytes, StandardCharsets.UTF_8)).doesNotContain("\\u");
     }
@@ -251,8 +254,7 @@ class CanonicalJsonTest {
     void exactMapperRefusesTrailingContent() {
         assertThatThrownBy(() -> CanonicalJson.canonicalize("{\"a\":1} {\"b\":2}"))
                 .isInstanceOf(JsonProcessingException.class);
-        assertThatThrownBy(() -> CanonicalJson.canonicalize("{\"a\":1}]"))
-                .isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> CanonicalJson.canonicalize("{\"a\":1}]")).isInstanceOf(JsonProcessingException.class);
     }
 
     // ---------------------------------------------------------------- property-style
@@ -441,7 +443,9 @@ class CanonicalJsonTest {
             String first = renderText(doc, r);
             String second = renderText(doc, r);
             String h = hash(first);
-            assertThat(hash(second)).as("round %d:%n%s%n%s", round, first, second).isEqualTo(h);
+            assertThat(hash(second))
+                    .as("round %d:%n%s%n%s", round, first, second)
+                    .isEqualTo(h);
             String canonical = CanonicalJson.canonicalize(first);
             assertThat(CanonicalJson.canonicalize(second)).isEqualTo(canonical);
             assertThat(CanonicalJson.canonicalize(canonical)).isEqualTo(canonical);
@@ -457,7 +461,9 @@ class CanonicalJsonTest {
             mutateOneLeaf(mutated, r);
             String original = renderText(doc, r);
             String changed = renderText(mutated, r);
-            assertThat(hash(changed)).as("round %d:%n%s%n%s", round, original, changed).isNotEqualTo(hash(original));
+            assertThat(hash(changed))
+                    .as("round %d:%n%s%n%s", round, original, changed)
+                    .isNotEqualTo(hash(original));
         }
     }
 

@@ -12,7 +12,8 @@ class LoopbackPortsTest {
     @Test
     void portsAreNeverHandedOutTwiceAndCanBeBound() throws Exception {
         Set<Integer> seen = new HashSet<>();
-        for (int i = 0; i < 200; i++) assertThat(seen.add(LoopbackPorts.reserve())).isTrue();
+        for (int i = 0; i < 200; i++)
+            assertThat(seen.add(LoopbackPorts.reserve())).isTrue();
         int port = LoopbackPorts.reserve();
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(s.getLocalPort()).isEqualTo(port);

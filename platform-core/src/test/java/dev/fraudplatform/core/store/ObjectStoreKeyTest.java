@@ -25,11 +25,29 @@ class ObjectStoreKeyTest {
     @Test
     void rejectsTraversalAbsoluteEmptyAndOddKeys() {
         for (String key : Arrays.asList(
-                "../x", "x/..", "a/../b", "..", ".", "./a", "a/./b",
-                "/x", "x/", "a//b", "/",
-                "a b", "a\tb", "a\\b", "a:b", "a?b", "a*b", "caf\u00e9", "a\nb",
-                "", null)) {
-            assertThatThrownBy(() -> ObjectStore.checkKey(key)).as(String.valueOf(key))
+                "../x",
+                "x/..",
+                "a/../b",
+                "..",
+                ".",
+                "./a",
+                "a/./b",
+                "/x",
+                "x/",
+                "a//b",
+                "/",
+                "a b",
+                "a\tb",
+                "a\\b",
+                "a:b",
+                "a?b",
+                "a*b",
+                "caf\u00e9",
+                "a\nb",
+                "",
+                null)) {
+            assertThatThrownBy(() -> ObjectStore.checkKey(key))
+                    .as(String.valueOf(key))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

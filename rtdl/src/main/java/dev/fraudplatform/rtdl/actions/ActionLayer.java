@@ -9,9 +9,9 @@ import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.telemetry.Telemetry;
 import dev.fraudplatform.rtdl.roles.ConsumerRole;
 import dev.fraudplatform.rtdl.roles.DeadLetters;
-import dev.fraudplatform.core.telemetry.Telemetry;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +72,17 @@ public final class ActionLayer extends ConsumerRole {
         for (ConsumerRecord<String, byte[]> r : records) {
             try {
                 Decision.Summary d = Decision.summarize(r.value());
-                pending.add(new Pending(new Effect(d.decisionId(), d.platformRunId(), d.eventId(), d.action(), Effect.effectTypeFor(d.action()),
-                        admittedAt(r), visibleAt, d.degradeMode()), r));
+                pending.add(new Pending(
+                        new Effect(
+                                d.decisionId(),
+                                d.platformRunId(),
+                                d.eventId(),
+                                d.action(),
+                                Effect.effectTypeFor(d.action()),
+                                admittedAt(r),
+                                visibleAt,
+                                d.degradeMode()),
+                        r));
             } catch (RuntimeException e) {
                 out.add(deadLetter(r, "unreadable decision: " + e.getMessage(), visibleAt));
             }
@@ -92,24 +101,34 @@ public final class ActionLayer extends ConsumerRole {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception batchFailure) {
-                LOG.warn("effect ledger refused a batch of {} after {} attempts ({}); applying one by one", effects.size(), attempts,
+                LOG.warn(
+                        "effect ledger refused a batch of {} after {} attempts ({}); applying one by one",
+                        effects.size(),
+                        attempts,
                         batchFailure.toString());
                 for (Pending p : pending) {
                     try {
                         applied.addAll(ledger.apply(List.of(p.effect())));
                     } catch (RuntimeException e) {
                         failed.add(p.effect());
-                        refused.add(deadLetter(p.record(), "effect ledger refused it after " + attempts + " batch attempts and one alone: " + e,
+                        refused.add(deadLetter(
+                                p.record(),
+                                "effect ledger refused it after " + attempts + " batch attempts and one alone: " + e,
                                 visibleAt));
                     }
                 }
-                // Every one failing alone, several of them, is the ledger down rather than bad decisions: wait and try the
+                // Every one failing alone, several of them, is the ledger down rather than bad decisions: wait and try
+                // the
                 // batch again (a few rounds) instead of dead-lettering effects that are merely late.
                 boolean outage = effects.size() > 1 && applied.isEmpty() && failed.size() == effects.size();
                 if (!outage || round >= attempts) break;
                 long pause = Math.min(5_000, backoff.toMillis() << (attempts + round));
-                LOG.warn("effect ledger refused all {} effects one by one; treating it as an outage, round {} of {}, next in {} ms",
-                        effects.size(), round, attempts, pause);
+                LOG.warn(
+                        "effect ledger refused all {} effects one by one; treating it as an outage, round {} of {}, next in {} ms",
+                        effects.size(),
+                        round,
+                        attempts,
+                        pause);
                 Thread.sleep(pause);
             }
         }
@@ -139,7 +158,10 @@ public final class ActionLayer extends ConsumerRole {
     private static void applied(Pending p, long visibleAt) {
         Effect e = p.effect();
         EVENTS_OUT.increment(1);
-        Telemetry.decisionApplied(e.action().name(), e.degradeMode().name(), e.admittedAtMillis() > 0 ? visibleAt - e.admittedAtMillis() : -1);
+        Telemetry.decisionApplied(
+                e.action().name(),
+                e.degradeMode().name(),
+                e.admittedAtMillis() > 0 ? visibleAt - e.admittedAtMillis() : -1);
         Span span = Telemetry.startStage("al.apply", header(p.record()), e.platformRunId(), e.eventId(), visibleAt);
         span.setAttribute("fp.action", e.action().name());
         span.end();

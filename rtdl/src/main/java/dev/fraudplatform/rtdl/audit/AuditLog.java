@@ -39,7 +39,9 @@ public final class AuditLog {
 
     /** The keys of a run's audit segments. */
     public static List<String> segments(ObjectStore store, String runId) {
-        return store.list(DecisionLogAudit.segmentPrefix(runId)).stream().filter(k -> k.endsWith(SEGMENT_SUFFIX)).toList();
+        return store.list(DecisionLogAudit.segmentPrefix(runId)).stream()
+                .filter(k -> k.endsWith(SEGMENT_SUFFIX))
+                .toList();
     }
 
     /** Number of audit records of a run, from the segment names alone (cheap enough to poll). */

@@ -56,13 +56,18 @@ public final class DecisionLogAudit extends ConsumerRole {
         this(bootstrap, store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis);
     }
 
-    DecisionLogAudit(String bootstrap, ObjectStore store, SegmentRoll.Policy policy, java.util.function.LongSupplier clockMillis) {
+    DecisionLogAudit(
+            String bootstrap,
+            ObjectStore store,
+            SegmentRoll.Policy policy,
+            java.util.function.LongSupplier clockMillis) {
         super(bootstrap, GROUP, List.of(Topics.DECISIONS), "fp-decision-log-audit");
         this.store = store;
         this.roll = new SegmentRoll(policy, clockMillis);
         Properties p = dev.fraudplatform.substrate.kafka.KafkaEventPublisher.producerConfig(bootstrap, "fp-dla");
         // The transaction spans what is held, up to the roll's age: its timeout must outlast that.
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) policy.transactionTimeout().toMillis());
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int)
+                policy.transactionTimeout().toMillis());
         // One id per instance: fencing of zombies comes from the consumer group metadata (KIP-447), and two
         // processes on one cluster must not fence each other.
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fp-dla-" + java.util.UUID.randomUUID());
@@ -114,13 +119,15 @@ public final class DecisionLogAudit extends ConsumerRole {
      *         exceptionally if the audit stops first
      */
     public java.util.concurrent.CompletableFuture<Void> flushThrough(Map<Integer, Long> decisionOffsets) {
-        FlushRequest request = new FlushRequest(Map.copyOf(decisionOffsets), new java.util.concurrent.CompletableFuture<>());
+        FlushRequest request =
+                new FlushRequest(Map.copyOf(decisionOffsets), new java.util.concurrent.CompletableFuture<>());
         flushRequests.add(request);
         return request.done();
     }
 
     /** (run, partition) → audit lines in offset order, and the offsets to commit with them. */
     private final Map<String, List<Line>> segments = new LinkedHashMap<>();
+
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
 
     @Override
@@ -138,18 +145,20 @@ public final class DecisionLogAudit extends ConsumerRole {
                 try {
                     d = Decision.summarize(r.value());
                 } catch (RuntimeException e) {
-                    // Never a decision the fabric wrote: dead-lettered in the same transaction, so neither lost nor blocking.
-                    producer.send(KafkaEventPublisher.toProducerRecord(DeadLetters.of("decision-log-audit", r,
-                            "unreadable decision: " + e.getMessage(), now)));
+                    // Never a decision the fabric wrote: dead-lettered in the same transaction, so neither lost nor
+                    // blocking.
+                    producer.send(KafkaEventPublisher.toProducerRecord(
+                            DeadLetters.of("decision-log-audit", r, "unreadable decision: " + e.getMessage(), now)));
                     continue;
                 }
-                byte[] line = AuditRecord.canonicalLine(r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()),
-                        admittedAt(r), now);
+                byte[] line = AuditRecord.canonicalLine(
+                        r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()), admittedAt(r), now);
                 producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
                 segments.computeIfAbsent(d.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>())
                         .add(new Line(d, r.partition(), r.offset(), line));
                 roll.hold(line.length);
-                Telemetry.startStage("dla.record", header(r), d.platformRunId(), d.eventId(), now).end();
+                Telemetry.startStage("dla.record", header(r), d.platformRunId(), d.eventId(), now)
+                        .end();
             }
         } catch (Exception e) {
             abort();
@@ -162,7 +171,8 @@ public final class DecisionLogAudit extends ConsumerRole {
     protected void onPoll() throws Exception {
         for (FlushRequest f; (f = flushRequests.poll()) != null; ) flushes.add(f);
         List<FlushRequest> readThrough = new ArrayList<>();
-        for (FlushRequest f : flushes) if (SegmentRoll.readThrough(f.throughOffsets(), this::position)) readThrough.add(f);
+        for (FlushRequest f : flushes)
+            if (SegmentRoll.readThrough(f.throughOffsets(), this::position)) readThrough.add(f);
         if (inTransaction && (roll.due(!readThrough.isEmpty()) != null || roll.records() == 0)) commit();
         // Everything read through a request is in segments now (committed above, or nothing was held).
         for (FlushRequest f : readThrough) f.done().complete(null);
@@ -224,13 +234,25 @@ public final class DecisionLogAudit extends ConsumerRole {
         if (pending.isEmpty()) return;
         long first = pending.get(0).offset();
         long last = pending.get(pending.size() - 1).offset();
-        String key = partitionPrefix + String.format(java.util.Locale.ROOT, "o%020d-l%020d-n%06d" + AuditLog.SEGMENT_SUFFIX, first, last,
-                pending.size());
+        String key = partitionPrefix
+                + String.format(
+                        java.util.Locale.ROOT,
+                        "o%020d-l%020d-n%06d" + AuditLog.SEGMENT_SUFFIX,
+                        first,
+                        last,
+                        pending.size());
         List<ParquetSegments.Row> rows = new ArrayList<>(pending.size());
         for (Line l : pending) {
             Decision.Summary d = l.decision();
-            rows.add(new ParquetSegments.Row(l.partition(), l.offset(), d.decisionId(), d.eventId(), d.action().name(),
-                    d.degradeMode().name(), d.score(), new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            rows.add(new ParquetSegments.Row(
+                    l.partition(),
+                    l.offset(),
+                    d.decisionId(),
+                    d.eventId(),
+                    d.action().name(),
+                    d.degradeMode().name(),
+                    d.score(),
+                    new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
         }
         store.create(key, out -> ParquetSegments.write(rows, out));
         highWaterMarks.put(partitionPrefix, last);

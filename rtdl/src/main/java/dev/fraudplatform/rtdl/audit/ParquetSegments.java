@@ -25,8 +25,15 @@ import org.duckdb.DuckDBConnection;
  */
 final class ParquetSegments {
     /** One audit record of a segment. */
-    record Row(int partition, long offset, String decisionId, String eventId, String action, String degradeMode, double score,
-               String line) {}
+    record Row(
+            int partition,
+            long offset,
+            String decisionId,
+            String eventId,
+            String action,
+            String degradeMode,
+            double score,
+            String line) {}
 
     private ParquetSegments() {}
 
@@ -36,11 +43,14 @@ final class ParquetSegments {
         try {
             dir = Files.createTempDirectory("fp-audit-");
             Path file = dir.resolve("segment.parquet");
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement s = c.createStatement()) {
                 s.execute("SET threads TO 1");
-                s.execute("CREATE TABLE audit (partition INTEGER, \"offset\" BIGINT, decision_id VARCHAR, event_id VARCHAR, "
-                        + "action VARCHAR, degrade_mode VARCHAR, score DOUBLE, line VARCHAR)");
-                try (DuckDBAppender a = ((DuckDBConnection) c).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "audit")) {
+                s.execute(
+                        "CREATE TABLE audit (partition INTEGER, \"offset\" BIGINT, decision_id VARCHAR, event_id VARCHAR, "
+                                + "action VARCHAR, degrade_mode VARCHAR, score DOUBLE, line VARCHAR)");
+                try (DuckDBAppender a =
+                        ((DuckDBConnection) c).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "audit")) {
                     for (Row r : rows) {
                         a.beginRow();
                         a.append(r.partition());
@@ -54,7 +64,8 @@ final class ParquetSegments {
                         a.endRow();
                     }
                 }
-                s.execute("COPY (SELECT * FROM audit ORDER BY \"offset\") TO '" + file + "' (FORMAT PARQUET, COMPRESSION ZSTD)");
+                s.execute("COPY (SELECT * FROM audit ORDER BY \"offset\") TO '" + file
+                        + "' (FORMAT PARQUET, COMPRESSION ZSTD)");
             }
             Files.copy(file, out);
         } catch (SQLException e) {
@@ -74,7 +85,7 @@ final class ParquetSegments {
             Path file = dir.resolve("segment.parquet");
             Files.copy(in, file);
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-                 PreparedStatement ps = c.prepareStatement("SELECT line FROM read_parquet(?) ORDER BY \"offset\"")) {
+                    PreparedStatement ps = c.prepareStatement("SELECT line FROM read_parquet(?) ORDER BY \"offset\"")) {
                 ps.setString(1, file.toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) action.accept(rs.getString(1));

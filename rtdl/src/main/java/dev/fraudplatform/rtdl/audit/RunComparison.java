@@ -24,8 +24,14 @@ public final class RunComparison {
      * @param missing      reference decisions the candidate does not have
      * @param differingBy  differing decisions by the first field that differs
      */
-    public record Result(long decisions, long matched, long explained, long unexplained, List<String> unexplainedExamples, long missing,
-                         Map<String, Long> differingBy) {
+    public record Result(
+            long decisions,
+            long matched,
+            long explained,
+            long unexplained,
+            List<String> unexplainedExamples,
+            long missing,
+            Map<String, Long> differingBy) {
         public double matchRate() {
             return decisions == 0 ? 0 : (double) matched / decisions;
         }
@@ -36,8 +42,16 @@ public final class RunComparison {
         }
 
         public String summary() {
-            return String.format(java.util.Locale.ROOT, "%,d decisions, %,d identical (%.2f%%), %,d differ with a recorded degrade, %,d differ "
-                    + "without one, %,d missing; differing fields %s", decisions, matched, 100.0 * matchRate(), explained, unexplained, missing,
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%,d decisions, %,d identical (%.2f%%), %,d differ with a recorded degrade, %,d differ "
+                            + "without one, %,d missing; differing fields %s",
+                    decisions,
+                    matched,
+                    100.0 * matchRate(),
+                    explained,
+                    unexplained,
+                    missing,
                     differingBy);
         }
     }
@@ -46,7 +60,8 @@ public final class RunComparison {
 
     public static Result compare(ObjectStore store, String referenceRun, String candidateRun) {
         Map<String, Decision> reference = new HashMap<>();
-        AuditLog.forEach(store, referenceRun, a -> reference.putIfAbsent(a.decision().decisionId(), a.decision()));
+        AuditLog.forEach(
+                store, referenceRun, a -> reference.putIfAbsent(a.decision().decisionId(), a.decision()));
         long[] n = new long[3]; // matched, explained, unexplained
         List<String> examples = new ArrayList<>();
         Map<String, Long> by = new TreeMap<>();
@@ -60,7 +75,8 @@ public final class RunComparison {
                 return;
             }
             by.merge(firstDifference(r, c), 1L, Long::sum);
-            boolean explained = c.degradeMode().compareTo(r.degradeMode()) > 0 || !c.missingContext().isEmpty();
+            boolean explained = c.degradeMode().compareTo(r.degradeMode()) > 0
+                    || !c.missingContext().isEmpty();
             if (explained) {
                 n[1]++;
             } else {
@@ -68,7 +84,8 @@ public final class RunComparison {
                 if (examples.size() < 10) examples.add(c.decisionId());
             }
         });
-        long missing = reference.keySet().stream().filter(id -> !seen.contains(id)).count();
+        long missing =
+                reference.keySet().stream().filter(id -> !seen.contains(id)).count();
         return new Result(reference.size(), n[0], n[1], n[2], examples, missing, by);
     }
 
@@ -77,7 +94,8 @@ public final class RunComparison {
             if (r.features() != null && c.features() != null) {
                 var names = new java.util.TreeSet<String>();
                 r.features().fieldNames().forEachRemaining(names::add);
-                for (String f : names) if (!r.features().path(f).equals(c.features().path(f))) return "features." + f;
+                for (String f : names)
+                    if (!r.features().path(f).equals(c.features().path(f))) return "features." + f;
             }
             return "feature_digest";
         }

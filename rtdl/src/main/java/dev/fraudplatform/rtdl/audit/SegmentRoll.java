@@ -30,7 +30,8 @@ final class SegmentRoll {
 
         Policy {
             if (maxRecords < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {
-                throw new IllegalArgumentException("a segment roll needs positive limits: " + maxRecords + ", " + maxBytes + ", " + maxAge);
+                throw new IllegalArgumentException(
+                        "a segment roll needs positive limits: " + maxRecords + ", " + maxBytes + ", " + maxAge);
             }
         }
 
@@ -41,7 +42,12 @@ final class SegmentRoll {
     }
 
     /** Why held records roll. */
-    enum Reason { RECORDS, BYTES, AGE, END_OF_RUN }
+    enum Reason {
+        RECORDS,
+        BYTES,
+        AGE,
+        END_OF_RUN
+    }
 
     private final Policy policy;
     private final LongSupplier clockMillis;

@@ -13,10 +13,12 @@ import dev.fraudplatform.core.join.JoinPlane;
 import dev.fraudplatform.core.join.JoinPlaneUnavailableException;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.telemetry.Telemetry;
 import dev.fraudplatform.rtdl.features.EntityEvent;
 import dev.fraudplatform.rtdl.features.EntityState;
 import dev.fraudplatform.rtdl.features.OnlineFeatures;
 import dev.fraudplatform.rtdl.features.TxnEvent;
+import io.opentelemetry.api.trace.Span;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,8 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.KafkaException;
-import dev.fraudplatform.core.telemetry.Telemetry;
-import io.opentelemetry.api.trace.Span;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -71,6 +71,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private KeyValueStore<String, byte[]> pending;
     /** Strict mode's merchant, device and IP states, in this task; null in scaled mode (they live in the projections). */
     private KeyValueStore<String, byte[]> inlineEntities;
+
     private JoinPlane joinPlane;
     /**
      * Pending frames by key, the working copy (rebuilt from the pending store on init). The store holds each frame as
@@ -78,6 +79,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
      * serialised once, however many answers it waits for.
      */
     private final Map<String, Pending> live = new HashMap<>();
+
     private static final String ANSWER = "\u0000answer\u0000";
     /** Pending frame key → wall-clock millis it started waiting (rebuilt from the pending store on init). */
     private final Map<String, Long> waiting = new LinkedHashMap<>();
@@ -105,7 +107,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     AccountTask(DecisionFabric fabric, DecisionTopology.Settings settings) {
         this.fabric = fabric;
         this.settings = settings;
-        this.features = new OnlineFeatures(fabric.bundle().highRiskMcc(), fabric.bundle().smallAmountMinor());
+        this.features = new OnlineFeatures(
+                fabric.bundle().highRiskMcc(), fabric.bundle().smallAmountMinor());
     }
 
     @Override
@@ -113,8 +116,10 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         this.context = context;
         this.states = context.getStateStore(DecisionTopology.ACCOUNT_STATE_STORE);
         this.pending = context.getStateStore(DecisionTopology.PENDING_STORE);
-        // Strict mode: one task sees every event, in order, so the projections run here, without the re-keying round trip.
-        this.inlineEntities = settings.partitions() == 1 ? context.getStateStore(DecisionTopology.INLINE_ENTITY_STATE_STORE) : null;
+        // Strict mode: one task sees every event, in order, so the projections run here, without the re-keying round
+        // trip.
+        this.inlineEntities =
+                settings.partitions() == 1 ? context.getStateStore(DecisionTopology.INLINE_ENTITY_STATE_STORE) : null;
         this.joinPlane = settings.joinPlane().apply(context.getStateStore(DecisionTopology.JOIN_PLANE_STORE));
         // A task revived in place (after a failed commit, its stores rolled back) keeps this object: forget everything
         // in memory and rebuild it from the stores.
@@ -152,7 +157,10 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                 Pending p = Pending.decode(kv.value);
                 live.put(kv.key, p);
                 waiting.put(kv.key, now);
-                if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(kv.key);
+                if (p.flow != null)
+                    waitingForFlow
+                            .computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>())
+                            .add(kv.key);
             }
         }
         for (var kv : answers) {
@@ -169,8 +177,10 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         });
         long tick = Math.max(10, Math.min(25, settings.joinWait().toMillis() / 4));
         context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::decideOverdue);
-        // Watermarks become visible only when the task commits (every commit interval, 100 ms by default): more often is waste.
-        if (settings.partitions() > 1) context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
+        // Watermarks become visible only when the task commits (every commit interval, 100 ms by default): more often
+        // is waste.
+        if (settings.partitions() > 1)
+            context.schedule(Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, this::sendWatermark);
     }
 
     /**
@@ -182,10 +192,14 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private void sendWatermark(long now) {
         for (Map.Entry<String, Progress> e : progress.entrySet()) {
             Progress p = e.getValue();
-            long wm = p.eventTimeMs == EntityEvent.ENDED ? EntityEvent.ENDED : now - p.inputAtMs >= IDLE_MS ? EntityEvent.IDLE : p.eventTimeMs;
+            long wm = p.eventTimeMs == EntityEvent.ENDED
+                    ? EntityEvent.ENDED
+                    : now - p.inputAtMs >= IDLE_MS ? EntityEvent.IDLE : p.eventTimeMs;
             if (wm == p.sent && (wm >= EntityEvent.IDLE || now - p.sentAtMs < 1_000)) continue;
             EntityEvent w = EntityEvent.watermark(e.getKey(), context.taskId().partition(), wm);
-            context.forward(new Record<>(w.key(), w.encode(), Math.max(0, Math.min(now, wm))), DecisionTopology.ENTITY_EVENTS_SINK);
+            context.forward(
+                    new Record<>(w.key(), w.encode(), Math.max(0, Math.min(now, wm))),
+                    DecisionTopology.ENTITY_EVENTS_SINK);
             p.sent = wm;
             p.sentAtMs = now;
         }
@@ -209,7 +223,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         try {
             envelope = Json.MAPPER.readTree(record.value());
             String eventTime = envelope.path("event_time").asText();
-            t = Times.parse(eventTime).orElseThrow(() -> new IllegalArgumentException("bad event_time " + eventTime)).toEpochMilli();
+            t = Times.parse(eventTime)
+                    .orElseThrow(() -> new IllegalArgumentException("bad event_time " + eventTime))
+                    .toEpochMilli();
         } catch (IOException | RuntimeException e) {
             // IG admits only valid envelopes, so this is corruption on the bus: say so loudly, do not crash the task.
             LOG.error("unreadable record on {} (key {}): {}", topic, record.key(), e.getMessage());
@@ -226,7 +242,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             Progress p = progress.computeIfAbsent(run, k -> new Progress());
             if (t > p.eventTimeMs) {
                 p.eventTimeMs = t;
-                // Kept in the store too, so the task's next owner still announces the run (and its end) to the projections.
+                // Kept in the store too, so the task's next owner still announces the run (and its end) to the
+                // projections.
                 states.put(PROGRESS + run, Long.toString(t).getBytes(StandardCharsets.US_ASCII));
             }
             p.inputAtMs = context.currentSystemTimeMs();
@@ -243,7 +260,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         // Past every event read here, not past everything: a record that still came after the end waits as ever.
         Long latest = latestEventTimes.get(run);
         if (latest != null) contextEventTimes.merge(run, latest + 1, Math::max);
-        if (settings.partitions() == 1) return; // strict mode's projections run here, in order: there is nothing to release
+        if (settings.partitions() == 1)
+            return; // strict mode's projections run here, in order: there is nothing to release
         Progress p = progress.computeIfAbsent(run, k -> new Progress());
         p.inputAtMs = context.currentSystemTimeMs();
         if (p.eventTimeMs == EntityEvent.ENDED) return;
@@ -259,8 +277,13 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         // whose receipt was lost): the second copy would see the first in its features and contradict it.
         String seenKey = "seen\u0000" + x.runId() + "\u0000" + x.eventClass() + "\u0000" + x.eventId();
         if (states.get(seenKey) != null) {
-            LOG.warn("{} {} of run {} is on {} again (key {}); decided once already, not again", x.eventClass(), x.eventId(),
-                    x.runId(), Topics.TRAFFIC, record.key());
+            LOG.warn(
+                    "{} {} of run {} is on {} again (key {}); decided once already, not again",
+                    x.eventClass(),
+                    x.eventId(),
+                    x.runId(),
+                    Topics.TRAFFIC,
+                    record.key());
             return;
         }
         states.put(seenKey, SEEN);
@@ -282,29 +305,80 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         } catch (KafkaException e) {
             throw e; // task migration, fencing, a broken store: Kafka Streams must see these
         } catch (RuntimeException e) {
-            emit(fabric.decide(new JoinFrame(x.runId(), x.eventClass(), x.eventId(), x.account(), x.eventTime(), null, List.of(),
-                    "account state unavailable: " + e.getMessage())), record.headers(), record.timestamp());
+            emit(
+                    fabric.decide(new JoinFrame(
+                            x.runId(),
+                            x.eventClass(),
+                            x.eventId(),
+                            x.account(),
+                            x.eventTime(),
+                            null,
+                            List.of(),
+                            "account state unavailable: " + e.getMessage())),
+                    record.headers(),
+                    record.timestamp());
             return;
         }
-        Pending p = new Pending(x.runId(), x.eventClass(), x.eventId(), x.account(), x.card(), x.eventTime(), t, x.flowId(), f,
-                header(record.headers(), Topics.HEADER_ADMITTED_AT), header(record.headers(), Telemetry.TRACEPARENT));
+        Pending p = new Pending(
+                x.runId(),
+                x.eventClass(),
+                x.eventId(),
+                x.account(),
+                x.card(),
+                x.eventTime(),
+                t,
+                x.flowId(),
+                f,
+                header(record.headers(), Topics.HEADER_ADMITTED_AT),
+                header(record.headers(), Telemetry.TRACEPARENT));
         Progress progressOfRun = progress.get(x.runId());
         if (progressOfRun != null && progressOfRun.eventTimeMs == EntityEvent.ENDED) {
             // The projections were told nothing more would come from here: they may have applied later events first.
-            p.notes.add("admitted after the run's end of stream on this partition: merchant, device and IP state may hold later events");
+            p.notes.add(
+                    "admitted after the run's end of stream on this partition: merchant, device and IP state may hold later events");
         }
         List<EntityEvent> asks = new ArrayList<>(3);
-        asks.add(new EntityEvent(EntityEvent.Kind.MERCHANT, x.merchant(), EntityEvent.Type.TXN, x.runId(), x.eventId(), x.account(),
-                x.card(), t, x.amount(), accountLabelled));
-        if (x.device() != null) asks.add(new EntityEvent(EntityEvent.Kind.DEVICE, x.device(), EntityEvent.Type.TXN, x.runId(),
-                x.eventId(), x.account(), x.card(), t, x.amount(), accountLabelled));
-        if (x.ip() != null) asks.add(new EntityEvent(EntityEvent.Kind.IP, x.ip(), EntityEvent.Type.TXN, x.runId(), x.eventId(),
-                x.account(), x.card(), t, x.amount(), accountLabelled));
+        asks.add(new EntityEvent(
+                EntityEvent.Kind.MERCHANT,
+                x.merchant(),
+                EntityEvent.Type.TXN,
+                x.runId(),
+                x.eventId(),
+                x.account(),
+                x.card(),
+                t,
+                x.amount(),
+                accountLabelled));
+        if (x.device() != null)
+            asks.add(new EntityEvent(
+                    EntityEvent.Kind.DEVICE,
+                    x.device(),
+                    EntityEvent.Type.TXN,
+                    x.runId(),
+                    x.eventId(),
+                    x.account(),
+                    x.card(),
+                    t,
+                    x.amount(),
+                    accountLabelled));
+        if (x.ip() != null)
+            asks.add(new EntityEvent(
+                    EntityEvent.Kind.IP,
+                    x.ip(),
+                    EntityEvent.Type.TXN,
+                    x.runId(),
+                    x.eventId(),
+                    x.account(),
+                    x.card(),
+                    t,
+                    x.amount(),
+                    accountLabelled));
         for (EntityEvent e : asks) {
             if (e.id() == null) continue; // a transaction without a merchant is refused by the gate's schema
             p.expected.add(e.kind().name());
             if (inlineEntities == null) {
-                context.forward(new Record<>(e.key(), e.encode(), record.timestamp()), DecisionTopology.ENTITY_EVENTS_SINK);
+                context.forward(
+                        new Record<>(e.key(), e.encode(), record.timestamp()), DecisionTopology.ENTITY_EVENTS_SINK);
             }
         }
         if (inlineEntities != null) {
@@ -316,7 +390,10 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             live.put(key, p);
             waiting.put(key, context.currentSystemTimeMs());
             if (p.expected.isEmpty()) awaitingContext.add(key);
-            if (p.flow != null) waitingForFlow.computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>()).add(key);
+            if (p.flow != null)
+                waitingForFlow
+                        .computeIfAbsent(flowKey(p.run, p.flow), k -> new HashSet<>())
+                        .add(key);
         }
     }
 
@@ -330,7 +407,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         lastAnswerWallMs = context.currentSystemTimeMs();
         answered = true;
-        String key = pendingKey(answer.path("run").asText(), answer.path("event_id").asText());
+        String key =
+                pendingKey(answer.path("run").asText(), answer.path("event_id").asText());
         Pending p = live.get(key);
         if (p == null) {
             // Its frame was decided without it (the wait ran out): that decision already names it as missing.
@@ -369,7 +447,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             EntityState account = EntityState.decode(states.get(p.run + "|A|" + p.account));
             EntityState card = p.card == null ? null : EntityState.decode(states.get(p.run + "|C|" + p.card));
             OnlineFeatures.marks(account, card, p.timeMs, p.features);
-            if (p.flow != null && flow.isEmpty()) missing.add("context of flow " + p.flow + ": none at or before the transaction");
+            if (p.flow != null && flow.isEmpty())
+                missing.add("context of flow " + p.flow + ": none at or before the transaction");
             missing.addAll(p.notes);
             if (p.flow != null) {
                 try {
@@ -382,7 +461,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         // The decision's span is a child of the gate's admission, carried by the transaction's record; the decision
         // record carries the decision's span on to the Action Layer and the audit.
-        Span span = Telemetry.startStage("df.decide", h -> Telemetry.TRACEPARENT.equals(h) ? p.traceparent : null, p.run, p.eventId);
+        Span span = Telemetry.startStage(
+                "df.decide", h -> Telemetry.TRACEPARENT.equals(h) ? p.traceparent : null, p.run, p.eventId);
         RecordHeaders headers = new RecordHeaders();
         if (p.admittedAt != null) headers.add(Topics.HEADER_ADMITTED_AT, p.admittedAt.getBytes(StandardCharsets.UTF_8));
         try {
@@ -435,7 +515,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
                 continue;
             }
             if (tryDecide(key, p, false)) continue; // complete: its side inputs are now past it
-            if (contextEventTimes.getOrDefault(p.run, Long.MIN_VALUE) > p.timeMs || (now - since >= wait && contextIdle)
+            if (contextEventTimes.getOrDefault(p.run, Long.MIN_VALUE) > p.timeMs
+                    || (now - since >= wait && contextIdle)
                     || now - since >= 10 * wait) {
                 tryDecide(key, p, true);
             }
@@ -457,7 +538,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
     private void emit(Decision d, Headers headers, long timestamp) {
         EVENTS_OUT.increment(1);
-        context.forward(new Record<>(d.partitionKey(), CanonicalJson.bytes(d.toJson()), timestamp, headers), DecisionTopology.DECISIONS_SINK);
+        context.forward(
+                new Record<>(d.partitionKey(), CanonicalJson.bytes(d.toJson()), timestamp, headers),
+                DecisionTopology.DECISIONS_SINK);
     }
 
     // ---- context and labels ----
@@ -482,16 +565,22 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             OnlineFeatures.mark(s, OnlineFeatures.EMAIL_CHANGE, t);
             s.link("email", p.path("new_email_domain").asText(null), t);
         }
-        if ("ctx.login".equals(eventClass) && !"SUCCESS".equals(p.path("outcome").asText())) {
+        if ("ctx.login".equals(eventClass)
+                && !"SUCCESS".equals(p.path("outcome").asText())) {
             OnlineFeatures.mark(s, OnlineFeatures.FAILED_LOGIN, t);
         }
         states.put(accountKey, s.encode());
         if (flowId.isEmpty()) return;
         try {
-            joinPlane.putContext(new ContextFragment(run, flowId, eventClass, envelope.path("event_id").asText(), t, attributes));
+            joinPlane.putContext(new ContextFragment(
+                    run, flowId, eventClass, envelope.path("event_id").asText(), t, attributes));
         } catch (JoinPlaneUnavailableException e) {
             // The frames of this flow will name its context as missing; nothing is guessed.
-            LOG.warn("context {} of flow {} not stored: {}", envelope.path("event_id").asText(), flowId, e.getMessage());
+            LOG.warn(
+                    "context {} of flow {} not stored: {}",
+                    envelope.path("event_id").asText(),
+                    flowId,
+                    e.getMessage());
             return;
         }
         Set<String> keys = waitingForFlow.get(flowKey(run, flowId));
@@ -505,7 +594,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private void onLabel(JsonNode envelope, long observed) {
         JsonNode p = envelope.path("payload");
         String run = envelope.path("platform_run_id").asText();
-        String account = p.path("account_id").asText(envelope.path("partition_key").asText());
+        String account =
+                p.path("account_id").asText(envelope.path("partition_key").asText());
         String accountKey = run + "|A|" + account;
         EntityState s = EntityState.decode(states.get(accountKey));
         s.markEarliest(OnlineFeatures.FRAUD_LABEL, observed);
@@ -519,11 +609,30 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         }
         String eventId = envelope.path("event_id").asText();
         for (String device : s.links("device")) {
-            forwardLabel(new EntityEvent(EntityEvent.Kind.DEVICE, device, EntityEvent.Type.LABEL, run, eventId, account, null, observed, 0,
+            forwardLabel(new EntityEvent(
+                    EntityEvent.Kind.DEVICE,
+                    device,
+                    EntityEvent.Type.LABEL,
+                    run,
+                    eventId,
+                    account,
+                    null,
+                    observed,
+                    0,
                     observed));
         }
         for (String ip : s.links("ip")) {
-            forwardLabel(new EntityEvent(EntityEvent.Kind.IP, ip, EntityEvent.Type.LABEL, run, eventId, account, null, observed, 0, observed));
+            forwardLabel(new EntityEvent(
+                    EntityEvent.Kind.IP,
+                    ip,
+                    EntityEvent.Type.LABEL,
+                    run,
+                    eventId,
+                    account,
+                    null,
+                    observed,
+                    0,
+                    observed));
         }
     }
 
@@ -568,14 +677,24 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
             if (answer.path("unheard_from").size() > 0) {
                 List<String> tasks = new ArrayList<>();
                 answer.path("unheard_from").forEach(t -> tasks.add(t.asText()));
-                notes.add(kind.toLowerCase(java.util.Locale.ROOT) + " state applied without word from account task " + String.join(", ", tasks)
-                        + " (quiet, taken as idle): it may lack their events");
+                notes.add(kind.toLowerCase(java.util.Locale.ROOT) + " state applied without word from account task "
+                        + String.join(", ", tasks) + " (quiet, taken as idle): it may lack their events");
             }
             return true;
         }
 
-        Pending(String run, String eventClass, String eventId, String account, String card, String eventTime, long timeMs, String flow,
-                ObjectNode features, String admittedAt, String traceparent) {
+        Pending(
+                String run,
+                String eventClass,
+                String eventId,
+                String account,
+                String card,
+                String eventTime,
+                long timeMs,
+                String flow,
+                ObjectNode features,
+                String admittedAt,
+                String traceparent) {
             this.card = card;
             this.run = run;
             this.eventClass = eventClass;
@@ -591,8 +710,16 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
         byte[] encode() {
             ObjectNode n = Json.MAPPER.createObjectNode();
-            n.put("run", run).put("class", eventClass).put("event_id", eventId).put("account", account).put("card", card).put("event_time", eventTime)
-                    .put("t", timeMs).put("flow", flow).put("admitted_at", admittedAt).put("traceparent", traceparent);
+            n.put("run", run)
+                    .put("class", eventClass)
+                    .put("event_id", eventId)
+                    .put("account", account)
+                    .put("card", card)
+                    .put("event_time", eventTime)
+                    .put("t", timeMs)
+                    .put("flow", flow)
+                    .put("admitted_at", admittedAt)
+                    .put("traceparent", traceparent);
             n.set("features", features);
             ArrayNode e = n.putArray("expected");
             expected.forEach(e::add);
@@ -604,9 +731,18 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         static Pending decode(byte[] bytes) {
             try {
                 JsonNode n = Json.MAPPER.readTree(bytes);
-                Pending p = new Pending(n.path("run").asText(), n.path("class").asText(), n.path("event_id").asText(),
-                        n.path("account").asText(), n.path("card").asText(null), n.path("event_time").asText(), n.path("t").asLong(), n.path("flow").asText(null),
-                        (ObjectNode) n.path("features"), n.path("admitted_at").asText(null), n.path("traceparent").asText(null));
+                Pending p = new Pending(
+                        n.path("run").asText(),
+                        n.path("class").asText(),
+                        n.path("event_id").asText(),
+                        n.path("account").asText(),
+                        n.path("card").asText(null),
+                        n.path("event_time").asText(),
+                        n.path("t").asLong(),
+                        n.path("flow").asText(null),
+                        (ObjectNode) n.path("features"),
+                        n.path("admitted_at").asText(null),
+                        n.path("traceparent").asText(null));
                 n.path("expected").forEach(x -> p.expected.add(x.asText()));
                 n.path("notes").forEach(x -> p.notes.add(x.asText()));
                 return p;

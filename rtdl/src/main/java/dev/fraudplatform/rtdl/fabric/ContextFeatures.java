@@ -17,7 +17,8 @@ import java.util.List;
  */
 final class ContextFeatures {
     /** The payload fields a context fragment keeps. */
-    static final List<String> ATTRIBUTES = List.of("outcome", "method", "result", "challenge", "change", "device_id", "ip_country");
+    static final List<String> ATTRIBUTES =
+            List.of("outcome", "method", "result", "challenge", "change", "device_id", "ip_country");
 
     private ContextFeatures() {}
 
@@ -26,10 +27,16 @@ final class ContextFeatures {
         ContextFragment login = flow == null ? null : flow.get("ctx.login");
         ContextFragment change = flow == null ? null : flow.get("ctx.profile_change");
         f.put("flow_three_ds", threeDs != null ? 1 : 0);
-        f.put("three_ds_not_authenticated", threeDs != null && !"AUTHENTICATED".equals(threeDs.attributes().get("result")) ? 1 : 0);
-        f.put("three_ds_challenged", threeDs != null && "CHALLENGE".equals(threeDs.attributes().get("challenge")) ? 1 : 0);
+        f.put(
+                "three_ds_not_authenticated",
+                threeDs != null && !"AUTHENTICATED".equals(threeDs.attributes().get("result")) ? 1 : 0);
+        f.put(
+                "three_ds_challenged",
+                threeDs != null && "CHALLENGE".equals(threeDs.attributes().get("challenge")) ? 1 : 0);
         f.put("flow_login", login != null ? 1 : 0);
-        f.put("flow_login_failed", login != null && !"SUCCESS".equals(login.attributes().get("outcome")) ? 1 : 0);
+        f.put(
+                "flow_login_failed",
+                login != null && !"SUCCESS".equals(login.attributes().get("outcome")) ? 1 : 0);
         f.put("flow_profile_change", change != null ? 1 : 0);
     }
 }

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.decision.DecisionAction;
 import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.CanonicalJson;
-import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.json.Sha256;
+import dev.fraudplatform.rtdl.model.XGBoostModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import dev.fraudplatform.rtdl.model.XGBoostModel;
 
 /**
  * A decision bundle (ARCHITECTURE.md §8): id, feature schema, rules, thresholds per degrade mode and an optional
@@ -76,20 +75,33 @@ public final class DecisionBundle {
         n.path("feature_schema").forEach(f -> featureNames.add(f.path("name").asText()));
         rules = new ArrayList<>();
         for (JsonNode r : n.path("rules")) {
-            Rule rule = new Rule(text(r, "id"), text(r, "feature"), text(r, "op"), r.path("value").asDouble(), r.path("weight").asDouble());
+            Rule rule = new Rule(
+                    text(r, "id"),
+                    text(r, "feature"),
+                    text(r, "op"),
+                    r.path("value").asDouble(),
+                    r.path("weight").asDouble());
             if (!featureNames.contains(rule.feature())) {
-                throw new IllegalArgumentException("bundle " + id + ": rule " + rule.id() + " uses feature " + rule.feature() + " not in its schema");
+                throw new IllegalArgumentException("bundle " + id + ": rule " + rule.id() + " uses feature "
+                        + rule.feature() + " not in its schema");
             }
-            if (!List.of(">=", ">", "<=", "<", "==").contains(rule.op())) throw new IllegalArgumentException("bad operator in " + rule.id());
+            if (!List.of(">=", ">", "<=", "<", "==").contains(rule.op()))
+                throw new IllegalArgumentException("bad operator in " + rule.id());
             rules.add(rule);
         }
         thresholds = new EnumMap<>(DegradeMode.class);
         for (DegradeMode m : List.of(DegradeMode.FULL, DegradeMode.PARTIAL_CONTEXT, DegradeMode.RULES_ONLY)) {
             JsonNode t = n.path("thresholds").path(m.name());
             if (t.isMissingNode()) throw new IllegalArgumentException("bundle " + id + " has no thresholds for " + m);
-            thresholds.put(m, new Thresholds(t.path("decline").asDouble(), t.path("review").asDouble(), t.path("step_up").asDouble()));
+            thresholds.put(
+                    m,
+                    new Thresholds(
+                            t.path("decline").asDouble(),
+                            t.path("review").asDouble(),
+                            t.path("step_up").asDouble()));
         }
-        failSafeAction = DecisionAction.valueOf(n.path("thresholds").path("FAIL_SAFE").path("default_action").asText("STEP_UP"));
+        failSafeAction = DecisionAction.valueOf(
+                n.path("thresholds").path("FAIL_SAFE").path("default_action").asText("STEP_UP"));
         highRiskMcc = new HashSet<>();
         n.path("high_risk_mcc").forEach(m -> highRiskMcc.add(m.asText()));
         smallAmountMinor = n.path("small_amount_minor").asLong(500);
@@ -109,7 +121,8 @@ public final class DecisionBundle {
                 } else {
                     loaded = XGBoostModel.read(bytes);
                     if (loaded.numFeatures() != featureNames.size()) {
-                        problem = "model " + file + " takes " + loaded.numFeatures() + " features, the feature schema has " + featureNames.size();
+                        problem = "model " + file + " takes " + loaded.numFeatures()
+                                + " features, the feature schema has " + featureNames.size();
                         loaded = null;
                     }
                 }
@@ -125,7 +138,8 @@ public final class DecisionBundle {
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        if (v == null || !v.isTextual() || v.asText().isEmpty()) throw new IllegalArgumentException("bundle field " + field + " is required");
+        if (v == null || !v.isTextual() || v.asText().isEmpty())
+            throw new IllegalArgumentException("bundle field " + field + " is required");
         return v.asText();
     }
 

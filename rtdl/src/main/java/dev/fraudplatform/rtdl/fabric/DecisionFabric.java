@@ -44,9 +44,22 @@ public final class DecisionFabric {
     }
 
     /** Decides about one event from a frame with nothing missing, or none at all ({@code features} null). */
-    public Decision decide(String runId, String eventClass, String eventId, String partitionKey, String eventTime,
-                           ObjectNode features, String failureReason) {
-        return decide(new JoinFrame(runId, eventClass, eventId, partitionKey, eventTime, features, List.of(),
+    public Decision decide(
+            String runId,
+            String eventClass,
+            String eventId,
+            String partitionKey,
+            String eventTime,
+            ObjectNode features,
+            String failureReason) {
+        return decide(new JoinFrame(
+                runId,
+                eventClass,
+                eventId,
+                partitionKey,
+                eventTime,
+                features,
+                List.of(),
                 features == null ? (failureReason == null ? "no features" : failureReason) : null));
     }
 
@@ -60,9 +73,22 @@ public final class DecisionFabric {
         String decisionId = Decision.idFor(frame.eventClass(), frame.eventId());
         ObjectNode features = frame.features();
         if (features == null) {
-            return new Decision(decisionId, frame.eventId(), frame.runId(), frame.partitionKey(), frame.eventTime(),
-                    bundle.failSafeAction(), 0.0, List.of(), bundle.id(), DegradeMode.FAIL_SAFE, frame.unavailable(), null, null,
-                    frame.eventClass(), frame.missingContext());
+            return new Decision(
+                    decisionId,
+                    frame.eventId(),
+                    frame.runId(),
+                    frame.partitionKey(),
+                    frame.eventTime(),
+                    bundle.failSafeAction(),
+                    0.0,
+                    List.of(),
+                    bundle.id(),
+                    DegradeMode.FAIL_SAFE,
+                    frame.unavailable(),
+                    null,
+                    null,
+                    frame.eventClass(),
+                    frame.missingContext());
         }
         List<DecisionBundle.Rule> fired = new ArrayList<>();
         double sum = 0;
@@ -73,8 +99,11 @@ public final class DecisionFabric {
             }
         }
         double rules = Math.min(1.0, sum);
-        fired.sort(Comparator.comparingDouble(DecisionBundle.Rule::weight).reversed().thenComparing(DecisionBundle.Rule::id));
-        List<String> reasons = new ArrayList<>(fired.stream().limit(MAX_REASONS).map(DecisionBundle.Rule::id).toList());
+        fired.sort(Comparator.comparingDouble(DecisionBundle.Rule::weight)
+                .reversed()
+                .thenComparing(DecisionBundle.Rule::id));
+        List<String> reasons = new ArrayList<>(
+                fired.stream().limit(MAX_REASONS).map(DecisionBundle.Rule::id).toList());
         String modelProblem = null;
         double raw = rules;
         if (!bundle.hasModel()) {
@@ -96,7 +125,9 @@ public final class DecisionFabric {
                 if (reasons.size() > MAX_REASONS) reasons.remove(reasons.size() - 1);
             }
         }
-        String missing = frame.missingContext().isEmpty() ? null : "missing context: " + String.join("; ", frame.missingContext());
+        String missing = frame.missingContext().isEmpty()
+                ? null
+                : "missing context: " + String.join("; ", frame.missingContext());
         DegradeMode mode;
         String modeReason;
         if (modelProblem != null) {
@@ -112,7 +143,21 @@ public final class DecisionFabric {
         double score = Math.round(raw * 1_000_000.0) / 1_000_000.0;
         DecisionAction action = bundle.thresholds(mode).actionFor(score);
         String featureDigest = Sha256.hex(CanonicalJson.bytes(features));
-        return new Decision(decisionId, frame.eventId(), frame.runId(), frame.partitionKey(), frame.eventTime(), action, score,
-                reasons, bundle.id(), mode, modeReason, featureDigest, features, frame.eventClass(), frame.missingContext());
+        return new Decision(
+                decisionId,
+                frame.eventId(),
+                frame.runId(),
+                frame.partitionKey(),
+                frame.eventTime(),
+                action,
+                score,
+                reasons,
+                bundle.id(),
+                mode,
+                modeReason,
+                featureDigest,
+                features,
+                frame.eventClass(),
+                frame.missingContext());
     }
 }

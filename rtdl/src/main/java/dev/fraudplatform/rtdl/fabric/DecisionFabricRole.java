@@ -28,8 +28,13 @@ public final class DecisionFabricRole implements AutoCloseable {
      * @param commitIntervalMs how often the transaction of each task commits: every record a decision waits on
      *                         crosses two re-keying topics, each visible only after a commit, so this bounds latency
      */
-    public DecisionFabricRole(String bootstrap, DecisionFabric fabric, Path stateDir, int streamThreads,
-                              DecisionTopology.Settings settings, int commitIntervalMs) {
+    public DecisionFabricRole(
+            String bootstrap,
+            DecisionFabric fabric,
+            Path stateDir,
+            int streamThreads,
+            DecisionTopology.Settings settings,
+            int commitIntervalMs) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

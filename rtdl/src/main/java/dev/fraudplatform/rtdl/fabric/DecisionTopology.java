@@ -2,8 +2,8 @@ package dev.fraudplatform.rtdl.fabric;
 
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.join.JoinPlane;
-import dev.fraudplatform.rtdl.join.StateStoreJoinPlane;
 import dev.fraudplatform.rtdl.features.EntityEvent;
+import dev.fraudplatform.rtdl.join.StateStoreJoinPlane;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -46,6 +46,7 @@ public final class DecisionTopology {
      * names it. Its next input takes that back.
      */
     public static final long IDLE_MS = 5_000;
+
     public static final String ACCOUNT_STATE_STORE = "account-state";
     public static final String PENDING_STORE = "pending-frames";
     public static final String JOIN_PLANE_STORE = "join-plane";
@@ -56,7 +57,10 @@ public final class DecisionTopology {
     static final String ENTITY_FEATURES_SINK = "entity-features";
 
     /** Which stores back the topology: RocksDB in the platform, in memory in tests. */
-    public enum StoreKind { PERSISTENT, IN_MEMORY }
+    public enum StoreKind {
+        PERSISTENT,
+        IN_MEMORY
+    }
 
     /**
      * @param joinWait   how long a transaction's frame waits for its entities' features and its flow's context
@@ -64,8 +68,11 @@ public final class DecisionTopology {
      *                   uses it; a shared adapter such as Redis ignores it)
      * @param stores     RocksDB or in-memory stores
      */
-    public record Settings(Duration joinWait, Function<KeyValueStore<String, byte[]>, JoinPlane> joinPlane, StoreKind stores,
-                           int partitions) {
+    public record Settings(
+            Duration joinWait,
+            Function<KeyValueStore<String, byte[]>, JoinPlane> joinPlane,
+            StoreKind stores,
+            int partitions) {
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1);
         }
@@ -116,18 +123,31 @@ public final class DecisionTopology {
         t.addStateStore(store(JOIN_PLANE_STORE, settings.stores()), "account-task");
         t.addStateStore(store(INLINE_ENTITY_STATE_STORE, settings.stores()), "account-task");
         t.addSink(DECISIONS_SINK, Topics.DECISIONS, strings.serializer(), bytes.serializer(), "account-task");
-        t.addSink(ENTITY_EVENTS_SINK, Topics.ENTITY_EVENTS, strings.serializer(), bytes.serializer(), WATERMARKS_TO_ALL, "account-task");
+        t.addSink(
+                ENTITY_EVENTS_SINK,
+                Topics.ENTITY_EVENTS,
+                strings.serializer(),
+                bytes.serializer(),
+                WATERMARKS_TO_ALL,
+                "account-task");
 
         t.addSource("entity-events-in", strings.deserializer(), bytes.deserializer(), Topics.ENTITY_EVENTS);
         t.addProcessor("entity-projection", () -> new EntityProjection(settings), "entity-events-in");
         t.addStateStore(store(ENTITY_STATE_STORE, settings.stores()), "entity-projection");
-        t.addSink(ENTITY_FEATURES_SINK, Topics.ENTITY_FEATURES, strings.serializer(), bytes.serializer(), "entity-projection");
+        t.addSink(
+                ENTITY_FEATURES_SINK,
+                Topics.ENTITY_FEATURES,
+                strings.serializer(),
+                bytes.serializer(),
+                "entity-projection");
         return t;
     }
 
-    private static org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, byte[]>> store(String name, StoreKind kind) {
+    private static org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, byte[]>> store(
+            String name, StoreKind kind) {
         KeyValueBytesStoreSupplier supplier = kind == StoreKind.PERSISTENT
-                ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name);
+                ? Stores.persistentKeyValueStore(name)
+                : Stores.inMemoryKeyValueStore(name);
         return Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray());
     }
 }

@@ -48,6 +48,7 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     private KeyValueStore<String, byte[]> store;
     /** Per run with events buffered here, when the first one was buffered (wall clock). */
     private final java.util.Map<String, Long> firstBuffered = new java.util.HashMap<>();
+
     static final long ABSENT_MS = 10_000;
     /** Per run, each source's watermark (restored lazily from the store). */
     private final java.util.Map<String, Sources> watermarks = new java.util.HashMap<>();
@@ -62,8 +63,11 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         this.store = context.getStateStore(DecisionTopology.ENTITY_STATE_STORE);
         watermarks.clear(); // a task revived in place keeps this object; its store may have rolled back
         firstBuffered.clear();
-        if (sources > 1) context.schedule(java.time.Duration.ofSeconds(1), org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
-                this::releaseAbsentSources);
+        if (sources > 1)
+            context.schedule(
+                    java.time.Duration.ofSeconds(1),
+                    org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+                    this::releaseAbsentSources);
     }
 
     /**
@@ -78,7 +82,11 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             Sources w = sources(run);
             for (int i = 0; i < sources; i++) {
                 if (w.mark[i] == Long.MIN_VALUE && !w.idle[i]) {
-                    LOG.warn("account task {} has said nothing of run {} for {} ms: taken as idle for it", i, run, now - e.getValue());
+                    LOG.warn(
+                            "account task {} has said nothing of run {} for {} ms: taken as idle for it",
+                            i,
+                            run,
+                            now - e.getValue());
                     onWatermark(run, i, EntityEvent.IDLE);
                 }
             }
@@ -92,6 +100,7 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         final boolean[] idle;
         /** The (event time, event id) order key of the latest event applied, and its time: an event before it is late. */
         String appliedKey = "";
+
         long appliedMs = Long.MIN_VALUE;
 
         /** Whether an event at {@link #orderKey} {@code order} comes before an event already applied. */
@@ -178,13 +187,16 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         if (sources == 1) {
             ObjectNode answer = applyInline(store, e);
             if (answer != null) {
-                context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
+                context.forward(
+                        new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()),
+                        DecisionTopology.ENTITY_FEATURES_SINK);
             }
         } else {
             Sources w = sources(e.runId());
             String order = orderKey(e);
             if (w.isLate(order) || e.timeMs() < w.released()) {
-                // late (later events went first), or in order (everything before it has been applied already): apply now
+                // late (later events went first), or in order (everything before it has been applied already): apply
+                // now
                 apply(w, e, order);
                 saveApplied(e.runId(), w);
             } else {
@@ -208,13 +220,17 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
             w.idle[source] = false; // heard again: what it sends from now on is waited for
             w.mark[source] = Math.max(w.mark[source], timeMs);
         }
-        store.put(WATERMARK + run + "\u0000" + source, w.encode(source).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        store.put(
+                WATERMARK + run + "\u0000" + source,
+                w.encode(source).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         long low = w.released();
         if (low <= before) return;
-        // Every event of the run before the lowest watermark is here (or taken to be): apply them in (event time, event id) order.
+        // Every event of the run before the lowest watermark is here (or taken to be): apply them in (event time, event
+        // id) order.
         String prefix = BUFFER + run + "\u0000";
         List<KeyValue<String, byte[]>> ready = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.range(prefix, low >= EntityEvent.IDLE ? prefix + "\uffff" : prefix + pad(low))) {
+        try (KeyValueIterator<String, byte[]> it =
+                store.range(prefix, low >= EntityEvent.IDLE ? prefix + "\uffff" : prefix + pad(low))) {
             while (it.hasNext()) ready.add(it.next());
         }
         for (KeyValue<String, byte[]> kv : ready) {
@@ -259,7 +275,9 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         if (answer != null) {
             List<Integer> unheard = w.unheardAt(e.timeMs());
             if (!unheard.isEmpty()) unheard.forEach(answer.putArray("unheard_from")::add);
-            context.forward(new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()), DecisionTopology.ENTITY_FEATURES_SINK);
+            context.forward(
+                    new Record<>(e.account(), CanonicalJson.bytes(answer), e.timeMs()),
+                    DecisionTopology.ENTITY_FEATURES_SINK);
         }
     }
 
@@ -272,7 +290,10 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
         store.put(e.key(), s.encode());
         if (e.type() != EntityEvent.Type.TXN) return null;
         ObjectNode answer = Json.MAPPER.createObjectNode();
-        answer.put("run", e.runId()).put("event_id", e.eventId()).put("kind", e.kind().name()).put("late_ms", lateMs);
+        answer.put("run", e.runId())
+                .put("event_id", e.eventId())
+                .put("kind", e.kind().name())
+                .put("late_ms", lateMs);
         answer.set("features", features);
         return answer;
     }

@@ -19,16 +19,33 @@ import java.io.UncheckedIOException;
  * @param timeMs             event time of the transaction, or observed time of the label
  * @param accountLabelledMs  the earliest fraud label observed on the account so far, or -1
  */
-public record EntityEvent(Kind kind, String id, Type type, String runId, String eventId, String account, String card,
-                          long timeMs, long amount, long accountLabelledMs) {
-    public enum Kind { MERCHANT, DEVICE, IP }
+public record EntityEvent(
+        Kind kind,
+        String id,
+        Type type,
+        String runId,
+        String eventId,
+        String account,
+        String card,
+        long timeMs,
+        long amount,
+        long accountLabelledMs) {
+    public enum Kind {
+        MERCHANT,
+        DEVICE,
+        IP
+    }
 
     /**
      * A transaction, a label, or a watermark: account task {@code id} (its input partition) has sent every event of
      * the run with an event time below {@code timeMs}; or {@link #ENDED}, the run's stream has ended on it; or
      * {@link #IDLE}, its input has been quiet a while (a guess, taken back by its next watermark).
      */
-    public enum Type { TXN, LABEL, WATERMARK }
+    public enum Type {
+        TXN,
+        LABEL,
+        WATERMARK
+    }
 
     /** Watermark time: the run's stream has ended on the account task's partition; nothing more of it will come. */
     public static final long ENDED = Long.MAX_VALUE;
@@ -37,7 +54,8 @@ public record EntityEvent(Kind kind, String id, Type type, String runId, String 
 
     /** The watermark of account task {@code source} for one run, broadcast to every projection partition. */
     public static EntityEvent watermark(String runId, int source, long timeMs) {
-        return new EntityEvent(Kind.MERCHANT, Integer.toString(source), Type.WATERMARK, runId, "", "", null, timeMs, 0, -1);
+        return new EntityEvent(
+                Kind.MERCHANT, Integer.toString(source), Type.WATERMARK, runId, "", "", null, timeMs, 0, -1);
     }
 
     public static final String WATERMARK_KEY_PREFIX = "wm|";
@@ -73,8 +91,21 @@ public record EntityEvent(Kind kind, String id, Type type, String runId, String 
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             Kind kind = Kind.values()[in.readUnsignedByte()];
             Type type = Type.values()[in.readUnsignedByte()];
-            String id = in.readUTF(), run = in.readUTF(), eventId = in.readUTF(), account = in.readUTF(), card = in.readUTF();
-            return new EntityEvent(kind, id, type, run, eventId, account, card.isEmpty() ? null : card, in.readLong(), in.readLong(),
+            String id = in.readUTF(),
+                    run = in.readUTF(),
+                    eventId = in.readUTF(),
+                    account = in.readUTF(),
+                    card = in.readUTF();
+            return new EntityEvent(
+                    kind,
+                    id,
+                    type,
+                    run,
+                    eventId,
+                    account,
+                    card.isEmpty() ? null : card,
+                    in.readLong(),
+                    in.readLong(),
                     in.readLong());
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an entity event: " + e.getMessage(), e);

@@ -50,7 +50,8 @@ public final class EntityState {
     public void add(long t, long amount) {
         recent.addLast(new long[] {t, amount});
         newestMs = Math.max(newestMs, t);
-        while (!recent.isEmpty() && (recent.peekFirst()[0] <= newestMs - HOUR || recent.size() > MAX_RECENT)) recent.pollFirst();
+        while (!recent.isEmpty() && (recent.peekFirst()[0] <= newestMs - HOUR || recent.size() > MAX_RECENT))
+            recent.pollFirst();
         long[] h = hours.computeIfAbsent(Math.floorDiv(t, HOUR), k -> new long[2]);
         h[0]++;
         h[1] += amount;

@@ -40,8 +40,11 @@ import java.util.Set;
  */
 public final class OnlineFeatures {
     /** Mark names an account's state carries from its context and labels. */
-    public static final String PASSWORD_RESET = "password_reset", EMAIL_CHANGE = "email_change", FAILED_LOGIN = "failed_login",
+    public static final String PASSWORD_RESET = "password_reset",
+            EMAIL_CHANGE = "email_change",
+            FAILED_LOGIN = "failed_login",
             FRAUD_LABEL = "fraud_label";
+
     private final Set<String> highRiskMcc;
     private final long smallAmountMinor;
 
@@ -101,7 +104,9 @@ public final class OnlineFeatures {
 
     /** Adds the card's features of {@code x} to {@code f} and applies {@code x} to the card's state. */
     public void card(EntityState s, TxnEvent x, ObjectNode f) {
-        f.put("card_new_merchant", s.count() > 0 && x.merchant() != null && !s.linked("merchant", x.merchant()) ? 1 : 0);
+        f.put(
+                "card_new_merchant",
+                s.count() > 0 && x.merchant() != null && !s.linked("merchant", x.merchant()) ? 1 : 0);
         entityWindows("card_", s, x.timeMs(), x.amount(), f);
         s.link("merchant", x.merchant(), x.timeMs());
     }
@@ -147,7 +152,10 @@ public final class OnlineFeatures {
         double dLat = Math.toRadians(lat2 - lat1);
         double dLon = Math.toRadians(lon2 - lon1);
         double h = Math.sin(dLat / 2) * Math.sin(dLat / 2)
-                + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+                + Math.cos(Math.toRadians(lat1))
+                        * Math.cos(Math.toRadians(lat2))
+                        * Math.sin(dLon / 2)
+                        * Math.sin(dLon / 2);
         return 2 * 6371.0 * Math.asin(Math.min(1, Math.sqrt(h)));
     }
 }

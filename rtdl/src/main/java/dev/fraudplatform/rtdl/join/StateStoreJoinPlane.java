@@ -65,7 +65,8 @@ public final class StateStoreJoinPlane implements JoinPlane {
         if (all.size() >= MAX_BINDINGS) return b; // a flow with that many transactions is recorded in the audit anyway
         all.add(b);
         List<byte[]> rows = new ArrayList<>();
-        for (FlowBinding x : all) rows.add((x.eventTimeMs() + " " + x.eventId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (FlowBinding x : all)
+            rows.add((x.eventTimeMs() + " " + x.eventId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         write(key, rows);
         return b;
     }
@@ -93,7 +94,8 @@ public final class StateStoreJoinPlane implements JoinPlane {
         try {
             bytes = store.get(key);
         } catch (KafkaException e) {
-            throw new JoinPlaneUnavailableException("state store " + store.name() + " did not answer: " + e.getMessage(), e);
+            throw new JoinPlaneUnavailableException(
+                    "state store " + store.name() + " did not answer: " + e.getMessage(), e);
         }
         List<byte[]> rows = new ArrayList<>();
         if (bytes == null) return rows;
@@ -120,7 +122,8 @@ public final class StateStoreJoinPlane implements JoinPlane {
         try {
             store.put(key, b.toByteArray());
         } catch (KafkaException e) {
-            throw new JoinPlaneUnavailableException("state store " + store.name() + " did not answer: " + e.getMessage(), e);
+            throw new JoinPlaneUnavailableException(
+                    "state store " + store.name() + " did not answer: " + e.getMessage(), e);
         }
     }
 }

@@ -53,8 +53,10 @@ public final class XGBoostModel {
         }
         JsonNode learner = root.path("learner");
         String objective = learner.path("objective").path("name").asText("");
-        if (!List.of("binary:logistic", "reg:logistic", "reg:squarederror", "binary:logitraw").contains(objective)) {
-            throw new IllegalArgumentException("objective '" + objective + "' is not supported (binary:logistic, reg:logistic, reg:squarederror, binary:logitraw)");
+        if (!List.of("binary:logistic", "reg:logistic", "reg:squarederror", "binary:logitraw")
+                .contains(objective)) {
+            throw new IllegalArgumentException("objective '" + objective
+                    + "' is not supported (binary:logistic, reg:logistic, reg:squarederror, binary:logitraw)");
         }
         JsonNode param = learner.path("learner_model_param");
         if (param.path("num_class").asInt(0) > 1 || param.path("num_target").asInt(1) > 1) {
@@ -63,13 +65,18 @@ public final class XGBoostModel {
         int numFeatures = param.path("num_feature").asInt(-1);
         if (numFeatures < 1) throw new IllegalArgumentException("learner_model_param.num_feature is missing");
         // XGBoost 2+ writes base_score as "[3.635E-1]", older versions as "3.635E-1".
-        double baseScore = Double.parseDouble(param.path("base_score").asText("0.5").replace("[", "").replace("]", "").trim());
+        double baseScore = Double.parseDouble(param.path("base_score")
+                .asText("0.5")
+                .replace("[", "")
+                .replace("]", "")
+                .trim());
         boolean logistic = objective.equals("binary:logistic") || objective.equals("reg:logistic");
         double baseMargin = logistic ? Math.log(baseScore / (1 - baseScore)) : baseScore;
 
         JsonNode booster = learner.path("gradient_booster");
         if (!"gbtree".equals(booster.path("name").asText())) {
-            throw new IllegalArgumentException("booster '" + booster.path("name").asText() + "' is not supported (gbtree)");
+            throw new IllegalArgumentException(
+                    "booster '" + booster.path("name").asText() + "' is not supported (gbtree)");
         }
         List<Tree> trees = new ArrayList<>();
         for (JsonNode t : booster.path("model").path("trees")) {
@@ -82,7 +89,8 @@ public final class XGBoostModel {
             for (int i = 0; i < n; i++) {
                 condition[i] = (float) t.path("split_conditions").path(i).asDouble();
                 defaultLeft[i] = t.path("default_left").path(i).asInt() == 1;
-                if (t.path("split_type").path(i).asInt(0) != 0) throw new IllegalArgumentException("categorical splits are not supported");
+                if (t.path("split_type").path(i).asInt(0) != 0)
+                    throw new IllegalArgumentException("categorical splits are not supported");
                 if (left[i] >= 0 && (feature[i] < 0 || feature[i] >= numFeatures || left[i] >= n || right[i] >= n)) {
                     throw new IllegalArgumentException("tree " + trees.size() + " node " + i + " is malformed");
                 }

@@ -71,7 +71,8 @@ public abstract class ConsumerRole implements AutoCloseable {
             onStart();
             consumer.subscribe(topics, new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
                 @Override
-                public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                public void onPartitionsRevoked(
+                        java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
                     LOG.info("{} revoked {}", thread.getName(), partitions);
                     onPartitionsChanged();
                 }
@@ -83,7 +84,8 @@ public abstract class ConsumerRole implements AutoCloseable {
                 }
 
                 @Override
-                public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                public void onPartitionsAssigned(
+                        java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
                     LOG.info("{} assigned {}", thread.getName(), partitions);
                     onPartitionsChanged();
                     if (!partitions.isEmpty()) assigned.countDown();
@@ -133,7 +135,8 @@ public abstract class ConsumerRole implements AutoCloseable {
 
     /** The IG admission time (epoch millis) carried in the record's header, or 0 when absent. */
     /** A record's header by name, as text (null when absent): how a stage reads the trace context it carries. */
-    protected static java.util.function.Function<String, String> header(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r) {
+    protected static java.util.function.Function<String, String> header(
+            org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r) {
         return name -> {
             org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
             return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
@@ -141,7 +144,8 @@ public abstract class ConsumerRole implements AutoCloseable {
     }
 
     protected static long admittedAt(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r) {
-        org.apache.kafka.common.header.Header h = r.headers().lastHeader(dev.fraudplatform.core.bus.Topics.HEADER_ADMITTED_AT);
+        org.apache.kafka.common.header.Header h =
+                r.headers().lastHeader(dev.fraudplatform.core.bus.Topics.HEADER_ADMITTED_AT);
         if (h == null) return 0;
         try {
             return Long.parseLong(new String(h.value(), java.nio.charset.StandardCharsets.UTF_8));

@@ -70,7 +70,9 @@ class SegmentRollTest {
         now.addAndGet(3_600_000);
 
         assertThat(roll.due()).isNull();
-        assertThat(roll.due(true)).as("the end of a run with nothing held writes no empty segment").isNull();
+        assertThat(roll.due(true))
+                .as("the end of a run with nothing held writes no empty segment")
+                .isNull();
     }
 
     @Test
@@ -88,7 +90,8 @@ class SegmentRollTest {
         // Then once both are read (a partition another instance owns does not count), it rolls now, long before 30 s
         positions.put(1, 5L);
         assertThat(SegmentRoll.readThrough(end, positions::get)).isTrue();
-        assertThat(SegmentRoll.readThrough(Map.of(0, 10L, 7, 99L), positions::get)).isTrue();
+        assertThat(SegmentRoll.readThrough(Map.of(0, 10L, 7, 99L), positions::get))
+                .isTrue();
         assertThat(roll.due(true)).isEqualTo(SegmentRoll.Reason.END_OF_RUN);
     }
 
@@ -100,6 +103,7 @@ class SegmentRollTest {
         assertThat(p.maxBytes()).isEqualTo(32L << 20);
         assertThat(p.maxAge()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.transactionTimeout()).isGreaterThan(p.maxAge());
-        assertThatThrownBy(() -> new SegmentRoll.Policy(0, 1, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SegmentRoll.Policy(0, 1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

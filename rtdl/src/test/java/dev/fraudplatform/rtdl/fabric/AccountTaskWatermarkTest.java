@@ -21,14 +21,20 @@ class AccountTaskWatermarkTest {
     private static final Instant T = Instant.parse("2026-03-02T10:00:00Z");
 
     private static List<Long> watermarks(TestOutputTopic<String, byte[]> out) {
-        return out.readValuesToList().stream().map(EntityEvent::decode)
-                .filter(e -> e.type() == EntityEvent.Type.WATERMARK && e.runId().equals(LoopDriver.RUN)).map(EntityEvent::timeMs).toList();
+        return out.readValuesToList().stream()
+                .map(EntityEvent::decode)
+                .filter(e -> e.type() == EntityEvent.Type.WATERMARK && e.runId().equals(LoopDriver.RUN))
+                .map(EntityEvent::timeMs)
+                .toList();
     }
 
     @Test
     void watermarksFollowInputThenIdlenessThenTheRunsEnd() {
-        try (LoopDriver loop = new LoopDriver(DecisionBundle.builtIn("rules-v1"), DecisionTopology.Settings.defaults().withPartitions(2))) {
-            TestOutputTopic<String, byte[]> out = loop.driver.createOutputTopic(Topics.ENTITY_EVENTS, new StringDeserializer(), new ByteArrayDeserializer());
+        try (LoopDriver loop = new LoopDriver(
+                DecisionBundle.builtIn("rules-v1"),
+                DecisionTopology.Settings.defaults().withPartitions(2))) {
+            TestOutputTopic<String, byte[]> out = loop.driver.createOutputTopic(
+                    Topics.ENTITY_EVENTS, new StringDeserializer(), new ByteArrayDeserializer());
             loop.send(loop.txn("t1", "acct-1", T, 1_000));
             loop.advanceWallClock(Duration.ofMillis(150));
             assertThat(watermarks(out)).containsExactly(T.toEpochMilli());
@@ -38,24 +44,36 @@ class AccountTaskWatermarkTest {
 
             loop.send(loop.txn("t2", "acct-1", T.plusSeconds(1), 1_000));
             loop.advanceWallClock(Duration.ofMillis(150));
-            assertThat(watermarks(out)).as("input again takes the guess back").containsExactly(T.plusSeconds(1).toEpochMilli());
+            assertThat(watermarks(out))
+                    .as("input again takes the guess back")
+                    .containsExactly(T.plusSeconds(1).toEpochMilli());
 
             loop.endOfStream(LoopDriver.RUN);
             loop.advanceWallClock(Duration.ofMillis(150));
             assertThat(watermarks(out)).containsExactly(EntityEvent.ENDED);
 
             loop.advanceWallClock(Duration.ofMillis(AccountTask.IDLE_MS + 2_000));
-            assertThat(watermarks(out)).as("an end is said once and never turns into idleness").isEmpty();
+            assertThat(watermarks(out))
+                    .as("an end is said once and never turns into idleness")
+                    .isEmpty();
 
             // A transaction of the run after its end is decided, and says its entities' state may hold later events.
             loop.send(loop.txn("t3", "acct-1", T.plusMillis(500), 1_000));
-            loop.advanceWallClock(Duration.ofMillis(EntityProjection.ABSENT_MS + 1_000)); // task 1 (no partition here) is passed over
+            loop.advanceWallClock(
+                    Duration.ofMillis(EntityProjection.ABSENT_MS + 1_000)); // task 1 (no partition here) is passed over
             List<com.fasterxml.jackson.databind.JsonNode> decisions = loop.decisions();
-            assertThat(decisions).extracting(d -> d.path("event_id").asText()).containsExactlyInAnyOrder("t1", "t2", "t3");
-            assertThat(decisions).filteredOn(d -> d.path("event_id").asText().equals("t3")).singleElement()
-                    .satisfies(d -> assertThat(d.path("missing_context").toString()).contains("after the run's end of stream"));
-            assertThat(decisions).filteredOn(d -> !d.path("event_id").asText().equals("t3"))
-                    .allSatisfy(d -> assertThat(d.path("missing_context").toString()).doesNotContain("after the run's end of stream"));
+            assertThat(decisions)
+                    .extracting(d -> d.path("event_id").asText())
+                    .containsExactlyInAnyOrder("t1", "t2", "t3");
+            assertThat(decisions)
+                    .filteredOn(d -> d.path("event_id").asText().equals("t3"))
+                    .singleElement()
+                    .satisfies(d ->
+                            assertThat(d.path("missing_context").toString()).contains("after the run's end of stream"));
+            assertThat(decisions)
+                    .filteredOn(d -> !d.path("event_id").asText().equals("t3"))
+                    .allSatisfy(d -> assertThat(d.path("missing_context").toString())
+                            .doesNotContain("after the run's end of stream"));
         }
     }
 
@@ -65,7 +83,8 @@ class AccountTaskWatermarkTest {
             loop.send(loop.txn("t1", "acct-1", T, 1_000));
             loop.endOfStream(LoopDriver.RUN);
             loop.send(loop.txn("t2", "acct-1", T.plusSeconds(1), 1_000));
-            assertThat(loop.decisions()).extracting(d -> d.path("event_id").asText() + " " + d.path("missing_context"))
+            assertThat(loop.decisions())
+                    .extracting(d -> d.path("event_id").asText() + " " + d.path("missing_context"))
                     .containsExactly("t1 []", "t2 []");
         }
     }

@@ -31,14 +31,23 @@ class DecisionFabricModelTest {
 
     private static ObjectNode features(long amount) {
         ObjectNode f = Json.MAPPER.createObjectNode();
-        f.put("amount_minor", amount).put("txn_count_1h", 1).put("txn_count_24h", 1).put("amount_sum_24h", amount)
-                .put("small_txn_count_10m", 0).put("amount_to_mean_ratio", 1.0).put("new_device", 0).put("new_country", 0)
-                .put("high_risk_mcc", 0).put("card_not_present", 0).put("seconds_since_last", 600);
+        f.put("amount_minor", amount)
+                .put("txn_count_1h", 1)
+                .put("txn_count_24h", 1)
+                .put("amount_sum_24h", amount)
+                .put("small_txn_count_10m", 0)
+                .put("amount_to_mean_ratio", 1.0)
+                .put("new_device", 0)
+                .put("new_country", 0)
+                .put("high_risk_mcc", 0)
+                .put("card_not_present", 0)
+                .put("seconds_since_last", 600);
         return f;
     }
 
     private static Decision decide(DecisionBundle b, ObjectNode f) {
-        return new DecisionFabric(b).decide("run-1", "txn.authorization", "w-t1", "acct-1", "2026-03-01T00:00:00.000Z", f, null);
+        return new DecisionFabric(b)
+                .decide("run-1", "txn.authorization", "w-t1", "acct-1", "2026-03-01T00:00:00.000Z", f, null);
     }
 
     @Test
@@ -96,6 +105,7 @@ class DecisionFabricModelTest {
         byte[] other = model(11).clone();
         other[other.length - 10] = ' ';
         assertThat(bundle(Sha256.hex(m), Map.of("model.json", m)).digest())
-                .isNotEqualTo(bundle(Sha256.hex(other), Map.of("model.json", other)).digest());
+                .isNotEqualTo(
+                        bundle(Sha256.hex(other), Map.of("model.json", other)).digest());
     }
 }

@@ -36,10 +36,14 @@ class EntityProjectionOrderTest {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "df-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults().withStores(DecisionTopology.StoreKind.IN_MEMORY).withPartitions(2);
-        driver = new TopologyTestDriver(DecisionTopology.build(new DecisionFabric(DecisionBundle.builtIn("rules-v1")), settings), p);
+        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults()
+                .withStores(DecisionTopology.StoreKind.IN_MEMORY)
+                .withPartitions(2);
+        driver = new TopologyTestDriver(
+                DecisionTopology.build(new DecisionFabric(DecisionBundle.builtIn("rules-v1")), settings), p);
         entityEvents = driver.createInputTopic(Topics.ENTITY_EVENTS, new StringSerializer(), new ByteArraySerializer());
-        answers = driver.createOutputTopic(Topics.ENTITY_FEATURES, new StringDeserializer(), new ByteArrayDeserializer());
+        answers =
+                driver.createOutputTopic(Topics.ENTITY_FEATURES, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterEach
@@ -52,17 +56,29 @@ class EntityProjectionOrderTest {
     }
 
     private static EntityEvent txn(String eventId, String account, long t) {
-        return new EntityEvent(EntityEvent.Kind.MERCHANT, "m-1", EntityEvent.Type.TXN, "run-a", eventId, account, "card-" + account, t, 100, -1);
+        return new EntityEvent(
+                EntityEvent.Kind.MERCHANT,
+                "m-1",
+                EntityEvent.Type.TXN,
+                "run-a",
+                eventId,
+                account,
+                "card-" + account,
+                t,
+                100,
+                -1);
     }
 
     private List<JsonNode> read() {
-        return answers.readValuesToList().stream().map(v -> {
-            try {
-                return Json.MAPPER.readTree(v);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        return answers.readValuesToList().stream()
+                .map(v -> {
+                    try {
+                        return Json.MAPPER.readTree(v);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .toList();
     }
 
     @Test
@@ -76,21 +92,31 @@ class EntityProjectionOrderTest {
         send(EntityEvent.watermark("run-a", 1, 3_000));
         List<JsonNode> first = read();
         assertThat(first).extracting(n -> n.path("event_id").asText()).containsExactly("e1");
-        assertThat(first.get(0).path("features").path("merchant_txn_count_1m").asLong()).isEqualTo(1);
+        assertThat(first.get(0).path("features").path("merchant_txn_count_1m").asLong())
+                .isEqualTo(1);
 
         send(EntityEvent.watermark("run-a", 0, EntityEvent.ENDED)); // the run's stream has ended on task 0's partition
         List<JsonNode> second = read();
         assertThat(second).extracting(n -> n.path("event_id").asText()).containsExactly("e2");
-        assertThat(second.get(0).path("features").path("merchant_txn_count_1m").asLong()).isEqualTo(2);
-        assertThat(second.get(0).path("features").path("merchant_seconds_since_last").asLong()).isEqualTo(1);
+        assertThat(second.get(0).path("features").path("merchant_txn_count_1m").asLong())
+                .isEqualTo(2);
+        assertThat(second.get(0)
+                        .path("features")
+                        .path("merchant_seconds_since_last")
+                        .asLong())
+                .isEqualTo(1);
         assertThat(second.get(0).path("late_ms").asLong()).isZero();
-        assertThat(second.get(0).has("unheard_from")).as("an end is a fact, not a guess").isFalse();
+        assertThat(second.get(0).has("unheard_from"))
+                .as("an end is a fact, not a guess")
+                .isFalse();
 
         // an event behind the watermark already passed is applied at once, and says by how much it was late
         send(txn("e0", "acct-3", 500));
         JsonNode late = read().get(0);
         assertThat(late.path("event_id").asText()).isEqualTo("e0");
-        assertThat(late.path("late_ms").asLong()).as("behind e2, the latest applied").isEqualTo(1_500);
+        assertThat(late.path("late_ms").asLong())
+                .as("behind e2, the latest applied")
+                .isEqualTo(1_500);
     }
 
     @Test
@@ -118,7 +144,10 @@ class EntityProjectionOrderTest {
 
         // task 0's event behind what was applied without it is late, and says so
         send(txn("e0", "acct-1", 2_500));
-        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong()).containsExactly("e0 1500");
+        assertThat(read())
+                .extracting(n ->
+                        n.path("event_id").asText() + " " + n.path("late_ms").asLong())
+                .containsExactly("e0 1500");
     }
 
     @Test
@@ -127,11 +156,16 @@ class EntityProjectionOrderTest {
         send(EntityEvent.watermark("run-a", 1, 5_000));
         send(EntityEvent.watermark("run-a", 0, EntityEvent.IDLE));
         send(txn("b", "acct-2", 2_000)); // applied at once: task 0 is taken as idle
-        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("unheard_from")).containsExactly("b [0]");
+        assertThat(read())
+                .extracting(n -> n.path("event_id").asText() + " " + n.path("unheard_from"))
+                .containsExactly("b [0]");
 
         send(EntityEvent.watermark("run-a", 0, 1_800)); // heard again
         send(txn("a", "acct-1", 2_000)); // same time, but before "b" in (event time, event id) order: "b" went first
-        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong()).containsExactly("a 1");
+        assertThat(read())
+                .extracting(n ->
+                        n.path("event_id").asText() + " " + n.path("late_ms").asLong())
+                .containsExactly("a 1");
     }
 
     @Test
@@ -140,27 +174,36 @@ class EntityProjectionOrderTest {
         send(EntityEvent.watermark("run-a", 0, 1_000)); // a stale watermark after the end changes nothing
         send(txn("e1", "acct-1", 2_000));
         send(EntityEvent.watermark("run-a", 1, 3_000));
-        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.has("unheard_from")).containsExactly("e1 false");
+        assertThat(read())
+                .extracting(n -> n.path("event_id").asText() + " " + n.has("unheard_from"))
+                .containsExactly("e1 false");
     }
 
     @Test
     void runsHaveTheirOwnWatermarks() {
         send(EntityEvent.watermark("run-a", 0, EntityEvent.ENDED));
         send(EntityEvent.watermark("run-a", 1, EntityEvent.ENDED)); // run-a has ended
-        send(new EntityEvent(EntityEvent.Kind.MERCHANT, "m-1", EntityEvent.Type.TXN, "run-b", "b1", "acct-1", "c", 1_000, 100, -1));
+        send(new EntityEvent(
+                EntityEvent.Kind.MERCHANT, "m-1", EntityEvent.Type.TXN, "run-b", "b1", "acct-1", "c", 1_000, 100, -1));
         assertThat(read()).as("run-b waits for its own watermarks").isEmpty();
         send(EntityEvent.watermark("run-b", 0, 2_000));
         send(EntityEvent.watermark("run-b", 1, 2_000));
-        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong()).containsExactly("b1 0");
+        assertThat(read())
+                .extracting(n ->
+                        n.path("event_id").asText() + " " + n.path("late_ms").asLong())
+                .containsExactly("b1 0");
     }
 
     @Test
     void anAccountTaskThatNeverSpeaksOfARunIsTakenAsIdleForItAndNamed() {
         send(txn("e1", "acct-1", 1_000));
-        send(EntityEvent.watermark("run-a", 0, 5_000)); // task 1's partition holds none of the run's accounts, or is slow
+        send(EntityEvent.watermark(
+                "run-a", 0, 5_000)); // task 1's partition holds none of the run's accounts, or is slow
         assertThat(read()).isEmpty();
         driver.advanceWallClockTime(java.time.Duration.ofMillis(EntityProjection.ABSENT_MS + 1_000));
-        assertThat(read()).extracting(n -> n.path("event_id").asText() + " " + n.path("late_ms").asLong() + " " + n.path("unheard_from"))
+        assertThat(read())
+                .extracting(n ->
+                        n.path("event_id").asText() + " " + n.path("late_ms").asLong() + " " + n.path("unheard_from"))
                 .containsExactly("e1 0 [1]");
     }
 }

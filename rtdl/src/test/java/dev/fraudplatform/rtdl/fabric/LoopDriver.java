@@ -39,7 +39,10 @@ final class LoopDriver implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "df-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DecisionTopology.build(new DecisionFabric(bundle), settings.withStores(DecisionTopology.StoreKind.IN_MEMORY)), p);
+        driver = new TopologyTestDriver(
+                DecisionTopology.build(
+                        new DecisionFabric(bundle), settings.withStores(DecisionTopology.StoreKind.IN_MEMORY)),
+                p);
         traffic = driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer());
         context = traffic; // an account's context and labels share its log (Topics.forEventClass)
         labels = traffic;
@@ -60,10 +63,21 @@ final class LoopDriver implements AutoCloseable {
             this.eventId = eventId;
             this.account = account;
             this.t = t;
-            p.put("txn_id", eventId).put("account_id", account).put("amount_minor", amount).put("currency", "GBP")
-                    .put("card_id", "card-" + account).put("merchant_id", "m-1").put("mcc", "5999").put("channel", "CNP")
-                    .put("entry_mode", "ECOM").put("recurring", false).put("city", "London").put("country", "GB")
-                    .put("device_id", "dev-" + account).put("ip", "10.0.0.1").put("ip_country", "GB");
+            p.put("txn_id", eventId)
+                    .put("account_id", account)
+                    .put("amount_minor", amount)
+                    .put("currency", "GBP")
+                    .put("card_id", "card-" + account)
+                    .put("merchant_id", "m-1")
+                    .put("mcc", "5999")
+                    .put("channel", "CNP")
+                    .put("entry_mode", "ECOM")
+                    .put("recurring", false)
+                    .put("city", "London")
+                    .put("country", "GB")
+                    .put("device_id", "dev-" + account)
+                    .put("ip", "10.0.0.1")
+                    .put("ip_country", "GB");
         }
 
         Txn set(String field, String value) {
@@ -105,9 +119,18 @@ final class LoopDriver implements AutoCloseable {
     }
 
     void label(String account, String card, Instant observed) {
-        ObjectNode p = Json.MAPPER.createObjectNode().put("account_id", account).put("card_id", card).put("label_id", "l-" + (++seq))
-                .put("label_type", "CHARGEBACK").put("txn_id", "t").put("amount_minor", 1).put("reason_code", "10.4")
-                .put("source", "ISSUER_CHARGEBACK").put("effective_time", observed.toString()).put("observed_time", observed.toString());
+        ObjectNode p = Json.MAPPER
+                .createObjectNode()
+                .put("account_id", account)
+                .put("card_id", card)
+                .put("label_id", "l-" + (++seq))
+                .put("label_type", "CHARGEBACK")
+                .put("txn_id", "t")
+                .put("amount_minor", 1)
+                .put("reason_code", "10.4")
+                .put("source", "ISSUER_CHARGEBACK")
+                .put("effective_time", observed.toString())
+                .put("observed_time", observed.toString());
         Envelope e = Envelope.of(RUN, "label.assertion", "lab-" + seq, 1, observed, observed, account, p);
         labels.pipeInput(new TestRecord<>(account, e.toBytes(), new RecordHeaders(), observed));
     }
@@ -116,7 +139,10 @@ final class LoopDriver implements AutoCloseable {
     void endOfStream(String run) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.HEADER_STREAM_END, run.getBytes(StandardCharsets.UTF_8));
-        traffic.pipeInput(new TestRecord<>("end#0", ("{\"stream_end\":\"" + run + "\"}").getBytes(StandardCharsets.UTF_8), headers,
+        traffic.pipeInput(new TestRecord<>(
+                "end#0",
+                ("{\"stream_end\":\"" + run + "\"}").getBytes(StandardCharsets.UTF_8),
+                headers,
                 Instant.ofEpochMilli(0)));
     }
 
@@ -134,13 +160,15 @@ final class LoopDriver implements AutoCloseable {
      */
     List<JsonNode> decisions() {
         driver.advanceWallClockTime(Duration.ofMillis(30)); // a punctuation tick
-        return decisions.readRecordsToList().stream().map(r -> {
-            try {
-                return Json.MAPPER.readTree(r.value());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        return decisions.readRecordsToList().stream()
+                .map(r -> {
+                    try {
+                        return Json.MAPPER.readTree(r.value());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .toList();
     }
 
     /** The one decision read now (fails if there is not exactly one). */

@@ -16,10 +16,12 @@ final class TestBundles {
 
     /** One tree on feature 0 (amount_minor): below 50,000 a leaf of -2, else +2; base score 0.5 (margin 0). */
     static byte[] model(int features) {
-        String json = "{\"learner\":{\"learner_model_param\":{\"base_score\":\"[5E-1]\",\"num_class\":\"0\",\"num_feature\":\"" + features
-                + "\",\"num_target\":\"1\"},\"objective\":{\"name\":\"binary:logistic\"},\"gradient_booster\":{\"name\":\"gbtree\",\"model\":{\"trees\":[{"
-                + "\"left_children\":[1,-1,-1],\"right_children\":[2,-1,-1],\"split_indices\":[0,0,0],\"split_conditions\":[50000,-2.0,2.0],"
-                + "\"default_left\":[1,0,0],\"split_type\":[0,0,0]}]}}}}";
+        String json =
+                "{\"learner\":{\"learner_model_param\":{\"base_score\":\"[5E-1]\",\"num_class\":\"0\",\"num_feature\":\""
+                        + features
+                        + "\",\"num_target\":\"1\"},\"objective\":{\"name\":\"binary:logistic\"},\"gradient_booster\":{\"name\":\"gbtree\",\"model\":{\"trees\":[{"
+                        + "\"left_children\":[1,-1,-1],\"right_children\":[2,-1,-1],\"split_indices\":[0,0,0],\"split_conditions\":[50000,-2.0,2.0],"
+                        + "\"default_left\":[1,0,0],\"split_type\":[0,0,0]}]}}}}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -11,8 +11,10 @@ import org.apache.kafka.streams.state.Stores;
 class StateStoreJoinPlaneTest extends JoinPlaneContract {
     @Override
     protected JoinPlane newJoinPlane() {
-        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("join-plane"),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("join-plane"), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled()
+                .build();
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         return new StateStoreJoinPlane(store);

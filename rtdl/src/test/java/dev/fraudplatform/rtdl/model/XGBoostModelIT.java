@@ -25,7 +25,8 @@ class XGBoostModelIT {
     private static float[] rows(int n, long seed) {
         Random r = new Random(seed);
         float[] x = new float[n * FEATURES];
-        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(10) == 0 ? Float.NaN : (float) (r.nextGaussian() * (1 + i % FEATURES));
+        for (int i = 0; i < x.length; i++)
+            x[i] = r.nextInt(10) == 0 ? Float.NaN : (float) (r.nextGaussian() * (1 + i % FEATURES));
         return x;
     }
 
@@ -86,7 +87,8 @@ class XGBoostModelIT {
     void whatTheEvaluatorCannotScoreExactlyIsRefusedWithAReason() throws Exception {
         Booster multi = train(Map.of("objective", "multi:softprob", "num_class", 3), 3);
         assertThatThrownBy(() -> XGBoostModel.read(json(multi))).hasMessageContaining("not supported");
-        assertThatThrownBy(() -> XGBoostModel.read("{\"learner\":".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("not an XGBoost JSON model");
+        assertThatThrownBy(() -> XGBoostModel.read("{\"learner\":".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not an XGBoost JSON model");
         XGBoostModel model = XGBoostModel.read(json(train(Map.of("objective", "binary:logistic"), 2)));
         assertThatThrownBy(() -> model.predict(new float[3])).hasMessageContaining("takes 8 features");
     }

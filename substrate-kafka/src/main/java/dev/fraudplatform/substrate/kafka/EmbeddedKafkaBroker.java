@@ -105,7 +105,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw e;
             }
             String bootstrap = "127.0.0.1:" + brokerPort;
-            LOG.info("embedded Kafka broker at {} (data {}) started in {} ms", bootstrap, logDir,
+            LOG.info(
+                    "embedded Kafka broker at {} (data {}) started in {} ms",
+                    bootstrap,
+                    logDir,
                     (System.nanoTime() - t0) / 1_000_000);
             return new EmbeddedKafkaBroker(server, config, bootstrap, logDir);
         } catch (IOException e) {

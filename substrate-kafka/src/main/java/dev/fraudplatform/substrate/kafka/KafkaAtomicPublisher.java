@@ -42,7 +42,10 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
         Properties p = KafkaEventPublisher.producerConfig(bootstrap, transactionalId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-        this.producer = new KafkaProducer<>(p, new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
         producer.initTransactions();
     }
 
@@ -60,10 +63,22 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
                 RecordMetadata m = futures.get(i).get();
                 BusCoordinates at = new BusCoordinates(m.topic(), m.partition(), m.offset());
                 coordinates.add(at);
-                marker.append(outboxSeqs.get(i)).append(' ').append(at.topic()).append(' ').append(at.partition()).append(' ').append(at.offset()).append('\n');
+                marker.append(outboxSeqs.get(i))
+                        .append(' ')
+                        .append(at.topic())
+                        .append(' ')
+                        .append(at.partition())
+                        .append(' ')
+                        .append(at.offset())
+                        .append('\n');
             }
-            RecordMetadata markerAt = producer.send(new ProducerRecord<>(Topics.INGRESS_RELAY, 0, System.currentTimeMillis(), transactionalId,
-                    marker.toString().getBytes(StandardCharsets.UTF_8))).get();
+            RecordMetadata markerAt = producer.send(new ProducerRecord<>(
+                            Topics.INGRESS_RELAY,
+                            0,
+                            System.currentTimeMillis(),
+                            transactionalId,
+                            marker.toString().getBytes(StandardCharsets.UTF_8)))
+                    .get();
             producer.commitTransaction();
             return new Published(coordinates, markerAt.offset());
         } catch (Exception | Error e) {
@@ -79,7 +94,8 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
 
     private static boolean fenced(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) return true;
+            if (t instanceof ProducerFencedException
+                    || t instanceof org.apache.kafka.common.errors.InvalidProducerEpochException) return true;
         }
         return false;
     }
@@ -93,7 +109,8 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId + "-recovery");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a seek below the log's start reads what is there
         List<Marker> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition tp = new TopicPartition(Topics.INGRESS_RELAY, 0);
             c.assign(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp); // read_committed: the last stable offset
@@ -107,7 +124,9 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
                     for (String line : new String(r.value(), StandardCharsets.UTF_8).split("\n")) {
                         if (line.isEmpty()) continue;
                         String[] f = line.split(" ");
-                        bySeq.put(Long.parseLong(f[0]), new BusCoordinates(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3])));
+                        bySeq.put(
+                                Long.parseLong(f[0]),
+                                new BusCoordinates(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3])));
                     }
                     out.add(new Marker(r.offset(), bySeq));
                 }

@@ -24,7 +24,8 @@ public final class KafkaEventPublisher implements EventPublisher {
     private final KafkaProducer<String, byte[]> producer;
 
     public KafkaEventPublisher(String bootstrap, String clientId) {
-        this.producer = new KafkaProducer<>(producerConfig(bootstrap, clientId), new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(
+                producerConfig(bootstrap, clientId), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The platform's producer settings (shared by every role that produces outside Kafka Streams). */
@@ -55,7 +56,8 @@ public final class KafkaEventPublisher implements EventPublisher {
     }
 
     public static ProducerRecord<String, byte[]> toProducerRecord(OutboundRecord r) {
-        ProducerRecord<String, byte[]> pr = new ProducerRecord<>(r.topic(), null, r.timestampMillis(), r.key(), r.value());
+        ProducerRecord<String, byte[]> pr =
+                new ProducerRecord<>(r.topic(), null, r.timestampMillis(), r.key(), r.value());
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
             pr.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
         }

@@ -61,7 +61,9 @@ public final class KafkaIngressListener implements AutoCloseable {
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(KafkaEventPublisher.producerConfig(bootstrap, "fp-ig-bus-receipts"), new StringSerializer(),
+        this.producer = new KafkaProducer<>(
+                KafkaEventPublisher.producerConfig(bootstrap, "fp-ig-bus-receipts"),
+                new StringSerializer(),
                 new ByteArraySerializer());
         this.thread = new Thread(this::loop, "ig-bus-ingress");
         thread.setDaemon(true);
@@ -90,13 +92,19 @@ public final class KafkaIngressListener implements AutoCloseable {
                 List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
                     ConsumerRecord<String, byte[]> in = batch.get(i);
-                    ProducerRecord<String, byte[]> out = new ProducerRecord<>(Topics.INGRESS_RECEIPTS, in.key(), receiptBytes.apply(receipts.get(i)));
-                    out.headers().add("fp.ingress.offset", (in.topic() + "-" + in.partition() + "@" + in.offset()).getBytes(StandardCharsets.UTF_8));
+                    ProducerRecord<String, byte[]> out = new ProducerRecord<>(
+                            Topics.INGRESS_RECEIPTS, in.key(), receiptBytes.apply(receipts.get(i)));
+                    out.headers()
+                            .add(
+                                    "fp.ingress.offset",
+                                    (in.topic() + "-" + in.partition() + "@" + in.offset())
+                                            .getBytes(StandardCharsets.UTF_8));
                     sent.add(producer.send(out));
                 }
                 for (java.util.concurrent.Future<?> f : sent) f.get();
                 Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-                for (ConsumerRecord<String, byte[]> r : batch) commit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                for (ConsumerRecord<String, byte[]> r : batch)
+                    commit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
                 consumer.commitSync(commit);
             }
         } catch (WakeupException e) {
@@ -115,7 +123,10 @@ public final class KafkaIngressListener implements AutoCloseable {
                 return gate.submit(inputs);
             } catch (RuntimeException e) {
                 if (closed) throw e;
-                LOG.warn("the gate could not answer a bus batch ({}); offering it again in {} ms", e.getMessage(), backoff);
+                LOG.warn(
+                        "the gate could not answer a bus batch ({}); offering it again in {} ms",
+                        e.getMessage(),
+                        backoff);
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 10_000);
             }

@@ -42,13 +42,16 @@ public final class KafkaTopics {
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
                 if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, partitions, (short) 1).configs(Map.of(
-                            "retention.ms", "-1",
-                            "retention.bytes", "-1",
-                            // Record timestamps are event times: a world may lie in the future (labels are observed up
-                            // to 120 days after its traffic), which the broker's default (1 hour ahead) would refuse.
-                            "message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE),
-                            "min.insync.replicas", "1")));
+                    missing.add(new NewTopic(t, partitions, (short) 1)
+                            .configs(Map.of(
+                                    "retention.ms", "-1",
+                                    "retention.bytes", "-1",
+                                    // Record timestamps are event times: a world may lie in the future (labels are
+                                    // observed up
+                                    // to 120 days after its traffic), which the broker's default (1 hour ahead) would
+                                    // refuse.
+                                    "message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE),
+                                    "min.insync.replicas", "1")));
                 }
             }
             if (!missing.isEmpty()) {
@@ -80,7 +83,10 @@ public final class KafkaTopics {
     }
 
     public static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        TopicDescription d = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
         List<TopicPartition> out = new ArrayList<>();
         d.partitions().forEach(p -> out.add(new TopicPartition(topic, p.partition())));
         return out;

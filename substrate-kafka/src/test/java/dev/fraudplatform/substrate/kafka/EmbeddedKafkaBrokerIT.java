@@ -37,7 +37,8 @@ class EmbeddedKafkaBrokerIT {
             }
             List<OutboundRecord> records = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                records.add(new OutboundRecord("t.one", "acct-" + (i % 7), ("v" + i).getBytes(), 1_000L + i, Map.of("h", "x")));
+                records.add(new OutboundRecord(
+                        "t.one", "acct-" + (i % 7), ("v" + i).getBytes(), 1_000L + i, Map.of("h", "x")));
             }
             List<BusCoordinates> coords;
             try (KafkaEventPublisher pub = new KafkaEventPublisher(broker.bootstrapServers(), "it")) {
@@ -46,18 +47,26 @@ class EmbeddedKafkaBrokerIT {
             assertThat(coords).hasSize(100);
             // same key, same partition, increasing offsets
             Map<Integer, List<BusCoordinates>> byPartitionForKey0 = new java.util.HashMap<>();
-            for (int i = 0; i < 100; i += 7) byPartitionForKey0.computeIfAbsent(coords.get(i).partition(), k -> new ArrayList<>()).add(coords.get(i));
+            for (int i = 0; i < 100; i += 7)
+                byPartitionForKey0
+                        .computeIfAbsent(coords.get(i).partition(), k -> new ArrayList<>())
+                        .add(coords.get(i));
             assertThat(byPartitionForKey0).hasSize(1);
-            List<BusCoordinates> sameKey = byPartitionForKey0.values().iterator().next();
+            List<BusCoordinates> sameKey =
+                    byPartitionForKey0.values().iterator().next();
             for (int i = 1; i < sameKey.size(); i++) {
-                assertThat(sameKey.get(i).offset()).as("one key keeps its order").isGreaterThan(sameKey.get(i - 1).offset());
+                assertThat(sameKey.get(i).offset())
+                        .as("one key keeps its order")
+                        .isGreaterThan(sameKey.get(i - 1).offset());
             }
 
             Properties p = new Properties();
             p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> tps = List.of(new TopicPartition("t.one", 0), new TopicPartition("t.one", 1), new TopicPartition("t.one", 2));
+            try (KafkaConsumer<String, byte[]> c =
+                    new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> tps = List.of(
+                        new TopicPartition("t.one", 0), new TopicPartition("t.one", 1), new TopicPartition("t.one", 2));
                 c.assign(tps);
                 c.seekToBeginning(tps);
                 List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
@@ -66,8 +75,12 @@ class EmbeddedKafkaBrokerIT {
                     c.poll(Duration.ofMillis(200)).forEach(got::add);
                 }
                 assertThat(got).hasSize(100);
-                ConsumerRecord<String, byte[]> r = got.stream().filter(x -> new String(x.value()).equals("v42")).findFirst().orElseThrow();
-                assertThat(new BusCoordinates(r.topic(), r.partition(), r.offset())).isEqualTo(coords.get(42));
+                ConsumerRecord<String, byte[]> r = got.stream()
+                        .filter(x -> new String(x.value()).equals("v42"))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(new BusCoordinates(r.topic(), r.partition(), r.offset()))
+                        .isEqualTo(coords.get(42));
                 assertThat(r.timestamp()).isEqualTo(1_042L);
             }
         }
@@ -78,7 +91,8 @@ class EmbeddedKafkaBrokerIT {
             Thread.sleep(100);
             leftover = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon())
-                    .map(Thread::getName).collect(Collectors.toSet());
+                    .map(Thread::getName)
+                    .collect(Collectors.toSet());
         }
         assertThat(leftover).isEmpty();
     }

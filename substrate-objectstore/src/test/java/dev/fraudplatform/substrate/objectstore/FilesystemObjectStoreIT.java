@@ -24,10 +24,12 @@ class FilesystemObjectStoreIT extends ObjectStoreContract {
     void verifyDetectsASingleChangedByteBehindTheStoresBack() throws Exception {
         store.create("sealed/data.bin", new byte[] {1, 2, 3, 4});
         Manifest.seal(store, "sealed", dev.fraudplatform.core.json.Json.MAPPER.createObjectNode());
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("sealed/data.bin").toFile(), "rw")) {
+        try (RandomAccessFile f =
+                new RandomAccessFile(dir.resolve("sealed/data.bin").toFile(), "rw")) {
             f.seek(2);
             f.write(9);
         }
-        assertThat(Manifest.verify(store, "sealed")).containsExactly("sealed/data.bin: SHA-256 differs from the manifest");
+        assertThat(Manifest.verify(store, "sealed"))
+                .containsExactly("sealed/data.bin: SHA-256 differs from the manifest");
     }
 }

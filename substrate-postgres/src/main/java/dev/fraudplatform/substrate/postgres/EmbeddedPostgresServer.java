@@ -33,7 +33,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(20);
     /** Servers this JVM owns, by data directory. */
-    private static final java.util.concurrent.ConcurrentHashMap<Path, EmbeddedPostgresServer> OWNED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<Path, EmbeddedPostgresServer> OWNED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final EmbeddedPostgres postgres;
     private final OwnerLock owner;
@@ -64,7 +65,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         long t0 = System.nanoTime();
         Path dataDir = dataDirectory.toAbsolutePath().normalize();
         if (OWNED.containsKey(dataDir)) {
-            throw new InUseException("the embedded PostgreSQL of " + dataDir.getParent() + " is already running in this process");
+            throw new InUseException(
+                    "the embedded PostgreSQL of " + dataDir.getParent() + " is already running in this process");
         }
         OwnerLock lock = null;
         try {
@@ -72,9 +74,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Files.createDirectories(binariesDir);
             lock = OwnerLock.tryAcquire(ownerFile(dataDir)).orElse(null);
             if (lock == null) {
-                throw new InUseException("the embedded PostgreSQL of " + dataDir.getParent() + " is in use by another fp process"
-                        + OwnerLock.ownerPid(ownerFile(dataDir)).map(p -> " (pid " + p + ")").orElse("")
-                        + "; stop it first, or give this one another FP_HOME");
+                throw new InUseException(
+                        "the embedded PostgreSQL of " + dataDir.getParent() + " is in use by another fp process"
+                                + OwnerLock.ownerPid(ownerFile(dataDir))
+                                        .map(p -> " (pid " + p + ")")
+                                        .orElse("")
+                                + "; stop it first, or give this one another FP_HOME");
             }
             stopLeftBehind(dataDir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
@@ -91,11 +96,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("shared_buffers", "128MB")
                     .setServerConfig("max_wal_size", "2GB")
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling("postgres.log").toFile()))
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(
+                            dataDir.resolveSibling("postgres.log").toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(
+                            dataDir.resolveSibling("postgres.log").toFile()))
                     .start();
             Process watchdog = startWatchdog(dataDir);
-            LOG.info("embedded PostgreSQL on port {} (data {}) started in {} ms", pg.getPort(), dataDir,
+            LOG.info(
+                    "embedded PostgreSQL on port {} (data {}) started in {} ms",
+                    pg.getPort(),
+                    dataDir,
                     (System.nanoTime() - t0) / 1_000_000);
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, pg, lock, watchdog);
             OWNED.put(dataDir, server);
@@ -124,7 +134,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return Optional.empty();
         }
         // The owner may be between reclaiming an old server and starting its own: offer only a server that answers.
-        return postmaster(dataDir).filter(pm -> isServerOf(pm.pid(), dataDir) && answers(pm.port()))
+        return postmaster(dataDir)
+                .filter(pm -> isServerOf(pm.pid(), dataDir) && answers(pm.port()))
                 .map(pm -> "jdbc:postgresql://localhost:" + pm.port() + "/postgres?user=postgres");
     }
 
@@ -149,7 +160,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             List<String> lines = Files.readAllLines(pidFile);
             if (lines.size() < 4) return Optional.empty();
-            return Optional.of(new Postmaster(Long.parseLong(lines.get(0).trim()), Integer.parseInt(lines.get(3).trim())));
+            return Optional.of(new Postmaster(
+                    Long.parseLong(lines.get(0).trim()),
+                    Integer.parseInt(lines.get(3).trim())));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -162,7 +175,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static boolean isServerOf(long pid, Path dataDir) {
         if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
         try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).equals(dataDir.toRealPath());
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"))
+                    .equals(dataDir.toRealPath());
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
@@ -176,7 +190,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Optional<Postmaster> pm = postmaster(dataDir);
         if (pm.isEmpty() || !isServerOf(pm.get().pid(), dataDir)) return;
         long pid = pm.get().pid();
-        LOG.warn("a PostgreSQL server (pid {}) left running on {} by a process that stopped: shutting it down", pid, dataDir);
+        LOG.warn(
+                "a PostgreSQL server (pid {}) left running on {} by a process that stopped: shutting it down",
+                pid,
+                dataDir);
         for (String signal : List.of("INT", "QUIT", "KILL")) {
             signal(pid, signal);
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
@@ -193,13 +210,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 return;
             }
         }
-        throw new IllegalStateException("a PostgreSQL server (pid " + pid + ") left running on " + dataDir + " would not stop");
+        throw new IllegalStateException(
+                "a PostgreSQL server (pid " + pid + ") left running on " + dataDir + " would not stop");
     }
 
     private static void signal(long pid, String signal) throws IOException {
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -217,13 +238,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         // the postmaster of that directory (it works in it), never a process that took its pid since.
         String script = "while kill -0 \"$1\" 2>/dev/null; do sleep 1; done; "
                 + "if [ \"$(readlink /proc/$2/cwd)\" = \"$3\" ]; then kill -INT \"$2\"; fi";
-        List<String> cmd = new java.util.ArrayList<>(Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid") : List.of());
+        List<String> cmd = new java.util.ArrayList<>(
+                Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid") : List.of());
         try {
-            cmd.addAll(List.of("sh", "-c", script, "fp-pg-watchdog", Long.toString(ProcessHandle.current().pid()), Long.toString(pm.get().pid()),
+            cmd.addAll(List.of(
+                    "sh",
+                    "-c",
+                    script,
+                    "fp-pg-watchdog",
+                    Long.toString(ProcessHandle.current().pid()),
+                    Long.toString(pm.get().pid()),
                     dataDir.toRealPath().toString()));
-            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
-            LOG.warn("no watchdog for the embedded PostgreSQL ({}): a server left by a killed process is stopped at the next start", e.getMessage());
+            LOG.warn(
+                    "no watchdog for the embedded PostgreSQL ({}): a server left by a killed process is stopped at the next start",
+                    e.getMessage());
             return null;
         }
     }

@@ -10,7 +10,9 @@ final class OutboxHeaders {
     static String encode(Map<String, String> headers) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : new TreeMap<>(headers).entrySet()) {
-            if (e.getKey().contains("=") || e.getKey().contains("\n") || e.getValue().contains("\n")) {
+            if (e.getKey().contains("=")
+                    || e.getKey().contains("\n")
+                    || e.getValue().contains("\n")) {
                 throw new IllegalArgumentException("header " + e.getKey() + " cannot be kept in the outbox");
             }
             sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');

@@ -29,7 +29,12 @@ public final class PostgresEffectLedger implements EffectLedger {
         Map<String, Effect> unique = new LinkedHashMap<>();
         for (Effect e : effects) unique.putIfAbsent(e.platformRunId() + "\u0000" + e.decisionId(), e);
         int n = unique.size();
-        String[] did = new String[n], run = new String[n], eid = new String[n], action = new String[n], type = new String[n], mode = new String[n];
+        String[] did = new String[n],
+                run = new String[n],
+                eid = new String[n],
+                action = new String[n],
+                type = new String[n],
+                mode = new String[n];
         Long[] admitted = new Long[n], visible = new Long[n];
         int i = 0;
         for (Effect e : unique.values()) {
@@ -43,12 +48,14 @@ public final class PostgresEffectLedger implements EffectLedger {
             visible[i] = e.decisionVisibleAtMillis() > 0 ? e.decisionVisibleAtMillis() : null;
             i++;
         }
-        String sql = "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, decision_visible_at, degrade_mode) "
-                + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0), m "
-                + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) AS x(d, r, e, a, t, adm, vis, m) "
-                + "ORDER BY r, d ON CONFLICT (platform_run_id, decision_id) DO NOTHING RETURNING platform_run_id, decision_id";
+        String sql =
+                "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, decision_visible_at, degrade_mode) "
+                        + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0), m "
+                        + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) AS x(d, r, e, a, t, adm, vis, m) "
+                        + "ORDER BY r, d ON CONFLICT (platform_run_id, decision_id) DO NOTHING RETURNING platform_run_id, decision_id";
         Set<String> applied = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", did));
             ps.setArray(2, c.createArrayOf("text", run));
             ps.setArray(3, c.createArrayOf("text", eid));
@@ -70,7 +77,8 @@ public final class PostgresEffectLedger implements EffectLedger {
 
     @Override
     public long count(String platformRunId) {
-        return PostgresQueries.count(dataSource, "SELECT count(*) FROM actions.effects WHERE platform_run_id = ?", platformRunId);
+        return PostgresQueries.count(
+                dataSource, "SELECT count(*) FROM actions.effects WHERE platform_run_id = ?", platformRunId);
     }
 
     @Override
@@ -91,7 +99,8 @@ public final class PostgresEffectLedger implements EffectLedger {
     private Map<String, Long> countsBy(String column, String platformRunId) {
         String sql = "SELECT " + column + ", count(*) FROM actions.effects WHERE platform_run_id = ? GROUP BY 1";
         Map<String, Long> out = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, platformRunId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
@@ -107,15 +116,23 @@ public final class PostgresEffectLedger implements EffectLedger {
      * seen by the Action Layer, plus the first time any decision of the run was seen (epoch millis).
      */
     public LatencySummary latency(String platformRunId) {
-        String sql = "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), "
-                + "percentile_cont(0.999) WITHIN GROUP (ORDER BY ms), max(ms), count(ms), extract(epoch FROM min(decision_visible_at)) * 1000 "
-                + "FROM (SELECT extract(epoch FROM (decision_visible_at - admitted_at)) * 1000 AS ms, decision_visible_at "
-                + "FROM actions.effects WHERE platform_run_id = ?) x";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        String sql =
+                "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), "
+                        + "percentile_cont(0.999) WITHIN GROUP (ORDER BY ms), max(ms), count(ms), extract(epoch FROM min(decision_visible_at)) * 1000 "
+                        + "FROM (SELECT extract(epoch FROM (decision_visible_at - admitted_at)) * 1000 AS ms, decision_visible_at "
+                        + "FROM actions.effects WHERE platform_run_id = ?) x";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, platformRunId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new LatencySummary(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5), rs.getLong(6));
+                return new LatencySummary(
+                        rs.getDouble(1),
+                        rs.getDouble(2),
+                        rs.getDouble(3),
+                        rs.getDouble(4),
+                        rs.getLong(5),
+                        rs.getLong(6));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
@@ -123,5 +140,11 @@ public final class PostgresEffectLedger implements EffectLedger {
     }
 
     /** Latency quantiles in milliseconds; {@code firstDecisionSeenAtMillis} is 0 when no decision was seen. */
-    public record LatencySummary(double p50Millis, double p99Millis, double p999Millis, double maxMillis, long samples, long firstDecisionSeenAtMillis) {}
+    public record LatencySummary(
+            double p50Millis,
+            double p99Millis,
+            double p999Millis,
+            double maxMillis,
+            long samples,
+            long firstDecisionSeenAtMillis) {}
 }

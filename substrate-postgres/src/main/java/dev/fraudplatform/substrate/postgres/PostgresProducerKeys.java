@@ -20,8 +20,9 @@ import javax.sql.DataSource;
  * event), so a revocation made by any process holds from the next request on.
  */
 public final class PostgresProducerKeys implements ProducerKeys {
-    private static final String LIST = "SELECT k.key_sha256, k.producer_id, k.issued_at, r.revoked_at, r.reason FROM ingress.producer_keys k "
-            + "LEFT JOIN ingress.producer_key_revocations r USING (key_sha256) ";
+    private static final String LIST =
+            "SELECT k.key_sha256, k.producer_id, k.issued_at, r.revoked_at, r.reason FROM ingress.producer_keys k "
+                    + "LEFT JOIN ingress.producer_key_revocations r USING (key_sha256) ";
     private final DataSource dataSource;
     private final SecureRandom random = new SecureRandom();
 
@@ -36,7 +37,8 @@ public final class PostgresProducerKeys implements ProducerKeys {
         random.nextBytes(bytes);
         String key = "fpk_" + HexFormat.of().formatHex(bytes);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO ingress.producer_keys (key_sha256, producer_id) VALUES (?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO ingress.producer_keys (key_sha256, producer_id) VALUES (?, ?)")) {
             ps.setString(1, Sha256.hex(key));
             ps.setString(2, producerId);
             ps.executeUpdate();
@@ -50,8 +52,9 @@ public final class PostgresProducerKeys implements ProducerKeys {
     public Optional<String> producerOf(String presentedKey) {
         if (presentedKey == null || presentedKey.isEmpty() || presentedKey.length() > 256) return Optional.empty();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT k.producer_id FROM ingress.producer_keys k WHERE k.key_sha256 = ? "
-                     + "AND NOT EXISTS (SELECT 1 FROM ingress.producer_key_revocations r WHERE r.key_sha256 = k.key_sha256)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT k.producer_id FROM ingress.producer_keys k WHERE k.key_sha256 = ? "
+                                + "AND NOT EXISTS (SELECT 1 FROM ingress.producer_key_revocations r WHERE r.key_sha256 = k.key_sha256)")) {
             ps.setString(1, Sha256.hex(presentedKey));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -63,7 +66,8 @@ public final class PostgresProducerKeys implements ProducerKeys {
 
     @Override
     public List<KeyInfo> list() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST + "ORDER BY k.issued_at, k.key_sha256")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(LIST + "ORDER BY k.issued_at, k.key_sha256")) {
             return read(ps);
         } catch (SQLException e) {
             throw new IllegalStateException("listing keys: " + e.getMessage(), e);
@@ -75,17 +79,20 @@ public final class PostgresProducerKeys implements ProducerKeys {
         ProducerKeys.checkKeyId(keyId);
         try (Connection c = dataSource.getConnection()) {
             List<String> hashes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT key_sha256 FROM ingress.producer_keys WHERE key_sha256 LIKE ? LIMIT 2")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT key_sha256 FROM ingress.producer_keys WHERE key_sha256 LIKE ? LIMIT 2")) {
                 ps.setString(1, keyId + "%");
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) hashes.add(rs.getString(1));
                 }
             }
             if (hashes.isEmpty()) throw new IllegalArgumentException("no key has id " + keyId);
-            if (hashes.size() > 1) throw new IllegalArgumentException("more than one key has id " + keyId + "; give more of its hash");
+            if (hashes.size() > 1)
+                throw new IllegalArgumentException("more than one key has id " + keyId + "; give more of its hash");
             // Revoked by its whole hash: a key issued meanwhile with the same prefix is never revoked with it.
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingress.producer_key_revocations (key_sha256, reason) VALUES (?, ?) "
-                    + "ON CONFLICT DO NOTHING")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO ingress.producer_key_revocations (key_sha256, reason) VALUES (?, ?) "
+                            + "ON CONFLICT DO NOTHING")) {
                 ps.setString(1, hashes.get(0));
                 ps.setString(2, reason);
                 if (ps.executeUpdate() != 1) throw new IllegalArgumentException("key " + keyId + " is already revoked");
@@ -104,8 +111,12 @@ public final class PostgresProducerKeys implements ProducerKeys {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Timestamp revoked = rs.getTimestamp(4);
-                out.add(new KeyInfo(ProducerKeys.keyIdOf(rs.getString(1)), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                        revoked == null ? null : revoked.toInstant(), rs.getString(5)));
+                out.add(new KeyInfo(
+                        ProducerKeys.keyIdOf(rs.getString(1)),
+                        rs.getString(2),
+                        rs.getTimestamp(3).toInstant(),
+                        revoked == null ? null : revoked.toInstant(),
+                        rs.getString(5)));
             }
         }
         return out;

@@ -11,7 +11,8 @@ final class PostgresQueries {
     private PostgresQueries() {}
 
     static long count(DataSource ds, String sql, String arg) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -31,7 +32,8 @@ final class PostgresQueries {
     /** The rows of {@code sql} with its one parameter {@code arg}, mapped, in the query's order; {@code what} names failures. */
     static <T> java.util.List<T> list(DataSource ds, String sql, String arg, Row<T> row, String what) {
         java.util.List<T> out = new java.util.ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(row.map(rs));

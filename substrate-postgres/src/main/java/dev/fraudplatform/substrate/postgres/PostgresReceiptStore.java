@@ -6,7 +6,6 @@ import dev.fraudplatform.core.ingress.DedupeTuple;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.ingress.ReceiptOutcome;
 import dev.fraudplatform.core.ingress.ReceiptStore;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,7 +72,8 @@ public final class PostgresReceiptStore implements ReceiptStore {
                 List<Candidate> firsts = new ArrayList<>(firstCopies.values());
                 Map<String, Long> seqByReceipt = insertOutbox(conn, firsts, receiptIdOfClaim, now);
                 Set<DedupeTuple> claimed = new HashSet<>();
-                for (Candidate c : firsts) if (seqByReceipt.containsKey(receiptIdOfClaim.get(c.tuple()))) claimed.add(c.tuple());
+                for (Candidate c : firsts)
+                    if (seqByReceipt.containsKey(receiptIdOfClaim.get(c.tuple()))) claimed.add(c.tuple());
                 Map<DedupeTuple, String> storedHash = new HashMap<>();
                 List<DedupeTuple> unclaimed = new ArrayList<>();
                 for (DedupeTuple t : firstCopies.keySet()) if (!claimed.contains(t)) unclaimed.add(t);
@@ -87,20 +86,41 @@ public final class PostgresReceiptStore implements ReceiptStore {
                         toPublish.add(c);
                         continue;
                     }
-                    String original = claimed.contains(c.tuple()) ? firstCopies.get(c.tuple()).payloadHash() : storedHash.get(c.tuple());
+                    String original = claimed.contains(c.tuple())
+                            ? firstCopies.get(c.tuple()).payloadHash()
+                            : storedHash.get(c.tuple());
                     if (c.payloadHash().equals(original)) {
-                        settled.put(c.index(), new Receipt(newReceiptId(), c.tuple(), ReceiptOutcome.DUPLICATE, null, null, c.payloadHash(), null, now));
+                        settled.put(
+                                c.index(),
+                                new Receipt(
+                                        newReceiptId(),
+                                        c.tuple(),
+                                        ReceiptOutcome.DUPLICATE,
+                                        null,
+                                        null,
+                                        c.payloadHash(),
+                                        null,
+                                        now));
                     } else {
-                        settled.put(c.index(), new Receipt(newReceiptId(), c.tuple(), ReceiptOutcome.QUARANTINED,
-                                dev.fraudplatform.core.ingress.QuarantineReason.INTEGRITY_MISMATCH,
-                                "admitted before with payload hash " + original, c.payloadHash(), null, now));
+                        settled.put(
+                                c.index(),
+                                new Receipt(
+                                        newReceiptId(),
+                                        c.tuple(),
+                                        ReceiptOutcome.QUARANTINED,
+                                        dev.fraudplatform.core.ingress.QuarantineReason.INTEGRITY_MISMATCH,
+                                        "admitted before with payload hash " + original,
+                                        c.payloadHash(),
+                                        null,
+                                        now));
                     }
                 }
                 // Published in input order, so one key's events keep their order on its partition.
                 pending = new ArrayList<>(toPublish.size());
                 for (Candidate c : toPublish) {
                     String rid = receiptIdOfClaim.get(c.tuple());
-                    pending.add(new Pending(seqByReceipt.get(rid), rid, c.index(), c.tuple(), c.payloadHash(), c.record(), now));
+                    pending.add(new Pending(
+                            seqByReceipt.get(rid), rid, c.index(), c.tuple(), c.payloadHash(), c.record(), now));
                 }
                 insertReceipts(conn, settled.values(), null);
             } catch (SQLException | RuntimeException e) {
@@ -110,7 +130,10 @@ public final class PostgresReceiptStore implements ReceiptStore {
             try {
                 conn.commit();
             } catch (SQLException e) {
-                throw new CommitOutcomeUnknownException("the claim of " + candidates.size() + " inputs may or may not have committed: " + e.getMessage(), e);
+                throw new CommitOutcomeUnknownException(
+                        "the claim of " + candidates.size() + " inputs may or may not have committed: "
+                                + e.getMessage(),
+                        e);
             }
             return new Claim(settled, pending);
         }
@@ -120,13 +143,20 @@ public final class PostgresReceiptStore implements ReceiptStore {
      * Claims tuples by inserting their outbox rows in input order; a tuple already in the outbox is not claimed.
      * Returns the sequence of each claimed receipt id.
      */
-    private static Map<String, Long> insertOutbox(Connection conn, List<Candidate> claimed, Map<DedupeTuple, String> receiptIds, Instant now)
+    private static Map<String, Long> insertOutbox(
+            Connection conn, List<Candidate> claimed, Map<DedupeTuple, String> receiptIds, Instant now)
             throws SQLException {
         int n = claimed.size();
         Map<String, Long> seqByReceipt = new HashMap<>();
         if (n == 0) return seqByReceipt;
-        String[] rid = new String[n], run = new String[n], cls = new String[n], eid = new String[n], hash = new String[n], topic = new String[n],
-                key = new String[n], headers = new String[n];
+        String[] rid = new String[n],
+                run = new String[n],
+                cls = new String[n],
+                eid = new String[n],
+                hash = new String[n],
+                topic = new String[n],
+                key = new String[n],
+                headers = new String[n];
         byte[][] value = new byte[n][];
         Long[] ts = new Long[n];
         for (int i = 0; i < n; i++) {
@@ -147,8 +177,9 @@ public final class PostgresReceiptStore implements ReceiptStore {
         int chunk = 2_000; // 11 parameters a row, well under the protocol's 32,767
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
-            StringBuilder sql = new StringBuilder("INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, "
-                    + "record_key, record_value, record_timestamp, record_headers, received_at) VALUES ");
+            StringBuilder sql = new StringBuilder(
+                    "INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, "
+                            + "record_key, record_value, record_timestamp, record_headers, received_at) VALUES ");
             for (int i = from; i < to; i++) sql.append(i == from ? "" : ",").append("(?,?,?,?,?,?,?,?,?,?,?)");
             sql.append(" ON CONFLICT (platform_run_id, event_class, event_id) DO NOTHING RETURNING seq, receipt_id");
             try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
@@ -180,14 +211,23 @@ public final class PostgresReceiptStore implements ReceiptStore {
         Long[] seqs = new Long[published.size()];
         for (int i = 0; i < published.size(); i++) {
             Pending p = published.get(i);
-            receipts.add(new Receipt(p.receiptId(), p.tuple(), ReceiptOutcome.ADMITTED, null, null, p.payloadHash(), coordinates.get(i), p.receivedAt()));
+            receipts.add(new Receipt(
+                    p.receiptId(),
+                    p.tuple(),
+                    ReceiptOutcome.ADMITTED,
+                    null,
+                    null,
+                    p.payloadHash(),
+                    coordinates.get(i),
+                    p.receivedAt()));
             seqs[i] = p.outboxSeq();
         }
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
                 insertReceipts(conn, receipts, seqs);
-                long maxSeq = published.stream().mapToLong(Pending::outboxSeq).max().orElse(0);
+                long maxSeq =
+                        published.stream().mapToLong(Pending::outboxSeq).max().orElse(0);
                 try (PreparedStatement ps = conn.prepareStatement(
                         "INSERT INTO ingress.relay_progress (marker_offset, max_outbox_seq) VALUES (?, ?)")) {
                     ps.setLong(1, markerOffset);
@@ -206,16 +246,30 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
     @Override
     public List<Pending> unpublished() {
-        String sql = "SELECT seq, receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, record_key, record_value, "
-                + "record_timestamp, record_headers, received_at FROM ingress.outbox "
-                + "WHERE seq > (SELECT coalesce(max(max_outbox_seq), 0) FROM ingress.relay_progress) ORDER BY seq";
+        String sql =
+                "SELECT seq, receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, record_key, record_value, "
+                        + "record_timestamp, record_headers, received_at FROM ingress.outbox "
+                        + "WHERE seq > (SELECT coalesce(max(max_outbox_seq), 0) FROM ingress.relay_progress) ORDER BY seq";
         List<Pending> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 DedupeTuple t = new DedupeTuple(rs.getString(3), rs.getString(4), rs.getString(5));
-                OutboundRecord r = new OutboundRecord(rs.getString(7), rs.getString(8), rs.getBytes(9), rs.getLong(10),
+                OutboundRecord r = new OutboundRecord(
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getBytes(9),
+                        rs.getLong(10),
                         OutboxHeaders.decode(rs.getString(11)));
-                out.add(new Pending(rs.getLong(1), rs.getString(2), -1, t, rs.getString(6), r, rs.getTimestamp(12).toInstant()));
+                out.add(new Pending(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        -1,
+                        t,
+                        rs.getString(6),
+                        r,
+                        rs.getTimestamp(12).toInstant()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading the outbox: " + e.getMessage(), e);
@@ -225,15 +279,18 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
     @Override
     public long lastMarkerOffset() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT marker_offset FROM ingress.relay_progress ORDER BY id DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT marker_offset FROM ingress.relay_progress ORDER BY id DESC LIMIT 1");
+                ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : -1;
         } catch (SQLException e) {
             throw new IllegalStateException("reading relay progress: " + e.getMessage(), e);
         }
     }
 
-    private static Map<DedupeTuple, String> storedHashes(Connection conn, List<DedupeTuple> tuples) throws SQLException {
+    private static Map<DedupeTuple, String> storedHashes(Connection conn, List<DedupeTuple> tuples)
+            throws SQLException {
         Map<DedupeTuple, String> out = new HashMap<>();
         if (tuples.isEmpty()) return out;
         String[] runs = new String[tuples.size()], classes = new String[tuples.size()], ids = new String[tuples.size()];
@@ -259,7 +316,8 @@ public final class PostgresReceiptStore implements ReceiptStore {
     }
 
     /** Appends receipts with {@code COPY ... FROM STDIN (FORMAT csv)}: one round trip, no per-parameter binding. */
-    private static void insertReceipts(Connection conn, java.util.Collection<Receipt> receipts, Long[] outboxSeqs) throws SQLException {
+    private static void insertReceipts(Connection conn, java.util.Collection<Receipt> receipts, Long[] outboxSeqs)
+            throws SQLException {
         if (receipts.isEmpty()) return;
         StringBuilder csv = new StringBuilder(receipts.size() * 260);
         int i = 0;
@@ -272,8 +330,12 @@ public final class PostgresReceiptStore implements ReceiptStore {
             csvField(csv, r.reason() == null ? null : r.reason().name()).append(',');
             csvField(csv, pgText(r.detail())).append(',');
             csvField(csv, r.payloadHash()).append(',');
-            csvField(csv, r.coordinates() == null ? null : r.coordinates().topic()).append(',');
-            if (r.coordinates() != null) csv.append(r.coordinates().partition()).append(',').append(r.coordinates().offset());
+            csvField(csv, r.coordinates() == null ? null : r.coordinates().topic())
+                    .append(',');
+            if (r.coordinates() != null)
+                csv.append(r.coordinates().partition())
+                        .append(',')
+                        .append(r.coordinates().offset());
             else csv.append(',');
             csv.append(',').append(r.receivedAt()).append(',');
             Long seq = outboxSeqs == null ? null : outboxSeqs[i];
@@ -283,9 +345,12 @@ public final class PostgresReceiptStore implements ReceiptStore {
             i++;
         }
         try {
-            org.postgresql.copy.CopyManager copy = conn.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
-            copy.copyIn("COPY ingress.receipts (receipt_id, platform_run_id, event_class, event_id, outcome, reason, detail, payload_hash, topic, "
-                    + "kafka_partition, kafka_offset, received_at, outbox_seq, raw_object_key) FROM STDIN (FORMAT csv)", new java.io.StringReader(csv.toString()));
+            org.postgresql.copy.CopyManager copy =
+                    conn.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            copy.copyIn(
+                    "COPY ingress.receipts (receipt_id, platform_run_id, event_class, event_id, outcome, reason, detail, payload_hash, topic, "
+                            + "kafka_partition, kafka_offset, received_at, outbox_seq, raw_object_key) FROM STDIN (FORMAT csv)",
+                    new java.io.StringReader(csv.toString()));
         } catch (java.io.IOException e) {
             throw new SQLException("copying receipts: " + e.getMessage(), e);
         }
@@ -312,7 +377,8 @@ public final class PostgresReceiptStore implements ReceiptStore {
     public AutoCloseable relayLease() {
         try {
             Connection c = dataSource.getConnection();
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(hashtext('fp-ig-admission-relay'))")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT pg_advisory_lock(hashtext('fp-ig-admission-relay'))")) {
                 ps.execute();
             } catch (SQLException e) {
                 c.close();
@@ -320,7 +386,8 @@ public final class PostgresReceiptStore implements ReceiptStore {
             }
             // The lock lives as long as this session: closing the lease (or the process dying) releases it.
             return () -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtext('fp-ig-admission-relay'))")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("SELECT pg_advisory_unlock(hashtext('fp-ig-admission-relay'))")) {
                     ps.execute();
                 } finally {
                     c.close();
@@ -331,7 +398,8 @@ public final class PostgresReceiptStore implements ReceiptStore {
         }
     }
 
-    private static final java.util.regex.Pattern RAW_KEY = java.util.regex.Pattern.compile("\\[raw: (quarantine/[^\\]\\s]+)\\]$");
+    private static final java.util.regex.Pattern RAW_KEY =
+            java.util.regex.Pattern.compile("\\[raw: (quarantine/[^\\]\\s]+)\\]$");
 
     /** The gate names the object key of a quarantined input's raw bytes at the end of the detail: index it. */
     static String rawObjectKey(String detail) {
@@ -342,9 +410,11 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
     @Override
     public Map<String, Long> countsByOutcome(String platformRunId) {
-        String sql = "SELECT outcome, reason, count(*) FROM ingress.receipts WHERE platform_run_id = ? GROUP BY outcome, reason";
+        String sql =
+                "SELECT outcome, reason, count(*) FROM ingress.receipts WHERE platform_run_id = ? GROUP BY outcome, reason";
         Map<String, Long> out = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, platformRunId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -360,9 +430,11 @@ public final class PostgresReceiptStore implements ReceiptStore {
 
     @Override
     public Map<String, Long> admittedByEventClass(String platformRunId) {
-        String sql = "SELECT event_class, count(*) FROM ingress.receipts WHERE platform_run_id = ? AND outcome = 'ADMITTED' GROUP BY event_class";
+        String sql =
+                "SELECT event_class, count(*) FROM ingress.receipts WHERE platform_run_id = ? AND outcome = 'ADMITTED' GROUP BY event_class";
         Map<String, Long> out = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, platformRunId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
@@ -372,7 +444,6 @@ public final class PostgresReceiptStore implements ReceiptStore {
         }
         return out;
     }
-
 
     private static String newReceiptId() {
         return dev.fraudplatform.core.ingress.ReceiptIds.next();

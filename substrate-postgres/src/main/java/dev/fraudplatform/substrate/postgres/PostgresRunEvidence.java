@@ -18,15 +18,26 @@ import javax.sql.DataSource;
  */
 public final class PostgresRunEvidence {
     /** The append-only tables, each guarded by the {@code append_only} and {@code append_only_truncate} triggers. */
-    public static final List<String> APPEND_ONLY_TABLES = List.of("ingress.receipts", "ingress.dedupe_index", "ingress.outbox",
-            "ingress.relay_progress", "ingress.producer_keys", "ingress.producer_key_revocations", "ingress.quarantine_releases",
-            "actions.effects", "runs.run_facts", "runs.run_transitions", "runs.run_producers");
+    public static final List<String> APPEND_ONLY_TABLES = List.of(
+            "ingress.receipts",
+            "ingress.dedupe_index",
+            "ingress.outbox",
+            "ingress.relay_progress",
+            "ingress.producer_keys",
+            "ingress.producer_key_revocations",
+            "ingress.quarantine_releases",
+            "actions.effects",
+            "runs.run_facts",
+            "runs.run_transitions",
+            "runs.run_producers");
 
     /** Upper bounds of the latency histogram, in milliseconds; a last bucket takes the rest. */
-    public static final List<Integer> LATENCY_BUCKETS_MS = List.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000);
+    public static final List<Integer> LATENCY_BUCKETS_MS =
+            List.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000);
 
-    private static final String ADMITTED_TXNS = "FROM ingress.receipts r WHERE r.platform_run_id = ? AND r.outcome = 'ADMITTED' "
-            + "AND r.event_class LIKE 'txn.%'";
+    private static final String ADMITTED_TXNS =
+            "FROM ingress.receipts r WHERE r.platform_run_id = ? AND r.outcome = 'ADMITTED' "
+                    + "AND r.event_class LIKE 'txn.%'";
 
     private final DataSource dataSource;
 
@@ -36,32 +47,40 @@ public final class PostgresRunEvidence {
 
     /** Admitted transactions that have no applied effect: each one is a decision lost. */
     public long admittedWithoutEffect(String runId) {
-        return count("SELECT count(*) " + ADMITTED_TXNS + " AND NOT EXISTS (SELECT 1 FROM actions.effects e "
-                + "WHERE e.platform_run_id = r.platform_run_id AND e.event_id = r.event_id)", runId);
+        return count(
+                "SELECT count(*) " + ADMITTED_TXNS + " AND NOT EXISTS (SELECT 1 FROM actions.effects e "
+                        + "WHERE e.platform_run_id = r.platform_run_id AND e.event_id = r.event_id)",
+                runId);
     }
 
     /** Effects whose event the gate never admitted as a transaction of this run: effects out of nowhere. */
     public long effectsWithoutAdmission(String runId) {
-        return count("SELECT count(*) FROM actions.effects e WHERE e.platform_run_id = ? AND NOT EXISTS (SELECT 1 FROM ingress.receipts r "
-                + "WHERE r.platform_run_id = e.platform_run_id AND r.event_id = e.event_id AND r.outcome = 'ADMITTED')", runId);
+        return count(
+                "SELECT count(*) FROM actions.effects e WHERE e.platform_run_id = ? AND NOT EXISTS (SELECT 1 FROM ingress.receipts r "
+                        + "WHERE r.platform_run_id = e.platform_run_id AND r.event_id = e.event_id AND r.outcome = 'ADMITTED')",
+                runId);
     }
 
     /** Effects beyond the first for one event: an effect applied twice (two decisions for one event, or a replay). */
     public long effectsAppliedTwice(String runId) {
-        return count("SELECT count(*) - count(DISTINCT event_id) FROM actions.effects WHERE platform_run_id = ?", runId);
+        return count(
+                "SELECT count(*) - count(DISTINCT event_id) FROM actions.effects WHERE platform_run_id = ?", runId);
     }
 
     /** Events admitted more than once in the run (one dedupe tuple, two ADMITTED receipts): a double admission. */
     public long doubleAdmissions(String runId) {
-        return count("SELECT count(*) - count(DISTINCT (event_class, event_id)) FROM ingress.receipts "
-                + "WHERE platform_run_id = ? AND outcome = 'ADMITTED'", runId);
+        return count(
+                "SELECT count(*) - count(DISTINCT (event_class, event_id)) FROM ingress.receipts "
+                        + "WHERE platform_run_id = ? AND outcome = 'ADMITTED'",
+                runId);
     }
 
     /** Admitted receipts, and the distinct bus coordinates they name: equal when no two admissions share a record. */
     public BusCoordinateCount busCoordinates(String runId) {
         String sql = "SELECT count(*), count(DISTINCT (topic, kafka_partition, kafka_offset)) FROM ingress.receipts "
                 + "WHERE platform_run_id = ? AND outcome = 'ADMITTED'";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -73,12 +92,14 @@ public final class PostgresRunEvidence {
     }
 
     /** Admitted receipts vs the distinct bus records they name, and the highest offset named per topic-partition. */
-    public record BusCoordinateCount(long admittedReceipts, long distinctRecords, Map<String, Long> highestOffsetByPartition) {}
+    public record BusCoordinateCount(
+            long admittedReceipts, long distinctRecords, Map<String, Long> highestOffsetByPartition) {}
 
     private static Map<String, Long> highestOffsets(Connection c, String runId) throws SQLException {
         Map<String, Long> out = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT topic, kafka_partition, max(kafka_offset) FROM ingress.receipts "
-                + "WHERE platform_run_id = ? AND outcome = 'ADMITTED' GROUP BY topic, kafka_partition")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT topic, kafka_partition, max(kafka_offset) FROM ingress.receipts "
+                        + "WHERE platform_run_id = ? AND outcome = 'ADMITTED' GROUP BY topic, kafka_partition")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1) + "-" + rs.getInt(2), rs.getLong(3));
@@ -92,9 +113,11 @@ public final class PostgresRunEvidence {
      * that a changed copy could not replace.
      */
     public long integrityMismatchesWhoseOriginalStands(String runId) {
-        return count("SELECT count(*) FROM ingress.receipts q WHERE q.platform_run_id = ? AND q.outcome = 'QUARANTINED' "
-                + "AND q.reason = 'INTEGRITY_MISMATCH' AND EXISTS (SELECT 1 FROM ingress.receipts a WHERE a.platform_run_id = q.platform_run_id "
-                + "AND a.event_class = q.event_class AND a.event_id = q.event_id AND a.outcome = 'ADMITTED' AND a.payload_hash <> q.payload_hash)", runId);
+        return count(
+                "SELECT count(*) FROM ingress.receipts q WHERE q.platform_run_id = ? AND q.outcome = 'QUARANTINED' "
+                        + "AND q.reason = 'INTEGRITY_MISMATCH' AND EXISTS (SELECT 1 FROM ingress.receipts a WHERE a.platform_run_id = q.platform_run_id "
+                        + "AND a.event_class = q.event_class AND a.event_id = q.event_id AND a.outcome = 'ADMITTED' AND a.payload_hash <> q.payload_hash)",
+                runId);
     }
 
     /** Applied decisions by degrade mode whose decision became visible in [{@code fromMillis}, {@code toMillis}). */
@@ -109,9 +132,11 @@ public final class PostgresRunEvidence {
 
     private Map<String, Long> degradeModesBy(String column, String runId, long fromMillis, long toMillis) {
         Map<String, Long> out = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(degrade_mode, 'UNRECORDED'), count(*) FROM actions.effects WHERE platform_run_id = ? "
-                        + "AND " + column + " >= to_timestamp(? / 1000.0) AND " + column + " < to_timestamp(? / 1000.0) GROUP BY 1")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(degrade_mode, 'UNRECORDED'), count(*) FROM actions.effects WHERE platform_run_id = ? "
+                                + "AND " + column + " >= to_timestamp(? / 1000.0) AND " + column
+                                + " < to_timestamp(? / 1000.0) GROUP BY 1")) {
             ps.setString(1, runId);
             ps.setLong(2, fromMillis);
             ps.setLong(3, Math.min(toMillis, 32503680000000L)); // year 3000: to_timestamp takes no "forever"
@@ -127,8 +152,9 @@ public final class PostgresRunEvidence {
     /** Quarantined receipts of the run by reason. */
     public Map<String, Long> quarantineByReason(String runId) {
         Map<String, Long> out = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT reason, count(*) FROM ingress.receipts WHERE platform_run_id = ? AND outcome = 'QUARANTINED' GROUP BY reason")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT reason, count(*) FROM ingress.receipts WHERE platform_run_id = ? AND outcome = 'QUARANTINED' GROUP BY reason")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
@@ -145,9 +171,11 @@ public final class PostgresRunEvidence {
      */
     public List<String> unguardedAppendOnlyTables() {
         List<String> out = new ArrayList<>();
-        String sql = "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname IN ('append_only', 'append_only_truncate') "
-                + "AND tgenabled IN ('O', 'A')";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        String sql =
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname IN ('append_only', 'append_only_truncate') "
+                        + "AND tgenabled IN ('O', 'A')";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (String table : APPEND_ONLY_TABLES) {
                 ps.setString(1, table);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -177,14 +205,17 @@ public final class PostgresRunEvidence {
                 + "WHERE platform_run_id = ? AND received_at <= c.t "
                 + "UNION ALL SELECT json_build_array('e', decision_id, event_id, action, effect_type, degrade_mode, "
                 + "(extract(epoch FROM applied_at) * 1000000)::bigint)::text FROM actions.effects, c WHERE platform_run_id = ? AND applied_at <= c.t) t";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, cutoff == null ? null : java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(
+                    1, cutoff == null ? null : java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
             ps.setString(2, runId);
             ps.setString(3, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long micros = rs.getLong(2);
-                return new AppendOnlyDigest(rs.getString(1), java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
+                return new AppendOnlyDigest(
+                        rs.getString(1), java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("run evidence: " + e.getMessage(), e);
@@ -198,7 +229,8 @@ public final class PostgresRunEvidence {
     public long rowsAfter(String runId, java.time.Instant cutoff) {
         String sql = "SELECT (SELECT count(*) FROM ingress.receipts WHERE platform_run_id = ? AND received_at > ?) "
                 + "+ (SELECT count(*) FROM actions.effects WHERE platform_run_id = ? AND applied_at > ?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             java.time.OffsetDateTime t = java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC);
             ps.setString(1, runId);
             ps.setObject(2, t);
@@ -222,7 +254,8 @@ public final class PostgresRunEvidence {
                 + "WHERE e.platform_run_id = ? GROUP BY 1) "
                 + "SELECT coalesce(a.s, d.s), coalesce(a.n, 0), coalesce(d.n, 0) FROM a FULL JOIN d ON a.s = d.s ORDER BY 1";
         List<SecondCounts> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 1; i <= 3; i++) ps.setString(i, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(new SecondCounts(rs.getInt(1), rs.getLong(2), rs.getLong(3)));
@@ -243,17 +276,26 @@ public final class PostgresRunEvidence {
         StringBuilder sql = new StringBuilder("SELECT ");
         Integer lower = null;
         for (int le : LATENCY_BUCKETS_MS) {
-            sql.append("count(*) FILTER (WHERE ").append(lower == null ? "" : "ms > " + lower + " AND ").append("ms <= ").append(le).append("), ");
+            sql.append("count(*) FILTER (WHERE ")
+                    .append(lower == null ? "" : "ms > " + lower + " AND ")
+                    .append("ms <= ")
+                    .append(le)
+                    .append("), ");
             lower = le;
         }
-        sql.append("count(*) FILTER (WHERE ms > ").append(lower).append(") FROM (SELECT extract(epoch FROM (decision_visible_at - admitted_at)) * 1000 AS ms ")
-                .append("FROM actions.effects WHERE platform_run_id = ? AND admitted_at IS NOT NULL AND decision_visible_at IS NOT NULL) t");
+        sql.append("count(*) FILTER (WHERE ms > ")
+                .append(lower)
+                .append(") FROM (SELECT extract(epoch FROM (decision_visible_at - admitted_at)) * 1000 AS ms ")
+                .append(
+                        "FROM actions.effects WHERE platform_run_id = ? AND admitted_at IS NOT NULL AND decision_visible_at IS NOT NULL) t");
         Map<String, Long> out = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                for (int i = 0; i < LATENCY_BUCKETS_MS.size(); i++) out.put(String.valueOf(LATENCY_BUCKETS_MS.get(i)), rs.getLong(i + 1));
+                for (int i = 0; i < LATENCY_BUCKETS_MS.size(); i++)
+                    out.put(String.valueOf(LATENCY_BUCKETS_MS.get(i)), rs.getLong(i + 1));
                 out.put("+Inf", rs.getLong(LATENCY_BUCKETS_MS.size() + 1));
             }
         } catch (SQLException e) {

@@ -24,8 +24,10 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     /** The advisory lock space of run ownership (the two-key form; the relay lease uses the one-key form). */
     private static final int RUN_LOCK_SPACE = 0x66705255; // "fpRU"
     /** Joins each run {@code f} to its latest transition {@code t} (state, reason, at), or to nulls before its first. */
-    private static final String LATEST_TRANSITION = "LEFT JOIN LATERAL (SELECT state, reason, at FROM runs.run_transitions x "
-            + "WHERE x.platform_run_id = f.platform_run_id ORDER BY seq DESC LIMIT 1) t ON true";
+    private static final String LATEST_TRANSITION =
+            "LEFT JOIN LATERAL (SELECT state, reason, at FROM runs.run_transitions x "
+                    + "WHERE x.platform_run_id = f.platform_run_id ORDER BY seq DESC LIMIT 1) t ON true";
+
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresRunRegistry.class);
     private final DataSource dataSource;
     private Connection owner;
@@ -62,7 +64,9 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
         for (String runId : new java.util.ArrayList<>(owned)) {
             if (!advisoryLock(owner, "pg_try_advisory_lock", runId)) {
                 owned.remove(runId);
-                LOG.error("run {}: its ownership was lost with a database session and another process holds it now", runId);
+                LOG.error(
+                        "run {}: its ownership was lost with a database session and another process holds it now",
+                        runId);
             }
         }
     }
@@ -92,7 +96,8 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     @Override
     public void pin(RunFacts f) {
         try {
-            if (!own(f.platformRunId())) throw new IllegalStateException("run " + f.platformRunId() + " is owned by another process");
+            if (!own(f.platformRunId()))
+                throw new IllegalStateException("run " + f.platformRunId() + " is owned by another process");
         } catch (SQLException e) {
             throw new IllegalStateException("taking ownership of run " + f.platformRunId() + ": " + e.getMessage(), e);
         }
@@ -106,9 +111,11 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     }
 
     private void insertFacts(RunFacts f) {
-        String sql = "INSERT INTO runs.run_facts (platform_run_id, world_id, world_fingerprint, bundle_id, bundle_digest, "
-                + "config_digest, code_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        String sql =
+                "INSERT INTO runs.run_facts (platform_run_id, world_id, world_fingerprint, bundle_id, bundle_digest, "
+                        + "config_digest, code_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, f.platformRunId());
             ps.setString(2, f.worldId());
             ps.setString(3, f.worldFingerprint());
@@ -126,7 +133,8 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     @Override
     public void transition(String runId, RunState state, String reason) {
         String sql = "INSERT INTO runs.run_transitions (platform_run_id, state, reason) VALUES (?, ?, ?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);
             ps.setString(2, state.name());
             ps.setString(3, reason);
@@ -139,31 +147,40 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
 
     @Override
     public void allowProducer(String runId, String producerId) {
-        String sql = "INSERT INTO runs.run_producers (platform_run_id, producer_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        String sql =
+                "INSERT INTO runs.run_producers (platform_run_id, producer_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);
             ps.setString(2, producerId);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("allowing producer " + producerId + " into run " + runId + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "allowing producer " + producerId + " into run " + runId + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public java.util.Set<String> producers(String runId) {
-        return new java.util.LinkedHashSet<>(PostgresQueries.list(dataSource, "SELECT producer_id FROM runs.run_producers WHERE platform_run_id = ? "
-                + "ORDER BY producer_id", runId, rs -> rs.getString(1), "reading run producers"));
+        return new java.util.LinkedHashSet<>(PostgresQueries.list(
+                dataSource,
+                "SELECT producer_id FROM runs.run_producers WHERE platform_run_id = ? " + "ORDER BY producer_id",
+                runId,
+                rs -> rs.getString(1),
+                "reading run producers"));
     }
 
     @Override
     public java.util.List<String> failAbandoned(String reason) {
-        String open = "SELECT f.platform_run_id FROM runs.run_facts f " + LATEST_TRANSITION + " WHERE t.state NOT IN ('COMPLETED', 'FAILED') "
-                + "ORDER BY f.platform_run_id";
+        String open = "SELECT f.platform_run_id FROM runs.run_facts f " + LATEST_TRANSITION
+                + " WHERE t.state NOT IN ('COMPLETED', 'FAILED') " + "ORDER BY f.platform_run_id";
         java.util.List<String> ended = new java.util.ArrayList<>();
-        // A session of its own: on the owner connection the lock is re-entrant and every run of this process would look free.
+        // A session of its own: on the owner connection the lock is re-entrant and every run of this process would look
+        // free.
         try (Connection c = dataSource.getConnection()) {
             java.util.List<String> candidates = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(open); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(open);
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) candidates.add(rs.getString(1));
             }
             for (String runId : candidates) {
@@ -206,14 +223,23 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
 
     @Override
     public Optional<RunFacts> facts(String runId) {
-        String sql = "SELECT world_id, world_fingerprint, bundle_id, bundle_digest, config_digest, code_version, created_at "
-                + "FROM runs.run_facts WHERE platform_run_id = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        String sql =
+                "SELECT world_id, world_fingerprint, bundle_id, bundle_digest, config_digest, code_version, created_at "
+                        + "FROM runs.run_facts WHERE platform_run_id = ?";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                return Optional.of(new RunFacts(runId, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+                return Optional.of(new RunFacts(
+                        runId,
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getTimestamp(7).toInstant()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading run facts: " + e.getMessage(), e);
@@ -223,7 +249,8 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
     @Override
     public Optional<RunState> state(String runId) {
         String sql = "SELECT state FROM runs.run_transitions WHERE platform_run_id = ? ORDER BY seq DESC LIMIT 1";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(RunState.valueOf(rs.getString(1))) : Optional.empty();
@@ -235,23 +262,44 @@ public final class PostgresRunRegistry implements RunRegistry, AutoCloseable {
 
     @Override
     public java.util.List<Transition> history(String runId) {
-        return PostgresQueries.list(dataSource, "SELECT state, reason, at FROM runs.run_transitions WHERE platform_run_id = ? ORDER BY seq", runId,
-                rs -> new Transition(RunState.valueOf(rs.getString(1)), rs.getString(2), rs.getTimestamp(3).toInstant()), "reading run history");
+        return PostgresQueries.list(
+                dataSource,
+                "SELECT state, reason, at FROM runs.run_transitions WHERE platform_run_id = ? ORDER BY seq",
+                runId,
+                rs -> new Transition(
+                        RunState.valueOf(rs.getString(1)),
+                        rs.getString(2),
+                        rs.getTimestamp(3).toInstant()),
+                "reading run history");
     }
 
     @Override
     public java.util.List<Summary> list(int limit) {
-        String sql = "SELECT f.platform_run_id, f.world_id, f.world_fingerprint, f.bundle_id, f.bundle_digest, f.config_digest, f.code_version, "
-                + "f.created_at, t.state, t.reason, t.at FROM runs.run_facts f " + LATEST_TRANSITION + " ORDER BY f.created_at DESC, f.platform_run_id LIMIT ?";
+        String sql =
+                "SELECT f.platform_run_id, f.world_id, f.world_fingerprint, f.bundle_id, f.bundle_digest, f.config_digest, f.code_version, "
+                        + "f.created_at, t.state, t.reason, t.at FROM runs.run_facts f " + LATEST_TRANSITION
+                        + " ORDER BY f.created_at DESC, f.platform_run_id LIMIT ?";
         java.util.List<Summary> out = new java.util.ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    RunFacts f = new RunFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7), rs.getTimestamp(8).toInstant());
-                    Transition latest = rs.getString(9) == null ? null
-                            : new Transition(RunState.valueOf(rs.getString(9)), rs.getString(10), rs.getTimestamp(11).toInstant());
+                    RunFacts f = new RunFacts(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7),
+                            rs.getTimestamp(8).toInstant());
+                    Transition latest = rs.getString(9) == null
+                            ? null
+                            : new Transition(
+                                    RunState.valueOf(rs.getString(9)),
+                                    rs.getString(10),
+                                    rs.getTimestamp(11).toInstant());
                     out.add(new Summary(f, latest));
                 }
             }

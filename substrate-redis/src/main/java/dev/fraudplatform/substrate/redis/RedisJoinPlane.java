@@ -53,7 +53,8 @@ public final class RedisJoinPlane implements JoinPlane {
         StatefulRedisConnection<String, byte[]> c = connection;
         if (c == null) {
             synchronized (this) {
-                if (connection == null) connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+                if (connection == null)
+                    connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
                 c = connection;
             }
         }
@@ -64,10 +65,13 @@ public final class RedisJoinPlane implements JoinPlane {
         try {
             return command.get();
         } catch (RedisException e) {
-            throw new JoinPlaneUnavailableException("Redis join plane at " + uri + " did not answer " + what + ": " + e.getMessage(), e);
+            throw new JoinPlaneUnavailableException(
+                    "Redis join plane at " + uri + " did not answer " + what + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            // Unreadable or vanished data (a key expiring between two commands) must degrade a decision, not kill a thread.
-            throw new JoinPlaneUnavailableException("Redis join plane at " + uri + " gave an unusable answer to " + what + ": " + e, e);
+            // Unreadable or vanished data (a key expiring between two commands) must degrade a decision, not kill a
+            // thread.
+            throw new JoinPlaneUnavailableException(
+                    "Redis join plane at " + uri + " gave an unusable answer to " + what + ": " + e, e);
         }
     }
 
@@ -91,8 +95,10 @@ public final class RedisJoinPlane implements JoinPlane {
 
     @Override
     public FlowContext contextAsOf(String runId, String flowId, long asOfMs) {
-        List<byte[]> rows = call("contextAsOf", () -> redis().zrangebyscore(contextKey(runId, flowId),
-                Range.create(Double.NEGATIVE_INFINITY, (double) asOfMs)));
+        List<byte[]> rows = call(
+                "contextAsOf",
+                () -> redis().zrangebyscore(
+                                contextKey(runId, flowId), Range.create(Double.NEGATIVE_INFINITY, (double) asOfMs)));
         List<ContextFragment> fragments = new ArrayList<>(rows.size());
         for (byte[] row : rows) fragments.add(ContextFragment.fromBytes(row));
         return FlowContext.asOf(fragments, asOfMs);
@@ -118,7 +124,8 @@ public final class RedisJoinPlane implements JoinPlane {
     public List<FlowBinding> bindings(String runId, String flowId) {
         Map<String, byte[]> all = call("bindings", () -> redis().hgetall(bindingKey(runId, flowId)));
         List<FlowBinding> out = new ArrayList<>(all.size());
-        all.forEach((id, t) -> out.add(new FlowBinding(runId, flowId, id, Long.parseLong(new String(t, StandardCharsets.UTF_8)))));
+        all.forEach((id, t) ->
+                out.add(new FlowBinding(runId, flowId, id, Long.parseLong(new String(t, StandardCharsets.UTF_8)))));
         out.sort(Comparator.comparingLong(FlowBinding::eventTimeMs).thenComparing(FlowBinding::eventId));
         return out;
     }

@@ -27,8 +27,10 @@ class RedisJoinPlaneIT extends JoinPlaneContract {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // free once closed: nothing listens there
         }
-        try (RedisJoinPlane dead = new RedisJoinPlane("redis://127.0.0.1:" + port, Duration.ofMillis(200), Duration.ofMinutes(1))) {
-            assertThatThrownBy(() -> dead.contextAsOf(run, "f1", 1)).isInstanceOf(JoinPlaneUnavailableException.class)
+        try (RedisJoinPlane dead =
+                new RedisJoinPlane("redis://127.0.0.1:" + port, Duration.ofMillis(200), Duration.ofMinutes(1))) {
+            assertThatThrownBy(() -> dead.contextAsOf(run, "f1", 1))
+                    .isInstanceOf(JoinPlaneUnavailableException.class)
                     .hasMessageContaining("127.0.0.1:" + port);
         }
     }
