@@ -3,10 +3,10 @@ package dev.fraudplatform.app;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.ops.RunReport.Check;
-import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldRow;
 import java.io.IOException;
@@ -132,8 +132,7 @@ final class Drills {
                         -1, 0, platform.gateUrl(), s -> s.withFilter(altered).withRewrite(Drills::alterAmount))
                 .sent();
         run.awaitDrain(Duration.ofSeconds(60));
-        PostgresRunEvidence evidence =
-                new PostgresRunEvidence(platform.database().dataSource());
+        RunEvidence evidence = platform.evidence();
         return run.finish(r -> drill(
                 Kind.INTEGRITY,
                 List.of(
@@ -218,8 +217,7 @@ final class Drills {
         long resumedAt = pausedAt + pauseMs;
         streaming.get(10, TimeUnit.MINUTES);
         run.awaitDrain(Duration.ofSeconds(120));
-        PostgresRunEvidence evidence =
-                new PostgresRunEvidence(platform.database().dataSource());
+        RunEvidence evidence = platform.evidence();
         long boundMs = pauseMs + 10L * platform.config().joinWaitMs() + 5_000;
         String id = run.runId();
         String failSafe = DegradeMode.FAIL_SAFE.name();

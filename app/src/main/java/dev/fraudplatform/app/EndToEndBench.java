@@ -4,8 +4,6 @@ import dev.fraudplatform.core.run.RunIds;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
-import dev.fraudplatform.substrate.kafka.KafkaTopics;
-import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import java.nio.file.Files;
@@ -37,7 +35,7 @@ final class EndToEndBench {
     private EndToEndBench() {}
 
     /** What one run measured. */
-    private record Phase(RunReport report, PostgresEffectLedger.LatencySummary latency) {}
+    private record Phase(RunReport report, dev.fraudplatform.core.run.RunEvidence.LatencySummary latency) {}
 
     static int run(int transactions, double offered, int offeredTransactions, long seed, boolean profile)
             throws Exception {
@@ -98,7 +96,7 @@ final class EndToEndBench {
             BenchProfile.profile(jfr);
         }
         Files.deleteIfExists(jfr);
-        return new Phase(report, platform.ledger().latency(run.runId()));
+        return new Phase(report, platform.evidence().latency(run.runId()));
     }
 
     private static void print(String label, Phase p) {
@@ -135,9 +133,7 @@ final class EndToEndBench {
                 1, Math.ceil(300_000.0 / batches.stream().mapToLong(List::size).sum()));
         long n = rounds * batches.stream().mapToLong(List::size).sum();
         String topic = "fp.bench.hop-" + System.nanoTime();
-        try (var admin = KafkaTopics.admin(platform.bootstrap())) {
-            KafkaTopics.ensure(admin, List.of(topic), platform.config().partitions());
-        }
+        platform.busAdmin().ensureTopics(List.of(topic), platform.config().partitions());
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -1,9 +1,9 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.store.Manifest;
+import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
-import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.world.ScenarioRunner;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
@@ -144,7 +144,7 @@ public final class Fp implements Runnable {
         lastPlainStatus = 0;
     }
 
-    static WorldBuilder.Result buildWorld(FilesystemObjectStore store, WorldConfig config) {
+    static WorldBuilder.Result buildWorld(ObjectStore store, WorldConfig config) {
         long t0 = System.nanoTime();
         WorldBuilder.Result r = new WorldBuilder(store).build(config, (phase, n) -> {
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -246,7 +246,7 @@ public final class Fp implements Runnable {
                 throw e;
             }
             System.out.println(report.toText());
-            System.out.println("evidence: " + platform.store().pathOf("evidence/" + run.runId() + "/report.html"));
+            System.out.println("evidence: " + platform.store().locationOf("evidence/" + run.runId() + "/report.html"));
             Runtime.getRuntime().removeShutdownHook(hook);
             return report;
         }
@@ -382,7 +382,7 @@ public final class Fp implements Runnable {
 
             @Override
             public Integer call() {
-                FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
+                ObjectStore store = PlatformConfig.fromEnvironment().objectStore();
                 if (!store.exists(WorldBuilder.prefix(worldId) + "/" + Manifest.FILE_NAME)) {
                     throw new IllegalArgumentException(
                             "world " + worldId + " not found: no sealed manifest in " + store.describe());
@@ -409,7 +409,7 @@ public final class Fp implements Runnable {
 
             @Override
             public Integer call() {
-                FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
+                ObjectStore store = PlatformConfig.fromEnvironment().objectStore();
                 if (!store.exists(WorldBuilder.prefix(worldId) + "/" + Manifest.FILE_NAME)) {
                     throw new IllegalArgumentException(
                             "world " + worldId + " not found: no sealed manifest in " + store.describe());
@@ -428,7 +428,7 @@ public final class Fp implements Runnable {
         static final class ListWorlds implements Callable<Integer> {
             @Override
             public Integer call() {
-                FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
+                ObjectStore store = PlatformConfig.fromEnvironment().objectStore();
                 for (String key : store.list("oracle/")) {
                     if (!key.endsWith("/" + Manifest.FILE_NAME)) continue;
                     String id = key.substring("oracle/".length(), key.length() - Manifest.FILE_NAME.length() - 1);
@@ -560,7 +560,7 @@ public final class Fp implements Runnable {
                 if (dir == null || !java.nio.file.Files.isDirectory(dir))
                     throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such directory " + dir);
             }
-            FilesystemObjectStore store = PlatformConfig.fromEnvironment().objectStore();
+            ObjectStore store = PlatformConfig.fromEnvironment().objectStore();
             new ScenarioRunner(store).admit(worldId);
             // A closed gate is one line here; once streaming, an unreachable gate is waited for (the stream resumes).
             Check.gateAnswers(gateUrl);
@@ -904,7 +904,7 @@ public final class Fp implements Runnable {
                     String report = "evidence/" + runId + "/report.json";
                     System.out.println("evidence     "
                             + (cfg.objectStore().exists(report)
-                                    ? cfg.objectStore().pathOf(report)
+                                    ? cfg.objectStore().locationOf(report)
                                     : "none yet"));
                 }
                 return 0;
@@ -936,7 +936,7 @@ public final class Fp implements Runnable {
                         + (r.replayReconciled() ? "" : "; the replay did not reconcile"));
                 System.out.println("evidence: "
                         + cfg.objectStore()
-                                .pathOf("evidence/" + r.originalRun() + "/replay-" + r.replayRun() + ".json"));
+                                .locationOf("evidence/" + r.originalRun() + "/replay-" + r.replayRun() + ".json"));
                 return r.holds() ? 0 : 1;
             }
         }
@@ -1182,18 +1182,20 @@ public final class Fp implements Runnable {
         public Integer call() throws Exception {
             // Read-only: the database and the object store, no broker and no roles (a running platform is left alone).
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
-            FilesystemObjectStore store = cfg.objectStore();
+            ObjectStore store = cfg.objectStore();
             if (!store.exists(ConformanceReport.evidenceKey(runId, "report.json"))) {
                 throw new IllegalArgumentException(
                         "run " + runId + " has no conformance report (no run, or it never finished)");
             }
             try (AdminDatabase db = AdminDatabase.open(cfg)) {
-                List<dev.fraudplatform.ops.RunReport.Check> checks = RunLaws.recheck(store, db.dataSource(), runId);
+                List<dev.fraudplatform.ops.RunReport.Check> checks = RunLaws.recheck(
+                        store, new dev.fraudplatform.substrate.postgres.PostgresRunEvidence(db.dataSource()), runId);
                 for (var c : checks)
                     System.out.printf(Locale.ROOT, "[%s] %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail());
                 boolean hold = checks.stream().allMatch(dev.fraudplatform.ops.RunReport.Check::passed);
                 System.out.println(hold ? "every law holds for run " + runId : "LAW BROKEN for run " + runId);
-                System.out.println("evidence: " + store.pathOf(ConformanceReport.evidenceKey(runId, "report.html")));
+                System.out.println(
+                        "evidence: " + store.locationOf(ConformanceReport.evidenceKey(runId, "report.html")));
                 return hold ? 0 : 1;
             }
         }
@@ -1236,7 +1238,7 @@ public final class Fp implements Runnable {
                 System.out.println(report.toText());
                 System.out.println("evidence: "
                         + platform.store()
-                                .pathOf(ConformanceReport.evidenceKey(
+                                .locationOf(ConformanceReport.evidenceKey(
                                         report.run().platformRunId(), "drill-" + kind.cliName() + ".html")));
                 return report.passed() ? 0 : 1;
             }

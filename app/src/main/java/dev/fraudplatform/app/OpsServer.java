@@ -3,10 +3,10 @@ package dev.fraudplatform.app;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.core.store.Resources;
-import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -103,7 +103,7 @@ final class OpsServer implements AutoCloseable {
             ctx.status(404).contentType("application/json").result(error("no run " + id));
             return;
         }
-        PostgresEffectLedger ledger = platform.ledger();
+        RunEvidence evidence = platform.evidence();
         // One read of the receipts for every receipt number shown: the quarantined tile, the quarantine table and the
         // receipts tile come from the same snapshot, so they agree even while the run streams.
         Map<String, Long> receipts = platform.receipts().countsByOutcome(id);
@@ -115,7 +115,7 @@ final class OpsServer implements AutoCloseable {
         double eps = previous == null || now <= previous[0]
                 ? 0
                 : (receiptsTotal - previous[1]) * 1000.0 / (now - previous[0]);
-        PostgresEffectLedger.LatencySummary latency = ledger.latency(id);
+        RunEvidence.LatencySummary latency = evidence.latency(id);
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("platform_run_id", id)
                 .put("state", state.get().name())
@@ -126,9 +126,9 @@ final class OpsServer implements AutoCloseable {
                 "quarantined_total",
                 quarantined.values().stream().mapToLong(Long::longValue).sum());
         n.set("quarantine_by_reason", Json.MAPPER.valueToTree(quarantined));
-        n.put("decisions_total", ledger.count(id));
-        n.set("decisions_by_action", Json.MAPPER.valueToTree(ledger.countsByAction(id)));
-        n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(ledger.countsByDegradeMode(id)));
+        n.put("decisions_total", platform.ledger().count(id));
+        n.set("decisions_by_action", Json.MAPPER.valueToTree(evidence.countsByAction(id)));
+        n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(evidence.countsByDegradeMode(id)));
         n.set("lag_by_group", Json.MAPPER.valueToTree(new TreeMap<>(lag.lagByGroup())));
         n.put("latency_p50_ms", latency.samples() == 0 ? 0 : latency.p50Millis());
         n.put("latency_p99_ms", latency.samples() == 0 ? 0 : latency.p99Millis());

@@ -1,6 +1,17 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.bus.AtomicPublisher;
+import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.bus.EventPublisher;
+import dev.fraudplatform.core.bus.TopicReader;
 import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.ingress.ProducerKeys;
+import dev.fraudplatform.core.ingress.ReceiptStore;
+import dev.fraudplatform.core.join.JoinPlane;
+import dev.fraudplatform.core.run.RunEvidence;
+import dev.fraudplatform.core.run.RunRegistry;
+import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.ingress.http.GateLimits;
@@ -12,19 +23,6 @@ import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import dev.fraudplatform.rtdl.fabric.DecisionFabricRole;
 import dev.fraudplatform.rtdl.fabric.DecisionTopology;
-import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
-import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
-import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
-import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
-import dev.fraudplatform.substrate.kafka.KafkaTopics;
-import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
-import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
-import dev.fraudplatform.substrate.postgres.PostgresDatabase;
-import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
-import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
-import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
-import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
-import dev.fraudplatform.substrate.redis.RedisJoinPlane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,13 +32,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One platform process: the substrate (Kafka, PostgreSQL, object store) for the configured wiring, the gate, and
- * the real-time roles (Decision Fabric, Action Layer, Decision Log and Audit). Roles talk only through Kafka,
+ * One platform process: the substrate of the configured {@link Wiring} (Kafka, PostgreSQL, object store, behind their
+ * ports), the gate, and the real-time roles (Decision Fabric, Action Layer, Decision Log and Audit). Roles talk only through Kafka,
  * PostgreSQL and the object store, never through references to each other.
  *
  * <p>Lifecycle: {@link #start} brings everything up; {@link #close()} stops it in reverse order and removes the
@@ -52,30 +50,20 @@ public final class Platform implements AutoCloseable {
     private final PlatformConfig config;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final Path workDir;
-    private final FilesystemObjectStore store;
-    private final String bootstrap;
-    private final PostgresDatabase db;
-    private final KafkaEventPublisher publisher;
-    private final PostgresReceiptStore receipts;
-    private final PostgresEffectLedger ledger;
-    private final PostgresRunRegistry runs;
+    private final Wiring wiring;
     private final IngestionGate gate;
     private final AdmissionRelay relay;
-    private final PostgresProducerKeys producerKeys;
     private final IngestionHttpServer http;
     private final int httpPort;
-    private final String jdbcUrl;
-    private final EmbeddedKafkaBroker broker;
+    private final Wiring.Listener busIngress;
+    private final List<String> abandonedRuns;
     private volatile boolean gateStopped;
     private int opsPort = -1;
     private String streamerKey;
-    private final KafkaIngressListener busIngress;
-    private final Admin admin;
     private DecisionFabricRole fabricRole;
     private ActionLayer actionLayer;
     private DecisionLogAudit audit;
     private DecisionBundle bundle;
-    private final List<String> abandonedRuns;
     /** The producer id of the platform's own World Streamer: every run it plans allows it. */
     public static final String STREAMER_PRODUCER = "fp-wsp";
 
@@ -89,90 +77,37 @@ public final class Platform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create work directory under " + config.home(), e);
         }
-        // The broker and PostgreSQL start side by side: start-up time is the slower of the two, not their sum.
-        java.util.concurrent.CompletableFuture<EmbeddedKafkaBroker> brokerStart = config.kafkaBootstrap() == null
-                ? java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> EmbeddedKafkaBroker.start(workDir.resolve("kafka")),
-                        task -> new Thread(task, "fp-broker-start").start())
-                : null;
         try {
-            store = config.objectStore();
-            String jdbc = config.pgUrl();
-            if (jdbc == null) {
-                EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(
-                        config.home().resolve("pg").resolve("data"),
-                        config.home().resolve("pg").resolve("binaries"));
-                closeables.push(pg);
-                jdbc = pg.jdbcUrl();
-            }
-            jdbcUrl = jdbc;
-            db = PostgresDatabase.open(jdbc, 16);
-            closeables.push(db);
-            if (brokerStart != null) {
-                broker = awaitStart(brokerStart);
-                brokerStart = null;
-                closeables.push(broker);
-                bootstrap = broker.bootstrapServers();
-            } else {
-                broker = null;
-                bootstrap = config.kafkaBootstrap();
-            }
-            admin = KafkaTopics.admin(bootstrap);
-            closeables.push(admin);
-            KafkaTopics.ensure(admin, Topics.ALL, config.partitions());
-            KafkaTopics.ensure(admin, List.of(Topics.INGRESS_RELAY), 1);
-            KafkaTopics.ensure(admin, List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), config.partitions());
-            publisher = new KafkaEventPublisher(bootstrap, "fp-platform");
-            closeables.push(publisher);
-            receipts = new PostgresReceiptStore(db.dataSource());
-            ledger = new PostgresEffectLedger(db.dataSource());
-            runs = new PostgresRunRegistry(db.dataSource());
-            closeables.push(runs);
+            wiring = Wiring.start(config, workDir);
+            closeables.push(wiring);
+            RunRegistry runs = wiring.runs();
             abandonedRuns = runs.failAbandoned(
                     "abandoned: the process that ran it stopped before the run ended; found when process "
                             + ProcessHandle.current().pid() + " started");
             for (String run : abandonedRuns)
                 LOG.warn("run {} was left open by a process that stopped: marked FAILED", run);
-            KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay");
+            AtomicPublisher relayPublisher = wiring.atomicPublisher("fp-ig-relay");
             closeables.push(relayPublisher);
-            relay = new AdmissionRelay(receipts, relayPublisher);
+            relay = new AdmissionRelay(wiring.receipts(), relayPublisher);
             closeables.push(relay);
-            gate = new IngestionGate(relay, runs, store);
-            producerKeys = new PostgresProducerKeys(db.dataSource());
-            http = new IngestionHttpServer(gate, relay, producerKeys, GateLimits.DEFAULT);
+            gate = new IngestionGate(relay, runs, wiring.store());
+            http = new IngestionHttpServer(gate, relay, wiring.producerKeys(), GateLimits.DEFAULT);
             closeables.push(http);
             httpPort = http.start("127.0.0.1", config.gatePort());
-            busIngress = new KafkaIngressListener(bootstrap, gate, ReceiptJson::bytes).start();
+            busIngress = wiring.busIngress(gate, ReceiptJson::bytes);
             closeables.push(busIngress);
             PlatformTelemetry.prometheus();
             PlatformTelemetry.exportTracesTo(config.otlpEndpoint(), config.traceRatio());
             closeables.push(PlatformTelemetry::flushTraces);
             if (config.opsPort() >= 0) {
-                PlatformTelemetry.LagSampler lag = new PlatformTelemetry.LagSampler(admin);
+                PlatformTelemetry.LagSampler lag = new PlatformTelemetry.LagSampler(wiring.busAdmin());
                 closeables.push(lag);
                 OpsServer ops = new OpsServer(this, lag);
                 closeables.push(ops);
                 opsPort = ops.start(config.opsPort());
             }
         } catch (RuntimeException e) {
-            if (brokerStart != null) {
-                // PostgreSQL failed while the broker was starting: wait for it, so that it can be stopped too.
-                try {
-                    closeables.push(awaitStart(brokerStart));
-                } catch (RuntimeException alsoFailed) {
-                    e.addSuppressed(alsoFailed);
-                }
-            }
             close();
-            throw e;
-        }
-    }
-
-    private static EmbeddedKafkaBroker awaitStart(java.util.concurrent.CompletableFuture<EmbeddedKafkaBroker> start) {
-        try {
-            return start.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
     }
@@ -195,11 +130,9 @@ public final class Platform implements AutoCloseable {
         DecisionTopology.Settings settings = DecisionTopology.Settings.defaults()
                 .withJoinWait(Duration.ofMillis(config.joinWaitMs()))
                 .withPartitions(config.partitions());
-        if (config.redisUrl() != null) {
-            RedisJoinPlane redis = new RedisJoinPlane(config.redisUrl(), Duration.ofMillis(500), Duration.ofDays(7));
-            closeables.push(redis);
-            settings = settings.withJoinPlane(store -> redis);
-        }
+        JoinPlane joinPlane = wiring.joinPlane();
+        if (joinPlane != null) settings = settings.withJoinPlane(store -> joinPlane);
+        String bootstrap = wiring.kafkaBootstrap();
         fabricRole = new DecisionFabricRole(
                 bootstrap,
                 new DecisionFabric(decisionBundle),
@@ -209,10 +142,10 @@ public final class Platform implements AutoCloseable {
                 config.commitMs());
         closeables.push(fabricRole);
         fabricRole.start();
-        actionLayer = new ActionLayer(bootstrap, ledger, publisher);
+        actionLayer = new ActionLayer(bootstrap, wiring.ledger(), wiring.publisher());
         closeables.push(actionLayer);
         actionLayer.start();
-        audit = new DecisionLogAudit(bootstrap, store);
+        audit = new DecisionLogAudit(bootstrap, wiring.store());
         closeables.push(audit);
         audit.start();
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
@@ -232,13 +165,7 @@ public final class Platform implements AutoCloseable {
 
     /** The partition of {@code fp.traffic} a partition key lands on (Kafka's default partitioner). */
     public int busPartitionOf(String partitionKey) {
-        return partitionOf(partitionKey, config.partitions());
-    }
-
-    private static int partitionOf(String partitionKey, int partitions) {
-        byte[] key = partitionKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
-                % partitions;
+        return wiring.partitioner().partitionOf(partitionKey, config.partitions());
     }
 
     /** Batches this process's gate has taken but not yet handed to its relay's claims (0 when the gate runs elsewhere). */
@@ -251,11 +178,11 @@ public final class Platform implements AutoCloseable {
      * partition under the producer's default partitioner: {@code <prefix>#<n>}.
      */
     public List<String> keyPerTrafficPartition(String prefix) throws Exception {
-        String[] keys = new String[KafkaTopics.partitions(admin, Topics.TRAFFIC).size()];
+        String[] keys = new String[wiring.busAdmin().partitionCount(Topics.TRAFFIC)];
         int found = 0;
         for (int n = 0; found < keys.length; n++) {
             String key = prefix + "#" + n;
-            int p = partitionOf(key, keys.length);
+            int p = wiring.partitioner().partitionOf(key, keys.length);
             if (keys[p] == null) {
                 keys[p] = key;
                 found++;
@@ -271,15 +198,13 @@ public final class Platform implements AutoCloseable {
      *
      * @return completes when those decisions are in segments; at once when the roles do not run here
      */
-    public java.util.concurrent.CompletableFuture<Void> flushAudit() throws Exception {
+    public CompletableFuture<Void> flushAudit() throws Exception {
         DecisionLogAudit role;
         synchronized (this) {
             role = audit;
         }
-        if (role == null) return java.util.concurrent.CompletableFuture.completedFuture(null);
-        java.util.Map<Integer, Long> through = new java.util.TreeMap<>();
-        KafkaTopics.endOffsets(admin, Topics.DECISIONS).forEach((tp, offset) -> through.put(tp.partition(), offset));
-        return role.flushThrough(through);
+        if (role == null) return CompletableFuture.completedFuture(null);
+        return role.flushThrough(new java.util.TreeMap<>(wiring.busAdmin().endOffsets(Topics.DECISIONS)));
     }
 
     /** The bundle the real-time roles serve, or null before {@link #startRoles}. */
@@ -302,32 +227,47 @@ public final class Platform implements AutoCloseable {
         return config;
     }
 
-    public FilesystemObjectStore store() {
-        return store;
+    /** The substrate this process runs on: its ports, and the servers' addresses. */
+    public Wiring wiring() {
+        return wiring;
     }
 
+    public ObjectStore store() {
+        return wiring.store();
+    }
+
+    /** The bus's bootstrap address (the embedded broker's, or FP_KAFKA_BOOTSTRAP): for a Kafka client or a role. */
     public String bootstrap() {
-        return bootstrap;
+        return wiring.kafkaBootstrap();
     }
 
-    public Admin admin() {
-        return admin;
+    public BusAdmin busAdmin() {
+        return wiring.busAdmin();
     }
 
-    public KafkaEventPublisher publisher() {
-        return publisher;
+    public TopicReader topicReader() {
+        return wiring.topicReader();
     }
 
-    public PostgresReceiptStore receipts() {
-        return receipts;
+    public EventPublisher publisher() {
+        return wiring.publisher();
     }
 
-    public PostgresEffectLedger ledger() {
-        return ledger;
+    public ReceiptStore receipts() {
+        return wiring.receipts();
     }
 
-    public PostgresRunRegistry runs() {
-        return runs;
+    public EffectLedger ledger() {
+        return wiring.ledger();
+    }
+
+    public RunRegistry runs() {
+        return wiring.runs();
+    }
+
+    /** What the stores can prove about a run: the run report's and the console's reads. */
+    public RunEvidence evidence() {
+        return wiring.evidence();
     }
 
     /** Runs that processes killed before they ended, marked FAILED when this platform started. */
@@ -337,7 +277,7 @@ public final class Platform implements AutoCloseable {
 
     /** The wiring, with the embedded broker's bootstrap address (so that a Kafka client can be pointed at it). */
     public String describe() {
-        return config.describe().replace("kafka embedded", "kafka embedded at " + bootstrap);
+        return config.describe().replace("kafka embedded", "kafka embedded at " + bootstrap());
     }
 
     /** The gate's HTTP base URL, e.g. {@code http://127.0.0.1:41234}. */
@@ -347,7 +287,7 @@ public final class Platform implements AutoCloseable {
 
     /** PostgreSQL's JDBC URL (the embedded server's, or FP_PG_URL): for a role started as its own process. */
     public String jdbcUrl() {
-        return jdbcUrl;
+        return wiring.jdbcUrl();
     }
 
     /**
@@ -363,9 +303,7 @@ public final class Platform implements AutoCloseable {
 
     /** Restarts the embedded broker, down for {@code down} (drills); refused on an external cluster. */
     public void restartBroker(Duration down) throws InterruptedException {
-        if (broker == null)
-            throw new IllegalStateException("the broker is external (FP_KAFKA_BOOTSTRAP): not restarted from here");
-        broker.restart(down);
+        wiring.restartBroker(down);
     }
 
     /** The ops console's base URL (it also serves {@code /metrics}), or null when this process serves none. */
@@ -375,16 +313,12 @@ public final class Platform implements AutoCloseable {
 
     /** The API key of the platform's own World Streamer: a producer like any other, with a key of its own. */
     public synchronized String streamerKey() {
-        if (streamerKey == null) streamerKey = producerKeys.issue(STREAMER_PRODUCER);
+        if (streamerKey == null) streamerKey = wiring.producerKeys().issue(STREAMER_PRODUCER);
         return streamerKey;
     }
 
-    public PostgresDatabase database() {
-        return db;
-    }
-
-    public PostgresProducerKeys producerKeys() {
-        return producerKeys;
+    public ProducerKeys producerKeys() {
+        return wiring.producerKeys();
     }
 
     public AdmissionRelay relay() {

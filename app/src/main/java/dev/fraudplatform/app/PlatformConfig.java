@@ -78,9 +78,9 @@ public record PlatformConfig(
                 ratioOf(env, "FP_TRACE_RATIO", 1));
     }
 
-    /** The object store of this home ({@code $FP_HOME/store}). */
-    public dev.fraudplatform.substrate.objectstore.FilesystemObjectStore objectStore() {
-        return new dev.fraudplatform.substrate.objectstore.FilesystemObjectStore(home.resolve("store"));
+    /** The object store of this home ({@code $FP_HOME/store}), as {@link Wiring#objectStore} chooses it. */
+    public dev.fraudplatform.core.store.ObjectStore objectStore() {
+        return Wiring.objectStore(this);
     }
 
     public PlatformConfig withHome(Path newHome) {

@@ -7,6 +7,7 @@ import dev.fraudplatform.core.decision.DecisionLogDigest;
 import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.core.run.RunIds;
 import dev.fraudplatform.core.run.RunState;
@@ -19,25 +20,15 @@ import dev.fraudplatform.rtdl.audit.AuditLog;
 import dev.fraudplatform.rtdl.audit.AuditReplay;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.rtdl.fabric.DecisionFabric;
-import dev.fraudplatform.substrate.kafka.KafkaTopics;
-import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
 import dev.fraudplatform.world.ScenarioRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -57,7 +48,7 @@ public final class PlatformRun {
 
     private final Platform platform;
     private final RunFacts facts;
-    private final Map<TopicPartition, Long> decisionsStart;
+    private final Map<Integer, Long> decisionsStart;
     private final Consumer<String> status;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong resentUnanswered =
@@ -67,8 +58,7 @@ public final class PlatformRun {
     private long streamStartedAt;
     private long drainedAt;
 
-    private PlatformRun(
-            Platform platform, RunFacts facts, Map<TopicPartition, Long> decisionsStart, Consumer<String> status) {
+    private PlatformRun(Platform platform, RunFacts facts, Map<Integer, Long> decisionsStart, Consumer<String> status) {
         this.platform = platform;
         this.facts = facts;
         this.decisionsStart = decisionsStart;
@@ -109,7 +99,7 @@ public final class PlatformRun {
                 platform.config().decisionConfigDigest(bundle.id()),
                 PlatformConfig.codeVersion(),
                 Instant.now());
-        Map<TopicPartition, Long> start = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
+        Map<Integer, Long> start = platform.busAdmin().endOffsets(Topics.DECISIONS);
         java.util.Set<String> producers = new java.util.TreeSet<>(otherProducers);
         producers.add(Platform.STREAMER_PRODUCER);
         sr.pinAndAnnounce(facts, producers, platform.runs(), platform.publisher());
@@ -395,7 +385,7 @@ public final class PlatformRun {
         });
         Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
         long admittedTxns = admittedTransactions(admittedByClass);
-        PostgresEffectLedger.LatencySummary latency = platform.ledger().latency(runId());
+        RunEvidence.LatencySummary latency = platform.evidence().latency(runId());
         long end = drainedAt > 0 ? drainedAt : System.currentTimeMillis();
         double eps = sent.get() * 1000.0 / Math.max(1, end - streamStartedAt);
         long jvmStart =
@@ -465,37 +455,21 @@ public final class PlatformRun {
 
     /** Reads this run's decisions from the bus (committed only), from the offsets at run start to the end. */
     private long scanDecisions(Consumer<Decision> action) throws Exception {
-        Map<TopicPartition, Long> end = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        long records = 0;
-        String runMarker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
-        try (KafkaConsumer<String, byte[]> c =
-                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = List.copyOf(end.keySet());
-            c.assign(tps);
-            Map<TopicPartition, Long> remaining = new HashMap<>();
-            for (TopicPartition tp : tps) {
-                long from = decisionsStart.getOrDefault(tp, 0L);
-                c.seek(tp, from);
-                if (end.get(tp) > from) remaining.put(tp, end.get(tp));
+        Map<Integer, Long> end = platform.busAdmin().endOffsets(Topics.DECISIONS);
+        long[] records = {0};
+        String marker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
+        platform.topicReader().readCommitted(Topics.DECISIONS, decisionsStart, end, 300_000, value -> {
+            String text = new String(value, java.nio.charset.StandardCharsets.UTF_8);
+            if (!text.contains(marker)) return;
+            try {
+                JsonNode n = Json.MAPPER.readTree(text);
+                records[0]++;
+                action.accept(Decision.fromJson(n));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            long deadline = System.currentTimeMillis() + 300_000;
-            while (!remaining.isEmpty() && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    String text = new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
-                    if (!text.contains(runMarker)) continue;
-                    JsonNode n = Json.MAPPER.readTree(text);
-                    records++;
-                    action.accept(Decision.fromJson(n));
-                }
-                remaining.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
-            }
-        }
-        return records;
+        });
+        return records[0];
     }
 
     /** Admitted events that the decision loop must decide: the transactions. */

@@ -1,5 +1,6 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.bus.BusAdmin;
 import dev.fraudplatform.core.telemetry.Telemetry;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
@@ -18,17 +19,11 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +111,7 @@ final class PlatformTelemetry {
      * end, summed per group) into {@code fp_consumer_lag{group}}. Close it to stop.
      */
     static final class LagSampler implements AutoCloseable {
-        private final Admin admin;
+        private final BusAdmin bus;
         private final Map<String, Long> lag = new ConcurrentHashMap<>();
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fp-lag-sampler");
@@ -124,8 +119,9 @@ final class PlatformTelemetry {
             return t;
         });
 
-        LagSampler(Admin admin) {
-            this.admin = admin;
+        /** Samples through {@code bus}, which the caller keeps open until this sampler is closed. */
+        LagSampler(BusAdmin bus) {
+            this.bus = bus;
             prometheus();
             for (String group : GROUPS.keySet())
                 Telemetry.consumerLagGauge(
@@ -139,40 +135,12 @@ final class PlatformTelemetry {
         }
 
         /**
-         * A group's lag: for each partition of the topic it reads, the log end less the group's committed offset, or
-         * less the log start when it has committed nothing there (a role that never read is behind by everything).
-         * A transactional topic's commit marker can keep an idle group one record behind per partition.
+         * A group's lag ({@link BusAdmin#consumerLag}): a role that never read is behind by everything.
          */
         private void sample() {
             for (Map.Entry<String, String> g : GROUPS.entrySet()) {
                 try {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(g.getKey())
-                            .partitionsToOffsetAndMetadata()
-                            .get(5, TimeUnit.SECONDS);
-                    List<TopicPartition> partitions = admin
-                            .describeTopics(List.of(g.getValue()))
-                            .allTopicNames()
-                            .get(5, TimeUnit.SECONDS)
-                            .get(g.getValue())
-                            .partitions()
-                            .stream()
-                            .map(p -> new TopicPartition(g.getValue(), p.partition()))
-                            .toList();
-                    var ends = admin.listOffsets(
-                                    partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                            .all()
-                            .get(5, TimeUnit.SECONDS);
-                    var starts = admin.listOffsets(partitions.stream()
-                                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
-                            .all()
-                            .get(5, TimeUnit.SECONDS);
-                    long total = 0;
-                    for (TopicPartition tp : partitions) {
-                        OffsetAndMetadata c = committed.get(tp);
-                        long from = c != null ? c.offset() : starts.get(tp).offset();
-                        total += Math.max(0, ends.get(tp).offset() - from);
-                    }
-                    lag.put(g.getKey(), total);
+                    lag.put(g.getKey(), bus.consumerLag(g.getKey(), g.getValue()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

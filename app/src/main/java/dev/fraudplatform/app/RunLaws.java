@@ -1,12 +1,12 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.ops.RunReport.Check;
-import dev.fraudplatform.substrate.kafka.KafkaTopics;
-import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
 import dev.fraudplatform.world.WorldBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Judges a finished run against the platform's laws, from the stores themselves (PostgreSQL's receipts and
- * effects, the bus's offsets, the object store's manifests), and gathers the conformance report's series.
+ * Judges a finished run against the platform's laws, from the stores themselves (the receipts and effects through
+ * {@link RunEvidence}, the bus's offsets, the object store's manifests), and gathers the conformance report's series.
  */
 final class RunLaws {
     private RunLaws() {}
@@ -26,11 +26,10 @@ final class RunLaws {
     static ConformanceReport judge(
             Platform platform, RunReport run, List<String> auditManifestProblems, DecisionTally tally)
             throws Exception {
-        PostgresRunEvidence evidence =
-                new PostgresRunEvidence(platform.database().dataSource());
+        RunEvidence evidence = platform.evidence();
         String runId = run.platformRunId();
-        PostgresRunEvidence.BusCoordinateCount bus = evidence.busCoordinates(runId);
-        List<String> beyondLog = recordsBeyondLog(platform, bus.highestOffsetByPartition());
+        RunEvidence.BusCoordinateCount bus = evidence.busCoordinates(runId);
+        List<String> beyondLog = recordsBeyondLog(platform.busAdmin(), bus.highestOffsetByPartition());
         List<Check> laws = storeLaws(
                 evidence,
                 runId,
@@ -50,7 +49,7 @@ final class RunLaws {
         List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
                 .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided()))
                 .toList();
-        PostgresRunEvidence.AppendOnlyDigest digest = evidence.appendOnlyDigest(runId, null);
+        RunEvidence.AppendOnlyDigest digest = evidence.appendOnlyDigest(runId, null);
         return new ConformanceReport(
                 run,
                 Instant.now(),
@@ -70,13 +69,12 @@ final class RunLaws {
      * effects hash as they did when it ended (nothing updated or removed in place), the laws the stores can prove
      * still hold, the tables are still guarded, and the world and audit manifests still re-hash.
      */
-    static List<Check> recheck(ObjectStore store, javax.sql.DataSource dataSource, String runId) throws Exception {
+    static List<Check> recheck(ObjectStore store, RunEvidence evidence, String runId) throws Exception {
         String key = ConformanceReport.evidenceKey(runId, "report.json");
         if (!store.exists(key))
             throw new IllegalArgumentException("run " + runId + " has no conformance report (" + key + ")");
         com.fasterxml.jackson.databind.JsonNode written =
                 dev.fraudplatform.core.json.Json.MAPPER.readTree(store.read(key));
-        PostgresRunEvidence evidence = new PostgresRunEvidence(dataSource);
         List<Check> out = new ArrayList<>();
         String then = written.path("append_only_digest").asText();
         Instant cutoff = Instant.parse(written.path("append_only_cutoff").asText());
@@ -94,11 +92,10 @@ final class RunLaws {
     }
 
     /**
-     * The laws PostgreSQL proves alone: no decision lost, no effect from nowhere or twice, no double admission (and
+     * The laws the stores prove alone: no decision lost, no effect from nowhere or twice, no double admission (and
      * whatever the bus adds to it: {@code busHolds}, {@code busDetail}), every append-only table guarded.
      */
-    private static List<Check> storeLaws(
-            PostgresRunEvidence evidence, String runId, boolean busHolds, String busDetail) {
+    private static List<Check> storeLaws(RunEvidence evidence, String runId, boolean busHolds, String busDetail) {
         List<Check> laws = new ArrayList<>();
         long lost = evidence.admittedWithoutEffect(runId);
         laws.add(new Check(
@@ -122,7 +119,7 @@ final class RunLaws {
                 "append-only tables are guarded against update, delete and truncate",
                 unguarded.isEmpty(),
                 unguarded.isEmpty()
-                        ? PostgresRunEvidence.APPEND_ONLY_TABLES.size() + " tables guarded"
+                        ? evidence.appendOnlyTables().size() + " tables guarded"
                         : "unguarded: " + unguarded));
         return laws;
     }
@@ -137,14 +134,13 @@ final class RunLaws {
     }
 
     /** Topic-partitions where a receipt names an offset at or past the log's end: a record the bus does not hold. */
-    private static List<String> recordsBeyondLog(Platform platform, Map<String, Long> highestOffsets) throws Exception {
+    private static List<String> recordsBeyondLog(BusAdmin bus, Map<String, Long> highestOffsets) throws Exception {
         Map<String, Long> ends = new java.util.HashMap<>();
         for (String topic : highestOffsets.keySet().stream()
                 .map(tp -> tp.substring(0, tp.lastIndexOf('-')))
                 .distinct()
                 .toList()) {
-            KafkaTopics.endOffsets(platform.admin(), topic)
-                    .forEach((tp, end) -> ends.put(tp.topic() + "-" + tp.partition(), end));
+            bus.endOffsets(topic).forEach((partition, end) -> ends.put(topic + "-" + partition, end));
         }
         List<String> out = new ArrayList<>();
         highestOffsets.forEach((tp, offset) -> {

@@ -116,7 +116,7 @@ class IngestionHttpIT {
         assertThat(wrong.body()).contains("API key").doesNotContain("Exception");
         assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
         // Only the hash of a key is stored.
-        try (var c = platform.database().dataSource().getConnection();
+        try (var c = platform.wiring().dataSource().getConnection();
                 var s = c.createStatement();
                 var rs = s.executeQuery("SELECT count(*) FROM ingress.producer_keys WHERE key_sha256 = '" + key
                         + "' OR producer_id = 'it-producer'")) {
@@ -311,7 +311,7 @@ class IngestionHttpIT {
                 .get(0);
         assertThat(q.path("reason").asText()).isEqualTo("PAYLOAD_HASH_MISMATCH");
         var index = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(
-                platform.database().dataSource());
+                platform.wiring().dataSource());
         var entry = index.get(q.path("receipt_id").asText()).orElseThrow();
         assertThat(index.list(run.runId(), 1000)).extracting(e -> e.receiptId()).contains(entry.receiptId());
         assertThat(entry.reason().name()).isEqualTo("PAYLOAD_HASH_MISMATCH");

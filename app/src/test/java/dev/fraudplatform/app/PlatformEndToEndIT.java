@@ -393,7 +393,7 @@ class PlatformEndToEndIT {
         assertThat(platform.gate().submit(List.of(late.toBytes())).get(0).reason())
                 .isEqualTo(dev.fraudplatform.core.ingress.QuarantineReason.WRONG_RUN);
         List<dev.fraudplatform.ops.RunReport.Check> clean =
-                RunLaws.recheck(platform.store(), platform.database().dataSource(), firstRunId);
+                RunLaws.recheck(platform.store(), platform.evidence(), firstRunId);
         assertThat(clean)
                 .hasSizeGreaterThanOrEqualTo(6)
                 .allSatisfy(c ->
@@ -402,7 +402,7 @@ class PlatformEndToEndIT {
 
         // The schema's owner (not the platform's role, which cannot) switches the guard off, changes a receipt in place
         // and switches it on again
-        try (var c = java.sql.DriverManager.getConnection(platform.database().adminJdbcUrl());
+        try (var c = java.sql.DriverManager.getConnection(platform.wiring().adminJdbcUrl());
                 var st = c.createStatement()) {
             st.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only");
             st.execute(
@@ -412,25 +412,24 @@ class PlatformEndToEndIT {
             st.execute("ALTER TABLE ingress.receipts ENABLE TRIGGER append_only");
         }
         List<dev.fraudplatform.ops.RunReport.Check> after =
-                RunLaws.recheck(platform.store(), platform.database().dataSource(), firstRunId);
+                RunLaws.recheck(platform.store(), platform.evidence(), firstRunId);
         assertThat(after)
                 .filteredOn(c -> !c.passed())
                 .extracting(dev.fraudplatform.ops.RunReport.Check::name)
                 .containsExactly("the run's receipts and effects are unchanged since its report");
 
         // A guard left off is a broken law of its own
-        try (var c = java.sql.DriverManager.getConnection(platform.database().adminJdbcUrl());
+        try (var c = java.sql.DriverManager.getConnection(platform.wiring().adminJdbcUrl());
                 var st = c.createStatement()) {
             st.execute("ALTER TABLE actions.effects DISABLE TRIGGER append_only");
         }
         try {
-            assertThat(RunLaws.recheck(platform.store(), platform.database().dataSource(), firstRunId))
+            assertThat(RunLaws.recheck(platform.store(), platform.evidence(), firstRunId))
                     .filteredOn(c -> !c.passed())
                     .extracting(dev.fraudplatform.ops.RunReport.Check::name)
                     .contains("append-only tables are guarded against update, delete and truncate");
         } finally {
-            try (var c = java.sql.DriverManager.getConnection(
-                            platform.database().adminJdbcUrl());
+            try (var c = java.sql.DriverManager.getConnection(platform.wiring().adminJdbcUrl());
                     var st = c.createStatement()) {
                 st.execute("ALTER TABLE actions.effects ENABLE TRIGGER append_only");
             }

@@ -65,6 +65,14 @@ public interface ObjectStore {
     /** A description of where the store lives, for logs and reports. */
     String describe();
 
+    /**
+     * Where a person finds the object {@code key}: its local file when the store has one ({@link #localPath}), else
+     * the store's {@link #describe() description} and the key. For messages, never parsed.
+     */
+    default String locationOf(String key) {
+        return localPath(key).map(java.nio.file.Path::toString).orElse(describe() + " " + key);
+    }
+
     static void checkKey(String key) {
         if (key == null || key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("//")) {
             throw new IllegalArgumentException("bad object key: " + key);

@@ -1,5 +1,6 @@
 package dev.fraudplatform.substrate.postgres;
 
+import dev.fraudplatform.core.run.RunEvidence;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +15,10 @@ import javax.sql.DataSource;
 /**
  * What PostgreSQL can prove about a run, read across the gate's receipts and the Action Layer's effects (one
  * database, so one query can hold both sides): the law checks of the conformance report, and its time series.
- * Read-only.
+ * Read-only. Every method reads in one statement of its own; the latency and decision counts are the effect
+ * ledger's ({@link PostgresEffectLedger}).
  */
-public final class PostgresRunEvidence {
+public final class PostgresRunEvidence implements RunEvidence {
     /** The append-only tables, each guarded by the {@code append_only} and {@code append_only_truncate} triggers. */
     public static final List<String> APPEND_ONLY_TABLES = List.of(
             "ingress.receipts",
@@ -40,12 +42,43 @@ public final class PostgresRunEvidence {
                     + "AND r.event_class LIKE 'txn.%'";
 
     private final DataSource dataSource;
+    private final PostgresEffectLedger ledger;
 
+    /** Reads through {@code dataSource}, whose schema the platform's stores have migrated; the caller closes it. */
     public PostgresRunEvidence(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.ledger = new PostgresEffectLedger(dataSource);
+    }
+
+    @Override
+    public List<String> appendOnlyTables() {
+        return APPEND_ONLY_TABLES;
+    }
+
+    @Override
+    public LatencySummary latency(String runId) {
+        PostgresEffectLedger.LatencySummary l = ledger.latency(runId);
+        return new LatencySummary(
+                l.p50Millis(),
+                l.p99Millis(),
+                l.p999Millis(),
+                l.maxMillis(),
+                l.samples(),
+                l.firstDecisionSeenAtMillis());
+    }
+
+    @Override
+    public Map<String, Long> countsByAction(String runId) {
+        return ledger.countsByAction(runId);
+    }
+
+    @Override
+    public Map<String, Long> countsByDegradeMode(String runId) {
+        return ledger.countsByDegradeMode(runId);
     }
 
     /** Admitted transactions that have no applied effect: each one is a decision lost. */
+    @Override
     public long admittedWithoutEffect(String runId) {
         return count(
                 "SELECT count(*) " + ADMITTED_TXNS + " AND NOT EXISTS (SELECT 1 FROM actions.effects e "
@@ -54,6 +87,7 @@ public final class PostgresRunEvidence {
     }
 
     /** Effects whose event the gate never admitted as a transaction of this run: effects out of nowhere. */
+    @Override
     public long effectsWithoutAdmission(String runId) {
         return count(
                 "SELECT count(*) FROM actions.effects e WHERE e.platform_run_id = ? AND NOT EXISTS (SELECT 1 FROM ingress.receipts r "
@@ -62,12 +96,14 @@ public final class PostgresRunEvidence {
     }
 
     /** Effects beyond the first for one event: an effect applied twice (two decisions for one event, or a replay). */
+    @Override
     public long effectsAppliedTwice(String runId) {
         return count(
                 "SELECT count(*) - count(DISTINCT event_id) FROM actions.effects WHERE platform_run_id = ?", runId);
     }
 
     /** Events admitted more than once in the run (one dedupe tuple, two ADMITTED receipts): a double admission. */
+    @Override
     public long doubleAdmissions(String runId) {
         return count(
                 "SELECT count(*) - count(DISTINCT (event_class, event_id)) FROM ingress.receipts "
@@ -76,6 +112,7 @@ public final class PostgresRunEvidence {
     }
 
     /** Admitted receipts, and the distinct bus coordinates they name: equal when no two admissions share a record. */
+    @Override
     public BusCoordinateCount busCoordinates(String runId) {
         String sql = "SELECT count(*), count(DISTINCT (topic, kafka_partition, kafka_offset)) FROM ingress.receipts "
                 + "WHERE platform_run_id = ? AND outcome = 'ADMITTED'";
@@ -90,10 +127,6 @@ public final class PostgresRunEvidence {
             throw new IllegalStateException("run evidence: " + e.getMessage(), e);
         }
     }
-
-    /** Admitted receipts vs the distinct bus records they name, and the highest offset named per topic-partition. */
-    public record BusCoordinateCount(
-            long admittedReceipts, long distinctRecords, Map<String, Long> highestOffsetByPartition) {}
 
     private static Map<String, Long> highestOffsets(Connection c, String runId) throws SQLException {
         Map<String, Long> out = new TreeMap<>();
@@ -112,6 +145,7 @@ public final class PostgresRunEvidence {
      * INTEGRITY_MISMATCH quarantines of the run whose event stands admitted under another payload hash: the original
      * that a changed copy could not replace.
      */
+    @Override
     public long integrityMismatchesWhoseOriginalStands(String runId) {
         return count(
                 "SELECT count(*) FROM ingress.receipts q WHERE q.platform_run_id = ? AND q.outcome = 'QUARANTINED' "
@@ -121,11 +155,13 @@ public final class PostgresRunEvidence {
     }
 
     /** Applied decisions by degrade mode whose decision became visible in [{@code fromMillis}, {@code toMillis}). */
+    @Override
     public Map<String, Long> degradeModesVisible(String runId, long fromMillis, long toMillis) {
         return degradeModesBy("decision_visible_at", runId, fromMillis, toMillis);
     }
 
     /** Applied decisions by degrade mode whose event the gate admitted in [{@code fromMillis}, {@code toMillis}). */
+    @Override
     public Map<String, Long> degradeModesAdmitted(String runId, long fromMillis, long toMillis) {
         return degradeModesBy("admitted_at", runId, fromMillis, toMillis);
     }
@@ -150,6 +186,7 @@ public final class PostgresRunEvidence {
     }
 
     /** Quarantined receipts of the run by reason. */
+    @Override
     public Map<String, Long> quarantineByReason(String runId) {
         Map<String, Long> out = new TreeMap<>();
         try (Connection c = dataSource.getConnection();
@@ -169,6 +206,7 @@ public final class PostgresRunEvidence {
      * Append-only tables whose guard triggers are missing or disabled (empty when every table is guarded): a table
      * without its guard could have been changed in place.
      */
+    @Override
     public List<String> unguardedAppendOnlyTables() {
         List<String> out = new ArrayList<>();
         String sql =
@@ -196,6 +234,7 @@ public final class PostgresRunEvidence {
      * retry gets its own receipt) fall after the cutoff and leave it as it was. Independent of the session: times are
      * epoch microseconds, NULLs keep their place (JSON arrays), the order is bytewise.
      */
+    @Override
     public AppendOnlyDigest appendOnlyDigest(String runId, java.time.Instant cutoff) {
         String sql = "WITH c AS (SELECT coalesce(?::timestamptz, statement_timestamp()) AS t) "
                 + "SELECT encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line COLLATE \"C\"), ''), 'UTF8')), 'hex'), "
@@ -222,10 +261,8 @@ public final class PostgresRunEvidence {
         }
     }
 
-    /** A digest of a run's append-only rows, and the time up to which it covers them. */
-    public record AppendOnlyDigest(String sha256, java.time.Instant cutoff) {}
-
     /** Receipts and effects of the run after {@code cutoff}: rows that arrived after its evidence was taken. */
+    @Override
     public long rowsAfter(String runId, java.time.Instant cutoff) {
         String sql = "SELECT (SELECT count(*) FROM ingress.receipts WHERE platform_run_id = ? AND received_at > ?) "
                 + "+ (SELECT count(*) FROM actions.effects WHERE platform_run_id = ? AND applied_at > ?)";
@@ -246,6 +283,7 @@ public final class PostgresRunEvidence {
     }
 
     /** Per second since the run's first receipt: events admitted and decisions applied. */
+    @Override
     public List<SecondCounts> throughput(String runId) {
         String sql = "WITH t0 AS (SELECT min(received_at) AS t FROM ingress.receipts WHERE platform_run_id = ?), "
                 + "a AS (SELECT floor(extract(epoch FROM r.received_at - t0.t))::int AS s, count(*) AS n FROM ingress.receipts r, t0 "
@@ -266,12 +304,11 @@ public final class PostgresRunEvidence {
         return out;
     }
 
-    public record SecondCounts(int second, long admitted, long decided) {}
-
     /**
      * Decision latency (gate admission to the committed decision seen by the Action Layer) as a histogram: upper
      * bound in ms ({@code "+Inf"} for the last) to count, in bucket order; buckets are not cumulative.
      */
+    @Override
     public Map<String, Long> latencyHistogram(String runId) {
         StringBuilder sql = new StringBuilder("SELECT ");
         Integer lower = null;

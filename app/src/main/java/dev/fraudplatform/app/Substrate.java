@@ -1,0 +1,227 @@
+package dev.fraudplatform.app;
+
+import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.bus.AtomicPublisher;
+import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.bus.BusPartitioner;
+import dev.fraudplatform.core.bus.EventPublisher;
+import dev.fraudplatform.core.bus.TopicReader;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.ingress.IngressPort;
+import dev.fraudplatform.core.ingress.ProducerKeys;
+import dev.fraudplatform.core.ingress.QuarantineIndex;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.ingress.ReceiptStore;
+import dev.fraudplatform.core.join.JoinPlane;
+import dev.fraudplatform.core.run.RunEvidence;
+import dev.fraudplatform.core.run.RunRegistry;
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
+import dev.fraudplatform.substrate.kafka.KafkaBusAdmin;
+import dev.fraudplatform.substrate.kafka.KafkaBusPartitioner;
+import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
+import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
+import dev.fraudplatform.substrate.kafka.KafkaTopicReader;
+import dev.fraudplatform.substrate.kafka.KafkaTopics;
+import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
+import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
+import dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex;
+import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
+import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
+import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
+import dev.fraudplatform.substrate.redis.RedisJoinPlane;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapters every wiring on Kafka, PostgreSQL and an object store shares, made once its servers answer: the
+ * platform topics ensured, the stores on the database, the publisher and readers on the bus. A subclass starts or
+ * finds the servers and closes what it started after {@link #close()} has closed the adapters.
+ */
+abstract class Substrate implements Wiring {
+    private static final Logger LOG = LoggerFactory.getLogger(Substrate.class);
+
+    private final PlatformConfig config;
+    private final String bootstrap;
+    private final String jdbcUrl;
+    private final PostgresDatabase db;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final ObjectStore store;
+    private final BusAdmin busAdmin;
+    private final EventPublisher publisher;
+    private final ReceiptStore receipts;
+    private final EffectLedger ledger;
+    private final RunRegistry runs;
+    private final ProducerKeys producerKeys;
+    private final QuarantineIndex quarantine;
+    private final RunEvidence evidence;
+    private final BusPartitioner partitioner = new KafkaBusPartitioner();
+    private final TopicReader topicReader;
+    private JoinPlane joinPlane;
+
+    /**
+     * Takes ownership of {@code db} (closed with the substrate, also when this constructor fails). The platform topics
+     * are ensured with {@code config}'s partitions.
+     */
+    Substrate(PlatformConfig config, String bootstrap, String jdbcUrl, PostgresDatabase db) {
+        this.config = config;
+        this.bootstrap = bootstrap;
+        this.jdbcUrl = jdbcUrl;
+        this.db = db;
+        closeables.push(db);
+        try {
+            store = Wiring.objectStore(config);
+            busAdmin = push(new KafkaBusAdmin(KafkaTopics.admin(bootstrap)));
+            busAdmin.ensureTopics(Topics.ALL, config.partitions());
+            busAdmin.ensureTopics(List.of(Topics.INGRESS_RELAY), 1);
+            busAdmin.ensureTopics(List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), config.partitions());
+            publisher = push(new KafkaEventPublisher(bootstrap, "fp-platform"));
+            DataSource ds = db.dataSource();
+            receipts = new PostgresReceiptStore(ds);
+            ledger = new PostgresEffectLedger(ds);
+            runs = push(new PostgresRunRegistry(ds));
+            producerKeys = new PostgresProducerKeys(ds);
+            quarantine = new PostgresQuarantineIndex(ds);
+            evidence = new PostgresRunEvidence(ds);
+            topicReader = new KafkaTopicReader(bootstrap);
+        } catch (RuntimeException e) {
+            closeAdapters();
+            throw e;
+        }
+    }
+
+    private <T extends AutoCloseable> T push(T closeable) {
+        closeables.push(closeable);
+        return closeable;
+    }
+
+    @Override
+    public ObjectStore store() {
+        return store;
+    }
+
+    @Override
+    public ReceiptStore receipts() {
+        return receipts;
+    }
+
+    @Override
+    public EffectLedger ledger() {
+        return ledger;
+    }
+
+    @Override
+    public RunRegistry runs() {
+        return runs;
+    }
+
+    @Override
+    public ProducerKeys producerKeys() {
+        return producerKeys;
+    }
+
+    @Override
+    public QuarantineIndex quarantine() {
+        return quarantine;
+    }
+
+    @Override
+    public RunEvidence evidence() {
+        return evidence;
+    }
+
+    @Override
+    public EventPublisher publisher() {
+        return publisher;
+    }
+
+    @Override
+    public AtomicPublisher atomicPublisher(String clientId) {
+        return new KafkaAtomicPublisher(bootstrap, clientId);
+    }
+
+    @Override
+    public BusAdmin busAdmin() {
+        return busAdmin;
+    }
+
+    @Override
+    public BusPartitioner partitioner() {
+        return partitioner;
+    }
+
+    @Override
+    public TopicReader topicReader() {
+        return topicReader;
+    }
+
+    @Override
+    public synchronized JoinPlane joinPlane() {
+        if (joinPlane == null && config.redisUrl() != null) {
+            RedisJoinPlane redis = new RedisJoinPlane(config.redisUrl(), Duration.ofMillis(500), Duration.ofDays(7));
+            closeables.push(redis);
+            joinPlane = redis;
+        }
+        return joinPlane;
+    }
+
+    @Override
+    public Listener busIngress(IngressPort gate, Function<Receipt, byte[]> receiptBytes) {
+        KafkaIngressListener listener = new KafkaIngressListener(bootstrap, gate, receiptBytes).start();
+        return new Listener() {
+            @Override
+            public Throwable failure() {
+                return listener.failure();
+            }
+
+            @Override
+            public void close() {
+                listener.close();
+            }
+        };
+    }
+
+    @Override
+    public String kafkaBootstrap() {
+        return bootstrap;
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    @Override
+    public DataSource dataSource() {
+        return db.dataSource();
+    }
+
+    @Override
+    public String adminJdbcUrl() {
+        return db.adminJdbcUrl();
+    }
+
+    /** Closes the adapters, newest first, then the database pool; a subclass then stops its servers. */
+    @Override
+    public void close() {
+        closeAdapters();
+    }
+
+    private synchronized void closeAdapters() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.fraudplatform.app;
+
+import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.bus.AtomicPublisher;
+import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.bus.BusPartitioner;
+import dev.fraudplatform.core.bus.EventPublisher;
+import dev.fraudplatform.core.bus.TopicReader;
+import dev.fraudplatform.core.ingress.IngressPort;
+import dev.fraudplatform.core.ingress.ProducerKeys;
+import dev.fraudplatform.core.ingress.QuarantineIndex;
+import dev.fraudplatform.core.ingress.Receipt;
+import dev.fraudplatform.core.ingress.ReceiptStore;
+import dev.fraudplatform.core.join.JoinPlane;
+import dev.fraudplatform.core.run.RunEvidence;
+import dev.fraudplatform.core.run.RunRegistry;
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * The substrate of one platform process: which adapter stands behind each port, chosen here and nowhere else. A
+ * wiring is {@link #start started} from the configuration: {@link EmbeddedWiring} runs in process whatever the
+ * configuration does not point elsewhere (a KRaft broker, PostgreSQL); {@link LocalWiring} uses the servers of
+ * {@code FP_KAFKA_BOOTSTRAP} and {@code FP_PG_URL}. A cloud wiring, or an object store on S3, is one adapter and one
+ * line here.
+ *
+ * <p>Lifecycle: the caller of {@link #start} owns the wiring and closes it after everything that uses its ports; it
+ * closes the adapters it made and stops the servers it started. The ports it returns are the same objects on every
+ * call, and thread-safe. What a caller makes with {@link #atomicPublisher} or {@link #busIngress} it closes itself.
+ */
+public interface Wiring extends AutoCloseable {
+
+    /**
+     * Brings up the substrate for {@code config}: {@link LocalWiring} when both Kafka and PostgreSQL are external,
+     * else {@link EmbeddedWiring} (in process, under {@code workDir}, whatever is not external); every platform topic
+     * exists when it returns.
+     */
+    static Wiring start(PlatformConfig config, Path workDir) {
+        return config.kafkaBootstrap() != null && config.pgUrl() != null
+                ? LocalWiring.start(config)
+                : EmbeddedWiring.start(config, workDir);
+    }
+
+    /** The object store of {@code config}'s home ({@code $FP_HOME/store}); stateless, nothing to close. */
+    static ObjectStore objectStore(PlatformConfig config) {
+        return new FilesystemObjectStore(config.home().resolve("store"));
+    }
+
+    ObjectStore store();
+
+    ReceiptStore receipts();
+
+    EffectLedger ledger();
+
+    RunRegistry runs();
+
+    ProducerKeys producerKeys();
+
+    QuarantineIndex quarantine();
+
+    /** What the stores can prove about a run (the run report's reads). */
+    RunEvidence evidence();
+
+    /** The platform's shared idempotent publisher. */
+    EventPublisher publisher();
+
+    /** A new atomic (transactional) publisher named {@code clientId}; the caller closes it. */
+    AtomicPublisher atomicPublisher(String clientId);
+
+    BusAdmin busAdmin();
+
+    /** Where the bus's producer puts a keyed record. */
+    BusPartitioner partitioner();
+
+    TopicReader topicReader();
+
+    /**
+     * The join plane of {@code FP_REDIS_URL}, opened on first call and closed with the wiring; null when the join
+     * plane is the decision loop's own state stores.
+     */
+    JoinPlane joinPlane();
+
+    /** Starts a listener handing the envelopes sent to the bus's ingress topic to {@code gate}; the caller closes it. */
+    Listener busIngress(IngressPort gate, Function<Receipt, byte[]> receiptBytes);
+
+    /** The bus's bootstrap address, for the Kafka roles and for a role started as its own process. */
+    String kafkaBootstrap();
+
+    /** PostgreSQL's JDBC URL (the embedded server's, or FP_PG_URL): for a role started as its own process. */
+    String jdbcUrl();
+
+    /** The platform database's pool, for administration and tests that read it directly; the wiring closes it. */
+    DataSource dataSource();
+
+    /** The JDBC URL of the database's owner role (migrations, table guards), for administration and tests. */
+    String adminJdbcUrl();
+
+    /** Restarts the bus, down for {@code down} (drills); refused when the broker is not this process's own. */
+    default void restartBroker(Duration down) throws InterruptedException {
+        throw new IllegalStateException("the broker is external (FP_KAFKA_BOOTSTRAP): not restarted from here");
+    }
+
+    @Override
+    void close();
+
+    /** A running listener: its failure, if it stopped by one, and a close that stops it. */
+    interface Listener extends AutoCloseable {
+        /** Why it stopped, or null while it runs (or after a plain close). */
+        Throwable failure();
+
+        @Override
+        void close();
+    }
+}
