@@ -183,7 +183,7 @@ final class Drills {
         boolean modelUsable = platform.bundle().modelProblem() == null;
         return run.finish(r -> {
             long missing = r.decisionsWithMissingContext();
-            long partial = r.run().decisionsByDegradeMode().getOrDefault(DegradeMode.PARTIAL_CONTEXT.name(), 0L);
+            long partial = r.run().decisions().byDegradeMode().getOrDefault(DegradeMode.PARTIAL_CONTEXT.name(), 0L);
             List<Check> ex = new ArrayList<>(List.of(
                     positive("context events were dropped", worldEvents - sent),
                     equal("every event sent admitted", sent, r.run().receipts().getOrDefault("ADMITTED", 0L)),
@@ -195,8 +195,8 @@ final class Drills {
             else
                 ex.add(new Check(
                         "decisions with missing context are RULES_ONLY (the bundle has no model, the lower mode wins)",
-                        r.run().decisionsByDegradeMode().getOrDefault(DegradeMode.RULES_ONLY.name(), 0L) >= missing,
-                        r.run().decisionsByDegradeMode() + ", " + missing + " with missing context"));
+                        r.run().decisions().byDegradeMode().getOrDefault(DegradeMode.RULES_ONLY.name(), 0L) >= missing,
+                        r.run().decisions().byDegradeMode() + ", " + missing + " with missing context"));
             return drill(Kind.MISSING_CONTEXT, ex);
         });
     }
@@ -236,8 +236,8 @@ final class Drills {
                                 r.run().receipts().getOrDefault("ADMITTED", 0L)),
                         positive(
                                 "decisions made while the join plane was paused degrade to FAIL_SAFE "
-                                        + r.run().decisionsByDegradeMode(),
-                                r.run().decisionsByDegradeMode().getOrDefault(failSafe, 0L)),
+                                        + r.run().decisions().byDegradeMode(),
+                                r.run().decisions().byDegradeMode().getOrDefault(failSafe, 0L)),
                         equal(
                                 "no decision seen before the pause is FAIL_SAFE " + before,
                                 0,
@@ -253,8 +253,10 @@ final class Drills {
                         new Check(
                                 "the wait is bounded: every decision within the pause + 10 x join wait + 5 s ("
                                         + boundMs + " ms)",
-                                r.run().latencyMaxMillis() <= boundMs,
-                                "max decision latency " + Math.round(r.run().latencyMaxMillis()) + " ms"))));
+                                r.run().performance().latency().maxMillis() <= boundMs,
+                                "max decision latency "
+                                        + Math.round(
+                                                r.run().performance().latency().maxMillis()) + " ms"))));
     }
 
     private static ConformanceReport brokerRestart(Platform platform, PlatformRun run, long worldEvents)

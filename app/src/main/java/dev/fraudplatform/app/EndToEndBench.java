@@ -68,7 +68,7 @@ final class EndToEndBench {
             System.out.printf(
                     Locale.ROOT,
                     "pipeline at maximum rate = %.1f%% of the single-hop ceiling%n",
-                    100.0 * max.report().eventsPerSecond() / hop);
+                    100.0 * max.report().performance().eventsPerSecond() / hop);
             return atRate.report().reconciled() && max.report().reconciled() ? 0 : 1;
         }
     }
@@ -105,14 +105,14 @@ final class EndToEndBench {
                 Locale.ROOT,
                 "%s: %,d events (%,d transactions) in run %s, %s%n",
                 label,
-                r.sent(),
+                r.ingress().sent(),
                 r.admittedTransactions(),
                 r.platformRunId(),
                 r.reconciled() ? "reconciled" : "NOT RECONCILED");
         System.out.printf(
                 Locale.ROOT,
                 "  sustained %,.0f events/s end to end (streamer start to last audit record)%n",
-                r.eventsPerSecond());
+                r.performance().eventsPerSecond());
         System.out.printf(
                 Locale.ROOT,
                 "  decision latency, IG admit to decision committed: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%,d decisions)%n",
@@ -121,8 +121,8 @@ final class EndToEndBench {
                 p.latency().p999Millis(),
                 p.latency().maxMillis(),
                 p.latency().samples());
-        System.out.println(
-                "  decisions by degrade mode " + r.decisionsByDegradeMode() + ", by action " + r.decisionsByAction());
+        System.out.println("  decisions by degrade mode " + r.decisions().byDegradeMode() + ", by action "
+                + r.decisions().byAction());
     }
 
     /** Produces the world's envelopes to a topic of their own and consumes them back: messages/s for the hop. */

@@ -37,7 +37,10 @@ final class OpsServer implements AutoCloseable {
     private final byte[] page;
     private final Javalin app;
     /** Per run: the last (time, receipts) sample, for events/s between two polls. */
-    private final Map<String, long[]> lastSample = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ReceiptSample> lastSample = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A run's receipts counted at one time (epoch millis). */
+    private record ReceiptSample(long atMillis, long receipts) {}
 
     OpsServer(Platform platform, PlatformTelemetry.LagSampler lag) {
         this.platform = platform;
@@ -111,10 +114,10 @@ final class OpsServer implements AutoCloseable {
                 receipts.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Long> quarantined = quarantineByReason(receipts);
         long now = System.currentTimeMillis();
-        long[] previous = lastSample.put(id, new long[] {now, receiptsTotal});
-        double eps = previous == null || now <= previous[0]
+        ReceiptSample previous = lastSample.put(id, new ReceiptSample(now, receiptsTotal));
+        double eps = previous == null || now <= previous.atMillis()
                 ? 0
-                : (receiptsTotal - previous[1]) * 1000.0 / (now - previous[0]);
+                : (receiptsTotal - previous.receipts()) * 1000.0 / (now - previous.atMillis());
         RunEvidence.LatencySummary latency = evidence.latency(id);
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("platform_run_id", id)

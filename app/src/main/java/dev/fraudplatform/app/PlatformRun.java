@@ -1,33 +1,19 @@
 package dev.fraudplatform.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.bus.Topics;
-import dev.fraudplatform.core.decision.Decision;
-import dev.fraudplatform.core.decision.DecisionLogDigest;
-import dev.fraudplatform.core.decision.DegradeMode;
-import dev.fraudplatform.core.json.CanonicalJson;
-import dev.fraudplatform.core.json.Json;
-import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.core.run.RunIds;
 import dev.fraudplatform.core.run.RunState;
-import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.ingress.streamer.WorldStreamer;
 import dev.fraudplatform.ops.ConformanceReport;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.rtdl.audit.AuditLog;
-import dev.fraudplatform.rtdl.audit.AuditReplay;
 import dev.fraudplatform.rtdl.fabric.DecisionBundle;
-import dev.fraudplatform.rtdl.fabric.DecisionFabric;
 import dev.fraudplatform.world.ScenarioRunner;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +36,7 @@ public final class PlatformRun {
     private final RunFacts facts;
     private final Map<Integer, Long> decisionsStart;
     private final Consumer<String> status;
+    private final StreamEndAnnouncer streamEnd;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong resentUnanswered =
             new java.util.concurrent.atomic.AtomicLong();
@@ -63,6 +50,7 @@ public final class PlatformRun {
         this.facts = facts;
         this.decisionsStart = decisionsStart;
         this.status = status;
+        this.streamEnd = new StreamEndAnnouncer(platform, facts.platformRunId());
     }
 
     /**
@@ -166,15 +154,15 @@ public final class PlatformRun {
                         rate)
                 .withShards(platform::busPartitionOf)
                 .withLaneDone(lane -> laneEnded(lane, lanes)));
-        long[] lastPrint = {0};
+        java.util.concurrent.atomic.AtomicLong lastPrint = new java.util.concurrent.atomic.AtomicLong();
         WorldStreamer.Stats stats;
         streamsRunning.incrementAndGet();
         try {
             stats = streamer.stream(facts.worldId(), runId(), n -> {
                 long now = System.currentTimeMillis();
-                if (expectedEvents >= 0 && now - lastPrint[0] >= 500) {
+                if (expectedEvents >= 0 && now - lastPrint.get() >= 500) {
                     synchronized (lastPrint) {
-                        lastPrint[0] = now;
+                        lastPrint.set(now);
                         double achieved = n * 1000.0 / Math.max(1, now - t0);
                         status.accept(String.format(
                                 java.util.Locale.ROOT,
@@ -203,8 +191,9 @@ public final class PlatformRun {
     public boolean awaitDrain(Duration stall) throws InterruptedException {
         platform.runs()
                 .transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
-        announceStreamEnd();
-        long expected = admittedTransactions(platform.receipts().admittedByEventClass(runId()));
+        streamEnd.announceRunEnd();
+        long expected =
+                RunReportAssembly.admittedTransactions(platform.receipts().admittedByEventClass(runId()));
         long lastProgress = System.currentTimeMillis();
         long lastSeen = -1;
         java.util.concurrent.CompletableFuture<Void> auditFlush = null;
@@ -252,93 +241,16 @@ public final class PlatformRun {
     }
 
     /**
-     * Has the audit write every decision now on the bus before the run's segments are sealed, also when the drain
-     * stalled: a record it still held would otherwise land in a segment after the seal, outside the manifest. Bounded:
-     * an audit that cannot answer leaves its records out, and the report's reconciliation says so.
-     */
-    private void writeHeldAuditRecords() {
-        try {
-            platform.flushAudit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn(
-                    "run {}: the audit did not write what it holds before the seal ({}); the report counts what is sealed",
-                    runId(),
-                    e.toString());
-        }
-    }
-
-    /**
-     * Writes the run's end-of-stream record ({@link Topics#HEADER_STREAM_END}) on every traffic partition, after every
-     * record of the run. The gate stops taking the run's traffic within {@link IngestionGate#RUN_STATE_CACHE_MS} of
-     * DRAINING; an ADMITTED receipt is written only once its record is committed on the bus; what may still be on its
-     * way is a batch the gate took but has not published (its sender may have given up on it), so the wait includes the
-     * gate's outbox and queue. If they do not empty within a minute, no end is announced: the decision loop then takes
-     * each partition's quiet input as a guess, which its decisions name.
-     */
-    private void announceStreamEnd() throws InterruptedException {
-        Thread.sleep(IngestionGate.RUN_STATE_CACHE_MS + 100);
-        announceEnd(p -> true, true);
-    }
-
-    /**
-     * A lane of the run's only stream has every receipt: the partitions it alone feeds (lanes are by partition) have
-     * nothing more of the run, so their end is announced now rather than at DRAINING. Otherwise a partition whose lane
-     * finished early would be passed over on a guess while the other lanes finish. Not when another stream of the run
-     * is running, nor when the topic's partitions are not the ones the lanes were cut by.
+     * A lane of the run's only stream has every receipt: the partitions it alone feeds have nothing more of the run,
+     * so their end is announced now rather than at DRAINING ({@link StreamEndAnnouncer#announceLaneEnd}). Not when
+     * another stream of the run is running, nor for a lane without partitions.
      */
     private void laneEnded(int lane, int lanes) {
-        if (streamsRunning.get() != 1 || lane >= platform.config().partitions())
-            return; // another stream, or a lane without partitions
+        if (streamsRunning.get() != 1 || lane >= platform.config().partitions()) return;
         try {
-            announceEnd(p -> p % lanes == lane, false);
+            streamEnd.announceLaneEnd(lane, lanes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Announces the end on the traffic partitions {@code partitions} accepts, once the gate's outbox holds none of the
-     * run's records for them; for the {@code wholeRun}, also once the gate's queue is empty, and whatever the topic's
-     * partition count (a lane's partitions are those the lanes were cut by, so only when the topic has that count).
-     */
-    private void announceEnd(java.util.function.IntPredicate partitions, boolean wholeRun) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while ((wholeRun && platform.gateBacklog() > 0)
-                || platform.receipts().unpublished().stream()
-                        .anyMatch(p -> runId().equals(p.tuple().platformRunId())
-                                && partitions.test(
-                                        platform.busPartitionOf(p.record().key())))) {
-            if (System.currentTimeMillis() > deadline) {
-                LOG.warn(
-                        "the gate still holds unpublished records of run {} after 60 s; its end of stream is not announced",
-                        runId());
-                return;
-            }
-            Thread.sleep(100);
-        }
-        try {
-            List<String> keys = platform.keyPerTrafficPartition(runId());
-            if (!wholeRun && keys.size() != platform.config().partitions())
-                return; // the lanes were cut for another count
-            List<dev.fraudplatform.core.bus.OutboundRecord> ends = new java.util.ArrayList<>();
-            byte[] value = CanonicalJson.bytes(Json.MAPPER.createObjectNode().put("stream_end", runId()));
-            for (int p = 0; p < keys.size(); p++) {
-                if (!partitions.test(p)) continue;
-                ends.add(new dev.fraudplatform.core.bus.OutboundRecord(
-                        Topics.TRAFFIC,
-                        keys.get(p),
-                        value,
-                        System.currentTimeMillis(),
-                        Map.of(Topics.HEADER_STREAM_END, runId())));
-            }
-            platform.publisher().publish(ends);
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            // Not fatal: quiet input is then taken as a guess, as for a producer that never announces an end.
-            LOG.warn("could not announce the end of run {} on {}: {}", runId(), Topics.TRAFFIC, e.getMessage());
         }
     }
 
@@ -354,85 +266,17 @@ public final class PlatformRun {
      */
     public ConformanceReport finish(java.util.function.Function<ConformanceReport, ConformanceReport.Drill> drill)
             throws Exception {
-        DecisionLogDigest auditDigest = new DecisionLogDigest();
-        Map<String, Long> byAction = new TreeMap<>();
-        Map<String, Long> byMode = new TreeMap<>();
-        long[] auditRecords = {0};
-        long[] conflicts = {0};
-        long[] tally = new long[3]; // degraded without a reason; with missing context; missing context yet FULL
-        AuditLog.forEach(platform.store(), runId(), a -> {
-            auditRecords[0]++;
-            try {
-                if (auditDigest.add(a.decision())) {
-                    byAction.merge(a.decision().action().name(), 1L, Long::sum);
-                    byMode.merge(a.decision().degradeMode().name(), 1L, Long::sum);
-                    Decision d = a.decision();
-                    if (d.degradeMode() != DegradeMode.FULL && d.degradeReason().isBlank()) tally[0]++;
-                    if (!d.missingContext().isEmpty()) tally[1]++;
-                    if (!d.missingContext().isEmpty() && d.degradeMode() == DegradeMode.FULL) tally[2]++;
-                }
-            } catch (DecisionLogDigest.ConflictingDecisionException e) {
-                conflicts[0]++;
-            }
-        });
-        DecisionLogDigest busDigest = new DecisionLogDigest();
-        long busRecords = scanDecisions(d -> {
-            try {
-                busDigest.add(d);
-            } catch (DecisionLogDigest.ConflictingDecisionException e) {
-                conflicts[0]++;
-            }
-        });
-        Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
-        long admittedTxns = admittedTransactions(admittedByClass);
-        RunEvidence.LatencySummary latency = platform.evidence().latency(runId());
-        long end = drainedAt > 0 ? drainedAt : System.currentTimeMillis();
-        double eps = sent.get() * 1000.0 / Math.max(1, end - streamStartedAt);
-        long jvmStart =
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        double toFirst = latency.firstDecisionSeenAtMillis() > 0
-                ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0
-                : -1;
-        writeHeldAuditRecords();
-        AuditLog.seal(platform.store(), runId());
-        AuditReplay.Result replay =
-                AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
-        List<String> auditProblems = new java.util.ArrayList<>(replay.manifestProblems());
-        auditProblems.addAll(replay.mismatches());
-        RunReport runReport = new RunReport(
-                runId(),
-                facts.worldId(),
-                facts.bundleId(),
-                sent.get(),
-                resentUnanswered.get(),
-                platform.receipts().countsByOutcome(runId()),
-                admittedByClass,
-                admittedTxns,
-                busRecords,
-                busDigest.size(),
-                platform.ledger().count(runId()),
-                auditRecords[0],
-                byAction,
-                byMode,
-                auditDigest.digest(),
-                busDigest.digest(),
-                eps,
-                latency.p50Millis(),
-                latency.p99Millis(),
-                latency.maxMillis(),
-                toFirst,
-                peakRssMegabytes(),
-                conflicts[0],
-                platform.roleFailures(),
-                replay.matched(),
-                auditProblems);
+        long streamStarted;
+        synchronized (this) {
+            streamStarted = streamStartedAt;
+        }
+        RunReportAssembly.Assembled assembled = new RunReportAssembly(platform, facts, decisionsStart)
+                .assemble(new RunReportAssembly.StreamTotals(
+                        sent.get(), resentUnanswered.get(), streamStarted, drainedAt));
+        RunReport runReport = assembled.report();
         ConformanceReport report;
         try {
-            report = RunLaws.judge(
-                    platform,
-                    runReport,
-                    replay.manifestProblems(),
-                    new RunLaws.DecisionTally(tally[0], tally[1], tally[2]));
+            report = RunLaws.judge(platform, runReport, assembled.auditManifestProblems(), assembled.tally());
             if (drill != null) report = report.withDrill(drill.apply(report));
             report.write(platform.store());
         } catch (Exception | Error e) {
@@ -451,43 +295,5 @@ public final class PlatformRun {
             else LOG.warn("run FAILED: does not conform: {}", report.failures());
         }
         return report;
-    }
-
-    /** Reads this run's decisions from the bus (committed only), from the offsets at run start to the end. */
-    private long scanDecisions(Consumer<Decision> action) throws Exception {
-        Map<Integer, Long> end = platform.busAdmin().endOffsets(Topics.DECISIONS);
-        long[] records = {0};
-        String marker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
-        platform.topicReader().readCommitted(Topics.DECISIONS, decisionsStart, end, 300_000, value -> {
-            String text = new String(value, java.nio.charset.StandardCharsets.UTF_8);
-            if (!text.contains(marker)) return;
-            try {
-                JsonNode n = Json.MAPPER.readTree(text);
-                records[0]++;
-                action.accept(Decision.fromJson(n));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        return records[0];
-    }
-
-    /** Admitted events that the decision loop must decide: the transactions. */
-    private static long admittedTransactions(Map<String, Long> admittedByClass) {
-        return admittedByClass.entrySet().stream()
-                .filter(e -> Topics.isTransaction(e.getKey()))
-                .mapToLong(Map.Entry::getValue)
-                .sum();
-    }
-
-    static long peakRssMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        } catch (Exception ignored) {
-            // not Linux: no RSS to report
-        }
-        return -1;
     }
 }

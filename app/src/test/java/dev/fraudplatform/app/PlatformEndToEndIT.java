@@ -108,16 +108,16 @@ class PlatformEndToEndIT {
                         .mapToLong(Long::longValue)
                         .sum())
                 .isEqualTo(3_000);
-        assertThat(report.sent()).isEqualTo(2 * sent);
+        assertThat(report.ingress().sent()).isEqualTo(2 * sent);
         assertThat(report.receipts())
                 .containsEntry("ADMITTED", sent)
                 .containsEntry("DUPLICATE", sent)
                 .hasSize(2);
         assertThat(report.admittedTransactions()).isEqualTo(3_000);
-        assertThat(report.distinctDecisions()).isEqualTo(3_000);
-        assertThat(report.decisionRecords()).isEqualTo(3_000);
+        assertThat(report.decisions().distinct()).isEqualTo(3_000);
+        assertThat(report.decisions().recordsOnBus()).isEqualTo(3_000);
         assertThat(report.effects()).isEqualTo(effectsAfterFirstPass).isEqualTo(3_000);
-        assertThat(report.auditRecords()).isEqualTo(auditAfterFirstPass).isEqualTo(3_000);
+        assertThat(report.audit().records()).isEqualTo(auditAfterFirstPass).isEqualTo(3_000);
         // the resend added no segment: nothing new to audit
         assertThat(dev.fraudplatform.rtdl.audit.AuditLog.segments(platform.store(), run.runId()))
                 .hasSize(segments);
@@ -130,8 +130,8 @@ class PlatformEndToEndIT {
             assertThat(r.facts().platformRunId()).isEqualTo(run.runId());
             assertThat(r.latest().state().name()).isEqualTo("COMPLETED");
         });
-        assertThat(report.decisionsByDegradeMode()).containsOnlyKeys("RULES_ONLY");
-        assertThat(report.decisionsByAction().keySet()).contains("APPROVE").hasSizeGreaterThan(1);
+        assertThat(report.decisions().byDegradeMode()).containsOnlyKeys("RULES_ONLY");
+        assertThat(report.decisions().byAction().keySet()).contains("APPROVE").hasSizeGreaterThan(1);
         assertThat(platform.store().exists("evidence/" + run.runId() + "/report.json"))
                 .isTrue();
         String html = new String(
@@ -143,7 +143,7 @@ class PlatformEndToEndIT {
         firstDigest = report.decisionLogDigest();
         // audit replay: every recorded frame re-scores to its decision, and the sealed segments re-hash
         AuditReplay.Result replay = AuditReplay.replay(platform.store(), run.runId(), new DecisionFabric(bundle));
-        assertThat(replay.records()).isEqualTo(report.auditRecords()).isPositive();
+        assertThat(replay.records()).isEqualTo(report.audit().records()).isPositive();
         assertThat(replay.passed())
                 .as(replay.mismatches() + " " + replay.manifestProblems())
                 .isTrue();

@@ -78,7 +78,7 @@ class WiringConformanceIT {
             RunReport onLocal = runOnce(local, world);
             assertThat(onLocal.reconciled()).as(onLocal.toText()).isTrue();
             assertThat(onLocal.decisionLogDigest()).isEqualTo(embedded.decisionLogDigest());
-            assertThat(onLocal.distinctDecisions()).isEqualTo(2_000);
+            assertThat(onLocal.decisions().distinct()).isEqualTo(2_000);
         } finally {
             try (Connection c = DriverManager.getConnection(ADMIN_URL);
                     Statement s = c.createStatement()) {

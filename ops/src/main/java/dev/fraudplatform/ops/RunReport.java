@@ -26,66 +26,106 @@ public record RunReport(
         String platformRunId,
         String worldId,
         String bundleId,
-        long sent,
-        long resentUnanswered,
-        Map<String, Long> receipts,
-        Map<String, Long> admittedByClass,
-        long admittedTransactions,
-        long decisionRecords,
-        long distinctDecisions,
+        Ingress ingress,
+        Decisions decisions,
         long effects,
-        long auditRecords,
-        Map<String, Long> decisionsByAction,
-        Map<String, Long> decisionsByDegradeMode,
-        String decisionLogDigest,
-        String busDecisionDigest,
-        double eventsPerSecond,
-        double latencyP50Millis,
-        double latencyP99Millis,
-        double latencyMaxMillis,
-        double secondsToFirstDecision,
-        long peakRssMegabytes,
-        long conflictingDecisions,
-        List<String> roleFailures,
-        long auditReplayMatched,
-        List<String> auditProblems) {
+        Audit audit,
+        Performance performance,
+        List<String> roleFailures) {
+
+    /**
+     * What the gate took: events the streamer sent (and those it sent again after an attempt whose answer was lost),
+     * receipts by outcome ({@code QUARANTINED/<reason>} for quarantines), admissions by event class, and the admitted
+     * transactions among them (the events the loop must decide).
+     */
+    public record Ingress(
+            long sent,
+            long resentUnanswered,
+            Map<String, Long> receipts,
+            Map<String, Long> admittedByClass,
+            long admittedTransactions) {}
+
+    /**
+     * The run's decisions as the audit holds them (distinct by decision id, by action and degrade mode), the decision
+     * records on the bus and their digest, and the decision ids that carry two different decisions.
+     */
+    public record Decisions(
+            long recordsOnBus,
+            long distinct,
+            Map<String, Long> byAction,
+            Map<String, Long> byDegradeMode,
+            String busDigest,
+            long conflicting) {}
+
+    /**
+     * The audit's records of the run, their decision-log digest, how many re-score to their decision on replay, and
+     * the replay's problems (manifest mismatches, frames that do not re-score).
+     */
+    public record Audit(long records, String decisionLogDigest, long replayMatched, List<String> problems) {}
+
+    /** Decision latency quantiles in milliseconds, from gate admission to the decision seen by the Action Layer. */
+    public record Latency(double p50Millis, double p99Millis, double maxMillis) {}
+
+    /**
+     * The run's speed: events per second end to end, decision latency, seconds from process start to the first
+     * decision (-1: none), and the process's peak resident memory (-1: unknown).
+     */
+    public record Performance(
+            double eventsPerSecond, Latency latency, double secondsToFirstDecision, long peakRssMegabytes) {}
 
     /** One reconciliation check. */
     public record Check(String name, boolean passed, String detail) {}
 
+    /** Receipts by outcome ({@link Ingress#receipts()}). */
+    public Map<String, Long> receipts() {
+        return ingress.receipts();
+    }
+
+    /** Admitted transactions ({@link Ingress#admittedTransactions()}). */
+    public long admittedTransactions() {
+        return ingress.admittedTransactions();
+    }
+
+    /** The audit log's decision digest ({@link Audit#decisionLogDigest()}): the run's answer. */
+    public String decisionLogDigest() {
+        return audit.decisionLogDigest();
+    }
+
     public long receiptsTotal() {
-        return receipts.values().stream().mapToLong(Long::longValue).sum();
+        return ingress.receipts().values().stream().mapToLong(Long::longValue).sum();
     }
 
     public List<Check> checks() {
         List<Check> c = new ArrayList<>();
-        if (resentUnanswered == 0) {
-            c.add(eq("events sent = receipts", sent, receiptsTotal()));
+        if (ingress.resentUnanswered() == 0) {
+            c.add(eq("events sent = receipts", ingress.sent(), receiptsTotal()));
         } else {
-            long extra = receiptsTotal() - sent;
-            boolean ok = extra >= 0 && extra <= resentUnanswered && extra <= receipts.getOrDefault("DUPLICATE", 0L);
+            long extra = receiptsTotal() - ingress.sent();
+            boolean ok = extra >= 0
+                    && extra <= ingress.resentUnanswered()
+                    && extra <= ingress.receipts().getOrDefault("DUPLICATE", 0L);
             c.add(new Check(
                     "events sent = receipts, plus DUPLICATE receipts of attempts whose answer was lost",
                     ok,
-                    sent + " sent, " + receiptsTotal() + " receipts: " + extra + " extra, at most " + resentUnanswered
-                            + " resent after a lost answer"));
+                    ingress.sent() + " sent, " + receiptsTotal() + " receipts: " + extra + " extra, at most "
+                            + ingress.resentUnanswered() + " resent after a lost answer"));
         }
-        c.add(eq("admitted transactions = decisions", admittedTransactions, distinctDecisions));
-        c.add(eq("decisions = effects", distinctDecisions, effects));
-        c.add(eq("decisions = audit records", distinctDecisions, auditRecords));
+        c.add(eq("admitted transactions = decisions", ingress.admittedTransactions(), decisions.distinct()));
+        c.add(eq("decisions = effects", decisions.distinct(), effects));
+        c.add(eq("decisions = audit records", decisions.distinct(), audit.records()));
         c.add(new Check(
                 "audit log digest = bus decision digest",
-                decisionLogDigest.equals(busDecisionDigest),
-                decisionLogDigest + " vs " + busDecisionDigest));
+                audit.decisionLogDigest().equals(decisions.busDigest()),
+                audit.decisionLogDigest() + " vs " + decisions.busDigest()));
         c.add(new Check(
                 "no decision id carries two different decisions",
-                conflictingDecisions == 0,
-                conflictingDecisions + " conflicting decision records"));
+                decisions.conflicting() == 0,
+                decisions.conflicting() + " conflicting decision records"));
         c.add(new Check(
                 "audit replay re-scores every frame to its decision; segments match their manifest",
-                auditReplayMatched == auditRecords && auditProblems.isEmpty(),
-                auditReplayMatched + " of " + auditRecords + " match"
-                        + (auditProblems.isEmpty() ? "" : "; " + String.join("; ", auditProblems))));
+                audit.replayMatched() == audit.records() && audit.problems().isEmpty(),
+                audit.replayMatched() + " of " + audit.records() + " match"
+                        + (audit.problems().isEmpty() ? "" : "; " + String.join("; ", audit.problems()))));
         c.add(new Check(
                 "no role failed",
                 roleFailures.isEmpty(),
@@ -108,27 +148,27 @@ public record RunReport(
         n.put("bundle_id", bundleId);
         n.put("reconciled", reconciled());
         ObjectNode counts = n.putObject("counts");
-        counts.put("sent", sent);
-        counts.put("resent_after_lost_answer", resentUnanswered);
+        counts.put("sent", ingress.sent());
+        counts.put("resent_after_lost_answer", ingress.resentUnanswered());
         counts.put("receipts_total", receiptsTotal());
-        counts.set("receipts", Json.MAPPER.valueToTree(new TreeMap<>(receipts)));
-        counts.set("admitted_by_event_class", Json.MAPPER.valueToTree(new TreeMap<>(admittedByClass)));
-        counts.put("admitted_transactions", admittedTransactions);
-        counts.put("decision_records_on_bus", decisionRecords);
-        counts.put("decisions", distinctDecisions);
+        counts.set("receipts", Json.MAPPER.valueToTree(new TreeMap<>(ingress.receipts())));
+        counts.set("admitted_by_event_class", Json.MAPPER.valueToTree(new TreeMap<>(ingress.admittedByClass())));
+        counts.put("admitted_transactions", ingress.admittedTransactions());
+        counts.put("decision_records_on_bus", decisions.recordsOnBus());
+        counts.put("decisions", decisions.distinct());
         counts.put("effects", effects);
-        counts.put("audit_records", auditRecords);
-        counts.put("audit_replay_matched", auditReplayMatched);
-        n.set("decisions_by_action", Json.MAPPER.valueToTree(new TreeMap<>(decisionsByAction)));
-        n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(new TreeMap<>(decisionsByDegradeMode)));
-        n.put("decision_log_digest", decisionLogDigest);
+        counts.put("audit_records", audit.records());
+        counts.put("audit_replay_matched", audit.replayMatched());
+        n.set("decisions_by_action", Json.MAPPER.valueToTree(new TreeMap<>(decisions.byAction())));
+        n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(new TreeMap<>(decisions.byDegradeMode())));
+        n.put("decision_log_digest", audit.decisionLogDigest());
         ObjectNode perf = n.putObject("performance");
-        perf.put("events_per_second", Math.round(eventsPerSecond));
-        perf.put("decision_latency_p50_ms", round1(latencyP50Millis));
-        perf.put("decision_latency_p99_ms", round1(latencyP99Millis));
-        perf.put("decision_latency_max_ms", round1(latencyMaxMillis));
-        perf.put("seconds_to_first_decision", round1(secondsToFirstDecision));
-        perf.put("peak_rss_mb", peakRssMegabytes);
+        perf.put("events_per_second", Math.round(performance.eventsPerSecond()));
+        perf.put("decision_latency_p50_ms", round1(performance.latency().p50Millis()));
+        perf.put("decision_latency_p99_ms", round1(performance.latency().p99Millis()));
+        perf.put("decision_latency_max_ms", round1(performance.latency().maxMillis()));
+        perf.put("seconds_to_first_decision", round1(performance.secondsToFirstDecision()));
+        perf.put("peak_rss_mb", performance.peakRssMegabytes());
         ArrayNode checks = n.putArray("checks");
         for (Check c : checks())
             checks.addObject().put("name", c.name()).put("passed", c.passed()).put("detail", c.detail());
@@ -139,28 +179,29 @@ public record RunReport(
     public String toText() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "run %s  world %s  bundle %s%n", platformRunId, worldId, bundleId));
-        sb.append(String.format(Locale.ROOT, "  sent %,d  receipts %s%n", sent, new TreeMap<>(receipts)));
+        sb.append(String.format(
+                Locale.ROOT, "  sent %,d  receipts %s%n", ingress.sent(), new TreeMap<>(ingress.receipts())));
         sb.append(String.format(
                 Locale.ROOT,
                 "  admitted txns %,d  decisions %,d  effects %,d  audit records %,d%n",
-                admittedTransactions,
-                distinctDecisions,
+                ingress.admittedTransactions(),
+                decisions.distinct(),
                 effects,
-                auditRecords));
+                audit.records()));
         sb.append(String.format(
                 Locale.ROOT,
                 "  actions %s  degrade modes %s%n",
-                new TreeMap<>(decisionsByAction),
-                new TreeMap<>(decisionsByDegradeMode)));
+                new TreeMap<>(decisions.byAction()),
+                new TreeMap<>(decisions.byDegradeMode())));
         sb.append(String.format(
                 Locale.ROOT,
                 "  %,.0f events/s end to end; decision latency p50 %.1f ms, p99 %.1f ms; first decision %.1f s after start; peak RSS %d MiB%n",
-                eventsPerSecond,
-                latencyP50Millis,
-                latencyP99Millis,
-                secondsToFirstDecision,
-                peakRssMegabytes));
-        sb.append("  decision-log digest ").append(decisionLogDigest).append(System.lineSeparator());
+                performance.eventsPerSecond(),
+                performance.latency().p50Millis(),
+                performance.latency().p99Millis(),
+                performance.secondsToFirstDecision(),
+                performance.peakRssMegabytes()));
+        sb.append("  decision-log digest ").append(audit.decisionLogDigest()).append(System.lineSeparator());
         for (Check c : checks()) {
             sb.append(String.format(Locale.ROOT, "  [%s] %s: %s%n", c.passed() ? "ok" : "FAIL", c.name(), c.detail()));
         }

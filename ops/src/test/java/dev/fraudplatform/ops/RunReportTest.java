@@ -24,30 +24,22 @@ class RunReportTest {
                 "run-1",
                 "w-1",
                 "rules-v1",
-                sent,
-                0,
-                receipts,
-                Map.of("txn.authorization", admittedTxns),
-                admittedTxns,
-                decisions,
-                decisions,
+                new RunReport.Ingress(sent, 0, receipts, Map.of("txn.authorization", admittedTxns), admittedTxns),
+                new RunReport.Decisions(
+                        decisions,
+                        decisions,
+                        Map.of("APPROVE", decisions),
+                        Map.of("RULES_ONLY", decisions),
+                        busDigest,
+                        conflicts),
                 effects,
-                audit,
-                Map.of("APPROVE", decisions),
-                Map.of("RULES_ONLY", decisions),
-                auditDigest,
-                busDigest,
-                1000.0,
-                10.0,
-                50.0,
-                80.0,
-                2.5,
-                900,
-                conflicts,
-                failures,
-                audit,
-                List.of());
+                new RunReport.Audit(audit, auditDigest, audit, List.of()),
+                PERFORMANCE,
+                failures);
     }
+
+    private static final RunReport.Performance PERFORMANCE =
+            new RunReport.Performance(1000.0, new RunReport.Latency(10.0, 50.0, 80.0), 2.5, 900);
 
     private static RunReport good() {
         return report(
@@ -105,29 +97,16 @@ class RunReportTest {
                 g.platformRunId(),
                 g.worldId(),
                 g.bundleId(),
-                g.sent(),
-                g.resentUnanswered(),
-                g.receipts(),
-                g.admittedByClass(),
-                g.admittedTransactions(),
-                g.decisionRecords(),
-                g.distinctDecisions(),
+                g.ingress(),
+                g.decisions(),
                 g.effects(),
-                g.auditRecords(),
-                g.decisionsByAction(),
-                g.decisionsByDegradeMode(),
-                g.decisionLogDigest(),
-                g.busDecisionDigest(),
-                1000.0,
-                10.0,
-                50.0,
-                80.0,
-                2.5,
-                900,
-                0,
-                List.of(),
-                g.auditRecords() - 1,
-                List.of("dec-1: recorded ..., re-scored ..."));
+                new RunReport.Audit(
+                        g.audit().records(),
+                        g.decisionLogDigest(),
+                        g.audit().records() - 1,
+                        List.of("dec-1: recorded ..., re-scored ...")),
+                g.performance(),
+                List.of());
         assertThat(g.reconciled()).isTrue();
         assertThat(failed(broken))
                 .containsExactly("audit replay re-scores every frame to its decision; segments match their manifest");
@@ -140,28 +119,12 @@ class RunReportTest {
                 g.platformRunId(),
                 g.worldId(),
                 g.bundleId(),
-                sent,
-                resent,
-                g.receipts(),
-                g.admittedByClass(),
-                g.admittedTransactions(),
-                g.decisionRecords(),
-                g.distinctDecisions(),
+                new RunReport.Ingress(
+                        sent, resent, g.receipts(), g.ingress().admittedByClass(), g.admittedTransactions()),
+                g.decisions(),
                 g.effects(),
-                g.auditRecords(),
-                g.decisionsByAction(),
-                g.decisionsByDegradeMode(),
-                g.decisionLogDigest(),
-                g.busDecisionDigest(),
-                1000.0,
-                10.0,
-                50.0,
-                80.0,
-                2.5,
-                900,
-                0,
-                List.of(),
-                g.auditRecords(),
+                g.audit(),
+                g.performance(),
                 List.of());
         // one receipt more than sent, one event resent after a lost answer, and it is the DUPLICATE: reconciles
         assertThat(withResent.apply(11L, 1L).reconciled()).isTrue();
@@ -171,5 +134,45 @@ class RunReportTest {
         assertThat(failed(withResent.apply(10L, 5L))).hasSize(1);
         // fewer receipts than events sent is a loss, resends or not
         assertThat(failed(withResent.apply(13L, 5L))).hasSize(1);
+    }
+
+    @Test
+    void itsJsonKeepsTheShapeAndFieldNamesItHadBeforeTheReportTookNamedParts() {
+        // Written down from the report's JSON when it took 26 positional arguments: the parts are the code's, not the
+        // file's.
+        RunReport r = new RunReport(
+                "run-1",
+                "w-1",
+                "rules-v1",
+                new RunReport.Ingress(
+                        12,
+                        1,
+                        Map.of("ADMITTED", 10L, "DUPLICATE", 1L, "QUARANTINED/WRONG_RUN", 1L),
+                        Map.of("txn.authorization", 8L),
+                        8),
+                new RunReport.Decisions(9, 8, Map.of("APPROVE", 8L), Map.of("RULES_ONLY", 8L), "d", 0),
+                8,
+                new RunReport.Audit(8, "d", 8, List.of()),
+                new RunReport.Performance(1000.4, new RunReport.Latency(10.04, 50.06, 80.0), 2.5, 900),
+                List.of());
+        assertThat(r.toJson().toString())
+                .isEqualTo(
+                        "{\"platform_run_id\":\"run-1\",\"world_id\":\"w-1\",\"bundle_id\":\"rules-v1\",\"reconciled\":true,\"coun"
+                                + "ts\":{\"sent\":12,\"resent_after_lost_answer\":1,\"receipts_total\":12,\"receipts\":{\"ADMITTED\":10,"
+                                + "\"DUPLICATE\":1,\"QUARANTINED/WRONG_RUN\":1},\"admitted_by_event_class\":{\"txn.authorization\":8}"
+                                + ",\"admitted_transactions\":8,\"decision_records_on_bus\":9,\"decisions\":8,\"effects\":8,\"audit_re"
+                                + "cords\":8,\"audit_replay_matched\":8},\"decisions_by_action\":{\"APPROVE\":8},\"decisions_by_degra"
+                                + "de_mode\":{\"RULES_ONLY\":8},\"decision_log_digest\":\"d\",\"performance\":{\"events_per_second\":100"
+                                + "0,\"decision_latency_p50_ms\":10.0,\"decision_latency_p99_ms\":50.1,\"decision_latency_max_ms\":"
+                                + "80.0,\"seconds_to_first_decision\":2.5,\"peak_rss_mb\":900},\"checks\":[{\"name\":\"events sent = r"
+                                + "eceipts, plus DUPLICATE receipts of attempts whose answer was lost\",\"passed\":true,\"detail\""
+                                + ":\"12 sent, 12 receipts: 0 extra, at most 1 resent after a lost answer\"},{\"name\":\"admitted "
+                                + "transactions = decisions\",\"passed\":true,\"detail\":\"8 = 8\"},{\"name\":\"decisions = effects\",\"p"
+                                + "assed\":true,\"detail\":\"8 = 8\"},{\"name\":\"decisions = audit records\",\"passed\":true,\"detail\":\""
+                                + "8 = 8\"},{\"name\":\"audit log digest = bus decision digest\",\"passed\":true,\"detail\":\"d vs d\"},"
+                                + "{\"name\":\"no decision id carries two different decisions\",\"passed\":true,\"detail\":\"0 conflic"
+                                + "ting decision records\"},{\"name\":\"audit replay re-scores every frame to its decision; segme"
+                                + "nts match their manifest\",\"passed\":true,\"detail\":\"8 of 8 match\"},{\"name\":\"no role failed\","
+                                + "\"passed\":true,\"detail\":\"none\"}]}");
     }
 }

@@ -1,0 +1,200 @@
+package dev.fraudplatform.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.DecisionLogDigest;
+import dev.fraudplatform.core.decision.DegradeMode;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.run.RunEvidence;
+import dev.fraudplatform.core.run.RunFacts;
+import dev.fraudplatform.ops.RunReport;
+import dev.fraudplatform.rtdl.audit.AuditLog;
+import dev.fraudplatform.rtdl.audit.AuditReplay;
+import dev.fraudplatform.rtdl.fabric.DecisionFabric;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembly of one run's {@link RunReport} once its stream has drained (or stalled): reads the run's audit
+ * records and its decisions on the bus, has the audit write what it still holds, seals the run's audit segments,
+ * replays them, and counts receipts and effects. Sealing is part of it: a report is assembled once per run.
+ */
+final class RunReportAssembly {
+    private static final Logger LOG = LoggerFactory.getLogger(RunReportAssembly.class);
+
+    /** What the run's streams sent, and when they started and the run drained (0: it did not drain). */
+    record StreamTotals(long sent, long resentUnanswered, long streamStartedAtMillis, long drainedAtMillis) {}
+
+    /** The report, and what the laws judge beside it: the audit manifest's problems, and the audit's tally. */
+    record Assembled(RunReport report, List<String> auditManifestProblems, RunLaws.DecisionTally tally) {}
+
+    /** What the audit says of the run's decisions, counted while it is read. */
+    private static final class AuditCounts {
+        long records;
+        long conflicts;
+        long degradedWithoutReason;
+        long withMissingContext;
+        long missingContextYetFull;
+        final Map<String, Long> byAction = new TreeMap<>();
+        final Map<String, Long> byMode = new TreeMap<>();
+    }
+
+    private final Platform platform;
+    private final RunFacts facts;
+    private final Map<Integer, Long> decisionsStart;
+
+    /** {@code decisionsStart}: the end offsets of the decision topic when the run started, by partition. */
+    RunReportAssembly(Platform platform, RunFacts facts, Map<Integer, Long> decisionsStart) {
+        this.platform = platform;
+        this.facts = facts;
+        this.decisionsStart = decisionsStart;
+    }
+
+    private String runId() {
+        return facts.platformRunId();
+    }
+
+    Assembled assemble(StreamTotals totals) throws Exception {
+        DecisionLogDigest auditDigest = new DecisionLogDigest();
+        AuditCounts audit = new AuditCounts();
+        AuditLog.forEach(platform.store(), runId(), a -> {
+            audit.records++;
+            try {
+                if (auditDigest.add(a.decision())) {
+                    Decision d = a.decision();
+                    audit.byAction.merge(d.action().name(), 1L, Long::sum);
+                    audit.byMode.merge(d.degradeMode().name(), 1L, Long::sum);
+                    if (d.degradeMode() != DegradeMode.FULL && d.degradeReason().isBlank())
+                        audit.degradedWithoutReason++;
+                    if (!d.missingContext().isEmpty()) audit.withMissingContext++;
+                    if (!d.missingContext().isEmpty() && d.degradeMode() == DegradeMode.FULL)
+                        audit.missingContextYetFull++;
+                }
+            } catch (DecisionLogDigest.ConflictingDecisionException e) {
+                audit.conflicts++;
+            }
+        });
+        DecisionLogDigest busDigest = new DecisionLogDigest();
+        long busRecords = scanDecisions(d -> {
+            try {
+                busDigest.add(d);
+            } catch (DecisionLogDigest.ConflictingDecisionException e) {
+                audit.conflicts++;
+            }
+        });
+        Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
+        long admittedTxns = admittedTransactions(admittedByClass);
+        RunEvidence.LatencySummary latency = platform.evidence().latency(runId());
+        long end = totals.drainedAtMillis() > 0 ? totals.drainedAtMillis() : System.currentTimeMillis();
+        double eps = totals.sent() * 1000.0 / Math.max(1, end - totals.streamStartedAtMillis());
+        long jvmStart =
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        double toFirst = latency.firstDecisionSeenAtMillis() > 0
+                ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0
+                : -1;
+        writeHeldAuditRecords();
+        AuditLog.seal(platform.store(), runId());
+        AuditReplay.Result replay =
+                AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
+        List<String> auditProblems = new ArrayList<>(replay.manifestProblems());
+        auditProblems.addAll(replay.mismatches());
+        RunReport report = new RunReport(
+                runId(),
+                facts.worldId(),
+                facts.bundleId(),
+                new RunReport.Ingress(
+                        totals.sent(),
+                        totals.resentUnanswered(),
+                        platform.receipts().countsByOutcome(runId()),
+                        admittedByClass,
+                        admittedTxns),
+                new RunReport.Decisions(
+                        busRecords,
+                        busDigest.size(),
+                        audit.byAction,
+                        audit.byMode,
+                        busDigest.digest(),
+                        audit.conflicts),
+                platform.ledger().count(runId()),
+                new RunReport.Audit(audit.records, auditDigest.digest(), replay.matched(), auditProblems),
+                new RunReport.Performance(
+                        eps,
+                        new RunReport.Latency(latency.p50Millis(), latency.p99Millis(), latency.maxMillis()),
+                        toFirst,
+                        peakRssMegabytes()),
+                platform.roleFailures());
+        return new Assembled(
+                report,
+                replay.manifestProblems(),
+                new RunLaws.DecisionTally(
+                        audit.degradedWithoutReason, audit.withMissingContext, audit.missingContextYetFull));
+    }
+
+    /**
+     * Has the audit write every decision now on the bus before the run's segments are sealed, also when the drain
+     * stalled: a record it still held would otherwise land in a segment after the seal, outside the manifest. Bounded:
+     * an audit that cannot answer leaves its records out, and the report's reconciliation says so.
+     */
+    private void writeHeldAuditRecords() {
+        try {
+            platform.flushAudit().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn(
+                    "run {}: the audit did not write what it holds before the seal ({}); the report counts what is sealed",
+                    runId(),
+                    e.toString());
+        }
+    }
+
+    /** Reads this run's decisions from the bus (committed only), from the offsets at run start to the end. */
+    private long scanDecisions(Consumer<Decision> action) throws Exception {
+        Map<Integer, Long> end = platform.busAdmin().endOffsets(Topics.DECISIONS);
+        java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+        String marker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
+        platform.topicReader().readCommitted(Topics.DECISIONS, decisionsStart, end, 300_000, value -> {
+            String text = new String(value, StandardCharsets.UTF_8);
+            if (!text.contains(marker)) return;
+            try {
+                JsonNode n = Json.MAPPER.readTree(text);
+                records.incrementAndGet();
+                action.accept(Decision.fromJson(n));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return records.get();
+    }
+
+    /** Admitted events that the decision loop must decide: the transactions. */
+    static long admittedTransactions(Map<String, Long> admittedByClass) {
+        return admittedByClass.entrySet().stream()
+                .filter(e -> Topics.isTransaction(e.getKey()))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+    }
+
+    static long peakRssMegabytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        } catch (Exception ignored) {
+            // not Linux: no RSS to report
+        }
+        return -1;
+    }
+}
