@@ -70,6 +70,28 @@ class PlatformConfigTest {
     }
 
     @Test
+    void zeroMeansAnyFreePortForTheGateAndTheConsoleAsDocumented() {
+        PlatformConfig defaults = PlatformConfig.from(Map.of());
+        assertThat(defaults.gatePort())
+                .as("the gate takes any free port by default")
+                .isZero();
+        PlatformConfig zeros = PlatformConfig.from(Map.of("FP_GATE_PORT", "0", "FP_OPS_PORT", "0"));
+        assertThat(zeros.gatePort()).isZero();
+        assertThat(zeros.opsPort()).isZero();
+        assertThat(PlatformConfig.from(Map.of("FP_GATE_PORT", " 0 ")).gatePort())
+                .as("blanks around it are ignored")
+                .isZero();
+        assertThat(PlatformConfig.from(Map.of("FP_GATE_PORT", "65535")).gatePort())
+                .isEqualTo(65_535);
+        assertThat(defaults.withOpsPort(0).opsPort()).as("fp serve --port 0").isZero();
+        assertThat(zeros.withHome(defaults.home()).withTopology(3, 2).gatePort())
+                .as("kept through the other withers")
+                .isZero();
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_PORT", "65536")))
+                .hasMessage("FP_GATE_PORT must be a port from 1 to 65535 (or 0: any free port), was '65536'");
+    }
+
+    @Test
     void theDecisionConfigDigestDependsOnTheBundleNotTheWiring() {
         PlatformConfig embedded = PlatformConfig.from(Map.of());
         PlatformConfig local = PlatformConfig.from(Map.of("FP_KAFKA_BOOTSTRAP", "b:9092", "FP_PARTITIONS", "3"));
