@@ -26,6 +26,9 @@ import org.slf4j.MDC;
  *
  * <p>Use: {@link #start}, then {@link #stream} (any number of times: a second stream of the same world only
  * produces DUPLICATE receipts), {@link #awaitDrain}, {@link #finish}.
+ *
+ * <p>This class holds the run's lifecycle; the end-of-stream announcement is {@link StreamEndAnnouncer}'s, the report's
+ * assembly {@link RunReportAssembly}'s and the laws {@link RunLaws}'.
  */
 public final class PlatformRun {
     private static final Logger LOG = LoggerFactory.getLogger(PlatformRun.class);
