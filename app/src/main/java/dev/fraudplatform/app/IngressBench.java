@@ -27,10 +27,10 @@ import jdk.jfr.Recording;
  * latency, and a JFR CPU profile of the measured phase (where the time goes, by method and by platform class).
  * Envelopes are prepared before the clock starts, so the world reader is not measured.
  */
-final class IngressBench {
+public final class IngressBench {
     private IngressBench() {}
 
-    static int run(int transactions, int lanes, int batch, long seed, boolean profile) throws Exception {
+    public static int run(int transactions, int lanes, int batch, long seed, boolean profile) throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         try (Platform platform = Platform.start(cfg)) {
             WorldBuilder.Result world = new WorldBuilder(platform.store())

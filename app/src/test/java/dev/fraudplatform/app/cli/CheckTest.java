@@ -1,4 +1,4 @@
-package dev.fraudplatform.app;
+package dev.fraudplatform.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
-/** The command line's range checks and its one-line messages, without I/O. */
+/** The command line's range checks, without I/O. */
 class CheckTest {
 
     @Test
@@ -53,14 +53,5 @@ class CheckTest {
         assertThatThrownBy(() -> Check.gateUrl("not a url")).hasMessageStartingWith("--gate not a url is not a URL");
         assertThatThrownBy(() -> Check.gateUrl("ftp://host/"))
                 .hasMessageStartingWith("--gate ftp://host/ is not an http URL");
-    }
-
-    @Test
-    void aMessageBecomesOneLineWithoutExceptionClassNames() {
-        assertThat(Fp.oneLine("java.lang.IllegalStateException: listing runs failed\n  at the end"))
-                .isEqualTo("listing runs failed; at the end");
-        assertThat(Fp.oneLine("cannot open: java.io.UncheckedIOException: disk full"))
-                .isEqualTo("cannot open: disk full");
-        assertThat(Fp.oneLine(null)).isEqualTo("refused");
     }
 }

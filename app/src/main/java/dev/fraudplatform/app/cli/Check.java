@@ -1,11 +1,13 @@
-package dev.fraudplatform.app;
+package dev.fraudplatform.app.cli;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -19,13 +21,13 @@ import picocli.CommandLine.TypeConversionException;
  * anything starts (no server, no run, no file). Range checks are picocli converters: picocli applies them while it
  * parses, and a refusal becomes "invalid value for option '--x': ...", exit 2. The other checks (a home that cannot be
  * written, a gate that does not answer, a port already taken) throw {@link IllegalArgumentException} with the reason,
- * which {@link Fp#execute} also answers with one line and exit 2.
+ * which {@link dev.fraudplatform.app.Fp#execute} also answers with one line and exit 2.
  */
-final class Check {
+public final class Check {
     private Check() {}
 
     /** An integer of at least 1: a count, a size, a limit. */
-    static final class Positive implements ITypeConverter<Integer> {
+    public static final class Positive implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             int n = integer(value);
@@ -35,7 +37,7 @@ final class Check {
     }
 
     /** An integer of at least 0. */
-    static final class NonNegative implements ITypeConverter<Integer> {
+    public static final class NonNegative implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             int n = integer(value);
@@ -45,7 +47,7 @@ final class Check {
     }
 
     /** A TCP port on 127.0.0.1: 1 to 65535, or 0 for any free port. */
-    static final class Port implements ITypeConverter<Integer> {
+    public static final class Port implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             int n;
@@ -61,7 +63,7 @@ final class Check {
     }
 
     /** Events per second, or another pace: a finite number of 0 or more (0: unpaced, as fast as the gate accepts). */
-    static final class Rate implements ITypeConverter<Double> {
+    public static final class Rate implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
             double r = decimal(value);
@@ -73,7 +75,7 @@ final class Check {
     }
 
     /** A pace that must be set: a finite number above 0. */
-    static final class PositiveRate implements ITypeConverter<Double> {
+    public static final class PositiveRate implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
             double r = decimal(value);
@@ -84,10 +86,10 @@ final class Check {
     }
 
     /** The highest total share of fraud a world may have; {@code WorldConfig} holds the same bound. */
-    static final double MAX_FRAUD_SHARE = 0.5;
+    public static final double MAX_FRAUD_SHARE = 0.5;
 
     /** A share of a world's transactions that is fraud: from 0 to {@link #MAX_FRAUD_SHARE}. */
-    static final class FraudShare implements ITypeConverter<Double> {
+    public static final class FraudShare implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
             double r = decimal(value);
@@ -100,7 +102,7 @@ final class Check {
     }
 
     /** Days of a world's traffic, as {@code WorldConfig} allows them. */
-    static final class Days implements ITypeConverter<Integer> {
+    public static final class Days implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
             int n = integer(value);
@@ -131,7 +133,7 @@ final class Check {
      *
      * @throws IllegalArgumentException "FP_HOME ... is not writable" with the reason
      */
-    static void writableHome(Path home) {
+    public static void writableHome(Path home) {
         try {
             Files.createDirectories(home);
             Path probe = Files.createTempFile(home, ".fp-write-check-", ".tmp");
@@ -152,7 +154,7 @@ final class Check {
     }
 
     /** A gate's base URL: http or https with a host. */
-    static URI gateUrl(String url) {
+    public static URI gateUrl(String url) {
         URI uri;
         try {
             uri = URI.create(url.trim());
@@ -170,14 +172,14 @@ final class Check {
      * Makes sure something listens at the gate's address before a command sends it anything (a TCP connect, within
      * 3 s), so that a closed gate is one line rather than a producer retrying forever.
      */
-    static void gateAnswers(String url) {
+    public static void gateAnswers(String url) {
         URI uri = gateUrl(url);
         int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(uri.getHost(), port), 3_000);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException("no gate at " + url + ": unknown host " + uri.getHost());
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw new IllegalArgumentException("no gate at " + url + ": no answer within 3 s");
         } catch (IOException e) {
             throw new IllegalArgumentException("no gate at " + url + ": connection refused");
@@ -185,7 +187,7 @@ final class Check {
     }
 
     /** Makes sure nothing else listens on {@code port} of 127.0.0.1 (0, any free port, always is). */
-    static void portFree(int port, String what) {
+    public static void portFree(int port, String what) {
         if (port == 0) return;
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
@@ -197,7 +199,7 @@ final class Check {
     }
 
     /** Makes sure {@code file} is a regular file this process can read. */
-    static void readableFile(Path file, String option) {
+    public static void readableFile(Path file, String option) {
         if (!Files.exists(file)) throw new IllegalArgumentException(option + " " + file + ": no such file");
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException(option + " " + file + " is not a file");
         if (!Files.isReadable(file)) throw new IllegalArgumentException(option + " " + file + " cannot be read");
