@@ -1,8 +1,8 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.store.Manifest;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.ops.ConformanceReport;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.world.ScenarioRunner;
 import dev.fraudplatform.world.WorldBuilder;
@@ -972,7 +972,7 @@ public final class Fp implements Runnable {
                     return 1;
                 }
                 var result = dev.fraudplatform.rtdl.audit.AuditReplay.replay(
-                        cfg.objectStore(), runId, new dev.fraudplatform.rtdl.fabric.DecisionFabric(bundle));
+                        cfg.objectStore(), runId, new dev.fraudplatform.decision.scoring.DecisionFabric(bundle));
                 System.out.printf(
                         Locale.ROOT,
                         "run %s, bundle %s: %,d audited frames re-scored, %,d match (%.2f%%)%n",
