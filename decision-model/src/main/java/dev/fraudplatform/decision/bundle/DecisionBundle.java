@@ -7,8 +7,6 @@ import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Sha256;
 import dev.fraudplatform.decision.xgboost.XGBoostModel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -161,21 +159,12 @@ public final class DecisionBundle {
         }
     }
 
-    /** Loads a bundle shipped with the platform ({@code bundles/<id>/bundle.json} on the classpath). */
+    /**
+     * Loads a bundle shipped with the platform ({@code bundles/<id>/bundle.json} on the classpath); see
+     * {@link BundleSource} for bundles in a directory or an object store.
+     */
     public static DecisionBundle builtIn(String bundleId) {
-        if (!bundleId.matches("[a-z0-9][a-z0-9._-]*")) throw new IllegalArgumentException("bad bundle id " + bundleId);
-        try (InputStream in = DecisionBundle.class.getResourceAsStream("/bundles/" + bundleId + "/bundle.json")) {
-            if (in == null) throw new IllegalArgumentException("no bundle " + bundleId);
-            return parse(in.readAllBytes(), name -> {
-                if (!name.matches("[A-Za-z0-9._-]+")) throw new java.io.FileNotFoundException("bad file name " + name);
-                try (InputStream f = DecisionBundle.class.getResourceAsStream("/bundles/" + bundleId + "/" + name)) {
-                    if (f == null) throw new java.io.FileNotFoundException("/bundles/" + bundleId + "/" + name);
-                    return f.readAllBytes();
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BundleSource.fromClasspath(bundleId);
     }
 
     public String id() {
