@@ -1,8 +1,8 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.run.RunIds;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.ops.RunReport;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;

@@ -1,6 +1,8 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
+import dev.fraudplatform.decision.scoring.DecisionFabric;
 import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.ingress.http.GateLimits;
@@ -8,10 +10,8 @@ import dev.fraudplatform.ingress.http.IngestionHttpServer;
 import dev.fraudplatform.ingress.http.ReceiptJson;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
-import dev.fraudplatform.rtdl.fabric.DecisionFabric;
-import dev.fraudplatform.rtdl.fabric.DecisionFabricRole;
-import dev.fraudplatform.rtdl.fabric.DecisionTopology;
+import dev.fraudplatform.rtdl.loop.DecisionFabricRole;
+import dev.fraudplatform.rtdl.loop.DecisionTopology;
 import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;

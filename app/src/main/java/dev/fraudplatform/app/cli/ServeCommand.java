@@ -3,7 +3,7 @@ package dev.fraudplatform.app.cli;
 import dev.fraudplatform.app.Platform;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.app.PlatformRun;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import java.time.Duration;
