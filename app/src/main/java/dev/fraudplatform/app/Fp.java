@@ -564,8 +564,8 @@ public final class Fp implements Runnable {
             new ScenarioRunner(store).admit(worldId);
             // A closed gate is one line here; once streaming, an unreachable gate is waited for (the stream resumes).
             Check.gateAnswers(gateUrl);
-            dev.fraudplatform.ingress.streamer.WorldStreamer streamer =
-                    new dev.fraudplatform.ingress.streamer.WorldStreamer(
+            dev.fraudplatform.world.streamer.WorldStreamer streamer =
+                    new dev.fraudplatform.world.streamer.WorldStreamer(
                                     store,
                                     new dev.fraudplatform.ingress.http.HttpIngressClient(gateUrl, apiKey),
                                     batch,
