@@ -1,6 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.envelope.Times;
+import dev.fraudplatform.core.ingress.BackpressureException;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.core.run.RunIds;
@@ -152,7 +153,7 @@ public final class IngressBench {
                                     if (r.size() != batches.get(i).size())
                                         throw new IllegalStateException("receipts missing");
                                     break;
-                                } catch (HttpIngressClient.BackpressureException e) {
+                                } catch (BackpressureException e) {
                                     try {
                                         Thread.sleep(e.retryAfterMillis());
                                     } catch (InterruptedException ie) {

@@ -2,9 +2,9 @@ package dev.fraudplatform.app.cli;
 
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.ingress.http.HttpIngressClient;
-import dev.fraudplatform.ingress.streamer.WorldStreamer;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.world.ScenarioRunner;
+import dev.fraudplatform.world.streamer.WorldStreamer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

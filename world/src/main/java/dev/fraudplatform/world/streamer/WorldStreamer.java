@@ -1,11 +1,11 @@
-package dev.fraudplatform.ingress.streamer;
+package dev.fraudplatform.world.streamer;
 
 import dev.fraudplatform.core.envelope.Envelope;
 import dev.fraudplatform.core.envelope.Times;
+import dev.fraudplatform.core.ingress.BackpressureException;
 import dev.fraudplatform.core.ingress.IngressPort;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.store.ObjectStore;
-import dev.fraudplatform.ingress.http.HttpIngressClient;
 import dev.fraudplatform.world.WorldReader;
 import dev.fraudplatform.world.WorldRow;
 import java.time.Instant;
@@ -21,7 +21,8 @@ import java.util.function.LongConsumer;
 
 /**
  * The World Streamer Producer: replays a sealed world's stream views, in event-time order, as envelopes of a run,
- * into the Ingestion Gate.
+ * into the Ingestion Gate. It knows the gate only as the {@link IngressPort} it is handed (the gate in process, or
+ * an HTTP client of it): the wiring chooses.
  *
  * <p>Events are spread over {@code lanes} by partition key; each lane sends its batches in order, one at a time,
  * so every account's events reach the gate in event-time order while lanes run in parallel. Lanes take work from
@@ -351,7 +352,7 @@ public final class WorldStreamer {
         while (true) {
             try {
                 return gate.submit(envelopes);
-            } catch (HttpIngressClient.BackpressureException e) {
+            } catch (BackpressureException e) {
                 backpressured.incrementAndGet();
                 if (e.unanswered()) resentUnanswered.addAndGet(envelopes.size());
                 if (System.currentTimeMillis() - since > MAX_RETRY_MILLIS) {
