@@ -12,7 +12,7 @@ import javax.sql.DataSource;
  * {@code fp ingress serve} runs); else an embedded server started for the command and stopped after it. Migrations
  * run as they do for the platform.
  */
-final class AdminDatabase implements AutoCloseable {
+public final class AdminDatabase implements AutoCloseable {
     private final EmbeddedPostgresServer server;
     private final PostgresDatabase db;
 
@@ -21,7 +21,7 @@ final class AdminDatabase implements AutoCloseable {
         this.db = db;
     }
 
-    static AdminDatabase open(PlatformConfig config) {
+    public static AdminDatabase open(PlatformConfig config) {
         if (config.pgUrl() != null) return new AdminDatabase(null, PostgresDatabase.open(config.pgUrl(), 2));
         Path data = config.home().resolve("pg").resolve("data");
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
@@ -53,7 +53,7 @@ final class AdminDatabase implements AutoCloseable {
         }
     }
 
-    DataSource dataSource() {
+    public DataSource dataSource() {
         return db.dataSource();
     }
 

@@ -36,10 +36,10 @@ import java.util.function.Predicate;
  * {@code evidence/<run>/drill-<name>.json} and {@code .html}, and the drill passes only when the run reconciles,
  * every law holds and every expectation is met.
  */
-final class Drills {
+public final class Drills {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Drills.class);
     /** The drills, by command-line name. */
-    enum Kind {
+    public enum Kind {
         DUPLICATES("10% of the events sent a second time, right behind the first, while the run streams"),
         INTEGRITY("2% of the transactions sent again after the run, with an altered amount under the same event id"),
         MISSING_CONTEXT("a third of the context events dropped before the gate"),
@@ -47,17 +47,17 @@ final class Drills {
         BROKER_RESTART("the Kafka broker stopped and started again while the run streams"),
         IG_CRASH("the gate, as its own process, killed (SIGKILL) twice while the run streams and started again");
 
-        final String fault;
+        public final String fault;
 
         Kind(String fault) {
             this.fault = fault;
         }
 
-        String cliName() {
+        public String cliName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
-        static Kind of(String name) {
+        public static Kind of(String name) {
             for (Kind k : values()) if (k.cliName().equals(name)) return k;
             throw new IllegalArgumentException("no drill " + name + "; drills: "
                     + java.util.Arrays.stream(values()).map(Kind::cliName).toList());
@@ -67,7 +67,7 @@ final class Drills {
     private Drills() {}
 
     /** Refuses (IllegalArgumentException) a drill that {@code config}'s wiring cannot run; callers check before starting anything. */
-    static void checkWiring(Kind kind, PlatformConfig config) {
+    public static void checkWiring(Kind kind, PlatformConfig config) {
         if (kind == Kind.LAG && config.redisUrl() == null) {
             throw new IllegalArgumentException("the lag drill pauses the join plane on Redis: set FP_REDIS_URL");
         }
@@ -78,7 +78,7 @@ final class Drills {
     }
 
     /** Runs {@code kind} on {@code worldId} with the bundle the platform serves; returns the judged report. */
-    static ConformanceReport run(Platform platform, String worldId, Kind kind, Consumer<String> status)
+    public static ConformanceReport run(Platform platform, String worldId, Kind kind, Consumer<String> status)
             throws Exception {
         checkWiring(kind, platform.config());
         long worldEvents = worldEvents(platform.store(), worldId);
@@ -449,7 +449,7 @@ final class Drills {
     }
 
     /** The world's event count, from its manifest. */
-    static long worldEvents(dev.fraudplatform.core.store.ObjectStore store, String worldId) {
+    public static long worldEvents(dev.fraudplatform.core.store.ObjectStore store, String worldId) {
         return Manifest.read(store, WorldBuilder.prefix(worldId))
                 .attributes()
                 .path("row_counts")

@@ -1,8 +1,8 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.run.RunIds;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.ops.RunReport;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
@@ -31,13 +31,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (streamer start to the last audit record), with a JFR profile of that phase, and the same messages' raw single-hop
  * Kafka rate (produce and consume, same broker, same JVM) as the ceiling.
  */
-final class EndToEndBench {
+public final class EndToEndBench {
     private EndToEndBench() {}
 
     /** What one run measured. */
     private record Phase(RunReport report, dev.fraudplatform.core.run.RunEvidence.LatencySummary latency) {}
 
-    static int run(int transactions, double offered, int offeredTransactions, long seed, boolean profile)
+    public static int run(int transactions, double offered, int offeredTransactions, long seed, boolean profile)
             throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         try (Platform platform = Platform.start(cfg)) {

@@ -1,6 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.envelope.Times;
+import dev.fraudplatform.core.ingress.BackpressureException;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.core.run.RunIds;
@@ -27,10 +28,10 @@ import jdk.jfr.Recording;
  * latency, and a JFR CPU profile of the measured phase (where the time goes, by method and by platform class).
  * Envelopes are prepared before the clock starts, so the world reader is not measured.
  */
-final class IngressBench {
+public final class IngressBench {
     private IngressBench() {}
 
-    static int run(int transactions, int lanes, int batch, long seed, boolean profile) throws Exception {
+    public static int run(int transactions, int lanes, int batch, long seed, boolean profile) throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         try (Platform platform = Platform.start(cfg)) {
             WorldBuilder.Result world = new WorldBuilder(platform.store())
@@ -152,7 +153,7 @@ final class IngressBench {
                                     if (r.size() != batches.get(i).size())
                                         throw new IllegalStateException("receipts missing");
                                     break;
-                                } catch (HttpIngressClient.BackpressureException e) {
+                                } catch (BackpressureException e) {
                                     try {
                                         Thread.sleep(e.retryAfterMillis());
                                     } catch (InterruptedException ie) {

@@ -4,7 +4,7 @@ import dev.fraudplatform.core.bus.BusAdmin;
 import dev.fraudplatform.core.telemetry.Telemetry;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
-import dev.fraudplatform.rtdl.fabric.DecisionFabricRole;
+import dev.fraudplatform.rtdl.loop.DecisionFabricRole;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

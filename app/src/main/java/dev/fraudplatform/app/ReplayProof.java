@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunFacts;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.ops.ConformanceReport;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -17,15 +17,15 @@ import java.util.function.Consumer;
  * and compares the two decision-log digests. The result is written to the original run's evidence as
  * {@code evidence/<run>/replay-<replay run>.json}; the proof holds when the digests match and the replay reconciled.
  */
-final class ReplayProof {
+public final class ReplayProof {
     /** What a replay showed. */
-    record Result(
+    public record Result(
             String originalRun,
             String replayRun,
             String originalDigest,
             String replayDigest,
             boolean replayReconciled) {
-        boolean holds() {
+        public boolean holds() {
             return replayReconciled && originalDigest.equals(replayDigest);
         }
 
@@ -48,7 +48,7 @@ final class ReplayProof {
      * Replays {@code runId} on {@code platform}. Refuses (IllegalArgumentException) a run that is unknown, has no report,
      * or whose pinned bundle is not the one this build ships.
      */
-    static Result replay(Platform platform, String runId, Consumer<String> status) throws Exception {
+    public static Result replay(Platform platform, String runId, Consumer<String> status) throws Exception {
         RunFacts facts =
                 platform.runs().facts(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
         String reportKey = "evidence/" + runId + "/report.json";

@@ -17,7 +17,7 @@ import java.util.Map;
  * Judges a finished run against the platform's laws, from the stores themselves (the receipts and effects through
  * {@link RunEvidence}, the bus's offsets, the object store's manifests), and gathers the conformance report's series.
  */
-final class RunLaws {
+public final class RunLaws {
     private RunLaws() {}
 
     /** What the audit says of the run's decisions, counted while it is read. */
@@ -69,7 +69,7 @@ final class RunLaws {
      * effects hash as they did when it ended (nothing updated or removed in place), the laws the stores can prove
      * still hold, the tables are still guarded, and the world and audit manifests still re-hash.
      */
-    static List<Check> recheck(ObjectStore store, RunEvidence evidence, String runId) throws Exception {
+    public static List<Check> recheck(ObjectStore store, RunEvidence evidence, String runId) throws Exception {
         String key = ConformanceReport.evidenceKey(runId, "report.json");
         if (!store.exists(key))
             throw new IllegalArgumentException("run " + runId + " has no conformance report (" + key + ")");

@@ -60,7 +60,7 @@ class IngestionHttpIT {
         run = PlatformRun.start(
                 platform,
                 world,
-                dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
+                dev.fraudplatform.decision.bundle.DecisionBundle.builtIn("rules-v1"),
                 java.util.Set.of("it-producer"),
                 s -> {});
         key = platform.producerKeys().issue("it-producer");

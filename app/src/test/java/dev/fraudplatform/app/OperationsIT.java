@@ -73,7 +73,7 @@ class OperationsIT {
     @Order(1)
     void everyDecisionIsOneTraceFromTheGateThroughTheFabricToTheActionLayerAndTheAudit() throws Exception {
         PlatformRun run = PlatformRun.start(
-                platform, worldId, dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"), s -> {});
+                platform, worldId, dev.fraudplatform.decision.bundle.DecisionBundle.builtIn("rules-v1"), s -> {});
         run.stream();
         assertThat(run.awaitDrain(Duration.ofSeconds(90))).isTrue();
         ConformanceReport report = run.finish();

@@ -65,7 +65,7 @@ class SlowClientsIT {
         run = PlatformRun.start(
                 platform,
                 world,
-                dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
+                dev.fraudplatform.decision.bundle.DecisionBundle.builtIn("rules-v1"),
                 java.util.Set.of("slow-producer", "good-producer", "other-producer"),
                 s -> {});
         slowKey = platform.producerKeys().issue("slow-producer");

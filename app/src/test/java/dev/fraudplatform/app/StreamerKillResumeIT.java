@@ -81,7 +81,7 @@ class StreamerKillResumeIT {
         PlatformRun run = PlatformRun.start(
                 platform,
                 worldId,
-                dev.fraudplatform.rtdl.fabric.DecisionBundle.builtIn("rules-v1"),
+                dev.fraudplatform.decision.bundle.DecisionBundle.builtIn("rules-v1"),
                 java.util.Set.of("wsp-kill-it"),
                 s -> {});
         platform.runs().transition(run.runId(), dev.fraudplatform.core.run.RunState.STREAMING, "external streamer");

@@ -2,11 +2,11 @@ package dev.fraudplatform.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.ops.RunReport;
 import dev.fraudplatform.rtdl.audit.AuditLog;
 import dev.fraudplatform.rtdl.audit.RunComparison;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
-import dev.fraudplatform.rtdl.fabric.DecisionTopology;
+import dev.fraudplatform.rtdl.loop.DecisionTopology;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import java.nio.file.Files;

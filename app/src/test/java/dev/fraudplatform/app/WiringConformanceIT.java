@@ -2,8 +2,8 @@ package dev.fraudplatform.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.ops.RunReport;
-import dev.fraudplatform.rtdl.fabric.DecisionBundle;
 import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;

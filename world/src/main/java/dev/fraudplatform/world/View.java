@@ -1,14 +1,14 @@
 package dev.fraudplatform.world;
 
-import static dev.fraudplatform.world.Table.opt;
-import static dev.fraudplatform.world.Table.req;
+import static dev.fraudplatform.parquet.ParquetSchema.optional;
+import static dev.fraudplatform.parquet.ParquetSchema.required;
 
 import dev.fraudplatform.core.json.CanonicalJson;
-import dev.fraudplatform.world.Table.Column;
-import dev.fraudplatform.world.Table.Type;
+import dev.fraudplatform.parquet.ParquetRows;
+import dev.fraudplatform.parquet.ParquetSchema;
+import dev.fraudplatform.parquet.ParquetSchema.Column;
+import dev.fraudplatform.parquet.ParquetType;
 import java.math.BigDecimal;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,68 +23,68 @@ public enum View {
     TXN(
             "txn.authorization",
             "t",
-            req("account_id", Type.VARCHAR),
-            req("amount_minor", Type.BIGINT),
-            req("card_id", Type.VARCHAR),
-            req("channel", Type.VARCHAR),
-            req("city", Type.VARCHAR),
-            req("country", Type.VARCHAR),
-            req("currency", Type.VARCHAR),
-            opt("device_id", Type.VARCHAR),
-            req("entry_mode", Type.VARCHAR),
-            opt("flow_id", Type.VARCHAR),
-            opt("ip", Type.VARCHAR),
-            opt("ip_country", Type.VARCHAR),
-            opt("lat", Type.DECIMAL),
-            opt("lon", Type.DECIMAL),
-            req("mcc", Type.VARCHAR),
-            req("merchant_id", Type.VARCHAR),
-            req("recurring", Type.BOOLEAN),
-            req("txn_id", Type.VARCHAR)),
+            required("account_id", ParquetType.VARCHAR),
+            required("amount_minor", ParquetType.BIGINT),
+            required("card_id", ParquetType.VARCHAR),
+            required("channel", ParquetType.VARCHAR),
+            required("city", ParquetType.VARCHAR),
+            required("country", ParquetType.VARCHAR),
+            required("currency", ParquetType.VARCHAR),
+            optional("device_id", ParquetType.VARCHAR),
+            required("entry_mode", ParquetType.VARCHAR),
+            optional("flow_id", ParquetType.VARCHAR),
+            optional("ip", ParquetType.VARCHAR),
+            optional("ip_country", ParquetType.VARCHAR),
+            optional("lat", ParquetType.DECIMAL),
+            optional("lon", ParquetType.DECIMAL),
+            required("mcc", ParquetType.VARCHAR),
+            required("merchant_id", ParquetType.VARCHAR),
+            required("recurring", ParquetType.BOOLEAN),
+            required("txn_id", ParquetType.VARCHAR)),
     LOGIN(
             "ctx.login",
             "s",
-            req("account_id", Type.VARCHAR),
-            req("device_id", Type.VARCHAR),
-            req("device_os", Type.VARCHAR),
-            req("flow_id", Type.VARCHAR),
-            req("ip", Type.VARCHAR),
-            req("ip_country", Type.VARCHAR),
-            req("method", Type.VARCHAR),
-            req("outcome", Type.VARCHAR)),
+            required("account_id", ParquetType.VARCHAR),
+            required("device_id", ParquetType.VARCHAR),
+            required("device_os", ParquetType.VARCHAR),
+            required("flow_id", ParquetType.VARCHAR),
+            required("ip", ParquetType.VARCHAR),
+            required("ip_country", ParquetType.VARCHAR),
+            required("method", ParquetType.VARCHAR),
+            required("outcome", ParquetType.VARCHAR)),
     THREE_DS(
             "ctx.three_ds",
             "a",
-            req("account_id", Type.VARCHAR),
-            req("card_id", Type.VARCHAR),
-            req("challenge", Type.VARCHAR),
-            opt("device_id", Type.VARCHAR),
-            req("flow_id", Type.VARCHAR),
-            req("merchant_id", Type.VARCHAR),
-            req("result", Type.VARCHAR)),
+            required("account_id", ParquetType.VARCHAR),
+            required("card_id", ParquetType.VARCHAR),
+            required("challenge", ParquetType.VARCHAR),
+            optional("device_id", ParquetType.VARCHAR),
+            required("flow_id", ParquetType.VARCHAR),
+            required("merchant_id", ParquetType.VARCHAR),
+            required("result", ParquetType.VARCHAR)),
     PROFILE_CHANGE(
             "ctx.profile_change",
             "p",
-            req("account_id", Type.VARCHAR),
-            req("change", Type.VARCHAR),
-            req("device_id", Type.VARCHAR),
-            req("flow_id", Type.VARCHAR),
-            req("ip", Type.VARCHAR),
-            req("ip_country", Type.VARCHAR),
-            opt("new_email_domain", Type.VARCHAR)),
+            required("account_id", ParquetType.VARCHAR),
+            required("change", ParquetType.VARCHAR),
+            required("device_id", ParquetType.VARCHAR),
+            required("flow_id", ParquetType.VARCHAR),
+            required("ip", ParquetType.VARCHAR),
+            required("ip_country", ParquetType.VARCHAR),
+            optional("new_email_domain", ParquetType.VARCHAR)),
     LABEL(
             "label.assertion",
             "l",
-            req("account_id", Type.VARCHAR),
-            req("amount_minor", Type.BIGINT),
-            req("card_id", Type.VARCHAR),
-            req("effective_time", Type.VARCHAR),
-            req("label_id", Type.VARCHAR),
-            req("label_type", Type.VARCHAR),
-            req("observed_time", Type.VARCHAR),
-            req("reason_code", Type.VARCHAR),
-            req("source", Type.VARCHAR),
-            req("txn_id", Type.VARCHAR));
+            required("account_id", ParquetType.VARCHAR),
+            required("amount_minor", ParquetType.BIGINT),
+            required("card_id", ParquetType.VARCHAR),
+            required("effective_time", ParquetType.VARCHAR),
+            required("label_id", ParquetType.VARCHAR),
+            required("label_type", ParquetType.VARCHAR),
+            required("observed_time", ParquetType.VARCHAR),
+            required("reason_code", ParquetType.VARCHAR),
+            required("source", ParquetType.VARCHAR),
+            required("txn_id", ParquetType.VARCHAR));
 
     /** Columns before the payload's. */
     static final int PAYLOAD_OFFSET = 4;
@@ -93,23 +93,23 @@ public enum View {
 
     private final String eventClass;
     private final String idLetter;
-    private final Table table;
+    private final ParquetSchema table;
     private final String[] payloadKeys;
 
     View(String eventClass, String idLetter, Column... payload) {
         this.eventClass = eventClass;
         this.idLetter = idLetter;
         List<Column> cols = new ArrayList<>(List.of(
-                req("event_id", Type.VARCHAR),
-                req("event_time_ms", Type.BIGINT),
-                req("partition_key", Type.VARCHAR),
-                req("schema_version", Type.INTEGER)));
+                required("event_id", ParquetType.VARCHAR),
+                required("event_time_ms", ParquetType.BIGINT),
+                required("partition_key", ParquetType.VARCHAR),
+                required("schema_version", ParquetType.INTEGER)));
         List<Column> sorted = new ArrayList<>(List.of(payload));
         sorted.sort(Comparator.comparing(Column::name));
         if (!sorted.equals(List.of(payload)))
             throw new IllegalStateException(eventClass + ": payload columns must be listed in name order");
         cols.addAll(sorted);
-        this.table = new Table(cols);
+        this.table = new ParquetSchema(cols);
         this.payloadKeys = new String[payload.length];
         for (int i = 0; i < payload.length; i++) payloadKeys[i] = CanonicalJson.quote(payload[i].name()) + ":";
     }
@@ -122,7 +122,7 @@ public enum View {
         return idLetter;
     }
 
-    Table table() {
+    ParquetSchema table() {
         return table;
     }
 
@@ -142,15 +142,15 @@ public enum View {
     }
 
     /**
-     * The canonical JSON of the payload in the current row of {@code rs}, whose columns are this view's in order
-     * (JDBC column {@code 1 + PAYLOAD_OFFSET} is the first payload field).
+     * The canonical JSON of the payload in the current row of {@code rows}, whose columns are this view's in order
+     * (column {@code PAYLOAD_OFFSET} is the first payload field).
      */
-    String payloadJson(ResultSet rs) throws SQLException {
+    String payloadJson(ParquetRows rs) {
         StringBuilder sb = new StringBuilder(320).append('{');
         boolean first = true;
         List<Column> cols = table.columns();
         for (int i = 0; i < payloadKeys.length; i++) {
-            int col = PAYLOAD_OFFSET + i + 1;
+            int col = PAYLOAD_OFFSET + i;
             Column c = cols.get(PAYLOAD_OFFSET + i);
             String value;
             switch (c.type()) {
@@ -167,7 +167,7 @@ public enum View {
                     value = rs.wasNull() ? null : Integer.toString(v);
                 }
                 case DECIMAL -> {
-                    BigDecimal d = rs.getBigDecimal(col);
+                    BigDecimal d = rs.getDecimal(col);
                     value = d == null ? null : CanonicalJson.canonicalNumber(d);
                 }
                 case BOOLEAN -> {

@@ -1,7 +1,7 @@
 package dev.fraudplatform.world;
 
-import static dev.fraudplatform.world.Table.opt;
-import static dev.fraudplatform.world.Table.req;
+import static dev.fraudplatform.parquet.ParquetSchema.optional;
+import static dev.fraudplatform.parquet.ParquetSchema.required;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,11 +10,9 @@ import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.core.store.ObjectAlreadyExistsException;
 import dev.fraudplatform.core.store.ObjectStore;
-import dev.fraudplatform.world.Table.Type;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.fraudplatform.parquet.ParquetCodec;
+import dev.fraudplatform.parquet.ParquetSchema;
+import dev.fraudplatform.parquet.ParquetType;
 import java.time.DayOfWeek;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -58,40 +56,47 @@ public final class WorldBuilder {
     /** Relative traffic by day of week, Monday first: Friday and Saturday busiest, Sunday quietest. */
     private static final double[] WEEKDAY_WEIGHTS = {0.96, 0.97, 0.99, 1.02, 1.10, 1.08, 0.88};
 
-    static final Table TRUTH = new Table(List.of(
-            req("event_id", Type.VARCHAR),
-            req("txn_id", Type.VARCHAR),
-            req("account_id", Type.VARCHAR),
-            req("card_id", Type.VARCHAR),
-            req("typology", Type.VARCHAR),
-            req("episode_id", Type.BIGINT),
-            req("event_time_ms", Type.BIGINT),
-            req("first_party", Type.BOOLEAN),
-            opt("label_type", Type.VARCHAR),
-            opt("compromised_merchant_id", Type.VARCHAR)));
-    static final Table CUSTOMERS = new Table(List.of(
-            req("customer_id", Type.VARCHAR),
-            req("email_domain", Type.VARCHAR),
-            req("home_city", Type.VARCHAR),
-            req("home_country", Type.VARCHAR)));
-    static final Table ACCOUNTS = new Table(List.of(
-            req("account_id", Type.VARCHAR),
-            req("customer_id", Type.VARCHAR),
-            req("opened_date", Type.VARCHAR),
-            req("product", Type.VARCHAR),
-            opt("credit_limit_minor", Type.BIGINT),
-            req("home_city", Type.VARCHAR),
-            req("home_country", Type.VARCHAR)));
-    static final Table CARDS = new Table(
-            List.of(req("card_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("card_type", Type.VARCHAR)));
-    static final Table MERCHANTS = new Table(List.of(
-            req("merchant_id", Type.VARCHAR),
-            req("mcc", Type.VARCHAR),
-            req("city", Type.VARCHAR),
-            req("country", Type.VARCHAR),
-            req("risk_tier", Type.VARCHAR)));
-    static final Table DEVICES = new Table(
-            List.of(req("device_id", Type.VARCHAR), req("account_id", Type.VARCHAR), req("device_os", Type.VARCHAR)));
+    /** Row groups small enough that a reader streams a day file without holding it. */
+    private static final int ROW_GROUP_ROWS = 65_536;
+
+    static final ParquetSchema TRUTH = new ParquetSchema(List.of(
+            required("event_id", ParquetType.VARCHAR),
+            required("txn_id", ParquetType.VARCHAR),
+            required("account_id", ParquetType.VARCHAR),
+            required("card_id", ParquetType.VARCHAR),
+            required("typology", ParquetType.VARCHAR),
+            required("episode_id", ParquetType.BIGINT),
+            required("event_time_ms", ParquetType.BIGINT),
+            required("first_party", ParquetType.BOOLEAN),
+            optional("label_type", ParquetType.VARCHAR),
+            optional("compromised_merchant_id", ParquetType.VARCHAR)));
+    static final ParquetSchema CUSTOMERS = new ParquetSchema(List.of(
+            required("customer_id", ParquetType.VARCHAR),
+            required("email_domain", ParquetType.VARCHAR),
+            required("home_city", ParquetType.VARCHAR),
+            required("home_country", ParquetType.VARCHAR)));
+    static final ParquetSchema ACCOUNTS = new ParquetSchema(List.of(
+            required("account_id", ParquetType.VARCHAR),
+            required("customer_id", ParquetType.VARCHAR),
+            required("opened_date", ParquetType.VARCHAR),
+            required("product", ParquetType.VARCHAR),
+            optional("credit_limit_minor", ParquetType.BIGINT),
+            required("home_city", ParquetType.VARCHAR),
+            required("home_country", ParquetType.VARCHAR)));
+    static final ParquetSchema CARDS = new ParquetSchema(List.of(
+            required("card_id", ParquetType.VARCHAR),
+            required("account_id", ParquetType.VARCHAR),
+            required("card_type", ParquetType.VARCHAR)));
+    static final ParquetSchema MERCHANTS = new ParquetSchema(List.of(
+            required("merchant_id", ParquetType.VARCHAR),
+            required("mcc", ParquetType.VARCHAR),
+            required("city", ParquetType.VARCHAR),
+            required("country", ParquetType.VARCHAR),
+            required("risk_tier", ParquetType.VARCHAR)));
+    static final ParquetSchema DEVICES = new ParquetSchema(List.of(
+            required("device_id", ParquetType.VARCHAR),
+            required("account_id", ParquetType.VARCHAR),
+            required("device_os", ParquetType.VARCHAR)));
 
     private final ObjectStore store;
 
@@ -143,23 +148,13 @@ public final class WorldBuilder {
             }
             return new Result(worldId, true, WorldGate.readReceipt(store, worldId), config.transactions());
         }
-        Path scratch;
-        try {
-            scratch = Files.createTempDirectory("fp-world-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            return build(config, progress, worldId, prefix, scratch);
-        } finally {
-            LocalFiles.deleteTree(scratch);
-        }
+        return build(config, progress, worldId, prefix);
     }
 
-    private Result build(WorldConfig config, Progress progress, String worldId, String prefix, Path scratch) {
+    private Result build(WorldConfig config, Progress progress, String worldId, String prefix) {
         String idPrefix = worldId.substring(2, 7);
         Population population = new Population(config);
-        Map<String, Long> entityCounts = writeEntities(config, population, prefix, scratch);
+        Map<String, Long> entityCounts = writeEntities(config, population, prefix);
 
         int[] quotas = dayQuotas(config);
         long[] txnBase = new long[config.days()];
@@ -179,18 +174,18 @@ public final class WorldBuilder {
                 if (v == View.LABEL || (rows.isEmpty() && v != View.TXN)) continue;
                 writeIdempotent(
                         viewKey(prefix, v, date),
-                        ParquetFiles.write(
+                        ParquetCodec.toBytes(
                                 v.table(),
                                 () -> rows.stream().map(GenRow::toColumns).iterator(),
-                                scratch));
+                                ROW_GROUP_ROWS));
                 viewCounts.addAndGet(v.ordinal(), rows.size());
             }
-            writeIdempotent(truthKey(prefix, date), ParquetFiles.write(TRUTH, day.truth(), scratch));
+            writeIdempotent(truthKey(prefix, date), ParquetCodec.toBytes(TRUTH, day.truth(), ROW_GROUP_ROWS));
             truthCount.addAndGet(day.truth().size());
             progress.update("generating", done.addAndGet(day.of(View.TXN).size()));
         });
         progress.update("labelling", done.get());
-        viewCounts.addAndGet(View.LABEL.ordinal(), writeLabels(config, plan.labels(), prefix, idPrefix, scratch));
+        viewCounts.addAndGet(View.LABEL.ordinal(), writeLabels(config, plan.labels(), prefix, idPrefix));
 
         progress.update("gating", done.get());
         WorldGate.Verdict verdict = new WorldGate(store).check(worldId, config);
@@ -214,7 +209,7 @@ public final class WorldBuilder {
 
     /** Writes the labels, partitioned by the day they are observed; returns how many. */
     private long writeLabels(
-            WorldConfig config, List<FraudPlanner.PlannedLabel> planned, String prefix, String idPrefix, Path scratch) {
+            WorldConfig config, List<FraudPlanner.PlannedLabel> planned, String prefix, String idPrefix) {
         long start = dayStartMillis(config, 0);
         TreeMap<Integer, List<GenRow>> byDay = new TreeMap<>();
         for (FraudPlanner.PlannedLabel p : planned) {
@@ -241,16 +236,16 @@ public final class WorldBuilder {
             String date = config.startDate().plusDays(e.getKey()).toString();
             writeIdempotent(
                     viewKey(prefix, View.LABEL, date),
-                    ParquetFiles.write(
+                    ParquetCodec.toBytes(
                             View.LABEL.table(),
                             () -> rows.stream().map(GenRow::toColumns).iterator(),
-                            scratch));
+                            ROW_GROUP_ROWS));
             n += rows.size();
         }
         return n;
     }
 
-    private Map<String, Long> writeEntities(WorldConfig config, Population population, String prefix, Path scratch) {
+    private Map<String, Long> writeEntities(WorldConfig config, Population population, String prefix) {
         List<Object[]> customers = new ArrayList<>();
         List<Object[]> accounts = new ArrayList<>();
         List<Object[]> cards = new ArrayList<>();
@@ -301,7 +296,9 @@ public final class WorldBuilder {
         files.forEach((name, f) -> {
             @SuppressWarnings("unchecked")
             List<Object[]> rows = (List<Object[]>) f[1];
-            writeIdempotent(prefix + "/entities/" + name + ".parquet", ParquetFiles.write((Table) f[0], rows, scratch));
+            writeIdempotent(
+                    prefix + "/entities/" + name + ".parquet",
+                    ParquetCodec.toBytes((ParquetSchema) f[0], rows, ROW_GROUP_ROWS));
             counts.put(name, (long) rows.size());
         });
         return counts;
@@ -314,9 +311,12 @@ public final class WorldBuilder {
         return schema;
     }
 
-    private static void columnsJson(ArrayNode out, Table t) {
-        for (Table.Column c : t.columns())
-            out.addObject().put("name", c.name()).put("type", c.type().sql).put("required", c.required());
+    private static void columnsJson(ArrayNode out, ParquetSchema t) {
+        for (ParquetSchema.Column c : t.columns())
+            out.addObject()
+                    .put("name", c.name())
+                    .put("type", c.type().sqlName())
+                    .put("required", c.required());
     }
 
     /**

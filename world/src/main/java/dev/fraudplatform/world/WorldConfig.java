@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.json.Sha256;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -154,6 +156,64 @@ public record WorldConfig(
                 n.has("inject_leak")
                         ? Leak.valueOf(n.path("inject_leak").asText().toUpperCase(java.util.Locale.ROOT))
                         : base.leak);
+    }
+
+    /**
+     * What a command line gives over a config file; each field is null (the map empty) when not given.
+     *
+     * @param typologyRates share of transactions per typology, applied in the map's order
+     */
+    public record Overrides(
+            Long seed,
+            Integer transactions,
+            Integer accounts,
+            Integer days,
+            Double fraudRate,
+            Map<Typology, Double> typologyRates) {
+        public Overrides {
+            typologyRates = Collections.unmodifiableMap(new LinkedHashMap<>(typologyRates));
+        }
+    }
+
+    /**
+     * The config of a world build: the defaults for its size, then a config file's fields over them, then the flags
+     * over both. Without a seed anywhere it is 1; without a size, 100,000 transactions. A size, from the file or a
+     * flag, rescales the defaults derived from it (accounts, days); an explicit accounts or days flag wins over both.
+     * {@code fraudRate} scales the mix the file and defaults give, then each typology rate replaces its own share.
+     *
+     * @param file     a config file's JSON as {@link #fromJson} reads it, or null for none
+     * @param fileName how a refusal names the file
+     * @throws IllegalArgumentException for a field of the file ("world config FILE: ...") or a result out of range
+     */
+    public static WorldConfig merge(JsonNode file, String fileName, Overrides flags) {
+        long s = flags.seed() != null ? flags.seed() : 1;
+        int n = flags.transactions() != null ? flags.transactions() : 100_000;
+        WorldConfig wc = defaults(s, n);
+        if (file != null) {
+            try {
+                // Sizes from the file rescale the derived defaults, as flags do.
+                int fileTxns = file.path("transactions").asInt(n);
+                WorldConfig base = defaults(file.path("seed").asLong(s), fileTxns);
+                wc = fromJson(file, base);
+            } catch (IllegalArgumentException | DateTimeException e) {
+                throw new IllegalArgumentException("world config " + fileName + ": " + e.getMessage());
+            }
+        }
+        if (flags.seed() != null) wc = wc.withSeed(flags.seed());
+        if (flags.transactions() != null && file != null) {
+            WorldConfig sized = defaults(wc.seed(), flags.transactions());
+            wc = wc.withShape(flags.transactions(), sized.accounts(), sized.days(), wc.startDate());
+        }
+        if (flags.accounts() != null || flags.days() != null) {
+            wc = wc.withShape(
+                    wc.transactions(),
+                    flags.accounts() != null ? flags.accounts() : wc.accounts(),
+                    flags.days() != null ? flags.days() : wc.days(),
+                    wc.startDate());
+        }
+        if (flags.fraudRate() != null) wc = wc.withFraudRate(flags.fraudRate());
+        for (var e : flags.typologyRates().entrySet()) wc = wc.withTypologyRate(e.getKey(), e.getValue());
+        return wc;
     }
 
     /** {@code w-} and 16 hex digits of SHA-256(engine version, canonical config including the seed). */

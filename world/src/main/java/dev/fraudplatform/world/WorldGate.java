@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.parquet.ParquetSchema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,8 +120,7 @@ public final class WorldGate {
             String expected = describe(v.table());
             for (String key : sql.viewKeys(v)) {
                 List<Object[]> cols = sql.rows("DESCRIBE SELECT * FROM "
-                        + ParquetFiles.readParquet(
-                                ParquetFiles.literal(sql.local(key).toString()), ""));
+                        + WorldSql.readParquet(WorldSql.literal(sql.local(key).toString()), ""));
                 String actual = cols.stream().map(c -> c[0] + " " + c[1]).collect(Collectors.joining(", "));
                 if (!actual.equals(expected)) problems.add(key + " has (" + actual + ")");
             }
@@ -128,15 +128,17 @@ public final class WorldGate {
         return problems("schema", problems.size(), problems);
     }
 
-    private static String describe(Table t) {
-        return t.columns().stream().map(c -> c.name() + " " + c.type().sql).collect(Collectors.joining(", "));
+    private static String describe(ParquetSchema t) {
+        return t.columns().stream()
+                .map(c -> c.name() + " " + c.type().sqlName())
+                .collect(Collectors.joining(", "));
     }
 
     private static Check requiredFields(WorldSql sql) {
         List<String> rules = new ArrayList<>();
         for (View v : View.values()) {
             String name = WorldSql.NAMES.get(v);
-            for (Table.Column c : v.table().columns()) {
+            for (ParquetSchema.Column c : v.table().columns()) {
                 if (c.required()) rules.add(name + "|" + c.name() + " IS NULL");
             }
             rules.add(name + "|schema_version <> " + View.SCHEMA_VERSION);
@@ -222,7 +224,7 @@ public final class WorldGate {
         List<String> parts = new ArrayList<>();
         boolean ok = true;
         for (Typology t : Typology.values()) {
-            long n = sql.scalar("SELECT count(*) FROM truth WHERE typology = " + ParquetFiles.literal(t.key()));
+            long n = sql.scalar("SELECT count(*) FROM truth WHERE typology = " + WorldSql.literal(t.key()));
             double observed = txns == 0 ? 0 : (double) n / txns;
             double tol = tolerance(config.rate(t), txns);
             boolean in = Math.abs(observed - config.rate(t)) <= tol;
@@ -237,7 +239,7 @@ public final class WorldGate {
         }
         long unknown = sql.scalar("SELECT count(*) FROM truth WHERE typology NOT IN ("
                 + java.util.Arrays.stream(Typology.values())
-                        .map(t -> ParquetFiles.literal(t.key()))
+                        .map(t -> WorldSql.literal(t.key()))
                         .collect(Collectors.joining(", "))
                 + ")");
         if (unknown > 0) parts.add(unknown + " rows of unknown typology");

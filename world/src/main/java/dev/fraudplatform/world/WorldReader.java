@@ -2,10 +2,8 @@ package dev.fraudplatform.world;
 
 import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.core.store.ObjectStore;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.fraudplatform.parquet.ParquetCodec;
+import dev.fraudplatform.parquet.ParquetRows;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * Reads a world's stream views as one sequence in event-time order: day by day, merging that day's view files by
- * (event time, event id). Each file streams through its own single-threaded DuckDB, so memory is a row group per
- * open file. Not thread-safe; close it when done.
+ * (event time, event id). Each file streams through the Parquet codec, so memory is a row group per open file. Not
+ * thread-safe; close it when done.
  */
 public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
     private final LocalFiles files;
@@ -28,46 +26,35 @@ public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
     private static final class Cursor {
         final View view;
         final String key;
-        final Connection connection;
-        final Statement statement;
-        final ResultSet rs;
+        final ParquetRows rows;
         WorldRow head;
 
-        Cursor(View view, String key, java.nio.file.Path file) throws SQLException {
+        Cursor(View view, String key, java.nio.file.Path file) {
             this.view = view;
             this.key = key;
-            this.connection = ParquetFiles.open(true);
-            this.statement = connection.createStatement();
-            this.rs = statement.executeQuery(
-                    "SELECT * FROM " + ParquetFiles.readParquet(ParquetFiles.literal(file.toString()), ""));
+            this.rows = ParquetCodec.open(file, List.of());
         }
 
         boolean advance() {
             try {
-                if (!rs.next()) return false;
-                long t = rs.getLong(2);
+                if (!rows.next()) return false;
+                long t = rows.getLong(1);
                 head = new WorldRow(
                         view.eventClass(),
-                        rs.getString(1),
-                        rs.getInt(4),
+                        rows.getString(0),
+                        rows.getInt(3),
                         t,
                         Times.formatMillis(t),
-                        rs.getString(3),
-                        view.payloadJson(rs));
+                        rows.getString(2),
+                        view.payloadJson(rows));
                 return true;
-            } catch (SQLException e) {
+            } catch (IllegalStateException e) {
                 throw new IllegalStateException("reading " + key + ": " + e.getMessage(), e);
             }
         }
 
         void close() {
-            try {
-                rs.close();
-                statement.close();
-                connection.close();
-            } catch (SQLException ignored) {
-                // read-only, in-memory: nothing to lose
-            }
+            rows.close();
         }
     }
 
@@ -97,12 +84,7 @@ public final class WorldReader implements Iterator<WorldRow>, AutoCloseable {
             if (!days.hasNext()) return false;
             for (String key : days.next()) {
                 String eventClass = key.substring(key.indexOf("/views/") + 7, key.indexOf("/day="));
-                Cursor c;
-                try {
-                    c = new Cursor(View.of(eventClass), key, files.of(key));
-                } catch (SQLException e) {
-                    throw new IllegalStateException("opening " + key + ": " + e.getMessage(), e);
-                }
+                Cursor c = new Cursor(View.of(eventClass), key, files.of(key));
                 open.add(c);
                 if (c.advance()) heap.add(c);
             }

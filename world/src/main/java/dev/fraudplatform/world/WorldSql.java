@@ -1,6 +1,7 @@
 package dev.fraudplatform.world;
 
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.parquet.ParquetSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -47,14 +48,13 @@ final class WorldSql implements AutoCloseable {
             try (Statement s = connection.createStatement()) {
                 s.execute("SET threads = 2");
                 s.execute("SET memory_limit = '1GB'");
-                s.execute("SET temp_directory = "
-                        + ParquetFiles.literal(files.scratch().toString()));
+                s.execute("SET temp_directory = " + literal(files.scratch().toString()));
                 for (View v : View.values()) register(s, NAMES.get(v), viewKeys.get(v), v.table());
                 register(s, "truth", truthKeys, WorldBuilder.TRUTH);
                 for (String e : ENTITIES) {
                     s.execute("CREATE VIEW " + e + " AS SELECT * FROM "
-                            + ParquetFiles.readParquet(
-                                    ParquetFiles.literal(files.of(prefix + "/entities/" + e + ".parquet")
+                            + readParquet(
+                                    literal(files.of(prefix + "/entities/" + e + ".parquet")
                                             .toString()),
                                     ""));
                 }
@@ -65,19 +65,31 @@ final class WorldSql implements AutoCloseable {
         }
     }
 
-    private void register(Statement s, String name, List<String> keys, Table table) throws SQLException {
+    private void register(Statement s, String name, List<String> keys, ParquetSchema table) throws SQLException {
         if (keys.isEmpty()) {
-            s.execute(table.createSql(name + "_empty").replace(" NOT NULL", ""));
+            s.execute(table.columns().stream()
+                    .map(c -> c.name() + " " + c.type().sqlName())
+                    .collect(Collectors.joining(", ", "CREATE TABLE " + name + "_empty (", ")")));
             s.execute("CREATE VIEW " + name
                     + " AS SELECT *, NULL::VARCHAR AS filename, NULL::BIGINT AS file_row_number FROM " + name
                     + "_empty");
             return;
         }
-        String list = keys.stream()
-                .map(k -> ParquetFiles.literal(files.of(k).toString()))
-                .collect(Collectors.joining(", ", "[", "]"));
+        String list =
+                keys.stream().map(k -> literal(files.of(k).toString())).collect(Collectors.joining(", ", "[", "]"));
         s.execute("CREATE VIEW " + name + " AS SELECT * FROM "
-                + ParquetFiles.readParquet(list, "filename = true, file_row_number = true"));
+                + readParquet(list, "filename = true, file_row_number = true"));
+    }
+
+    /** {@code read_parquet} of one or more files ({@code files} is a SQL list or literal), without hive-partition columns. */
+    static String readParquet(String files, String options) {
+        return "read_parquet(" + files + ", hive_partitioning = false" + (options.isEmpty() ? "" : ", " + options)
+                + ")";
+    }
+
+    /** A SQL string literal. */
+    static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
     }
 
     List<String> viewKeys(View v) {

@@ -1,6 +1,7 @@
 package dev.fraudplatform.ingress.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fraudplatform.core.ingress.BackpressureException;
 import dev.fraudplatform.core.ingress.IngressPort;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.json.Json;
@@ -25,35 +26,6 @@ public final class HttpIngressClient implements IngressPort {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI events;
     private final String key;
-
-    /**
-     * The batch must be sent again after {@link #retryAfterMillis()}: the gate pushed back (429: nothing of it was
-     * ingested), or nothing is known of it ({@link #unanswered()}: unreachable, or a 503 mid-admission), in which case
-     * some of it may have been admitted and comes back DUPLICATE.
-     */
-    public static final class BackpressureException extends RuntimeException {
-        private final long retryAfterMillis;
-        private final boolean unanswered;
-
-        public BackpressureException(String message, long retryAfterMillis) {
-            this(message, retryAfterMillis, false);
-        }
-
-        public BackpressureException(String message, long retryAfterMillis, boolean unanswered) {
-            super(message);
-            this.retryAfterMillis = retryAfterMillis;
-            this.unanswered = unanswered;
-        }
-
-        /** True when the gate may have receipted some of the batch before the answer was lost. */
-        public boolean unanswered() {
-            return unanswered;
-        }
-
-        public long retryAfterMillis() {
-            return retryAfterMillis;
-        }
-    }
 
     public HttpIngressClient(String baseUrl, String apiKey) {
         this.events = URI.create(baseUrl.replaceAll("/+$", "") + IngestionHttpServer.EVENTS_PATH);

@@ -25,7 +25,7 @@ public final class AuditLog {
     /** Calls {@code action} with every audit record of one segment, in offset order; throws if it cannot be read. */
     public static void forEachIn(ObjectStore store, String key, Consumer<AuditRecord> action) {
         try (InputStream in = store.open(key)) {
-            ParquetSegments.readLines(in, line -> {
+            AuditSegment.readLines(in, line -> {
                 try {
                     action.accept(AuditRecord.fromJson(Json.MAPPER.readTree(line)));
                 } catch (IOException e) {

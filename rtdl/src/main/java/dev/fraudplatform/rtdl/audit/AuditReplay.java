@@ -4,7 +4,7 @@ import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.decision.JoinFrame;
 import dev.fraudplatform.core.store.ObjectStore;
-import dev.fraudplatform.rtdl.fabric.DecisionFabric;
+import dev.fraudplatform.decision.scoring.DecisionFabric;
 import java.util.ArrayList;
 import java.util.List;
 

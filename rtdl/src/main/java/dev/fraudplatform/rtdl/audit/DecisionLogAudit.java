@@ -241,10 +241,10 @@ public final class DecisionLogAudit extends ConsumerRole {
                         first,
                         last,
                         pending.size());
-        List<ParquetSegments.Row> rows = new ArrayList<>(pending.size());
+        List<AuditSegment.Row> rows = new ArrayList<>(pending.size());
         for (Line l : pending) {
             Decision.Summary d = l.decision();
-            rows.add(new ParquetSegments.Row(
+            rows.add(new AuditSegment.Row(
                     l.partition(),
                     l.offset(),
                     d.decisionId(),
@@ -254,7 +254,7 @@ public final class DecisionLogAudit extends ConsumerRole {
                     d.score(),
                     new String(l.bytes(), java.nio.charset.StandardCharsets.UTF_8)));
         }
-        store.create(key, out -> ParquetSegments.write(rows, out));
+        store.create(key, out -> AuditSegment.write(rows, out));
         highWaterMarks.put(partitionPrefix, last);
     }
 

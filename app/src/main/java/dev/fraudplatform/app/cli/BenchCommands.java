@@ -1,0 +1,135 @@
+package dev.fraudplatform.app.cli;
+
+import dev.fraudplatform.app.EndToEndBench;
+import dev.fraudplatform.app.IngressBench;
+import dev.fraudplatform.benchmarks.DecisionFabricBenchmark;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fp bench}: benchmarks that print numbers. */
+@Command(
+        name = "bench",
+        description = "Benchmarks that print numbers.",
+        subcommands = {
+            BenchCommands.IngressBenchCommand.class,
+            BenchCommands.EndToEndBenchCommand.class,
+            BenchCommands.DecisionFabricBenchCommand.class
+        })
+public final class BenchCommands extends Group {
+
+    /** What every whole-platform bench takes: the world's seed, and whether to profile the measured phase. */
+    static final class BenchOptions {
+        @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--profile",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description =
+                        "Record a JFR CPU profile of the measured phase (default on; --no-profile to measure without it).")
+        boolean profile;
+    }
+
+    @Command(
+            name = "ingress",
+            description =
+                    "Events/s through the gate (HTTP, PostgreSQL receipts, Kafka publish), batch latency, CPU profile.")
+    static final class IngressBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--transactions",
+                defaultValue = "100000",
+                converter = Check.Positive.class,
+                description = "World size (default ${DEFAULT-VALUE}; about 1.5 events each).")
+        int transactions;
+
+        @Option(
+                names = "--lanes",
+                defaultValue = "4",
+                converter = Check.Positive.class,
+                description = "Parallel clients (default ${DEFAULT-VALUE}).")
+        int lanes;
+
+        @Option(
+                names = "--batch",
+                defaultValue = "1000",
+                converter = Check.Positive.class,
+                description = "Events per request (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @CommandLine.Mixin
+        BenchOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            return IngressBench.run(transactions, lanes, batch, options.seed, options.profile);
+        }
+    }
+
+    @Command(
+            name = "df",
+            description = "JMH: Decision Fabric scoring, frame to decision, rules only and with a 200-tree model; "
+                    + "prints p50, p99 and p99.9 per decision.")
+    static final class DecisionFabricBenchCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            var options = new OptionsBuilder()
+                    .include(DecisionFabricBenchmark.class.getName())
+                    .build();
+            for (var result : new Runner(options).run()) {
+                var stats = result.getPrimaryResult().getStatistics();
+                System.out.printf(
+                        Locale.ROOT,
+                        "DF scoring, %s trees: p50 %.2f us, p99 %.2f us, p99.9 %.2f us, mean %.2f us (%,d samples)%n",
+                        result.getParams().getParam("trees"),
+                        stats.getPercentile(50),
+                        stats.getPercentile(99),
+                        stats.getPercentile(99.9),
+                        stats.getMean(),
+                        stats.getN());
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "e2e",
+            description = "Events/s and decision latency through every plane, at an offered rate and at maximum rate, "
+                    + "against the raw Kafka hop for the same messages; CPU profile of the maximum-rate phase.")
+    static final class EndToEndBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--transactions",
+                defaultValue = "100000",
+                converter = Check.Positive.class,
+                description = "World size of the maximum-rate phase (default ${DEFAULT-VALUE}).")
+        int transactions;
+
+        @Option(
+                names = "--rate",
+                defaultValue = "2000",
+                converter = Check.PositiveRate.class,
+                description = "Events/s offered in the latency phase (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(
+                names = "--rate-transactions",
+                defaultValue = "20000",
+                converter = Check.Positive.class,
+                description = "World size of the latency phase (default ${DEFAULT-VALUE}).")
+        int rateTransactions;
+
+        @CommandLine.Mixin
+        BenchOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            return EndToEndBench.run(transactions, rate, rateTransactions, options.seed, options.profile);
+        }
+    }
+}

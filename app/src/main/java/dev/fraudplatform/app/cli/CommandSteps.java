@@ -1,0 +1,107 @@
+package dev.fraudplatform.app.cli;
+
+import dev.fraudplatform.app.Drills;
+import dev.fraudplatform.app.Platform;
+import dev.fraudplatform.app.PlatformConfig;
+import dev.fraudplatform.app.PlatformRun;
+import dev.fraudplatform.core.run.RunState;
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
+import dev.fraudplatform.ops.ConformanceReport;
+import dev.fraudplatform.world.ScenarioRunner;
+import dev.fraudplatform.world.WorldBuilder;
+import dev.fraudplatform.world.WorldConfig;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What several commands do alike, printing as they go: build a world, start a platform and run a world through every
+ * plane, name the runs a start found abandoned. Stateless; what prints goes to stdout, the status line to stderr.
+ */
+final class CommandSteps {
+    private CommandSteps() {}
+
+    /** Builds (or finds already built) the world of {@code config} in {@code store}, showing its progress. */
+    static WorldBuilder.Result buildWorld(ObjectStore store, WorldConfig config) {
+        long t0 = System.nanoTime();
+        WorldBuilder.Result r =
+                new WorldBuilder(store).build(config, new WorldBuildProgress(config.transactions(), StatusLine::show));
+        StatusLine.end();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (r.alreadyBuilt()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "world %s already built and sealed (gate %s)%n",
+                    r.worldId(),
+                    r.verdict().passed() ? "PASSED" : "FAILED");
+        } else {
+            System.out.printf(
+                    Locale.ROOT,
+                    "world %s built: %,d transactions in %.1f s (%,.0f/min); gate %s%n",
+                    r.worldId(),
+                    r.transactions(),
+                    secs,
+                    r.transactions() / secs * 60,
+                    r.verdict().passed() ? "PASSED" : "FAILED");
+        }
+        for (String f : r.verdict().failedChecks()) System.out.println("  gate check failed: " + f);
+        return r;
+    }
+
+    /** Names the runs this platform's start found left open by a killed process, and closed. */
+    static void printAbandoned(Platform platform) {
+        for (String run : platform.abandonedRuns()) {
+            System.out.println("run " + run + " was left open by a process that stopped: marked FAILED");
+        }
+    }
+
+    /** Runs a world through every plane, taking traffic from {@code producers} too; returns the report. */
+    static ConformanceReport runWorld(
+            PlatformConfig config, String worldId, String bundleId, double rate, Set<String> producers)
+            throws Exception {
+        // Refuse a world or a bundle before starting any server: the checks need only the object store and the
+        // classpath.
+        DecisionBundle.builtIn(bundleId);
+        new ScenarioRunner(config.objectStore()).admit(worldId);
+        return runWorld(Platform.start(config), worldId, bundleId, rate, producers);
+    }
+
+    /** Runs a world on a started platform, which this closes; returns the report. */
+    static ConformanceReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
+        return runWorld(started, worldId, bundleId, rate, Set.of());
+    }
+
+    private static ConformanceReport runWorld(
+            Platform started, String worldId, String bundleId, double rate, Set<String> producers) throws Exception {
+        try (Platform platform = started) {
+            // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
+            Thread hook = new Thread(platform::close, "fp-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.println("platform up: " + platform.describe() + ", gate " + platform.gateUrl());
+            printAbandoned(platform);
+            PlatformRun run =
+                    PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), producers, StatusLine::show);
+            System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId
+                    + ", producers " + platform.runs().producers(run.runId()) + ")");
+            long events = Drills.worldEvents(platform.store(), worldId);
+            ConformanceReport report;
+            try {
+                run.stream(events, rate);
+                boolean drained = run.awaitDrain(Duration.ofSeconds(120));
+                StatusLine.end();
+                if (!drained) System.out.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
+                report = run.finish();
+            } catch (Exception | Error e) {
+                StatusLine.end();
+                // A run that cannot finish is FAILED, with its reason: never left open to traffic.
+                platform.runs().transition(run.runId(), RunState.FAILED, "aborted: " + e);
+                throw e;
+            }
+            System.out.println(report.toText());
+            System.out.println("evidence: " + platform.store().locationOf("evidence/" + run.runId() + "/report.html"));
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return report;
+        }
+    }
+}

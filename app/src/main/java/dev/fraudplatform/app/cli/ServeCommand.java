@@ -1,0 +1,71 @@
+package dev.fraudplatform.app.cli;
+
+import dev.fraudplatform.app.Platform;
+import dev.fraudplatform.app.PlatformConfig;
+import dev.fraudplatform.app.PlatformRun;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
+import dev.fraudplatform.world.WorldBuilder;
+import dev.fraudplatform.world.WorldConfig;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fp serve}: the ops console with the gate and the real-time roles, until stopped. */
+@Command(
+        name = "serve",
+        description =
+                "Serve the ops console (runs, a live run, evidence) and /metrics, with the gate and the real-time "
+                        + "roles, until stopped; --demo also runs a world to watch.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(
+            names = "--port",
+            defaultValue = "8088",
+            converter = Check.Port.class,
+            description =
+                    "Console port on 127.0.0.1, 1 to 65535 or 0 for any free port, unless FP_OPS_PORT is set (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(
+            names = "--demo",
+            defaultValue = "0",
+            converter = Check.NonNegative.class,
+            description = "Build a world of this many transactions and run it (default: none).")
+    int demo;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "2000",
+            converter = Check.Rate.class,
+            description = "Events/s the demo run offers; 0 = as fast as the gate accepts (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Override
+    public Integer call() throws Exception {
+        PlatformConfig cfg = PlatformConfig.fromEnvironment();
+        if (cfg.opsPort() < 0) cfg = cfg.withOpsPort(port);
+        Check.portFree(cfg.opsPort(), "the ops console's");
+        Check.portFree(cfg.gatePort(), "the gate's (FP_GATE_PORT)");
+        Platform platform = Platform.start(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
+        platform.startRoles(DecisionBundle.builtIn("rules-v1"));
+        CommandSteps.printAbandoned(platform);
+        System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl()
+                + "/metrics); gate on " + platform.gateUrl() + " (" + platform.describe() + ")");
+        System.out.flush();
+        if (demo > 0) {
+            WorldBuilder.Result world = CommandSteps.buildWorld(platform.store(), WorldConfig.defaults(1, demo));
+            if (world.verdict().passed()) {
+                PlatformRun run = PlatformRun.start(platform, world.worldId(), platform.bundle(), StatusLine::show);
+                System.out.println("run " + run.runId() + " streaming at " + (long) rate + " events/s: "
+                        + platform.opsUrl() + "/?run=" + run.runId());
+                run.stream(-1, rate);
+                run.awaitDrain(Duration.ofSeconds(120));
+                System.out.println(run.finish().toText());
+            }
+        }
+        new CountDownLatch(1).await();
+        return 0;
+    }
+}

@@ -1,0 +1,217 @@
+package dev.fraudplatform.parquet;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The platform's one Parquet codec: rows of a {@link ParquetSchema} to Parquet bytes (zstd), and Parquet files back to
+ * rows. Its users are the world's files, the audit's segments and the archive.
+ *
+ * <p>Deterministic: the same schema, rows (in the same order) and row-group size give the same bytes, so files can be
+ * sealed by digest. Each call runs in its own single-threaded in-memory DuckDB, which keeps rows in the order given
+ * and makes the writer's output a function of its input for a fixed DuckDB version and these settings; changing
+ * either changes every sealed world's id. DuckDB reads and writes local files only, so streams pass through a
+ * temporary file that the call removes. Thread-safe: calls share nothing.
+ */
+public final class ParquetCodec {
+    /** DuckDB's own default number of rows per row group. */
+    public static final int DEFAULT_ROW_GROUP_ROWS = 122_880;
+
+    private static final String TABLE = "t";
+
+    private ParquetCodec() {}
+
+    /**
+     * Writes {@code rows} (each as {@link ParquetSchema} describes, in the order given) as one Parquet file to
+     * {@code out}, which the caller owns and closes. Throws for a null in a required column or a value of the wrong
+     * type, before anything is written.
+     *
+     * @param rowGroupRows rows per row group: smaller groups let a reader stream a large file in less memory
+     */
+    public static void write(ParquetSchema schema, Iterable<Object[]> rows, int rowGroupRows, OutputStream out) {
+        if (rowGroupRows < 1) throw new IllegalArgumentException("rowGroupRows must be positive");
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("fp-parquet-");
+            Path file = dir.resolve("part.parquet");
+            try (DuckDBConnection c = (DuckDBConnection) connect(false)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(createTable(schema));
+                }
+                try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, TABLE)) {
+                    for (Object[] row : rows) append(schema, appender, row);
+                }
+                try (Statement s = c.createStatement()) {
+                    s.execute("COPY " + TABLE + " TO " + literal(file.toString())
+                            + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroupRows + ")");
+                }
+            }
+            Files.copy(file, out);
+        } catch (SQLException e) {
+            throw new IllegalStateException("writing Parquet: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /** {@link #write} into a byte array. */
+    public static byte[] toBytes(ParquetSchema schema, Iterable<Object[]> rows, int rowGroupRows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(schema, rows, rowGroupRows, out);
+        return out.toByteArray();
+    }
+
+    /**
+     * Opens a local Parquet file for streaming, its rows in file order. The caller closes the cursor.
+     *
+     * @param columns the columns to read, in the cursor's order; empty for all of them in file order
+     */
+    public static ParquetRows open(Path file, List<String> columns) {
+        Connection c = null;
+        Statement s = null;
+        try {
+            c = connect(true);
+            s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT " + projection(columns) + " FROM read_parquet("
+                    + literal(file.toString()) + ", hive_partitioning = false)");
+            return new ParquetRows(file.toString(), c, s, rs);
+        } catch (SQLException e) {
+            closeQuietly(s, c);
+            throw new IllegalStateException("opening Parquet " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Calls {@code action} once per row of the Parquet file in {@code in} (which the caller owns and closes), in file
+     * order, with the cursor on that row; the cursor is valid only during the call.
+     *
+     * @param columns as for {@link #open}
+     */
+    public static void forEachRow(InputStream in, List<String> columns, Consumer<ParquetRows> action) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("fp-parquet-");
+            Path file = dir.resolve("part.parquet");
+            Files.copy(in, file);
+            try (ParquetRows rows = open(file, columns)) {
+                while (rows.next()) action.accept(rows);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /**
+     * A fresh single-threaded in-memory DuckDB that keeps insertion order. {@code streaming} makes results stream
+     * rather than materialise, for readers of large files.
+     */
+    private static Connection connect(boolean streaming) throws SQLException {
+        Properties p = new Properties();
+        if (streaming) p.setProperty("jdbc_stream_results", "true");
+        Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET threads = 1");
+            s.execute("SET preserve_insertion_order = true");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private static String createTable(ParquetSchema schema) {
+        StringBuilder sb = new StringBuilder("CREATE TABLE ").append(TABLE).append(" (");
+        List<ParquetSchema.Column> columns = schema.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            ParquetSchema.Column c = columns.get(i);
+            if (i > 0) sb.append(", ");
+            sb.append(identifier(c.name())).append(' ').append(c.type().sqlName());
+            if (c.required()) sb.append(" NOT NULL");
+        }
+        return sb.append(')').toString();
+    }
+
+    private static void append(ParquetSchema schema, DuckDBAppender appender, Object[] row) throws SQLException {
+        List<ParquetSchema.Column> columns = schema.columns();
+        if (row.length != columns.size())
+            throw new IllegalArgumentException(
+                    "a row of " + row.length + " values for " + columns.size() + " columns " + schema.columnNames());
+        appender.beginRow();
+        for (int i = 0; i < row.length; i++) {
+            ParquetSchema.Column c = columns.get(i);
+            Object v = row[i];
+            if (v == null) {
+                if (c.required()) throw new IllegalArgumentException("required column " + c.name() + " is null");
+                appender.appendNull();
+                continue;
+            }
+            if (!c.type().javaType().isInstance(v))
+                throw new IllegalArgumentException("column " + c.name() + " is " + c.type() + ", not "
+                        + v.getClass().getSimpleName());
+            switch (c.type()) {
+                case VARCHAR -> appender.append((String) v);
+                case BIGINT -> appender.append((long) (Long) v);
+                case INTEGER -> appender.append((int) (Integer) v);
+                case DOUBLE -> appender.append((double) (Double) v);
+                case DECIMAL -> appender.append((BigDecimal) v);
+                case BOOLEAN -> appender.append((boolean) (Boolean) v);
+            }
+        }
+        appender.endRow();
+    }
+
+    private static String projection(List<String> columns) {
+        if (columns.isEmpty()) return "*";
+        return columns.stream().map(ParquetCodec::identifier).collect(Collectors.joining(", "));
+    }
+
+    /** A SQL string literal. */
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** A quoted SQL identifier, so that names such as {@code offset} need no special care. */
+    private static String identifier(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    private static void closeQuietly(Statement s, Connection c) {
+        try {
+            if (s != null) s.close();
+            if (c != null) c.close();
+        } catch (SQLException ignored) {
+            // nothing was read
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) return;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) Files.deleteIfExists(p);
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.fraudplatform.rtdl.loop;
+
+import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.join.JoinPlane;
+import dev.fraudplatform.decision.features.EntityEvent;
+import dev.fraudplatform.decision.scoring.DecisionFabric;
+import dev.fraudplatform.rtdl.join.StateStoreJoinPlane;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The real-time decision loop as one Kafka Streams topology of two sub-topologies, joined through two re-keying
+ * topics (ARCHITECTURE.md §5):
+ * <pre>
+ *   fp.traffic (transactions, context, labels), fp.rtdl.entity-features  (keyed by account)
+ *      → {@link AccountTask}: account and card features (OFP), context store and flow binding (CSFB), the pending
+ *        frame of each transaction, the Decision Fabric → fp.decisions
+ *      → fp.rtdl.entity-events (keyed by merchant, device, IP)
+ *         → {@link EntityProjection}: merchant, device and IP features and the entity graph (OFP, IEG)
+ *         → fp.rtdl.entity-features (keyed by account) → back to the account's task
+ * </pre>
+ * In strict mode (one partition) the one account task sees every event in order, so it runs the projections itself and
+ * the re-keying topics stay empty: the same features, without two commit-bound hops.
+ *
+ * <p>A transaction's frame waits in the account task's pending store until every entity it names has answered and its
+ * flow's context (when it names a flow) is there, or until {@code joinWait} of wall-clock time has passed: then it is
+ * decided with what it has, naming what is missing (PARTIAL_CONTEXT). In scaled mode every account task also
+ * broadcasts its event-time watermark to every projection partition, and projections apply events in event-time order
+ * behind the lowest watermark ({@link Settings#withPartitions}); a run's end-of-stream record on a traffic partition
+ * ({@code Topics.HEADER_STREAM_END}) ends its watermark there for good, and only a partition quiet for
+ * {@link #IDLE_MS} before that is passed over on a guess, which every answer it affects names. Built by a pure function of its settings;
+ * {@link DecisionFabricRole} only runs it.
+ */
+public final class DecisionTopology {
+    /**
+     * Scaled mode: an account task whose input of a run has been quiet this long (wall clock), before the run's end
+     * of stream, is taken as idle: its watermark no longer holds the projections back, and what they apply meanwhile
+     * names it. Its next input takes that back.
+     */
+    public static final long IDLE_MS = 5_000;
+
+    public static final String ACCOUNT_STATE_STORE = "account-state";
+    public static final String PENDING_STORE = "pending-frames";
+    public static final String JOIN_PLANE_STORE = "join-plane";
+    public static final String ENTITY_STATE_STORE = "entity-state";
+    public static final String INLINE_ENTITY_STATE_STORE = "entity-state-inline";
+    static final String DECISIONS_SINK = "decisions";
+    static final String ENTITY_EVENTS_SINK = "entity-events";
+    static final String ENTITY_FEATURES_SINK = "entity-features";
+
+    /** Which stores back the topology: RocksDB in the platform, in memory in tests. */
+    public enum StoreKind {
+        PERSISTENT,
+        IN_MEMORY
+    }
+
+    /**
+     * @param joinWait   how long a transaction's frame waits for its entities' features and its flow's context
+     * @param joinPlane  the join plane of a task, given the task's own join-plane state store (the Kafka Streams adapter
+     *                   uses it; a shared adapter such as Redis ignores it)
+     * @param stores     RocksDB or in-memory stores
+     */
+    public record Settings(
+            Duration joinWait,
+            Function<KeyValueStore<String, byte[]>, JoinPlane> joinPlane,
+            StoreKind stores,
+            int partitions) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1);
+        }
+
+        public Settings withStores(StoreKind kind) {
+            return new Settings(joinWait, joinPlane, kind, partitions);
+        }
+
+        public Settings withJoinWait(Duration wait) {
+            return new Settings(wait, joinPlane, stores, partitions);
+        }
+
+        public Settings withJoinPlane(Function<KeyValueStore<String, byte[]>, JoinPlane> plane) {
+            return new Settings(joinWait, plane, stores, partitions);
+        }
+
+        /**
+         * The partition count of {@code fp.traffic}, which is the number of account tasks feeding each projection. With
+         * one (strict mode) a projection applies events as they come, already in event-time order; with more (scaled
+         * mode) it applies them in (event time, event id) order as the account tasks' watermarks pass them, so its
+         * features are those strict mode computes.
+         */
+        public Settings withPartitions(int n) {
+            if (n < 1) throw new IllegalArgumentException("partitions must be positive");
+            return new Settings(joinWait, joinPlane, stores, n);
+        }
+    }
+
+    /** Broadcasts watermarks to every partition of the re-keying topic; every other record goes by its key. */
+    static final StreamPartitioner<String, byte[]> WATERMARKS_TO_ALL = (topic, key, value, numPartitions) -> {
+        if (key == null || !key.startsWith(EntityEvent.WATERMARK_KEY_PREFIX)) return Optional.empty();
+        Set<Integer> all = new HashSet<>();
+        for (int i = 0; i < numPartitions; i++) all.add(i);
+        return Optional.of(all);
+    };
+
+    private DecisionTopology() {}
+
+    public static Topology build(DecisionFabric fabric, Settings settings) {
+        Topology t = new Topology();
+        var strings = Serdes.String();
+        var bytes = Serdes.ByteArray();
+        t.addSource("traffic", strings.deserializer(), bytes.deserializer(), Topics.TRAFFIC);
+        t.addSource("entity-features-in", strings.deserializer(), bytes.deserializer(), Topics.ENTITY_FEATURES);
+        t.addProcessor("account-task", () -> new AccountTask(fabric, settings), "traffic", "entity-features-in");
+        t.addStateStore(store(ACCOUNT_STATE_STORE, settings.stores()), "account-task");
+        t.addStateStore(store(PENDING_STORE, settings.stores()), "account-task");
+        t.addStateStore(store(JOIN_PLANE_STORE, settings.stores()), "account-task");
+        t.addStateStore(store(INLINE_ENTITY_STATE_STORE, settings.stores()), "account-task");
+        t.addSink(DECISIONS_SINK, Topics.DECISIONS, strings.serializer(), bytes.serializer(), "account-task");
+        t.addSink(
+                ENTITY_EVENTS_SINK,
+                Topics.ENTITY_EVENTS,
+                strings.serializer(),
+                bytes.serializer(),
+                WATERMARKS_TO_ALL,
+                "account-task");
+
+        t.addSource("entity-events-in", strings.deserializer(), bytes.deserializer(), Topics.ENTITY_EVENTS);
+        t.addProcessor("entity-projection", () -> new EntityProjection(settings), "entity-events-in");
+        t.addStateStore(store(ENTITY_STATE_STORE, settings.stores()), "entity-projection");
+        t.addSink(
+                ENTITY_FEATURES_SINK,
+                Topics.ENTITY_FEATURES,
+                strings.serializer(),
+                bytes.serializer(),
+                "entity-projection");
+        return t;
+    }
+
+    private static org.apache.kafka.streams.state.StoreBuilder<KeyValueStore<String, byte[]>> store(
+            String name, StoreKind kind) {
+        KeyValueBytesStoreSupplier supplier = kind == StoreKind.PERSISTENT
+                ? Stores.persistentKeyValueStore(name)
+                : Stores.inMemoryKeyValueStore(name);
+        return Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray());
+    }
+}
