@@ -8,6 +8,7 @@ import dev.fraudplatform.core.run.RunState;
 import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
+import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
@@ -24,8 +25,9 @@ import java.util.UUID;
 
 /**
  * The Ingestion Gate wired as the platform wires it, on the test JVM's embedded broker and a fresh PostgreSQL database:
- * receipt store, admission relay, run registry, producer keys and a filesystem quarantine. One run is open (READY) to
- * the producers given; {@link #envelope(int)} makes valid envelopes for it. Closed by the test class that made it.
+ * receipt store, admission relay, run registry, producer keys, a filesystem quarantine, the HTTP API with the default
+ * limits at {@link #gateUrl} and the bus ingress on {@code fp.ingress}. One run is open (READY) to the producers given;
+ * {@link #envelope(int)} makes valid envelopes for it. Closed by the test class that made it.
  */
 final class GateOnRealServers implements AutoCloseable {
     final PostgresDatabase db;
@@ -33,24 +35,34 @@ final class GateOnRealServers implements AutoCloseable {
     final AdmissionRelay relay;
     final IngestionGate gate;
     final ProducerKeys producerKeys;
+    final PostgresReceiptStore receipts;
+    final FilesystemObjectStore store;
+    final String bootstrap;
+    final String gateUrl;
     final String runId = "run-" + UUID.randomUUID();
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
     GateOnRealServers(Set<String> producers) throws Exception {
         EmbeddedServers.ensureTopics(Topics.ALL, 1);
         EmbeddedServers.ensureTopics(List.of(Topics.INGRESS_RELAY), 1);
+        EmbeddedServers.ensureTopics(List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), 1);
+        bootstrap = EmbeddedServers.kafkaBootstrap();
         db = EmbeddedServers.freshPostgresDatabase();
         closeables.push(db);
         runs = new PostgresRunRegistry(db.dataSource());
         closeables.push(runs);
-        KafkaAtomicPublisher relayPublisher =
-                new KafkaAtomicPublisher(EmbeddedServers.kafkaBootstrap(), "fp-ig-relay-" + runId);
+        KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-" + runId);
         closeables.push(relayPublisher);
-        relay = new AdmissionRelay(new PostgresReceiptStore(db.dataSource()), relayPublisher);
+        receipts = new PostgresReceiptStore(db.dataSource());
+        relay = new AdmissionRelay(receipts, relayPublisher);
         closeables.push(relay);
-        gate = new IngestionGate(
-                relay, runs, new FilesystemObjectStore(Files.createTempDirectory("fp-gate-it-store-")));
+        store = new FilesystemObjectStore(Files.createTempDirectory("fp-gate-it-store-"));
+        gate = new IngestionGate(relay, runs, store);
         producerKeys = new PostgresProducerKeys(db.dataSource());
+        IngestionHttpServer http = new IngestionHttpServer(gate, relay, producerKeys, GateLimits.DEFAULT);
+        closeables.push(http);
+        gateUrl = "http://127.0.0.1:" + http.start("127.0.0.1", 0);
+        closeables.push(new KafkaIngressListener(bootstrap, gate, ReceiptJson::bytes).start());
 
         runs.pin(new RunFacts(runId, "w-it", "fp-it", "rules-v1", "bd", "cd", "0.1.0", Instant.now()));
         for (String p : producers) runs.allowProducer(runId, p);

@@ -34,9 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 class SlowClientsIT {
     static GateOnRealServers gate;
-    /** The gate as the platform serves it, with the default limits. */
-    static IngestionHttpServer server;
-
     static String gateUrl;
     static String slowKey;
     static String goodKey;
@@ -51,21 +48,15 @@ class SlowClientsIT {
     @BeforeAll
     static void start() throws Exception {
         gate = new GateOnRealServers(java.util.Set.of("slow-producer", "good-producer", "other-producer"));
-        server = new IngestionHttpServer(gate.gate, gate.relay, gate.producerKeys, GateLimits.DEFAULT);
-        gateUrl = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
+        gateUrl = gate.gateUrl;
         slowKey = gate.producerKeys.issue("slow-producer");
         goodKey = gate.producerKeys.issue("good-producer");
         otherKey = gate.producerKeys.issue("other-producer");
         for (int i = 0; i < 200; i++) valid.add(gate.envelope(i));
-        // A first request warms the server up, so that an answer due before any body is read is not late (and the
-        // client's first byte sent meanwhile) only because the server is cold.
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(gateUrl + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) server.close();
         if (gate != null) gate.close();
     }
 
