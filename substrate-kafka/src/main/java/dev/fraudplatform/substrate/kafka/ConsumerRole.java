@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * its effects. Two kinds:
  *
  * <ul>
- *   <li>at least once ({@link #ConsumerRole the constructor}): {@code commit} commits the group's offsets; the
+ *   <li>at least once ({@link #ConsumerRole(KafkaSettings, String, String, List, BatchHandler) the constructor}): {@code commit} commits the group's offsets; the
  *       handler publishes through a port of its own and absorbs redelivery;
  *   <li>{@link #transactional}: the loop owns a transactional producer; a transaction opens when records are handed,
  *       holds what the handler {@code send}s and the consumed offsets (fenced by the group's metadata, KIP-447), and
