@@ -12,10 +12,12 @@ import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
 import dev.fraudplatform.rtdl.loop.DecisionFabricRole;
 import dev.fraudplatform.rtdl.loop.DecisionTopology;
+import dev.fraudplatform.substrate.kafka.ConsumerRole;
 import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
@@ -54,6 +56,7 @@ public final class Platform implements AutoCloseable {
     private final Path workDir;
     private final FilesystemObjectStore store;
     private final String bootstrap;
+    private final KafkaSettings kafka;
     private final PostgresDatabase db;
     private final KafkaEventPublisher publisher;
     private final PostgresReceiptStore receipts;
@@ -72,7 +75,8 @@ public final class Platform implements AutoCloseable {
     private final KafkaIngressListener busIngress;
     private final Admin admin;
     private DecisionFabricRole fabricRole;
-    private ActionLayer actionLayer;
+    private ConsumerRole actionLayer;
+    private ConsumerRole auditRole;
     private DecisionLogAudit audit;
     private DecisionBundle bundle;
     private final List<String> abandonedRuns;
@@ -117,12 +121,13 @@ public final class Platform implements AutoCloseable {
                 broker = null;
                 bootstrap = config.kafkaBootstrap();
             }
-            admin = KafkaTopics.admin(bootstrap);
+            kafka = KafkaSettings.of(bootstrap);
+            admin = KafkaTopics.admin(kafka, "admin");
             closeables.push(admin);
             KafkaTopics.ensure(admin, Topics.ALL, config.partitions());
             KafkaTopics.ensure(admin, List.of(Topics.INGRESS_RELAY), 1);
             KafkaTopics.ensure(admin, List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), config.partitions());
-            publisher = new KafkaEventPublisher(bootstrap, "fp-platform");
+            publisher = new KafkaEventPublisher(kafka, "platform");
             closeables.push(publisher);
             receipts = new PostgresReceiptStore(db.dataSource());
             ledger = new PostgresEffectLedger(db.dataSource());
@@ -133,7 +138,7 @@ public final class Platform implements AutoCloseable {
                             + ProcessHandle.current().pid() + " started");
             for (String run : abandonedRuns)
                 LOG.warn("run {} was left open by a process that stopped: marked FAILED", run);
-            KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay");
+            KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(kafka, "ig-relay");
             closeables.push(relayPublisher);
             relay = new AdmissionRelay(receipts, relayPublisher);
             closeables.push(relay);
@@ -142,7 +147,7 @@ public final class Platform implements AutoCloseable {
             http = new IngestionHttpServer(gate, relay, producerKeys, GateLimits.DEFAULT);
             closeables.push(http);
             httpPort = http.start("127.0.0.1", config.gatePort());
-            busIngress = new KafkaIngressListener(bootstrap, gate, ReceiptJson::bytes).start();
+            busIngress = new KafkaIngressListener(kafka, gate, ReceiptJson::bytes).start();
             closeables.push(busIngress);
             PlatformTelemetry.prometheus();
             PlatformTelemetry.exportTracesTo(config.otlpEndpoint(), config.traceRatio());
@@ -201,7 +206,7 @@ public final class Platform implements AutoCloseable {
             settings = settings.withJoinPlane(store -> redis);
         }
         fabricRole = new DecisionFabricRole(
-                bootstrap,
+                kafka.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME, java.util.Map.of()),
                 new DecisionFabric(decisionBundle),
                 workDir.resolve("streams"),
                 config.streamThreads(),
@@ -209,18 +214,26 @@ public final class Platform implements AutoCloseable {
                 config.commitMs());
         closeables.push(fabricRole);
         fabricRole.start();
-        actionLayer = new ActionLayer(bootstrap, ledger, publisher);
+        actionLayer = new ConsumerRole(
+                kafka, ActionLayer.NAME, ActionLayer.GROUP, ActionLayer.TOPICS, new ActionLayer(ledger, publisher));
         closeables.push(actionLayer);
         actionLayer.start();
-        audit = new DecisionLogAudit(bootstrap, store);
-        closeables.push(audit);
-        audit.start();
+        audit = new DecisionLogAudit(store);
+        auditRole = ConsumerRole.transactional(
+                kafka,
+                DecisionLogAudit.NAME,
+                DecisionLogAudit.GROUP,
+                DecisionLogAudit.TOPICS,
+                audit.transactionTimeout(),
+                audit);
+        closeables.push(auditRole);
+        auditRole.start();
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
         try {
             Duration limit = Duration.ofSeconds(60);
             if (!fabricRole.awaitRunning(limit)
                     || !actionLayer.awaitAssignment(limit)
-                    || !audit.awaitAssignment(limit)) {
+                    || !auditRole.awaitAssignment(limit)) {
                 throw new IllegalStateException(
                         "real-time roles did not start within " + limit + ": " + roleFailures());
             }
@@ -292,7 +305,7 @@ public final class Platform implements AutoCloseable {
         List<String> out = new ArrayList<>();
         if (fabricRole != null && fabricRole.failure() != null) out.add("decision fabric: " + fabricRole.failure());
         if (actionLayer != null && actionLayer.failure() != null) out.add("action layer: " + actionLayer.failure());
-        if (audit != null && audit.failure() != null) out.add("decision log and audit: " + audit.failure());
+        if (auditRole != null && auditRole.failure() != null) out.add("decision log and audit: " + auditRole.failure());
         if (!gateStopped && relay.failure() != null) out.add("gate admission relay: " + relay.failure());
         if (!gateStopped && busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
         return out;
@@ -308,6 +321,11 @@ public final class Platform implements AutoCloseable {
 
     public String bootstrap() {
         return bootstrap;
+    }
+
+    /** How this process's Kafka clients reach the cluster: every client of the wiring is built from it. */
+    public KafkaSettings kafka() {
+        return kafka;
     }
 
     public Admin admin() {

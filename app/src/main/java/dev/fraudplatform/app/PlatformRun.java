@@ -466,11 +466,14 @@ public final class PlatformRun {
     /** Reads this run's decisions from the bus (committed only), from the offsets at run start to the end. */
     private long scanDecisions(Consumer<Decision> action) throws Exception {
         Map<TopicPartition, Long> end = KafkaTopics.endOffsets(platform.admin(), Topics.DECISIONS);
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        Properties p = platform.kafka()
+                .consumer(
+                        null,
+                        "run-decisions-scan",
+                        Map.of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"));
         long records = 0;
         String runMarker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
         try (KafkaConsumer<String, byte[]> c =

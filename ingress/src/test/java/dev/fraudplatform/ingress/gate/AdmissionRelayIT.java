@@ -8,6 +8,7 @@ import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.ingress.DedupeTuple;
 import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
 import dev.fraudplatform.testkit.servers.EmbeddedServers;
@@ -74,9 +75,8 @@ class AdmissionRelayIT {
 
     /** How many committed records on fp.traffic carry each of {@code ids} of {@code run}. */
     private static Map<String, Integer> copiesOnTheBus(String run, String... ids) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = KafkaSettings.of(bootstrap)
+                .consumer(null, "it-traffic-reader", Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         Map<String, Integer> copies = new HashMap<>();
         for (String id : ids) copies.put(id, 0);
         try (KafkaConsumer<String, byte[]> c =
@@ -107,7 +107,7 @@ class AdmissionRelayIT {
         assertThat(store.unpublished()).hasSize(2);
 
         // When the next relay starts
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-it-1");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-1");
                 AdmissionRelay ignored = new AdmissionRelay(store, p)) {
             // Then the claims are published and receipted, once
             assertThat(store.unpublished()).isEmpty();
@@ -122,7 +122,7 @@ class AdmissionRelayIT {
         ReceiptStore.Claim claim = store.claim(candidates("run-died-published", "b1", "b2", "b3"), Map.of());
         AtomicPublisher.Published published;
         // Given a relay that committed its bus transaction (records and marker) and died before recording receipts
-        try (KafkaAtomicPublisher dying = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-it-2")) {
+        try (KafkaAtomicPublisher dying = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-2")) {
             published = dying.publish(
                     claim.pending().stream().map(ReceiptStore.Pending::record).toList(),
                     claim.pending().stream()
@@ -132,7 +132,7 @@ class AdmissionRelayIT {
         assertThat(store.unpublished()).hasSize(3);
 
         // When its successor (same transactional id) starts
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-it-2");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-2");
                 AdmissionRelay ignored = new AdmissionRelay(store, p)) {
             assertThat(store.unpublished()).isEmpty();
         }
@@ -145,9 +145,9 @@ class AdmissionRelayIT {
 
     @Test
     void aSecondRelayWaitsForTheFirstToLetGoOfTheStore() throws Exception {
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-it-4");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-4");
                 AdmissionRelay first = new AdmissionRelay(store, p);
-                KafkaAtomicPublisher p2 = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-it-5")) {
+                KafkaAtomicPublisher p2 = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-5")) {
             var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> new AdmissionRelay(store, p2));
             Thread.sleep(1_000);
             assertThat(second).isNotDone(); // fenced out of the store while the first relay lives
@@ -158,7 +158,7 @@ class AdmissionRelayIT {
 
     @Test
     void aLiveRelayAdmitsABatchAndAnswersDuplicatesForItsRetry() throws Exception {
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-it-3");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-3");
                 AdmissionRelay relay = new AdmissionRelay(store, p)) {
             var first =
                     relay.submit(candidates("run-live", "c1", "c2"), Map.of()).get();

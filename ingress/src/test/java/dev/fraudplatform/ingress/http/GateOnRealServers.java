@@ -9,6 +9,7 @@ import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
@@ -51,7 +52,8 @@ final class GateOnRealServers implements AutoCloseable {
         closeables.push(db);
         runs = new PostgresRunRegistry(db.dataSource());
         closeables.push(runs);
-        KafkaAtomicPublisher relayPublisher = new KafkaAtomicPublisher(bootstrap, "fp-ig-relay-" + runId);
+        KafkaAtomicPublisher relayPublisher =
+                new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-" + runId);
         closeables.push(relayPublisher);
         receipts = new PostgresReceiptStore(db.dataSource());
         relay = new AdmissionRelay(receipts, relayPublisher);
@@ -62,7 +64,7 @@ final class GateOnRealServers implements AutoCloseable {
         IngestionHttpServer http = new IngestionHttpServer(gate, relay, producerKeys, GateLimits.DEFAULT);
         closeables.push(http);
         gateUrl = "http://127.0.0.1:" + http.start("127.0.0.1", 0);
-        closeables.push(new KafkaIngressListener(bootstrap, gate, ReceiptJson::bytes).start());
+        closeables.push(new KafkaIngressListener(KafkaSettings.of(bootstrap), gate, ReceiptJson::bytes).start());
 
         runs.pin(new RunFacts(runId, "w-it", "fp-it", "rules-v1", "bd", "cd", "0.1.0", Instant.now()));
         for (String p : producers) runs.allowProducer(runId, p);

@@ -11,7 +11,7 @@ class KafkaAtomicPublisherContractIT extends AtomicPublisherContract {
 
     @Override
     protected AtomicPublisher newAtomicPublisher(String identity) {
-        return new KafkaAtomicPublisher(TestBus.bootstrap(), identity);
+        return new KafkaAtomicPublisher(KafkaSettings.of(TestBus.bootstrap()), identity);
     }
 
     @Override

@@ -11,7 +11,7 @@ class KafkaEventPublisherContractIT extends EventPublisherContract {
 
     @Override
     protected EventPublisher newEventPublisher() {
-        return new KafkaEventPublisher(TestBus.bootstrap(), "it-publisher");
+        return new KafkaEventPublisher(KafkaSettings.of(TestBus.bootstrap()), "it-publisher");
     }
 
     @Override

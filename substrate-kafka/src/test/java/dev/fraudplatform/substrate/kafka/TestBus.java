@@ -32,7 +32,7 @@ final class TestBus {
     private static final PerJvm<EmbeddedKafkaBroker> BROKER = PerJvm.of("embedded Kafka broker", () -> {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
                 Files.createTempDirectory("fp-kafka-it-").resolve("kafka"));
-        try (Admin admin = KafkaTopics.admin(broker.bootstrapServers())) {
+        try (Admin admin = KafkaTopics.admin(KafkaSettings.of(broker.bootstrapServers()), "it-admin")) {
             KafkaTopics.ensure(admin, List.of(Topics.INGRESS_RELAY), 1);
         }
         return broker;
@@ -47,7 +47,7 @@ final class TestBus {
     /** A new topic with {@code partitions} partitions. */
     static String newTopic(int partitions) {
         String topic = "it." + UUID.randomUUID();
-        try (Admin admin = KafkaTopics.admin(bootstrap())) {
+        try (Admin admin = KafkaTopics.admin(KafkaSettings.of(bootstrap()), "it-admin")) {
             KafkaTopics.ensure(admin, List.of(topic), partitions);
         }
         return topic;
