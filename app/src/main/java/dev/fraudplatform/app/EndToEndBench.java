@@ -3,7 +3,6 @@ package dev.fraudplatform.app;
 import dev.fraudplatform.core.run.RunIds;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.ops.RunReport;
-import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import java.nio.file.Files;
@@ -134,9 +133,8 @@ public final class EndToEndBench {
         long n = rounds * batches.stream().mapToLong(List::size).sum();
         String topic = "fp.bench.hop-" + System.nanoTime();
         platform.busAdmin().ensureTopics(List.of(topic), platform.config().partitions());
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        Properties c = platform.kafka()
+                .consumer(null, "bench-hop-consumer", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"));
         long[] consumed = {0};
         Thread consumer = new Thread(
                 () -> {
@@ -155,9 +153,7 @@ public final class EndToEndBench {
         long t0 = System.nanoTime();
         consumer.start();
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-                KafkaEventPublisher.producerConfig(platform.bootstrap(), "bench-hop"),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
+                platform.kafka().idempotentProducer("bench-hop"), new StringSerializer(), new ByteArraySerializer())) {
             long i = 0;
             for (int round = 0; round < rounds; round++) {
                 for (List<byte[]> batch : batches) {

@@ -23,6 +23,8 @@ import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
 import dev.fraudplatform.rtdl.loop.DecisionFabricRole;
 import dev.fraudplatform.rtdl.loop.DecisionTopology;
+import dev.fraudplatform.substrate.kafka.ConsumerRole;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,7 +63,8 @@ public final class Platform implements AutoCloseable {
     private int opsPort = -1;
     private String streamerKey;
     private DecisionFabricRole fabricRole;
-    private ActionLayer actionLayer;
+    private ConsumerRole actionLayer;
+    private ConsumerRole auditRole;
     private DecisionLogAudit audit;
     private DecisionBundle bundle;
     /** The producer id of the platform's own World Streamer: every run it plans allows it. */
@@ -86,7 +89,7 @@ public final class Platform implements AutoCloseable {
                             + ProcessHandle.current().pid() + " started");
             for (String run : abandonedRuns)
                 LOG.warn("run {} was left open by a process that stopped: marked FAILED", run);
-            AtomicPublisher relayPublisher = wiring.atomicPublisher("fp-ig-relay");
+            AtomicPublisher relayPublisher = wiring.atomicPublisher("ig-relay");
             closeables.push(relayPublisher);
             relay = new AdmissionRelay(wiring.receipts(), relayPublisher);
             closeables.push(relay);
@@ -132,9 +135,9 @@ public final class Platform implements AutoCloseable {
                 .withPartitions(config.partitions());
         JoinPlane joinPlane = wiring.joinPlane();
         if (joinPlane != null) settings = settings.withJoinPlane(store -> joinPlane);
-        String bootstrap = wiring.kafkaBootstrap();
+        KafkaSettings kafka = wiring.kafka();
         fabricRole = new DecisionFabricRole(
-                bootstrap,
+                kafka.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME, java.util.Map.of()),
                 new DecisionFabric(decisionBundle),
                 workDir.resolve("streams"),
                 config.streamThreads(),
@@ -142,18 +145,30 @@ public final class Platform implements AutoCloseable {
                 config.commitMs());
         closeables.push(fabricRole);
         fabricRole.start();
-        actionLayer = new ActionLayer(bootstrap, wiring.ledger(), wiring.publisher());
+        actionLayer = new ConsumerRole(
+                kafka,
+                ActionLayer.NAME,
+                ActionLayer.GROUP,
+                ActionLayer.TOPICS,
+                new ActionLayer(wiring.ledger(), wiring.publisher()));
         closeables.push(actionLayer);
         actionLayer.start();
-        audit = new DecisionLogAudit(bootstrap, wiring.store());
-        closeables.push(audit);
-        audit.start();
+        audit = new DecisionLogAudit(wiring.store());
+        auditRole = ConsumerRole.transactional(
+                kafka,
+                DecisionLogAudit.NAME,
+                DecisionLogAudit.GROUP,
+                DecisionLogAudit.TOPICS,
+                audit.transactionTimeout(),
+                audit);
+        closeables.push(auditRole);
+        auditRole.start();
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
         try {
             Duration limit = Duration.ofSeconds(60);
             if (!fabricRole.awaitRunning(limit)
                     || !actionLayer.awaitAssignment(limit)
-                    || !audit.awaitAssignment(limit)) {
+                    || !auditRole.awaitAssignment(limit)) {
                 throw new IllegalStateException(
                         "real-time roles did not start within " + limit + ": " + roleFailures());
             }
@@ -217,7 +232,7 @@ public final class Platform implements AutoCloseable {
         List<String> out = new ArrayList<>();
         if (fabricRole != null && fabricRole.failure() != null) out.add("decision fabric: " + fabricRole.failure());
         if (actionLayer != null && actionLayer.failure() != null) out.add("action layer: " + actionLayer.failure());
-        if (audit != null && audit.failure() != null) out.add("decision log and audit: " + audit.failure());
+        if (auditRole != null && auditRole.failure() != null) out.add("decision log and audit: " + auditRole.failure());
         if (!gateStopped && relay.failure() != null) out.add("gate admission relay: " + relay.failure());
         if (!gateStopped && busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
         return out;
@@ -234,6 +249,11 @@ public final class Platform implements AutoCloseable {
 
     public ObjectStore store() {
         return wiring.store();
+    }
+
+    /** The Kafka client configuration of this process's wiring. */
+    public KafkaSettings kafka() {
+        return wiring.kafka();
     }
 
     /** The bus's bootstrap address (the embedded broker's, or FP_KAFKA_BOOTSTRAP): for a Kafka client or a role. */

@@ -21,6 +21,7 @@ import dev.fraudplatform.substrate.kafka.KafkaBusAdmin;
 import dev.fraudplatform.substrate.kafka.KafkaBusPartitioner;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.kafka.KafkaTopicReader;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
@@ -50,6 +51,7 @@ abstract class Substrate implements Wiring {
 
     private final PlatformConfig config;
     private final String bootstrap;
+    private final KafkaSettings kafka;
     private final String jdbcUrl;
     private final PostgresDatabase db;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
@@ -73,16 +75,17 @@ abstract class Substrate implements Wiring {
     Substrate(PlatformConfig config, String bootstrap, String jdbcUrl, PostgresDatabase db) {
         this.config = config;
         this.bootstrap = bootstrap;
+        this.kafka = KafkaSettings.of(bootstrap);
         this.jdbcUrl = jdbcUrl;
         this.db = db;
         closeables.push(db);
         try {
             store = Wiring.objectStore(config);
-            busAdmin = push(new KafkaBusAdmin(KafkaTopics.admin(bootstrap)));
+            busAdmin = push(new KafkaBusAdmin(KafkaTopics.admin(kafka, "admin")));
             busAdmin.ensureTopics(Topics.ALL, config.partitions());
             busAdmin.ensureTopics(List.of(Topics.INGRESS_RELAY), 1);
             busAdmin.ensureTopics(List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), config.partitions());
-            publisher = push(new KafkaEventPublisher(bootstrap, "fp-platform"));
+            publisher = push(new KafkaEventPublisher(kafka, "platform"));
             DataSource ds = db.dataSource();
             receipts = new PostgresReceiptStore(ds);
             ledger = new PostgresEffectLedger(ds);
@@ -90,7 +93,7 @@ abstract class Substrate implements Wiring {
             producerKeys = new PostgresProducerKeys(ds);
             quarantine = new PostgresQuarantineIndex(ds);
             evidence = new PostgresRunEvidence(ds);
-            topicReader = new KafkaTopicReader(bootstrap);
+            topicReader = new KafkaTopicReader(kafka);
         } catch (RuntimeException e) {
             closeAdapters();
             throw e;
@@ -143,8 +146,8 @@ abstract class Substrate implements Wiring {
     }
 
     @Override
-    public AtomicPublisher atomicPublisher(String clientId) {
-        return new KafkaAtomicPublisher(bootstrap, clientId);
+    public AtomicPublisher atomicPublisher(String name) {
+        return new KafkaAtomicPublisher(kafka, name);
     }
 
     @Override
@@ -174,7 +177,7 @@ abstract class Substrate implements Wiring {
 
     @Override
     public Listener busIngress(IngressPort gate, Function<Receipt, byte[]> receiptBytes) {
-        KafkaIngressListener listener = new KafkaIngressListener(bootstrap, gate, receiptBytes).start();
+        KafkaIngressListener listener = new KafkaIngressListener(kafka, gate, receiptBytes).start();
         return new Listener() {
             @Override
             public Throwable failure() {
@@ -186,6 +189,11 @@ abstract class Substrate implements Wiring {
                 listener.close();
             }
         };
+    }
+
+    @Override
+    public KafkaSettings kafka() {
+        return kafka;
     }
 
     @Override

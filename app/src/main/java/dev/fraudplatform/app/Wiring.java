@@ -15,6 +15,7 @@ import dev.fraudplatform.core.join.JoinPlane;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,8 +69,8 @@ public interface Wiring extends AutoCloseable {
     /** The platform's shared idempotent publisher. */
     EventPublisher publisher();
 
-    /** A new atomic (transactional) publisher named {@code clientId}; the caller closes it. */
-    AtomicPublisher atomicPublisher(String clientId);
+    /** A new atomic (transactional) publisher named {@code name} (a client id under the wiring's prefix); the caller closes it. */
+    AtomicPublisher atomicPublisher(String name);
 
     BusAdmin busAdmin();
 
@@ -87,7 +88,13 @@ public interface Wiring extends AutoCloseable {
     /** Starts a listener handing the envelopes sent to the bus's ingress topic to {@code gate}; the caller closes it. */
     Listener busIngress(IngressPort gate, Function<Receipt, byte[]> receiptBytes);
 
-    /** The bus's bootstrap address, for the Kafka roles and for a role started as its own process. */
+    /**
+     * The Kafka client configuration every client of this process builds from: the real-time roles' drivers (Kafka
+     * Streams, the consuming roles) and the benches.
+     */
+    KafkaSettings kafka();
+
+    /** The bus's bootstrap address, for a role started as its own process. */
     String kafkaBootstrap();
 
     /** PostgreSQL's JDBC URL (the embedded server's, or FP_PG_URL): for a role started as its own process. */

@@ -106,8 +106,10 @@ class ActionAndAuditRolesIT {
                 .containsEntry("AUTHORISE", 1L)
                 .hasSize(2);
 
-        // And each role dead-lettered the two records it could not read, naming itself and why
-        await().atMost(Duration.ofSeconds(30))
+        // And each role dead-lettered the two records it could not read, naming itself and why (the audit's dead
+        // letters are in its transaction, which commits when its segment rolls by age, 30 s after the first record
+        // held)
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> readAll(Topics.DEAD_LETTERS).size() >= 4);
         List<JsonNode> dead = readAll(Topics.DEAD_LETTERS);
         assertThat(dead)

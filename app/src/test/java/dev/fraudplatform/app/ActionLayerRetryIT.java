@@ -14,6 +14,7 @@ import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
+import dev.fraudplatform.substrate.kafka.ConsumerRole;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -102,8 +103,12 @@ class ActionLayerRetryIT {
         String run = "run-retry-" + UUID.randomUUID();
         String refused = Decision.idFor("txn.authorization", "t2");
         FaultyLedger ledger = new FaultyLedger(platform.ledger(), 2, refused);
-        try (ActionLayer al =
-                new ActionLayer(platform.bootstrap(), ledger, platform.publisher(), 4, Duration.ofMillis(20))) {
+        try (ConsumerRole al = new ConsumerRole(
+                platform.kafka(),
+                ActionLayer.NAME,
+                ActionLayer.GROUP,
+                ActionLayer.TOPICS,
+                new ActionLayer(ledger, platform.publisher(), 4, Duration.ofMillis(20)))) {
             al.start();
             assertThat(al.awaitAssignment(Duration.ofSeconds(30))).isTrue();
             platform.publisher().publish(List.of(decision(run, "t1"), decision(run, "t2"), decision(run, "t3")));

@@ -2,6 +2,7 @@ package dev.fraudplatform.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,8 @@ final class BusReader {
 
     /** Every committed record of a topic, as JSON, from the beginning to its end now. */
     static List<JsonNode> readAll(String bootstrap, String topic) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = KafkaSettings.of(bootstrap)
+                .consumer(null, "it-bus-reader", Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<JsonNode> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c =
                 new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -3,15 +3,16 @@ package dev.fraudplatform.rtdl.actions;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.actions.Effect;
 import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.bus.BatchHandler;
+import dev.fraudplatform.core.bus.DeadLetters;
 import dev.fraudplatform.core.bus.EventPublisher;
+import dev.fraudplatform.core.bus.InboundRecord;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.telemetry.Telemetry;
-import dev.fraudplatform.rtdl.roles.ConsumerRole;
-import dev.fraudplatform.rtdl.roles.DeadLetters;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,23 +35,30 @@ import org.slf4j.LoggerFactory;
  * longer pause, for up to {@code attempts} rounds. A decision that cannot be read, or that still fails on its own, goes
  * to {@code fp.dead-letters} with its reason and coordinates, and the partition moves on: nothing is dropped silently,
  * and nothing blocks for longer than those bounded rounds.
+ *
+ * <p>A {@link BatchHandler} of an at-least-once consuming role in group {@link #GROUP} on {@link #TOPICS}: the wiring
+ * composes the two. Its outcomes and dead letters go through the {@link EventPublisher} it is handed, which it does
+ * not close.
  */
-public final class ActionLayer extends ConsumerRole {
+public final class ActionLayer implements BatchHandler {
     private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("al", "in");
     private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("al", "out");
     public static final String GROUP = "fp-al";
+    /** The role's name (its thread and client id derive from it). */
+    public static final String NAME = "action-layer";
+
+    public static final List<String> TOPICS = List.of(Topics.DECISIONS);
     private static final Logger LOG = LoggerFactory.getLogger(ActionLayer.class);
     private final EffectLedger ledger;
     private final EventPublisher outcomes;
     private final int attempts;
     private final Duration backoff;
 
-    public ActionLayer(String bootstrap, EffectLedger ledger, EventPublisher outcomes) {
-        this(bootstrap, ledger, outcomes, 4, Duration.ofMillis(100));
+    public ActionLayer(EffectLedger ledger, EventPublisher outcomes) {
+        this(ledger, outcomes, 4, Duration.ofMillis(100));
     }
 
-    public ActionLayer(String bootstrap, EffectLedger ledger, EventPublisher outcomes, int attempts, Duration backoff) {
-        super(bootstrap, GROUP, List.of(Topics.DECISIONS), "fp-action-layer");
+    public ActionLayer(EffectLedger ledger, EventPublisher outcomes, int attempts, Duration backoff) {
         if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1");
         this.ledger = ledger;
         this.outcomes = outcomes;
@@ -61,15 +67,15 @@ public final class ActionLayer extends ConsumerRole {
     }
 
     /** An effect with the record it came from. */
-    private record Pending(Effect effect, ConsumerRecord<String, byte[]> record) {}
+    private record Pending(Effect effect, InboundRecord record) {}
 
     @Override
-    protected void handle(ConsumerRecords<String, byte[]> records) throws Exception {
+    public void handle(List<InboundRecord> records, Session session) throws Exception {
         long visibleAt = System.currentTimeMillis();
-        List<Pending> pending = new ArrayList<>(records.count());
-        List<OutboundRecord> out = new ArrayList<>(records.count());
-        EVENTS_IN.increment(records.count());
-        for (ConsumerRecord<String, byte[]> r : records) {
+        List<Pending> pending = new ArrayList<>(records.size());
+        List<OutboundRecord> out = new ArrayList<>(records.size());
+        EVENTS_IN.increment(records.size());
+        for (InboundRecord r : records) {
             try {
                 Decision.Summary d = Decision.summarize(r.value());
                 pending.add(new Pending(
@@ -79,7 +85,7 @@ public final class ActionLayer extends ConsumerRole {
                                 d.eventId(),
                                 d.action(),
                                 Effect.effectTypeFor(d.action()),
-                                admittedAt(r),
+                                r.admittedAtMillis(),
                                 visibleAt,
                                 d.degradeMode()),
                         r));
@@ -151,7 +157,7 @@ public final class ActionLayer extends ConsumerRole {
             out.add(new OutboundRecord(Topics.ACTIONS, e.decisionId(), CanonicalJson.bytes(o), visibleAt, Map.of()));
         }
         if (!out.isEmpty()) withRetries(() -> outcomes.publish(out));
-        consumer.commitSync();
+        session.commit();
     }
 
     /** Telemetry of an effect newly applied: its decision counted, its latency, and its span in the event's trace. */
@@ -162,12 +168,12 @@ public final class ActionLayer extends ConsumerRole {
                 e.action().name(),
                 e.degradeMode().name(),
                 e.admittedAtMillis() > 0 ? visibleAt - e.admittedAtMillis() : -1);
-        Span span = Telemetry.startStage("al.apply", header(p.record()), e.platformRunId(), e.eventId(), visibleAt);
+        Span span = Telemetry.startStage("al.apply", p.record().headers(), e.platformRunId(), e.eventId(), visibleAt);
         span.setAttribute("fp.action", e.action().name());
         span.end();
     }
 
-    private static OutboundRecord deadLetter(ConsumerRecord<String, byte[]> r, String reason, long now) {
+    private static OutboundRecord deadLetter(InboundRecord r, String reason, long now) {
         return DeadLetters.of("action-layer", r, reason, now);
     }
 

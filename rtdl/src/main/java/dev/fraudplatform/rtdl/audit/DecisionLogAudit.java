@@ -1,29 +1,20 @@
 package dev.fraudplatform.rtdl.audit;
 
+import dev.fraudplatform.core.bus.BatchHandler;
+import dev.fraudplatform.core.bus.DeadLetters;
+import dev.fraudplatform.core.bus.InboundRecord;
+import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.core.telemetry.Telemetry;
-import dev.fraudplatform.rtdl.roles.ConsumerRole;
-import dev.fraudplatform.rtdl.roles.DeadLetters;
-import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Decision Log and Audit: one append-only audit record per decision, on {@code fp.audit} and in the object
@@ -42,36 +33,36 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@code p<partition>-o<first>-l<last>-n<count>.parquet}); records at or below the highest offset already written
  * for their (run, partition) are skipped, so a batch redelivered after a crash, whatever its boundaries, writes
  * nothing twice.
+ *
+ * <p>A {@link BatchHandler} of a transactional consuming role in group {@link #GROUP} on {@link #TOPICS}, whose
+ * transactions may stay open {@link #transactionTimeout()}: the wiring composes the two. The role's transaction is the
+ * one above ({@link Session#send} the audit records, {@link Session#commit} after the segments).
  */
-public final class DecisionLogAudit extends ConsumerRole {
+public final class DecisionLogAudit implements BatchHandler {
     private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("dla", "in");
     private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("dla", "out");
     public static final String GROUP = "fp-dla";
+    /** The role's name (its thread and client ids derive from it). */
+    public static final String NAME = "decision-log-audit";
+
+    public static final List<String> TOPICS = List.of(Topics.DECISIONS);
     private final ObjectStore store;
-    private final KafkaProducer<String, byte[]> producer;
     /** Per (run, partition) segment prefix: the last decision offset already in a segment. */
     private final Map<String, Long> highWaterMarks = new HashMap<>();
 
-    public DecisionLogAudit(String bootstrap, ObjectStore store) {
-        this(bootstrap, store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis);
+    public DecisionLogAudit(ObjectStore store) {
+        this(store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis);
     }
 
-    DecisionLogAudit(
-            String bootstrap,
-            ObjectStore store,
-            SegmentRoll.Policy policy,
-            java.util.function.LongSupplier clockMillis) {
-        super(bootstrap, GROUP, List.of(Topics.DECISIONS), "fp-decision-log-audit");
+    DecisionLogAudit(ObjectStore store, SegmentRoll.Policy policy, java.util.function.LongSupplier clockMillis) {
         this.store = store;
+        this.policy = policy;
         this.roll = new SegmentRoll(policy, clockMillis);
-        Properties p = dev.fraudplatform.substrate.kafka.KafkaEventPublisher.producerConfig(bootstrap, "fp-dla");
-        // The transaction spans what is held, up to the roll's age: its timeout must outlast that.
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int)
-                policy.transactionTimeout().toMillis());
-        // One id per instance: fencing of zombies comes from the consumer group metadata (KIP-447), and two
-        // processes on one cluster must not fence each other.
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fp-dla-" + java.util.UUID.randomUUID());
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** How long the role's transaction must be allowed to stay open: it spans what is held, up to the roll's age. */
+    public java.time.Duration transactionTimeout() {
+        return policy.transactionTimeout();
     }
 
     public static String segmentPrefix(String runId) {
@@ -79,14 +70,9 @@ public final class DecisionLogAudit extends ConsumerRole {
     }
 
     @Override
-    protected void onStart() {
-        producer.initTransactions();
-    }
-
-    @Override
-    protected void onStop() {
+    public void onStop(Session session) {
         try {
-            if (inTransaction) commit();
+            if (session.pending()) commit(session);
             for (FlushRequest f : flushes) f.done().complete(null);
         } catch (Exception e) {
             // the records are redelivered to the next owner: nothing is lost, and segments are written at most once
@@ -96,12 +82,11 @@ public final class DecisionLogAudit extends ConsumerRole {
             for (FlushRequest f; (f = flushRequests.poll()) != null; ) {
                 f.done().completeExceptionally(new IllegalStateException("the decision log and audit stopped"));
             }
-            producer.close();
         }
     }
 
+    private final SegmentRoll.Policy policy;
     private final SegmentRoll roll;
-    private boolean inTransaction;
 
     /** Asked by another thread: write everything below these offsets now. */
     private record FlushRequest(Map<Integer, Long> throughOffsets, java.util.concurrent.CompletableFuture<Void> done) {}
@@ -125,98 +110,78 @@ public final class DecisionLogAudit extends ConsumerRole {
         return request.done();
     }
 
-    /** (run, partition) → audit lines in offset order, and the offsets to commit with them. */
+    /** (run, partition) → audit lines in offset order (the role's transaction holds their offsets). */
     private final Map<String, List<Line>> segments = new LinkedHashMap<>();
 
-    private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-
     @Override
-    protected void handle(ConsumerRecords<String, byte[]> records) throws Exception {
+    public void handle(List<InboundRecord> records, Session session) throws Exception {
         long now = System.currentTimeMillis();
-        if (!inTransaction) {
-            producer.beginTransaction();
-            inTransaction = true;
-        }
-        EVENTS_IN.increment(records.count());
+        EVENTS_IN.increment(records.size());
         try {
-            for (ConsumerRecord<String, byte[]> r : records) {
-                offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            for (InboundRecord r : records) {
                 Decision.Summary d;
                 try {
                     d = Decision.summarize(r.value());
                 } catch (RuntimeException e) {
                     // Never a decision the fabric wrote: dead-lettered in the same transaction, so neither lost nor
                     // blocking.
-                    producer.send(KafkaEventPublisher.toProducerRecord(
-                            DeadLetters.of("decision-log-audit", r, "unreadable decision: " + e.getMessage(), now)));
+                    session.send(
+                            DeadLetters.of("decision-log-audit", r, "unreadable decision: " + e.getMessage(), now));
                     continue;
                 }
                 byte[] line = AuditRecord.canonicalLine(
-                        r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()), admittedAt(r), now);
-                producer.send(new ProducerRecord<>(Topics.AUDIT, null, r.timestamp(), r.key(), line));
+                        r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()), r.admittedAtMillis(), now);
+                session.send(new OutboundRecord(Topics.AUDIT, r.key(), line, r.timestampMillis(), Map.of()));
                 segments.computeIfAbsent(d.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>())
                         .add(new Line(d, r.partition(), r.offset(), line));
                 roll.hold(line.length);
-                Telemetry.startStage("dla.record", header(r), d.platformRunId(), d.eventId(), now)
+                Telemetry.startStage("dla.record", r.headers(), d.platformRunId(), d.eventId(), now)
                         .end();
             }
         } catch (Exception e) {
-            abort();
+            abort(session);
             throw e;
         }
-        if (roll.due() != null) commit();
+        if (roll.due() != null) commit(session);
     }
 
     @Override
-    protected void onPoll() throws Exception {
+    public void onPoll(Session session) throws Exception {
         for (FlushRequest f; (f = flushRequests.poll()) != null; ) flushes.add(f);
         List<FlushRequest> readThrough = new ArrayList<>();
         for (FlushRequest f : flushes)
-            if (SegmentRoll.readThrough(f.throughOffsets(), this::position)) readThrough.add(f);
-        if (inTransaction && (roll.due(!readThrough.isEmpty()) != null || roll.records() == 0)) commit();
+            if (SegmentRoll.readThrough(f.throughOffsets(), p -> session.position(Topics.DECISIONS, p)))
+                readThrough.add(f);
+        if (session.pending() && (roll.due(!readThrough.isEmpty()) != null || roll.records() == 0)) commit(session);
         // Everything read through a request is in segments now (committed above, or nothing was held).
         for (FlushRequest f : readThrough) f.done().complete(null);
         flushes.removeAll(readThrough);
     }
 
-    /** The next offset this instance reads on a partition of the decisions it owns; null when it does not own it. */
-    private Long position(int partition) {
-        TopicPartition tp = new TopicPartition(Topics.DECISIONS, partition);
-        if (!consumer.assignment().contains(tp)) return null;
-        try {
-            return consumer.position(tp, java.time.Duration.ofMillis(500));
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            return -1L; // not known yet: not read through
-        }
-    }
-
     /** Writes the buffered segments, then commits the audit records and the consumed offsets in one transaction. */
-    private void commit() throws Exception {
+    private void commit(Session session) throws Exception {
         try {
             for (List<Line> segment : segments.values()) writeSegment(segment);
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            producer.commitTransaction();
+            session.commit();
         } catch (Exception e) {
-            abort();
+            abort(session);
             throw e;
         }
         EVENTS_OUT.increment(segments.values().stream().mapToLong(List::size).sum());
         clear();
     }
 
-    private void abort() {
+    private void abort(Session session) {
         try {
-            producer.abortTransaction();
+            session.abort();
         } finally {
             clear();
         }
     }
 
     private void clear() {
-        inTransaction = false;
         roll.rolled();
         segments.clear();
-        offsets.clear();
     }
 
     /** One audit record, already serialised, with where its decision sat on the bus. */
@@ -259,23 +224,23 @@ public final class DecisionLogAudit extends ConsumerRole {
     }
 
     @Override
-    protected void onPartitionsLostHook() {
+    public void onPartitionsLost(Session session) {
         // Another instance owns them now: nothing held may be committed; it is redelivered to the new owner.
         try {
-            if (inTransaction) abort();
-        } catch (org.apache.kafka.common.KafkaException e) {
+            if (session.pending()) abort(session);
+        } catch (RuntimeException e) {
             clear(); // fenced already: the broker aborts the transaction
         }
         highWaterMarks.clear();
     }
 
     @Override
-    protected void onPartitionsChanged() {
+    public void onPartitionsChanged(Session session) {
         // Ownership moves: commit what this instance holds while it still owns its partitions (after this, another
         // instance may write), then re-read marks from the store.
-        if (inTransaction) {
+        if (session.pending()) {
             try {
-                commit();
+                commit(session);
             } catch (Exception e) {
                 throw new IllegalStateException("audit commit at rebalance: " + e.getMessage(), e);
             }

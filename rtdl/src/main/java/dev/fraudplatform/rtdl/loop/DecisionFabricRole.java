@@ -21,24 +21,31 @@ public final class DecisionFabricRole implements AutoCloseable {
     private final KafkaStreams streams;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    public DecisionFabricRole(String bootstrap, DecisionFabric fabric, Path stateDir, int streamThreads) {
-        this(bootstrap, fabric, stateDir, streamThreads, DecisionTopology.Settings.defaults(), 100);
+    /** The role's name (the client id prefix of its inner clients derives from it). */
+    public static final String NAME = "df";
+
+    public DecisionFabricRole(Properties connection, DecisionFabric fabric, Path stateDir, int streamThreads) {
+        this(connection, fabric, stateDir, streamThreads, DecisionTopology.Settings.defaults(), 100);
     }
 
     /**
+     * @param connection       how to reach the cluster: {@code application.id} ({@link #APPLICATION_ID}), bootstrap
+     *                         servers, client id and security, as the wiring builds them; not modified. The role puts
+     *                         its own settings (guarantee, threads, state, commit interval, tuning) over a copy.
      * @param commitIntervalMs how often the transaction of each task commits: every record a decision waits on
      *                         crosses two re-keying topics, each visible only after a commit, so this bounds latency
      */
     public DecisionFabricRole(
-            String bootstrap,
+            Properties connection,
             DecisionFabric fabric,
             Path stateDir,
             int streamThreads,
             DecisionTopology.Settings settings,
             int commitIntervalMs) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(connection);
+        if (!APPLICATION_ID.equals(p.get(StreamsConfig.APPLICATION_ID_CONFIG)))
+            throw new IllegalArgumentException("the decision fabric's application id is " + APPLICATION_ID);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -32,18 +31,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * its open transaction, so a group is either wholly visible to {@code read_committed} readers or not at all.
  */
 public final class KafkaAtomicPublisher implements AtomicPublisher {
-    private final String bootstrap;
+    private final KafkaSettings kafka;
+    private final String name;
     private final String transactionalId;
     private final KafkaProducer<String, byte[]> producer;
 
-    public KafkaAtomicPublisher(String bootstrap, String transactionalId) {
-        this.bootstrap = bootstrap;
-        this.transactionalId = transactionalId;
-        Properties p = KafkaEventPublisher.producerConfig(bootstrap, transactionalId);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
+    /**
+     * @param name the relay's name: its transactional id and client id are {@link KafkaSettings#clientId} of it (an
+     *             instance with the same name fences this one)
+     */
+    public KafkaAtomicPublisher(KafkaSettings kafka, String name) {
+        this.kafka = kafka;
+        this.name = name;
+        this.transactionalId = kafka.clientId(name);
         this.producer = new KafkaProducer<>(
-                p,
+                kafka.transactionalProducer(name, transactionalId, Duration.ofSeconds(60)),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer());
         producer.initTransactions();
@@ -102,12 +104,14 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
 
     @Override
     public List<Marker> markersAfter(long offset) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId + "-recovery");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"); // a seek below the log's start reads what is there
+        Properties p = kafka.consumer(
+                null,
+                name + "-recovery",
+                Map.of(
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        // a seek below the log's start reads what is there
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         List<Marker> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c =
                 new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {

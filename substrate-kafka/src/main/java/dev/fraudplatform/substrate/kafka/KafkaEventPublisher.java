@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,24 +21,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaEventPublisher implements EventPublisher {
     private final KafkaProducer<String, byte[]> producer;
 
-    public KafkaEventPublisher(String bootstrap, String clientId) {
+    /** A publisher whose producer is {@link KafkaSettings#idempotentProducer} named {@code clientName}. */
+    public KafkaEventPublisher(KafkaSettings kafka, String clientName) {
         this.producer = new KafkaProducer<>(
-                producerConfig(bootstrap, clientId), new StringSerializer(), new ByteArraySerializer());
-    }
-
-    /** The platform's producer settings (shared by every role that produces outside Kafka Streams). */
-    public static Properties producerConfig(String bootstrap, String clientId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-        return p;
+                kafka.idempotentProducer(clientName), new StringSerializer(), new ByteArraySerializer());
     }
 
     @Override

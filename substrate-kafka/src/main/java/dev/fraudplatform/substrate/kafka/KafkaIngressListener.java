@@ -48,23 +48,28 @@ public final class KafkaIngressListener implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean closed;
 
-    public KafkaIngressListener(String bootstrap, IngressPort gate, Function<Receipt, byte[]> receiptBytes) {
+    public KafkaIngressListener(KafkaSettings kafka, IngressPort gate, Function<Receipt, byte[]> receiptBytes) {
         this.gate = gate;
         this.receiptBytes = receiptBytes;
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        // A batch waits for the gate as long as the gate cannot answer; the group must not drop the listener meanwhile.
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties c = kafka.consumer(
+                GROUP,
+                "ig-bus",
+                Map.of(
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        1000,
+                        // A batch waits for the gate as long as the gate cannot answer; the group must not drop the
+                        // listener meanwhile.
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                        900_000,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"));
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(
-                KafkaEventPublisher.producerConfig(bootstrap, "fp-ig-bus-receipts"),
-                new StringSerializer(),
-                new ByteArraySerializer());
+                kafka.idempotentProducer("ig-bus-receipts"), new StringSerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::loop, "ig-bus-ingress");
         thread.setDaemon(true);
     }

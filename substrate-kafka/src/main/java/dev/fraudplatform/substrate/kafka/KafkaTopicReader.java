@@ -16,20 +16,22 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** {@link TopicReader} on a Kafka consumer of its own per read (read_committed, assigned partitions, no group). */
 public final class KafkaTopicReader implements TopicReader {
-    private final String bootstrap;
+    private final KafkaSettings kafka;
 
-    public KafkaTopicReader(String bootstrap) {
-        this.bootstrap = bootstrap;
+    public KafkaTopicReader(KafkaSettings kafka) {
+        this.kafka = kafka;
     }
 
     @Override
     public void readCommitted(
             String topic, Map<Integer, Long> from, Map<Integer, Long> to, long timeoutMillis, Consumer<byte[]> each) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        Properties p = kafka.consumer(
+                null,
+                "topic-reader",
+                Map.of(
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"));
         try (KafkaConsumer<String, byte[]> c =
                 new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = to.keySet().stream()

@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +26,13 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class KafkaTopics {
     private KafkaTopics() {}
 
-    public static Admin admin(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-        return Admin.create(p);
+    /** An admin client named {@code name} ({@link KafkaSettings#clientId}); the caller closes it. */
+    public static Admin admin(KafkaSettings kafka, String name) {
+        return Admin.create(kafka.admin(
+                name,
+                Map.of(
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000",
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000")));
     }
 
     /** Creates each of {@code topics} that is missing, with {@code partitions} partitions; waits until all answer. */

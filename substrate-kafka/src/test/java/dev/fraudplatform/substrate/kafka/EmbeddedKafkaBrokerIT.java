@@ -30,7 +30,7 @@ class EmbeddedKafkaBrokerIT {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         Path dir = Files.createTempDirectory("fp-kafka-it-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
-            try (Admin admin = KafkaTopics.admin(broker.bootstrapServers())) {
+            try (Admin admin = KafkaTopics.admin(KafkaSettings.of(broker.bootstrapServers()), "it-admin")) {
                 KafkaTopics.ensure(admin, List.of("t.one"), 3);
                 KafkaTopics.ensure(admin, List.of("t.one"), 3); // idempotent
                 assertThat(KafkaTopics.partitions(admin, "t.one")).hasSize(3);
@@ -41,7 +41,7 @@ class EmbeddedKafkaBrokerIT {
                         "t.one", "acct-" + (i % 7), ("v" + i).getBytes(), 1_000L + i, Map.of("h", "x")));
             }
             List<BusCoordinates> coords;
-            try (KafkaEventPublisher pub = new KafkaEventPublisher(broker.bootstrapServers(), "it")) {
+            try (KafkaEventPublisher pub = new KafkaEventPublisher(KafkaSettings.of(broker.bootstrapServers()), "it")) {
                 coords = pub.publish(records);
             }
             assertThat(coords).hasSize(100);

@@ -8,7 +8,8 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class LoopbackPortsTest {
+/** Binds real loopback sockets, so it runs as an IT. */
+class LoopbackPortsIT {
     @Test
     void portsAreNeverHandedOutTwiceAndCanBeBound() throws Exception {
         Set<Integer> seen = new HashSet<>();

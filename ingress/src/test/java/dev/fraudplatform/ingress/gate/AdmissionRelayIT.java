@@ -1,4 +1,4 @@
-package dev.fraudplatform.app;
+package dev.fraudplatform.ingress.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,10 +7,12 @@ import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.ingress.DedupeTuple;
 import dev.fraudplatform.core.ingress.ReceiptStore;
-import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
+import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
+import dev.fraudplatform.testkit.servers.EmbeddedServers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,21 +35,23 @@ import org.junit.jupiter.api.Test;
  * exactly one ADMITTED receipt per event.
  */
 class AdmissionRelayIT {
-    static Platform platform;
+    static PostgresDatabase db;
+    static ReceiptStore store;
+    static String bootstrap;
 
     @BeforeAll
-    static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(Map.of(
-                        "FP_HOME", Files.createTempDirectory("fp-relay-it-").toString()))
-                .withTopology(3, 1));
-        // These tests play the relay themselves: one relay per store at a time (the lease), so the platform's steps
-        // aside.
-        platform.relay().close();
+    static void start() {
+        // These tests play the relay themselves: no other relay uses the store (one relay per store at a time).
+        db = EmbeddedServers.freshPostgresDatabase();
+        store = new PostgresReceiptStore(db.dataSource());
+        bootstrap = EmbeddedServers.kafkaBootstrap();
+        EmbeddedServers.ensureTopics(List.of(Topics.TRAFFIC), 3);
+        EmbeddedServers.ensureTopics(List.of(Topics.INGRESS_RELAY), 1);
     }
 
     @AfterAll
     static void stop() {
-        if (platform != null) platform.close();
+        if (db != null) db.close();
     }
 
     private static List<ReceiptStore.Candidate> candidates(String run, String... ids) {
@@ -71,9 +75,8 @@ class AdmissionRelayIT {
 
     /** How many committed records on fp.traffic carry each of {@code ids} of {@code run}. */
     private static Map<String, Integer> copiesOnTheBus(String run, String... ids) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = KafkaSettings.of(bootstrap)
+                .consumer(null, "it-traffic-reader", Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         Map<String, Integer> copies = new HashMap<>();
         for (String id : ids) copies.put(id, 0);
         try (KafkaConsumer<String, byte[]> c =
@@ -98,14 +101,13 @@ class AdmissionRelayIT {
 
     @Test
     void claimsOfARelayThatDiedBeforePublishingArePublishedOnceByTheNext() {
-        ReceiptStore store = platform.receipts();
         // Given a relay that committed its claims and died before its bus transaction committed
         ReceiptStore.Claim claim = store.claim(candidates("run-died-claimed", "a1", "a2"), Map.of());
         assertThat(claim.pending()).hasSize(2);
         assertThat(store.unpublished()).hasSize(2);
 
         // When the next relay starts
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-1");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-1");
                 AdmissionRelay ignored = new AdmissionRelay(store, p)) {
             // Then the claims are published and receipted, once
             assertThat(store.unpublished()).isEmpty();
@@ -117,11 +119,10 @@ class AdmissionRelayIT {
 
     @Test
     void aGroupPublishedButNotReceiptedIsReceiptedFromItsMarkerWithoutPublishingAgain() throws Exception {
-        ReceiptStore store = platform.receipts();
         ReceiptStore.Claim claim = store.claim(candidates("run-died-published", "b1", "b2", "b3"), Map.of());
         AtomicPublisher.Published published;
         // Given a relay that committed its bus transaction (records and marker) and died before recording receipts
-        try (KafkaAtomicPublisher dying = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-2")) {
+        try (KafkaAtomicPublisher dying = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-2")) {
             published = dying.publish(
                     claim.pending().stream().map(ReceiptStore.Pending::record).toList(),
                     claim.pending().stream()
@@ -131,7 +132,7 @@ class AdmissionRelayIT {
         assertThat(store.unpublished()).hasSize(3);
 
         // When its successor (same transactional id) starts
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-2");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-2");
                 AdmissionRelay ignored = new AdmissionRelay(store, p)) {
             assertThat(store.unpublished()).isEmpty();
         }
@@ -144,10 +145,9 @@ class AdmissionRelayIT {
 
     @Test
     void aSecondRelayWaitsForTheFirstToLetGoOfTheStore() throws Exception {
-        ReceiptStore store = platform.receipts();
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-4");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-4");
                 AdmissionRelay first = new AdmissionRelay(store, p);
-                KafkaAtomicPublisher p2 = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-5")) {
+                KafkaAtomicPublisher p2 = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-5")) {
             var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> new AdmissionRelay(store, p2));
             Thread.sleep(1_000);
             assertThat(second).isNotDone(); // fenced out of the store while the first relay lives
@@ -158,8 +158,7 @@ class AdmissionRelayIT {
 
     @Test
     void aLiveRelayAdmitsABatchAndAnswersDuplicatesForItsRetry() throws Exception {
-        ReceiptStore store = platform.receipts();
-        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(platform.bootstrap(), "fp-ig-relay-it-3");
+        try (KafkaAtomicPublisher p = new KafkaAtomicPublisher(KafkaSettings.of(bootstrap), "ig-relay-it-3");
                 AdmissionRelay relay = new AdmissionRelay(store, p)) {
             var first =
                     relay.submit(candidates("run-live", "c1", "c2"), Map.of()).get();

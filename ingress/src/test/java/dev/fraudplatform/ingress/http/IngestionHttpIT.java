@@ -1,25 +1,17 @@
-package dev.fraudplatform.app;
+package dev.fraudplatform.ingress.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fraudplatform.core.envelope.Envelope;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
-import dev.fraudplatform.ingress.http.GateLimits;
-import dev.fraudplatform.ingress.http.IngestionHttpServer;
-import dev.fraudplatform.world.WorldBuilder;
-import dev.fraudplatform.world.WorldConfig;
-import dev.fraudplatform.world.WorldReader;
-import dev.fraudplatform.world.WorldRow;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +32,7 @@ import org.junit.jupiter.api.Test;
  * race, and 10,000 random mutations of valid envelopes, none of which may crash the gate, get a 5xx or go unreceipted.
  */
 class IngestionHttpIT {
-    static Platform platform;
-    static PlatformRun run;
+    static GateOnRealServers gate;
     static String key;
     static List<byte[]> valid = new ArrayList<>();
     /** Events no other test sends: the rate-limit burst's. */
@@ -51,39 +42,14 @@ class IngestionHttpIT {
 
     @BeforeAll
     static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(Map.of(
-                        "FP_HOME", Files.createTempDirectory("fp-http-it-").toString()))
-                .withTopology(3, 1));
-        String world = new WorldBuilder(platform.store())
-                .build(WorldConfig.defaults(21, 2_000), WorldBuilder.Progress.NONE)
-                .worldId();
-        run = PlatformRun.start(
-                platform,
-                world,
-                dev.fraudplatform.decision.bundle.DecisionBundle.builtIn("rules-v1"),
-                java.util.Set.of("it-producer"),
-                s -> {});
-        key = platform.producerKeys().issue("it-producer");
-        try (WorldReader r = new WorldReader(platform.store(), world, List.of())) {
-            while (r.hasNext() && valid.size() + burst.size() < 330) {
-                WorldRow row = r.next();
-                (valid.size() < 300 ? valid : burst)
-                        .add(Envelope.canonicalBytes(
-                                run.runId(),
-                                row.eventClass(),
-                                row.eventId(),
-                                row.schemaVersion(),
-                                row.eventTimeText(),
-                                "2026-11-26T00:00:00.000Z",
-                                row.partitionKey(),
-                                row.payloadJson()));
-            }
-        }
+        gate = new GateOnRealServers(java.util.Set.of("it-producer"));
+        key = gate.producerKeys.issue("it-producer");
+        for (int i = 0; i < 330; i++) (valid.size() < 300 ? valid : burst).add(gate.envelope(i));
     }
 
     @AfterAll
-    static void stop() {
-        if (platform != null) platform.close();
+    static void stop() throws Exception {
+        if (gate != null) gate.close();
     }
 
     static HttpResponse<String> post(String baseUrl, String apiKey, List<byte[]> lines) throws Exception {
@@ -108,15 +74,15 @@ class IngestionHttpIT {
     @Test
     void aMissingOrWrongKeyGets401AndNothingIsIngested() throws Exception {
         byte[] event = valid.get(0);
-        Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
-        HttpResponse<String> none = post(platform.gateUrl(), null, List.of(event));
-        HttpResponse<String> wrong = post(platform.gateUrl(), "fpk_" + "0".repeat(64), List.of(event));
+        Map<String, Long> before = gate.receipts.countsByOutcome(gate.runId);
+        HttpResponse<String> none = post(gate.gateUrl, null, List.of(event));
+        HttpResponse<String> wrong = post(gate.gateUrl, "fpk_" + "0".repeat(64), List.of(event));
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("API key").doesNotContain("Exception");
-        assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+        assertThat(gate.receipts.countsByOutcome(gate.runId)).isEqualTo(before);
         // Only the hash of a key is stored.
-        try (var c = platform.wiring().dataSource().getConnection();
+        try (var c = gate.db.dataSource().getConnection();
                 var s = c.createStatement();
                 var rs = s.executeQuery("SELECT count(*) FROM ingress.producer_keys WHERE key_sha256 = '" + key
                         + "' OR producer_id = 'it-producer'")) {
@@ -128,46 +94,41 @@ class IngestionHttpIT {
     @Test
     void aProducerTheRunDoesNotNameGets403AndNothingIsIngested() throws Exception {
         // Given a valid key of a producer the run was not planned with
-        String stranger = platform.producerKeys().issue("it-stranger");
-        Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
+        String stranger = gate.producerKeys.issue("it-stranger");
+        Map<String, Long> before = gate.receipts.countsByOutcome(gate.runId);
 
         // When it sends the run's traffic, even mixed with a broken line
         HttpResponse<String> r =
-                post(platform.gateUrl(), stranger, List.of(valid.get(2), "{broken".getBytes(StandardCharsets.UTF_8)));
+                post(gate.gateUrl, stranger, List.of(valid.get(2), "{broken".getBytes(StandardCharsets.UTF_8)));
 
         // Then the whole request is refused with the reason, and the run's receipts are as they were
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(Json.MAPPER.readTree(r.body()).path("error").asText())
-                .isEqualTo("producer it-stranger may not write into run " + run.runId()
+                .isEqualTo("producer it-stranger may not write into run " + gate.runId
                         + " (a run takes traffic only from the producers named when it was planned)");
-        assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+        assertThat(gate.receipts.countsByOutcome(gate.runId)).isEqualTo(before);
         // an invalid envelope naming the run would be quarantined into it: that too is the run's traffic, refused
-        byte[] invalid = ("{\"platform_run_id\":\"" + run.runId() + "\",\"event_class\":\"txn.authorization\"}")
+        byte[] invalid = ("{\"platform_run_id\":\"" + gate.runId + "\",\"event_class\":\"txn.authorization\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(post(platform.gateUrl(), stranger, List.of(invalid)).statusCode())
-                .isEqualTo(403);
-        assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
-        assertThat(platform.store()
-                        .exists("quarantine/" + run.runId() + "/" + dev.fraudplatform.core.json.Sha256.hex(invalid)
-                                + ".bin"))
+        assertThat(post(gate.gateUrl, stranger, List.of(invalid)).statusCode()).isEqualTo(403);
+        assertThat(gate.receipts.countsByOutcome(gate.runId)).isEqualTo(before);
+        assertThat(gate.store.exists(
+                        "quarantine/" + gate.runId + "/" + dev.fraudplatform.core.json.Sha256.hex(invalid) + ".bin"))
                 .as("no raw bytes kept for a refused request")
                 .isFalse();
         // while the run's own producer is taken, and a revoked key is refused at once
-        assertThat(post(platform.gateUrl(), key, List.of(valid.get(2))).statusCode())
-                .isEqualTo(200);
+        assertThat(post(gate.gateUrl, key, List.of(valid.get(2))).statusCode()).isEqualTo(200);
         String id =
                 dev.fraudplatform.core.ingress.ProducerKeys.keyIdOf(dev.fraudplatform.core.json.Sha256.hex(stranger));
-        platform.producerKeys().revoke(id, "test");
-        assertThat(post(platform.gateUrl(), stranger, List.of(valid.get(2))).statusCode())
+        gate.producerKeys.revoke(id, "test");
+        assertThat(post(gate.gateUrl, stranger, List.of(valid.get(2))).statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void eachLineGetsItsReceiptInOrderAndTheApiIsDescribed() throws Exception {
         HttpResponse<String> r = post(
-                platform.gateUrl(),
-                key,
-                List.of(valid.get(1), "{broken".getBytes(StandardCharsets.UTF_8), valid.get(1)));
+                gate.gateUrl, key, List.of(valid.get(1), "{broken".getBytes(StandardCharsets.UTF_8), valid.get(1)));
         assertThat(r.statusCode()).isEqualTo(200);
         List<JsonNode> rs = receipts(r);
         assertThat(rs)
@@ -177,7 +138,7 @@ class IngestionHttpIT {
         assertThat(rs.get(1).path("reason").asText()).isEqualTo("MALFORMED");
 
         HttpResponse<String> api = HTTP.send(
-                HttpRequest.newBuilder(URI.create(platform.gateUrl() + "/openapi.json"))
+                HttpRequest.newBuilder(URI.create(gate.gateUrl + "/openapi.json"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(200);
@@ -195,14 +156,14 @@ class IngestionHttpIT {
     @Test
     void limitsAnswer413And429WithRetryAfterAndIngestNothing() throws Exception {
         try (IngestionHttpServer small = new IngestionHttpServer(
-                platform.gate(), platform.relay(), platform.producerKeys(), GateLimits.of(64 * 1024, 5, 10, 64))) {
+                gate.gate, gate.relay, gate.producerKeys, GateLimits.of(64 * 1024, 5, 10, 64))) {
             String url = "http://127.0.0.1:" + small.start("127.0.0.1", 0);
-            Map<String, Long> before = platform.receipts().countsByOutcome(run.runId());
+            Map<String, Long> before = gate.receipts.countsByOutcome(gate.runId);
             assertThat(post(url, key, valid.subList(10, 16)).statusCode()).isEqualTo(413); // 6 events, limit 5
             byte[] big = new byte[70 * 1024];
             java.util.Arrays.fill(big, (byte) 'x');
             assertThat(post(url, key, List.of(big)).statusCode()).isEqualTo(413);
-            assertThat(platform.receipts().countsByOutcome(run.runId())).isEqualTo(before);
+            assertThat(gate.receipts.countsByOutcome(gate.runId)).isEqualTo(before);
 
             // 10 events/s, at most a second's worth at once: six batches of 5 sent together need 3 s of tokens, so
             // some are pushed back whatever the machine's speed (sequential posts would race the refill on a slow box).
@@ -248,7 +209,7 @@ class IngestionHttpIT {
             for (int i = 0; i < threads; i++) {
                 outcomes.add(pool.submit(() -> {
                     go.await();
-                    return receipts(post(platform.gateUrl(), key, List.of(event)))
+                    return receipts(post(gate.gateUrl, key, List.of(event)))
                             .get(0)
                             .path("outcome")
                             .asText();
@@ -271,7 +232,7 @@ class IngestionHttpIT {
         for (int batch = 0; batch < 20; batch++) {
             List<byte[]> lines = new ArrayList<>();
             for (int i = 0; i < 500; i++) lines.add(mutate(valid.get(50 + r.nextInt(valid.size() - 50)), r));
-            HttpResponse<String> response = post(platform.gateUrl(), key, lines);
+            HttpResponse<String> response = post(gate.gateUrl, key, lines);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             List<JsonNode> rs = receipts(response);
             assertThat(rs).hasSize(lines.size());
@@ -293,12 +254,12 @@ class IngestionHttpIT {
                 .anyMatch(k -> k.endsWith("PAYLOAD_HASH_MISMATCH"));
         // The gate still admits a good event afterwards.
         ObjectNode fresh = (ObjectNode) Json.MAPPER.readTree(valid.get(2));
-        assertThat(receipts(post(platform.gateUrl(), key, List.of(valid.get(2))))
+        assertThat(receipts(post(gate.gateUrl, key, List.of(valid.get(2))))
                         .get(0)
                         .path("outcome")
                         .asText())
                 .isIn("ADMITTED", "DUPLICATE");
-        assertThat(fresh.path("platform_run_id").asText()).isEqualTo(run.runId());
+        assertThat(fresh.path("platform_run_id").asText()).isEqualTo(gate.runId);
     }
 
     @Test
@@ -307,18 +268,17 @@ class IngestionHttpIT {
         ObjectNode good = (ObjectNode) Json.MAPPER.readTree(valid.get(60));
         ObjectNode lying = good.deepCopy();
         ((ObjectNode) lying.path("payload")).put("amount_minor", 1);
-        JsonNode q = receipts(post(platform.gateUrl(), key, List.of(CanonicalJson.bytes(lying))))
+        JsonNode q = receipts(post(gate.gateUrl, key, List.of(CanonicalJson.bytes(lying))))
                 .get(0);
         assertThat(q.path("reason").asText()).isEqualTo("PAYLOAD_HASH_MISMATCH");
-        var index = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(
-                platform.wiring().dataSource());
+        var index = new dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex(gate.db.dataSource());
         var entry = index.get(q.path("receipt_id").asText()).orElseThrow();
-        assertThat(index.list(run.runId(), 1000)).extracting(e -> e.receiptId()).contains(entry.receiptId());
+        assertThat(index.list(gate.runId, 1000)).extracting(e -> e.receiptId()).contains(entry.receiptId());
         assertThat(entry.reason().name()).isEqualTo("PAYLOAD_HASH_MISMATCH");
-        assertThat(platform.store().read(entry.rawObjectKey())).isEqualTo(CanonicalJson.bytes(lying));
+        assertThat(gate.store.read(entry.rawObjectKey())).isEqualTo(CanonicalJson.bytes(lying));
 
         // When a still-broken correction is released, nothing is released; a good one is, once
-        var http = new dev.fraudplatform.ingress.http.HttpIngressClient(platform.gateUrl(), key);
+        var http = new HttpIngressClient(gate.gateUrl, key);
         var stillBroken = dev.fraudplatform.ingress.gate.QuarantineRelease.release(
                 index, http, entry.receiptId(), "{".getBytes(StandardCharsets.UTF_8), "it");
         assertThat(stillBroken.released()).isFalse();
@@ -337,7 +297,7 @@ class IngestionHttpIT {
     @Test
     void theBusPathAppliesTheSameRulesAndAnswersOneReceiptPerRecord() throws Exception {
         Properties p = new Properties();
-        p.put("bootstrap.servers", platform.bootstrap());
+        p.put("bootstrap.servers", gate.bootstrap);
         List<byte[]> inputs = List.of(valid.get(70), valid.get(70), "not json".getBytes(StandardCharsets.UTF_8));
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
                 p,

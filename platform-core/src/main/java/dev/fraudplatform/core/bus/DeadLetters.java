@@ -1,23 +1,23 @@
-package dev.fraudplatform.rtdl.roles;
+package dev.fraudplatform.core.bus;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fraudplatform.core.bus.OutboundRecord;
-import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The dead letter of a record a role could not process: {@code {role, reason, topic, partition, offset, value}}. */
+/**
+ * The dead letter of a record a role could not process, on {@link Topics#DEAD_LETTERS}:
+ * {@code {role, reason, topic, partition, offset, value}}, keyed by the record's key (or {@code topic-partition}).
+ */
 public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private DeadLetters() {}
 
-    public static OutboundRecord of(String role, ConsumerRecord<String, byte[]> r, String reason, long now) {
+    public static OutboundRecord of(String role, InboundRecord r, String reason, long now) {
         LOG.error("{} dead-letters {}-{}@{}: {}", role, r.topic(), r.partition(), r.offset(), reason);
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("role", role);

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
  * With {@code FP_OTLP_ENDPOINT} set, the platform's spans leave the process over OTLP/HTTP: a loopback endpoint takes
  * the exporter's POSTs to {@code /v1/traces} and reads them with the protocol's own schema (opentelemetry-proto), as
  * a collector would. The stages' parent chain and the run and event ids arrive intact.
+ *
+ * <p>An IT: the endpoint is a real HTTP server on a loopback socket.
  */
-class OtlpExportTest {
+class OtlpExportIT {
 
     private static Map<String, String> attributes(List<KeyValue> kvs) {
         return kvs.stream()

@@ -1,0 +1,95 @@
+package dev.fraudplatform.substrate.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.ingress.BusCoordinates;
+import dev.fraudplatform.core.ingress.DedupeTuple;
+import dev.fraudplatform.core.ingress.ReceiptStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What guards the evidence inside PostgreSQL, below the ports (their promises are in the testkit's contracts): the
+ * append-only tables refuse change even to their owner, and the platform's own role cannot switch that off.
+ */
+class PostgresGuardsIT {
+    static PostgresDatabase db;
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        db = TestDatabases.fresh();
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        if (db != null) db.close();
+    }
+
+    @Test
+    void appendOnlyTablesRefuseUpdateAndDelete() throws SQLException {
+        PostgresReceiptStore store = new PostgresReceiptStore(db.dataSource());
+        DedupeTuple t = new DedupeTuple("run-c", "txn.authorization", "e1");
+        ReceiptStore.Claim claim = store.claim(
+                List.of(new ReceiptStore.Candidate(
+                        0, t, "sha256:aa", new OutboundRecord("fp.traffic", "acct-1", new byte[] {1}, 1L, Map.of()))),
+                Map.of());
+        store.recordAdmitted(claim.pending(), List.of(new BusCoordinates("fp.traffic", 0, 0)), 0);
+        // The platform's own role may not even try; the schema's owner is stopped by the triggers.
+        try (Connection app = db.dataSource().getConnection();
+                Connection owner = DriverManager.getConnection(db.adminJdbcUrl())) {
+            for (Connection c : List.of(app, owner)) {
+                String refusal = c == app ? "permission denied" : "append-only";
+                try (Statement s = c.createStatement()) {
+                    assertThatThrownBy(
+                                    () -> s.executeUpdate(
+                                            "UPDATE ingress.receipts SET outcome = 'DUPLICATE' WHERE platform_run_id = 'run-c'"))
+                            .hasMessageContaining(refusal);
+                    assertThatThrownBy(() ->
+                                    s.executeUpdate("DELETE FROM ingress.relay_progress WHERE marker_offset >= 0"))
+                            .hasMessageContaining(refusal);
+                    assertThatThrownBy(
+                                    () -> s.executeUpdate("DELETE FROM ingress.outbox WHERE platform_run_id = 'run-c'"))
+                            .hasMessageContaining(refusal);
+                    assertThatThrownBy(() -> s.executeUpdate("TRUNCATE actions.effects"))
+                            .hasMessageContaining(refusal);
+                }
+            }
+        }
+        assertThat(store.countsByOutcome("run-c")).containsEntry("ADMITTED", 1L);
+    }
+
+    @Test
+    void thePlatformsOwnConnectionsCannotSwitchTheGuardsOff() throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(PostgresDatabase.APP_ROLE);
+                assertThat(rs.getBoolean(2)).isFalse();
+            }
+            assertThatThrownBy(() -> s.execute("SET session_replication_role = replica"))
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> s.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only"))
+                    .hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("DROP TRIGGER append_only ON actions.effects"))
+                    .hasMessageContaining("must be owner");
+            assertThatThrownBy(() -> s.execute("SET ROLE postgres")).hasMessageContaining("permission denied");
+        }
+        // while the administrator, who owns the schema, still can (that is who migrations run as)
+        try (Connection c = DriverManager.getConnection(db.adminJdbcUrl());
+                Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only");
+            s.execute("ROLLBACK");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.fraudplatform.substrate.postgres;
+
+import dev.fraudplatform.core.ingress.ReceiptStore;
+import dev.fraudplatform.testkit.ReceiptStoreContract;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** {@link ReceiptStoreContract} on {@link PostgresReceiptStore}, on a real embedded PostgreSQL. */
+class PostgresReceiptStoreContractIT extends ReceiptStoreContract {
+    static PostgresDatabase db;
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        db = TestDatabases.fresh();
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        if (db != null) db.close();
+    }
+
+    @Override
+    protected ReceiptStore newReceiptStore() {
+        return new PostgresReceiptStore(db.dataSource());
+    }
+
+    @Override
+    protected void tryToRewriteReceipts(String platformRunId) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE ingress.receipts SET outcome = 'DUPLICATE' WHERE platform_run_id = ?")) {
+            ps.setString(1, platformRunId);
+            ps.executeUpdate();
+        }
+    }
+}
