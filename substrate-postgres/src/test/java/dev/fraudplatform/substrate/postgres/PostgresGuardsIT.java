@@ -13,30 +13,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What guards the evidence inside PostgreSQL, below the ports (their promises are in the testkit's contracts): the
  * append-only tables refuse change even to their owner, and the platform's own role cannot switch that off.
  */
 class PostgresGuardsIT {
-    static PostgresDatabase db;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        db = TestDatabases.fresh();
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        if (db != null) db.close();
-    }
+    @RegisterExtension
+    static final FreshDatabase DATABASE = new FreshDatabase();
 
     @Test
     void appendOnlyTablesRefuseUpdateAndDelete() throws SQLException {
-        PostgresReceiptStore store = new PostgresReceiptStore(db.dataSource());
+        PostgresReceiptStore store = new PostgresReceiptStore(DATABASE.db().dataSource());
         DedupeTuple t = new DedupeTuple("run-c", "txn.authorization", "e1");
         ReceiptStore.Claim claim = store.claim(
                 List.of(new ReceiptStore.Candidate(
@@ -44,8 +34,8 @@ class PostgresGuardsIT {
                 Map.of());
         store.recordAdmitted(claim.pending(), List.of(new BusCoordinates("fp.traffic", 0, 0)), 0);
         // The platform's own role may not even try; the schema's owner is stopped by the triggers.
-        try (Connection app = db.dataSource().getConnection();
-                Connection owner = DriverManager.getConnection(db.adminJdbcUrl())) {
+        try (Connection app = DATABASE.db().dataSource().getConnection();
+                Connection owner = DriverManager.getConnection(DATABASE.db().adminJdbcUrl())) {
             for (Connection c : List.of(app, owner)) {
                 String refusal = c == app ? "permission denied" : "append-only";
                 try (Statement s = c.createStatement()) {
@@ -69,7 +59,7 @@ class PostgresGuardsIT {
 
     @Test
     void thePlatformsOwnConnectionsCannotSwitchTheGuardsOff() throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
+        try (Connection c = DATABASE.db().dataSource().getConnection();
                 Statement s = c.createStatement()) {
             try (var rs = s.executeQuery("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")) {
                 rs.next();
@@ -85,7 +75,7 @@ class PostgresGuardsIT {
             assertThatThrownBy(() -> s.execute("SET ROLE postgres")).hasMessageContaining("permission denied");
         }
         // while the administrator, who owns the schema, still can (that is who migrations run as)
-        try (Connection c = DriverManager.getConnection(db.adminJdbcUrl());
+        try (Connection c = DriverManager.getConnection(DATABASE.db().adminJdbcUrl());
                 Statement s = c.createStatement()) {
             s.execute("BEGIN");
             s.execute("ALTER TABLE ingress.receipts DISABLE TRIGGER append_only");

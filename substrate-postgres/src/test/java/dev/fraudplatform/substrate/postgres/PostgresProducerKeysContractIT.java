@@ -2,25 +2,15 @@ package dev.fraudplatform.substrate.postgres;
 
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.testkit.ProducerKeysContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ProducerKeysContract} on {@link PostgresProducerKeys}, on a real embedded PostgreSQL. */
 class PostgresProducerKeysContractIT extends ProducerKeysContract {
-    static PostgresDatabase db;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        db = TestDatabases.fresh();
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        if (db != null) db.close();
-    }
+    @RegisterExtension
+    static final FreshDatabase DATABASE = new FreshDatabase();
 
     @Override
     protected ProducerKeys newProducerKeys() {
-        return new PostgresProducerKeys(db.dataSource());
+        return new PostgresProducerKeys(DATABASE.db().dataSource());
     }
 }

@@ -5,31 +5,21 @@ import dev.fraudplatform.testkit.ReceiptStoreContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ReceiptStoreContract} on {@link PostgresReceiptStore}, on a real embedded PostgreSQL. */
 class PostgresReceiptStoreContractIT extends ReceiptStoreContract {
-    static PostgresDatabase db;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        db = TestDatabases.fresh();
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        if (db != null) db.close();
-    }
+    @RegisterExtension
+    static final FreshDatabase DATABASE = new FreshDatabase();
 
     @Override
     protected ReceiptStore newReceiptStore() {
-        return new PostgresReceiptStore(db.dataSource());
+        return new PostgresReceiptStore(DATABASE.db().dataSource());
     }
 
     @Override
     protected void tryToRewriteReceipts(String platformRunId) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
+        try (Connection c = DATABASE.db().dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "UPDATE ingress.receipts SET outcome = 'DUPLICATE' WHERE platform_run_id = ?")) {
             ps.setString(1, platformRunId);
