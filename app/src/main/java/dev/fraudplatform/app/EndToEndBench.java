@@ -133,7 +133,8 @@ public final class EndToEndBench {
         long n = rounds * batches.stream().mapToLong(List::size).sum();
         String topic = "fp.bench.hop-" + System.nanoTime();
         platform.busAdmin().ensureTopics(List.of(topic), platform.config().partitions());
-        Properties c = platform.kafka()
+        Properties c = platform.wiring()
+                .kafka()
                 .consumer(null, "bench-hop-consumer", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000"));
         long[] consumed = {0};
         Thread consumer = new Thread(
@@ -153,7 +154,9 @@ public final class EndToEndBench {
         long t0 = System.nanoTime();
         consumer.start();
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(
-                platform.kafka().idempotentProducer("bench-hop"), new StringSerializer(), new ByteArraySerializer())) {
+                platform.wiring().kafka().idempotentProducer("bench-hop"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             long i = 0;
             for (int round = 0; round < rounds; round++) {
                 for (List<byte[]> batch : batches) {

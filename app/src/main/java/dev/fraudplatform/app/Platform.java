@@ -3,6 +3,7 @@ package dev.fraudplatform.app;
 import dev.fraudplatform.core.actions.EffectLedger;
 import dev.fraudplatform.core.bus.AtomicPublisher;
 import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.TopicReader;
 import dev.fraudplatform.core.bus.Topics;
@@ -23,8 +24,6 @@ import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
 import dev.fraudplatform.rtdl.loop.DecisionFabricRole;
 import dev.fraudplatform.rtdl.loop.DecisionTopology;
-import dev.fraudplatform.substrate.kafka.ConsumerRole;
-import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,8 +62,8 @@ public final class Platform implements AutoCloseable {
     private int opsPort = -1;
     private String streamerKey;
     private DecisionFabricRole fabricRole;
-    private ConsumerRole actionLayer;
-    private ConsumerRole auditRole;
+    private BusConsumers.Role actionLayer;
+    private BusConsumers.Role auditRole;
     private DecisionLogAudit audit;
     private DecisionBundle bundle;
     /** The producer id of the platform's own World Streamer: every run it plans allows it. */
@@ -135,9 +134,8 @@ public final class Platform implements AutoCloseable {
                 .withPartitions(config.partitions());
         JoinPlane joinPlane = wiring.joinPlane();
         if (joinPlane != null) settings = settings.withJoinPlane(store -> joinPlane);
-        KafkaSettings kafka = wiring.kafka();
         fabricRole = new DecisionFabricRole(
-                kafka.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME, java.util.Map.of()),
+                wiring.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME),
                 new DecisionFabric(decisionBundle),
                 workDir.resolve("streams"),
                 config.streamThreads(),
@@ -145,24 +143,21 @@ public final class Platform implements AutoCloseable {
                 config.commitMs());
         closeables.push(fabricRole);
         fabricRole.start();
-        actionLayer = new ConsumerRole(
-                kafka,
+        BusConsumers consumers = wiring.consumers();
+        actionLayer = consumers.atLeastOnce(
                 ActionLayer.NAME,
                 ActionLayer.GROUP,
                 ActionLayer.TOPICS,
                 new ActionLayer(wiring.ledger(), wiring.publisher()));
         closeables.push(actionLayer);
-        actionLayer.start();
         audit = new DecisionLogAudit(wiring.store());
-        auditRole = ConsumerRole.transactional(
-                kafka,
+        auditRole = consumers.transactional(
                 DecisionLogAudit.NAME,
                 DecisionLogAudit.GROUP,
                 DecisionLogAudit.TOPICS,
                 audit.transactionTimeout(),
                 audit);
         closeables.push(auditRole);
-        auditRole.start();
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
         try {
             Duration limit = Duration.ofSeconds(60);
@@ -249,11 +244,6 @@ public final class Platform implements AutoCloseable {
 
     public ObjectStore store() {
         return wiring.store();
-    }
-
-    /** The Kafka client configuration of this process's wiring. */
-    public KafkaSettings kafka() {
-        return wiring.kafka();
     }
 
     /** The bus's bootstrap address (the embedded broker's, or FP_KAFKA_BOOTSTRAP): for a Kafka client or a role. */

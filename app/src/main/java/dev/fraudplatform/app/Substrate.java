@@ -3,6 +3,7 @@ package dev.fraudplatform.app;
 import dev.fraudplatform.core.actions.EffectLedger;
 import dev.fraudplatform.core.bus.AtomicPublisher;
 import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.BusPartitioner;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.TopicReader;
@@ -18,6 +19,7 @@ import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaBusAdmin;
+import dev.fraudplatform.substrate.kafka.KafkaBusConsumers;
 import dev.fraudplatform.substrate.kafka.KafkaBusPartitioner;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
@@ -36,6 +38,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -66,6 +70,7 @@ abstract class Substrate implements Wiring {
     private final RunEvidence evidence;
     private final BusPartitioner partitioner = new KafkaBusPartitioner();
     private final TopicReader topicReader;
+    private final BusConsumers consumers;
     private JoinPlane joinPlane;
 
     /**
@@ -94,6 +99,7 @@ abstract class Substrate implements Wiring {
             quarantine = new PostgresQuarantineIndex(ds);
             evidence = new PostgresRunEvidence(ds);
             topicReader = new KafkaTopicReader(kafka);
+            consumers = new KafkaBusConsumers(kafka);
         } catch (RuntimeException e) {
             closeAdapters();
             throw e;
@@ -153,6 +159,16 @@ abstract class Substrate implements Wiring {
     @Override
     public BusAdmin busAdmin() {
         return busAdmin;
+    }
+
+    @Override
+    public BusConsumers consumers() {
+        return consumers;
+    }
+
+    @Override
+    public Properties streams(String applicationId, String name) {
+        return kafka.streams(applicationId, name, Map.of());
     }
 
     @Override

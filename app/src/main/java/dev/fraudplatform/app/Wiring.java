@@ -3,6 +3,7 @@ package dev.fraudplatform.app;
 import dev.fraudplatform.core.actions.EffectLedger;
 import dev.fraudplatform.core.bus.AtomicPublisher;
 import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.BusPartitioner;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.TopicReader;
@@ -19,6 +20,7 @@ import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -31,7 +33,8 @@ import javax.sql.DataSource;
  *
  * <p>Lifecycle: the caller of {@link #start} owns the wiring and closes it after everything that uses its ports; it
  * closes the adapters it made and stops the servers it started. The ports it returns are the same objects on every
- * call, and thread-safe. What a caller makes with {@link #atomicPublisher} or {@link #busIngress} it closes itself.
+ * call, and thread-safe. What a caller makes with {@link #atomicPublisher}, {@link #busIngress} or {@link #consumers}
+ * it closes itself.
  */
 public interface Wiring extends AutoCloseable {
 
@@ -74,6 +77,16 @@ public interface Wiring extends AutoCloseable {
 
     BusAdmin busAdmin();
 
+    /** Starts the consuming roles (the Action Layer, the Decision Log and Audit); the caller closes each role. */
+    BusConsumers consumers();
+
+    /**
+     * The configuration of a Kafka Streams application with {@code applicationId}, its clients named {@code name}
+     * under the wiring's client id prefix; a new object on every call, which the caller completes with its own
+     * settings.
+     */
+    Properties streams(String applicationId, String name);
+
     /** Where the bus's producer puts a keyed record. */
     BusPartitioner partitioner();
 
@@ -89,8 +102,8 @@ public interface Wiring extends AutoCloseable {
     Listener busIngress(IngressPort gate, Function<Receipt, byte[]> receiptBytes);
 
     /**
-     * The Kafka client configuration every client of this process builds from: the real-time roles' drivers (Kafka
-     * Streams, the consuming roles) and the benches.
+     * The Kafka client configuration every Kafka client of this process builds from: the wiring's own adapters, and the
+     * benches, which time raw clients on the bus.
      */
     KafkaSettings kafka();
 

@@ -5,12 +5,14 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsid
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import dev.fraudplatform.app.archfixture.CommandNamingAnAdapterFixture;
 import dev.fraudplatform.core.archfixture.CoreNamingAPlaneFixture;
 import dev.fraudplatform.core.envelope.Envelope;
 import dev.fraudplatform.ingress.archfixture.IngressNamingAnAdapterFixture;
@@ -19,6 +21,7 @@ import dev.fraudplatform.parquet.ParquetCodec;
 import dev.fraudplatform.parquet.archfixture.CodecNamingAPlaneFixture;
 import dev.fraudplatform.substrate.archfixture.AdapterNamingAPlaneFixture;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
+import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.archfixture.WorldNamingAnotherPlaneFixture;
 import java.util.List;
@@ -33,7 +36,9 @@ import org.junit.jupiter.api.Test;
  *   <li>a plane ({@code world, ingress, rtdl, ops}, the decision model) depends on core, the decision model and the
  *       Parquet codec only: never on another plane's internals, never on a substrate adapter;
  *   <li>substrate adapters never depend on planes or on the wiring;
- *   <li>only the wiring ({@code dev.fraudplatform.app..}) names adapters.
+ *   <li>only the wiring ({@code dev.fraudplatform.app..}) names adapters, and inside it only the wiring classes that
+ *       choose them ({@link Wiring} and its implementations, {@link AdminStores}) and the end-to-end bench, which
+ *       times raw Kafka clients: {@code Platform}, the run and the commands hold ports.
  * </ul>
  *
  * Each rule is also shown able to fail, on a fixture class in this test tree that breaks it.
@@ -47,6 +52,15 @@ class ModuleArchitectureTest {
     private static final String APP = "dev.fraudplatform.app..";
     private static final String TESTKIT = "dev.fraudplatform.testkit..";
     private static final List<String> PLANES = List.of("world", "ingress", "rtdl", "ops", "decision");
+    /** The app's classes that may name adapters; their nested classes too. */
+    private static final List<Class<?>> WIRING_CLASSES = List.of(
+            Wiring.class,
+            Substrate.class,
+            EmbeddedWiring.class,
+            LocalWiring.class,
+            AdminStores.class,
+            // builds a raw producer and consumer from the wiring's KafkaSettings to time the bus hop on its own
+            EndToEndBench.class);
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -55,6 +69,7 @@ class ModuleArchitectureTest {
     private static final JavaClasses FIXTURES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
             .importPackages(
+                    "dev.fraudplatform.app.archfixture",
                     "dev.fraudplatform.core.archfixture",
                     "dev.fraudplatform.parquet.archfixture",
                     "dev.fraudplatform.world.archfixture",
@@ -120,6 +135,24 @@ class ModuleArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAPackage(SUBSTRATE)
                 .because("adapters are chosen in one place per wiring, so a new adapter is one line there");
+    }
+
+    static ArchRule insideTheAppOnlyTheWiringClassesNameAdapters() {
+        DescribedPredicate<JavaClass> wiringClass = DescribedPredicate.describe(
+                "wiring classes "
+                        + WIRING_CLASSES.stream().map(Class::getSimpleName).toList(),
+                c -> WIRING_CLASSES.stream()
+                        .anyMatch(w ->
+                                c.getName().equals(w.getName()) || c.getName().startsWith(w.getName() + "$")));
+        return noClasses()
+                .that()
+                .resideInAPackage(APP)
+                .and(DescribedPredicate.not(wiringClass))
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(SUBSTRATE)
+                .because("Platform, the run and the commands hold ports: the wiring classes choose the adapters, so"
+                        + " a new adapter or profile is one class and one line there");
     }
 
     @Test
@@ -189,6 +222,11 @@ class ModuleArchitectureTest {
     }
 
     @Test
+    void insideTheAppOnlyTheWiringClassesNameAdaptersHolds() {
+        insideTheAppOnlyTheWiringClassesNameAdapters().check(PRODUCTION);
+    }
+
+    @Test
     void eachRuleReportsTheFixtureThatBreaksIt() {
         assertReports(coreDependsOnNothingOfOurs(), CoreNamingAPlaneFixture.class, "dev.fraudplatform.world.WorldRow");
         assertReports(parquetCodecDependsOnCoreOnly(), CodecNamingAPlaneFixture.class, "dev.fraudplatform.world.View");
@@ -206,6 +244,10 @@ class ModuleArchitectureTest {
                 onlyTheWiringNamesAdapters(),
                 IngressNamingAnAdapterFixture.class,
                 FilesystemObjectStore.class.getName());
+        assertReports(
+                insideTheAppOnlyTheWiringClassesNameAdapters(),
+                CommandNamingAnAdapterFixture.class,
+                PostgresRunRegistry.class.getName());
     }
 
     private static void assertReports(ArchRule rule, Class<?> fixture, String dependency) {

@@ -1,12 +1,11 @@
 package dev.fraudplatform.app.cli;
 
-import dev.fraudplatform.app.AdminDatabase;
+import dev.fraudplatform.app.AdminStores;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.decision.scoring.DecisionFabric;
 import dev.fraudplatform.rtdl.audit.AuditReplay;
-import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,10 +29,8 @@ public final class AuditCommands extends Group {
         public Integer call() {
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
             RunFacts facts;
-            try (AdminDatabase db = AdminDatabase.open(cfg)) {
-                facts = new PostgresRunRegistry(db.dataSource())
-                        .facts(runId)
-                        .orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+            try (AdminStores stores = AdminStores.open(cfg)) {
+                facts = stores.runs().facts(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
             }
             DecisionBundle bundle = DecisionBundle.builtIn(facts.bundleId());
             if (!bundle.digest().equals(facts.bundleDigest())) {

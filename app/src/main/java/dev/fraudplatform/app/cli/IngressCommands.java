@@ -1,6 +1,6 @@
 package dev.fraudplatform.app.cli;
 
-import dev.fraudplatform.app.AdminDatabase;
+import dev.fraudplatform.app.AdminStores;
 import dev.fraudplatform.app.Platform;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.core.envelope.Times;
@@ -8,8 +8,6 @@ import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.json.Sha256;
 import dev.fraudplatform.ingress.gate.QuarantineRelease;
 import dev.fraudplatform.ingress.http.HttpIngressClient;
-import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
-import dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +58,8 @@ public final class IngressCommands extends Group {
             @Override
             public Integer call() {
                 ProducerKeys.checkProducerId("producer", producer);
-                try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
-                    String key = new PostgresProducerKeys(db.dataSource()).issue(producer);
+                try (AdminStores stores = AdminStores.open(PlatformConfig.fromEnvironment())) {
+                    String key = stores.producerKeys().issue(producer);
                     System.out.println(key);
                     System.err.println("key id "
                             + ProducerKeys.keyIdOf(Sha256.hex(key))
@@ -79,8 +77,8 @@ public final class IngressCommands extends Group {
         static final class ListKeys implements Callable<Integer> {
             @Override
             public Integer call() {
-                try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
-                    var keys = new PostgresProducerKeys(db.dataSource()).list();
+                try (AdminStores stores = AdminStores.open(PlatformConfig.fromEnvironment())) {
+                    var keys = stores.producerKeys().list();
                     if (keys.isEmpty()) System.out.println("no keys issued");
                     for (var k : keys) {
                         System.out.printf(
@@ -113,8 +111,8 @@ public final class IngressCommands extends Group {
             @Override
             public Integer call() {
                 ProducerKeys.checkKeyId(keyId);
-                try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
-                    var k = new PostgresProducerKeys(db.dataSource()).revoke(keyId, reason);
+                try (AdminStores stores = AdminStores.open(PlatformConfig.fromEnvironment())) {
+                    var k = stores.producerKeys().revoke(keyId, reason);
                     System.out.println("revoked key " + k.keyId() + " of producer " + k.producerId());
                 }
                 return 0;
@@ -142,8 +140,8 @@ public final class IngressCommands extends Group {
 
             @Override
             public Integer call() {
-                try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
-                    var entries = new PostgresQuarantineIndex(db.dataSource()).list(runId, limit);
+                try (AdminStores stores = AdminStores.open(PlatformConfig.fromEnvironment())) {
+                    var entries = stores.quarantine().list(runId, limit);
                     if (entries.isEmpty())
                         System.out.println("nothing quarantined" + (runId != null ? " in run " + runId : ""));
                     for (var e : entries) {
@@ -171,8 +169,8 @@ public final class IngressCommands extends Group {
             @Override
             public Integer call() {
                 PlatformConfig cfg = PlatformConfig.fromEnvironment();
-                try (AdminDatabase db = AdminDatabase.open(cfg)) {
-                    var e = new PostgresQuarantineIndex(db.dataSource())
+                try (AdminStores stores = AdminStores.open(cfg)) {
+                    var e = stores.quarantine()
                             .get(receiptId)
                             .orElseThrow(() ->
                                     new IllegalArgumentException("no quarantined input has receipt " + receiptId));
@@ -217,9 +215,9 @@ public final class IngressCommands extends Group {
                 Check.readableFile(file, "--file");
                 Check.gateAnswers(gateUrl);
                 byte[] corrected = Files.readAllBytes(file);
-                try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
+                try (AdminStores stores = AdminStores.open(PlatformConfig.fromEnvironment())) {
                     var out = QuarantineRelease.release(
-                            new PostgresQuarantineIndex(db.dataSource()),
+                            stores.quarantine(),
                             new HttpIngressClient(gateUrl, apiKey),
                             receiptId,
                             corrected,

@@ -1,6 +1,6 @@
 package dev.fraudplatform.app.cli;
 
-import dev.fraudplatform.app.AdminDatabase;
+import dev.fraudplatform.app.AdminStores;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.app.RunLaws;
 import dev.fraudplatform.core.store.ObjectStore;
@@ -30,9 +30,8 @@ public final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "run " + runId + " has no conformance report (no run, or it never finished)");
         }
-        try (AdminDatabase db = AdminDatabase.open(cfg)) {
-            List<RunReport.Check> checks = RunLaws.recheck(
-                    store, new dev.fraudplatform.substrate.postgres.PostgresRunEvidence(db.dataSource()), runId);
+        try (AdminStores stores = AdminStores.open(cfg)) {
+            List<RunReport.Check> checks = RunLaws.recheck(store, stores.evidence(), runId);
             for (var c : checks)
                 System.out.printf(Locale.ROOT, "[%s] %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail());
             boolean hold = checks.stream().allMatch(RunReport.Check::passed);

@@ -1,11 +1,9 @@
 package dev.fraudplatform.app.cli;
 
-import dev.fraudplatform.app.AdminDatabase;
+import dev.fraudplatform.app.AdminStores;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.rtdl.audit.RunComparison;
-import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
-import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,8 +28,8 @@ public final class RunsCommands extends Group {
 
         @Override
         public Integer call() {
-            try (AdminDatabase db = AdminDatabase.open(PlatformConfig.fromEnvironment())) {
-                var runs = new PostgresRunRegistry(db.dataSource()).list(limit);
+            try (AdminStores stores = AdminStores.open(PlatformConfig.fromEnvironment())) {
+                var runs = stores.runs().list(limit);
                 if (runs.isEmpty()) System.out.println("no runs yet");
                 for (var r : runs) {
                     System.out.printf(
@@ -79,8 +77,8 @@ public final class RunsCommands extends Group {
         @Override
         public Integer call() {
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
-            try (AdminDatabase db = AdminDatabase.open(cfg)) {
-                var registry = new PostgresRunRegistry(db.dataSource());
+            try (AdminStores stores = AdminStores.open(cfg)) {
+                var registry = stores.runs();
                 var facts = registry.facts(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
                 System.out.println("run          " + facts.platformRunId());
                 System.out.println(
@@ -97,7 +95,7 @@ public final class RunsCommands extends Group {
                             t.state(),
                             t.reason() == null ? "" : t.reason());
                 }
-                System.out.println("receipts     " + new PostgresReceiptStore(db.dataSource()).countsByOutcome(runId));
+                System.out.println("receipts     " + stores.receipts().countsByOutcome(runId));
                 String report = "evidence/" + runId + "/report.json";
                 System.out.println("evidence     "
                         + (cfg.objectStore().exists(report) ? cfg.objectStore().locationOf(report) : "none yet"));

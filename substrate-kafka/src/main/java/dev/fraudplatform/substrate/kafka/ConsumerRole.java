@@ -1,6 +1,7 @@
 package dev.fraudplatform.substrate.kafka;
 
 import dev.fraudplatform.core.bus.BatchHandler;
+import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.InboundRecord;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import java.nio.charset.StandardCharsets;
@@ -45,10 +46,11 @@ import org.slf4j.LoggerFactory;
  *       commits on {@code commit}, so output and consumption are visible together or not at all.
  * </ul>
  *
- * <p>The thread and the consumer's client id are {@link KafkaSettings#clientId} of the role's name. Lifecycle:
+ * <p>The Kafka adapter of {@link BusConsumers}' roles ({@link KafkaBusConsumers} starts them). The thread and the
+ * consumer's client id are {@link KafkaSettings#clientId} of the role's name. Lifecycle:
  * {@link #start()} once, {@link #close()} once; {@link #failure()} tells whether the loop died.
  */
-public final class ConsumerRole implements AutoCloseable {
+public final class ConsumerRole implements BusConsumers.Role {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRole.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -250,11 +252,13 @@ public final class ConsumerRole implements AutoCloseable {
     }
 
     /** Waits until the role has partitions to consume; false on timeout or if the role died. */
+    @Override
     public boolean awaitAssignment(Duration timeout) throws InterruptedException {
         return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure.get() == null;
     }
 
     /** Why the loop stopped, or null while it runs (or after a clean {@link #close()}). */
+    @Override
     public Throwable failure() {
         return failure.get();
     }

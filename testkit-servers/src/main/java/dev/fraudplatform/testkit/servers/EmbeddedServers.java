@@ -1,6 +1,7 @@
 package dev.fraudplatform.testkit.servers;
 
 import dev.fraudplatform.substrate.kafka.EmbeddedKafkaBroker;
+import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
@@ -40,10 +41,17 @@ public final class EmbeddedServers {
         return KAFKA.get().bootstrapServers();
     }
 
+    /**
+     * The Kafka client configuration of this JVM's broker (started now if need be), as the platform builds its clients:
+     * for a test's adapters, roles and raw clients.
+     */
+    public static KafkaSettings kafka() {
+        return KafkaSettings.of(kafkaBootstrap());
+    }
+
     /** Creates {@code topics} on this JVM's broker with {@code partitions} partitions, unless they exist. */
     public static void ensureTopics(Collection<String> topics, int partitions) {
-        try (Admin admin =
-                KafkaTopics.admin(dev.fraudplatform.substrate.kafka.KafkaSettings.of(kafkaBootstrap()), "test-admin")) {
+        try (Admin admin = KafkaTopics.admin(kafka(), "test-admin")) {
             KafkaTopics.ensure(admin, topics, partitions);
         }
     }

@@ -1,4 +1,4 @@
-package dev.fraudplatform.app;
+package dev.fraudplatform.rtdl.actions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.actions.Effect;
 import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.Decision;
@@ -13,14 +14,23 @@ import dev.fraudplatform.core.decision.DecisionAction;
 import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
-import dev.fraudplatform.rtdl.actions.ActionLayer;
-import dev.fraudplatform.substrate.kafka.ConsumerRole;
-import java.nio.file.Files;
+import dev.fraudplatform.substrate.kafka.KafkaBusConsumers;
+import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
+import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
+import dev.fraudplatform.testkit.servers.EmbeddedServers;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,20 +39,46 @@ import org.junit.jupiter.api.Test;
  * The Action Layer against the real PostgreSQL effect ledger when that ledger fails: a ledger that fails twice and
  * then recovers is retried with backoff and applies everything once; a decision the ledger always refuses is tried on
  * its own, dead-lettered with the ledger's reason, and does not hold back the rest of its batch. Faults are injected
- * in front of the real ledger; the real-time roles are not started, so this Action Layer is the only one.
+ * in front of the real ledger. The role runs on the Kafka adapter of {@link BusConsumers}, on the embedded servers
+ * of {@link EmbeddedServers}; no other Action Layer runs there.
  */
 class ActionLayerRetryIT {
-    static Platform platform;
+    static PostgresDatabase db;
+    static EffectLedger realLedger;
+    static KafkaEventPublisher publisher;
 
     @BeforeAll
-    static void start() throws Exception {
-        platform = Platform.start(PlatformConfig.from(
-                Map.of("FP_HOME", Files.createTempDirectory("fp-al-retry-").toString())));
+    static void start() {
+        db = EmbeddedServers.freshPostgresDatabase();
+        realLedger = new PostgresEffectLedger(db.dataSource());
+        EmbeddedServers.ensureTopics(List.of(Topics.DECISIONS, Topics.ACTIONS, Topics.DEAD_LETTERS), 3);
+        publisher = new KafkaEventPublisher(EmbeddedServers.kafka(), "it-publisher");
     }
 
     @AfterAll
     static void stop() {
-        if (platform != null) platform.close();
+        if (publisher != null) publisher.close();
+        if (db != null) db.close();
+    }
+
+    /** Every committed record of {@code topic}, as JSON, from the beginning to its end now. */
+    private static List<JsonNode> readAll(String topic) throws Exception {
+        Properties p = EmbeddedServers.kafka()
+                .consumer(null, "it-bus-reader", Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        List<JsonNode> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (var r : c.poll(Duration.ofMillis(200))) out.add(Json.MAPPER.readTree(r.value()));
+            }
+        }
+        return out;
     }
 
     /** The real ledger behind injected faults: the first {@code failures} calls fail, and any call holding {@code refused}. */
@@ -102,22 +138,21 @@ class ActionLayerRetryIT {
     void aFailingLedgerIsRetriedAndARefusedDecisionIsDeadLetteredAlone() throws Exception {
         String run = "run-retry-" + UUID.randomUUID();
         String refused = Decision.idFor("txn.authorization", "t2");
-        FaultyLedger ledger = new FaultyLedger(platform.ledger(), 2, refused);
-        try (ConsumerRole al = new ConsumerRole(
-                platform.kafka(),
+        FaultyLedger ledger = new FaultyLedger(realLedger, 2, refused);
+        BusConsumers consumers = new KafkaBusConsumers(EmbeddedServers.kafka());
+        try (BusConsumers.Role al = consumers.atLeastOnce(
                 ActionLayer.NAME,
                 ActionLayer.GROUP,
                 ActionLayer.TOPICS,
-                new ActionLayer(ledger, platform.publisher(), 4, Duration.ofMillis(20)))) {
-            al.start();
+                new ActionLayer(ledger, publisher, 4, Duration.ofMillis(20)))) {
             assertThat(al.awaitAssignment(Duration.ofSeconds(30))).isTrue();
-            platform.publisher().publish(List.of(decision(run, "t1"), decision(run, "t2"), decision(run, "t3")));
+            publisher.publish(List.of(decision(run, "t1"), decision(run, "t2"), decision(run, "t3")));
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> platform.ledger().count(run) == 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> realLedger.count(run) == 2);
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> BusReader.readAll(platform.bootstrap(), Topics.DEAD_LETTERS).stream()
+                    .until(() -> readAll(Topics.DEAD_LETTERS).stream()
                             .anyMatch(n -> n.path("value").asText().contains(run)));
-            List<JsonNode> dead = BusReader.readAll(platform.bootstrap(), Topics.DEAD_LETTERS).stream()
+            List<JsonNode> dead = readAll(Topics.DEAD_LETTERS).stream()
                     .filter(n -> n.path("value").asText().contains(run))
                     .toList();
             assertThat(dead).hasSize(1);
@@ -126,7 +161,7 @@ class ActionLayerRetryIT {
                     .contains("value too long")
                     .contains("after 4 batch attempts");
             assertThat(dead.get(0).path("value").asText()).contains(refused);
-            List<JsonNode> outcomes = BusReader.readAll(platform.bootstrap(), Topics.ACTIONS).stream()
+            List<JsonNode> outcomes = readAll(Topics.ACTIONS).stream()
                     .filter(a -> run.equals(a.path("platform_run_id").asText()))
                     .toList();
             assertThat(outcomes)

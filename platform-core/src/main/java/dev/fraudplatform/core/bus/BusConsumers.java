@@ -1,0 +1,46 @@
+package dev.fraudplatform.core.bus;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Port: starts consuming roles, each a consumer group member on a thread of its own that polls committed records of
+ * {@code topics} and hands each batch to a plane's {@link BatchHandler} (see there for who owns what). Two kinds:
+ *
+ * <ul>
+ *   <li>{@link #atLeastOnce}: {@link BatchHandler.Session#commit()} commits the group's offsets; the handler publishes
+ *       through a port of its own and absorbs redelivery;
+ *   <li>{@link #transactional}: what the handler {@link BatchHandler.Session#send sends} and the offsets it consumed
+ *       become visible together on {@code commit}, or not at all.
+ * </ul>
+ *
+ * <p>A role's {@code name} names its thread and client (under the wiring's client id prefix). The wiring that made this
+ * port owns nothing it starts: the caller closes each {@link Role} it gets, before the wiring.
+ */
+public interface BusConsumers {
+
+    /** Starts an at-least-once role of consumer group {@code group} on {@code topics}. */
+    Role atLeastOnce(String name, String group, List<String> topics, BatchHandler handler);
+
+    /**
+     * Starts a transactional role of consumer group {@code group} on {@code topics}; two instances of one group, in one
+     * process or two, never fence each other's transactions (fencing of zombies comes from the group).
+     *
+     * @param transactionTimeout how long a transaction may stay open: it must outlast what the handler holds
+     */
+    Role transactional(
+            String name, String group, List<String> topics, Duration transactionTimeout, BatchHandler handler);
+
+    /** A started consuming role. */
+    interface Role extends AutoCloseable {
+        /** Waits until the role has partitions to consume; false on timeout or if the role died. */
+        boolean awaitAssignment(Duration timeout) throws InterruptedException;
+
+        /** Why the role's loop stopped, or null while it runs (or after a clean {@link #close()}). */
+        Throwable failure();
+
+        /** Stops the loop (the handler's {@link BatchHandler#onStop} runs on it) and waits a bounded time for it. */
+        @Override
+        void close();
+    }
+}
