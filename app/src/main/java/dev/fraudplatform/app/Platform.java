@@ -29,9 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -49,7 +47,7 @@ public final class Platform implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
 
     private final PlatformConfig config;
-    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final ClosingStack closeables = new ClosingStack(LOG);
     private final Path workDir;
     private final Wiring wiring;
     private final IngestionGate gate;
@@ -341,13 +339,6 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        while (!closeables.isEmpty()) {
-            AutoCloseable c = closeables.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
-            }
-        }
+        closeables.close();
     }
 }

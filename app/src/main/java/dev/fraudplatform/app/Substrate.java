@@ -35,8 +35,6 @@ import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
 import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
 import dev.fraudplatform.substrate.redis.RedisJoinPlane;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,7 +56,7 @@ abstract class Substrate implements Wiring {
     private final KafkaSettings kafka;
     private final String jdbcUrl;
     private final PostgresDatabase db;
-    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final ClosingStack closeables = new ClosingStack(LOG);
     private final ObjectStore store;
     private final BusAdmin busAdmin;
     private final EventPublisher publisher;
@@ -101,7 +99,7 @@ abstract class Substrate implements Wiring {
             topicReader = new KafkaTopicReader(kafka);
             consumers = new KafkaBusConsumers(kafka);
         } catch (RuntimeException e) {
-            closeAdapters();
+            closeables.close();
             throw e;
         }
     }
@@ -235,17 +233,6 @@ abstract class Substrate implements Wiring {
     /** Closes the adapters, newest first, then the database pool; a subclass then stops its servers. */
     @Override
     public void close() {
-        closeAdapters();
-    }
-
-    private synchronized void closeAdapters() {
-        while (!closeables.isEmpty()) {
-            AutoCloseable c = closeables.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.toString());
-            }
-        }
+        closeables.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.fraudplatform.substrate.postgres;
 
 import dev.fraudplatform.core.actions.Effect;
 import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.run.RunEvidence.LatencySummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -138,13 +139,4 @@ public final class PostgresEffectLedger implements EffectLedger {
             throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
         }
     }
-
-    /** Latency quantiles in milliseconds; {@code firstDecisionSeenAtMillis} is 0 when no decision was seen. */
-    public record LatencySummary(
-            double p50Millis,
-            double p99Millis,
-            double p999Millis,
-            double maxMillis,
-            long samples,
-            long firstDecisionSeenAtMillis) {}
 }

@@ -57,14 +57,7 @@ public final class PostgresRunEvidence implements RunEvidence {
 
     @Override
     public LatencySummary latency(String runId) {
-        PostgresEffectLedger.LatencySummary l = ledger.latency(runId);
-        return new LatencySummary(
-                l.p50Millis(),
-                l.p99Millis(),
-                l.p999Millis(),
-                l.maxMillis(),
-                l.samples(),
-                l.firstDecisionSeenAtMillis());
+        return ledger.latency(runId);
     }
 
     @Override

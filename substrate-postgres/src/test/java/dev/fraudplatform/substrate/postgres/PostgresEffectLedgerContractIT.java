@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fraudplatform.core.actions.EffectLedger;
 import dev.fraudplatform.core.decision.DecisionAction;
+import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.testkit.EffectLedgerContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class PostgresEffectLedgerContractIT extends EffectLedgerContract {
         PostgresEffectLedger ledger = new PostgresEffectLedger(DATABASE.db().dataSource());
         ledger.apply(
                 List.of(effect(run, "dec-1", DecisionAction.DECLINE), effect(run, "dec-2", DecisionAction.APPROVE)));
-        PostgresEffectLedger.LatencySummary lat = ledger.latency(run);
+        RunEvidence.LatencySummary lat = ledger.latency(run);
         assertThat(lat.samples()).isEqualTo(2);
         assertThat(lat.p50Millis()).isBetween(4.0, 6.0);
     }
