@@ -70,8 +70,7 @@ final class EmbeddedWiring extends Substrate {
                     e.addSuppressed(alsoFailed);
                 }
             }
-            if (broker != null) broker.close();
-            if (pg != null) pg.close();
+            stop(broker, pg);
             throw e;
         }
     }
@@ -93,8 +92,19 @@ final class EmbeddedWiring extends Substrate {
 
     @Override
     public void close() {
-        super.close();
-        if (broker != null) broker.close();
-        if (pg != null) pg.close();
+        try {
+            super.close();
+        } finally {
+            stop(broker, pg);
+        }
+    }
+
+    /** Stops the embedded servers that were started (either may be null); PostgreSQL stops even if the broker fails. */
+    private static void stop(EmbeddedKafkaBroker broker, EmbeddedPostgresServer pg) {
+        try {
+            if (broker != null) broker.close();
+        } finally {
+            if (pg != null) pg.close();
+        }
     }
 }

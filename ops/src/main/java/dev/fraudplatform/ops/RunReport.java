@@ -46,8 +46,9 @@ public record RunReport(
             long admittedTransactions) {}
 
     /**
-     * The run's decisions as the audit holds them (distinct by decision id, by action and degrade mode), the decision
-     * records on the bus and their digest, and the decision ids that carry two different decisions.
+     * The run's decisions: the decision records on the bus and the distinct decision ids among them (the bus
+     * digest's set); the audit's decisions by action and by degrade mode; the bus digest; and the decision ids found
+     * with two different decisions (in the audit or on the bus).
      */
     public record Decisions(
             long recordsOnBus,

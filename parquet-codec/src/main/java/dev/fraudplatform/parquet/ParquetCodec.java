@@ -1,6 +1,5 @@
 package dev.fraudplatform.parquet;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,6 +45,24 @@ public final class ParquetCodec {
      * @param rowGroupRows rows per row group: smaller groups let a reader stream a large file in less memory
      */
     public static void write(ParquetSchema schema, Iterable<Object[]> rows, int rowGroupRows, OutputStream out) {
+        viaTempFile(schema, rows, rowGroupRows, file -> {
+            Files.copy(file, out);
+            return null;
+        });
+    }
+
+    /** {@link #write} into a byte array (read from the written file at its exact size: no growing buffer). */
+    public static byte[] toBytes(ParquetSchema schema, Iterable<Object[]> rows, int rowGroupRows) {
+        return viaTempFile(schema, rows, rowGroupRows, Files::readAllBytes);
+    }
+
+    private interface FileReader<T> {
+        T read(Path file) throws IOException;
+    }
+
+    /** Writes the rows to a Parquet file in a temporary directory, hands it to {@code then}, and removes it. */
+    private static <T> T viaTempFile(
+            ParquetSchema schema, Iterable<Object[]> rows, int rowGroupRows, FileReader<T> then) {
         if (rowGroupRows < 1) throw new IllegalArgumentException("rowGroupRows must be positive");
         Path dir = null;
         try {
@@ -63,7 +80,7 @@ public final class ParquetCodec {
                             + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroupRows + ")");
                 }
             }
-            Files.copy(file, out);
+            return then.read(file);
         } catch (SQLException e) {
             throw new IllegalStateException("writing Parquet: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -71,13 +88,6 @@ public final class ParquetCodec {
         } finally {
             deleteQuietly(dir);
         }
-    }
-
-    /** {@link #write} into a byte array. */
-    public static byte[] toBytes(ParquetSchema schema, Iterable<Object[]> rows, int rowGroupRows) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(schema, rows, rowGroupRows, out);
-        return out.toByteArray();
     }
 
     /**

@@ -55,8 +55,19 @@ final class AuditSegment {
         ParquetCodec.write(SCHEMA, columns, ParquetCodec.DEFAULT_ROW_GROUP_ROWS, out);
     }
 
-    /** Calls {@code action} with each record's canonical line, in offset order (the order a segment is written in). */
+    /**
+     * Calls {@code action} with each record's canonical line, in offset order (the order a segment is written in).
+     *
+     * @throws IllegalStateException when the segment's offsets are out of order (a writer that did not sort them)
+     */
     static void readLines(InputStream in, Consumer<String> action) {
-        ParquetCodec.forEachRow(in, List.of("line"), row -> action.accept(row.getString(0)));
+        long[] last = {Long.MIN_VALUE};
+        ParquetCodec.forEachRow(in, List.of("offset", "line"), row -> {
+            long offset = row.getLong(0);
+            if (offset < last[0])
+                throw new IllegalStateException("audit segment out of offset order: " + offset + " after " + last[0]);
+            last[0] = offset;
+            action.accept(row.getString(1));
+        });
     }
 }

@@ -162,6 +162,15 @@ public final class ConsumerRole implements BusConsumers.Role {
         } catch (Throwable e) {
             failure.compareAndSet(null, e);
             LOG.error("{} stopped: {}", thread.getName(), e.toString(), e);
+            // The whole batch's offsets are staged when it is handed: a handler that failed part-way must not have
+            // them committed by its onStop. Aborting redelivers the batch to the next owner.
+            if (producer != null && session.pending()) {
+                try {
+                    session.abort();
+                } catch (RuntimeException abortFailed) {
+                    e.addSuppressed(abortFailed);
+                }
+            }
         } finally {
             try {
                 try {

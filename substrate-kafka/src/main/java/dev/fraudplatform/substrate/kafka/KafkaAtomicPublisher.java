@@ -38,7 +38,9 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
 
     /**
      * @param name the relay's name: its transactional id and client id are {@link KafkaSettings#clientId} of it (an
-     *             instance with the same name fences this one)
+     *             instance with the same name fences this one). The client-id prefix is part of the transactional id,
+     *             so every process that may run the relay must use the same prefix, or they will not fence each
+     *             other.
      */
     public KafkaAtomicPublisher(KafkaSettings kafka, String name) {
         this.kafka = kafka;

@@ -173,13 +173,15 @@ public final class KafkaSettings {
     }
 
     /**
-     * May the value of {@code key} be a credential? Passwords, secrets, tokens, JAAS configurations (which embed
-     * passwords) and keys ({@code ssl.keystore.key}, {@code api.key}, an AWS {@code accesskey}; not
+     * May the value of {@code key} be a credential? Passwords and passphrases, secrets, tokens, JAAS configurations
+     * (which embed passwords), user info ({@code basic.auth.user.info}: {@code user:password}) and keys ({@code ssl.keystore.key}, {@code api.key}, an AWS {@code accesskey}; not
      * {@code key.serializer} nor {@code ssl.keystore.location}). Errs toward masking.
      */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         if (k.contains("password")
+                || k.contains("passphrase")
+                || k.contains("user.info")
                 || k.contains("secret")
                 || k.contains("token")
                 || k.contains("credential")

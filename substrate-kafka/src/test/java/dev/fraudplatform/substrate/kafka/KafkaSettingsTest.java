@@ -120,6 +120,9 @@ class KafkaSettingsTest {
         assertThat(KafkaSettings.isSecret("key.serializer")).isFalse();
         assertThat(KafkaSettings.isSecret("ssl.keystore.location")).isFalse();
         assertThat(KafkaSettings.isSecret("api.key")).isTrue();
+        assertThat(KafkaSettings.isSecret("sasl.oauthbearer.assertion.private.key.passphrase"))
+                .isTrue();
+        assertThat(KafkaSettings.isSecret("basic.auth.user.info")).isTrue();
         assertThat(cloud.extras().get("ssl.key.password"))
                 .as("the value itself is kept")
                 .isEqualTo("k3y");

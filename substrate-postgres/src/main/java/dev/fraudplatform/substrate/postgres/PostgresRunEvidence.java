@@ -15,7 +15,8 @@ import javax.sql.DataSource;
 /**
  * What PostgreSQL can prove about a run, read across the gate's receipts and the Action Layer's effects (one
  * database, so one query can hold both sides): the law checks of the conformance report, and its time series.
- * Read-only. Every method reads in one statement of its own; the latency and decision counts are the effect
+ * Read-only. Each method reads in one statement, except {@code busCoordinates} (a count, then the highest offsets:
+ * two statements, so not one snapshot while the run still writes); the latency and decision counts are the effect
  * ledger's ({@link PostgresEffectLedger}).
  */
 public final class PostgresRunEvidence implements RunEvidence {
