@@ -1,0 +1,112 @@
+package dev.fraudplatform.substrate.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fraudplatform.core.bus.BatchHandler;
+import dev.fraudplatform.core.bus.BusConsumers;
+import dev.fraudplatform.core.bus.InboundRecord;
+import dev.fraudplatform.core.bus.OutboundRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transactional consuming role on a real broker: what a handler sends and the offsets it consumed become visible
+ * together, or not at all, even when the handler dies part-way through a batch with an {@link Error}.
+ */
+class KafkaBusConsumersIT {
+
+    @Test
+    void aHandlerThatDiesPartWayCommitsNothingAndItsBatchIsRedelivered() throws Exception {
+        // Given five records on an input topic
+        String in = TestBus.newTopic(1);
+        String out = TestBus.newTopic(1);
+        String group = "it-role-" + UUID.randomUUID();
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaSettings.of(TestBus.bootstrap()), "it-in")) {
+            List<OutboundRecord> records = new ArrayList<>();
+            for (int i = 0; i < 5; i++) records.add(new OutboundRecord(in, "k", bytes("r" + i), i, Map.of()));
+            publisher.publish(records);
+        }
+        BusConsumers consumers = new KafkaBusConsumers(KafkaSettings.of(TestBus.bootstrap()));
+
+        // When a transactional role's handler sends for the first records, then dies with an Error on the third,
+        // and its onStop commits whatever the session still holds (as the audit's does)
+        List<String> seen = new CopyOnWriteArrayList<>();
+        BatchHandler dying = new BatchHandler() {
+            @Override
+            public void handle(List<InboundRecord> batch, Session session) throws Exception {
+                for (InboundRecord r : batch) {
+                    String v = new String(r.value(), StandardCharsets.UTF_8);
+                    seen.add(v);
+                    if (v.equals("r2")) throw new AssertionError("the handler dies part-way");
+                    session.send(new OutboundRecord(out, r.key(), bytes("out-" + v), r.timestampMillis(), Map.of()));
+                }
+                session.commit();
+            }
+
+            @Override
+            public void onStop(Session session) {
+                try {
+                    if (session.pending()) session.commit();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        BusConsumers.Role first =
+                consumers.transactional("it-dying", group, List.of(in), Duration.ofSeconds(30), dying);
+        try {
+            awaitUntil(() -> first.failure() != null, Duration.ofSeconds(30));
+        } finally {
+            first.close();
+        }
+
+        // Then the role reports the failure, nothing it sent is visible, and no offset of the batch was committed:
+        assertThat(first.failure()).isInstanceOf(AssertionError.class);
+        assertThat(seen).contains("r0", "r1", "r2");
+        assertThat(TestBus.readCommitted(out))
+                .as("sent before the failure, never committed")
+                .isEmpty();
+
+        // a healthy member of the same group is handed the whole batch again, from the first record
+        List<String> redelivered = new CopyOnWriteArrayList<>();
+        BatchHandler healthy = new BatchHandler() {
+            @Override
+            public void handle(List<InboundRecord> batch, Session session) throws Exception {
+                for (InboundRecord r : batch) {
+                    String v = new String(r.value(), StandardCharsets.UTF_8);
+                    redelivered.add(v);
+                    session.send(new OutboundRecord(out, r.key(), bytes("out-" + v), r.timestampMillis(), Map.of()));
+                }
+                session.commit();
+            }
+        };
+        try (BusConsumers.Role second =
+                consumers.transactional("it-healthy", group, List.of(in), Duration.ofSeconds(30), healthy)) {
+            awaitUntil(() -> redelivered.size() >= 5, Duration.ofSeconds(30));
+        }
+        assertThat(redelivered).containsExactly("r0", "r1", "r2", "r3", "r4");
+        assertThat(TestBus.readCommitted(out).stream()
+                        .map(r -> new String(r.record().value(), StandardCharsets.UTF_8))
+                        .toList())
+                .containsExactly("out-r0", "out-r1", "out-r2", "out-r3", "out-r4");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout);
+            Thread.sleep(50);
+        }
+    }
+}
