@@ -68,7 +68,7 @@ final class TestBus {
                     .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            Map<TopicPartition, Long> end = settledEnd(c, parts);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     Map<String, String> headers = new LinkedHashMap<>();
@@ -82,6 +82,30 @@ final class TestBus {
         out.sort(java.util.Comparator.comparingInt((ReadRecord r) -> r.at().partition())
                 .thenComparingLong(r -> r.at().offset()));
         return out;
+    }
+
+    /**
+     * The committed end of each partition once the transaction markers of finished transactions are written:
+     * {@code commitTransaction} returns before the markers reach the partitions, so a committed reader's end (the last
+     * stable offset) can briefly lag a just-committed transaction. Waits up to 10 s for it to reach the high
+     * watermark; a transaction still open after that is read as not committed.
+     */
+    private static Map<TopicPartition, Long> settledEnd(
+            KafkaConsumer<String, byte[]> committed, List<TopicPartition> parts) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<String, byte[]> any =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            Map<TopicPartition, Long> highWatermarks = any.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Map<TopicPartition, Long> stable = committed.endOffsets(parts);
+            while (!stable.equals(highWatermarks) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                stable = committed.endOffsets(parts);
+            }
+            return stable;
+        }
     }
 
     /** A record larger than the producer sends (its {@code max.request.size}, 1 MiB by default). */
