@@ -27,3 +27,12 @@ BEGIN
   END LOOP;
 END
 $$;
+-- The few rows that change in place, and nothing else: a case's head (its timeline is append-only).
+DO $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('fp-after-migrate'));
+  IF to_regclass('casework.cases') IS NOT NULL THEN
+    GRANT UPDATE ON casework.cases TO ${app_role};
+  END IF;
+END
+$$;

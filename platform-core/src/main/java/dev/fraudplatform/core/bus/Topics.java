@@ -9,7 +9,10 @@ public final class Topics {
     public static final String DECISIONS = "fp.decisions";
     public static final String ACTIONS = "fp.actions";
     public static final String AUDIT = "fp.audit";
+    /** Case Management's announcements: a case opened, a decision attached, a case disposed or closed. */
     public static final String CASES = "fp.cases";
+    /** The Label Store's announcements: every new label assertion, keyed by its subject's account. */
+    public static final String LABELS = "fp.labels";
 
     /** The gate's bus ingress: producers that prefer Kafka send raw envelopes here, one per record. */
     public static final String INGRESS = "fp.ingress";
@@ -35,8 +38,8 @@ public final class Topics {
     public static final String ENTITY_FEATURES = "fp.rtdl.entity-features";
 
     /** Every platform topic; all are created with the configured partition count and no time retention. */
-    public static final List<String> ALL =
-            List.of(CONTROL, TRAFFIC, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES, ENTITY_EVENTS, ENTITY_FEATURES);
+    public static final List<String> ALL = List.of(
+            CONTROL, TRAFFIC, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES, LABELS, ENTITY_EVENTS, ENTITY_FEATURES);
 
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
     public static final String HEADER_ADMITTED_AT = "fp.admitted_at";

@@ -32,7 +32,12 @@ public final class PostgresRunEvidence implements RunEvidence {
             "actions.effects",
             "runs.run_facts",
             "runs.run_transitions",
-            "runs.run_producers");
+            "runs.run_producers",
+            "casework.label_assertions",
+            "casework.label_rejections",
+            "casework.activity",
+            "casework.case_decisions",
+            "casework.case_timeline");
 
     /** Upper bounds of the latency histogram, in milliseconds; a last bucket takes the rest. */
     public static final List<Integer> LATENCY_BUCKETS_MS =
