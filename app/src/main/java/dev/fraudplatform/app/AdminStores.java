@@ -1,12 +1,16 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.cases.AccountActivity;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.QuarantineIndex;
 import dev.fraudplatform.core.ingress.ReceiptStore;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
+import dev.fraudplatform.substrate.postgres.PostgresAccountActivity;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import dev.fraudplatform.substrate.postgres.PostgresLabelStore;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
 import dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex;
 import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
@@ -33,6 +37,8 @@ public final class AdminStores implements AutoCloseable {
     private final QuarantineIndex quarantine;
     private final ReceiptStore receipts;
     private final RunEvidence evidence;
+    private final LabelStore labels;
+    private final AccountActivity activity;
 
     private AdminStores(EmbeddedPostgresServer server, PostgresDatabase db) {
         this.server = server;
@@ -42,6 +48,8 @@ public final class AdminStores implements AutoCloseable {
         quarantine = new PostgresQuarantineIndex(db.dataSource());
         receipts = new PostgresReceiptStore(db.dataSource());
         evidence = new PostgresRunEvidence(db.dataSource());
+        labels = new PostgresLabelStore(db.dataSource());
+        activity = new PostgresAccountActivity(db.dataSource());
     }
 
     public static AdminStores open(PlatformConfig config) {
@@ -95,6 +103,16 @@ public final class AdminStores implements AutoCloseable {
     /** What the stores can prove about a run (the run report's reads). */
     public RunEvidence evidence() {
         return evidence;
+    }
+
+    /** The Label Store's assertions and rejections. */
+    public LabelStore labelStore() {
+        return labels;
+    }
+
+    /** The casework projection of admitted transactions and context events. */
+    public AccountActivity accountActivity() {
+        return activity;
     }
 
     @Override

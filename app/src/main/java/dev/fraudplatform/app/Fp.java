@@ -6,6 +6,7 @@ import dev.fraudplatform.app.cli.Check;
 import dev.fraudplatform.app.cli.DemoCommand;
 import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
+import dev.fraudplatform.app.cli.LabelsCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             StreamCommand.class,
             IngressCommands.class,
+            LabelsCommands.class,
             RunsCommands.class,
             ReplayCommand.class,
             AuditCommands.class,
