@@ -232,6 +232,23 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("bench", "ingress", "--batch", "-1"), "--batch"));
         cases.add(Arguments.of(List.of("bench", "e2e", "--rate", "0"), "--rate"));
         cases.add(Arguments.of(List.of("bench", "e2e", "--rate-transactions", "0"), "--rate-transactions"));
+        // the Label Store's commands
+        cases.add(Arguments.of(List.of("labels", "as-of", "t1", "--at", "2026-03-02T00:00:00Z"), "KIND:ID"));
+        cases.add(Arguments.of(
+                List.of("labels", "as-of", "flight:t1", "--at", "2026-03-02T00:00:00Z"),
+                "unknown subject kind 'flight'"));
+        cases.add(Arguments.of(List.of("labels", "history", "txn:"), "a subject id is"));
+        cases.add(Arguments.of(List.of("labels", "history", "txn:../x y"), "a subject id is"));
+        cases.add(Arguments.of(List.of("labels", "as-of", "txn:t1", "--at", "yesterday"), "--at"));
+        cases.add(Arguments.of(List.of("labels", "as-of", "txn:t1"), "--at"));
+        cases.add(Arguments.of(
+                List.of("labels", "export", "--as-of", "2026-03-02", "--out", "labels.parquet"), "--as-of"));
+        cases.add(Arguments.of(
+                List.of("labels", "export", "--as-of", "2026-03-02T00:00:00Z", "--out", "/no/such/dir/labels.parquet"),
+                "--out /no/such/dir/labels.parquet: no such directory"));
+        cases.add(Arguments.of(
+                List.of("labels", "export", "--as-of", "2026-03-02T00:00:00Z", "--out", "/"), "is a directory"));
+        cases.add(Arguments.of(List.of("bench", "labels", "--assertions", "0"), "--assertions"));
         return cases.stream();
     }
 

@@ -60,7 +60,9 @@ class ModuleArchitectureTest {
             LocalWiring.class,
             AdminStores.class,
             // builds a raw producer and consumer from the wiring's KafkaSettings to time the bus hop on its own
-            EndToEndBench.class);
+            EndToEndBench.class,
+            // starts a PostgreSQL of its own and loads it with the PostgreSQL Label Store's COPY, which no port has
+            LabelStoreBench.class);
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param labelType       the kind of evidence: CHARGEBACK, FRAUD_REPORT, CHARGE_OFF, DISPOSITION
  * @param reasonCode      the scheme reason code or the disposition (null when none)
  * @param recordedTime    when the Label Store wrote it (set by the store; null on the way in)
- * @param provenance      {@code receipt:<receipt id>} for an event, {@code case:<case id>} for a disposition
+ * @param provenance      {@code receipt:<receipt id>} for an event, or {@code event:<event id>} while the admitted
+ *                        record does not carry its receipt id; {@code case:<case id>} for a disposition
  * @param actor           the investigator for a disposition (null for an event)
  * @param eventId         the {@code label.assertion} event's id (null for a disposition)
  * @param amountMinor     the transaction's amount in minor units when known (null otherwise)
