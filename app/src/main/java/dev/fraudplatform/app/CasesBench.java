@@ -233,6 +233,15 @@ public final class CasesBench {
         time(
                 "filter opened before the median, age",
                 () -> cases.queue(new QueueQuery(run, Set.of(), 0, null, medianOpened, QueueQuery.Sort.AGE, null, 50)));
+        for (QueueQuery.Sort sort : QueueQuery.Sort.values()) {
+            String cursor = null;
+            for (int i = 0; i < 50; i++)
+                cursor = cases.queue(page(null, sort, cursor)).next();
+            String deep = cursor;
+            time(
+                    "all runs, page 51, " + sort.name().toLowerCase(Locale.ROOT),
+                    () -> cases.queue(page(null, sort, deep)));
+        }
         time("case page (find, decisions, timeline)", () -> {
             CaseSummary c = all.get(rnd.nextInt(all.size()));
             cases.find(c.caseId());
