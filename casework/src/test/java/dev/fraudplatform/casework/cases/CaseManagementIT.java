@@ -1,10 +1,12 @@
 package dev.fraudplatform.casework.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.bus.BatchHandler;
+import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.InboundRecord;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
@@ -16,6 +18,7 @@ import dev.fraudplatform.core.decision.DecisionAction;
 import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.substrate.kafka.KafkaBusConsumers;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.substrate.postgres.PostgresCaseStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
@@ -54,7 +57,7 @@ class CaseManagementIT {
     static void start() {
         db = EmbeddedServers.freshPostgresDatabase();
         store = new PostgresCaseStore(db.dataSource());
-        EmbeddedServers.ensureTopics(List.of(Topics.CASES, Topics.DEAD_LETTERS), 3);
+        EmbeddedServers.ensureTopics(List.of(Topics.DECISIONS, Topics.CASES, Topics.DEAD_LETTERS), 3);
         publisher = new KafkaEventPublisher(EmbeddedServers.kafka(), "cm-it-publisher");
     }
 
@@ -297,5 +300,31 @@ class CaseManagementIT {
                 .isEqualTo(triggering);
         assertThat(counts.get("cases_opened")).isBetween(1L, 40L);
         assertThat(read(Topics.CASES)).hasSize((int) triggering);
+    }
+
+    @Test
+    void asAnAtLeastOnceRoleOnTheBusItFilesThePublishedDecisions() throws Exception {
+        CaseManagement cm = new CaseManagement(store, publisher, CaseManagement.DEFAULT_CASE_ACTIONS);
+        BusConsumers consumers = new KafkaBusConsumers(EmbeddedServers.kafka());
+        // a group of its own, so no other test's role shares the partitions
+        try (BusConsumers.Role role = consumers.atLeastOnce(
+                CaseManagement.NAME, CaseManagement.GROUP + "-" + run, CaseManagement.TOPICS, cm)) {
+            assertThat(role.awaitAssignment(Duration.ofSeconds(30))).isTrue();
+            List<OutboundRecord> out = new ArrayList<>();
+            for (InboundRecord r : List.of(
+                    decision("acct-1", "e1", DecisionAction.REVIEW, 0.7, 12_000L),
+                    decision("acct-1", "e2", DecisionAction.STEP_UP, 0.8, 1_000L),
+                    decision("acct-2", "e3", DecisionAction.APPROVE, 0.1, 1_000L))) {
+                out.add(new OutboundRecord(Topics.DECISIONS, r.key(), r.value(), System.currentTimeMillis(), Map.of()));
+            }
+            publisher.publish(out);
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> cases().size() == 1 && cases().get(0).decisions() == 2);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> read(Topics.CASES).size() == 2);
+            assertThat(cases().get(0).accountId()).isEqualTo("acct-1");
+            assertThat(role.failure()).isNull();
+        }
     }
 }
