@@ -415,7 +415,7 @@ public abstract class CaseStoreContract {
     }
 
     @Test
-    void aCursorOfAnotherSortOrNoCursorAtAllIsRefused() {
+    void aCursorOfAnotherSortOrAJunkCursorIsRefused() {
         seedQueue();
         String next = store.queue(new QueueQuery(run, Set.of(), 0, null, null, QueueQuery.Sort.AGE, null, 5))
                 .next();

@@ -53,6 +53,10 @@ public interface CaseStore {
     /** Records that a disposition's labels are asserted (LABEL_ASSERTED); a second call for it records nothing. */
     void labelsAsserted(PendingLabels pending, List<String> assertionIds);
 
-    /** For the run's evidence: {@code cases_opened}, {@code decisions_attached}, {@code cases_closed}, ... */
+    /**
+     * For the run's evidence: {@code cases_opened}; {@code decisions_attached}, the decisions that joined a case already
+     * open (so the decisions that called for a case = cases_opened + decisions_attached); {@code cases_closed};
+     * {@code cases_disposed}; {@code labels_asserted} (dispositions whose labels are recorded).
+     */
     Map<String, Long> countsForRun(String platformRunId);
 }
