@@ -1,5 +1,7 @@
 package dev.fraudplatform.app.cli;
 
+import dev.fraudplatform.app.CasesBench;
+import dev.fraudplatform.app.ConsoleBench;
 import dev.fraudplatform.app.EndToEndBench;
 import dev.fraudplatform.app.IngressBench;
 import dev.fraudplatform.app.LabelStoreBench;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
             BenchCommands.IngressBenchCommand.class,
             BenchCommands.EndToEndBenchCommand.class,
             BenchCommands.DecisionFabricBenchCommand.class,
-            BenchCommands.LabelStoreBenchCommand.class
+            BenchCommands.CasesBenchCommand.class,
+            BenchCommands.LabelStoreBenchCommand.class,
+            BenchCommands.ConsoleBenchCommand.class
         })
 public final class BenchCommands extends Group {
 
@@ -136,6 +140,32 @@ public final class BenchCommands extends Group {
     }
 
     @Command(
+            name = "cases",
+            description = "Case Management's store at scale on a scratch database: attach throughput, queue pages "
+                    + "(first, deep, filtered) and the case page's reads, p50/p95/p99.")
+    static final class CasesBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--cases",
+                defaultValue = "100000",
+                converter = Check.Positive.class,
+                description = "Accounts with cases, each with 1-3 decisions (default ${DEFAULT-VALUE}).")
+        int cases;
+
+        @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--keep",
+                description = "Keep the scratch database fp_bench_cases afterwards (to EXPLAIN its queries).")
+        boolean keep;
+
+        @Override
+        public Integer call() throws Exception {
+            return CasesBench.run(cases, seed, keep);
+        }
+    }
+
+    @Command(
             name = "labels",
             description = "Label Store as-of lookup p50/p95/p99 and max over 100,000 random lookups, and a one-day "
                     + "effectiveIn, at N assertions in a fresh embedded PostgreSQL.")
@@ -156,6 +186,32 @@ public final class BenchCommands extends Group {
         @Override
         public Integer call() throws Exception {
             return LabelStoreBench.run(assertions, seed);
+        }
+    }
+
+    @Command(
+            name = "console",
+            description = "The investigator console's pages over HTTP at scale, on a scratch database seeded as "
+                    + "'fp bench cases' seeds it: queue pages (first, deep, filtered) and the case page, p50/p95/p99.")
+    static final class ConsoleBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--cases",
+                defaultValue = "100000",
+                converter = Check.Positive.class,
+                description = "Accounts with cases, each with 1-3 decisions (default ${DEFAULT-VALUE}).")
+        int cases;
+
+        @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--keep",
+                description = "Keep the scratch database fp_bench_console afterwards (to EXPLAIN its queries).")
+        boolean keep;
+
+        @Override
+        public Integer call() throws Exception {
+            return ConsoleBench.run(cases, seed, keep);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.fraudplatform.core.cases;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,12 @@ public interface CaseStore {
 
     Optional<CaseSummary> find(String caseId);
 
+    /**
+     * The case each of {@code decisionIds} is attached to, by decision id (those not attached are absent): what Case
+     * Management announces after {@link #attach}. A decision's case never changes.
+     */
+    Map<String, String> casesOf(String platformRunId, Collection<String> decisionIds);
+
     /** The decisions attached to a case, in attachment order. */
     List<CaseTrigger> decisions(String caseId);
 
@@ -46,6 +53,10 @@ public interface CaseStore {
     /** Records that a disposition's labels are asserted (LABEL_ASSERTED); a second call for it records nothing. */
     void labelsAsserted(PendingLabels pending, List<String> assertionIds);
 
-    /** For the run's evidence: {@code cases_opened}, {@code decisions_attached}, {@code cases_closed}, ... */
+    /**
+     * For the run's evidence: {@code cases_opened}; {@code decisions_attached}, the decisions that joined a case already
+     * open (so the decisions that called for a case = cases_opened + decisions_attached); {@code cases_closed};
+     * {@code cases_disposed}; {@code labels_asserted} (dispositions whose labels are recorded).
+     */
     Map<String, Long> countsForRun(String platformRunId);
 }
