@@ -1,5 +1,6 @@
 package dev.fraudplatform.core.cases;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -7,7 +8,8 @@ import java.util.List;
  * Label Store. Case Management asserts them (idempotently) and then records {@code LABEL_ASSERTED}.
  *
  * @param dispositionSeq the DISPOSITION entry's seq
- * @param transactions   the transaction ids of the case's decisions, one assertion each
+ * @param disposedAt     when the disposition was given: the labels' observed time
+ * @param transactions   the transactions of the case's decisions, one assertion each, in attachment order
  */
 public record PendingLabels(
         String caseId,
@@ -16,5 +18,19 @@ public record PendingLabels(
         long dispositionSeq,
         Disposition disposition,
         String actor,
-        java.time.Instant disposedAt,
-        List<String> transactions) {}
+        Instant disposedAt,
+        List<Transaction> transactions) {
+
+    public PendingLabels {
+        transactions = List.copyOf(transactions);
+    }
+
+    /**
+     * One transaction of the case.
+     *
+     * @param txnId     the transaction id of its payload (the label's subject), or the decision's event id when the
+     *                  casework projection has no row for it
+     * @param eventTime when the transaction happened: the label's effective time
+     */
+    public record Transaction(String txnId, Instant eventTime) {}
+}
