@@ -271,14 +271,16 @@ public final class InvestigatorConsole implements AutoCloseable {
                         password, account.map(Investigator::passwordHash).orElse(null))
                 && account.isPresent();
         if (!ok) {
-            LOG.info("investigator console: sign-in refused for {}", account.map(Investigator::username).orElse("an unknown user"));
+            LOG.info(
+                    "investigator console: sign-in refused for {}",
+                    account.map(Investigator::username).orElse("an unknown user"));
             loginPage(ctx, 401, "Wrong user name or password.");
             return;
         }
         String cookie = token();
         Instant now = Instant.now();
-        investigators.open(new Session(
-                Sha256.hex(cookie), account.get().username(), token(), now, now.plus(SESSION_LIFETIME)));
+        investigators.open(
+                new Session(Sha256.hex(cookie), account.get().username(), token(), now, now.plus(SESSION_LIFETIME)));
         ctx.header(
                 "Set-Cookie",
                 COOKIE + "=" + cookie + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + SESSION_LIFETIME.toSeconds());
@@ -324,7 +326,8 @@ public final class InvestigatorConsole implements AutoCloseable {
         Session s = Objects.requireNonNull(ctx.attribute("session"));
         json(
                 ctx,
-                Json.MAPPER.createObjectNode()
+                Json.MAPPER
+                        .createObjectNode()
                         .put("username", me.username())
                         .put("role", me.role().name())
                         .put("csrf", s.csrfToken())
@@ -380,8 +383,8 @@ public final class InvestigatorConsole implements AutoCloseable {
                 try {
                     states.add(CaseState.valueOf(s.trim().toUpperCase(Locale.ROOT)));
                 } catch (IllegalArgumentException e) {
-                    throw new Refused(400, "state: one or more of OPEN, IN_PROGRESS, WAITING, CLOSED (or all), was "
-                            + clip(s));
+                    throw new Refused(
+                            400, "state: one or more of OPEN, IN_PROGRESS, WAITING, CLOSED (or all), was " + clip(s));
                 }
             }
         }
@@ -517,19 +520,25 @@ public final class InvestigatorConsole implements AutoCloseable {
         CaseSummary c = caseOf(ctx);
         String verb = ctx.pathParam("action");
         long version = version(formParam(ctx, "version"));
-        CaseAction action =
-                switch (verb) {
-                    case "assign" -> assign(me, formParam(ctx, "owner"));
-                    case "state" -> new CaseAction.SetState(state(formParam(ctx, "state")));
-                    case "note" -> new CaseAction.Note(text("text", formParam(ctx, "text"), true));
-                    case "disposition" ->
-                        new CaseAction.Dispose(
-                                disposition(formParam(ctx, "disposition")), text("note", formParam(ctx, "note"), false));
-                    case "close" -> new CaseAction.Close();
-                    default -> throw new Refused(404, "no action " + clip(verb) + ": assign, state, note, disposition or close");
-                };
+        CaseAction action = switch (verb) {
+            case "assign" -> assign(me, formParam(ctx, "owner"));
+            case "state" -> new CaseAction.SetState(state(formParam(ctx, "state")));
+            case "note" -> new CaseAction.Note(text("text", formParam(ctx, "text"), true));
+            case "disposition" ->
+                new CaseAction.Dispose(
+                        disposition(formParam(ctx, "disposition")), text("note", formParam(ctx, "note"), false));
+            case "close" -> new CaseAction.Close();
+            default ->
+                throw new Refused(404, "no action " + clip(verb) + ": assign, state, note, disposition or close");
+        };
         CaseSummary after = cases.act(c.caseId(), version, action, me.username());
-        LOG.info("investigator console: {} {} case {} (version {} -> {})", me.username(), verb, c.caseId(), version, after.version());
+        LOG.info(
+                "investigator console: {} {} case {} (version {} -> {})",
+                me.username(),
+                verb,
+                c.caseId(),
+                version,
+                after.version());
         if (action instanceof CaseAction.Dispose) {
             try {
                 afterDisposition.run();
@@ -607,7 +616,9 @@ public final class InvestigatorConsole implements AutoCloseable {
                 .put("decisions", c.decisions())
                 .put("max_score", c.maxScore())
                 .put("max_amount_minor", c.maxAmountMinor())
-                .put("disposition", c.disposition() == null ? null : c.disposition().name())
+                .put(
+                        "disposition",
+                        c.disposition() == null ? null : c.disposition().name())
                 .put("version", c.version());
         return n;
     }
@@ -637,7 +648,9 @@ public final class InvestigatorConsole implements AutoCloseable {
         n.put("degrade_mode", d.path("degrade_mode").asText(null));
         n.put("degrade_reason", d.path("degrade_reason").asText(null));
         n.put("feature_digest", d.path("feature_digest").asText(null));
-        n.set("missing_context", d.path("missing_context").isArray() ? d.get("missing_context") : Json.MAPPER.createArrayNode());
+        n.set(
+                "missing_context",
+                d.path("missing_context").isArray() ? d.get("missing_context") : Json.MAPPER.createArrayNode());
         n.set("features", d.path("features").isObject() ? d.get("features") : Json.MAPPER.createObjectNode());
         return n;
     }
@@ -707,7 +720,9 @@ public final class InvestigatorConsole implements AutoCloseable {
                 .put("reason_code", a.reasonCode())
                 .put("effective_time", a.effectiveTime().toString())
                 .put("observed_time", a.observedTime().toString())
-                .put("recorded_time", a.recordedTime() == null ? null : a.recordedTime().toString())
+                .put(
+                        "recorded_time",
+                        a.recordedTime() == null ? null : a.recordedTime().toString())
                 .put("provenance", a.provenance())
                 .put("actor", a.actor());
         return n;
@@ -743,7 +758,9 @@ public final class InvestigatorConsole implements AutoCloseable {
 
     private static String oneLine(Throwable e) {
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.replaceAll("\\s*[\r\n]+\\s*", "; ").trim();
+        return m == null || m.isBlank()
+                ? e.getClass().getSimpleName()
+                : m.replaceAll("\\s*[\r\n]+\\s*", "; ").trim();
     }
 
     private static String clip(String s) {

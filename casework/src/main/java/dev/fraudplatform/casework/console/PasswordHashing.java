@@ -16,9 +16,8 @@ import javax.crypto.spec.PBEKeySpec;
  */
 public final class PasswordHashing {
     /**
-     * Iterations for new hashes (OWASP's 2021 figure for PBKDF2-HMAC-SHA256): a guess from a stolen hash costs about 70 ms
-     * of a core here, while a
-     * sign-in on the platform's 2-core box stays under 150 ms.
+     * Iterations for new hashes (OWASP's 2021 figure for PBKDF2-HMAC-SHA256): a guess from a stolen hash costs about
+     * 70 ms of a core here, while a sign-in on the platform's 2-core box stays under 150 ms.
      */
     public static final int ITERATIONS = 310_000;
 
@@ -42,11 +41,9 @@ public final class PasswordHashing {
     /** Refuses a password shorter than {@value #MIN_PASSWORD_LENGTH} or longer than {@value #MAX_PASSWORD_LENGTH}. */
     public static void checkPassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD_LENGTH)
-            throw new IllegalArgumentException(
-                    "a password has at least " + MIN_PASSWORD_LENGTH + " characters");
+            throw new IllegalArgumentException("a password has at least " + MIN_PASSWORD_LENGTH + " characters");
         if (password.length() > MAX_PASSWORD_LENGTH)
-            throw new IllegalArgumentException(
-                    "a password has at most " + MAX_PASSWORD_LENGTH + " characters");
+            throw new IllegalArgumentException("a password has at most " + MAX_PASSWORD_LENGTH + " characters");
     }
 
     /** A new hash of {@code password} with a fresh salt. */

@@ -11,7 +11,9 @@ class PasswordHashingTest {
     @Test
     void aHashVerifiesItsPasswordAndNoOther() {
         String h = PasswordHashing.hash(PASSWORD);
-        assertThat(h).startsWith("pbkdf2-sha256$" + PasswordHashing.ITERATIONS + "$").doesNotContain(PASSWORD);
+        assertThat(h)
+                .startsWith("pbkdf2-sha256$" + PasswordHashing.ITERATIONS + "$")
+                .doesNotContain(PASSWORD);
         assertThat(PasswordHashing.verify(PASSWORD, h)).isTrue();
         assertThat(PasswordHashing.verify(PASSWORD + " ", h)).isFalse();
         assertThat(PasswordHashing.verify("Correct horse battery", h)).isFalse();
@@ -31,13 +33,19 @@ class PasswordHashingTest {
         // the count travels with the hash: made here with 1,000 by hand from the same scheme
         String h = PasswordHashing.hash(PASSWORD);
         String[] p = h.split("\\$");
-        assertThat(PasswordHashing.verify(PASSWORD, p[0] + "$1000$" + p[2] + "$" + p[3])).isFalse();
+        assertThat(PasswordHashing.verify(PASSWORD, p[0] + "$1000$" + p[2] + "$" + p[3]))
+                .isFalse();
     }
 
     @Test
     void malformedHashesVerifyNothingAndThrowNothing() {
         for (String bad : new String[] {
-            "", "plain", "pbkdf2-sha256$x$y$z", "pbkdf2-sha256$0$AAAA$AAAA", "md5$1$AAAA$AAAA", "pbkdf2-sha256$10$!!$AAAA"
+            "",
+            "plain",
+            "pbkdf2-sha256$x$y$z",
+            "pbkdf2-sha256$0$AAAA$AAAA",
+            "md5$1$AAAA$AAAA",
+            "pbkdf2-sha256$10$!!$AAAA"
         }) assertThat(PasswordHashing.verify(PASSWORD, bad)).as(bad).isFalse();
         assertThat(PasswordHashing.verify(PASSWORD, null)).isFalse();
     }
@@ -61,8 +69,7 @@ class PasswordHashingTest {
         assertThatThrownBy(() -> PasswordHashing.checkPassword("short"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("12");
-        assertThatThrownBy(() -> PasswordHashing.checkPassword("x".repeat(257)))
-                .hasMessageContaining("256");
+        assertThatThrownBy(() -> PasswordHashing.checkPassword("x".repeat(257))).hasMessageContaining("256");
         PasswordHashing.checkPassword(PASSWORD);
     }
 
