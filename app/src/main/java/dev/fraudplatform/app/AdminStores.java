@@ -1,5 +1,6 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.cases.Investigators;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.QuarantineIndex;
 import dev.fraudplatform.core.ingress.ReceiptStore;
@@ -7,6 +8,7 @@ import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import dev.fraudplatform.substrate.postgres.PostgresInvestigators;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
 import dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex;
 import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
@@ -33,6 +35,7 @@ public final class AdminStores implements AutoCloseable {
     private final QuarantineIndex quarantine;
     private final ReceiptStore receipts;
     private final RunEvidence evidence;
+    private final Investigators investigators;
 
     private AdminStores(EmbeddedPostgresServer server, PostgresDatabase db) {
         this.server = server;
@@ -42,6 +45,7 @@ public final class AdminStores implements AutoCloseable {
         quarantine = new PostgresQuarantineIndex(db.dataSource());
         receipts = new PostgresReceiptStore(db.dataSource());
         evidence = new PostgresRunEvidence(db.dataSource());
+        investigators = new PostgresInvestigators(db.dataSource());
     }
 
     public static AdminStores open(PlatformConfig config) {
@@ -95,6 +99,11 @@ public final class AdminStores implements AutoCloseable {
     /** What the stores can prove about a run (the run report's reads). */
     public RunEvidence evidence() {
         return evidence;
+    }
+
+    /** The investigator console's accounts and sessions. */
+    public Investigators investigators() {
+        return investigators;
     }
 
     @Override

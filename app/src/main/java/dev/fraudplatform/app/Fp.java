@@ -6,6 +6,7 @@ import dev.fraudplatform.app.cli.Check;
 import dev.fraudplatform.app.cli.DemoCommand;
 import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
+import dev.fraudplatform.app.cli.InvestigatorsCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Command;
             BenchCommands.class,
             ServeCommand.class,
             ReportCommand.class,
-            DrillCommand.class
+            DrillCommand.class,
+            InvestigatorsCommands.class
         })
 public final class Fp implements Runnable {
 
