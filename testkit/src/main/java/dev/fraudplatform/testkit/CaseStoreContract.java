@@ -125,6 +125,12 @@ public abstract class CaseStoreContract {
                 .containsExactly("dec-1", "dec-3", "dec-5");
         assertThat(store.decisions(one.caseId()).get(0).decisionJson()).contains("dec-1");
         assertThat(only("acct-2").decisions()).isEqualTo(2);
+        assertThat(store.casesOf(run, List.of("dec-1", "dec-4", "dec-5", "dec-unknown")))
+                .containsOnly(
+                        Map.entry("dec-1", one.caseId()),
+                        Map.entry("dec-5", one.caseId()),
+                        Map.entry("dec-4", only("acct-2").caseId()));
+        assertThat(store.casesOf(run + "-other", List.of("dec-1"))).isEmpty();
         assertThat(store.countsForRun(run)).containsEntry("cases_opened", 2L).containsEntry("decisions_attached", 3L);
     }
 

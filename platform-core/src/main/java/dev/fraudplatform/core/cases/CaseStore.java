@@ -1,5 +1,6 @@
 package dev.fraudplatform.core.cases;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,12 @@ public interface CaseStore {
     List<Attachment> attach(List<CaseTrigger> triggers);
 
     Optional<CaseSummary> find(String caseId);
+
+    /**
+     * The case each of {@code decisionIds} is attached to, by decision id (those not attached are absent): what Case
+     * Management announces after {@link #attach}. A decision's case never changes.
+     */
+    Map<String, String> casesOf(String platformRunId, Collection<String> decisionIds);
 
     /** The decisions attached to a case, in attachment order. */
     List<CaseTrigger> decisions(String caseId);

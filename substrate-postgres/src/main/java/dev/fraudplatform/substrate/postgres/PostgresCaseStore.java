@@ -30,6 +30,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -322,6 +323,24 @@ public final class PostgresCaseStore implements CaseStore {
                 PostgresCaseStore::head,
                 "case store: find");
         return found.stream().findFirst();
+    }
+
+    @Override
+    public Map<String, String> casesOf(String platformRunId, Collection<String> decisionIds) {
+        Map<String, String> out = new HashMap<>();
+        if (decisionIds.isEmpty()) return out;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT decision_id, case_id FROM casework.case_decisions "
+                        + "WHERE platform_run_id = ? AND decision_id = ANY(?::text[])")) {
+            ps.setString(1, platformRunId);
+            ps.setArray(2, c.createArrayOf("text", decisionIds.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("case store: cases of decisions: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     @Override
