@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.casework.cases.DispositionLabels;
 import dev.fraudplatform.core.cases.ActivityEvent;
 import dev.fraudplatform.core.cases.CaseStore;
 import dev.fraudplatform.core.cases.CaseSummary;
@@ -70,12 +71,12 @@ class InvestigatorConsoleIT {
                 "ana", Investigators.Role.ANALYST, PasswordHashing.hash(ANALYST_PASSWORD), now));
         investigators.add(new Investigators.Investigator(
                 "lea", Investigators.Role.LEAD, PasswordHashing.hash(LEAD_PASSWORD), now));
-        console = new InvestigatorConsole(
-                cases,
-                activity,
-                new PostgresLabelStore(db.dataSource()),
-                investigators,
-                dispositionsDrained::incrementAndGet);
+        PostgresLabelStore labels = new PostgresLabelStore(db.dataSource());
+        DispositionLabels dispositionLabels = new DispositionLabels(cases, labels);
+        console = new InvestigatorConsole(cases, activity, labels, investigators, () -> {
+            dispositionsDrained.incrementAndGet();
+            dispositionLabels.drain();
+        });
         console.start(0);
         base = console.url();
     }
@@ -496,8 +497,16 @@ class InvestigatorConsoleIT {
                         "NOTE by ana",
                         "DISPOSITION by ana",
                         "CLOSED by ana");
+        // the disposition's label, asserted through the Label Store right after it, is what the investigator sees
         JsonNode labels = json(get("/api/cases/" + c.caseId() + "/labels", s.cookie()));
-        assertThat(labels.path("labels").findValuesAsText("transaction"))
-                .containsExactly("t-" + c.accountId().substring("acct-it-".length()));
+        assertThat(labels.path("labels")).hasSize(1);
+        JsonNode only = labels.path("labels").get(0);
+        assertThat(only.path("transaction").asText())
+                .isEqualTo("t-" + c.accountId().substring("acct-it-".length()));
+        assertThat(only.path("label").path("value").asText()).isEqualTo("FRAUD");
+        assertThat(only.path("label").path("source").asText()).isEqualTo("INVESTIGATOR");
+        assertThat(only.path("label").path("provenance").asText()).isEqualTo("case:" + c.caseId());
+        assertThat(only.path("label").path("actor").asText()).isEqualTo("ana");
+        assertThat(cases.timeline(c.caseId())).extracting(t -> t.type().name()).contains("LABEL_ASSERTED");
     }
 }
