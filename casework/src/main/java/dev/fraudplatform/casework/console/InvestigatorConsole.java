@@ -85,6 +85,8 @@ public final class InvestigatorConsole implements AutoCloseable {
     public static final String COOKIE = "fp_session";
     /** How long a session lasts from sign-in. */
     public static final Duration SESSION_LIFETIME = Duration.ofHours(8);
+    /** The largest request body taken: a note of the longest length, percent-encoded, with room to spare. */
+    static final int MAX_REQUEST_BYTES = 128 * 1024;
     /** The most events of an account's recent activity a case page shows. */
     static final int RECENT_EVENTS = 50;
     /** The most other accounts the entity graph shows. */
@@ -140,6 +142,7 @@ public final class InvestigatorConsole implements AutoCloseable {
         ASSETS.keySet().forEach(this::resource);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.routes.before(this::guard);
             config.routes.get("/login", ctx -> loginPage(ctx, 200, null));
             config.routes.post("/login", this::signIn);
@@ -152,6 +155,17 @@ public final class InvestigatorConsole implements AutoCloseable {
             config.routes.get("/api/cases/{id}", this::casePage);
             config.routes.get("/api/cases/{id}/labels", this::caseLabels);
             config.routes.post("/api/cases/{id}/{action}", this::act);
+            config.routes.error(413, "*", ctx -> {
+                // the server's own refusal of a body past the limit; a 413 of the console's keeps its message
+                String answered = ctx.result();
+                if (answered == null || !answered.startsWith("{\"error\""))
+                    error(
+                            ctx,
+                            413,
+                            "the request is larger than the console takes (" + MAX_REQUEST_BYTES / 1024
+                                    + " KB); a note has at most " + CaseAction.MAX_NOTE_LENGTH
+                                    + " characters");
+            });
             config.routes.exception(Refused.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.exception(CaseConflictException.class, (e, ctx) -> conflict(ctx, e));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, oneLine(e)));

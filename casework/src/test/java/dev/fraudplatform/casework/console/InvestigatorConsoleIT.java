@@ -374,7 +374,11 @@ class InvestigatorConsoleIT {
         CaseSummary c = newCase();
         HttpResponse<String> r = act(s, c, "note", Map.of("text", "x".repeat(4001)));
         assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(error(r)).contains("4000");
+        assertThat(error(r)).contains("4001 characters, more than the 4000");
+        // a body far past any note is refused as well, before it is read into a note
+        HttpResponse<String> huge = act(s, c, "note", Map.of("text", "y".repeat(3_000_000)));
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(error(huge)).contains("larger than the console takes").contains("4000");
         HttpResponse<String> empty = act(s, c, "note", Map.of("text", "  "));
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(reload(c)).isEqualTo(c);
