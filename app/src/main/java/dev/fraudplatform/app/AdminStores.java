@@ -1,5 +1,6 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.cases.CaseStore;
 import dev.fraudplatform.core.cases.Investigators;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.QuarantineIndex;
@@ -7,6 +8,7 @@ import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
+import dev.fraudplatform.substrate.postgres.PostgresCaseStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresInvestigators;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
@@ -15,7 +17,13 @@ import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
 import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
 import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The platform's stores for an administrative command, behind their ports, on the platform database: the external
@@ -36,10 +44,16 @@ public final class AdminStores implements AutoCloseable {
     private final ReceiptStore receipts;
     private final RunEvidence evidence;
     private final Investigators investigators;
+    private final CaseStore cases;
+    /** For a scratch database: the stores of the platform database it was made beside, and its name to drop. */
+    private AdminStores home;
+
+    private String scratch;
 
     private AdminStores(EmbeddedPostgresServer server, PostgresDatabase db) {
         this.server = server;
         this.db = db;
+        cases = new PostgresCaseStore(db.dataSource());
         runs = new PostgresRunRegistry(db.dataSource());
         producerKeys = new PostgresProducerKeys(db.dataSource());
         quarantine = new PostgresQuarantineIndex(db.dataSource());
@@ -80,6 +94,51 @@ public final class AdminStores implements AutoCloseable {
         }
     }
 
+    private static final Pattern DATABASE = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]*)(.*)");
+
+    /**
+     * A new, empty, migrated database named {@code name} on the platform database's server, for a bench that must
+     * not touch the platform's data; closing drops it (and closes the platform database's stores).
+     */
+    public static AdminStores openScratch(PlatformConfig config, String name, int poolSize) {
+        if (!name.matches("[a-z][a-z0-9_]{0,40}")) throw new IllegalArgumentException("not a database name: " + name);
+        AdminStores home = open(config);
+        try {
+            Matcher m = DATABASE.matcher(home.db.adminJdbcUrl());
+            if (!m.matches()) throw new IllegalStateException("cannot read the database of " + home.db.adminJdbcUrl());
+            try (Connection c = DriverManager.getConnection(home.db.adminJdbcUrl());
+                    Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + name);
+                st.execute("CREATE DATABASE " + name);
+            }
+            AdminStores out = new AdminStores(null, PostgresDatabase.open(m.group(1) + name + m.group(3), poolSize));
+            out.home = home;
+            out.scratch = name;
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            home.close();
+            throw new IllegalStateException("scratch database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps a scratch database when closed (to inspect it after a bench). */
+    public void keepScratch() {
+        if (home != null) {
+            home.close();
+            home = null;
+        }
+    }
+
+    /** The administrator's JDBC URL of this database (for a bench's seeding and ANALYZE). */
+    public String adminJdbcUrl() {
+        return db.adminJdbcUrl();
+    }
+
+    /** Case Management's store. */
+    public CaseStore cases() {
+        return cases;
+    }
+
     public RunRegistry runs() {
         return runs;
     }
@@ -113,6 +172,16 @@ public final class AdminStores implements AutoCloseable {
             db.close();
         } finally {
             if (server != null) server.close();
+            if (home != null) {
+                try (Connection c = DriverManager.getConnection(home.db.adminJdbcUrl());
+                        Statement st = c.createStatement()) {
+                    st.execute("DROP DATABASE IF EXISTS " + scratch);
+                } catch (SQLException e) {
+                    System.err.println("could not drop scratch database " + scratch + ": " + e.getMessage());
+                } finally {
+                    home.close();
+                }
+            }
         }
     }
 }

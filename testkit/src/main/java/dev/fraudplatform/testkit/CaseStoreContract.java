@@ -331,7 +331,9 @@ public abstract class CaseStoreContract {
                 QueueQuery.Sort.AGE,
                 Comparator.comparing(CaseSummary::openedAt).thenComparing(CaseSummary::caseId),
                 QueueQuery.Sort.UPDATED,
-                Comparator.comparing(CaseSummary::updatedAt).reversed().thenComparing(CaseSummary::caseId));
+                Comparator.comparing(CaseSummary::updatedAt)
+                        .thenComparing(CaseSummary::caseId)
+                        .reversed());
         for (var e : orders.entrySet()) {
             List<CaseSummary> paged = new ArrayList<>();
             String after = null;

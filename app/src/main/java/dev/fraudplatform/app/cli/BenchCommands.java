@@ -1,5 +1,6 @@
 package dev.fraudplatform.app.cli;
 
+import dev.fraudplatform.app.CasesBench;
 import dev.fraudplatform.app.EndToEndBench;
 import dev.fraudplatform.app.IngressBench;
 import dev.fraudplatform.benchmarks.DecisionFabricBenchmark;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
         subcommands = {
             BenchCommands.IngressBenchCommand.class,
             BenchCommands.EndToEndBenchCommand.class,
-            BenchCommands.DecisionFabricBenchCommand.class
+            BenchCommands.DecisionFabricBenchCommand.class,
+            BenchCommands.CasesBenchCommand.class
         })
 public final class BenchCommands extends Group {
 
@@ -130,6 +132,32 @@ public final class BenchCommands extends Group {
         @Override
         public Integer call() throws Exception {
             return EndToEndBench.run(transactions, rate, rateTransactions, options.seed, options.profile);
+        }
+    }
+
+    @Command(
+            name = "cases",
+            description = "Case Management's store at scale on a scratch database: attach throughput, queue pages "
+                    + "(first, deep, filtered) and the case page's reads, p50/p95/p99.")
+    static final class CasesBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--cases",
+                defaultValue = "100000",
+                converter = Check.Positive.class,
+                description = "Accounts with cases, each with 1-3 decisions (default ${DEFAULT-VALUE}).")
+        int cases;
+
+        @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--keep",
+                description = "Keep the scratch database fp_bench_cases afterwards (to EXPLAIN its queries).")
+        boolean keep;
+
+        @Override
+        public Integer call() throws Exception {
+            return CasesBench.run(cases, seed, keep);
         }
     }
 }

@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -169,7 +168,7 @@ public final class PostgresCaseStore implements CaseStore {
             }
         }
 
-        Map<String, Head> heads = new HashMap<>();
+        Map<String, Head> heads = new LinkedHashMap<>();
         Map<String, String[]> pairs = new LinkedHashMap<>();
         for (CaseTrigger t : fresh.values())
             if (!known.contains(key(t.platformRunId(), t.decisionId())))
@@ -248,66 +247,144 @@ public final class PostgresCaseStore implements CaseStore {
         }
         if (attached.isEmpty()) return out;
 
-        if (!openings.isEmpty()) {
-            try (PreparedStatement ps =
-                    c.prepareStatement("INSERT INTO casework.cases (case_id, platform_run_id, account_id, "
-                            + "state, priority, owner, opened_at, updated_at, decisions, max_score, max_amount_minor, version) "
-                            + "VALUES (?, ?, ?, 'OPEN', 0, NULL, clock_timestamp(), clock_timestamp(), 0, 0, 0, 0)")) {
-                for (Object[] o : openings) {
-                    ps.setString(1, (String) o[0]);
-                    ps.setString(2, (String) o[1]);
-                    ps.setString(3, (String) o[2]);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+        // Set-based writes, one statement each: a new case's head is inserted as the batch leaves it, an existing
+        // one updated once.
+        List<Head> opened = new ArrayList<>(), changed = new ArrayList<>();
+        for (Head h : heads.values()) if (h.attachedNow > 0) (h.opened ? opened : changed).add(h);
+        if (!opened.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO casework.cases (case_id, platform_run_id, "
+                    + "account_id, state, priority, owner, opened_at, updated_at, decisions, max_score, max_amount_minor, "
+                    + "version) SELECT i, r, a, 'OPEN', p, NULL, clock_timestamp(), clock_timestamp(), d, s, m, d "
+                    + "FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::float8[], ?::bigint[]) "
+                    + "WITH ORDINALITY AS x(i, r, a, p, d, s, m, o) ORDER BY o")) {
+                Map<String, Object[]> where = new HashMap<>();
+                for (Object[] o : openings) where.put((String) o[0], o);
+                ps.setArray(
+                        1,
+                        c.createArrayOf(
+                                "text", opened.stream().map(h -> h.caseId).toArray()));
+                ps.setArray(
+                        2,
+                        c.createArrayOf(
+                                "text",
+                                opened.stream().map(h -> where.get(h.caseId)[1]).toArray()));
+                ps.setArray(
+                        3,
+                        c.createArrayOf(
+                                "text",
+                                opened.stream().map(h -> where.get(h.caseId)[2]).toArray()));
+                ps.setArray(
+                        4,
+                        c.createArrayOf(
+                                "int4",
+                                opened.stream()
+                                        .map(h -> CasePriority.of(h.maxScore, h.maxAmount))
+                                        .toArray()));
+                ps.setArray(
+                        5,
+                        c.createArrayOf(
+                                "int4", opened.stream().map(h -> h.decisions).toArray()));
+                ps.setArray(
+                        6,
+                        c.createArrayOf(
+                                "float8", opened.stream().map(h -> h.maxScore).toArray()));
+                ps.setArray(
+                        7,
+                        c.createArrayOf(
+                                "int8", opened.stream().map(h -> h.maxAmount).toArray()));
+                ps.executeUpdate();
             }
+        }
+        int n = attached.size();
+        String[] run = new String[n],
+                did = new String[n],
+                cid = new String[n],
+                eid = new String[n],
+                act = new String[n],
+                json = new String[n];
+        Double[] score = new Double[n];
+        Long[] amount = new Long[n], eventMicros = new Long[n];
+        for (int i = 0; i < n; i++) {
+            CaseTrigger t = attached.get(i);
+            run[i] = t.platformRunId();
+            did[i] = t.decisionId();
+            cid[i] = attachedTo.get(i);
+            eid[i] = t.eventId();
+            act[i] = t.action().name();
+            score[i] = t.score();
+            amount[i] = t.amountMinor();
+            eventMicros[i] = t.eventTime() == null
+                    ? null
+                    : t.eventTime().getEpochSecond() * 1_000_000 + t.eventTime().getNano() / 1_000;
+            json[i] = t.decisionJson();
         }
         try (PreparedStatement ps =
                 c.prepareStatement("INSERT INTO casework.case_decisions (platform_run_id, decision_id, "
-                        + "case_id, event_id, action, score, amount_minor, event_time, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        + "case_id, event_id, action, score, amount_minor, event_time, decision, attached_at) "
+                        + "SELECT r, d, c, e, a, s, m, timestamptz 'epoch' + t * interval '1 microsecond', j, clock_timestamp() "
+                        + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::bigint[], "
+                        + "?::bigint[], ?::text[]) WITH ORDINALITY AS x(r, d, c, e, a, s, m, t, j, o) ORDER BY o "
                         + "ON CONFLICT (platform_run_id, decision_id) DO NOTHING")) {
-            for (int i = 0; i < attached.size(); i++) {
-                CaseTrigger t = attached.get(i);
-                ps.setString(1, t.platformRunId());
-                ps.setString(2, t.decisionId());
-                ps.setString(3, attachedTo.get(i));
-                ps.setString(4, t.eventId());
-                ps.setString(5, t.action().name());
-                ps.setDouble(6, t.score());
-                if (t.amountMinor() == null) ps.setNull(7, Types.BIGINT);
-                else ps.setLong(7, t.amountMinor());
-                ps.setObject(8, t.eventTime() == null ? null : OffsetDateTime.ofInstant(t.eventTime(), ZoneOffset.UTC));
-                ps.setString(9, t.decisionJson());
-                ps.addBatch();
-            }
-            for (int n : ps.executeBatch()) if (n == 0) throw new Raced();
+            ps.setArray(1, c.createArrayOf("text", run));
+            ps.setArray(2, c.createArrayOf("text", did));
+            ps.setArray(3, c.createArrayOf("text", cid));
+            ps.setArray(4, c.createArrayOf("text", eid));
+            ps.setArray(5, c.createArrayOf("text", act));
+            ps.setArray(6, c.createArrayOf("float8", score));
+            ps.setArray(7, c.createArrayOf("int8", amount));
+            ps.setArray(8, c.createArrayOf("int8", eventMicros));
+            ps.setArray(9, c.createArrayOf("text", json));
+            if (ps.executeUpdate() != n) throw new Raced();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO casework.case_timeline (case_id, seq, type, actor, detail) VALUES (?, ?, ?, ?, ?)")) {
-            for (Object[] e : entries) {
-                ps.setString(1, (String) e[0]);
-                ps.setLong(2, (Long) e[1]);
-                ps.setString(3, (String) e[2]);
-                ps.setString(4, SYSTEM);
-                ps.setString(5, (String) e[3]);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO casework.case_timeline (case_id, seq, type, actor, "
+                + "detail, at) SELECT c, s, t, ?, d, clock_timestamp() FROM unnest(?::text[], ?::bigint[], ?::text[], "
+                + "?::text[]) WITH ORDINALITY AS x(c, s, t, d, o) ORDER BY o")) {
+            ps.setString(1, SYSTEM);
+            ps.setArray(
+                    2, c.createArrayOf("text", entries.stream().map(e -> e[0]).toArray()));
+            ps.setArray(
+                    3, c.createArrayOf("int8", entries.stream().map(e -> e[1]).toArray()));
+            ps.setArray(
+                    4, c.createArrayOf("text", entries.stream().map(e -> e[2]).toArray()));
+            ps.setArray(
+                    5, c.createArrayOf("text", entries.stream().map(e -> e[3]).toArray()));
+            ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE casework.cases SET decisions = ?, max_score = ?, "
-                        + "max_amount_minor = ?, priority = ?, updated_at = clock_timestamp(), version = version + ? WHERE case_id = ?")) {
-            for (Head h : heads.values()) {
-                if (h.attachedNow == 0) continue;
-                ps.setInt(1, h.decisions);
-                ps.setDouble(2, h.maxScore);
-                ps.setLong(3, h.maxAmount);
-                ps.setInt(4, CasePriority.of(h.maxScore, h.maxAmount));
-                ps.setInt(5, h.attachedNow);
-                ps.setString(6, h.caseId);
-                ps.addBatch();
+        if (!changed.isEmpty()) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE casework.cases c SET decisions = x.d, max_score = x.s, "
+                            + "max_amount_minor = x.m, priority = x.p, updated_at = clock_timestamp(), version = c.version + x.n "
+                            + "FROM unnest(?::text[], ?::int[], ?::float8[], ?::bigint[], ?::int[], ?::int[]) AS x(i, d, s, m, p, n) "
+                            + "WHERE c.case_id = x.i")) {
+                ps.setArray(
+                        1,
+                        c.createArrayOf(
+                                "text", changed.stream().map(h -> h.caseId).toArray()));
+                ps.setArray(
+                        2,
+                        c.createArrayOf(
+                                "int4", changed.stream().map(h -> h.decisions).toArray()));
+                ps.setArray(
+                        3,
+                        c.createArrayOf(
+                                "float8", changed.stream().map(h -> h.maxScore).toArray()));
+                ps.setArray(
+                        4,
+                        c.createArrayOf(
+                                "int8", changed.stream().map(h -> h.maxAmount).toArray()));
+                ps.setArray(
+                        5,
+                        c.createArrayOf(
+                                "int4",
+                                changed.stream()
+                                        .map(h -> CasePriority.of(h.maxScore, h.maxAmount))
+                                        .toArray()));
+                ps.setArray(
+                        6,
+                        c.createArrayOf(
+                                "int4", changed.stream().map(h -> h.attachedNow).toArray()));
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
         return out;
     }
@@ -349,7 +426,10 @@ public final class PostgresCaseStore implements CaseStore {
                 dataSource,
                 "SELECT d.platform_run_id, d.decision_id, d.event_id, c.account_id, d.action, d.score, d.amount_minor, "
                         + "d.event_time, d.decision FROM casework.case_decisions d JOIN casework.cases c ON c.case_id = d.case_id "
-                        + "WHERE d.case_id = ? ORDER BY d.attached_at, d.decision_id",
+                        // attachment order is the timeline's: one DECISION_ATTACHED entry per decision
+                        + "LEFT JOIN casework.case_timeline t ON t.case_id = d.case_id AND t.type = 'DECISION_ATTACHED' "
+                        + "AND t.detail::json->>'decision_id' = d.decision_id "
+                        + "WHERE d.case_id = ? ORDER BY t.seq, d.attached_at, d.decision_id",
                 caseId,
                 rs -> new CaseTrigger(
                         rs.getString(1),
@@ -384,7 +464,11 @@ public final class PostgresCaseStore implements CaseStore {
 
     /**
      * Keyset pagination: the cursor is the last row's sort key and case id (base64url, tagged with the sort), and the
-     * next page starts strictly after it in the sort's order, so pages never overlap or skip, at any depth.
+     * next page starts strictly after it in the sort's order (one row comparison), so pages never overlap or skip, at
+     * any depth. Orders: PRIORITY = (priority DESC, opened_at, case_id), written (-priority, opened_at, case_id) to
+     * match V10's index; AGE = (opened_at, case_id); UPDATED = (updated_at DESC, case_id DESC). A run's open cases
+     * (the console's queue) are served by V10's partial indexes: each page is one index seek and each filtered total
+     * an index-only range scan.
      */
     @Override
     public QueuePage queue(QueueQuery q) {
@@ -404,8 +488,8 @@ public final class PostgresCaseStore implements CaseStore {
                             .collect(Collectors.joining(", ")) + ")");
         }
         if (q.minPriority() > 0) {
-            where.add("priority >= ?");
-            params.add(q.minPriority());
+            where.add("-priority <= ?");
+            params.add(-q.minPriority());
         }
         if (q.owner() != null) {
             if (q.owner().isEmpty()) where.add("owner IS NULL");
@@ -426,13 +510,12 @@ public final class PostgresCaseStore implements CaseStore {
         String order;
         switch (q.sort()) {
             case PRIORITY -> {
-                order = "priority DESC, opened_at, case_id";
+                order = "-priority, opened_at, case_id";
                 if (q.after() != null) {
                     Cursor k = Cursor.decode(q.after(), "P");
-                    int p = Integer.parseInt(k.first());
-                    pageWhere.add(
-                            "priority <= ? AND (priority < ? OR (priority = ? AND (opened_at, case_id) > (?, ?)))");
-                    pageParams.addAll(List.of(p, p, p, timestamp(Instant.parse(k.second())), k.caseId()));
+                    pageWhere.add("(-priority, opened_at, case_id) > (?, ?, ?)");
+                    pageParams.addAll(
+                            List.of(-Integer.parseInt(k.first()), timestamp(Instant.parse(k.second())), k.caseId()));
                 }
             }
             case AGE -> {
@@ -444,12 +527,11 @@ public final class PostgresCaseStore implements CaseStore {
                 }
             }
             case UPDATED -> {
-                order = "updated_at DESC, case_id";
+                order = "updated_at DESC, case_id DESC";
                 if (q.after() != null) {
                     Cursor k = Cursor.decode(q.after(), "U");
-                    OffsetDateTime u = timestamp(Instant.parse(k.first()));
-                    pageWhere.add("updated_at <= ? AND (updated_at < ? OR (updated_at = ? AND case_id > ?))");
-                    pageParams.addAll(List.of(u, u, u, k.caseId()));
+                    pageWhere.add("(updated_at, case_id) < (?, ?)");
+                    pageParams.addAll(List.of(timestamp(Instant.parse(k.first())), k.caseId()));
                 }
             }
             default -> throw new IllegalArgumentException("unknown sort " + q.sort());
@@ -680,11 +762,13 @@ public final class PostgresCaseStore implements CaseStore {
             if (rows.isEmpty()) return List.of();
             // The label's subject is the payload's transaction id (the projection's txn_id), not the envelope's event
             // id.
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT d.case_id, coalesce(a.txn_id, d.event_id, d.decision_id), "
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT d.case_id, coalesce(a.txn_id, d.event_id, d.decision_id), "
                             + "coalesce(d.event_time, a.event_time, d.attached_at) FROM casework.case_decisions d "
                             + "LEFT JOIN casework.activity a ON a.platform_run_id = d.platform_run_id AND a.event_id = d.event_id "
-                            + "WHERE d.case_id = ANY(?::text[]) ORDER BY d.case_id, d.attached_at, d.decision_id")) {
+                            + "LEFT JOIN casework.case_timeline t ON t.case_id = d.case_id AND t.type = 'DECISION_ATTACHED' "
+                            + "AND t.detail::json->>'decision_id' = d.decision_id "
+                            + "WHERE d.case_id = ANY(?::text[]) ORDER BY d.case_id, t.seq, d.attached_at, d.decision_id")) {
                 ps.setArray(
                         1,
                         c.createArrayOf("text", rows.stream().map(Row::caseId).toArray()));
