@@ -1,16 +1,20 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.cases.AccountActivity;
 import dev.fraudplatform.core.cases.CaseStore;
 import dev.fraudplatform.core.cases.Investigators;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.QuarantineIndex;
 import dev.fraudplatform.core.ingress.ReceiptStore;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
+import dev.fraudplatform.substrate.postgres.PostgresAccountActivity;
 import dev.fraudplatform.substrate.postgres.PostgresCaseStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresInvestigators;
+import dev.fraudplatform.substrate.postgres.PostgresLabelStore;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
 import dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex;
 import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
@@ -43,6 +47,8 @@ public final class AdminStores implements AutoCloseable {
     private final QuarantineIndex quarantine;
     private final ReceiptStore receipts;
     private final RunEvidence evidence;
+    private final LabelStore labels;
+    private final AccountActivity activity;
     private final Investigators investigators;
     private final CaseStore cases;
     /** For a scratch database: the stores of the platform database it was made beside, and its name to drop. */
@@ -60,6 +66,8 @@ public final class AdminStores implements AutoCloseable {
         receipts = new PostgresReceiptStore(db.dataSource());
         evidence = new PostgresRunEvidence(db.dataSource());
         investigators = new PostgresInvestigators(db.dataSource());
+        labels = new PostgresLabelStore(db.dataSource());
+        activity = new PostgresAccountActivity(db.dataSource());
     }
 
     public static AdminStores open(PlatformConfig config) {
@@ -163,6 +171,16 @@ public final class AdminStores implements AutoCloseable {
     /** The investigator console's accounts and sessions. */
     public Investigators investigators() {
         return investigators;
+    }
+
+    /** The Label Store's assertions and rejections. */
+    public LabelStore labelStore() {
+        return labels;
+    }
+
+    /** The casework projection of admitted transactions and context events. */
+    public AccountActivity accountActivity() {
+        return activity;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.fraudplatform.app.cli.DemoCommand;
 import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
 import dev.fraudplatform.app.cli.InvestigatorsCommands;
+import dev.fraudplatform.app.cli.LabelsCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             StreamCommand.class,
             IngressCommands.class,
+            LabelsCommands.class,
             RunsCommands.class,
             ReplayCommand.class,
             AuditCommands.class,

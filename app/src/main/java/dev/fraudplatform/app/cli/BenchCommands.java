@@ -3,6 +3,7 @@ package dev.fraudplatform.app.cli;
 import dev.fraudplatform.app.CasesBench;
 import dev.fraudplatform.app.EndToEndBench;
 import dev.fraudplatform.app.IngressBench;
+import dev.fraudplatform.app.LabelStoreBench;
 import dev.fraudplatform.benchmarks.DecisionFabricBenchmark;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
             BenchCommands.IngressBenchCommand.class,
             BenchCommands.EndToEndBenchCommand.class,
             BenchCommands.DecisionFabricBenchCommand.class,
-            BenchCommands.CasesBenchCommand.class
+            BenchCommands.CasesBenchCommand.class,
+            BenchCommands.LabelStoreBenchCommand.class
         })
 public final class BenchCommands extends Group {
 
@@ -158,6 +160,30 @@ public final class BenchCommands extends Group {
         @Override
         public Integer call() throws Exception {
             return CasesBench.run(cases, seed, keep);
+        }
+    }
+
+    @Command(
+            name = "labels",
+            description = "Label Store as-of lookup p50/p95/p99 and max over 100,000 random lookups, and a one-day "
+                    + "effectiveIn, at N assertions in a fresh embedded PostgreSQL.")
+    static final class LabelStoreBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--assertions",
+                defaultValue = "10000000",
+                converter = Check.Positive.class,
+                description = "Assertions loaded, about a third as many subjects (default ${DEFAULT-VALUE}).")
+        int assertions;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "7",
+                description = "Seed of the generated labels (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            return LabelStoreBench.run(assertions, seed);
         }
     }
 }

@@ -354,16 +354,6 @@ public final class PostgresLabelStore implements LabelStore {
         return n;
     }
 
-    /** Refreshes the planner's statistics of the label tables (after a bulk load). */
-    public void analyze() {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("ANALYZE casework.label_assertions");
-        } catch (SQLException e) {
-            throw new IllegalStateException("label store: " + e.getMessage(), e);
-        }
-    }
-
     private static StringBuilder field(StringBuilder sb, String s) {
         if (s == null) return sb.append("\\N");
         for (int i = 0; i < s.length(); i++) {
