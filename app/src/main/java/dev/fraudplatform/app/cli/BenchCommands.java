@@ -1,6 +1,7 @@
 package dev.fraudplatform.app.cli;
 
 import dev.fraudplatform.app.CasesBench;
+import dev.fraudplatform.app.ConsoleBench;
 import dev.fraudplatform.app.EndToEndBench;
 import dev.fraudplatform.app.IngressBench;
 import dev.fraudplatform.app.LabelStoreBench;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
             BenchCommands.EndToEndBenchCommand.class,
             BenchCommands.DecisionFabricBenchCommand.class,
             BenchCommands.CasesBenchCommand.class,
-            BenchCommands.LabelStoreBenchCommand.class
+            BenchCommands.LabelStoreBenchCommand.class,
+            BenchCommands.ConsoleBenchCommand.class
         })
 public final class BenchCommands extends Group {
 
@@ -184,6 +186,32 @@ public final class BenchCommands extends Group {
         @Override
         public Integer call() throws Exception {
             return LabelStoreBench.run(assertions, seed);
+        }
+    }
+
+    @Command(
+            name = "console",
+            description = "The investigator console's pages over HTTP at scale, on a scratch database seeded as "
+                    + "'fp bench cases' seeds it: queue pages (first, deep, filtered) and the case page, p50/p95/p99.")
+    static final class ConsoleBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--cases",
+                defaultValue = "100000",
+                converter = Check.Positive.class,
+                description = "Accounts with cases, each with 1-3 decisions (default ${DEFAULT-VALUE}).")
+        int cases;
+
+        @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--keep",
+                description = "Keep the scratch database fp_bench_console afterwards (to EXPLAIN its queries).")
+        boolean keep;
+
+        @Override
+        public Integer call() throws Exception {
+            return ConsoleBench.run(cases, seed, keep);
         }
     }
 }
