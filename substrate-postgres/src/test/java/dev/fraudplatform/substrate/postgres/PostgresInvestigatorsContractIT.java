@@ -54,5 +54,10 @@ class PostgresInvestigatorsContractIT extends InvestigatorsContract {
                 .extracting(Investigators.Investigator::role)
                 .isEqualTo(Investigators.Role.ANALYST);
         assertThat(investigators.findSession("s-" + user)).isEmpty();
+        // and the run's evidence counts them among the guarded tables
+        PostgresRunEvidence evidence = new PostgresRunEvidence(DATABASE.db().dataSource());
+        assertThat(evidence.appendOnlyTables())
+                .contains("casework.investigators", "casework.sessions", "casework.session_ends");
+        assertThat(evidence.unguardedAppendOnlyTables()).isEmpty();
     }
 }
