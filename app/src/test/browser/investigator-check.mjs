@@ -5,7 +5,7 @@
 // Usage: node investigator-check.mjs <baseUrl> <username> <caseId>
 //   FP_PASSWORD    the investigator's password (required; never on the command line)
 //   FP_CHROMIUM    Chromium executable (default /usr/bin/chromium)
-//   FP_SCREENSHOT  if set, a PNG of the case page is written there
+//   FP_SCREENSHOT  if set, a PNG of the case page is written there (and one of the queue beside it, *-queue.png)
 //
 // Prints one "ok: ..." line per passed step; on the first failure prints "FAIL: ..." and exits 1.
 // The browser is always closed; the whole check is bounded by OVERALL_TIMEOUT_MS.
@@ -86,6 +86,11 @@ async function checkConsole(browser, baseUrl, username, password, caseId) {
   const total = Number((await page.textContent('#total')).trim());
   if (!(total >= 1)) fail(`the queue's total is ${total}`);
   ok(`queue (unassigned, by age) lists ${caseId} among ${total}`);
+  if (process.env.FP_SCREENSHOT) {
+    const queueShot = process.env.FP_SCREENSHOT.replace(/(\.png)?$/, '-queue.png');
+    await page.screenshot({ path: queueShot, fullPage: true });
+    ok(`screenshot of the queue saved to ${queueShot}`);
+  }
 
   // d) the case page: explanation, features, context, transactions, graph, timeline
   await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click(`${row} a`)]);

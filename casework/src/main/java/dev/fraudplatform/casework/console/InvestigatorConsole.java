@@ -87,6 +87,12 @@ public final class InvestigatorConsole implements AutoCloseable {
     public static final Duration SESSION_LIFETIME = Duration.ofHours(8);
     /** The largest request body taken: a note of the longest length, percent-encoded, with room to spare. */
     static final int MAX_REQUEST_BYTES = 128 * 1024;
+    /** Failed sign-ins of one user name within {@link #FAILURE_WINDOW} after which its sign-ins are refused (429). */
+    static final int MAX_FAILED_SIGN_INS = 10;
+
+    static final int MAX_TRACKED_NAMES = 10_000;
+    /** The window of {@link #MAX_FAILED_SIGN_INS}. */
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(10);
     /** The most events of an account's recent activity a case page shows. */
     static final int RECENT_EVENTS = 50;
     /** The most other accounts the entity graph shows. */
@@ -108,6 +114,12 @@ public final class InvestigatorConsole implements AutoCloseable {
     private final Investigators investigators;
     private final Runnable afterDisposition;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Per user name: the times of its recent failed sign-ins (this process's memory; a restart forgets them, and so
+     * does a flood of more than {@value #MAX_TRACKED_NAMES} names, which bounds the memory).
+     */
+    private final Map<String, java.util.Deque<Instant>> failedSignIns = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Map<String, byte[]> resources = new HashMap<>();
     private final Javalin app;
     private volatile String url;
@@ -278,22 +290,32 @@ public final class InvestigatorConsole implements AutoCloseable {
     private void signIn(Context ctx) {
         String username = formParam(ctx, "username");
         String password = formParam(ctx, "password");
-        Optional<Investigator> account = username == null
-                ? Optional.empty()
-                : investigators.find(username.trim().toLowerCase(Locale.ROOT));
+        String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        Instant now = Instant.now();
+        if (name.length() <= 64 && recentFailures(name, now) >= MAX_FAILED_SIGN_INS) {
+            // guessing costs a hash a try already; a run of failures also stops the guesses for a while
+            loginPage(
+                    ctx,
+                    429,
+                    "Too many failed sign-ins for this user name: try again in " + FAILURE_WINDOW.toMinutes()
+                            + " minutes.");
+            return;
+        }
+        Optional<Investigator> account = name.isEmpty() ? Optional.empty() : investigators.find(name);
         // An unknown user costs the same hash as a known one, so the answer's time does not tell which names exist.
         boolean ok = PasswordHashing.verify(
                         password, account.map(Investigator::passwordHash).orElse(null))
                 && account.isPresent();
         if (!ok) {
+            recordFailure(name, now);
             LOG.info(
                     "investigator console: sign-in refused for {}",
                     account.map(Investigator::username).orElse("an unknown user"));
             loginPage(ctx, 401, "Wrong user name or password.");
             return;
         }
+        failedSignIns.remove(name);
         String cookie = token();
-        Instant now = Instant.now();
         investigators.open(
                 new Session(Sha256.hex(cookie), account.get().username(), token(), now, now.plus(SESSION_LIFETIME)));
         ctx.header(
@@ -301,6 +323,25 @@ public final class InvestigatorConsole implements AutoCloseable {
                 COOKIE + "=" + cookie + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + SESSION_LIFETIME.toSeconds());
         LOG.info("investigator console: {} signed in", account.get().username());
         ctx.redirect("/", HttpStatus.SEE_OTHER);
+    }
+
+    private void recordFailure(String name, Instant now) {
+        if (name.length() > 64) return;
+        if (failedSignIns.size() > MAX_TRACKED_NAMES) failedSignIns.clear();
+        java.util.Deque<Instant> times = failedSignIns.computeIfAbsent(name, k -> new java.util.ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(now);
+        }
+    }
+
+    /** The user name's failed sign-ins within the window before {@code now} (older ones forgotten). */
+    private int recentFailures(String name, Instant now) {
+        java.util.Deque<Instant> times = failedSignIns.get(name);
+        if (times == null) return 0;
+        synchronized (times) {
+            while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(FAILURE_WINDOW))) times.pollFirst();
+            return times.size();
+        }
     }
 
     private void signOut(Context ctx) {

@@ -276,6 +276,23 @@ class InvestigatorConsoleIT {
     }
 
     @Test
+    void aRunOfFailedSignInsStopsSignInsOfThatNameForAWhile() throws Exception {
+        investigators.add(new Investigators.Investigator(
+                "guessed", Investigators.Role.ANALYST, PasswordHashing.hash("the real password"), Instant.now()));
+        for (int i = 0; i < InvestigatorConsole.MAX_FAILED_SIGN_INS; i++)
+            assertThat(post("/login", null, Map.of("username", "guessed", "password", "guess " + i), null)
+                            .statusCode())
+                    .isEqualTo(401);
+        HttpResponse<String> refused =
+                post("/login", null, Map.of("username", "guessed", "password", "the real password"), null);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("Too many failed sign-ins");
+        assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+        // other names are not held up
+        signIn("ana", ANALYST_PASSWORD);
+    }
+
+    @Test
     void signingOutEndsTheSessionAndNeedsItsCsrfToken() throws Exception {
         Signed s = signIn("ana", ANALYST_PASSWORD);
         assertThat(post("/logout", s.cookie(), Map.of(), null).statusCode()).isEqualTo(403);
