@@ -62,7 +62,75 @@ public final class CasesBench {
         }
     }
 
+    /**
+     * What {@link #seed} made: the run, every case of it (as the queue lists them, before they were worked), and the
+     * random source the timings go on with.
+     */
+    record Seeded(String run, List<CaseSummary> all, Random rnd) {}
+
     private static int bench(AdminStores stores, int accounts, long seed) throws Exception {
+        CaseStore cases = stores.cases();
+        Seeded seeded = seed(stores, accounts, seed);
+        String run = seeded.run();
+        List<CaseSummary> all = seeded.all();
+        Random rnd = seeded.rnd();
+
+        // --- pages
+        Instant medianOpened =
+                all.stream().map(CaseSummary::openedAt).sorted().toList().get(all.size() / 2);
+        time("queue first page, priority", () -> cases.queue(page(run, QueueQuery.Sort.PRIORITY, null)));
+        time("queue first page, age", () -> cases.queue(page(run, QueueQuery.Sort.AGE, null)));
+        time("queue first page, updated", () -> cases.queue(page(run, QueueQuery.Sort.UPDATED, null)));
+        for (QueueQuery.Sort sort : QueueQuery.Sort.values()) {
+            String cursor = null;
+            for (int i = 0; i < 50; i++)
+                cursor = cases.queue(page(run, sort, cursor)).next();
+            String deep = cursor;
+            time("queue page 51, " + sort.name().toLowerCase(Locale.ROOT), () -> cases.queue(page(run, sort, deep)));
+        }
+        time(
+                "filter owner (1 of " + INVESTIGATORS + "), priority",
+                () -> cases.queue(new QueueQuery(
+                        run,
+                        Set.of(),
+                        0,
+                        "inv-" + rnd.nextInt(INVESTIGATORS),
+                        null,
+                        QueueQuery.Sort.PRIORITY,
+                        null,
+                        50)));
+        time(
+                "filter unassigned, priority",
+                () -> cases.queue(new QueueQuery(run, Set.of(), 0, "", null, QueueQuery.Sort.PRIORITY, null, 50)));
+        time(
+                "filter state IN_PROGRESS, updated",
+                () -> cases.queue(new QueueQuery(
+                        run, Set.of(CaseState.IN_PROGRESS), 0, null, null, QueueQuery.Sort.UPDATED, null, 50)));
+        time(
+                "filter state CLOSED, age",
+                () -> cases.queue(
+                        new QueueQuery(run, Set.of(CaseState.CLOSED), 0, null, null, QueueQuery.Sort.AGE, null, 50)));
+        time(
+                "filter min priority 80, priority",
+                () -> cases.queue(new QueueQuery(run, Set.of(), 80, null, null, QueueQuery.Sort.PRIORITY, null, 50)));
+        time(
+                "filter opened before the median, age",
+                () -> cases.queue(new QueueQuery(run, Set.of(), 0, null, medianOpened, QueueQuery.Sort.AGE, null, 50)));
+        time("case page (find, decisions, timeline)", () -> {
+            CaseSummary c = all.get(rnd.nextInt(all.size()));
+            cases.find(c.caseId());
+            cases.decisions(c.caseId());
+            return cases.timeline(c.caseId());
+        });
+        return 0;
+    }
+
+    /**
+     * Seeds the scratch database: {@code accounts} accounts with their decisions attached (timed), the activity
+     * projection's rows, a share of the cases worked (timed); then VACUUM ANALYZE. {@code fp bench console} seeds
+     * with it too.
+     */
+    static Seeded seed(AdminStores stores, int accounts, long seed) throws Exception {
         CaseStore cases = stores.cases();
         Random rnd = new Random(seed);
         String run = "bench-cases-" + seed;
@@ -191,64 +259,7 @@ public final class CasesBench {
             st.execute(
                     "VACUUM ANALYZE casework.cases, casework.case_decisions, casework.case_timeline, casework.activity");
         }
-
-        // --- pages
-        Instant medianOpened =
-                all.stream().map(CaseSummary::openedAt).sorted().toList().get(all.size() / 2);
-        time("queue first page, priority", () -> cases.queue(page(run, QueueQuery.Sort.PRIORITY, null)));
-        time("queue first page, age", () -> cases.queue(page(run, QueueQuery.Sort.AGE, null)));
-        time("queue first page, updated", () -> cases.queue(page(run, QueueQuery.Sort.UPDATED, null)));
-        for (QueueQuery.Sort sort : QueueQuery.Sort.values()) {
-            String cursor = null;
-            for (int i = 0; i < 50; i++)
-                cursor = cases.queue(page(run, sort, cursor)).next();
-            String deep = cursor;
-            time("queue page 51, " + sort.name().toLowerCase(Locale.ROOT), () -> cases.queue(page(run, sort, deep)));
-        }
-        time(
-                "filter owner (1 of " + INVESTIGATORS + "), priority",
-                () -> cases.queue(new QueueQuery(
-                        run,
-                        Set.of(),
-                        0,
-                        "inv-" + rnd.nextInt(INVESTIGATORS),
-                        null,
-                        QueueQuery.Sort.PRIORITY,
-                        null,
-                        50)));
-        time(
-                "filter unassigned, priority",
-                () -> cases.queue(new QueueQuery(run, Set.of(), 0, "", null, QueueQuery.Sort.PRIORITY, null, 50)));
-        time(
-                "filter state IN_PROGRESS, updated",
-                () -> cases.queue(new QueueQuery(
-                        run, Set.of(CaseState.IN_PROGRESS), 0, null, null, QueueQuery.Sort.UPDATED, null, 50)));
-        time(
-                "filter state CLOSED, age",
-                () -> cases.queue(
-                        new QueueQuery(run, Set.of(CaseState.CLOSED), 0, null, null, QueueQuery.Sort.AGE, null, 50)));
-        time(
-                "filter min priority 80, priority",
-                () -> cases.queue(new QueueQuery(run, Set.of(), 80, null, null, QueueQuery.Sort.PRIORITY, null, 50)));
-        time(
-                "filter opened before the median, age",
-                () -> cases.queue(new QueueQuery(run, Set.of(), 0, null, medianOpened, QueueQuery.Sort.AGE, null, 50)));
-        for (QueueQuery.Sort sort : QueueQuery.Sort.values()) {
-            String cursor = null;
-            for (int i = 0; i < 50; i++)
-                cursor = cases.queue(page(null, sort, cursor)).next();
-            String deep = cursor;
-            time(
-                    "all runs, page 51, " + sort.name().toLowerCase(Locale.ROOT),
-                    () -> cases.queue(page(null, sort, deep)));
-        }
-        time("case page (find, decisions, timeline)", () -> {
-            CaseSummary c = all.get(rnd.nextInt(all.size()));
-            cases.find(c.caseId());
-            cases.decisions(c.caseId());
-            return cases.timeline(c.caseId());
-        });
-        return 0;
+        return new Seeded(run, all, rnd);
     }
 
     private static QueueQuery page(String run, QueueQuery.Sort sort, String after) {

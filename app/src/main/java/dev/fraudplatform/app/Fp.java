@@ -6,6 +6,7 @@ import dev.fraudplatform.app.cli.Check;
 import dev.fraudplatform.app.cli.DemoCommand;
 import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
+import dev.fraudplatform.app.cli.InvestigatorsCommands;
 import dev.fraudplatform.app.cli.LabelsCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Command;
             BenchCommands.class,
             ServeCommand.class,
             ReportCommand.class,
-            DrillCommand.class
+            DrillCommand.class,
+            InvestigatorsCommands.class
         })
 public final class Fp implements Runnable {
 

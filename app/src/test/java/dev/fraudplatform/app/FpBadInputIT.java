@@ -231,6 +231,13 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("bench", "ingress", "--lanes", "0"), "--lanes"));
         cases.add(Arguments.of(List.of("bench", "ingress", "--batch", "-1"), "--batch"));
         cases.add(Arguments.of(List.of("bench", "e2e", "--rate", "0"), "--rate"));
+        cases.add(Arguments.of(
+                List.of("investigators", "add", "Bad Name", "--role", "analyst"), "a user name is 1-64 lower-case"));
+        cases.add(Arguments.of(List.of("investigators", "add", "ana", "--role", "boss"), "--role is analyst or lead"));
+        cases.add(Arguments.of(List.of("investigators", "add", "ana"), "--role"));
+        cases.add(Arguments.of(
+                List.of("investigators", "add", "ana", "--role", "lead", "--password-file", "/no/such/file"),
+                "--password-file /no/such/file is not a readable file"));
         cases.add(Arguments.of(List.of("bench", "e2e", "--rate-transactions", "0"), "--rate-transactions"));
         // the Label Store's commands
         cases.add(Arguments.of(List.of("labels", "as-of", "t1", "--at", "2026-03-02T00:00:00Z"), "KIND:ID"));

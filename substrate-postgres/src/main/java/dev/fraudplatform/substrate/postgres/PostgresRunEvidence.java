@@ -37,7 +37,10 @@ public final class PostgresRunEvidence implements RunEvidence {
             "casework.label_rejections",
             "casework.activity",
             "casework.case_decisions",
-            "casework.case_timeline");
+            "casework.case_timeline",
+            "casework.investigators",
+            "casework.sessions",
+            "casework.session_ends");
 
     /** Upper bounds of the latency histogram, in milliseconds; a last bucket takes the rest. */
     public static final List<Integer> LATENCY_BUCKETS_MS =
