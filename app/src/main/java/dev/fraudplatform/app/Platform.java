@@ -1,6 +1,13 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.casework.cases.CaseManagement;
+import dev.fraudplatform.casework.cases.DispositionLabels;
+import dev.fraudplatform.casework.console.InvestigatorConsole;
+import dev.fraudplatform.casework.labels.LabelIntake;
 import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.cases.CaseStore;
+import dev.fraudplatform.core.cases.Investigators;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.bus.AtomicPublisher;
 import dev.fraudplatform.core.bus.BusAdmin;
 import dev.fraudplatform.core.bus.BusConsumers;
@@ -37,7 +44,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One platform process: the substrate of the configured {@link Wiring} (Kafka, PostgreSQL, object store, behind their
- * ports), the gate, and the real-time roles (Decision Fabric, Action Layer, Decision Log and Audit). Roles talk only through Kafka,
+ * ports), the gate, the real-time roles (Decision Fabric, Action Layer, Decision Log and Audit) and the case and label
+ * roles (Label Store intake, Case Management, the sweep that asserts dispositions' labels; the investigator's
+ * console when configured). Roles talk only through Kafka,
  * PostgreSQL and the object store, never through references to each other.
  *
  * <p>Lifecycle: {@link #start} brings everything up; {@link #close()} stops it in reverse order and removes the
@@ -62,6 +71,10 @@ public final class Platform implements AutoCloseable {
     private DecisionFabricRole fabricRole;
     private BusConsumers.Role actionLayer;
     private BusConsumers.Role auditRole;
+    private BusConsumers.Role labelRole;
+    private BusConsumers.Role caseRole;
+    private final DispositionLabels dispositionLabels;
+    private int consolePort = -1;
     private DecisionLogAudit audit;
     private DecisionBundle bundle;
     /** The producer id of the platform's own World Streamer: every run it plans allows it. */
@@ -96,6 +109,20 @@ public final class Platform implements AutoCloseable {
             httpPort = http.start("127.0.0.1", config.gatePort());
             busIngress = wiring.busIngress(gate, ReceiptJson::bytes);
             closeables.push(busIngress);
+            // Labels of dispositions that a crash left unasserted are asserted by the sweep, whoever serves the console.
+            dispositionLabels = new DispositionLabels(wiring.cases(), wiring.labels());
+            closeables.push(dispositionLabels);
+            dispositionLabels.start();
+            if (config.consolePort() >= 0) {
+                InvestigatorConsole console = new InvestigatorConsole(
+                        wiring.cases(),
+                        wiring.activity(),
+                        wiring.labels(),
+                        wiring.investigators(),
+                        dispositionLabels::drain);
+                closeables.push(console);
+                consolePort = console.start(config.consolePort());
+            }
             PlatformTelemetry.prometheus();
             PlatformTelemetry.exportTracesTo(config.otlpEndpoint(), config.traceRatio());
             closeables.push(PlatformTelemetry::flushTraces);
@@ -156,12 +183,26 @@ public final class Platform implements AutoCloseable {
                 audit.transactionTimeout(),
                 audit);
         closeables.push(auditRole);
+        labelRole = consumers.atLeastOnce(
+                LabelIntake.NAME,
+                LabelIntake.GROUP,
+                LabelIntake.TOPICS,
+                new LabelIntake(wiring.labels(), wiring.activity(), wiring.publisher()));
+        closeables.push(labelRole);
+        caseRole = consumers.atLeastOnce(
+                CaseManagement.NAME,
+                CaseManagement.GROUP,
+                CaseManagement.TOPICS,
+                new CaseManagement(wiring.cases(), wiring.publisher(), decisionBundle.caseActions()));
+        closeables.push(caseRole);
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
         try {
             Duration limit = Duration.ofSeconds(60);
             if (!fabricRole.awaitRunning(limit)
                     || !actionLayer.awaitAssignment(limit)
-                    || !auditRole.awaitAssignment(limit)) {
+                    || !auditRole.awaitAssignment(limit)
+                    || !labelRole.awaitAssignment(limit)
+                    || !caseRole.awaitAssignment(limit)) {
                 throw new IllegalStateException(
                         "real-time roles did not start within " + limit + ": " + roleFailures());
             }
@@ -226,6 +267,8 @@ public final class Platform implements AutoCloseable {
         if (fabricRole != null && fabricRole.failure() != null) out.add("decision fabric: " + fabricRole.failure());
         if (actionLayer != null && actionLayer.failure() != null) out.add("action layer: " + actionLayer.failure());
         if (auditRole != null && auditRole.failure() != null) out.add("decision log and audit: " + auditRole.failure());
+        if (labelRole != null && labelRole.failure() != null) out.add("label store: " + labelRole.failure());
+        if (caseRole != null && caseRole.failure() != null) out.add("case management: " + caseRole.failure());
         if (!gateStopped && relay.failure() != null) out.add("gate admission relay: " + relay.failure());
         if (!gateStopped && busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
         return out;
@@ -312,6 +355,26 @@ public final class Platform implements AutoCloseable {
     /** Restarts the embedded broker, down for {@code down} (drills); refused on an external cluster. */
     public void restartBroker(Duration down) throws InterruptedException {
         wiring.restartBroker(down);
+    }
+
+    /** The investigator's console's base URL, or null when this process serves none. */
+    public String consoleUrl() {
+        return consolePort < 0 ? null : "http://127.0.0.1:" + consolePort;
+    }
+
+    /** The Label Store. */
+    public LabelStore labels() {
+        return wiring.labels();
+    }
+
+    /** Case Management's store. */
+    public CaseStore cases() {
+        return wiring.cases();
+    }
+
+    /** Investigators' accounts and sessions. */
+    public Investigators investigators() {
+        return wiring.investigators();
     }
 
     /** The ops console's base URL (it also serves {@code /metrics}), or null when this process serves none. */

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param commitMs       FP_COMMIT_MS: the decision loop's commit interval, which bounds its latency (default 100)
  * @param opsPort        FP_OPS_PORT: the ops console and {@code /metrics} on 127.0.0.1; -1 (the default) serves none,
  *                       0 takes any free port ({@code fp serve} defaults to 8088)
+ * @param consolePort    FP_CONSOLE_PORT: the investigator's console on 127.0.0.1; -1 (the default) serves none, 0 takes
+ *                       any free port ({@code fp serve} defaults to 8089)
  * @param otlpEndpoint   FP_OTLP_ENDPOINT: where traces go over OTLP/HTTP (e.g. http://127.0.0.1:4318); null: no tracing
  * @param traceRatio     FP_TRACE_RATIO: the share of events traced when exporting, chosen by trace id at the gate so
  *                       that an event's trace is whole or absent (default 1: every event; lower it at high rates)
@@ -45,6 +47,7 @@ public record PlatformConfig(
         int joinWaitMs,
         int commitMs,
         int opsPort,
+        int consolePort,
         String otlpEndpoint,
         double traceRatio) {
 
@@ -74,6 +77,7 @@ public record PlatformConfig(
                 intOf(env, "FP_JOIN_WAIT_MS", 2000),
                 intOf(env, "FP_COMMIT_MS", 100),
                 portOf(env, "FP_OPS_PORT", -1),
+                portOf(env, "FP_CONSOLE_PORT", -1),
                 blankToNull(env.get("FP_OTLP_ENDPOINT")),
                 ratioOf(env, "FP_TRACE_RATIO", 1));
     }
@@ -97,6 +101,7 @@ public record PlatformConfig(
                 joinWaitMs,
                 commitMs,
                 opsPort,
+                consolePort,
                 otlpEndpoint,
                 traceRatio);
     }
@@ -115,6 +120,27 @@ public record PlatformConfig(
                 joinWaitMs,
                 commitMs,
                 opsPort,
+                consolePort,
+                otlpEndpoint,
+                traceRatio);
+    }
+
+    /** The same, serving the investigator's console on {@code port} (0: any free port). */
+    public PlatformConfig withConsolePort(int port) {
+        return new PlatformConfig(
+                home,
+                kafkaBootstrap,
+                pgUrl,
+                partitions,
+                streamThreads,
+                batchSize,
+                lanes,
+                gatePort,
+                redisUrl,
+                joinWaitMs,
+                commitMs,
+                opsPort,
+                port,
                 otlpEndpoint,
                 traceRatio);
     }
@@ -134,6 +160,7 @@ public record PlatformConfig(
                 joinWaitMs,
                 commitMs,
                 port,
+                consolePort,
                 otlpEndpoint,
                 traceRatio);
     }

@@ -193,17 +193,26 @@ public final class PlatformRun {
      */
     public boolean awaitDrain(Duration stall) throws InterruptedException {
         platform.runs()
-                .transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects and audit");
+                .transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects, audit, cases and labels");
         streamEnd.announceRunEnd();
-        long expected =
-                RunReportAssembly.admittedTransactions(platform.receipts().admittedByEventClass(runId()));
+        Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
+        long expected = RunReportAssembly.admittedTransactions(admittedByClass);
         long lastProgress = System.currentTimeMillis();
         long lastSeen = -1;
         java.util.concurrent.CompletableFuture<Void> auditFlush = null;
         while (true) {
             long effects = platform.ledger().count(runId());
             long audited = AuditLog.count(platform.store(), runId());
-            if (effects >= expected && audited >= expected) {
+            // The case and label roles are asked only once the decisions are all in: their counts cost more.
+            dev.fraudplatform.ops.RunReport.Casework casework = effects >= expected && audited >= expected
+                    ? RunReportAssembly.casework(
+                            platform, runId(), admittedByClass, platform.evidence().countsByAction(runId()))
+                    : null;
+            long caseworkTaken = casework == null ? 0 : casework.decisionsAttached() + casework.assertionsFromEvents()
+                    + casework.rejections();
+            if (casework != null
+                    && casework.decisionsAttached() >= casework.decisionsCallingForCase()
+                    && casework.assertionsFromEvents() + casework.rejections() >= casework.labelEventsAdmitted()) {
                 drainedAt = System.currentTimeMillis();
                 return true;
             }
@@ -226,19 +235,28 @@ public final class PlatformRun {
                 }
             }
             if (!platform.roleFailures().isEmpty()) return false;
-            if (effects + audited != lastSeen) {
-                lastSeen = effects + audited;
+            if (effects + audited + caseworkTaken != lastSeen) {
+                lastSeen = effects + audited + caseworkTaken;
                 lastProgress = System.currentTimeMillis();
             } else if (System.currentTimeMillis() - lastProgress > stall.toMillis()) {
                 return false;
             }
-            status.accept(String.format(
-                    java.util.Locale.ROOT,
-                    "draining: effects %,d/%,d, audit records %,d/%,d",
-                    effects,
-                    expected,
-                    audited,
-                    expected));
+            status.accept(
+                    casework == null
+                            ? String.format(
+                                    java.util.Locale.ROOT,
+                                    "draining: effects %,d/%,d, audit records %,d/%,d",
+                                    effects,
+                                    expected,
+                                    audited,
+                                    expected)
+                            : String.format(
+                                    java.util.Locale.ROOT,
+                                    "draining: decisions attached to cases %,d/%,d, label events taken %,d/%,d",
+                                    casework.decisionsAttached(),
+                                    casework.decisionsCallingForCase(),
+                                    casework.assertionsFromEvents() + casework.rejections(),
+                                    casework.labelEventsAdmitted()));
             Thread.sleep(100);
         }
     }

@@ -1,6 +1,8 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.bus.BusAdmin;
+import dev.fraudplatform.core.labels.LabelAssertion;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.core.store.ObjectStore;
@@ -46,6 +48,7 @@ public final class RunLaws {
                 tally.missingContextYetFull() + " of " + tally.withMissingContext()
                         + " decisions with missing context claim FULL"));
         laws.add(manifestLaw(platform.store(), run.worldId(), auditManifestProblems));
+        laws.add(asOfLaw(platform.labels(), runId, AS_OF_SAMPLE));
         List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
                 .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided()))
                 .toList();
@@ -81,7 +84,7 @@ public final class RunLaws {
         String now = evidence.appendOnlyDigest(runId, cutoff).sha256();
         long later = evidence.rowsAfter(runId, cutoff);
         out.add(new Check(
-                "the run's receipts and effects are unchanged since its report",
+                "the run's receipts, effects and label assertions are unchanged since its report",
                 then.equals(now),
                 then + (then.equals(now) ? " = " : " != ") + now + " (rows up to " + cutoff + "; " + later
                         + " received for the run since, e.g. late retries, each with its own receipt)"));
@@ -122,6 +125,63 @@ public final class RunLaws {
                         ? evidence.appendOnlyTables().size() + " tables guarded"
                         : "unguarded: " + unguarded));
         return laws;
+    }
+
+    /** How many subjects the as-of law samples. */
+    static final int AS_OF_SAMPLE = 200;
+
+    /**
+     * As-of answers never see the future, and each is the one that stands: for a sample of the run's labelled subjects
+     * (a reservoir over every standing assertion, seeded by the run id), asks the Label Store as of just before, at and
+     * after each assertion in the subject's history, and compares each answer with the history read back: nothing
+     * observed after T, and the first in {@link LabelAssertion#STANDING} order of what was observed by T.
+     */
+    static Check asOfLaw(LabelStore labels, String runId, int sampleSize) {
+        java.util.Random random = new java.util.Random(runId.hashCode());
+        List<LabelAssertion> sample = new ArrayList<>();
+        long[] seen = {0};
+        labels.forEachStanding(runId, Instant.now(), a -> {
+            seen[0]++;
+            if (sample.size() < sampleSize) sample.add(a);
+            else {
+                long slot = (long) (random.nextDouble() * seen[0]);
+                if (slot < sampleSize) sample.set((int) slot, a);
+            }
+        });
+        long answers = 0;
+        List<String> problems = new ArrayList<>();
+        for (LabelAssertion a : sample) {
+            List<LabelAssertion> history = labels.history(runId, a.subject());
+            java.util.TreeSet<Instant> times = new java.util.TreeSet<>();
+            for (LabelAssertion h : history) {
+                times.add(h.observedTime().minusMillis(1));
+                times.add(h.observedTime());
+                times.add(h.observedTime().plusMillis(1));
+            }
+            for (Instant t : times) {
+                answers++;
+                java.util.Optional<LabelAssertion> got = labels.asOf(runId, a.subject(), t);
+                java.util.Optional<LabelAssertion> standing = history.stream()
+                        .filter(h -> !h.observedTime().isAfter(t))
+                        .sorted(LabelAssertion.STANDING)
+                        .findFirst();
+                if (got.isPresent() && got.get().observedTime().isAfter(t)) {
+                    problems.add(a.subject() + " as of " + t + " answered " + got.get().assertionId() + ", observed "
+                            + got.get().observedTime());
+                } else if (!got.map(LabelAssertion::assertionId).equals(standing.map(LabelAssertion::assertionId))) {
+                    problems.add(a.subject() + " as of " + t + " answered " + got.map(LabelAssertion::assertionId)
+                            + ", the standing one is " + standing.map(LabelAssertion::assertionId));
+                }
+            }
+        }
+        return new Check(
+                "no as-of label answer is observed after its time, and each is the standing assertion (a sample)",
+                problems.isEmpty(),
+                answers + " as-of answers on " + sample.size() + " of " + seen[0] + " labelled subjects"
+                        + (problems.isEmpty()
+                                ? ""
+                                : "; " + problems.size() + " wrong: "
+                                        + String.join("; ", problems.subList(0, Math.min(5, problems.size())))));
     }
 
     private static Check manifestLaw(ObjectStore store, String worldId, List<String> auditManifestProblems) {

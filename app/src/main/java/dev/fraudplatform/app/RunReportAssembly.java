@@ -129,6 +129,7 @@ final class RunReportAssembly {
                         audit.conflicts),
                 platform.ledger().count(runId()),
                 new RunReport.Audit(audit.records, auditDigest.digest(), replay.matched(), auditProblems),
+                casework(platform, runId(), admittedByClass, audit.byAction),
                 new RunReport.Performance(
                         eps,
                         new RunReport.Latency(latency.p50Millis(), latency.p99Millis(), latency.maxMillis()),
@@ -180,6 +181,40 @@ final class RunReportAssembly {
     }
 
     /** Admitted events that the decision loop must decide: the transactions. */
+    /** Admitted {@code label.*} events among {@link dev.fraudplatform.core.ingress.ReceiptStore#admittedByEventClass}. */
+    static long admittedLabelEvents(Map<String, Long> admittedByClass) {
+        return admittedByClass.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("label."))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+    }
+
+    /**
+     * The case and label plane's counts of a run: what calls for a case (decisions by action, as the audit or the
+     * ledger counts them, for the bundle's case actions) and what Case Management attached; the label events the gate
+     * admitted and what the Label Store made of them.
+     */
+    static RunReport.Casework casework(
+            Platform platform, String runId, Map<String, Long> admittedByClass, Map<String, Long> decisionsByAction) {
+        java.util.Set<dev.fraudplatform.core.decision.DecisionAction> actions =
+                platform.bundle().caseActions();
+        long calling = decisionsByAction.entrySet().stream()
+                .filter(e -> actions.stream().anyMatch(a -> a.name().equals(e.getKey())))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
+        Map<String, Long> cases = platform.cases().countsForRun(runId);
+        Map<String, Long> assertions = platform.labels().countsByProvenance(runId);
+        return new RunReport.Casework(
+                actions.stream().map(Enum::name).sorted().toList(),
+                calling,
+                cases.getOrDefault("decisions_attached", 0L),
+                cases.getOrDefault("cases_opened", 0L),
+                admittedLabelEvents(admittedByClass),
+                assertions.getOrDefault("event", 0L),
+                platform.labels().rejectionsByReason(runId),
+                assertions.getOrDefault("case", 0L));
+    }
+
     static long admittedTransactions(Map<String, Long> admittedByClass) {
         return admittedByClass.entrySet().stream()
                 .filter(e -> Topics.isTransaction(e.getKey()))

@@ -32,6 +32,14 @@ import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
 import dev.fraudplatform.substrate.postgres.PostgresQuarantineIndex;
 import dev.fraudplatform.substrate.postgres.PostgresReceiptStore;
 import dev.fraudplatform.substrate.postgres.PostgresRunEvidence;
+import dev.fraudplatform.substrate.postgres.PostgresAccountActivity;
+import dev.fraudplatform.substrate.postgres.PostgresCaseStore;
+import dev.fraudplatform.substrate.postgres.PostgresInvestigators;
+import dev.fraudplatform.substrate.postgres.PostgresLabelStore;
+import dev.fraudplatform.core.cases.AccountActivity;
+import dev.fraudplatform.core.cases.CaseStore;
+import dev.fraudplatform.core.cases.Investigators;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.substrate.postgres.PostgresRunRegistry;
 import dev.fraudplatform.substrate.redis.RedisJoinPlane;
 import java.time.Duration;
@@ -66,6 +74,10 @@ abstract class Substrate implements Wiring {
     private final ProducerKeys producerKeys;
     private final QuarantineIndex quarantine;
     private final RunEvidence evidence;
+    private final LabelStore labels;
+    private final CaseStore cases;
+    private final AccountActivity activity;
+    private final Investigators investigators;
     private final BusPartitioner partitioner = new KafkaBusPartitioner();
     private final TopicReader topicReader;
     private final BusConsumers consumers;
@@ -96,6 +108,10 @@ abstract class Substrate implements Wiring {
             producerKeys = new PostgresProducerKeys(ds);
             quarantine = new PostgresQuarantineIndex(ds);
             evidence = new PostgresRunEvidence(ds);
+            labels = new PostgresLabelStore(ds);
+            cases = new PostgresCaseStore(ds);
+            activity = new PostgresAccountActivity(ds);
+            investigators = new PostgresInvestigators(ds);
             topicReader = new KafkaTopicReader(kafka);
             consumers = new KafkaBusConsumers(kafka);
         } catch (RuntimeException e) {
@@ -142,6 +158,26 @@ abstract class Substrate implements Wiring {
     @Override
     public RunEvidence evidence() {
         return evidence;
+    }
+
+    @Override
+    public LabelStore labels() {
+        return labels;
+    }
+
+    @Override
+    public CaseStore cases() {
+        return cases;
+    }
+
+    @Override
+    public AccountActivity activity() {
+        return activity;
+    }
+
+    @Override
+    public Investigators investigators() {
+        return investigators;
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.cases.AccountActivity;
+import dev.fraudplatform.core.cases.CaseStore;
+import dev.fraudplatform.core.cases.Investigators;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.bus.AtomicPublisher;
 import dev.fraudplatform.core.bus.BusAdmin;
 import dev.fraudplatform.core.bus.BusConsumers;
@@ -65,6 +69,18 @@ public interface Wiring extends AutoCloseable {
     ProducerKeys producerKeys();
 
     QuarantineIndex quarantine();
+
+    /** The Label Store. */
+    LabelStore labels();
+
+    /** Case Management's store. */
+    CaseStore cases();
+
+    /** The casework projection of admitted activity, by account. */
+    AccountActivity activity();
+
+    /** Investigators' accounts and sessions. */
+    Investigators investigators();
 
     /** What the stores can prove about a run (the run report's reads). */
     RunEvidence evidence();

@@ -132,6 +132,24 @@ class PlatformEndToEndIT {
         });
         assertThat(report.decisions().byDegradeMode()).containsOnlyKeys("RULES_ONLY");
         assertThat(report.decisions().byAction().keySet()).contains("APPROVE").hasSizeGreaterThan(1);
+        // The case and label plane took the whole run: every REVIEW and STEP_UP decision is in a case (one per account
+        // while open), and every label event of the world is an assertion of the Label Store, none refused
+        RunReport.Casework casework = report.casework();
+        long callingForCase = report.decisions().byAction().getOrDefault("REVIEW", 0L)
+                + report.decisions().byAction().getOrDefault("STEP_UP", 0L);
+        assertThat(casework.caseActions()).containsExactly("REVIEW", "STEP_UP");
+        assertThat(casework.decisionsCallingForCase()).isEqualTo(callingForCase).isPositive();
+        assertThat(casework.decisionsAttached()).isEqualTo(callingForCase);
+        assertThat(casework.casesOpened()).isPositive().isLessThanOrEqualTo(callingForCase);
+        assertThat(casework.labelEventsAdmitted())
+                .isEqualTo(report.ingress().admittedByClass().getOrDefault("label.assertion", 0L))
+                .isPositive();
+        assertThat(casework.assertionsFromEvents()).isEqualTo(casework.labelEventsAdmitted());
+        assertThat(casework.rejectionsByReason()).isEmpty();
+        assertThat(conformance.laws())
+                .extracting(dev.fraudplatform.ops.RunReport.Check::name)
+                .contains(
+                        "no as-of label answer is observed after its time, and each is the standing assertion (a sample)");
         assertThat(platform.store().exists("evidence/" + run.runId() + "/report.json"))
                 .isTrue();
         String html = new String(
@@ -416,7 +434,7 @@ class PlatformEndToEndIT {
         assertThat(after)
                 .filteredOn(c -> !c.passed())
                 .extracting(dev.fraudplatform.ops.RunReport.Check::name)
-                .containsExactly("the run's receipts and effects are unchanged since its report");
+                .containsExactly("the run's receipts, effects and label assertions are unchanged since its report");
 
         // A guard left off is a broken law of its own
         try (var c = java.sql.DriverManager.getConnection(platform.wiring().adminJdbcUrl());

@@ -134,6 +134,13 @@ public final class ConformanceHtml {
         countRow(out, "actions", "effects", c.path("effects"), false);
         countRow(out, "audit", "audit records", c.path("audit_records"), false);
         countRow(out, "audit", "audit replay matched", c.path("audit_replay_matched"), false);
+        countRow(out, "case management", "decisions calling for a case", c.path("decisions_calling_for_case"), false);
+        countRow(out, "case management", "decisions attached to cases", c.path("decisions_attached_to_cases"), false);
+        countRow(out, "case management", "cases opened", c.path("cases_opened"), false);
+        countRow(out, "label store", "label events admitted", c.path("label_events_admitted"), false);
+        countRow(out, "label store", "assertions from label events", c.path("label_assertions_from_events"), false);
+        breakdown(out, "label store", "rejected: ", c.path("label_events_rejected"));
+        countRow(out, "label store", "assertions from dispositions", c.path("label_assertions_from_cases"), false);
         countRow(out, "archive", "archive rows", c.path("archive_rows"), false);
         out.append("</tbody>\n</table>\n</section>\n");
     }

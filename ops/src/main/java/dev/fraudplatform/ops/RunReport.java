@@ -19,6 +19,8 @@ import java.util.TreeMap;
  *   <li>admitted transactions = distinct decisions = effects = audit records;</li>
  *   <li>the digest of the audit log = the digest of the decisions on the bus;</li>
  *   <li>no decision id carries two different decisions;</li>
+ *   <li>decisions whose action calls for a case = decisions Case Management opened or attached a case for;</li>
+ *   <li>label events admitted = label assertions written from them + label events rejected with a reason;</li>
  *   <li>no role failed.</li>
  * </ul>
  */
@@ -30,6 +32,7 @@ public record RunReport(
         Decisions decisions,
         long effects,
         Audit audit,
+        Casework casework,
         Performance performance,
         List<String> roleFailures) {
 
@@ -63,6 +66,39 @@ public record RunReport(
      * the replay's problems (manifest mismatches, frames that do not re-score).
      */
     public record Audit(long records, String decisionLogDigest, long replayMatched, List<String> problems) {}
+
+    /**
+     * The case and label plane's side of the run.
+     *
+     * @param caseActions             the actions that call for a case (the bundle's)
+     * @param decisionsCallingForCase the audit's decisions with one of those actions
+     * @param decisionsAttached       decisions Case Management attached to a case (opening it or joining it)
+     * @param casesOpened             cases opened for the run
+     * @param labelEventsAdmitted     {@code label.*} events the gate admitted
+     * @param assertionsFromEvents    Label Store assertions written from those events
+     * @param rejectionsByReason      label events the Label Store refused, by reason (unknown subject, unreadable)
+     * @param assertionsFromCases     assertions written by investigators' dispositions
+     */
+    public record Casework(
+            List<String> caseActions,
+            long decisionsCallingForCase,
+            long decisionsAttached,
+            long casesOpened,
+            long labelEventsAdmitted,
+            long assertionsFromEvents,
+            Map<String, Long> rejectionsByReason,
+            long assertionsFromCases) {
+        public Casework {
+            caseActions = List.copyOf(caseActions);
+            rejectionsByReason = Map.copyOf(rejectionsByReason);
+        }
+
+        public long rejections() {
+            return rejectionsByReason.values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
+    }
 
     /** Decision latency quantiles in milliseconds, from gate admission to the decision seen by the Action Layer. */
     public record Latency(double p50Millis, double p99Millis, double maxMillis) {}
@@ -128,6 +164,18 @@ public record RunReport(
                 audit.replayMatched() + " of " + audit.records() + " match"
                         + (audit.problems().isEmpty() ? "" : "; " + String.join("; ", audit.problems()))));
         c.add(new Check(
+                "decisions that call for a case = decisions opened or attached to a case",
+                casework.decisionsCallingForCase() == casework.decisionsAttached(),
+                casework.decisionsCallingForCase() + " decisions " + casework.caseActions() + " vs "
+                        + casework.decisionsAttached() + " attached, in " + casework.casesOpened() + " cases"));
+        long labelled = casework.assertionsFromEvents() + casework.rejections();
+        c.add(new Check(
+                "label events admitted = label assertions written from them + label events rejected",
+                casework.labelEventsAdmitted() == labelled,
+                casework.labelEventsAdmitted() + (casework.labelEventsAdmitted() == labelled ? " = " : " != ")
+                        + casework.assertionsFromEvents() + " + " + casework.rejections()
+                        + (casework.rejections() == 0 ? "" : " " + new TreeMap<>(casework.rejectionsByReason()))));
+        c.add(new Check(
                 "no role failed",
                 roleFailures.isEmpty(),
                 roleFailures.isEmpty() ? "none" : String.join("; ", roleFailures)));
@@ -160,6 +208,14 @@ public record RunReport(
         counts.put("effects", effects);
         counts.put("audit_records", audit.records());
         counts.put("audit_replay_matched", audit.replayMatched());
+        counts.put("decisions_calling_for_case", casework.decisionsCallingForCase());
+        counts.put("decisions_attached_to_cases", casework.decisionsAttached());
+        counts.put("cases_opened", casework.casesOpened());
+        counts.put("label_events_admitted", casework.labelEventsAdmitted());
+        counts.put("label_assertions_from_events", casework.assertionsFromEvents());
+        counts.set("label_events_rejected", Json.MAPPER.valueToTree(new TreeMap<>(casework.rejectionsByReason())));
+        counts.put("label_assertions_from_cases", casework.assertionsFromCases());
+        n.set("case_actions", Json.MAPPER.valueToTree(casework.caseActions()));
         n.set("decisions_by_action", Json.MAPPER.valueToTree(new TreeMap<>(decisions.byAction())));
         n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(new TreeMap<>(decisions.byDegradeMode())));
         n.put("decision_log_digest", audit.decisionLogDigest());
@@ -189,6 +245,15 @@ public record RunReport(
                 decisions.distinct(),
                 effects,
                 audit.records()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  cases: %,d decisions %s attached in %,d cases; labels: %,d events admitted, %,d asserted, %,d rejected%n",
+                casework.decisionsAttached(),
+                casework.caseActions(),
+                casework.casesOpened(),
+                casework.labelEventsAdmitted(),
+                casework.assertionsFromEvents(),
+                casework.rejections()));
         sb.append(String.format(
                 Locale.ROOT,
                 "  actions %s  degrade modes %s%n",

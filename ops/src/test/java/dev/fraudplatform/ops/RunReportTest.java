@@ -34,9 +34,14 @@ class RunReportTest {
                         conflicts),
                 effects,
                 new RunReport.Audit(audit, auditDigest, audit, List.of()),
+                CASEWORK,
                 PERFORMANCE,
                 failures);
     }
+
+    /** Two REVIEW decisions attached in one case; three label events, two asserted and one rejected. */
+    private static final RunReport.Casework CASEWORK =
+            new RunReport.Casework(List.of("REVIEW", "STEP_UP"), 2, 2, 1, 3, 2, Map.of("UNKNOWN_SUBJECT", 1L), 0);
 
     private static final RunReport.Performance PERFORMANCE =
             new RunReport.Performance(1000.0, new RunReport.Latency(10.0, 50.0, 80.0), 2.5, 900);
@@ -105,6 +110,7 @@ class RunReportTest {
                         g.decisionLogDigest(),
                         g.audit().records() - 1,
                         List.of("dec-1: recorded ..., re-scored ...")),
+                g.casework(),
                 g.performance(),
                 List.of());
         assertThat(g.reconciled()).isTrue();
@@ -124,6 +130,7 @@ class RunReportTest {
                 g.decisions(),
                 g.effects(),
                 g.audit(),
+                g.casework(),
                 g.performance(),
                 List.of());
         // one receipt more than sent, one event resent after a lost answer, and it is the DUPLICATE: reconciles
@@ -153,9 +160,33 @@ class RunReportTest {
                 new RunReport.Decisions(9, 8, Map.of("APPROVE", 8L), Map.of("RULES_ONLY", 8L), "d", 0),
                 8,
                 new RunReport.Audit(8, "d", 8, List.of()),
+                CASEWORK,
                 new RunReport.Performance(1000.4, new RunReport.Latency(10.04, 50.06, 80.0), 2.5, 900),
                 List.of());
-        assertThat(r.toJson().toString())
+        // The case and label plane's counts and checks came later: without them, the JSON is what it was.
+        com.fasterxml.jackson.databind.node.ObjectNode json = r.toJson();
+        com.fasterxml.jackson.databind.node.ObjectNode counts =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.get("counts");
+        for (String added : List.of(
+                "decisions_calling_for_case",
+                "decisions_attached_to_cases",
+                "cases_opened",
+                "label_events_admitted",
+                "label_assertions_from_events",
+                "label_events_rejected",
+                "label_assertions_from_cases"))
+            assertThat(counts.remove(added)).as(added).isNotNull();
+        assertThat(json.remove("case_actions")).isNotNull();
+        com.fasterxml.jackson.databind.node.ArrayNode checks =
+                (com.fasterxml.jackson.databind.node.ArrayNode) json.get("checks");
+        List<String> casework = List.of(
+                "decisions that call for a case = decisions opened or attached to a case",
+                "label events admitted = label assertions written from them + label events rejected");
+        for (int i = checks.size() - 1; i >= 0; i--) {
+            if (casework.contains(checks.get(i).path("name").asText())) checks.remove(i);
+        }
+        assertThat(checks.size()).isEqualTo(8);
+        assertThat(json.toString())
                 .isEqualTo(
                         "{\"platform_run_id\":\"run-1\",\"world_id\":\"w-1\",\"bundle_id\":\"rules-v1\",\"reconciled\":true,\"coun"
                                 + "ts\":{\"sent\":12,\"resent_after_lost_answer\":1,\"receipts_total\":12,\"receipts\":{\"ADMITTED\":10,"
@@ -174,5 +205,35 @@ class RunReportTest {
                                 + "ting decision records\"},{\"name\":\"audit replay re-scores every frame to its decision; segme"
                                 + "nts match their manifest\",\"passed\":true,\"detail\":\"8 of 8 match\"},{\"name\":\"no role failed\","
                                 + "\"passed\":true,\"detail\":\"none\"}]}");
+    }
+
+    @Test
+    void aDecisionThatCalledForACaseButOpenedNoneOrALabelEventWithNoOutcomeBreaksTheReport() {
+        RunReport g = good();
+        java.util.function.Function<RunReport.Casework, RunReport> with = c -> new RunReport(
+                g.platformRunId(),
+                g.worldId(),
+                g.bundleId(),
+                g.ingress(),
+                g.decisions(),
+                g.effects(),
+                g.audit(),
+                c,
+                g.performance(),
+                List.of());
+        assertThat(g.reconciled()).isTrue();
+        assertThat(g.toText()).contains("2 decisions [REVIEW, STEP_UP] attached in 1 cases");
+        assertThat(failed(with.apply(
+                        new RunReport.Casework(List.of("REVIEW"), 3, 2, 1, 3, 2, Map.of("UNKNOWN_SUBJECT", 1L), 0))))
+                .containsExactly("decisions that call for a case = decisions opened or attached to a case");
+        // a label event neither asserted nor rejected: lost
+        assertThat(failed(with.apply(new RunReport.Casework(List.of("REVIEW"), 2, 2, 1, 3, 2, Map.of(), 0))))
+                .containsExactly("label events admitted = label assertions written from them + label events rejected");
+        assertThat(with.apply(new RunReport.Casework(List.of("REVIEW"), 2, 2, 1, 3, 2, Map.of(), 0)).checks().stream()
+                        .filter(c -> !c.passed())
+                        .findFirst()
+                        .orElseThrow()
+                        .detail())
+                .isEqualTo("3 != 2 + 0");
     }
 }

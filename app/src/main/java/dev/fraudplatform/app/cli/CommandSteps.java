@@ -100,6 +100,8 @@ final class CommandSteps {
             }
             System.out.println(report.toText());
             System.out.println("evidence: " + platform.store().locationOf("evidence/" + run.runId() + "/report.html"));
+            System.out.println("cases: " + report.run().casework().casesOpened() + " opened for this run; `fp serve` "
+                    + "serves the investigator's console to work them, `fp labels` reads the labels");
             Runtime.getRuntime().removeShutdownHook(hook);
             return report;
         }

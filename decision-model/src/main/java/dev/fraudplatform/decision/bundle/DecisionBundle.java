@@ -57,6 +57,7 @@ public final class DecisionBundle {
     private final DecisionAction failSafeAction;
     private final Set<String> highRiskMcc;
     private final long smallAmountMinor;
+    private final Set<DecisionAction> caseActions;
     private final boolean hasModel;
     private final XGBoostModel model;
     private final String modelProblem;
@@ -105,6 +106,7 @@ public final class DecisionBundle {
         highRiskMcc = new HashSet<>();
         n.path("high_risk_mcc").forEach(m -> highRiskMcc.add(m.asText()));
         smallAmountMinor = n.path("small_amount_minor").asLong(500);
+        caseActions = caseActions(n, id);
         hasModel = n.hasNonNull("model");
         modelWeight = n.path("model").path("weight").asDouble(0.7);
         XGBoostModel loaded = null;
@@ -134,6 +136,32 @@ public final class DecisionBundle {
         }
         model = loaded;
         modelProblem = problem;
+    }
+
+    /** The actions that open or join a case: {@code case_actions}, REVIEW and STEP_UP when the bundle names none. */
+    private static Set<DecisionAction> caseActions(JsonNode n, String id) {
+        JsonNode a = n.get("case_actions");
+        if (a == null || a.isNull()) return DEFAULT_CASE_ACTIONS;
+        if (!a.isArray())
+            throw new IllegalArgumentException("bundle " + id + ": case_actions must be a list of actions");
+        java.util.EnumSet<DecisionAction> out = java.util.EnumSet.noneOf(DecisionAction.class);
+        for (JsonNode action : a) {
+            try {
+                out.add(DecisionAction.valueOf(action.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bundle " + id + ": case_actions names no action " + action, e);
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
+    /** The actions that call for a case when a bundle names none: an analyst looks at what was held or challenged. */
+    public static final Set<DecisionAction> DEFAULT_CASE_ACTIONS =
+            java.util.Collections.unmodifiableSet(java.util.EnumSet.of(DecisionAction.REVIEW, DecisionAction.STEP_UP));
+
+    /** The decisions of this bundle that Case Management turns into cases, by action. */
+    public Set<DecisionAction> caseActions() {
+        return caseActions;
     }
 
     private static String text(JsonNode n, String field) {

@@ -47,12 +47,12 @@ public interface RunEvidence {
     List<String> unguardedAppendOnlyTables();
 
     /**
-     * A SHA-256 over the run's receipts and effects received or applied up to {@code cutoff} (null: up to now), in a
+     * A SHA-256 over the run's receipts, effects and label assertions received, applied or recorded up to {@code cutoff} (null: up to now), in a
      * fixed order, with the cutoff used: taken when the run ends, it shows later that none of those rows changed.
      */
     AppendOnlyDigest appendOnlyDigest(String runId, Instant cutoff);
 
-    /** Receipts and effects of the run after {@code cutoff}: rows that arrived after its evidence was taken. */
+    /** Receipts, effects and label assertions of the run after {@code cutoff}: rows that arrived after its evidence was taken. */
     long rowsAfter(String runId, Instant cutoff);
 
     /** Per second since the run's first receipt: events admitted and decisions applied. */

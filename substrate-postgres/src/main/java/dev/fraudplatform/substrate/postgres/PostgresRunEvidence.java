@@ -245,13 +245,19 @@ public final class PostgresRunEvidence implements RunEvidence {
                 + "(extract(epoch FROM received_at) * 1000000)::bigint)::text AS line FROM ingress.receipts, c "
                 + "WHERE platform_run_id = ? AND received_at <= c.t "
                 + "UNION ALL SELECT json_build_array('e', decision_id, event_id, action, effect_type, degrade_mode, "
-                + "(extract(epoch FROM applied_at) * 1000000)::bigint)::text FROM actions.effects, c WHERE platform_run_id = ? AND applied_at <= c.t) t";
+                + "(extract(epoch FROM applied_at) * 1000000)::bigint)::text FROM actions.effects, c WHERE platform_run_id = ? AND applied_at <= c.t "
+                // Label assertions since the case and label plane: a run without any hashes as it did before.
+                + "UNION ALL SELECT json_build_array('l', assertion_id, subject_kind, subject_id, value, source, label_type, "
+                + "(extract(epoch FROM effective_time) * 1000000)::bigint, (extract(epoch FROM observed_time) * 1000000)::bigint, "
+                + "provenance, (extract(epoch FROM recorded_at) * 1000000)::bigint)::text FROM casework.label_assertions, c "
+                + "WHERE platform_run_id = ? AND recorded_at <= c.t) t";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(
                     1, cutoff == null ? null : java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
             ps.setString(2, runId);
             ps.setString(3, runId);
+            ps.setString(4, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long micros = rs.getLong(2);
@@ -263,11 +269,12 @@ public final class PostgresRunEvidence implements RunEvidence {
         }
     }
 
-    /** Receipts and effects of the run after {@code cutoff}: rows that arrived after its evidence was taken. */
+    /** Receipts, effects and label assertions of the run after {@code cutoff}: rows that arrived after its evidence was taken. */
     @Override
     public long rowsAfter(String runId, java.time.Instant cutoff) {
         String sql = "SELECT (SELECT count(*) FROM ingress.receipts WHERE platform_run_id = ? AND received_at > ?) "
-                + "+ (SELECT count(*) FROM actions.effects WHERE platform_run_id = ? AND applied_at > ?)";
+                + "+ (SELECT count(*) FROM actions.effects WHERE platform_run_id = ? AND applied_at > ?) "
+                + "+ (SELECT count(*) FROM casework.label_assertions WHERE platform_run_id = ? AND recorded_at > ?)";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             java.time.OffsetDateTime t = java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC);
@@ -275,6 +282,8 @@ public final class PostgresRunEvidence implements RunEvidence {
             ps.setObject(2, t);
             ps.setString(3, runId);
             ps.setObject(4, t);
+            ps.setString(5, runId);
+            ps.setObject(6, t);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
