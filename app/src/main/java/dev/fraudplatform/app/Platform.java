@@ -5,18 +5,18 @@ import dev.fraudplatform.casework.cases.DispositionLabels;
 import dev.fraudplatform.casework.console.InvestigatorConsole;
 import dev.fraudplatform.casework.labels.LabelIntake;
 import dev.fraudplatform.core.actions.EffectLedger;
-import dev.fraudplatform.core.cases.CaseStore;
-import dev.fraudplatform.core.cases.Investigators;
-import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.bus.AtomicPublisher;
 import dev.fraudplatform.core.bus.BusAdmin;
 import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.TopicReader;
 import dev.fraudplatform.core.bus.Topics;
+import dev.fraudplatform.core.cases.CaseStore;
+import dev.fraudplatform.core.cases.Investigators;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.join.JoinPlane;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
@@ -109,7 +109,8 @@ public final class Platform implements AutoCloseable {
             httpPort = http.start("127.0.0.1", config.gatePort());
             busIngress = wiring.busIngress(gate, ReceiptJson::bytes);
             closeables.push(busIngress);
-            // Labels of dispositions that a crash left unasserted are asserted by the sweep, whoever serves the console.
+            // Labels of dispositions that a crash left unasserted are asserted by the sweep, whoever serves the
+            // console.
             dispositionLabels = new DispositionLabels(wiring.cases(), wiring.labels());
             closeables.push(dispositionLabels);
             dispositionLabels.start();

@@ -193,7 +193,10 @@ public final class PlatformRun {
      */
     public boolean awaitDrain(Duration stall) throws InterruptedException {
         platform.runs()
-                .transition(runId(), RunState.DRAINING, "streamer finished; waiting for decisions, effects, audit, cases and labels");
+                .transition(
+                        runId(),
+                        RunState.DRAINING,
+                        "streamer finished; waiting for decisions, effects, audit, cases and labels");
         streamEnd.announceRunEnd();
         Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
         long expected = RunReportAssembly.admittedTransactions(admittedByClass);
@@ -206,10 +209,14 @@ public final class PlatformRun {
             // The case and label roles are asked only once the decisions are all in: their counts cost more.
             dev.fraudplatform.ops.RunReport.Casework casework = effects >= expected && audited >= expected
                     ? RunReportAssembly.casework(
-                            platform, runId(), admittedByClass, platform.evidence().countsByAction(runId()))
+                            platform,
+                            runId(),
+                            admittedByClass,
+                            platform.evidence().countsByAction(runId()))
                     : null;
-            long caseworkTaken = casework == null ? 0 : casework.decisionsAttached() + casework.assertionsFromEvents()
-                    + casework.rejections();
+            long caseworkTaken = casework == null
+                    ? 0
+                    : casework.decisionsAttached() + casework.assertionsFromEvents() + casework.rejections();
             if (casework != null
                     && casework.decisionsAttached() >= casework.decisionsCallingForCase()
                     && casework.assertionsFromEvents() + casework.rejections() >= casework.labelEventsAdmitted()) {

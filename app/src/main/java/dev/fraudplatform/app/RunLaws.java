@@ -166,7 +166,8 @@ public final class RunLaws {
                         .sorted(LabelAssertion.STANDING)
                         .findFirst();
                 if (got.isPresent() && got.get().observedTime().isAfter(t)) {
-                    problems.add(a.subject() + " as of " + t + " answered " + got.get().assertionId() + ", observed "
+                    problems.add(a.subject() + " as of " + t + " answered "
+                            + got.get().assertionId() + ", observed "
                             + got.get().observedTime());
                 } else if (!got.map(LabelAssertion::assertionId).equals(standing.map(LabelAssertion::assertionId))) {
                     problems.add(a.subject() + " as of " + t + " answered " + got.map(LabelAssertion::assertionId)

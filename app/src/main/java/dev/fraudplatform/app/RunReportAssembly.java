@@ -207,7 +207,8 @@ final class RunReportAssembly {
         return new RunReport.Casework(
                 actions.stream().map(Enum::name).sorted().toList(),
                 calling,
-                cases.getOrDefault("decisions_attached", 0L),
+                // decisions_attached counts those that joined an open case; each case was opened by one more
+                cases.getOrDefault("cases_opened", 0L) + cases.getOrDefault("decisions_attached", 0L),
                 cases.getOrDefault("cases_opened", 0L),
                 admittedLabelEvents(admittedByClass),
                 assertions.getOrDefault("event", 0L),

@@ -1,22 +1,22 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.actions.EffectLedger;
-import dev.fraudplatform.core.cases.AccountActivity;
-import dev.fraudplatform.core.cases.CaseStore;
-import dev.fraudplatform.core.cases.Investigators;
-import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.bus.AtomicPublisher;
 import dev.fraudplatform.core.bus.BusAdmin;
 import dev.fraudplatform.core.bus.BusConsumers;
 import dev.fraudplatform.core.bus.BusPartitioner;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.TopicReader;
+import dev.fraudplatform.core.cases.AccountActivity;
+import dev.fraudplatform.core.cases.CaseStore;
+import dev.fraudplatform.core.cases.Investigators;
 import dev.fraudplatform.core.ingress.IngressPort;
 import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.QuarantineIndex;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.join.JoinPlane;
+import dev.fraudplatform.core.labels.LabelStore;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;

@@ -94,18 +94,20 @@ class AsOfLawIT {
     @Test
     void aStoreThatTakesTheNewestOverTheInvestigatorBreaksTheLaw() {
         Check law = RunLaws.asOfLaw(
-                new Answering(store, (subject, t) -> store.history(RUN, subject).stream()
-                        .filter(a -> !a.observedTime().isAfter(t))
-                        .reduce((a, b) -> b)),
+                new Answering(
+                        store,
+                        (subject, t) -> store.history(RUN, subject).stream()
+                                .filter(a -> !a.observedTime().isAfter(t))
+                                .reduce((a, b) -> b)),
                 RUN,
                 200);
         assertThat(law.passed()).isFalse();
-        assertThat(law.detail())
-                .contains("answered Optional[ev:cb1], the standing one is Optional[case:c1:4:t1]");
+        assertThat(law.detail()).contains("answered Optional[ev:cb1], the standing one is Optional[case:c1:4:t1]");
     }
 
     /** The Label Store, but for its as-of answers: a store with a flaw, to show the law sees it. */
-    private record Answering(LabelStore real, java.util.function.BiFunction<LabelSubject, Instant, Optional<LabelAssertion>> asOf)
+    private record Answering(
+            LabelStore real, java.util.function.BiFunction<LabelSubject, Instant, Optional<LabelAssertion>> asOf)
             implements LabelStore {
         @Override
         public List<LabelAssertion> append(List<LabelAssertion> assertions) {

@@ -28,6 +28,14 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(
+            names = "--console-port",
+            defaultValue = "8089",
+            converter = Check.Port.class,
+            description =
+                    "Investigator console port on 127.0.0.1, 1 to 65535 or 0 for any free port, unless FP_CONSOLE_PORT is set (default ${DEFAULT-VALUE}).")
+    int consolePort;
+
+    @Option(
             names = "--demo",
             defaultValue = "0",
             converter = Check.NonNegative.class,
@@ -45,7 +53,10 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         if (cfg.opsPort() < 0) cfg = cfg.withOpsPort(port);
+        if (cfg.consolePort() < 0) cfg = cfg.withConsolePort(consolePort);
         Check.portFree(cfg.opsPort(), "the ops console's");
+        if (cfg.consolePort() != cfg.opsPort() || cfg.consolePort() == 0)
+            Check.portFree(cfg.consolePort(), "the investigator console's");
         Check.portFree(cfg.gatePort(), "the gate's (FP_GATE_PORT)");
         Platform platform = Platform.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
@@ -53,6 +64,10 @@ public final class ServeCommand implements Callable<Integer> {
         CommandSteps.printAbandoned(platform);
         System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl()
                 + "/metrics); gate on " + platform.gateUrl() + " (" + platform.describe() + ")");
+        System.out.println("investigator console on " + platform.consoleUrl()
+                + (platform.investigators().any()
+                        ? ""
+                        : " (no investigator yet: add one with `fp investigators add NAME --role lead`)"));
         System.out.flush();
         if (demo > 0) {
             WorldBuilder.Result world = CommandSteps.buildWorld(platform.store(), WorldConfig.defaults(1, demo));
