@@ -8,6 +8,7 @@ import dev.fraudplatform.core.bus.DeadLetters;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.InboundRecord;
 import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.bus.Retries;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.json.CanonicalJson;
@@ -177,24 +178,7 @@ public final class ActionLayer implements BatchHandler {
         return DeadLetters.of("action-layer", r, reason, now);
     }
 
-    @FunctionalInterface
-    private interface Attempt<T> {
-        T run() throws Exception;
-    }
-
-    private <T> T withRetries(Attempt<T> attempt) throws Exception {
-        long sleep = backoff.toMillis();
-        for (int i = 1; ; i++) {
-            try {
-                return attempt.run();
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (i >= attempts) throw e;
-                LOG.warn("attempt {} of {} failed ({}); retrying in {} ms", i, attempts, e.toString(), sleep);
-                Thread.sleep(sleep);
-                sleep = Math.min(5_000, sleep * 2);
-            }
-        }
+    private <T> T withRetries(Retries.Attempt<T> attempt) throws Exception {
+        return new Retries(attempts, backoff, LOG).run(attempt);
     }
 }
