@@ -24,6 +24,18 @@ public final class ParquetRows implements AutoCloseable {
         this.rs = rs;
     }
 
+    /** The cursor's column names, in its order. */
+    public java.util.List<String> columnNames() {
+        try {
+            var meta = rs.getMetaData();
+            java.util.List<String> out = new java.util.ArrayList<>(meta.getColumnCount());
+            for (int i = 1; i <= meta.getColumnCount(); i++) out.add(meta.getColumnName(i));
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /** Moves to the next row; false once past the last. */
     public boolean next() {
         try {
