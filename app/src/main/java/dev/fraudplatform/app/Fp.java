@@ -8,6 +8,7 @@ import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
 import dev.fraudplatform.app.cli.InvestigatorsCommands;
 import dev.fraudplatform.app.cli.LabelsCommands;
+import dev.fraudplatform.app.cli.RegistryCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ReportCommand.class,
             DrillCommand.class,
-            InvestigatorsCommands.class
+            InvestigatorsCommands.class,
+            RegistryCommands.class
         })
 public final class Fp implements Runnable {
 

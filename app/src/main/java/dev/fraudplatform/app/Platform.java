@@ -257,6 +257,20 @@ public final class Platform implements AutoCloseable {
         return role.flushThrough(new java.util.TreeMap<>(wiring.busAdmin().endOffsets(Topics.DECISIONS)));
     }
 
+    /**
+     * The bundle a run given no explicit bundle decides with: the one the real-time roles serve once started (a process
+     * serves one bundle), else the registry's active bundle, else the built-in {@value RunBundles#BUILT_IN_DEFAULT}
+     * ({@link RunBundles}). Read when the run is pinned, never again for that run.
+     */
+    public synchronized DecisionBundle bundleForNewRun() {
+        return bundle != null ? bundle : RunBundles.active(wiring.bundleRegistry(), wiring.store());
+    }
+
+    /** The Model and Policy Registry over this platform's stores. */
+    public dev.fraudplatform.learning.registry.ModelRegistry registry() {
+        return RunBundles.registry(wiring.bundleRegistry(), wiring.store());
+    }
+
     /** The bundle the real-time roles serve, or null before {@link #startRoles}. */
     public synchronized DecisionBundle bundle() {
         return bundle;
