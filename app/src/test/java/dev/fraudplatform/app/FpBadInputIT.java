@@ -274,6 +274,9 @@ class FpBadInputIT {
         cases.add(Arguments.of(
                 List.of("registry", "rollback", "--by", "no one", "--reason", "r"), "an operator name (--by)"));
         cases.add(Arguments.of(List.of("registry", "show", "Bad Id"), "a bundle id is"));
+        cases.add(Arguments.of(
+                List.of("run", "--world", WORLD, "--bundle", "m-nope"),
+                "no bundle m-nope (neither built in nor registered)"));
         return cases.stream();
     }
 
