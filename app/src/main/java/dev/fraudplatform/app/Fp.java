@@ -8,6 +8,7 @@ import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
 import dev.fraudplatform.app.cli.InvestigatorsCommands;
 import dev.fraudplatform.app.cli.LabelsCommands;
+import dev.fraudplatform.app.cli.LearnCommand;
 import dev.fraudplatform.app.cli.RegistryCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             DrillCommand.class,
             InvestigatorsCommands.class,
+            LearnCommand.class,
             RegistryCommands.class
         })
 public final class Fp implements Runnable {

@@ -99,7 +99,7 @@ public final class PromotionGates {
 
     private Gate evaluation(JsonNode evidence) {
         if (!isObject(evidence)) return new Gate(EVALUATION, false, "the bundle carries no evidence");
-        JsonNode test = evidence.path("metrics").path("test");
+        JsonNode test = testMetrics(evidence);
         if (!test.isObject()) return new Gate(EVALUATION, false, "evidence.metrics.test is missing");
         Double recall = number(test, "recall_at_1pct_fpr");
         Double prAuc = number(test, "pr_auc");
@@ -126,6 +126,8 @@ public final class PromotionGates {
                     BEATS_ACTIVE,
                     false,
                     "the active bundle " + activeId + " carries no evidence: there is nothing to compare with");
+        JsonNode judged = evidence.path("metrics").path("active_on_window");
+        if (activeId.equals(text(judged, "bundle_id"))) return beatsOnItsOwnWindow(evidence, activeId, judged);
         JsonNode ourWindow = evidence.path("metrics").path("window");
         JsonNode theirWindow = theirs.path("metrics").path("window");
         String sameWindow = null;
@@ -150,8 +152,8 @@ public final class PromotionGates {
                     "cannot tell whether the candidate and the active bundle " + activeId
                             + " were evaluated on the same window: evidence.metrics.window needs a digest or an id"
                             + " in both");
-        JsonNode ours = evidence.path("metrics").path("test");
-        JsonNode their = theirs.path("metrics").path("test");
+        JsonNode ours = testMetrics(evidence);
+        JsonNode their = testMetrics(theirs);
         Double r1 = number(ours, "recall_at_1pct_fpr");
         Double r0 = number(their, "recall_at_1pct_fpr");
         Double p1 = number(ours, "pr_auc");
@@ -164,6 +166,39 @@ public final class PromotionGates {
                             + (r1 == null || p1 == null ? "lacks them" : "has them") + ", active bundle " + activeId
                             + (r0 == null || p0 == null ? " lacks them" : " has them") + ")");
         String comparison = "on window " + sameWindow + ": recall_at_1pct_fpr " + fmt(r1) + " vs " + fmt(r0)
+                + ", pr_auc " + fmt(p1) + " vs " + fmt(p0) + " (active " + activeId + ")";
+        if (!(r1 > r0)) return new Gate(BEATS_ACTIVE, false, "does not beat the active bundle " + comparison);
+        if (!(p1 >= p0)) return new Gate(BEATS_ACTIVE, false, "pr_auc is lower than the active bundle's " + comparison);
+        return new Gate(BEATS_ACTIVE, true, "beats the active bundle " + comparison);
+    }
+
+    /**
+     * The test window's metrics of the bundle as it decides: {@code metrics.test.bundle} (the Model Factory's evidence:
+     * the fabric's combined score), else {@code metrics.test} itself.
+     */
+    private static JsonNode testMetrics(JsonNode evidence) {
+        JsonNode test = evidence.path("metrics").path("test");
+        JsonNode bundle = test.path("bundle");
+        return bundle.isObject() ? bundle : test;
+    }
+
+    /**
+     * The candidate against the active bundle as the candidate's own evidence judged it: the active bundle's fabric
+     * scoring the candidate's test window ({@code metrics.active_on_window}, which names the bundle and its digest).
+     */
+    private static Gate beatsOnItsOwnWindow(JsonNode evidence, String activeId, JsonNode judged) {
+        JsonNode ours = testMetrics(evidence);
+        Double r1 = number(ours, "recall_at_1pct_fpr");
+        Double p1 = number(ours, "pr_auc");
+        Double r0 = number(judged, "recall_at_1pct_fpr");
+        Double p0 = number(judged, "pr_auc");
+        if (r1 == null || p1 == null || r0 == null || p0 == null)
+            return new Gate(
+                    BEATS_ACTIVE,
+                    false,
+                    "recall_at_1pct_fpr and pr_auc are needed for the candidate and for the active bundle " + activeId
+                            + " on its window (evidence.metrics.active_on_window)");
+        String comparison = "on the candidate's test window: recall_at_1pct_fpr " + fmt(r1) + " vs " + fmt(r0)
                 + ", pr_auc " + fmt(p1) + " vs " + fmt(p0) + " (active " + activeId + ")";
         if (!(r1 > r0)) return new Gate(BEATS_ACTIVE, false, "does not beat the active bundle " + comparison);
         if (!(p1 >= p0)) return new Gate(BEATS_ACTIVE, false, "pr_auc is lower than the active bundle's " + comparison);
