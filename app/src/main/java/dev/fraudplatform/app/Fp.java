@@ -1,6 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.app.cli.AuditCommands;
+import dev.fraudplatform.app.cli.BacktestCommand;
 import dev.fraudplatform.app.cli.BenchCommands;
 import dev.fraudplatform.app.cli.Check;
 import dev.fraudplatform.app.cli.DemoCommand;
@@ -49,6 +50,7 @@ import picocli.CommandLine.Command;
             DrillCommand.class,
             InvestigatorsCommands.class,
             LearnCommand.class,
+            BacktestCommand.class,
             RegistryCommands.class
         })
 public final class Fp implements Runnable {

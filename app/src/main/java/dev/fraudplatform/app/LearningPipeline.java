@@ -15,7 +15,9 @@ import dev.fraudplatform.learning.archive.ArchiveReader;
 import dev.fraudplatform.learning.archive.ArchivedRecord;
 import dev.fraudplatform.learning.dataset.Dataset;
 import dev.fraudplatform.learning.dataset.DatasetAssembly;
+import dev.fraudplatform.learning.evaluation.EvaluationReport;
 import dev.fraudplatform.learning.evaluation.Metrics;
+import dev.fraudplatform.learning.evaluation.WindowEvaluation;
 import dev.fraudplatform.learning.features.ParityReport;
 import dev.fraudplatform.learning.training.ModelFactory;
 import dev.fraudplatform.learning.training.OutOfTimeSplit;
@@ -295,6 +297,90 @@ public final class LearningPipeline {
         evidence.set("replay_proof", proof);
         Files.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
         return BundleSource.fromDirectory(bundleDir);
+    }
+
+    /** What a backtest found: the evaluation over the whole run, and the decisions' degrade modes. */
+    public record Backtest(String runId, String bundleId, WindowEvaluation evaluation, Map<String, Long> degradeModes) {
+        public ObjectNode toJson() {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("run_id", runId);
+            n.put("bundle_id", bundleId);
+            ObjectNode m = n.putObject("degrade_modes");
+            degradeModes.forEach(m::put);
+            n.set("summary", evaluation.summaryJson());
+            n.set("evaluation", evaluation.toJson());
+            return n;
+        }
+    }
+
+    /**
+     * Scores {@code bundle} over a run's whole archived history, offline, through the loop's own topology, and judges
+     * it against the labels as known at {@code cutoff} (null: the run's last transaction + {@link #LABEL_MATURITY}),
+     * beside the rules-only baseline ({@code baseline}'s rules at its RULES_ONLY thresholds).
+     */
+    public static Backtest backtest(
+            ObjectStore store,
+            String runId,
+            DecisionBundle bundle,
+            DecisionBundle baseline,
+            LabelStore labels,
+            Instant cutoff,
+            Map<String, String> typologies,
+            Duration joinWait)
+            throws Exception {
+        requireArchive(store, runId);
+        List<String> eventIds = new ArrayList<>();
+        List<double[]> scores = new ArrayList<>();
+        Map<String, Long> modes = new TreeMap<>();
+        long[] latest = {Long.MIN_VALUE};
+        try (OfflineLoop loop = new OfflineLoop(bundle, joinWait, d -> {
+            if (!d.decisionId().startsWith(DatasetAssembly.TXN_DECISION_PREFIX)) return;
+            modes.merge(d.degradeMode().name(), 1L, Long::sum);
+            eventIds.add(d.eventId());
+            double rules = d.features() == null ? 0 : DatasetAssembly.rulesScore(baseline.rules(), d.features());
+            scores.add(new double[] {d.score(), rules});
+            latest[0] = Math.max(latest[0], Instant.parse(d.eventTime()).toEpochMilli());
+        })) {
+            traffic(store, runId, r -> loop.accept(r.key(), r.value(), r.timestampMillis(), headers(r)));
+            loop.finish();
+        }
+        if (eventIds.isEmpty()) throw new IllegalArgumentException("run " + runId + " decided no transactions");
+        Instant at = cutoff != null ? cutoff : Instant.ofEpochMilli(latest[0]).plus(LABEL_MATURITY);
+        Map<String, dev.fraudplatform.core.labels.LabelValue> standing = new HashMap<>();
+        labels.forEachStanding(runId, at, a -> {
+            if (a.subject().kind() == dev.fraudplatform.core.labels.LabelSubject.Kind.TRANSACTION)
+                standing.put(a.subject().id(), a.value());
+        });
+        int n = eventIds.size();
+        double[] bundleScores = new double[n], rulesScores = new double[n];
+        int[] y = new int[n];
+        String[] typology = new String[n];
+        for (int i = 0; i < n; i++) {
+            String txn = txnIdOfEvent(eventIds.get(i));
+            bundleScores[i] = scores.get(i)[0];
+            rulesScores[i] = scores.get(i)[1];
+            y[i] = standing.get(txn) == dev.fraudplatform.core.labels.LabelValue.FRAUD ? 1 : 0;
+            typology[i] = y[i] == 1 ? typologies.get(txn) : null;
+        }
+        int positives = java.util.Arrays.stream(y).sum();
+        if (positives == 0 || positives == n)
+            throw new IllegalArgumentException("run " + runId + " has " + (positives == 0 ? "no" : "only")
+                    + " fraud-labelled transactions as of " + at + ": a backtest needs both classes");
+        Map<String, double[]> series = new java.util.LinkedHashMap<>();
+        series.put(EvaluationReport.BUNDLE, bundleScores);
+        series.put(EvaluationReport.RULES, rulesScores);
+        Map<String, Map.Entry<String, DecisionBundle.Thresholds>> thresholds = new java.util.LinkedHashMap<>();
+        thresholds.put(
+                dev.fraudplatform.core.decision.DegradeMode.FULL.name(),
+                Map.entry(
+                        EvaluationReport.BUNDLE, bundle.thresholds(dev.fraudplatform.core.decision.DegradeMode.FULL)));
+        thresholds.put(
+                EvaluationReport.RULES,
+                Map.entry(
+                        EvaluationReport.RULES,
+                        baseline.thresholds(dev.fraudplatform.core.decision.DegradeMode.RULES_ONLY)));
+        WindowEvaluation evaluation = WindowEvaluation.evaluate("backtest", series, thresholds, y, typology);
+        return new Backtest(runId, bundle.id(), evaluation, modes);
     }
 
     /** Copies what the object store holds under {@code prefix} into {@code dir}, for a step resumed elsewhere. */

@@ -73,6 +73,9 @@ class OfflineFeatureShadowIT {
         assertThat(report.matchRates())
                 .containsKeys("txn_count_1h", "card_txn_count_24h", "merchant_distinct_cards_1h");
         assertThat(report.lowestMatchRate()).isEqualTo(1.0);
+        // the loop's feature catalogue, which bundles' schemas are checked against, is what the loop computes
+        assertThat(dev.fraudplatform.learning.dataset.DatasetAssembly.recordedFeatures(platform.store(), runId))
+                .isEqualTo(dev.fraudplatform.decision.features.LoopFeatures.NAMES);
         assertThat(report.passed()).isTrue();
         // the feature tables hold one row per decision, and a second call reads the sealed report back
         assertThat(platform.store().list(OfflineFeatureShadow.featuresPrefix(runId)))

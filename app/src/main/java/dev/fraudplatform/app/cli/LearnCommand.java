@@ -89,21 +89,13 @@ public final class LearnCommand implements Callable<Integer> {
         // Input first, before anything starts: a world that does not pass its gate, a run that cannot be learned from.
         if (source.worldId != null) new ScenarioRunner(store).admit(source.worldId);
         String runId;
-        try (AdminStores stores = AdminStores.open(cfg)) {
-            runId = source.runId != null
-                    ? learnable(stores.runs(), store, source.runId)
-                    : newestArchivedRun(stores.runs(), store, source.worldId).orElse(null);
-        }
-        if (runId == null) {
-            System.out.println("step 1/5 run: world " + source.worldId + " has no archived completed run; running it");
-            CommandSteps.runWorld(cfg, source.worldId, null, 0, Set.of());
+        if (source.runId != null) {
             try (AdminStores stores = AdminStores.open(cfg)) {
-                runId = newestArchivedRun(stores.runs(), store, source.worldId)
-                        .orElseThrow(() -> new IllegalStateException(
-                                "the run of world " + source.worldId + " did not complete with an archive"));
+                runId = learnable(stores.runs(), store, source.runId);
             }
-        } else {
             System.out.println("step 1/5 run: " + runId + " (archived)");
+        } else {
+            runId = archivedRunOf(cfg, source.worldId, "step 1/5 run: ");
         }
         try (AdminStores stores = AdminStores.open(cfg)) {
             RunFacts facts = stores.runs().facts(runId).orElseThrow();
@@ -187,6 +179,29 @@ public final class LearnCommand implements Callable<Integer> {
         if (ArchiveReader.segmentKeys(store, runId).isEmpty())
             throw new IllegalArgumentException("run " + runId + " has no archive");
         return runId;
+    }
+
+    /**
+     * The newest completed, archived run of a world; when it has none, a run of it made now with the registry's
+     * active bundle (announced on standard output with {@code step}).
+     */
+    static String archivedRunOf(PlatformConfig cfg, String worldId, String step) throws Exception {
+        ObjectStore store = cfg.objectStore();
+        Optional<String> found;
+        try (AdminStores stores = AdminStores.open(cfg)) {
+            found = newestArchivedRun(stores.runs(), store, worldId);
+        }
+        if (found.isPresent()) {
+            System.out.println(step + found.get() + " (archived)");
+            return found.get();
+        }
+        System.out.println(step + "world " + worldId + " has no archived completed run; running it");
+        CommandSteps.runWorld(cfg, worldId, null, 0, Set.of());
+        try (AdminStores stores = AdminStores.open(cfg)) {
+            return newestArchivedRun(stores.runs(), store, worldId)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "the run of world " + worldId + " did not complete with an archive"));
+        }
     }
 
     private static Optional<String> newestArchivedRun(RunRegistry runs, ObjectStore store, String worldId) {

@@ -182,7 +182,7 @@ public final class DatasetAssembly {
     }
 
     /** {@code min(1, SUM(weight of the rules that fire))}. */
-    static double rulesScore(List<DecisionBundle.Rule> rules, ObjectNode features) {
+    public static double rulesScore(List<DecisionBundle.Rule> rules, com.fasterxml.jackson.databind.JsonNode features) {
         double sum = 0;
         for (DecisionBundle.Rule rule : rules) if (rule.fires(features)) sum += rule.weight();
         return Math.min(1.0, sum);

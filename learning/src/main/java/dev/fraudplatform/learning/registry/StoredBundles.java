@@ -66,6 +66,12 @@ public final class StoredBundles {
         BundleRegistry.checkBundleId(bundle.id());
         if (bundle.hasModel() && bundle.modelProblem() != null)
             throw new RegistryRefusal("bundle " + bundle.id() + " cannot be registered: " + bundle.modelProblem());
+        // A schema naming a feature the loop never computes would be scored with that feature missing, every time.
+        java.util.List<String> unknown =
+                dev.fraudplatform.decision.features.LoopFeatures.unknown(bundle.featureNames());
+        if (!unknown.isEmpty())
+            throw new RegistryRefusal("bundle " + bundle.id() + "'s feature schema does not match the loop: it names "
+                    + unknown + ", which the loop does not compute");
         return bundle;
     }
 
