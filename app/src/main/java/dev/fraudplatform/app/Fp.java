@@ -1,6 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.app.cli.AuditCommands;
+import dev.fraudplatform.app.cli.BacktestCommand;
 import dev.fraudplatform.app.cli.BenchCommands;
 import dev.fraudplatform.app.cli.Check;
 import dev.fraudplatform.app.cli.DemoCommand;
@@ -8,6 +9,8 @@ import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
 import dev.fraudplatform.app.cli.InvestigatorsCommands;
 import dev.fraudplatform.app.cli.LabelsCommands;
+import dev.fraudplatform.app.cli.LearnCommand;
+import dev.fraudplatform.app.cli.RegistryCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
@@ -45,7 +48,10 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ReportCommand.class,
             DrillCommand.class,
-            InvestigatorsCommands.class
+            InvestigatorsCommands.class,
+            LearnCommand.class,
+            BacktestCommand.class,
+            RegistryCommands.class
         })
 public final class Fp implements Runnable {
 

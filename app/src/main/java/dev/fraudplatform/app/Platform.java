@@ -266,6 +266,20 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
+     * The bundle a run given no explicit bundle decides with: the one the real-time roles serve once started (a process
+     * serves one bundle), else the registry's active bundle, else the built-in {@value RunBundles#BUILT_IN_DEFAULT}
+     * ({@link RunBundles}). Read when the run is pinned, never again for that run.
+     */
+    public synchronized DecisionBundle bundleForNewRun() {
+        return bundle != null ? bundle : RunBundles.active(wiring.bundleRegistry(), wiring.store());
+    }
+
+    /** The Model and Policy Registry over this platform's stores. */
+    public dev.fraudplatform.learning.registry.ModelRegistry registry() {
+        return RunBundles.registry(wiring.bundleRegistry(), wiring.store());
+    }
+
+    /**
      * The end of a run for the archive: every record below {@code endOffsets} (topic to partition to offset, of
      * {@link Archive#TOPICS}) goes into archive segments as soon as the archive has read it, without waiting for its
      * roll's size or age. Call it before the run's archive is sealed.

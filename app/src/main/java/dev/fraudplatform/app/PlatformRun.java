@@ -66,6 +66,14 @@ public final class PlatformRun {
     }
 
     /**
+     * As {@link #start(Platform, String, DecisionBundle, Consumer)} with the bundle the platform gives a run that names
+     * none ({@link Platform#bundleForNewRun()}: the registry's active bundle, else the built-in rules), pinned now.
+     */
+    public static PlatformRun start(Platform platform, String worldId, Consumer<String> status) throws Exception {
+        return start(platform, worldId, platform.bundleForNewRun(), java.util.Set.of(), status);
+    }
+
+    /**
      * Admits {@code worldId} (gate PASSED, manifest intact), pins the run facts, announces READY and makes sure the
      * roles serve {@code bundle}.
      *

@@ -110,6 +110,23 @@ public final class ParquetCodec {
         }
     }
 
+    /** The column names of the Parquet file in {@code in} (which the caller owns and closes), in file order. */
+    public static List<String> columnNames(InputStream in) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("fp-parquet-");
+            Path file = dir.resolve("part.parquet");
+            Files.copy(in, file);
+            try (ParquetRows rows = open(file, List.of())) {
+                return rows.columnNames();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
     /**
      * Calls {@code action} once per row of the Parquet file in {@code in} (which the caller owns and closes), in file
      * order, with the cursor on that row; the cursor is valid only during the call.
@@ -184,6 +201,7 @@ public final class ParquetCodec {
                 case BIGINT -> appender.append((long) (Long) v);
                 case INTEGER -> appender.append((int) (Integer) v);
                 case DOUBLE -> appender.append((double) (Double) v);
+                case FLOAT -> appender.append((float) (Float) v);
                 case DECIMAL -> appender.append((BigDecimal) v);
                 case BOOLEAN -> appender.append((boolean) (Boolean) v);
             }

@@ -3,7 +3,6 @@ package dev.fraudplatform.app.cli;
 import dev.fraudplatform.app.Platform;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.app.PlatformRun;
-import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import java.time.Duration;
@@ -60,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
         Check.portFree(cfg.gatePort(), "the gate's (FP_GATE_PORT)");
         Platform platform = Platform.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
-        platform.startRoles(DecisionBundle.builtIn("rules-v1"));
+        platform.startRoles(platform.bundleForNewRun());
         CommandSteps.printAbandoned(platform);
         System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl()
                 + "/metrics); gate on " + platform.gateUrl() + " (" + platform.describe() + ")");
