@@ -83,18 +83,23 @@ public final class LearningPipeline {
      * (record time, partition, offset), the total order the scaled loop's event-time watermarks converge to.
      */
     public static void traffic(ObjectStore store, String runId, java.util.function.Consumer<ArchivedRecord> each) {
-        Map<Integer, Long> byPartition = new TreeMap<>();
+        java.util.Set<String> partitions = new java.util.TreeSet<>();
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                ".*/" + java.util.regex.Pattern.quote(Topics.TRAFFIC) + "-(p\\d+)-[^/]*$");
+        for (String key : ArchiveReader.segmentKeys(store, runId)) {
+            var m = name.matcher(key);
+            if (m.matches()) partitions.add(m.group(1));
+        }
+        if (partitions.size() <= 1) {
+            // strict mode: the one partition's log is the order, streamed as it is read
+            ArchiveReader.forEachRecord(store, runId, Topics.TRAFFIC, each);
+            return;
+        }
         List<ArchivedRecord> all = new ArrayList<>();
-        boolean[] several = {false};
-        ArchiveReader.forEachRecord(store, runId, Topics.TRAFFIC, r -> {
-            byPartition.merge(r.partition(), 1L, Long::sum);
-            if (byPartition.size() > 1 && !several[0]) several[0] = true;
-            all.add(r);
-        });
-        if (several[0])
-            all.sort(Comparator.comparingLong(ArchivedRecord::timestampMillis)
-                    .thenComparingInt(ArchivedRecord::partition)
-                    .thenComparingLong(ArchivedRecord::offset));
+        ArchiveReader.forEachRecord(store, runId, Topics.TRAFFIC, all::add);
+        all.sort(Comparator.comparingLong(ArchivedRecord::timestampMillis)
+                .thenComparingInt(ArchivedRecord::partition)
+                .thenComparingLong(ArchivedRecord::offset));
         all.forEach(each);
     }
 
