@@ -56,8 +56,17 @@ public final class LearningPipeline {
 
     private LearningPipeline() {}
 
-    public static String prefix(String runId) {
-        return "learning/" + runId + "/";
+    /**
+     * Where one training of a run keeps its outputs: {@code learning/<run>/<config>/}, {@code <config>} the first 12
+     * hex digits of the SHA-256 of the training config, so each config's outputs are immutable and a second config
+     * never collides with the first.
+     */
+    public static String prefix(String runId, TrainingConfig config) {
+        return "learning/" + runId + "/" + configId(config) + "/";
+    }
+
+    public static String configId(TrainingConfig config) {
+        return Sha256.hex(CanonicalJson.bytes(config.toJson())).substring(0, 12);
     }
 
     /**
@@ -154,7 +163,7 @@ public final class LearningPipeline {
             ParityReport parity,
             Path workDir)
             throws IOException {
-        restore(store, prefix(runId), workDir);
+        restore(store, prefix(runId, config), workDir);
         ModelFactory.Result result = ModelFactory.run(dataset, config, baseBundleJson, parity.summary(), workDir);
         return result;
     }

@@ -102,7 +102,9 @@ class LearnCommandIT {
         }
         // the step outputs are kept in the object store, so another machine resumes from them
         assertThat(cfg.objectStore().list("learning/" + runId + "/"))
-                .contains("learning/" + runId + "/model.json", "learning/" + runId + "/evaluation.html");
+                .anyMatch(k -> k.matches("learning/" + runId + "/[0-9a-f]{12}/model.json"))
+                .anyMatch(k -> k.matches("learning/" + runId + "/[0-9a-f]{12}/evaluation.html"))
+                .anyMatch(k -> k.matches("learning/" + runId + "/[0-9a-f]{12}/bundle/bundle.json"));
         assertThat(cfg.objectStore().exists("ofs/" + runId + "/parity.json")).isTrue();
     }
 
