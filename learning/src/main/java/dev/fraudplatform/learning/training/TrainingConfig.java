@@ -176,6 +176,24 @@ public record TrainingConfig(
                 thresholds);
     }
 
+    /** This config with other tree parameters. */
+    public TrainingConfig withTrees(int depth, double learningRate, double rows, double columns, int bins) {
+        return new TrainingConfig(
+                split,
+                rounds,
+                depth,
+                learningRate,
+                rows,
+                columns,
+                minChildWeight,
+                lambda,
+                bins,
+                nthread,
+                seed,
+                modelWeight,
+                thresholds);
+    }
+
     /** XGBoost's parameters for this config. */
     public Map<String, Object> boosterParams() {
         Map<String, Object> p = new LinkedHashMap<>();
