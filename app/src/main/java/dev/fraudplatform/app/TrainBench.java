@@ -23,39 +23,58 @@ import java.util.Locale;
 public final class TrainBench {
     private TrainBench() {}
 
-    public static int run(int rows, int features, int rounds, int threads, int days, long seed, boolean factory)
+    /** Tree parameters the bench may override (see {@link TrainingConfig}); null keeps the default. */
+    public record Trees(Integer depth, Double eta, Double subsample, Double colsample, Integer maxBin) {
+        TrainingConfig apply(TrainingConfig c) {
+            return c.withTrees(
+                    depth == null ? c.maxDepth() : depth,
+                    eta == null ? c.eta() : eta,
+                    subsample == null ? c.subsample() : subsample,
+                    colsample == null ? c.colsampleByTree() : colsample,
+                    maxBin == null ? c.maxBin() : maxBin);
+        }
+    }
+
+    public static int run(
+            int rows, int features, int rounds, int threads, int days, long seed, Trees trees, boolean factory)
             throws Exception {
         byte[] base;
         try (InputStream in = DecisionBundle.class.getResourceAsStream("/bundles/rules-v1/bundle.json")) {
             base = in.readAllBytes();
         }
+        // Bad parameters are refused before anything is synthesised.
+        TrainingConfig config = trees.apply(TrainingConfig.defaults()
+                .withRounds(rounds)
+                .withNthread(threads)
+                .withSeed(seed));
         long t0 = System.nanoTime();
         Dataset d = SyntheticDataset.generate(
                 rows, features, days, seed, DecisionBundle.parse(base).rules());
         double synthSeconds = seconds(t0);
         System.out.printf(
                 Locale.ROOT,
-                "bench train: %,d rows x %d features (%,d fraud), synthesised in %.1f s; %d rounds, depth %d, %d threads%n",
+                "bench train: %,d rows x %d features (%,d fraud), synthesised in %.1f s; booster %s%n",
                 d.size(),
                 d.width(),
                 d.positives(),
                 synthSeconds,
-                rounds,
-                TrainingConfig.defaults().maxDepth(),
-                threads);
-        TrainingConfig config = TrainingConfig.defaults()
-                .withRounds(rounds)
-                .withNthread(threads)
-                .withSeed(seed);
+                config.boosterParams());
 
         OutOfTimeSplit.Window all = new OutOfTimeSplit.Window("all", 0, d.size(), 0, Long.MAX_VALUE, d.positives());
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage();
+        long cpu0 = processCpuNanos();
         long t1 = System.nanoTime();
         ModelTrainer.TrainedModel model = ModelTrainer.train(d, all, config);
         double trainSeconds = seconds(t1);
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
         System.out.printf(
                 Locale.ROOT,
-                "train: %.1f s for %,d rows (%,.0f rows/s; matrix + %d rounds), model %,d bytes, %d trees%n",
+                "train: %.1f s wall, %.1f s CPU (all threads; machine load average %.1f before) for %,d rows "
+                        + "(%,.0f rows/s; matrix + %d rounds), model %,d bytes, %d trees%n",
                 trainSeconds,
+                cpuSeconds,
+                load,
                 d.size(),
                 d.size() / trainSeconds,
                 rounds,
@@ -114,6 +133,12 @@ public final class TrainBench {
                     test.series("rules").atOnePercentFpr().recall());
         }
         return 0;
+    }
+
+    /** CPU time of the whole process, native threads (XGBoost's OpenMP pool) included. */
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     private static double seconds(long since) {

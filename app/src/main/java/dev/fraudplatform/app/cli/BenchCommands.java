@@ -260,6 +260,23 @@ public final class BenchCommands extends Group {
         @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--depth", description = "Tree depth (default: the Model Factory's).")
+        Integer depth;
+
+        @Option(names = "--eta", description = "Learning rate (default: the Model Factory's).")
+        Double eta;
+
+        @Option(names = "--subsample", description = "Rows sampled per tree, (0, 1] (default: the Model Factory's).")
+        Double subsample;
+
+        @Option(
+                names = "--colsample",
+                description = "Features sampled per tree, (0, 1] (default: the Model Factory's).")
+        Double colsample;
+
+        @Option(names = "--max-bin", description = "Histogram bins per feature (default: the Model Factory's).")
+        Integer maxBin;
+
         @Option(
                 names = "--factory",
                 description = "Also run the whole Model Factory (dataset file, split, train, evaluate, bundle).")
@@ -268,7 +285,15 @@ public final class BenchCommands extends Group {
         @Override
         public Integer call() throws Exception {
             if (features < 11) throw new IllegalArgumentException("--features must be at least 11 (rules-v1's)");
-            return TrainBench.run(rows, features, rounds, threads, days, seed, factory);
+            return TrainBench.run(
+                    rows,
+                    features,
+                    rounds,
+                    threads,
+                    days,
+                    seed,
+                    new TrainBench.Trees(depth, eta, subsample, colsample, maxBin),
+                    factory);
         }
     }
 }

@@ -229,7 +229,7 @@ public final class EvaluationHtml {
     private static String typologyBars(WindowEvaluation w) {
         List<String> typologies =
                 new ArrayList<>(new TreeSet<>(w.positivesByTypology().keySet()));
-        StringBuilder s = frame("Recall by typology at REVIEW (" + w.window() + ")", "typology", "recall", 1, 1);
+        StringBuilder s = frame("Recall by typology at REVIEW (" + w.window() + ")", "typology", "recall", 1, 1, false);
         int groups = Math.max(1, typologies.size());
         int sets = Math.max(1, w.operating().size());
         double gw = (double) (W - PAD_LEFT - PAD_RIGHT) / groups;
@@ -269,6 +269,12 @@ public final class EvaluationHtml {
     }
 
     private static StringBuilder frame(String title, String xLabel, String yLabel, double xMax, double yMax) {
+        return frame(title, xLabel, yLabel, xMax, yMax, true);
+    }
+
+    /** The chart's frame, title, axis labels and ticks ({@code xTicks} false for categories labelled by the caller). */
+    private static StringBuilder frame(
+            String title, String xLabel, String yLabel, double xMax, double yMax, boolean xTicks) {
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
                 .append(W)
@@ -300,13 +306,14 @@ public final class EvaluationHtml {
         for (int i = 0; i <= 4; i++) {
             double fx = x0 + i * (W - PAD_LEFT - PAD_RIGHT) / 4.0;
             double fy = y0 - i * (H - PAD_TOP - PAD_BOTTOM) / 4.0;
-            s.append("<text x=\"")
-                    .append(fmt(fx, "%.1f"))
-                    .append("\" y=\"")
-                    .append(y0 + 12)
-                    .append("\" font-size=\"9\" text-anchor=\"middle\">")
-                    .append(fmt(xMax * i / 4, "%.3g"))
-                    .append("</text>");
+            if (xTicks)
+                s.append("<text x=\"")
+                        .append(fmt(fx, "%.1f"))
+                        .append("\" y=\"")
+                        .append(y0 + 12)
+                        .append("\" font-size=\"9\" text-anchor=\"middle\">")
+                        .append(fmt(xMax * i / 4, "%.3g"))
+                        .append("</text>");
             s.append("<text x=\"")
                     .append(x0 - 4)
                     .append("\" y=\"")

@@ -48,6 +48,14 @@ import java.util.Map;
  * {@code s}, not {@code p}, with them, and {@code s} is capped below 1 and lifted by every rule that fires. (5) The
  * evaluation of both windows, with the rules-only baseline at the base bundle's RULES_ONLY thresholds. (6) The bundle.
  *
+ * <p><b>Score and thresholds.</b> {@code rules_score} is the rules-only bundle's decision score, already rounded to 6
+ * decimals, where the fabric combines the unrounded rules sum; the two combined scores differ by at most {@code
+ * (1 - w) * 5e-7} before rounding, so at most one step of the 6-decimal grid, and only for a score within that of a
+ * rounding boundary. The base bundle's rules are the built bundle's rules, so {@code rules_score} is the rules part
+ * the fabric will add. A row's {@code p} is computed by the same pure-Java evaluator the fabric runs, on the same
+ * float vector (NaN = missing), so the thresholds see exactly the fabric's FULL scores ({@code ModelFactoryTest}
+ * decides test rows with the built bundle and compares).
+ *
  * <p>Refusals ({@link IllegalArgumentException}, nothing written for the refused step): a dataset without positive
  * labels, a window with no rows or one class, a base bundle whose rules use features the dataset lacks (feature
  * schema mismatch), a PARTIAL_CONTEXT feature the dataset lacks. An evaluator that disagrees with XGBoost is an

@@ -15,7 +15,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  *
  * <p>Reproducible: the model file ({@code binary:logistic}, {@code hist}, the config's seed) is a function of the
  * training rows and the config; the rows are the dataset's window in event-time order, so the same dataset and config
- * give the same bytes. Missing values are NaN, as in the fabric's vectors.
+ * give the same bytes, whatever the thread count. Missing values are NaN, as in the fabric's vectors.
+ *
+ * <p>Speed: XGBoost's OpenMP threads spin while waiting unless {@code OMP_WAIT_POLICY=PASSIVE} is in the process's
+ * environment (read once, when the native library loads; the {@code fp} launcher sets it). On a shared 2-core machine
+ * spinning doubles training's CPU time.
  */
 public final class ModelTrainer {
     /** The most the pure-Java evaluator may differ from XGBoost's prediction on any row checked. */

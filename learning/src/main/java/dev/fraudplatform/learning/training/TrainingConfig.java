@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Everything a Model Factory run is a function of besides its dataset: the split, XGBoost's parameters (objective
  * {@code binary:logistic}, {@code tree_method=hist}, always), the seed, the model's weight in the bundle's score and
- * the threshold policy. Recorded whole in the bundle's evidence ({@link #toJson()}); same dataset + same config = same
- * model file, byte for byte.
+ * the threshold policy. Recorded in the bundle's evidence ({@link #toJson()}); same dataset + same config = same model
+ * file, byte for byte, whatever the thread count ({@code ModelTrainerTest}).
  *
  * @param rounds boosting rounds (trees)
  * @param maxDepth maximum tree depth
@@ -176,6 +176,24 @@ public record TrainingConfig(
                 thresholds);
     }
 
+    /** This config with other tree parameters. */
+    public TrainingConfig withTrees(int depth, double learningRate, double rows, double columns, int bins) {
+        return new TrainingConfig(
+                split,
+                rounds,
+                depth,
+                learningRate,
+                rows,
+                columns,
+                minChildWeight,
+                lambda,
+                bins,
+                nthread,
+                seed,
+                modelWeight,
+                thresholds);
+    }
+
     /** XGBoost's parameters for this config. */
     public Map<String, Object> boosterParams() {
         Map<String, Object> p = new LinkedHashMap<>();
@@ -195,13 +213,19 @@ public record TrainingConfig(
         return p;
     }
 
-    /** The config as JSON, for the evidence (the threads are recorded though the model does not depend on them). */
+    /**
+     * The config as JSON, for the evidence and for {@code training.json}. Leaves out {@code nthread} (and XGBoost's
+     * verbosity): the model does not depend on them, and a bundle's bytes must not depend on the machine it was built
+     * on.
+     */
     public ObjectNode toJson() {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.set("split", split.toJson());
         n.put("rounds", rounds);
         ObjectNode booster = n.putObject("booster");
-        boosterParams().forEach((k, v) -> booster.set(k, Json.MAPPER.valueToTree(v)));
+        boosterParams().forEach((k, v) -> {
+            if (!k.equals("nthread") && !k.equals("verbosity")) booster.set(k, Json.MAPPER.valueToTree(v));
+        });
         n.put("model_weight", modelWeight);
         n.set("thresholds", thresholds.toJson());
         return n;

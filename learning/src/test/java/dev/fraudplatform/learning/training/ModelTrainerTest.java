@@ -31,6 +31,10 @@ class ModelTrainerTest {
 
         assertThat(a).isEqualTo(b);
         assertThat(oneThread).as("the thread count is not part of the model").isEqualTo(a);
+        assertThat(config(1, 7).toJson())
+                .as("nor of the evidence")
+                .isEqualTo(config(2, 7).toJson());
+        assertThat(config(1, 7).toJson()).isNotEqualTo(config(1, 8).toJson());
     }
 
     @Test
