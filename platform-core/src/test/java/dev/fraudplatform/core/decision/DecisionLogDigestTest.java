@@ -405,7 +405,7 @@ class DecisionLogDigestTest {
         assertThat(back.shadow()).isTrue();
         assertThat(back).isEqualTo(rec);
         // An active record says nothing of shadow: its bytes are those written before shadow scoring existed.
-        byte[] active = AuditRecord.canonicalLine(decisionBytes, rec.decisionCoordinates(), 1L, 5L);
+        byte[] active = AuditRecord.canonicalLine(decisionBytes, new BusCoordinates(Topics.DECISIONS, 3, 77L), 1L, 5L);
         assertThat(new String(active, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("shadow");
         assertThat(AuditRecord.fromJson(Json.MAPPER.readTree(active)).shadow()).isFalse();
     }
