@@ -13,6 +13,7 @@ import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
 import dev.fraudplatform.app.cli.RunsCommands;
 import dev.fraudplatform.app.cli.ServeCommand;
+import dev.fraudplatform.app.cli.ShadowCommands;
 import dev.fraudplatform.app.cli.StreamCommand;
 import dev.fraudplatform.app.cli.WorldCommands;
 import dev.fraudplatform.world.ScenarioRunner;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ReportCommand.class,
             DrillCommand.class,
-            InvestigatorsCommands.class
+            InvestigatorsCommands.class,
+            ShadowCommands.class
         })
 public final class Fp implements Runnable {
 

@@ -51,7 +51,8 @@ class ModuleArchitectureTest {
     private static final String SUBSTRATE = "dev.fraudplatform.substrate..";
     private static final String APP = "dev.fraudplatform.app..";
     private static final String TESTKIT = "dev.fraudplatform.testkit..";
-    private static final List<String> PLANES = List.of("world", "ingress", "rtdl", "casework", "learning", "ops", "decision");
+    private static final List<String> PLANES =
+            List.of("world", "ingress", "rtdl", "casework", "learning", "ops", "decision");
     /** The app's classes that may name adapters; their nested classes too. */
     private static final List<Class<?>> WIRING_CLASSES = List.of(
             Wiring.class,

@@ -58,31 +58,45 @@ final class CommandSteps {
 
     /** Runs a world through every plane, taking traffic from {@code producers} too; returns the report. */
     static ConformanceReport runWorld(
-            PlatformConfig config, String worldId, String bundleId, double rate, Set<String> producers)
+            PlatformConfig config,
+            String worldId,
+            String bundleId,
+            DecisionBundle shadow,
+            double rate,
+            Set<String> producers)
             throws Exception {
         // Refuse a world or a bundle before starting any server: the checks need only the object store and the
         // classpath.
         DecisionBundle.builtIn(bundleId);
         new ScenarioRunner(config.objectStore()).admit(worldId);
-        return runWorld(Platform.start(config), worldId, bundleId, rate, producers);
+        return runWorld(Platform.start(config), worldId, bundleId, shadow, rate, producers);
     }
 
     /** Runs a world on a started platform, which this closes; returns the report. */
     static ConformanceReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
-        return runWorld(started, worldId, bundleId, rate, Set.of());
+        return runWorld(started, worldId, bundleId, null, rate, Set.of());
     }
 
     private static ConformanceReport runWorld(
-            Platform started, String worldId, String bundleId, double rate, Set<String> producers) throws Exception {
+            Platform started,
+            String worldId,
+            String bundleId,
+            DecisionBundle shadow,
+            double rate,
+            Set<String> producers)
+            throws Exception {
         try (Platform platform = started) {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
             Thread hook = new Thread(platform::close, "fp-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("platform up: " + platform.describe() + ", gate " + platform.gateUrl());
             printAbandoned(platform);
+            // A bundle in shadow is chosen with the roles, before the run pins its facts.
+            if (shadow != null) platform.startRoles(DecisionBundle.builtIn(bundleId), shadow);
             PlatformRun run =
                     PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), producers, StatusLine::show);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId
+                    + (shadow == null ? "" : ", bundle " + shadow.id() + " in shadow")
                     + ", producers " + platform.runs().producers(run.runId()) + ")");
             long events = Drills.worldEvents(platform.store(), worldId);
             ConformanceReport report;
