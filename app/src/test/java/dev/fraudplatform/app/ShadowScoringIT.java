@@ -203,6 +203,24 @@ class ShadowScoringIT {
                     .singleElement()
                     .satisfies(l -> assertThat(l).startsWith("fp: no run run-19990101-deadbeef"));
         }
+        // A run that decided nothing has no shadow decisions to report; a shadow bundle that does not exist is refused
+        // before anything starts
+        PlatformRun quiet = PlatformRun.start(platform, worldId, active, s -> {});
+        platform.runs().transition(quiet.runId(), dev.fraudplatform.core.run.RunState.FAILED, "test: never streamed");
+        try (CapturedConsole console = CapturedConsole.start(home)) {
+            assertThat(Fp.execute("shadow", "report", "--run", quiet.runId())).isEqualTo(2);
+            assertThat(Fp.execute("run", "--world", worldId, "--shadow-bundle", "no-such-bundle"))
+                    .isEqualTo(2);
+            assertThat(Fp.execute("shadow", "report")).as("--run is required").isEqualTo(2);
+            List<String> lines = console.stderr().lines().toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0))
+                    .isEqualTo("fp: run " + quiet.runId()
+                            + " has no shadow decisions: no bundle was in shadow for it (fp run --shadow-bundle B"
+                            + " scores one)");
+            assertThat(lines.get(1)).startsWith("fp: --shadow-bundle no-such-bundle: no such bundle");
+            assertThat(lines.get(2)).startsWith("fp: Missing required option: '--run=RUN_ID'");
+        }
         // A second, different shadow cannot be swapped in under a running loop.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> platform.startRoles(active, active))
                 .isInstanceOf(IllegalStateException.class)

@@ -74,8 +74,9 @@ public final class ShadowCommands extends Group {
                 if (stores.runs().facts(runId).isEmpty())
                     throw new IllegalArgumentException("no run " + runId + " (fp runs list shows the runs)");
                 if (!AuditLog.hasShadow(store, runId))
-                    throw new IllegalArgumentException(
-                            "run " + runId + " had no bundle in shadow (fp run --shadow-bundle ID scores one)");
+                    throw new IllegalArgumentException("run " + runId
+                            + " has no shadow decisions: no bundle was in shadow for it (fp run --shadow-bundle B"
+                            + " scores one)");
                 Set<String> fraud = fraudLabelledEvents(stores.labelStore(), stores.accountActivity(), runId);
                 comparison = ShadowComparison.of(store, runId, d -> fraud.contains(d.eventId()));
             }

@@ -166,7 +166,7 @@ public record ShadowComparison(
                 shadowOnly));
         b.append(String.format(
                 Locale.ROOT, "agreement %.2f%% (%,d of %,d same action)%n", 100.0 * agreement(), agreed, compared));
-        b.append(String.format(Locale.ROOT, "%n%-14s", "active \\ shadow"));
+        b.append(String.format(Locale.ROOT, "%n%-15s", "active \\ shadow"));
         for (DecisionAction s : DecisionAction.values()) b.append(String.format(Locale.ROOT, "%12s", s.name()));
         b.append(System.lineSeparator());
         for (DecisionAction a : DecisionAction.values()) {
