@@ -7,10 +7,12 @@ import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.QuarantineIndex;
 import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.labels.LabelStore;
+import dev.fraudplatform.core.registry.BundleRegistry;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.substrate.postgres.EmbeddedPostgresServer;
 import dev.fraudplatform.substrate.postgres.PostgresAccountActivity;
+import dev.fraudplatform.substrate.postgres.PostgresBundleRegistry;
 import dev.fraudplatform.substrate.postgres.PostgresCaseStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresInvestigators;
@@ -51,6 +53,7 @@ public final class AdminStores implements AutoCloseable {
     private final AccountActivity activity;
     private final Investigators investigators;
     private final CaseStore cases;
+    private final BundleRegistry bundleRegistry;
     /** For a scratch database: the stores of the platform database it was made beside, and its name to drop. */
     private AdminStores home;
 
@@ -68,6 +71,7 @@ public final class AdminStores implements AutoCloseable {
         investigators = new PostgresInvestigators(db.dataSource());
         labels = new PostgresLabelStore(db.dataSource());
         activity = new PostgresAccountActivity(db.dataSource());
+        bundleRegistry = new PostgresBundleRegistry(db.dataSource());
     }
 
     public static AdminStores open(PlatformConfig config) {
@@ -171,6 +175,11 @@ public final class AdminStores implements AutoCloseable {
     /** The investigator console's accounts and sessions. */
     public Investigators investigators() {
         return investigators;
+    }
+
+    /** The Model and Policy Registry's bundle states. */
+    public BundleRegistry bundleRegistry() {
+        return bundleRegistry;
     }
 
     /** The Label Store's assertions and rejections. */

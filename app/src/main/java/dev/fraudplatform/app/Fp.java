@@ -1,6 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.app.cli.AuditCommands;
+import dev.fraudplatform.app.cli.BacktestCommand;
 import dev.fraudplatform.app.cli.BenchCommands;
 import dev.fraudplatform.app.cli.Check;
 import dev.fraudplatform.app.cli.DemoCommand;
@@ -8,6 +9,8 @@ import dev.fraudplatform.app.cli.DrillCommand;
 import dev.fraudplatform.app.cli.IngressCommands;
 import dev.fraudplatform.app.cli.InvestigatorsCommands;
 import dev.fraudplatform.app.cli.LabelsCommands;
+import dev.fraudplatform.app.cli.LearnCommand;
+import dev.fraudplatform.app.cli.RegistryCommands;
 import dev.fraudplatform.app.cli.ReplayCommand;
 import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
@@ -47,6 +50,9 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             DrillCommand.class,
             InvestigatorsCommands.class,
+            LearnCommand.class,
+            BacktestCommand.class,
+            RegistryCommands.class,
             ShadowCommands.class
         })
 public final class Fp implements Runnable {

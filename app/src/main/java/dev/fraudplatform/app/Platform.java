@@ -27,6 +27,7 @@ import dev.fraudplatform.ingress.gate.IngestionGate;
 import dev.fraudplatform.ingress.http.GateLimits;
 import dev.fraudplatform.ingress.http.IngestionHttpServer;
 import dev.fraudplatform.ingress.http.ReceiptJson;
+import dev.fraudplatform.learning.archive.Archive;
 import dev.fraudplatform.rtdl.actions.ActionLayer;
 import dev.fraudplatform.rtdl.audit.DecisionLogAudit;
 import dev.fraudplatform.rtdl.loop.DecisionFabricRole;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * One platform process: the substrate of the configured {@link Wiring} (Kafka, PostgreSQL, object store, behind their
  * ports), the gate, the real-time roles (Decision Fabric, Action Layer, Decision Log and Audit) and the case and label
  * roles (Label Store intake, Case Management, the sweep that asserts dispositions' labels; the investigator's
- * console when configured). Roles talk only through Kafka,
+ * console when configured) and the learning plane's archive (every run is archived, and sealed when it ends). Roles talk only through Kafka,
  * PostgreSQL and the object store, never through references to each other.
  *
  * <p>Lifecycle: {@link #start} brings everything up; {@link #close()} stops it in reverse order and removes the
@@ -73,6 +74,8 @@ public final class Platform implements AutoCloseable {
     private BusConsumers.Role auditRole;
     private BusConsumers.Role labelRole;
     private BusConsumers.Role caseRole;
+    private BusConsumers.Role archiveRole;
+    private Archive archive;
     private final DispositionLabels dispositionLabels;
     private int consolePort = -1;
     private DecisionLogAudit audit;
@@ -231,6 +234,10 @@ public final class Platform implements AutoCloseable {
                 CaseManagement.TOPICS,
                 new CaseManagement(wiring.cases(), wiring.publisher(), decisionBundle.caseActions()));
         closeables.push(caseRole);
+        archive = new Archive(wiring.store());
+        archiveRole = consumers.transactional(
+                Archive.NAME, Archive.GROUP, Archive.TOPICS, archive.transactionTimeout(), archive);
+        closeables.push(archiveRole);
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
         try {
             Duration limit = Duration.ofSeconds(60);
@@ -239,6 +246,7 @@ public final class Platform implements AutoCloseable {
                     || !auditRole.awaitAssignment(limit)
                     || !labelRole.awaitAssignment(limit)
                     || !caseRole.awaitAssignment(limit)
+                    || !archiveRole.awaitAssignment(limit)
                     || (shadowAuditRole != null && !shadowAuditRole.awaitAssignment(limit))) {
                 throw new IllegalStateException(
                         "real-time roles did not start within " + limit + ": " + roleFailures());
@@ -324,6 +332,35 @@ public final class Platform implements AutoCloseable {
         return new DecisionFabric(shadow);
     }
 
+    /**
+     * The bundle a run given no explicit bundle decides with: the one the real-time roles serve once started (a process
+     * serves one bundle), else the registry's active bundle, else the built-in {@value RunBundles#BUILT_IN_DEFAULT}
+     * ({@link RunBundles}). Read when the run is pinned, never again for that run.
+     */
+    public synchronized DecisionBundle bundleForNewRun() {
+        return bundle != null ? bundle : RunBundles.active(wiring.bundleRegistry(), wiring.store());
+    }
+
+    /** The Model and Policy Registry over this platform's stores. */
+    public dev.fraudplatform.learning.registry.ModelRegistry registry() {
+        return RunBundles.registry(wiring.bundleRegistry(), wiring.store());
+    }
+
+    /**
+     * The end of a run for the archive: every record below {@code endOffsets} (topic to partition to offset, of
+     * {@link Archive#TOPICS}) goes into archive segments as soon as the archive has read it, without waiting for its
+     * roll's size or age. Call it before the run's archive is sealed.
+     *
+     * @return completes when those records are in segments; null when the roles do not run here (no archive)
+     */
+    public CompletableFuture<Void> flushArchive(java.util.Map<String, java.util.Map<Integer, Long>> endOffsets) {
+        Archive role;
+        synchronized (this) {
+            role = archive;
+        }
+        return role == null ? null : role.flushThrough(endOffsets);
+    }
+
     /** The bundle the real-time roles serve, or null before {@link #startRoles}. */
     public synchronized DecisionBundle bundle() {
         return bundle;
@@ -339,6 +376,7 @@ public final class Platform implements AutoCloseable {
             out.add("decision log and audit of shadow decisions: " + shadowAuditRole.failure());
         if (labelRole != null && labelRole.failure() != null) out.add("label store: " + labelRole.failure());
         if (caseRole != null && caseRole.failure() != null) out.add("case management: " + caseRole.failure());
+        if (archiveRole != null && archiveRole.failure() != null) out.add("archive: " + archiveRole.failure());
         if (!gateStopped && relay.failure() != null) out.add("gate admission relay: " + relay.failure());
         if (!gateStopped && busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
         return out;

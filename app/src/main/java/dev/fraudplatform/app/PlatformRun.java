@@ -38,6 +38,9 @@ public final class PlatformRun {
     private final Platform platform;
     private final RunFacts facts;
     private final Map<Integer, Long> decisionsStart;
+    /** The archived topics' end offsets when the run started: where its records on them begin. */
+    private final Map<String, Map<Integer, Long>> archiveStart;
+
     private final Consumer<String> status;
     private final StreamEndAnnouncer streamEnd;
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
@@ -48,12 +51,26 @@ public final class PlatformRun {
     private long streamStartedAt;
     private long drainedAt;
 
-    private PlatformRun(Platform platform, RunFacts facts, Map<Integer, Long> decisionsStart, Consumer<String> status) {
+    private PlatformRun(
+            Platform platform,
+            RunFacts facts,
+            Map<Integer, Long> decisionsStart,
+            Map<String, Map<Integer, Long>> archiveStart,
+            Consumer<String> status) {
         this.platform = platform;
         this.facts = facts;
         this.decisionsStart = decisionsStart;
+        this.archiveStart = archiveStart;
         this.status = status;
         this.streamEnd = new StreamEndAnnouncer(platform, facts.platformRunId());
+    }
+
+    /**
+     * As {@link #start(Platform, String, DecisionBundle, Consumer)} with the bundle the platform gives a run that names
+     * none ({@link Platform#bundleForNewRun()}: the registry's active bundle, else the built-in rules), pinned now.
+     */
+    public static PlatformRun start(Platform platform, String worldId, Consumer<String> status) throws Exception {
+        return start(platform, worldId, platform.bundleForNewRun(), java.util.Set.of(), status);
     }
 
     /**
@@ -91,6 +108,7 @@ public final class PlatformRun {
                 PlatformConfig.codeVersion(),
                 Instant.now());
         Map<Integer, Long> start = platform.busAdmin().endOffsets(Topics.DECISIONS);
+        Map<String, Map<Integer, Long>> archiveStart = RunArchive.endOffsets(platform);
         java.util.Set<String> producers = new java.util.TreeSet<>(otherProducers);
         producers.add(Platform.STREAMER_PRODUCER);
         sr.pinAndAnnounce(facts, producers, platform.runs(), platform.publisher());
@@ -102,7 +120,7 @@ public final class PlatformRun {
                     bundle.digest(),
                     facts.configDigest());
         }
-        return new PlatformRun(platform, facts, start, status);
+        return new PlatformRun(platform, facts, start, archiveStart, status);
     }
 
     public RunFacts facts() {
@@ -282,7 +300,10 @@ public final class PlatformRun {
         }
     }
 
-    /** Builds the conformance report, writes it under {@code evidence/<run>/}, and records COMPLETED or FAILED. */
+    /**
+     * Builds the conformance report, writes it under {@code evidence/<run>/}, and records COMPLETED or FAILED. The run's
+     * archive is flushed and sealed first ({@link RunArchive}), and the report's archive row reconciles it with the bus.
+     */
     public ConformanceReport finish() throws Exception {
         return finish(null);
     }
@@ -305,6 +326,7 @@ public final class PlatformRun {
         ConformanceReport report;
         try {
             report = RunLaws.judge(platform, runReport, assembled.auditManifestProblems(), assembled.tally());
+            report = report.withArchive(RunArchive.sealAndReconcile(platform, runId(), archiveStart));
             if (drill != null) report = report.withDrill(drill.apply(report));
             report.write(platform.store());
         } catch (Exception | Error e) {

@@ -60,10 +60,14 @@ public final class ReplayProof {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        DecisionBundle bundle = DecisionBundle.builtIn(facts.bundleId());
-        if (!bundle.digest().equals(facts.bundleDigest())) {
-            throw new IllegalArgumentException("bundle " + facts.bundleId() + " is now " + bundle.digest() + "; run "
-                    + runId + " pinned " + facts.bundleDigest());
+        // the pinned bundle, built in or registered, with the pinned digest
+        DecisionBundle bundle;
+        try {
+            bundle = RunBundles.byId(
+                    platform.wiring().bundleRegistry(), platform.store(), facts.bundleId(), facts.bundleDigest());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("run " + runId + " pinned bundle " + facts.bundleId() + " ("
+                    + facts.bundleDigest() + "): " + e.getMessage());
         }
         PlatformRun run = PlatformRun.start(platform, facts.worldId(), bundle, status);
         run.stream();

@@ -78,7 +78,7 @@ public final class RunLaws {
     /**
      * Re-checks a finished run against the stores as they are now, from its written report: the run's receipts and
      * effects hash as they did when it ended (nothing updated or removed in place), the laws the stores can prove
-     * still hold, the tables are still guarded, and the world and audit manifests still re-hash.
+     * still hold, the tables are still guarded, and the world and audit manifests (and the archive's, once sealed) still re-hash.
      */
     public static List<Check> recheck(ObjectStore store, RunEvidence evidence, String runId) throws Exception {
         String key = ConformanceReport.evidenceKey(runId, "report.json");
@@ -100,6 +100,13 @@ public final class RunLaws {
         List<String> audit = new ArrayList<>(dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId));
         audit.addAll(dev.fraudplatform.rtdl.audit.AuditLog.verifyShadow(store, runId));
         out.add(manifestLaw(store, written.path("world_id").asText(), audit));
+        if (dev.fraudplatform.learning.archive.ArchiveSeal.sealed(store, runId)) {
+            List<String> archive = dev.fraudplatform.learning.archive.ArchiveSeal.verify(store, runId);
+            out.add(new Check(
+                    "the run's archive segments still match their manifest",
+                    archive.isEmpty(),
+                    archive.isEmpty() ? "every segment re-hashes" : String.join("; ", archive)));
+        }
         return out;
     }
 

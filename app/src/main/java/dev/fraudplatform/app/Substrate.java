@@ -18,6 +18,7 @@ import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.join.JoinPlane;
 import dev.fraudplatform.core.labels.LabelStore;
+import dev.fraudplatform.core.registry.BundleRegistry;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
@@ -31,6 +32,7 @@ import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.kafka.KafkaTopicReader;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
 import dev.fraudplatform.substrate.postgres.PostgresAccountActivity;
+import dev.fraudplatform.substrate.postgres.PostgresBundleRegistry;
 import dev.fraudplatform.substrate.postgres.PostgresCaseStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
 import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
@@ -78,6 +80,7 @@ abstract class Substrate implements Wiring {
     private final CaseStore cases;
     private final AccountActivity activity;
     private final Investigators investigators;
+    private final BundleRegistry bundleRegistry;
     private final BusPartitioner partitioner = new KafkaBusPartitioner();
     private final TopicReader topicReader;
     private final BusConsumers consumers;
@@ -112,6 +115,7 @@ abstract class Substrate implements Wiring {
             cases = new PostgresCaseStore(ds);
             activity = new PostgresAccountActivity(ds);
             investigators = new PostgresInvestigators(ds);
+            bundleRegistry = new PostgresBundleRegistry(ds);
             topicReader = new KafkaTopicReader(kafka);
             consumers = new KafkaBusConsumers(kafka);
         } catch (RuntimeException e) {
@@ -123,6 +127,11 @@ abstract class Substrate implements Wiring {
     private <T extends AutoCloseable> T push(T closeable) {
         closeables.push(closeable);
         return closeable;
+    }
+
+    @Override
+    public BundleRegistry bundleRegistry() {
+        return bundleRegistry;
     }
 
     @Override

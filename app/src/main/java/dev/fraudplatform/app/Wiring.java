@@ -17,6 +17,7 @@ import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.join.JoinPlane;
 import dev.fraudplatform.core.labels.LabelStore;
+import dev.fraudplatform.core.registry.BundleRegistry;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
@@ -84,6 +85,9 @@ public interface Wiring extends AutoCloseable {
 
     /** What the stores can prove about a run (the run report's reads). */
     RunEvidence evidence();
+
+    /** The Model and Policy Registry's bundle states. */
+    BundleRegistry bundleRegistry();
 
     /** The platform's shared idempotent publisher. */
     EventPublisher publisher();

@@ -256,6 +256,27 @@ class FpBadInputIT {
         cases.add(Arguments.of(
                 List.of("labels", "export", "--as-of", "2026-03-02T00:00:00Z", "--out", "/"), "is a directory"));
         cases.add(Arguments.of(List.of("bench", "labels", "--assertions", "0"), "--assertions"));
+        // the registry's commands: refused before the registry is opened
+        cases.add(Arguments.of(
+                List.of("registry", "promote", "m-1", "--to", "sideways", "--by", "lea", "--reason", "r"),
+                "--to is shadow or active, was sideways"));
+        cases.add(Arguments.of(List.of("registry", "promote", "m-1", "--by", "lea", "--reason", "r"), "--to"));
+        cases.add(Arguments.of(
+                List.of("registry", "promote", "../m", "--to", "active", "--by", "lea", "--reason", "r"),
+                "a bundle id is"));
+        cases.add(Arguments.of(
+                List.of("registry", "register", "--bundle", "/no/such/dir", "--by", "ana", "--reason", "r"),
+                "--bundle /no/such/dir is not a directory"));
+        cases.add(Arguments.of(List.of("registry", "register", "--bundle", "/tmp", "--by", "ana"), "--reason"));
+        cases.add(Arguments.of(List.of("registry", "rollback", "--by", "lea"), "--reason"));
+        cases.add(Arguments.of(
+                List.of("registry", "rollback", "--by", "lea", "--reason", " "), "needs a reason (--reason)"));
+        cases.add(Arguments.of(
+                List.of("registry", "rollback", "--by", "no one", "--reason", "r"), "an operator name (--by)"));
+        cases.add(Arguments.of(List.of("registry", "show", "Bad Id"), "a bundle id is"));
+        cases.add(Arguments.of(
+                List.of("run", "--world", WORLD, "--bundle", "m-nope"),
+                "no bundle m-nope (neither built in nor registered)"));
         return cases.stream();
     }
 
@@ -271,6 +292,24 @@ class FpBadInputIT {
         assertThat(tree(home))
                 .as("FP_HOME is left as it was: no run, database, work directory or file")
                 .isEqualTo(before);
+    }
+
+    @Test
+    void registeringABundleWhoseModelFileWasChangedIsRefusedBeforeAnythingStarts() throws IOException {
+        Path bundles = Files.createTempDirectory("fp-bad-bundle-");
+        try {
+            Path dir = TestBundleDirs.write(bundles.resolve("m-1"), "m-1", null);
+            TestBundleDirs.tamperModel(dir);
+            Set<String> before = tree(home);
+
+            assertThat(fp("registry", "register", "--bundle", dir.toString(), "--by", "ana", "--reason", "r"))
+                    .isEqualTo(2);
+
+            assertOneLine("bundle m-1 cannot be registered: model file model.json has SHA-256");
+            assertThat(tree(home)).as("no database, no stored file").isEqualTo(before);
+        } finally {
+            WorkDirectories.deleteTree(bundles);
+        }
     }
 
     @Test

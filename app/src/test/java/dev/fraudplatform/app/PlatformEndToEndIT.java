@@ -166,6 +166,30 @@ class PlatformEndToEndIT {
                 .as(replay.mismatches() + " " + replay.manifestProblems())
                 .isTrue();
         firstRunId = run.runId();
+        // The archive took the whole run, sealed: per topic, its rows are the run's records on the bus
+        ConformanceReport.ArchiveRows archive = conformance.archive();
+        assertThat(archive).isNotNull();
+        assertThat(archive.check().passed()).as(archive.check().detail()).isTrue();
+        assertThat(archive.archived())
+                .containsEntry(dev.fraudplatform.core.bus.Topics.TRAFFIC, sent)
+                .containsEntry(dev.fraudplatform.core.bus.Topics.DECISIONS, 3_000L)
+                .containsEntry(dev.fraudplatform.core.bus.Topics.ACTIONS, 3_000L)
+                .containsEntry(dev.fraudplatform.core.bus.Topics.LABELS, casework.assertionsFromEvents())
+                .isEqualTo(archive.onBus());
+        assertThat(dev.fraudplatform.learning.archive.ArchiveSeal.verify(platform.store(), run.runId()))
+                .isEmpty();
+        assertThat(html).contains("archived: fp.traffic");
+        // and reads back in bus order: what the Offline Feature Shadow replays
+        long[] replayed = {0, -1, -1};
+        dev.fraudplatform.learning.archive.ArchiveReader.forEachRecord(
+                platform.store(), run.runId(), dev.fraudplatform.core.bus.Topics.TRAFFIC, r -> {
+                    assertThat(r.partition() > replayed[1] || r.offset() > replayed[2])
+                            .isTrue();
+                    replayed[0]++;
+                    replayed[1] = r.partition();
+                    replayed[2] = r.offset();
+                });
+        assertThat(replayed[0]).isEqualTo(sent);
     }
 
     @Test
@@ -452,6 +476,25 @@ class PlatformEndToEndIT {
                 st.execute("ALTER TABLE actions.effects ENABLE TRIGGER append_only");
             }
         }
+    }
+
+    @Test
+    @Order(95)
+    void aChangedArchiveSegmentIsNamedByTheRecheck() throws Exception {
+        String segment = dev.fraudplatform.learning.archive.ArchiveReader.segmentKeys(platform.store(), firstRunId)
+                .get(0);
+        Path file = platform.store().localPath(segment).orElseThrow();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        file.toFile().setWritable(true);
+        Files.write(file, bytes);
+        assertThat(RunLaws.recheck(platform.store(), platform.evidence(), firstRunId))
+                .filteredOn(c -> c.name().equals("the run's archive segments still match their manifest"))
+                .singleElement()
+                .satisfies(c -> {
+                    assertThat(c.passed()).isFalse();
+                    assertThat(c.detail()).contains(segment).contains("SHA-256 differs");
+                });
     }
 
     @Test

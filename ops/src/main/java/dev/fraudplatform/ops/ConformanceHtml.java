@@ -142,6 +142,8 @@ public final class ConformanceHtml {
         breakdown(out, "label store", "rejected: ", c.path("label_events_rejected"));
         countRow(out, "label store", "assertions from dispositions", c.path("label_assertions_from_cases"), false);
         countRow(out, "archive", "archive rows", c.path("archive_rows"), false);
+        breakdown(out, "archive", "archived: ", c.path("archive_rows_by_topic"));
+        breakdown(out, "archive", "on the bus: ", c.path("bus_records_of_run_by_topic"));
         out.append("</tbody>\n</table>\n</section>\n");
     }
 

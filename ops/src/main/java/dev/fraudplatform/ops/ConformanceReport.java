@@ -23,6 +23,10 @@ import java.util.TreeMap;
  * <p>Laws (each one a check of kind {@code law}): no admitted transaction without a decision and its effect; no
  * effect without an admitted event; no effect applied twice; no event admitted twice; every append-only table still
  * guarded; every manifest (world, audit segments) re-hashes.
+ *
+ * <p>The archive ({@link ArchiveRows}): the rows the archive sealed for the run, per topic, against the run's records
+ * on the bus over the same offsets, a reconciliation check that passes only when they are equal on every topic and the
+ * archive's manifest re-hashes. Null when the archive is not wired (shown as such, never as zero).
  */
 public record ConformanceReport(
         RunReport run,
@@ -35,7 +39,73 @@ public record ConformanceReport(
         Instant appendOnlyCutoff,
         List<Throughput> throughput,
         Map<String, Long> latencyHistogram,
-        Drill drill) {
+        Drill drill,
+        ArchiveRows archive) {
+
+    /** A report without the archive's reconciliation (not wired: {@code archive_rows} is null). */
+    public ConformanceReport(
+            RunReport run,
+            Instant generatedAt,
+            long busRecords,
+            long decisionsWithMissingContext,
+            Map<String, Long> quarantineByReason,
+            List<Check> laws,
+            String appendOnlyDigest,
+            Instant appendOnlyCutoff,
+            List<Throughput> throughput,
+            Map<String, Long> latencyHistogram,
+            Drill drill) {
+        this(
+                run,
+                generatedAt,
+                busRecords,
+                decisionsWithMissingContext,
+                quarantineByReason,
+                laws,
+                appendOnlyDigest,
+                appendOnlyCutoff,
+                throughput,
+                latencyHistogram,
+                drill,
+                null);
+    }
+
+    /**
+     * The archive's side of the run: rows sealed per topic ({@code archived}, from the segment names the manifest
+     * lists), the run's records on the bus per topic over the offsets the archive was flushed through
+     * ({@code onBus}: the records whose value names the run; the run's end-of-stream markers are not traffic), and
+     * the problems verifying the archive's manifest.
+     */
+    public record ArchiveRows(Map<String, Long> archived, Map<String, Long> onBus, List<String> manifestProblems) {
+        public ArchiveRows {
+            archived = Map.copyOf(archived);
+            onBus = Map.copyOf(onBus);
+            manifestProblems = List.copyOf(manifestProblems);
+        }
+
+        public long total() {
+            return archived.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Per topic of either side: {@code archived = onBus}; and the manifest re-hashes. */
+        public Check check() {
+            java.util.Set<String> topics = new java.util.TreeSet<>(archived.keySet());
+            topics.addAll(onBus.keySet());
+            List<String> parts = new ArrayList<>();
+            boolean equal = true;
+            for (String t : topics) {
+                long a = archived.getOrDefault(t, 0L);
+                long b = onBus.getOrDefault(t, 0L);
+                equal &= a == b;
+                parts.add(t + " " + a + (a == b ? " = " : " != ") + b);
+            }
+            return new Check(
+                    "archive rows = the run's records on the bus, per topic; the archive's manifest re-hashes",
+                    equal && manifestProblems.isEmpty(),
+                    String.join(", ", parts)
+                            + (manifestProblems.isEmpty() ? "" : "; " + String.join("; ", manifestProblems)));
+        }
+    }
 
     /** Events admitted and decisions applied in one second of the run, counted from its first receipt. */
     public record Throughput(int second, long admitted, long decided) {}
@@ -51,9 +121,14 @@ public record ConformanceReport(
         return laws.stream().allMatch(Check::passed);
     }
 
+    /** The run reconciles across planes, and the archive (when wired) with the bus. */
+    public boolean reconciled() {
+        return run.reconciled() && (archive == null || archive.check().passed());
+    }
+
     /** Reconciled, every law holds, and the drill (if any) met every expectation. */
     public boolean passed() {
-        return run.reconciled() && lawsHold() && (drill == null || drill.passed());
+        return reconciled() && lawsHold() && (drill == null || drill.passed());
     }
 
     public ConformanceReport withDrill(Drill d) {
@@ -68,7 +143,25 @@ public record ConformanceReport(
                 appendOnlyCutoff,
                 throughput,
                 latencyHistogram,
-                d);
+                d,
+                archive);
+    }
+
+    /** This report with the archive's reconciliation. */
+    public ConformanceReport withArchive(ArchiveRows a) {
+        return new ConformanceReport(
+                run,
+                generatedAt,
+                busRecords,
+                decisionsWithMissingContext,
+                quarantineByReason,
+                laws,
+                appendOnlyDigest,
+                appendOnlyCutoff,
+                throughput,
+                latencyHistogram,
+                drill,
+                a);
     }
 
     /** The failed checks of every kind, one line each. */
@@ -77,6 +170,9 @@ public record ConformanceReport(
         run.checks().stream()
                 .filter(c -> !c.passed())
                 .forEach(c -> out.add("reconciliation: " + c.name() + ": " + c.detail()));
+        if (archive != null && !archive.check().passed())
+            out.add("reconciliation: " + archive.check().name() + ": "
+                    + archive.check().detail());
         laws.stream().filter(c -> !c.passed()).forEach(c -> out.add("law: " + c.name() + ": " + c.detail()));
         if (drill != null)
             drill.expectations().stream()
@@ -90,17 +186,25 @@ public record ConformanceReport(
     public ObjectNode toJson() {
         ObjectNode n = run.toJson();
         n.put("generated_at", generatedAt.toString());
+        n.put("reconciled", reconciled());
         n.put("laws_hold", lawsHold());
         n.put("passed", passed());
         ObjectNode counts = (ObjectNode) n.get("counts");
         counts.put("bus_records", busRecords);
         counts.put("decisions_with_missing_context", decisionsWithMissingContext);
-        counts.putNull("archive_rows"); // no archive role in this build yet: shown as "not wired", never as zero
+        if (archive == null) {
+            counts.putNull("archive_rows"); // no archive for this run: shown as "not wired", never as zero
+        } else {
+            counts.put("archive_rows", archive.total());
+            counts.set("archive_rows_by_topic", Json.MAPPER.valueToTree(new TreeMap<>(archive.archived())));
+            counts.set("bus_records_of_run_by_topic", Json.MAPPER.valueToTree(new TreeMap<>(archive.onBus())));
+        }
         n.set("quarantine_by_reason", Json.MAPPER.valueToTree(new TreeMap<>(quarantineByReason)));
         n.put("append_only_digest", appendOnlyDigest);
         n.put("append_only_cutoff", appendOnlyCutoff.toString());
         ArrayNode checks = n.putArray("checks");
         run.checks().forEach(c -> check(checks, "reconciliation", c));
+        if (archive != null) check(checks, "reconciliation", archive.check());
         laws.forEach(c -> check(checks, "law", c));
         ObjectNode series = n.putObject("series");
         ArrayNode tp = series.putArray("throughput");
@@ -156,6 +260,10 @@ public record ConformanceReport(
     /** A human summary: the run's own, then the laws and the drill. */
     public String toText() {
         StringBuilder sb = new StringBuilder(run.toText()).append(System.lineSeparator());
+        if (archive != null) {
+            Check a = archive.check();
+            sb.append(String.format(Locale.ROOT, "  [%s] %s: %s%n", a.passed() ? "ok" : "FAIL", a.name(), a.detail()));
+        }
         for (Check c : laws)
             sb.append(String.format(
                     Locale.ROOT, "  [%s] law: %s: %s%n", c.passed() ? "ok" : "BROKEN", c.name(), c.detail()));

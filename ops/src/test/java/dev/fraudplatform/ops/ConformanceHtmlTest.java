@@ -27,7 +27,9 @@ class ConformanceHtmlTest {
                              "admitted_by_event_class": {"txn.card_auth": 700, "ctx.login": 290},
                              "admitted_transactions": 700, "bus_records": 990, "decision_records_on_bus": 700,
                              "decisions": 700, "effects": 700, "audit_records": 700, "audit_replay_matched": 700,
-                             "archive_rows": null},
+                             "archive_rows": 2690,
+                             "archive_rows_by_topic": {"fp.actions": 700, "fp.decisions": 700, "fp.labels": 300, "fp.traffic": 990},
+                             "bus_records_of_run_by_topic": {"fp.actions": 700, "fp.decisions": 700, "fp.labels": 300, "fp.traffic": 990}},
                   "quarantine_by_reason": {"INTEGRITY_MISMATCH": 5},
                   "decisions_by_action": {"APPROVE": 650, "REVIEW": 30, "DECLINE": 20},
                   "decisions_by_degrade_mode": {"FULL": 600, "PARTIAL_CONTEXT": 100},
@@ -368,7 +370,7 @@ class ConformanceHtmlTest {
     }
 
     @Test
-    void countsFollowThePlanesAndShowUnwiredPlanes() throws Exception {
+    void countsFollowThePlanesAndShowTheArchivePerTopic() throws Exception {
         String counts = element(ConformanceHtml.render(full()), "counts");
 
         int previous = -1;
@@ -380,14 +382,35 @@ class ConformanceHtmlTest {
             ">decisions<",
             "effects",
             "audit records",
-            "archive rows"
+            "archive rows",
+            "archived: fp.actions",
+            "archived: fp.traffic",
+            "on the bus: fp.actions",
+            "on the bus: fp.traffic"
         }) {
             int at = counts.indexOf(label);
             assertThat(at).as(label).isGreaterThan(previous);
             previous = at;
         }
-        assertThat(counts.substring(counts.indexOf("archive rows"))).contains("not wired");
+        assertThat(counts.substring(counts.indexOf("archive rows")))
+                .contains("2,690")
+                .doesNotContain("not wired");
         assertThat(counts).contains("1,000");
+    }
+
+    @Test
+    void anArchiveThatIsNotWiredShowsAsSuchNeverAsZero() throws Exception {
+        ObjectNode report = full();
+        ObjectNode c = (ObjectNode) report.get("counts");
+        c.putNull("archive_rows");
+        c.remove("archive_rows_by_topic");
+        c.remove("bus_records_of_run_by_topic");
+
+        String counts = element(ConformanceHtml.render(report), "counts");
+
+        assertThat(counts.substring(counts.indexOf("archive rows")))
+                .contains("not wired")
+                .doesNotContain("archived:");
     }
 
     @Test

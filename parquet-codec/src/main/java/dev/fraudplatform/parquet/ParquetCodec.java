@@ -201,6 +201,7 @@ public final class ParquetCodec {
                 case BIGINT -> appender.append((long) (Long) v);
                 case INTEGER -> appender.append((int) (Integer) v);
                 case DOUBLE -> appender.append((double) (Double) v);
+                case FLOAT -> appender.append((float) (Float) v);
                 case DECIMAL -> appender.append((BigDecimal) v);
                 case BOOLEAN -> appender.append((boolean) (Boolean) v);
             }

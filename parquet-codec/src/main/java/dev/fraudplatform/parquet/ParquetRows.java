@@ -24,13 +24,13 @@ public final class ParquetRows implements AutoCloseable {
         this.rs = rs;
     }
 
-    /** The cursor's column names, in its order. */
+    /** The names of the columns read, in the cursor's order. */
     public java.util.List<String> columnNames() {
         try {
             var meta = rs.getMetaData();
-            java.util.List<String> out = new java.util.ArrayList<>(meta.getColumnCount());
-            for (int i = 1; i <= meta.getColumnCount(); i++) out.add(meta.getColumnName(i));
-            return out;
+            java.util.List<String> names = new java.util.ArrayList<>(meta.getColumnCount());
+            for (int i = 1; i <= meta.getColumnCount(); i++) names.add(meta.getColumnName(i));
+            return names;
         } catch (SQLException e) {
             throw failure(e);
         }
@@ -85,6 +85,15 @@ public final class ParquetRows implements AutoCloseable {
     public BigDecimal getDecimal(int column) {
         try {
             return rs.getBigDecimal(column + 1);
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The value, or 0 when missing (see {@link #wasNull()}). */
+    public float getFloat(int column) {
+        try {
+            return rs.getFloat(column + 1);
         } catch (SQLException e) {
             throw failure(e);
         }

@@ -15,6 +15,8 @@ public enum ParquetType {
     INTEGER("INTEGER", Integer.class),
     /** {@link Double}. */
     DOUBLE("DOUBLE", Double.class),
+    /** {@link Float}: 32-bit IEEE-754, as model features are (half a DOUBLE's size, and no rounding on the way in). */
+    FLOAT("FLOAT", Float.class),
     /** {@link BigDecimal} with at most 9 digits, 4 of them after the point (coordinates). */
     DECIMAL("DECIMAL(9,4)", BigDecimal.class),
     /** {@link Boolean}. */

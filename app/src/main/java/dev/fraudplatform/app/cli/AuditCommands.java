@@ -2,6 +2,7 @@ package dev.fraudplatform.app.cli;
 
 import dev.fraudplatform.app.AdminStores;
 import dev.fraudplatform.app.PlatformConfig;
+import dev.fraudplatform.app.RunBundles;
 import dev.fraudplatform.core.run.RunFacts;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.decision.scoring.DecisionFabric;
@@ -29,14 +30,18 @@ public final class AuditCommands extends Group {
         public Integer call() {
             PlatformConfig cfg = PlatformConfig.fromEnvironment();
             RunFacts facts;
+            DecisionBundle bundle;
             try (AdminStores stores = AdminStores.open(cfg)) {
                 facts = stores.runs().facts(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
-            }
-            DecisionBundle bundle = DecisionBundle.builtIn(facts.bundleId());
-            if (!bundle.digest().equals(facts.bundleDigest())) {
-                System.err.println("bundle " + facts.bundleId() + " is now " + bundle.digest() + "; the run pinned "
-                        + facts.bundleDigest());
-                return 1;
+                // the pinned bundle, built in or registered, with the pinned digest
+                try {
+                    bundle = RunBundles.byId(
+                            stores.bundleRegistry(), cfg.objectStore(), facts.bundleId(), facts.bundleDigest());
+                } catch (IllegalArgumentException e) {
+                    System.err.println("run " + runId + " pinned bundle " + facts.bundleId() + " ("
+                            + facts.bundleDigest() + "): " + e.getMessage());
+                    return 1;
+                }
             }
             var result = AuditReplay.replay(cfg.objectStore(), runId, new DecisionFabric(bundle));
             System.out.printf(

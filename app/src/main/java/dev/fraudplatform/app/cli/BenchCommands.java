@@ -5,6 +5,7 @@ import dev.fraudplatform.app.ConsoleBench;
 import dev.fraudplatform.app.EndToEndBench;
 import dev.fraudplatform.app.IngressBench;
 import dev.fraudplatform.app.LabelStoreBench;
+import dev.fraudplatform.app.TrainBench;
 import dev.fraudplatform.benchmarks.DecisionFabricBenchmark;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
             BenchCommands.DecisionFabricBenchCommand.class,
             BenchCommands.CasesBenchCommand.class,
             BenchCommands.LabelStoreBenchCommand.class,
-            BenchCommands.ConsoleBenchCommand.class
+            BenchCommands.ConsoleBenchCommand.class,
+            BenchCommands.TrainBenchCommand.class
         })
 public final class BenchCommands extends Group {
 
@@ -212,6 +214,61 @@ public final class BenchCommands extends Group {
         @Override
         public Integer call() throws Exception {
             return ConsoleBench.run(cases, seed, keep);
+        }
+    }
+
+    @Command(
+            name = "train",
+            description = "Model Factory training at scale: XGBoost (hist) on a deterministic synthetic dataset, "
+                    + "timed; the pure-Java evaluator's scoring rate; with --factory, the whole Model Factory.")
+    static final class TrainBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--rows",
+                defaultValue = "1000000",
+                converter = Check.Positive.class,
+                description = "Rows (default ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Option(
+                names = "--features",
+                defaultValue = "70",
+                converter = Check.Positive.class,
+                description = "Features per row, at least 11 (default ${DEFAULT-VALUE}).")
+        int features;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "200",
+                converter = Check.Positive.class,
+                description = "Boosting rounds (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(
+                names = "--threads",
+                defaultValue = "2",
+                converter = Check.Positive.class,
+                description = "XGBoost threads (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(
+                names = "--days",
+                defaultValue = "30",
+                converter = Check.Positive.class,
+                description = "Days the rows' event times span (default ${DEFAULT-VALUE}).")
+        int days;
+
+        @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(
+                names = "--factory",
+                description = "Also run the whole Model Factory (dataset file, split, train, evaluate, bundle).")
+        boolean factory;
+
+        @Override
+        public Integer call() throws Exception {
+            if (features < 11) throw new IllegalArgumentException("--features must be at least 11 (rules-v1's)");
+            return TrainBench.run(rows, features, rounds, threads, days, seed, factory);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.fraudplatform.app.Drills;
 import dev.fraudplatform.app.Platform;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.app.PlatformRun;
+import dev.fraudplatform.app.RunBundles;
 import dev.fraudplatform.core.run.RunState;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
@@ -56,7 +57,17 @@ final class CommandSteps {
         }
     }
 
-    /** Runs a world through every plane, taking traffic from {@code producers} too; returns the report. */
+    /**
+     * Runs a world through every plane, taking traffic from {@code producers} too; returns the report. A null
+     * {@code bundleId} runs the registry's active bundle (else the built-in rules).
+     */
+    static ConformanceReport runWorld(
+            PlatformConfig config, String worldId, String bundleId, double rate, Set<String> producers)
+            throws Exception {
+        return runWorld(config, worldId, bundleId, null, rate, producers);
+    }
+
+    /** As {@link #runWorld(PlatformConfig, String, String, double, Set)}, with {@code shadow} in shadow (null: none). */
     static ConformanceReport runWorld(
             PlatformConfig config,
             String worldId,
@@ -66,10 +77,23 @@ final class CommandSteps {
             Set<String> producers)
             throws Exception {
         // Refuse a world or a bundle before starting any server: the checks need only the object store and the
-        // classpath.
-        DecisionBundle.builtIn(bundleId);
+        // classpath (a registered bundle's files are in the store; its registry entry is read once PostgreSQL is up).
+        if (bundleId != null) checkBundleExists(config.objectStore(), bundleId);
         new ScenarioRunner(config.objectStore()).admit(worldId);
         return runWorld(Platform.start(config), worldId, bundleId, shadow, rate, producers);
+    }
+
+    /** Refuses a bundle id that is neither built in nor stored by the registry, before anything starts. */
+    private static void checkBundleExists(ObjectStore store, String bundleId) {
+        try {
+            DecisionBundle.builtIn(bundleId);
+            return;
+        } catch (IllegalArgumentException notBuiltIn) {
+            if (!bundleId.matches("[a-z0-9][a-z0-9._-]{0,127}")) throw notBuiltIn;
+        }
+        if (!store.exists(dev.fraudplatform.learning.registry.StoredBundles.location(bundleId) + "/"
+                + dev.fraudplatform.core.store.Manifest.FILE_NAME))
+            throw new IllegalArgumentException("no bundle " + bundleId + " (neither built in nor registered)");
     }
 
     /** Runs a world on a started platform, which this closes; returns the report. */
@@ -91,11 +115,13 @@ final class CommandSteps {
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("platform up: " + platform.describe() + ", gate " + platform.gateUrl());
             printAbandoned(platform);
+            DecisionBundle bundle = bundleId == null
+                    ? platform.bundleForNewRun()
+                    : RunBundles.byId(platform.wiring().bundleRegistry(), platform.store(), bundleId, null);
             // A bundle in shadow is chosen with the roles, before the run pins its facts.
-            if (shadow != null) platform.startRoles(DecisionBundle.builtIn(bundleId), shadow);
-            PlatformRun run =
-                    PlatformRun.start(platform, worldId, DecisionBundle.builtIn(bundleId), producers, StatusLine::show);
-            System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundleId
+            if (shadow != null) platform.startRoles(bundle, shadow);
+            PlatformRun run = PlatformRun.start(platform, worldId, bundle, producers, StatusLine::show);
+            System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundle.id()
                     + (shadow == null ? "" : ", bundle " + shadow.id() + " in shadow")
                     + ", producers " + platform.runs().producers(run.runId()) + ")");
             long events = Drills.worldEvents(platform.store(), worldId);

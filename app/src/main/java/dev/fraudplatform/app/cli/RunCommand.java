@@ -15,7 +15,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--world", required = true, description = "World id (see fp world list).")
     String worldId;
 
-    @Option(names = "--bundle", defaultValue = "rules-v1", description = "Decision bundle (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bundle",
+            description = "Decision bundle: built in, or registered (fp registry list). Default: the registry's active "
+                    + "bundle, else the built-in rules-v1; pinned when the run is READY.")
     String bundleId;
 
     @Option(

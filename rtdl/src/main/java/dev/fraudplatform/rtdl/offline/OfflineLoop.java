@@ -44,6 +44,7 @@ public final class OfflineLoop implements AutoCloseable {
     private final Consumer<Decision> sink;
     private final Duration joinWait;
     private long decided;
+    private final java.nio.file.Path stateDir;
 
     /**
      * @param bundle   the run's bundle (its feature parameters, such as the high-risk MCCs, shape the features)
@@ -54,6 +55,13 @@ public final class OfflineLoop implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "fp-offline-loop");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "offline:9092");
+        try {
+            // in-memory stores, but the driver still wants a state directory of its own
+            stateDir = java.nio.file.Files.createTempDirectory("fp-offline-loop-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(
                 DecisionTopology.build(
                         new DecisionFabric(bundle),
@@ -102,6 +110,15 @@ public final class OfflineLoop implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        try {
+            driver.close();
+        } finally {
+            try (var files = java.nio.file.Files.walk(stateDir)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a temporary directory left behind is harmless
+            }
+        }
     }
 }

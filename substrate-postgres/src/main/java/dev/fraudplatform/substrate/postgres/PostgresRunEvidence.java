@@ -40,7 +40,9 @@ public final class PostgresRunEvidence implements RunEvidence {
             "casework.case_timeline",
             "casework.investigators",
             "casework.sessions",
-            "casework.session_ends");
+            "casework.session_ends",
+            "registry.bundles",
+            "registry.bundle_changes");
 
     /** Upper bounds of the latency histogram, in milliseconds; a last bucket takes the rest. */
     public static final List<Integer> LATENCY_BUCKETS_MS =
