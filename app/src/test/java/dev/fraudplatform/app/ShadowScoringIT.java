@@ -129,6 +129,27 @@ class ShadowScoringIT {
         assertThat(platform.store().exists("audit/" + runId + "/shadow/manifest.json"))
                 .isTrue();
 
+        // On the bus: one shadow decision per decision on fp.decisions.shadow, and on fp.audit one record for each,
+        // the shadow ones marked
+        List<JsonNode> onShadowTopic = BusReader.readAll(platform.bootstrap(), "fp.decisions.shadow").stream()
+                .filter(n -> runId.equals(n.path("platform_run_id").asText()))
+                .toList();
+        assertThat(onShadowTopic).hasSize((int) decisions);
+        assertThat(onShadowTopic)
+                .allSatisfy(n -> assertThat(n.path("bundle_id").asText()).isEqualTo("rules-v1-strict"));
+        List<JsonNode> audited = BusReader.readAll(platform.bootstrap(), "fp.audit").stream()
+                .filter(n ->
+                        runId.equals(n.path("decision").path("platform_run_id").asText()))
+                .toList();
+        assertThat(audited.stream().filter(n -> n.path("shadow").asBoolean()))
+                .hasSize((int) decisions)
+                .allSatisfy(n -> assertThat(n.path("decision").path("bundle_id").asText())
+                        .isEqualTo("rules-v1-strict"));
+        assertThat(audited.stream().filter(n -> !n.has("shadow")))
+                .hasSize((int) decisions)
+                .allSatisfy(n -> assertThat(n.path("decision").path("bundle_id").asText())
+                        .isEqualTo("rules-v1"));
+
         // fp shadow report, in this JVM, on the running platform's stores
         Map<String, Decision> shadowById = new HashMap<>();
         shadowRecords.forEach(a -> shadowById.put(a.decision().decisionId(), a.decision()));
