@@ -56,8 +56,17 @@ public final class LearningPipeline {
 
     private LearningPipeline() {}
 
-    public static String prefix(String runId) {
-        return "learning/" + runId + "/";
+    /**
+     * Where one training of a run keeps its outputs: {@code learning/<run>/<config>/}, {@code <config>} the first 12
+     * hex digits of the SHA-256 of the training config, so each config's outputs are immutable and a second config
+     * never collides with the first.
+     */
+    public static String prefix(String runId, TrainingConfig config) {
+        return "learning/" + runId + "/" + configId(config) + "/";
+    }
+
+    public static String configId(TrainingConfig config) {
+        return Sha256.hex(CanonicalJson.bytes(config.toJson())).substring(0, 12);
     }
 
     /**
@@ -83,18 +92,23 @@ public final class LearningPipeline {
      * (record time, partition, offset), the total order the scaled loop's event-time watermarks converge to.
      */
     public static void traffic(ObjectStore store, String runId, java.util.function.Consumer<ArchivedRecord> each) {
-        Map<Integer, Long> byPartition = new TreeMap<>();
+        java.util.Set<String> partitions = new java.util.TreeSet<>();
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                ".*/" + java.util.regex.Pattern.quote(Topics.TRAFFIC) + "-(p\\d+)-[^/]*$");
+        for (String key : ArchiveReader.segmentKeys(store, runId)) {
+            var m = name.matcher(key);
+            if (m.matches()) partitions.add(m.group(1));
+        }
+        if (partitions.size() <= 1) {
+            // strict mode: the one partition's log is the order, streamed as it is read
+            ArchiveReader.forEachRecord(store, runId, Topics.TRAFFIC, each);
+            return;
+        }
         List<ArchivedRecord> all = new ArrayList<>();
-        boolean[] several = {false};
-        ArchiveReader.forEachRecord(store, runId, Topics.TRAFFIC, r -> {
-            byPartition.merge(r.partition(), 1L, Long::sum);
-            if (byPartition.size() > 1 && !several[0]) several[0] = true;
-            all.add(r);
-        });
-        if (several[0])
-            all.sort(Comparator.comparingLong(ArchivedRecord::timestampMillis)
-                    .thenComparingInt(ArchivedRecord::partition)
-                    .thenComparingLong(ArchivedRecord::offset));
+        ArchiveReader.forEachRecord(store, runId, Topics.TRAFFIC, all::add);
+        all.sort(Comparator.comparingLong(ArchivedRecord::timestampMillis)
+                .thenComparingInt(ArchivedRecord::partition)
+                .thenComparingLong(ArchivedRecord::offset));
         all.forEach(each);
     }
 
@@ -149,7 +163,7 @@ public final class LearningPipeline {
             ParityReport parity,
             Path workDir)
             throws IOException {
-        restore(store, prefix(runId), workDir);
+        restore(store, prefix(runId, config), workDir);
         ModelFactory.Result result = ModelFactory.run(dataset, config, baseBundleJson, parity.summary(), workDir);
         return result;
     }

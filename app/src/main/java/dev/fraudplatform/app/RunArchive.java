@@ -47,6 +47,7 @@ final class RunArchive {
      */
     static ConformanceReport.ArchiveRows sealAndReconcile(
             Platform platform, String runId, Map<String, Map<Integer, Long>> start) throws Exception {
+        long t0 = System.currentTimeMillis();
         Map<String, Map<Integer, Long>> through = endOffsets(platform);
         for (int round = 1; ; round++) {
             CompletableFuture<Void> flushed = platform.flushArchive(through);
@@ -67,10 +68,21 @@ final class RunArchive {
             through = now;
         }
         ArchiveSeal.seal(platform.store(), runId);
-        return new ConformanceReport.ArchiveRows(
+        long sealed = System.currentTimeMillis();
+        ConformanceReport.ArchiveRows rows = new ConformanceReport.ArchiveRows(
                 ArchiveReader.rowsByTopic(platform.store(), runId),
                 recordsOnBus(platform, runId, start, through),
                 ArchiveSeal.verify(platform.store(), runId));
+        LOG.info(
+                "run {}: archive sealed, {} rows by topic {} in {} segments; flushed and sealed in {} ms, reconciled"
+                        + " with the bus in {} ms",
+                runId,
+                rows.total(),
+                rows.archived(),
+                ArchiveReader.segmentKeys(platform.store(), runId).size(),
+                sealed - t0,
+                System.currentTimeMillis() - sealed);
+        return rows;
     }
 
     /**

@@ -89,6 +89,16 @@ public final class Check {
     public static final double MAX_FRAUD_SHARE = 0.5;
 
     /** A share of a world's transactions that is fraud: from 0 to {@link #MAX_FRAUD_SHARE}. */
+    /** A share from 0 to 1 (a weight). */
+    public static final class Share implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            double r = decimal(value);
+            if (!(r >= 0 && r <= 1)) throw new TypeConversionException("must be a share from 0 to 1, was " + value);
+            return r;
+        }
+    }
+
     public static final class FraudShare implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {

@@ -77,6 +77,13 @@ public final class LearnCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--model-weight",
+            defaultValue = "0.9",
+            converter = Check.Share.class,
+            description = "The model's share w of the score, w * p + (1 - w) * rules (default ${DEFAULT-VALUE}).")
+    double modelWeight;
+
+    @Option(
             names = "--by",
             defaultValue = "fp-learn",
             description = "Who registers the candidate (default ${DEFAULT-VALUE}).")
@@ -131,8 +138,9 @@ public final class LearnCommand implements Callable<Integer> {
                     dataset.size(),
                     dataset.positives(),
                     dataset.width());
-            Path work = cfg.home().resolve("learning").resolve(runId);
-            TrainingConfig config = TrainingConfig.defaults().withRounds(rounds).withSeed(seed);
+            TrainingConfig config =
+                    TrainingConfig.defaults().withRounds(rounds).withSeed(seed).withModelWeight(modelWeight);
+            Path work = cfg.home().resolve("learning").resolve(runId).resolve(LearningPipeline.configId(config));
             ModelFactory.Result model = LearningPipeline.train(store, runId, dataset, config, baseJson, parity, work);
             JsonNode test = CanonicalJson.EXACT_MAPPER
                     .readTree(java.nio.file.Files.readAllBytes(model.bundleDir().resolve(BundleSource.BUNDLE_FILE)))
@@ -155,7 +163,7 @@ public final class LearnCommand implements Callable<Integer> {
             System.out.println("  the active bundle " + active.id() + " on the same test window: recall at 1% FPR "
                     + activeOnWindow.path("recall_at_1pct_fpr").asDouble() + ", PR-AUC "
                     + activeOnWindow.path("pr_auc").asDouble());
-            LearningPipeline.keep(store, LearningPipeline.prefix(runId), work);
+            LearningPipeline.keep(store, LearningPipeline.prefix(runId, config), work);
             System.out.println("  replay proof: " + proof.path("decisions").asLong() + " decisions, "
                     + (proof.path("reconciled").asBoolean() ? "reconciled" : "NOT RECONCILED") + ", modes "
                     + proof.path("degrade_modes"));
@@ -165,7 +173,8 @@ public final class LearnCommand implements Callable<Integer> {
                             by,
                             "learned from run " + runId + " of world " + facts.worldId() + " (fp learn)");
             System.out.println("step 5/5 registry: " + entry.bundleId() + " is " + entry.state()
-                    + "; evaluation: " + store.locationOf(LearningPipeline.prefix(runId) + ModelFactory.EVALUATION_HTML)
+                    + "; evaluation: "
+                    + store.locationOf(LearningPipeline.prefix(runId, config) + ModelFactory.EVALUATION_HTML)
                     + "; promote with `fp registry promote " + entry.bundleId() + " --to active`");
             return 0;
         }

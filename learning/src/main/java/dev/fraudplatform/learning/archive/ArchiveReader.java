@@ -2,9 +2,6 @@ package dev.fraudplatform.learning.archive;
 
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.store.ObjectStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -80,14 +77,10 @@ public final class ArchiveReader {
 
     private static void read(ObjectStore store, ArchiveSegment.Name n, Consumer<ArchiveSegment.Row> action) {
         long[] rows = {0};
-        try (InputStream in = store.open(n.key())) {
-            ArchiveSegment.read(in, r -> {
-                rows[0]++;
-                action.accept(r);
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading archive segment " + n.key(), e);
-        }
+        ArchiveSegment.read(store, n.key(), r -> {
+            rows[0]++;
+            action.accept(r);
+        });
         if (rows[0] != n.rows())
             throw new IllegalStateException(
                     "archive segment " + n.key() + " holds " + rows[0] + " rows, its name says " + n.rows());

@@ -162,29 +162,49 @@ final class ArchiveSegment {
         ParquetCodec.write(SCHEMA, columns, ParquetCodec.DEFAULT_ROW_GROUP_ROWS, out);
     }
 
+    /**
+     * Calls {@code action} with each row of the segment {@code key}, in file (offset) order: in place when the store
+     * keeps it as a local file, else through a copy.
+     */
+    static void read(ObjectStore store, String key, Consumer<Row> action) {
+        java.util.Optional<java.nio.file.Path> local = store.localPath(key);
+        if (local.isPresent()) {
+            try (dev.fraudplatform.parquet.ParquetRows rows = ParquetCodec.open(local.get(), SCHEMA.columnNames())) {
+                while (rows.next()) action.accept(row(rows));
+            }
+            return;
+        }
+        try (InputStream in = store.open(key)) {
+            read(in, action);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading archive segment " + key, e);
+        }
+    }
+
     /** Calls {@code action} with each row of the segment in {@code in}, in file (offset) order. */
     static void read(InputStream in, Consumer<Row> action) {
-        ParquetCodec.forEachRow(in, SCHEMA.columnNames(), r -> {
-            long admitted = r.getLong(7);
-            Long admittedAt = r.wasNull() ? null : admitted;
-            String encoding = r.getString(8);
-            String value = r.getString(9);
-            byte[] bytes = value == null
-                    ? null
-                    : BASE64.equals(encoding)
-                            ? Base64.getDecoder().decode(value)
-                            : value.getBytes(StandardCharsets.UTF_8);
-            action.accept(new Row(
-                    r.getString(0),
-                    r.getInt(1),
-                    r.getLong(2),
-                    r.getString(3),
-                    r.getString(4),
-                    r.getString(5),
-                    r.getLong(6),
-                    admittedAt,
-                    bytes));
-        });
+        ParquetCodec.forEachRow(in, SCHEMA.columnNames(), r -> action.accept(row(r)));
+    }
+
+    /** The row the cursor is on. */
+    private static Row row(dev.fraudplatform.parquet.ParquetRows r) {
+        long admitted = r.getLong(7);
+        Long admittedAt = r.wasNull() ? null : admitted;
+        String encoding = r.getString(8);
+        String value = r.getString(9);
+        byte[] bytes = value == null
+                ? null
+                : BASE64.equals(encoding) ? Base64.getDecoder().decode(value) : value.getBytes(StandardCharsets.UTF_8);
+        return new Row(
+                r.getString(0),
+                r.getInt(1),
+                r.getLong(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                r.getLong(6),
+                admittedAt,
+                bytes);
     }
 
     /** The bytes as text when they are well-formed UTF-8 (so the text encodes back to exactly them), else null. */

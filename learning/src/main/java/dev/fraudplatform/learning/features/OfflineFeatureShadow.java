@@ -7,6 +7,7 @@ import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.decision.features.LoopFeatures;
 import dev.fraudplatform.parquet.ParquetCodec;
 import dev.fraudplatform.parquet.ParquetSchema;
 import dev.fraudplatform.parquet.ParquetType;
@@ -37,13 +38,13 @@ import java.util.function.Consumer;
  * what was missing), a decision one side never made, or a feature value that differs.
  *
  * <p>Outputs, under {@code ofs/<run>/}: {@code features/part-NNNNN.parquet} (one row per recomputed decision: {@code
- * decision_id}, {@code event_id}, {@code event_time_ms}, {@code degrade_mode}, then every numeric feature as a DOUBLE
- * column, names in order, a feature a decision lacks being null), {@code parity.json}, and a manifest sealing them.
+ * decision_id}, {@code event_id}, {@code event_time_ms}, {@code degrade_mode}, then every feature of the loop's
+ * catalogue as a DOUBLE column, names in order, a feature a decision lacks being null), {@code parity.json}, and a manifest sealing them.
  * A sealed run is not recomputed: {@link #run} returns its report (idempotent, and a resumable step).
  */
 public final class OfflineFeatureShadow {
     /** Rows per feature-table file. */
-    static final int ROWS_PER_FILE = 200_000;
+    static final int ROWS_PER_FILE = 100_000;
     /** Mismatches kept with their full feature detail; the rest are counted only. */
     static final int DETAIL_LIMIT = 20_000;
     /** Mismatches listed in the report. */
@@ -258,12 +259,27 @@ public final class OfflineFeatureShadow {
         return Math.round(x * 1_000_000.0) / 1_000_000.0;
     }
 
-    /** Buffers recomputed decisions and writes them as feature-table files of {@link #ROWS_PER_FILE} rows. */
+    /**
+     * Turns recomputed decisions into feature-table rows as they come (a row is far smaller than a decision's JSON
+     * snapshot) and writes them as files of {@link #ROWS_PER_FILE} rows. The columns are the loop's feature catalogue
+     * ({@link LoopFeatures#NAMES}), fixed, so every file of every run has the same schema.
+     */
     private static final class TableWriter {
+        private static final ParquetSchema SCHEMA;
+
+        static {
+            List<ParquetSchema.Column> columns = new ArrayList<>();
+            columns.add(ParquetSchema.required("decision_id", ParquetType.VARCHAR));
+            columns.add(ParquetSchema.required("event_id", ParquetType.VARCHAR));
+            columns.add(ParquetSchema.required("event_time_ms", ParquetType.BIGINT));
+            columns.add(ParquetSchema.required("degrade_mode", ParquetType.VARCHAR));
+            for (String n : LoopFeatures.NAMES) columns.add(ParquetSchema.optional(n, ParquetType.DOUBLE));
+            SCHEMA = new ParquetSchema(columns);
+        }
+
         private final ObjectStore store;
         private final String runId;
-        private final List<Decision> buffer = new ArrayList<>();
-        private final TreeSet<String> allNames = new TreeSet<>();
+        private final List<Object[]> rows = new ArrayList<>();
         private int files;
 
         TableWriter(ObjectStore store, String runId) {
@@ -272,48 +288,29 @@ public final class OfflineFeatureShadow {
         }
 
         void add(Decision d) {
-            // The snapshot itself is not kept beyond the file it lands in.
-            buffer.add(d);
-            if (buffer.size() >= ROWS_PER_FILE) flush();
+            Object[] row = new Object[SCHEMA.width()];
+            row[0] = d.decisionId();
+            row[1] = d.eventId();
+            row[2] = Instant.parse(d.eventTime()).toEpochMilli();
+            row[3] = d.degradeMode().name();
+            int i = 4;
+            for (String n : LoopFeatures.NAMES) {
+                JsonNode v = d.features() == null ? null : d.features().get(n);
+                row[i++] = v != null && v.isNumber() ? v.doubleValue() : null;
+            }
+            rows.add(row);
+            if (rows.size() >= ROWS_PER_FILE) flush();
         }
 
         java.util.Set<String> featureNames() {
-            return allNames;
+            return new TreeSet<>(LoopFeatures.NAMES);
         }
 
         void flush() {
-            if (buffer.isEmpty()) return;
-            TreeSet<String> names = new TreeSet<>();
-            for (Decision d : buffer)
-                if (d.features() != null)
-                    d.features().fields().forEachRemaining(e -> {
-                        if (e.getValue().isNumber()) names.add(e.getKey());
-                    });
-            allNames.addAll(names);
-            List<ParquetSchema.Column> columns = new ArrayList<>();
-            columns.add(ParquetSchema.required("decision_id", ParquetType.VARCHAR));
-            columns.add(ParquetSchema.required("event_id", ParquetType.VARCHAR));
-            columns.add(ParquetSchema.required("event_time_ms", ParquetType.BIGINT));
-            columns.add(ParquetSchema.required("degrade_mode", ParquetType.VARCHAR));
-            for (String n : names) columns.add(ParquetSchema.optional(n, ParquetType.DOUBLE));
-            ParquetSchema schema = new ParquetSchema(columns);
-            List<Object[]> rows = new ArrayList<>(buffer.size());
-            for (Decision d : buffer) {
-                Object[] row = new Object[columns.size()];
-                row[0] = d.decisionId();
-                row[1] = d.eventId();
-                row[2] = Instant.parse(d.eventTime()).toEpochMilli();
-                row[3] = d.degradeMode().name();
-                int i = 4;
-                for (String n : names) {
-                    JsonNode v = d.features() == null ? null : d.features().get(n);
-                    row[i++] = v != null && v.isNumber() ? v.doubleValue() : null;
-                }
-                rows.add(row);
-            }
+            if (rows.isEmpty()) return;
             String key = featuresPrefix(runId) + String.format(Locale.ROOT, "part-%05d.parquet", files++);
-            if (!store.exists(key)) store.create(key, out -> ParquetCodec.write(schema, rows, 65_536, out));
-            buffer.clear();
+            if (!store.exists(key)) store.create(key, out -> ParquetCodec.write(SCHEMA, rows, 65_536, out));
+            rows.clear();
         }
     }
 

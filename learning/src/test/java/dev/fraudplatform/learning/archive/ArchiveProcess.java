@@ -35,7 +35,10 @@ public final class ArchiveProcess {
                         Runtime.getRuntime().halt(137);
                     }
                 });
-        BusConsumers.Role role = new KafkaBusConsumers(KafkaSettings.of(bootstrap))
+        // A short session: the next process takes the partitions of a killed one seconds after, not 45 s
+        KafkaSettings kafka = KafkaSettings.of(bootstrap)
+                .withExtras(java.util.Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"));
+        BusConsumers.Role role = new KafkaBusConsumers(kafka)
                 .transactional(Archive.NAME, group, Archive.TOPICS, archive.transactionTimeout(), archive);
         if (!role.awaitAssignment(Duration.ofSeconds(60))) throw new IllegalStateException("no assignment");
         System.out.println("archive assigned");

@@ -166,4 +166,39 @@ class PromotionGatesTest {
         assertThat(gate(gates.check(bare, "m-0", active()), "beats-active").passed())
                 .isFalse();
     }
+
+    @Test
+    void theModelFactorysEvidenceIsReadAsTheFabricScoresAndTheActiveBundleJudgedOnTheCandidatesOwnWindow() {
+        // Given the Model Factory's shape: per-series metrics under test.bundle, and the active bundle judged on the
+        // candidate's window (a different window from the active's own evidence)
+        ObjectNode candidate = with(e -> {
+            ObjectNode metrics = (ObjectNode) e.get("metrics");
+            ObjectNode flat = (ObjectNode) metrics.get("test");
+            metrics.putObject("test").set("bundle", flat);
+            metrics.putObject("window").put("digest", "win-candidate");
+            metrics.putObject("active_on_window")
+                    .put("bundle_id", "m-0")
+                    .put("recall_at_1pct_fpr", 0.30)
+                    .put("pr_auc", 0.20);
+        });
+        PromotionGates.Verdict v = gates.check(candidate, "m-0", active());
+        assertThat(v.passed()).as(v.summary()).isTrue();
+        assertThat(gate(v, PromotionGates.BEATS_ACTIVE).detail())
+                .contains("on the candidate's test window")
+                .contains("0.72")
+                .contains("0.3");
+
+        // When the active bundle did better on that window, the gate fails and says so
+        ((ObjectNode) candidate.path("evidence").path("metrics").path("active_on_window"))
+                .put("recall_at_1pct_fpr", 0.80);
+        PromotionGates.Gate beats = gate(gates.check(candidate, "m-0", active()), PromotionGates.BEATS_ACTIVE);
+        assertThat(beats.passed()).isFalse();
+        assertThat(beats.detail()).startsWith("does not beat the active bundle");
+
+        // And a judgement of another bundle than the active one is not taken: the windows must then match
+        ((ObjectNode) candidate.path("evidence").path("metrics").path("active_on_window")).put("bundle_id", "m-9");
+        PromotionGates.Gate other = gate(gates.check(candidate, "m-0", active()), PromotionGates.BEATS_ACTIVE);
+        assertThat(other.passed()).isFalse();
+        assertThat(other.detail()).contains("not the same out-of-time window");
+    }
 }
