@@ -16,6 +16,7 @@ import dev.fraudplatform.app.cli.ReportCommand;
 import dev.fraudplatform.app.cli.RunCommand;
 import dev.fraudplatform.app.cli.RunsCommands;
 import dev.fraudplatform.app.cli.ServeCommand;
+import dev.fraudplatform.app.cli.ShadowCommands;
 import dev.fraudplatform.app.cli.StreamCommand;
 import dev.fraudplatform.app.cli.WorldCommands;
 import dev.fraudplatform.world.ScenarioRunner;
@@ -51,7 +52,8 @@ import picocli.CommandLine.Command;
             InvestigatorsCommands.class,
             LearnCommand.class,
             BacktestCommand.class,
-            RegistryCommands.class
+            RegistryCommands.class,
+            ShadowCommands.class
         })
 public final class Fp implements Runnable {
 

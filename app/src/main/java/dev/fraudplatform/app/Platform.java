@@ -80,6 +80,10 @@ public final class Platform implements AutoCloseable {
     private int consolePort = -1;
     private DecisionLogAudit audit;
     private DecisionBundle bundle;
+    // ---- shadow scoring (issue 15 §5): the bundle in shadow and the audit of its decisions; null when none ----
+    private DecisionBundle shadowBundle;
+    private DecisionLogAudit shadowAudit;
+    private BusConsumers.Role shadowAuditRole;
     /** The producer id of the platform's own World Streamer: every run it plans allows it. */
     public static final String STREAMER_PRODUCER = "fp-wsp";
 
@@ -148,19 +152,40 @@ public final class Platform implements AutoCloseable {
         return new Platform(config);
     }
 
-    /** Starts the real-time roles with {@code decisionBundle}; a process serves one bundle at a time. */
+    /**
+     * Starts the real-time roles with {@code decisionBundle}, beside whatever bundle is in shadow when they already
+     * run (none otherwise); a process serves one bundle at a time.
+     */
     public synchronized void startRoles(DecisionBundle decisionBundle) {
+        startRoles(decisionBundle, null);
+    }
+
+    /**
+     * Starts the real-time roles with {@code decisionBundle} active and {@code shadow} in shadow (null: none): every
+     * transaction is also decided by the shadow bundle, whose decisions are audited, marked shadow, and never reach the
+     * Action Layer or Case Management. A process serves one active bundle and at most one shadow at a time: once the
+     * roles run, asking for another active bundle, or for a shadow other than the one running, is refused; a null
+     * shadow then asks nothing of it.
+     */
+    public synchronized void startRoles(DecisionBundle decisionBundle, DecisionBundle shadow) {
         if (bundle != null) {
             if (!bundle.digest().equals(decisionBundle.digest())) {
                 throw new IllegalStateException(
                         "roles already serve bundle " + bundle.id() + "; one bundle per process");
             }
+            if (shadow != null
+                    && (shadowBundle == null || !shadowBundle.digest().equals(shadow.digest())))
+                throw new IllegalStateException("roles already run with "
+                        + (shadowBundle == null ? "no bundle" : "bundle " + shadowBundle.id())
+                        + " in shadow; one shadow per process, chosen when the roles start");
             return;
         }
         bundle = decisionBundle;
+        shadowBundle = shadow;
         DecisionTopology.Settings settings = DecisionTopology.Settings.defaults()
                 .withJoinWait(Duration.ofMillis(config.joinWaitMs()))
                 .withPartitions(config.partitions());
+        if (shadow != null) settings = settings.withShadow(shadowFabric(decisionBundle, shadow));
         JoinPlane joinPlane = wiring.joinPlane();
         if (joinPlane != null) settings = settings.withJoinPlane(store -> joinPlane);
         fabricRole = new DecisionFabricRole(
@@ -187,6 +212,16 @@ public final class Platform implements AutoCloseable {
                 audit.transactionTimeout(),
                 audit);
         closeables.push(auditRole);
+        if (shadow != null) {
+            shadowAudit = DecisionLogAudit.shadow(wiring.store());
+            shadowAuditRole = consumers.transactional(
+                    DecisionLogAudit.SHADOW_NAME,
+                    DecisionLogAudit.SHADOW_GROUP,
+                    DecisionLogAudit.SHADOW_TOPICS,
+                    shadowAudit.transactionTimeout(),
+                    shadowAudit);
+            closeables.push(shadowAuditRole);
+        }
         labelRole = consumers.atLeastOnce(
                 LabelIntake.NAME,
                 LabelIntake.GROUP,
@@ -211,7 +246,8 @@ public final class Platform implements AutoCloseable {
                     || !auditRole.awaitAssignment(limit)
                     || !labelRole.awaitAssignment(limit)
                     || !caseRole.awaitAssignment(limit)
-                    || !archiveRole.awaitAssignment(limit)) {
+                    || !archiveRole.awaitAssignment(limit)
+                    || (shadowAuditRole != null && !shadowAuditRole.awaitAssignment(limit))) {
                 throw new IllegalStateException(
                         "real-time roles did not start within " + limit + ": " + roleFailures());
             }
@@ -262,7 +298,38 @@ public final class Platform implements AutoCloseable {
             role = audit;
         }
         if (role == null) return CompletableFuture.completedFuture(null);
-        return role.flushThrough(new java.util.TreeMap<>(wiring.busAdmin().endOffsets(Topics.DECISIONS)));
+        CompletableFuture<Void> active =
+                role.flushThrough(new java.util.TreeMap<>(wiring.busAdmin().endOffsets(Topics.DECISIONS)));
+        DecisionLogAudit shadow;
+        synchronized (this) {
+            shadow = shadowAudit;
+        }
+        if (shadow == null) return active;
+        // A shadow decision commits with its active one: once the active ones are all applied, so are they on the bus.
+        return CompletableFuture.allOf(
+                active,
+                shadow.flushThrough(new java.util.TreeMap<>(wiring.busAdmin().endOffsets(Topics.SHADOW_DECISIONS))));
+    }
+
+    /** The bundle in shadow beside the active one, or null when none (or before {@link #startRoles}). */
+    public synchronized DecisionBundle shadowBundle() {
+        return shadowBundle;
+    }
+
+    /**
+     * The shadow's fabric. It is scored on the frames the loop builds with the active bundle's feature parameters: a
+     * shadow bundle whose parameters differ is scored on features it would not have computed itself, said once here.
+     */
+    private static DecisionFabric shadowFabric(DecisionBundle active, DecisionBundle shadow) {
+        if (!active.highRiskMcc().equals(shadow.highRiskMcc())
+                || active.smallAmountMinor() != shadow.smallAmountMinor())
+            LOG.warn(
+                    "bundle {} in shadow names other feature parameters than the active bundle {}; it is scored on the "
+                            + "features the loop computes for {}",
+                    shadow.id(),
+                    active.id(),
+                    active.id());
+        return new DecisionFabric(shadow);
     }
 
     /**
@@ -305,6 +372,8 @@ public final class Platform implements AutoCloseable {
         if (fabricRole != null && fabricRole.failure() != null) out.add("decision fabric: " + fabricRole.failure());
         if (actionLayer != null && actionLayer.failure() != null) out.add("action layer: " + actionLayer.failure());
         if (auditRole != null && auditRole.failure() != null) out.add("decision log and audit: " + auditRole.failure());
+        if (shadowAuditRole != null && shadowAuditRole.failure() != null)
+            out.add("decision log and audit of shadow decisions: " + shadowAuditRole.failure());
         if (labelRole != null && labelRole.failure() != null) out.add("label store: " + labelRole.failure());
         if (caseRole != null && caseRole.failure() != null) out.add("case management: " + caseRole.failure());
         if (archiveRole != null && archiveRole.failure() != null) out.add("archive: " + archiveRole.failure());

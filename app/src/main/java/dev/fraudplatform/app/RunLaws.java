@@ -22,8 +22,15 @@ import java.util.Map;
 public final class RunLaws {
     private RunLaws() {}
 
-    /** What the audit says of the run's decisions, counted while it is read. */
-    record DecisionTally(long degradedWithoutReason, long withMissingContext, long missingContextYetFull) {}
+    /**
+     * What the audit says of the run's decisions, counted while it is read; {@code shadow}: its shadow decisions', null
+     * when no bundle was in shadow.
+     */
+    record DecisionTally(
+            long degradedWithoutReason,
+            long withMissingContext,
+            long missingContextYetFull,
+            ShadowScoring.Tally shadow) {}
 
     static ConformanceReport judge(
             Platform platform, RunReport run, List<String> auditManifestProblems, DecisionTally tally)
@@ -48,6 +55,7 @@ public final class RunLaws {
                 tally.missingContextYetFull() + " of " + tally.withMissingContext()
                         + " decisions with missing context claim FULL"));
         laws.add(manifestLaw(platform.store(), run.worldId(), auditManifestProblems));
+        if (tally.shadow() != null) laws.add(tally.shadow().law());
         laws.add(asOfLaw(platform.labels(), runId, AS_OF_SAMPLE));
         List<ConformanceReport.Throughput> throughput = evidence.throughput(runId).stream()
                 .map(s -> new ConformanceReport.Throughput(s.second(), s.admitted(), s.decided()))
@@ -89,8 +97,9 @@ public final class RunLaws {
                 then + (then.equals(now) ? " = " : " != ") + now + " (rows up to " + cutoff + "; " + later
                         + " received for the run since, e.g. late retries, each with its own receipt)"));
         out.addAll(storeLaws(evidence, runId, true, ""));
-        out.add(manifestLaw(
-                store, written.path("world_id").asText(), dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId)));
+        List<String> audit = new ArrayList<>(dev.fraudplatform.rtdl.audit.AuditLog.verify(store, runId));
+        audit.addAll(dev.fraudplatform.rtdl.audit.AuditLog.verifyShadow(store, runId));
+        out.add(manifestLaw(store, written.path("world_id").asText(), audit));
         if (dev.fraudplatform.learning.archive.ArchiveSeal.sealed(store, runId)) {
             List<String> archive = dev.fraudplatform.learning.archive.ArchiveSeal.verify(store, runId);
             out.add(new Check(

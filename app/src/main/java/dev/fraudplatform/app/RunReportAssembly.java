@@ -106,6 +106,8 @@ final class RunReportAssembly {
                 : -1;
         writeHeldAuditRecords();
         AuditLog.seal(platform.store(), runId());
+        // Shadow scoring: sealed with the run, judged by its own law (null without a bundle in shadow).
+        ShadowScoring.Tally shadow = ShadowScoring.sealAndCount(platform.store(), runId(), platform.shadowBundle());
         AuditReplay.Result replay =
                 AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
         List<String> auditProblems = new ArrayList<>(replay.manifestProblems());
@@ -140,7 +142,7 @@ final class RunReportAssembly {
                 report,
                 replay.manifestProblems(),
                 new RunLaws.DecisionTally(
-                        audit.degradedWithoutReason, audit.withMissingContext, audit.missingContextYetFull));
+                        audit.degradedWithoutReason, audit.withMissingContext, audit.missingContextYetFull, shadow));
     }
 
     /**

@@ -64,11 +64,23 @@ final class CommandSteps {
     static ConformanceReport runWorld(
             PlatformConfig config, String worldId, String bundleId, double rate, Set<String> producers)
             throws Exception {
+        return runWorld(config, worldId, bundleId, null, rate, producers);
+    }
+
+    /** As {@link #runWorld(PlatformConfig, String, String, double, Set)}, with {@code shadow} in shadow (null: none). */
+    static ConformanceReport runWorld(
+            PlatformConfig config,
+            String worldId,
+            String bundleId,
+            DecisionBundle shadow,
+            double rate,
+            Set<String> producers)
+            throws Exception {
         // Refuse a world or a bundle before starting any server: the checks need only the object store and the
         // classpath (a registered bundle's files are in the store; its registry entry is read once PostgreSQL is up).
         if (bundleId != null) checkBundleExists(config.objectStore(), bundleId);
         new ScenarioRunner(config.objectStore()).admit(worldId);
-        return runWorld(Platform.start(config), worldId, bundleId, rate, producers);
+        return runWorld(Platform.start(config), worldId, bundleId, shadow, rate, producers);
     }
 
     /** Refuses a bundle id that is neither built in nor stored by the registry, before anything starts. */
@@ -86,11 +98,17 @@ final class CommandSteps {
 
     /** Runs a world on a started platform, which this closes; returns the report. */
     static ConformanceReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
-        return runWorld(started, worldId, bundleId, rate, Set.of());
+        return runWorld(started, worldId, bundleId, null, rate, Set.of());
     }
 
     private static ConformanceReport runWorld(
-            Platform started, String worldId, String bundleId, double rate, Set<String> producers) throws Exception {
+            Platform started,
+            String worldId,
+            String bundleId,
+            DecisionBundle shadow,
+            double rate,
+            Set<String> producers)
+            throws Exception {
         try (Platform platform = started) {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
             Thread hook = new Thread(platform::close, "fp-shutdown");
@@ -100,8 +118,11 @@ final class CommandSteps {
             DecisionBundle bundle = bundleId == null
                     ? platform.bundleForNewRun()
                     : RunBundles.byId(platform.wiring().bundleRegistry(), platform.store(), bundleId, null);
+            // A bundle in shadow is chosen with the roles, before the run pins its facts.
+            if (shadow != null) platform.startRoles(bundle, shadow);
             PlatformRun run = PlatformRun.start(platform, worldId, bundle, producers, StatusLine::show);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundle.id()
+                    + (shadow == null ? "" : ", bundle " + shadow.id() + " in shadow")
                     + ", producers " + platform.runs().producers(run.runId()) + ")");
             long events = Drills.worldEvents(platform.store(), worldId);
             ConformanceReport report;

@@ -22,6 +22,13 @@ public final class RunCommand implements Callable<Integer> {
     String bundleId;
 
     @Option(
+            names = "--shadow-bundle",
+            paramLabel = "BUNDLE",
+            description = "A bundle to score in shadow beside the active one (a shipped bundle id, or a directory with "
+                    + "a bundle.json): its decisions are audited, never acted on; see fp shadow report.")
+    String shadowBundle;
+
+    @Option(
             names = "--rate",
             defaultValue = "0",
             converter = Check.Rate.class,
@@ -40,7 +47,12 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String p : producers) ProducerKeys.checkProducerId("--producer", p);
         return CommandSteps.runWorld(
-                                PlatformConfig.fromEnvironment(), worldId, bundleId, rate, new TreeSet<>(producers))
+                                PlatformConfig.fromEnvironment(),
+                                worldId,
+                                bundleId,
+                                ShadowCommands.shadowBundle(shadowBundle),
+                                rate,
+                                new TreeSet<>(producers))
                         .passed()
                 ? 0
                 : 1;

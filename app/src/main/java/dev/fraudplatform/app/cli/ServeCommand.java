@@ -3,6 +3,7 @@ package dev.fraudplatform.app.cli;
 import dev.fraudplatform.app.Platform;
 import dev.fraudplatform.app.PlatformConfig;
 import dev.fraudplatform.app.PlatformRun;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
 import java.time.Duration;
@@ -48,8 +49,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Events/s the demo run offers; 0 = as fast as the gate accepts (default ${DEFAULT-VALUE}).")
     double rate;
 
+    @Option(
+            names = "--shadow-bundle",
+            paramLabel = "BUNDLE",
+            description = "A bundle to score in shadow beside the active one (a shipped bundle id, or a directory with "
+                    + "a bundle.json): its decisions are audited, never acted on; see fp shadow report.")
+    String shadowBundle;
+
     @Override
     public Integer call() throws Exception {
+        DecisionBundle shadow = ShadowCommands.shadowBundle(shadowBundle);
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         if (cfg.opsPort() < 0) cfg = cfg.withOpsPort(port);
         if (cfg.consolePort() < 0) cfg = cfg.withConsolePort(consolePort);
@@ -59,7 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
         Check.portFree(cfg.gatePort(), "the gate's (FP_GATE_PORT)");
         Platform platform = Platform.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
-        platform.startRoles(platform.bundleForNewRun());
+        platform.startRoles(platform.bundleForNewRun(), shadow);
         CommandSteps.printAbandoned(platform);
         System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl()
                 + "/metrics); gate on " + platform.gateUrl() + " (" + platform.describe() + ")");

@@ -37,9 +37,29 @@ public final class Topics {
 
     public static final String ENTITY_FEATURES = "fp.rtdl.entity-features";
 
+    /**
+     * Shadow scoring: the decisions of the bundle in shadow, one per decision on {@link #DECISIONS} (same decision id,
+     * the shadow bundle's id), each carrying {@link #HEADER_SHADOW}. Only the Decision Log and Audit reads it: the
+     * Action Layer and Case Management never see a shadow decision.
+     */
+    public static final String SHADOW_DECISIONS = "fp.decisions.shadow";
+
+    /** Header marking a shadow decision (its value: the shadow bundle's id). */
+    public static final String HEADER_SHADOW = "fp.shadow";
+
     /** Every platform topic; all are created with the configured partition count and no time retention. */
     public static final List<String> ALL = List.of(
-            CONTROL, TRAFFIC, DECISIONS, ACTIONS, DEAD_LETTERS, AUDIT, CASES, LABELS, ENTITY_EVENTS, ENTITY_FEATURES);
+            CONTROL,
+            TRAFFIC,
+            DECISIONS,
+            ACTIONS,
+            DEAD_LETTERS,
+            AUDIT,
+            CASES,
+            LABELS,
+            ENTITY_EVENTS,
+            ENTITY_FEATURES,
+            SHADOW_DECISIONS);
 
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
     public static final String HEADER_ADMITTED_AT = "fp.admitted_at";

@@ -17,12 +17,25 @@ import java.util.Objects;
  * @param decisionCoordinates where the decision was read from ({@code fp.decisions} partition and offset)
  * @param admittedAtMillis   when IG admitted the event (wall clock, outside every digest); 0 when unknown
  * @param recordedAtMillis   when DLA recorded it (wall clock, outside every digest)
+ * @param shadow             whether the decision is a shadow bundle's (read from {@code fp.decisions.shadow}), which
+ *                           never reached the Action Layer; its JSON then carries {@code "shadow":true}, and an active
+ *                           decision's record is written exactly as before shadow scoring existed
  */
 public record AuditRecord(
-        Decision decision, BusCoordinates decisionCoordinates, long admittedAtMillis, long recordedAtMillis) {
+        Decision decision,
+        BusCoordinates decisionCoordinates,
+        long admittedAtMillis,
+        long recordedAtMillis,
+        boolean shadow) {
     public AuditRecord {
         Objects.requireNonNull(decision);
         Objects.requireNonNull(decisionCoordinates);
+    }
+
+    /** The audit record of an active decision (one the Action Layer applied). */
+    public AuditRecord(
+            Decision decision, BusCoordinates decisionCoordinates, long admittedAtMillis, long recordedAtMillis) {
+        this(decision, decisionCoordinates, admittedAtMillis, recordedAtMillis, false);
     }
 
     public ObjectNode toJson() {
@@ -34,6 +47,7 @@ public record AuditRecord(
         c.put("offset", decisionCoordinates.offset());
         n.put("admitted_at_ms", admittedAtMillis);
         n.put("recorded_at_ms", recordedAtMillis);
+        if (shadow) n.put("shadow", true);
         return n;
     }
 
@@ -44,10 +58,19 @@ public record AuditRecord(
      */
     public static byte[] canonicalLine(
             byte[] canonicalDecision, BusCoordinates c, long admittedAtMillis, long recordedAtMillis) {
+        return canonicalLine(canonicalDecision, c, admittedAtMillis, recordedAtMillis, false);
+    }
+
+    /**
+     * As {@link #canonicalLine(byte[], BusCoordinates, long, long)}, for a shadow decision when {@code shadow}: its
+     * {@code "shadow":true} sorts last among the record's keys.
+     */
+    public static byte[] canonicalLine(
+            byte[] canonicalDecision, BusCoordinates c, long admittedAtMillis, long recordedAtMillis, boolean shadow) {
         byte[] head = ("{\"admitted_at_ms\":" + admittedAtMillis + ",\"decision\":").getBytes(StandardCharsets.UTF_8);
         byte[] tail = (",\"decision_coordinates\":{\"offset\":" + c.offset() + ",\"partition\":" + c.partition()
                         + ",\"topic\":" + CanonicalJson.string(TextNode.valueOf(c.topic())) + "},\"recorded_at_ms\":"
-                        + recordedAtMillis + "}")
+                        + recordedAtMillis + (shadow ? ",\"shadow\":true}" : "}"))
                 .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + canonicalDecision.length + tail.length];
         System.arraycopy(head, 0, out, 0, head.length);
@@ -65,6 +88,7 @@ public record AuditRecord(
                         c.path("partition").asInt(),
                         c.path("offset").asLong()),
                 n.path("admitted_at_ms").asLong(),
-                n.path("recorded_at_ms").asLong());
+                n.path("recorded_at_ms").asLong(),
+                n.path("shadow").asBoolean(false));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
@@ -387,5 +388,25 @@ class DecisionLogDigestTest {
                 decisionBytes, rec.decisionCoordinates(), rec.admittedAtMillis(), rec.recordedAtMillis());
         assertThat(new String(composed, java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo(dev.fraudplatform.core.json.CanonicalJson.string(rec.toJson()));
+    }
+
+    @Test
+    void aShadowAuditLineIsMarkedAndByteIdenticalToItsCanonicalRecord() throws Exception {
+        AuditRecord rec = new AuditRecord(
+                decision(9), new BusCoordinates(Topics.SHADOW_DECISIONS, 3, 77L), 1_772_460_451_250L, 5L, true);
+        byte[] decisionBytes =
+                dev.fraudplatform.core.json.CanonicalJson.bytes(rec.decision().toJson());
+        byte[] composed = AuditRecord.canonicalLine(
+                decisionBytes, rec.decisionCoordinates(), rec.admittedAtMillis(), rec.recordedAtMillis(), true);
+        String line = new String(composed, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(line).isEqualTo(dev.fraudplatform.core.json.CanonicalJson.string(rec.toJson()));
+        assertThat(line).endsWith(",\"shadow\":true}");
+        AuditRecord back = AuditRecord.fromJson(Json.MAPPER.readTree(composed));
+        assertThat(back.shadow()).isTrue();
+        assertThat(back).isEqualTo(rec);
+        // An active record says nothing of shadow: its bytes are those written before shadow scoring existed.
+        byte[] active = AuditRecord.canonicalLine(decisionBytes, new BusCoordinates(Topics.DECISIONS, 3, 77L), 1L, 5L);
+        assertThat(new String(active, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("shadow");
+        assertThat(AuditRecord.fromJson(Json.MAPPER.readTree(active)).shadow()).isFalse();
     }
 }

@@ -77,6 +77,12 @@ public final class ActionLayer implements BatchHandler {
         List<OutboundRecord> out = new ArrayList<>(records.size());
         EVENTS_IN.increment(records.size());
         for (InboundRecord r : records) {
+            if (r.header(Topics.HEADER_SHADOW) != null) {
+                // A shadow decision is only ever audited (the loop writes it to fp.decisions.shadow, which this role
+                // does not read): one that arrives here anyway is set aside, never applied.
+                out.add(deadLetter(r, "a shadow decision never reaches the Action Layer", visibleAt));
+                continue;
+            }
             try {
                 Decision.Summary d = Decision.summarize(r.value());
                 pending.add(new Pending(

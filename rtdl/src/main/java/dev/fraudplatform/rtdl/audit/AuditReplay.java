@@ -29,10 +29,23 @@ public final class AuditReplay {
     private AuditReplay() {}
 
     public static Result replay(ObjectStore store, String runId, DecisionFabric fabric) {
-        List<String> manifest = new ArrayList<>(AuditLog.verify(store, runId));
+        return replay(store, AuditLog.verify(store, runId), AuditLog.segments(store, runId), fabric);
+    }
+
+    /**
+     * Replays a run's shadow decisions with the shadow bundle's fabric: they too are a pure function of the recorded
+     * frame and their bundle.
+     */
+    public static Result replayShadow(ObjectStore store, String runId, DecisionFabric shadowFabric) {
+        return replay(store, AuditLog.verifyShadow(store, runId), AuditLog.shadowSegments(store, runId), shadowFabric);
+    }
+
+    private static Result replay(
+            ObjectStore store, List<String> manifestProblems, List<String> segments, DecisionFabric fabric) {
+        List<String> manifest = new ArrayList<>(manifestProblems);
         long[] counts = {0, 0};
         List<String> mismatches = new ArrayList<>();
-        for (String segment : AuditLog.segments(store, runId)) {
+        for (String segment : segments) {
             try {
                 AuditLog.forEachIn(store, segment, a -> replay(fabric, a, counts, mismatches));
             } catch (RuntimeException e) {

@@ -37,6 +37,11 @@ import java.util.Map;
  * <p>A {@link BatchHandler} of a transactional consuming role in group {@link #GROUP} on {@link #TOPICS}, whose
  * transactions may stay open {@link #transactionTimeout()}: the wiring composes the two. The role's transaction is the
  * one above ({@link Session#send} the audit records, {@link Session#commit} after the segments).
+ *
+ * <p>Shadow scoring: {@link #shadow} is the same role over {@code fp.decisions.shadow} (group {@link #SHADOW_GROUP}):
+ * its audit records carry {@code "shadow":true} (and, on {@code fp.audit}, the header {@code Topics.HEADER_SHADOW}),
+ * and its segments are under {@code audit/<run>/shadow/}, sealed with the run ({@link AuditLog#sealShadow}). The
+ * active audit is untouched by it.
  */
 public final class DecisionLogAudit implements BatchHandler {
     private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("dla", "in");
@@ -46,7 +51,18 @@ public final class DecisionLogAudit implements BatchHandler {
     public static final String NAME = "decision-log-audit";
 
     public static final List<String> TOPICS = List.of(Topics.DECISIONS);
+
+    /** The shadow audit's group, name and topics ({@link #shadow}). */
+    public static final String SHADOW_GROUP = "fp-dla-shadow";
+
+    public static final String SHADOW_NAME = "decision-log-audit-shadow";
+    public static final List<String> SHADOW_TOPICS = List.of(Topics.SHADOW_DECISIONS);
+
     private final ObjectStore store;
+    /** Whether this instance audits the shadow decisions ({@link #shadow}) rather than the active ones. */
+    private final boolean shadow;
+    /** The topic this instance reads: {@code fp.decisions}, or {@code fp.decisions.shadow}. */
+    private final String topic;
     /** Per (run, partition) segment prefix: the last decision offset already in a segment. */
     private final Map<String, Long> highWaterMarks = new HashMap<>();
 
@@ -54,8 +70,23 @@ public final class DecisionLogAudit implements BatchHandler {
         this(store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis);
     }
 
+    /**
+     * The audit of shadow decisions: reads {@code fp.decisions.shadow} (compose it with {@link #SHADOW_NAME},
+     * {@link #SHADOW_GROUP}, {@link #SHADOW_TOPICS}) and writes segments under {@link #shadowSegmentPrefix}.
+     */
+    public static DecisionLogAudit shadow(ObjectStore store) {
+        return new DecisionLogAudit(store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis, true);
+    }
+
     DecisionLogAudit(ObjectStore store, SegmentRoll.Policy policy, java.util.function.LongSupplier clockMillis) {
+        this(store, policy, clockMillis, false);
+    }
+
+    DecisionLogAudit(
+            ObjectStore store, SegmentRoll.Policy policy, java.util.function.LongSupplier clockMillis, boolean shadow) {
         this.store = store;
+        this.shadow = shadow;
+        this.topic = shadow ? Topics.SHADOW_DECISIONS : Topics.DECISIONS;
         this.policy = policy;
         this.roll = new SegmentRoll(policy, clockMillis);
     }
@@ -67,6 +98,20 @@ public final class DecisionLogAudit implements BatchHandler {
 
     public static String segmentPrefix(String runId) {
         return "audit/" + runId + "/decisions/";
+    }
+
+    /** Where the shadow decisions' audit segments of a run are. */
+    public static String shadowSegmentPrefix(String runId) {
+        return "audit/" + runId + "/shadow/";
+    }
+
+    /** The topic this instance reads: {@code fp.decisions}, or {@code fp.decisions.shadow} for {@link #shadow}. */
+    public String topic() {
+        return topic;
+    }
+
+    private String prefixOf(String runId) {
+        return shadow ? shadowSegmentPrefix(runId) : segmentPrefix(runId);
     }
 
     @Override
@@ -97,7 +142,7 @@ public final class DecisionLogAudit implements BatchHandler {
 
     /**
      * The end of a run: asks the audit to put every decision below {@code decisionOffsets} (partition of
-     * {@code fp.decisions} to offset; for a run whose decisions are all applied, the topic's end offsets) into
+     * {@link #topic()} to offset; for a run whose decisions are all applied, the topic's end offsets) into
      * segments as soon as it has read that far, without waiting for the roll's size or age. Thread-safe.
      *
      * @return completes once those decisions of the partitions this instance owns are in segments and committed;
@@ -130,8 +175,17 @@ public final class DecisionLogAudit implements BatchHandler {
                     continue;
                 }
                 byte[] line = AuditRecord.canonicalLine(
-                        r.value(), new BusCoordinates(r.topic(), r.partition(), r.offset()), r.admittedAtMillis(), now);
-                session.send(new OutboundRecord(Topics.AUDIT, r.key(), line, r.timestampMillis(), Map.of()));
+                        r.value(),
+                        new BusCoordinates(r.topic(), r.partition(), r.offset()),
+                        r.admittedAtMillis(),
+                        now,
+                        shadow);
+                session.send(new OutboundRecord(
+                        Topics.AUDIT,
+                        r.key(),
+                        line,
+                        r.timestampMillis(),
+                        shadow ? Map.of(Topics.HEADER_SHADOW, shadowBundle(r)) : Map.of()));
                 segments.computeIfAbsent(d.platformRunId() + "\u0000" + r.partition(), k -> new ArrayList<>())
                         .add(new Line(d, r.partition(), r.offset(), line));
                 roll.hold(line.length);
@@ -150,12 +204,17 @@ public final class DecisionLogAudit implements BatchHandler {
         for (FlushRequest f; (f = flushRequests.poll()) != null; ) flushes.add(f);
         List<FlushRequest> readThrough = new ArrayList<>();
         for (FlushRequest f : flushes)
-            if (SegmentRoll.readThrough(f.throughOffsets(), p -> session.position(Topics.DECISIONS, p)))
-                readThrough.add(f);
+            if (SegmentRoll.readThrough(f.throughOffsets(), p -> session.position(topic, p))) readThrough.add(f);
         if (session.pending() && (roll.due(!readThrough.isEmpty()) != null || roll.records() == 0)) commit(session);
         // Everything read through a request is in segments now (committed above, or nothing was held).
         for (FlushRequest f : readThrough) f.done().complete(null);
         flushes.removeAll(readThrough);
+    }
+
+    /** The shadow bundle a shadow decision names in its header (what the loop writes), or "shadow" without one. */
+    private static String shadowBundle(InboundRecord r) {
+        String b = r.header(Topics.HEADER_SHADOW);
+        return b == null || b.isEmpty() ? "shadow" : b;
     }
 
     /** Writes the buffered segments, then commits the audit records and the consumed offsets in one transaction. */
@@ -190,7 +249,7 @@ public final class DecisionLogAudit implements BatchHandler {
     private void writeSegment(List<Line> records) {
         String runId = records.get(0).decision().platformRunId();
         int partition = records.get(0).partition();
-        String partitionPrefix = segmentPrefix(runId) + String.format(java.util.Locale.ROOT, "p%03d-", partition);
+        String partitionPrefix = prefixOf(runId) + String.format(java.util.Locale.ROOT, "p%03d-", partition);
         // Everything at or below the high-water mark is already in a segment (written before a crash, and
         // redelivered because the transaction never committed): write only what is past it.
         long highWater = highWaterMarks.computeIfAbsent(partitionPrefix, k -> AuditLog.lastOffsetWritten(store, k));

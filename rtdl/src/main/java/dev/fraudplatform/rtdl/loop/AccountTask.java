@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -65,6 +66,9 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(AccountTask.class);
     static final long IDLE_MS = DecisionTopology.IDLE_MS;
     private final DecisionFabric fabric;
+    /** The fabric of the bundle in shadow, or null. */
+    private final DecisionFabric shadow;
+
     private final OnlineFeatures features;
     private final DecisionTopology.Settings settings;
     private ProcessorContext<String, byte[]> context;
@@ -79,6 +83,7 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
 
     AccountTask(DecisionFabric fabric, DecisionTopology.Settings settings) {
         this.fabric = fabric;
+        this.shadow = settings.shadow();
         this.settings = settings;
         this.features = new OnlineFeatures(
                 fabric.bundle().highRiskMcc(), fabric.bundle().smallAmountMinor());
@@ -176,18 +181,16 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         } catch (KafkaException e) {
             throw e; // task migration, fencing, a broken store: Kafka Streams must see these
         } catch (RuntimeException e) {
-            emit(
-                    fabric.decide(new JoinFrame(
-                            x.runId(),
-                            x.eventClass(),
-                            x.eventId(),
-                            x.account(),
-                            x.eventTime(),
-                            null,
-                            List.of(),
-                            "account state unavailable: " + e.getMessage())),
-                    record.headers(),
-                    record.timestamp());
+            JoinFrame frame = new JoinFrame(
+                    x.runId(),
+                    x.eventClass(),
+                    x.eventId(),
+                    x.account(),
+                    x.eventTime(),
+                    null,
+                    List.of(),
+                    "account state unavailable: " + e.getMessage());
+            emit(frame, fabric.decide(frame), record.headers(), record.timestamp());
             return;
         }
         PendingFrame p = new PendingFrame(
@@ -280,11 +283,32 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         frames.answered(key, p, answer.path("kind").asText(), record.value());
     }
 
-    private void emit(Decision d, Headers headers, long timestamp) {
+    /**
+     * Sends the active decision of {@code frame} to {@code fp.decisions} and, with a bundle in shadow, that bundle's
+     * decision of the same frame to {@code fp.decisions.shadow}: both in this task's transaction, so a shadow decision
+     * exists exactly when its active one does.
+     */
+    private void emit(JoinFrame frame, Decision d, Headers headers, long timestamp) {
         EVENTS_OUT.increment(1);
+        // The shadow's headers are a copy made first: the active record's are its own, as without a shadow.
+        RecordHeaders shadowHeaders = shadow == null ? null : new RecordHeaders(headers.toArray());
         context.forward(
                 new Record<>(d.partitionKey(), CanonicalJson.bytes(d.toJson()), timestamp, headers),
                 DecisionTopology.DECISIONS_SINK);
+        if (shadow == null) return;
+        Decision s;
+        try {
+            s = shadow.decide(frame);
+        } catch (RuntimeException e) {
+            // A shadow never holds up the loop: the missing shadow decision shows in the run report's shadow check.
+            LOG.warn("shadow bundle {} could not decide {}: {}", shadow.bundle().id(), d.decisionId(), e.toString());
+            return;
+        }
+        shadowHeaders.remove(Topics.HEADER_SHADOW);
+        shadowHeaders.add(Topics.HEADER_SHADOW, s.bundleId().getBytes(StandardCharsets.UTF_8));
+        context.forward(
+                new Record<>(s.partitionKey(), CanonicalJson.bytes(s.toJson()), timestamp, shadowHeaders),
+                DecisionTopology.SHADOW_DECISIONS_SINK);
     }
 
     // ---- context and labels ----

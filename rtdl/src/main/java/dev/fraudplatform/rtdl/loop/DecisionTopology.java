@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   fp.traffic (transactions, context, labels), fp.rtdl.entity-features  (keyed by account)
  *      → {@link AccountTask}: account and card features (OFP), context store and flow binding (CSFB), the pending
- *        frame of each transaction, the Decision Fabric → fp.decisions
+ *        frame of each transaction, the Decision Fabric → fp.decisions (and, with a bundle in shadow, that
+ *        bundle's decision of the same frame → fp.decisions.shadow)
  *      → fp.rtdl.entity-events (keyed by merchant, device, IP)
  *         → {@link EntityProjection}: merchant, device and IP features and the entity graph (OFP, IEG)
  *         → fp.rtdl.entity-features (keyed by account) → back to the account's task
@@ -54,6 +55,7 @@ public final class DecisionTopology {
     public static final String ENTITY_STATE_STORE = "entity-state";
     public static final String INLINE_ENTITY_STATE_STORE = "entity-state-inline";
     static final String DECISIONS_SINK = "decisions";
+    static final String SHADOW_DECISIONS_SINK = "shadow-decisions";
     static final String ENTITY_EVENTS_SINK = "entity-events";
     static final String ENTITY_FEATURES_SINK = "entity-features";
 
@@ -68,26 +70,39 @@ public final class DecisionTopology {
      * @param joinPlane  the join plane of a task, given the task's own join-plane state store (the Kafka Streams adapter
      *                   uses it; a shared adapter such as Redis ignores it)
      * @param stores     RocksDB or in-memory stores
+     * @param shadow     the fabric of the bundle in shadow, or null for none ({@link #withShadow})
      */
     public record Settings(
             Duration joinWait,
             Function<KeyValueStore<String, byte[]>, JoinPlane> joinPlane,
             StoreKind stores,
-            int partitions) {
+            int partitions,
+            DecisionFabric shadow) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1);
+            return new Settings(Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1, null);
         }
 
         public Settings withStores(StoreKind kind) {
-            return new Settings(joinWait, joinPlane, kind, partitions);
+            return new Settings(joinWait, joinPlane, kind, partitions, shadow);
         }
 
         public Settings withJoinWait(Duration wait) {
-            return new Settings(wait, joinPlane, stores, partitions);
+            return new Settings(wait, joinPlane, stores, partitions, shadow);
         }
 
         public Settings withJoinPlane(Function<KeyValueStore<String, byte[]>, JoinPlane> plane) {
-            return new Settings(joinWait, plane, stores, partitions);
+            return new Settings(joinWait, plane, stores, partitions, shadow);
+        }
+
+        /**
+         * Shadow scoring (null: none): every frame the active fabric decides is also decided by {@code fabric}, and
+         * that decision (same decision id, the shadow bundle's id) goes to {@code fp.decisions.shadow} only, marked
+         * with {@code Topics.HEADER_SHADOW}, in the same Streams transaction as the active decision. The shadow is
+         * scored on the frame the loop built, that is with the features the active bundle's parameters (high-risk
+         * MCCs, small amount) give; the active decisions are byte for byte those of a loop without a shadow.
+         */
+        public Settings withShadow(DecisionFabric fabric) {
+            return new Settings(joinWait, joinPlane, stores, partitions, fabric);
         }
 
         /**
@@ -98,7 +113,7 @@ public final class DecisionTopology {
          */
         public Settings withPartitions(int n) {
             if (n < 1) throw new IllegalArgumentException("partitions must be positive");
-            return new Settings(joinWait, joinPlane, stores, n);
+            return new Settings(joinWait, joinPlane, stores, n, shadow);
         }
     }
 
@@ -124,6 +139,14 @@ public final class DecisionTopology {
         t.addStateStore(store(JOIN_PLANE_STORE, settings.stores()), "account-task");
         t.addStateStore(store(INLINE_ENTITY_STATE_STORE, settings.stores()), "account-task");
         t.addSink(DECISIONS_SINK, Topics.DECISIONS, strings.serializer(), bytes.serializer(), "account-task");
+        // Only with a shadow: a topology without one is exactly the loop's as before.
+        if (settings.shadow() != null)
+            t.addSink(
+                    SHADOW_DECISIONS_SINK,
+                    Topics.SHADOW_DECISIONS,
+                    strings.serializer(),
+                    bytes.serializer(),
+                    "account-task");
         t.addSink(
                 ENTITY_EVENTS_SINK,
                 Topics.ENTITY_EVENTS,

@@ -25,10 +25,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * task's thread only.
  */
 final class JoinWait {
-    /** Where decisions go: the task's decisions sink. */
+    /** Where decisions go: the task's decisions sink (and its shadow's, which decides {@code frame} again). */
     @FunctionalInterface
     interface DecisionSink {
-        void emit(Decision d, Headers headers, long timestamp);
+        void emit(JoinFrame frame, Decision d, Headers headers, long timestamp);
     }
 
     private final DecisionFabric fabric;
@@ -120,7 +120,7 @@ final class JoinWait {
             Decision d = fabric.decide(frame);
             span.setAttribute("fp.degrade_mode", d.degradeMode().name());
             Telemetry.contextHeaders(span).forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
-            sink.emit(d, headers, p.timeMs);
+            sink.emit(frame, d, headers, p.timeMs);
         } finally {
             span.end();
         }

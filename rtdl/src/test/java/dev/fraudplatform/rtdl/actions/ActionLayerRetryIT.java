@@ -173,4 +173,43 @@ class ActionLayerRetryIT {
             assertThat(al.failure()).isNull();
         }
     }
+
+    @Test
+    void aShadowDecisionIsNeverApplied() throws Exception {
+        String run = "run-shadow-" + UUID.randomUUID();
+        BusConsumers consumers = new KafkaBusConsumers(EmbeddedServers.kafka());
+        try (BusConsumers.Role al = consumers.atLeastOnce(
+                ActionLayer.NAME,
+                ActionLayer.GROUP,
+                ActionLayer.TOPICS,
+                new ActionLayer(realLedger, publisher, 4, Duration.ofMillis(20)))) {
+            assertThat(al.awaitAssignment(Duration.ofSeconds(30))).isTrue();
+            assertThat(ActionLayer.TOPICS).doesNotContain(Topics.SHADOW_DECISIONS);
+            OutboundRecord active = decision(run, "t1");
+            OutboundRecord shadow = decision(run, "t2");
+            // A shadow decision misrouted onto fp.decisions: marked as the loop marks it.
+            shadow = new OutboundRecord(
+                    shadow.topic(),
+                    shadow.key(),
+                    shadow.value(),
+                    shadow.timestampMillis(),
+                    Map.of(Topics.HEADER_SHADOW, "rules-v1-strict"));
+            publisher.publish(List.of(shadow, active));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> realLedger.count(run) == 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> readAll(Topics.DEAD_LETTERS).stream()
+                            .anyMatch(n -> n.path("value").asText().contains(run)));
+            List<JsonNode> outcomes = readAll(Topics.ACTIONS).stream()
+                    .filter(a -> run.equals(a.path("platform_run_id").asText()))
+                    .toList();
+            assertThat(outcomes).extracting(a -> a.path("event_id").asText()).containsExactly("t1");
+            List<JsonNode> dead = readAll(Topics.DEAD_LETTERS).stream()
+                    .filter(n -> n.path("value").asText().contains(run))
+                    .toList();
+            assertThat(dead).hasSize(1);
+            assertThat(dead.get(0).path("reason").asText()).contains("shadow decision");
+            assertThat(realLedger.count(run)).isEqualTo(1);
+        }
+    }
 }

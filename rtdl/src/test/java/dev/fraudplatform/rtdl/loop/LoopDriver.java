@@ -34,7 +34,7 @@ final class LoopDriver implements AutoCloseable {
     static final String RUN = "run-a";
     final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> traffic, context, labels;
-    private final TestOutputTopic<String, byte[]> decisions;
+    private final TestOutputTopic<String, byte[]> decisions, shadowDecisions;
     private int seq;
 
     LoopDriver(DecisionBundle bundle, DecisionTopology.Settings settings) {
@@ -49,6 +49,8 @@ final class LoopDriver implements AutoCloseable {
         context = traffic; // an account's context and labels share its log (Topics.forEventClass)
         labels = traffic;
         decisions = driver.createOutputTopic(Topics.DECISIONS, new StringDeserializer(), new ByteArrayDeserializer());
+        shadowDecisions = driver.createOutputTopic(
+                Topics.SHADOW_DECISIONS, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     LoopDriver(DecisionBundle bundle) {
@@ -171,6 +173,17 @@ final class LoopDriver implements AutoCloseable {
                     }
                 })
                 .toList();
+    }
+
+    /** The decision records (key, bytes, headers, timestamp) made so far, after a punctuation tick. */
+    List<TestRecord<String, byte[]>> decisionRecords() {
+        driver.advanceWallClockTime(Duration.ofMillis(30));
+        return decisions.readRecordsToList();
+    }
+
+    /** The shadow decision records made so far (read after {@link #decisionRecords}, which lets the clock tick). */
+    List<TestRecord<String, byte[]>> shadowRecords() {
+        return shadowDecisions.readRecordsToList();
     }
 
     /** The one decision read now (fails if there is not exactly one). */

@@ -1,0 +1,108 @@
+package dev.fraudplatform.app;
+
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.decision.bundle.DecisionBundle;
+import dev.fraudplatform.decision.scoring.DecisionFabric;
+import dev.fraudplatform.ops.RunReport.Check;
+import dev.fraudplatform.rtdl.audit.AuditLog;
+import dev.fraudplatform.rtdl.audit.AuditReplay;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A run's shadow scoring at its end (issue 15 §5): the shadow audit segments sealed with the run's, and the law that
+ * every decision of the run has exactly one shadow decision, audited and replayable with the shadow bundle. Runs
+ * without a bundle in shadow have none of this, and their report is as before.
+ */
+final class ShadowScoring {
+    private ShadowScoring() {}
+
+    /**
+     * What the run's shadow audit holds.
+     *
+     * @param shadowBundles       the bundle ids its records name
+     * @param decisions           distinct active decisions of the run (the active audit's decision ids)
+     * @param shadowRecords       shadow audit records
+     * @param withoutShadow       active decisions with no shadow decision
+     * @param shadowWithoutActive shadow decisions of no active decision
+     * @param duplicated          decision ids with more than one shadow record
+     * @param replayMatched       shadow records that re-score to themselves with the shadow bundle
+     * @param problems            manifest problems, replay mismatches, or why there was nothing to replay with
+     */
+    record Tally(
+            Set<String> shadowBundles,
+            long decisions,
+            long shadowRecords,
+            long withoutShadow,
+            long shadowWithoutActive,
+            long duplicated,
+            long replayMatched,
+            List<String> problems) {
+
+        Check law() {
+            boolean passed = withoutShadow == 0
+                    && shadowWithoutActive == 0
+                    && duplicated == 0
+                    && replayMatched == shadowRecords
+                    && problems.isEmpty();
+            return new Check(
+                    "every decision has exactly one shadow decision, audited and replayable",
+                    passed,
+                    String.format(
+                                    java.util.Locale.ROOT,
+                                    "bundle %s in shadow: %,d shadow decisions for %,d decisions; %,d without one, %,d"
+                                            + " of no decision, %,d twice; %,d of %,d re-score to themselves",
+                                    shadowBundles.isEmpty() ? "(none recorded)" : String.join(", ", shadowBundles),
+                                    shadowRecords,
+                                    decisions,
+                                    withoutShadow,
+                                    shadowWithoutActive,
+                                    duplicated,
+                                    replayMatched,
+                                    shadowRecords)
+                            + (problems.isEmpty()
+                                    ? ""
+                                    : "; " + String.join("; ", problems.subList(0, Math.min(5, problems.size())))));
+        }
+    }
+
+    /**
+     * Seals the run's shadow segments (an empty manifest when a shadow was set and decided nothing) and counts them
+     * against the active audit; null when the run had no bundle in shadow. Call after the active segments are sealed.
+     */
+    static Tally sealAndCount(ObjectStore store, String runId, DecisionBundle shadow) {
+        if (shadow == null && AuditLog.shadowSegments(store, runId).isEmpty()) return null;
+        AuditLog.sealShadow(store, runId, true);
+        Set<String> active = new HashSet<>();
+        AuditLog.forEach(store, runId, a -> active.add(a.decision().decisionId()));
+        Map<String, Integer> shadowIds = new HashMap<>();
+        Set<String> bundles = new TreeSet<>();
+        long[] records = {0};
+        AuditLog.forEachShadow(store, runId, a -> {
+            records[0]++;
+            shadowIds.merge(a.decision().decisionId(), 1, Integer::sum);
+            bundles.add(a.decision().bundleId());
+        });
+        long without = active.stream().filter(id -> !shadowIds.containsKey(id)).count();
+        long orphans =
+                shadowIds.keySet().stream().filter(id -> !active.contains(id)).count();
+        long twice = shadowIds.values().stream().filter(n -> n > 1).count();
+        List<String> problems = new ArrayList<>();
+        long matched = 0;
+        if (shadow == null) {
+            problems.add("shadow decisions recorded, but this process has no bundle in shadow to replay them with");
+            problems.addAll(AuditLog.verifyShadow(store, runId));
+        } else {
+            AuditReplay.Result replay = AuditReplay.replayShadow(store, runId, new DecisionFabric(shadow));
+            matched = replay.matched();
+            problems.addAll(replay.manifestProblems());
+            problems.addAll(replay.mismatches());
+        }
+        return new Tally(bundles, active.size(), records[0], without, orphans, twice, matched, problems);
+    }
+}
