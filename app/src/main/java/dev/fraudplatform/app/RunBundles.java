@@ -14,8 +14,15 @@ import java.util.Optional;
  * roles hold that bundle object, so a later promotion or rollback never reaches a run in progress.
  */
 public final class RunBundles {
-    /** What runs decide with while no bundle is active in the registry. */
-    public static final String BUILT_IN_DEFAULT = "rules-v1";
+    /**
+     * What runs decide with while no bundle is active in the registry: the trained bundle the platform ships (an
+     * XGBoost model over the loop's features with rules-v1's rules, learned by {@code fp learn} from a world of seed 2,
+     * which the demo's seed-1 world is not).
+     */
+    public static final String BUILT_IN_DEFAULT = "fraud-xgb-v1";
+
+    /** The rules-only bundle: the Model Factory's base (its rules carry over) and every evaluation's baseline. */
+    public static final String RULES_BASELINE = "rules-v1";
 
     private RunBundles() {}
 

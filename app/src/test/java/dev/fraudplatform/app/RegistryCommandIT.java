@@ -64,7 +64,9 @@ class RegistryCommandIT {
         TestBundleDirs.tamperModel(t);
 
         assertThat(fp("registry", "list")).isZero();
-        assertThat(console.stdout()).contains("no bundles registered").contains("rules-v1 (built in");
+        assertThat(console.stdout())
+                .contains("no bundles registered")
+                .contains(RunBundles.BUILT_IN_DEFAULT + " (built in");
         refused("nothing to roll back: no bundle is active", "registry", "rollback", "--by", "lea", "--reason", "x");
 
         for (Path dir : List.of(a, b, c)) {

@@ -57,7 +57,7 @@ public final class BacktestCommand implements Callable<Integer> {
                     store,
                     runId,
                     bundle,
-                    DecisionBundle.builtIn(RunBundles.BUILT_IN_DEFAULT),
+                    DecisionBundle.builtIn(RunBundles.RULES_BASELINE),
                     stores.labelStore(),
                     cutoff,
                     WorldTruth.typologies(store, facts.worldId()),

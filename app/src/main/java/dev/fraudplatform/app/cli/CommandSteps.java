@@ -118,7 +118,9 @@ final class CommandSteps {
             DecisionBundle bundle = bundleId == null
                     ? platform.bundleForNewRun()
                     : RunBundles.byId(platform.wiring().bundleRegistry(), platform.store(), bundleId, null);
-            // A bundle in shadow is chosen with the roles, before the run pins its facts.
+            // A bundle in shadow is chosen with the roles, before the run pins its facts: the one asked for, else the
+            // registry's bundle in shadow (fp registry promote B --to shadow), if any.
+            if (shadow == null) shadow = platform.registry().shadow().orElse(null);
             if (shadow != null) platform.startRoles(bundle, shadow);
             PlatformRun run = PlatformRun.start(platform, worldId, bundle, producers, StatusLine::show);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundle.id()

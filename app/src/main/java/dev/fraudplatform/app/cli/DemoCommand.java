@@ -62,9 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
             platform.close();
             return 1;
         }
-        return CommandSteps.runWorld(platform, world.worldId(), "rules-v1", rate)
-                        .passed()
-                ? 0
-                : 1;
+        // The registry's active bundle, else the trained bundle the platform ships (RunBundles.BUILT_IN_DEFAULT).
+        return CommandSteps.runWorld(platform, world.worldId(), null, rate).passed() ? 0 : 1;
     }
 }

@@ -124,13 +124,13 @@ public final class LearnCommand implements Callable<Integer> {
                 return 1;
             }
 
-            byte[] baseJson = builtInJson(RunBundles.BUILT_IN_DEFAULT);
+            byte[] baseJson = builtInJson(RunBundles.RULES_BASELINE);
             Dataset dataset = LearningPipeline.dataset(
                     store,
                     runId,
                     stores.labelStore(),
                     cutoff,
-                    DecisionBundle.builtIn(RunBundles.BUILT_IN_DEFAULT),
+                    DecisionBundle.builtIn(RunBundles.RULES_BASELINE),
                     WorldTruth.typologies(store, facts.worldId()));
             System.out.printf(
                     Locale.ROOT,

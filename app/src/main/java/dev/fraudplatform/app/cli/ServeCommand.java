@@ -68,7 +68,9 @@ public final class ServeCommand implements Callable<Integer> {
         Check.portFree(cfg.gatePort(), "the gate's (FP_GATE_PORT)");
         Platform platform = Platform.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
-        platform.startRoles(platform.bundleForNewRun(), shadow);
+        platform.startRoles(
+                platform.bundleForNewRun(),
+                shadow != null ? shadow : platform.registry().shadow().orElse(null));
         CommandSteps.printAbandoned(platform);
         System.out.println("ops console on " + platform.opsUrl() + " (metrics at " + platform.opsUrl()
                 + "/metrics); gate on " + platform.gateUrl() + " (" + platform.describe() + ")");

@@ -118,6 +118,11 @@ public final class ModelRegistry {
         return registry.active().map(stored::load);
     }
 
+    /** The bundle in shadow, loaded and verified; empty when none is. */
+    public Optional<DecisionBundle> shadow() {
+        return registry.shadow().map(stored::load);
+    }
+
     /**
      * The bundle a run given no explicit bundle decides with: the active bundle, else {@code fallback} (the built-in
      * rules). Read once, when the run is pinned: a later promotion does not reach a run in progress.
