@@ -96,7 +96,8 @@ class LearnCommandIT {
                             .path("active_on_window")
                             .path("bundle_id")
                             .asText())
-                    .isEqualTo("rules-v1");
+                    .as("no bundle is active in the registry: judged against the shipped default on the same window")
+                    .isEqualTo(RunBundles.BUILT_IN_DEFAULT);
             assertThat(evidence.path("metrics").path("test").path("bundle").has("recall_at_1pct_fpr"))
                     .isTrue();
         }
@@ -126,6 +127,7 @@ class LearnCommandIT {
                 List.of("learn", "--run", "run-nope"),
                 List.of("learn", "--world", "w-0000000000000000"),
                 List.of("learn", "ofs", "--run", "run-nope"),
+                List.of("learn"),
                 List.of("backtest", "--bundle", "no-such-bundle", "--world", worldId))) {
             assertThat(fp(args.toArray(new String[0])))
                     .as(args + ": " + console.stderr())
@@ -135,6 +137,10 @@ class LearnCommandIT {
                     .doesNotContain("\n")
                     .doesNotContain("Exception");
         }
+        fp("learn", "ofs", "--run", "run-nope");
+        assertThat(console.stderr()).contains("no run run-nope");
+        fp("learn");
+        assertThat(console.stderr()).contains("fp learn needs --world ID or --run RUN_ID");
         fp("learn", "--run", runId, "--label-cutoff", "2000-01-01T00:00:00Z");
         assertThat(console.stderr()).contains("no transaction labels known at 2000-01-01T00:00:00Z");
     }
@@ -142,15 +148,16 @@ class LearnCommandIT {
     @Test
     @Order(4)
     void theCandidateIsBacktestedOverTheWorldsHistory() {
-        assertThat(fp("backtest", "--bundle", bundleId, "--world", worldId))
-                .as(console.stderr())
+        int code = fp("backtest", "--bundle", bundleId, "--world", worldId);
+        assertThat(code)
+                .as("stdout %s stderr %s", console.stdout(), console.stderr())
                 .isZero();
         assertThat(console.stdout())
                 .contains("backtest of " + bundleId + " over world " + worldId + " (run " + runId + ")")
                 .containsPattern("bundle +ROC-AUC 0\\.\\d+")
                 .containsPattern("rules +ROC-AUC 0\\.\\d+")
                 .contains("FULL=");
-        assertThat(fp("learn", "ofs", "--run", runId)).isZero();
-        assertThat(console.stdout()).contains("PARITY HOLDS");
+        assertThat(fp("learn", "ofs", "--run", runId)).as(console.stderr()).isZero();
+        assertThat(console.stdout()).contains("PARITY HOLDS").contains("lowest feature match rate 100.0000%");
     }
 }

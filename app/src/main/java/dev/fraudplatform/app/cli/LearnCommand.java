@@ -57,7 +57,8 @@ public final class LearnCommand implements Callable<Integer> {
         String runId;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    /** Optional to picocli so that {@code fp learn ofs} parses; {@link #call} requires one of the two. */
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Source source;
 
     @Option(
@@ -91,6 +92,7 @@ public final class LearnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (source == null) throw new IllegalArgumentException("fp learn needs --world ID or --run RUN_ID");
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         ObjectStore store = cfg.objectStore();
         // Input first, before anything starts: a world that does not pass its gate, a run that cannot be learned from.

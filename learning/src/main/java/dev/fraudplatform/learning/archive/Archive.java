@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.fraudplatform.core.bus.BatchHandler;
 import dev.fraudplatform.core.bus.DeadLetters;
 import dev.fraudplatform.core.bus.InboundRecord;
+import dev.fraudplatform.core.bus.SegmentRoll;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.ObjectStore;
@@ -39,7 +40,7 @@ import java.util.regex.Pattern;
  * transaction: never lost silently, never blocking its partition.
  *
  * <p>Exactly once, also across a SIGKILL: the records held and their consumed offsets commit in one Kafka transaction,
- * which spans polls while the records are held and commits only after their segments are written ({@link ArchiveRoll}
+ * which spans polls while the records are held and commits only after their segments are written ({@link SegmentRoll}
  * says when), so a record held in memory only is never committed as consumed and is read again after a crash.
  * Segments are create-if-absent and named by the offsets they cover; a roll writes one segment per (run, event
  * class, day, topic, partition) held, and records at or below the highest offset already written in their folder for
@@ -57,6 +58,12 @@ public final class Archive implements BatchHandler {
     private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("archive", "out");
 
     public static final String GROUP = "fp-archive";
+
+    /**
+     * 20,000 records, 32 MiB of record values, or 30 s: segments of useful size at any rate, and a Kafka transaction
+     * that stays well within its timeout ({@link SegmentRoll.Policy#transactionTimeout}).
+     */
+    static final SegmentRoll.Policy DEFAULT_POLICY = new SegmentRoll.Policy(20_000, 32L << 20, Duration.ofSeconds(30));
     /** The role's name (its thread and client ids derive from it). */
     public static final String NAME = "archive";
     /** The topics archived: admitted traffic (with context and label events), decisions, actions, label assertions. */
@@ -70,8 +77,8 @@ public final class Archive implements BatchHandler {
     private static final Pattern FOLDER_NAME = Pattern.compile("[A-Za-z0-9_=.-]{1,200}");
 
     private final ObjectStore store;
-    private final ArchiveRoll.Policy policy;
-    private final ArchiveRoll roll;
+    private final SegmentRoll.Policy policy;
+    private final SegmentRoll roll;
     private final LongSupplier clockMillis;
     private final Consumer<String> segmentWritten;
     /** Per (folder, topic, partition) key prefix: the last offset already in a segment. */
@@ -87,18 +94,18 @@ public final class Archive implements BatchHandler {
     private final List<FlushRequest> flushes = new ArrayList<>();
 
     public Archive(ObjectStore store) {
-        this(store, ArchiveRoll.Policy.DEFAULT, System::currentTimeMillis, key -> {});
+        this(store, DEFAULT_POLICY, System::currentTimeMillis, key -> {});
     }
 
     /**
      * @param segmentWritten told each segment's key once it is in the store and before its offsets commit (tests
      *                       kill the process there: the worst moment for a duplicate)
      */
-    Archive(ObjectStore store, ArchiveRoll.Policy policy, LongSupplier clockMillis, Consumer<String> segmentWritten) {
+    Archive(ObjectStore store, SegmentRoll.Policy policy, LongSupplier clockMillis, Consumer<String> segmentWritten) {
         this.store = store;
         this.policy = policy;
         this.clockMillis = clockMillis;
-        this.roll = new ArchiveRoll(policy, clockMillis);
+        this.roll = new SegmentRoll(policy, clockMillis);
         this.segmentWritten = segmentWritten;
     }
 
@@ -175,7 +182,7 @@ public final class Archive implements BatchHandler {
         for (FlushRequest f; (f = flushRequests.poll()) != null; ) flushes.add(f);
         List<FlushRequest> readThrough = new ArrayList<>();
         for (FlushRequest f : flushes)
-            if (ArchiveRoll.readThrough(f.throughOffsets(), session::position)) readThrough.add(f);
+            if (SegmentRoll.readThrough(f.throughOffsets(), session::position)) readThrough.add(f);
         if (session.pending() && (roll.due(!readThrough.isEmpty()) != null || roll.records() == 0)) commit(session);
         // Everything read through a request is in segments now (committed above, or nothing was held).
         for (FlushRequest f : readThrough) f.done().complete(null);

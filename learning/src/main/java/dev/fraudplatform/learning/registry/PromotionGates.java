@@ -118,7 +118,14 @@ public final class PromotionGates {
     }
 
     private static Gate beatsActive(JsonNode evidence, String activeId, JsonNode active) {
-        if (activeId == null) return new Gate(BEATS_ACTIVE, true, "no bundle is active: nothing to beat");
+        if (activeId == null) {
+            // Nothing active in the registry: runs decide with the platform's shipped default, and a candidate whose
+            // evidence judged that default on its window must beat it too.
+            JsonNode judged = isObject(evidence) ? evidence.path("metrics").path("active_on_window") : null;
+            String defaultId = text(judged, "bundle_id");
+            if (defaultId == null) return new Gate(BEATS_ACTIVE, true, "no bundle is active: nothing to beat");
+            return beatsOnItsOwnWindow(evidence, defaultId, judged);
+        }
         JsonNode theirs = active == null ? null : active.get("evidence");
         if (!isObject(evidence)) return new Gate(BEATS_ACTIVE, false, "the bundle carries no evidence");
         if (!isObject(theirs))

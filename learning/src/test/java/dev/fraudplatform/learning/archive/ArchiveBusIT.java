@@ -41,7 +41,7 @@ class ArchiveBusIT {
         // a roll of 1,000 records or 5 minutes: the run's end, not the roll, must put the last records into segments
         Archive archive = new Archive(
                 store,
-                new ArchiveRoll.Policy(1_000, 1L << 30, Duration.ofMinutes(5)),
+                new dev.fraudplatform.core.bus.SegmentRoll.Policy(1_000, 1L << 30, Duration.ofMinutes(5)),
                 System::currentTimeMillis,
                 k -> {});
         try (BusConsumers.Role role = new KafkaBusConsumers(EmbeddedServers.kafka())

@@ -25,7 +25,8 @@ public final class ArchiveProcess {
         int[] written = {0};
         Archive archive = new Archive(
                 new FilesystemObjectStore(storeDir),
-                new ArchiveRoll.Policy(maxRecords, 1L << 30, Duration.ofMillis(maxAgeMillis)),
+                new dev.fraudplatform.core.bus.SegmentRoll.Policy(
+                        maxRecords, 1L << 30, Duration.ofMillis(maxAgeMillis)),
                 System::currentTimeMillis,
                 key -> {
                     System.out.println("segment " + key);

@@ -134,7 +134,7 @@ class ArchiveStoreIT {
     private static Archive archive(ObjectStore store, int maxRecords, java.util.function.Consumer<String> written) {
         return new Archive(
                 store,
-                new ArchiveRoll.Policy(maxRecords, 1L << 30, Duration.ofHours(1)),
+                new dev.fraudplatform.core.bus.SegmentRoll.Policy(maxRecords, 1L << 30, Duration.ofHours(1)),
                 System::currentTimeMillis,
                 written);
     }

@@ -195,6 +195,11 @@ class PromotionGatesTest {
         assertThat(beats.passed()).isFalse();
         assertThat(beats.detail()).startsWith("does not beat the active bundle");
 
+        // With nothing active in the registry, the default the candidate was judged against must be beaten
+        PromotionGates.Gate none = gate(gates.check(candidate, null, null), PromotionGates.BEATS_ACTIVE);
+        assertThat(none.passed()).isFalse();
+        assertThat(none.detail()).contains("(active m-0)");
+
         // And a judgement of another bundle than the active one is not taken: the windows must then match
         ((ObjectNode) candidate.path("evidence").path("metrics").path("active_on_window")).put("bundle_id", "m-9");
         PromotionGates.Gate other = gate(gates.check(candidate, "m-0", active()), PromotionGates.BEATS_ACTIVE);

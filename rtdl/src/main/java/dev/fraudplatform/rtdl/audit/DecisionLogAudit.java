@@ -4,12 +4,14 @@ import dev.fraudplatform.core.bus.BatchHandler;
 import dev.fraudplatform.core.bus.DeadLetters;
 import dev.fraudplatform.core.bus.InboundRecord;
 import dev.fraudplatform.core.bus.OutboundRecord;
+import dev.fraudplatform.core.bus.SegmentRoll;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.core.telemetry.Telemetry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,6 +49,12 @@ public final class DecisionLogAudit implements BatchHandler {
     private static final io.micrometer.core.instrument.Counter EVENTS_IN = Telemetry.planeEvents("dla", "in");
     private static final io.micrometer.core.instrument.Counter EVENTS_OUT = Telemetry.planeEvents("dla", "out");
     public static final String GROUP = "fp-dla";
+
+    /**
+     * 10,000 records (a few MiB of Parquet), 32 MiB of audit lines, or 30 s: segments of useful size at any rate, and a
+     * Kafka transaction that stays well within its timeout ({@link SegmentRoll.Policy#transactionTimeout}).
+     */
+    static final SegmentRoll.Policy DEFAULT_POLICY = new SegmentRoll.Policy(10_000, 32L << 20, Duration.ofSeconds(30));
     /** The role's name (its thread and client ids derive from it). */
     public static final String NAME = "decision-log-audit";
 
@@ -67,7 +75,7 @@ public final class DecisionLogAudit implements BatchHandler {
     private final Map<String, Long> highWaterMarks = new HashMap<>();
 
     public DecisionLogAudit(ObjectStore store) {
-        this(store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis);
+        this(store, DEFAULT_POLICY, System::currentTimeMillis);
     }
 
     /**
@@ -75,7 +83,7 @@ public final class DecisionLogAudit implements BatchHandler {
      * {@link #SHADOW_GROUP}, {@link #SHADOW_TOPICS}) and writes segments under {@link #shadowSegmentPrefix}.
      */
     public static DecisionLogAudit shadow(ObjectStore store) {
-        return new DecisionLogAudit(store, SegmentRoll.Policy.DEFAULT, System::currentTimeMillis, true);
+        return new DecisionLogAudit(store, DEFAULT_POLICY, System::currentTimeMillis, true);
     }
 
     DecisionLogAudit(ObjectStore store, SegmentRoll.Policy policy, java.util.function.LongSupplier clockMillis) {
@@ -204,7 +212,7 @@ public final class DecisionLogAudit implements BatchHandler {
         for (FlushRequest f; (f = flushRequests.poll()) != null; ) flushes.add(f);
         List<FlushRequest> readThrough = new ArrayList<>();
         for (FlushRequest f : flushes)
-            if (SegmentRoll.readThrough(f.throughOffsets(), p -> session.position(topic, p))) readThrough.add(f);
+            if (SegmentRoll.readThrough(Map.of(topic, f.throughOffsets()), session::position)) readThrough.add(f);
         if (session.pending() && (roll.due(!readThrough.isEmpty()) != null || roll.records() == 0)) commit(session);
         // Everything read through a request is in segments now (committed above, or nothing was held).
         for (FlushRequest f : readThrough) f.done().complete(null);

@@ -1,4 +1,4 @@
-package dev.fraudplatform.learning.archive;
+package dev.fraudplatform.core.bus;
 
 import java.time.Duration;
 import java.util.Map;
@@ -6,43 +6,38 @@ import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
- * When the {@link Archive} turns the records it holds into Parquet segments (and only then commits their offsets):
+ * When a role that sinks records from the bus into segments of the object store (the Decision Log and Audit, the
+ * archive) turns what it holds into segments, and only then commits the offsets it consumed:
  * <pre>
  *   roll = held > 0 AND (held >= maxRecords OR heldBytes >= maxBytes OR now - heldSince(oldest) >= maxAge OR endOfRun)
  * </pre>
- * {@code endOfRun}: the orchestrator asked for everything up to given offsets of the archived topics (a run that has
- * drained) and the archive has read that far. A low rate thus gives one segment per {@code maxAge} and segment folder,
- * and a short run one segment per folder, rather than one per poll.
+ * {@code endOfRun}: the orchestrator asked for everything up to given offsets (a run that has drained) and the role
+ * has read that far ({@link #readThrough}). A low rate thus gives one segment per {@code maxAge} and segment folder,
+ * and a run shorter than that one per folder, rather than one per poll.
  *
- * <p>The archive's own, not the audit's: the audit rolls over one topic, the archive over several, so "read through"
- * is per (topic, partition). Not thread-safe: owned by the archive's consumer thread. The clock is injected (epoch
- * millis) so that the age rule is tested without waiting.
+ * <p>Not thread-safe: owned by the role's consumer thread. The clock is injected (epoch millis) so that the age rule
+ * is tested without waiting.
  */
-final class ArchiveRoll {
+public final class SegmentRoll {
 
-    /** The limits of what the archive holds before it writes segments. */
-    record Policy(int maxRecords, long maxBytes, Duration maxAge) {
-        /**
-         * 20,000 records, 32 MiB of record values, or 30 s: segments of useful size at any rate, and a Kafka
-         * transaction that stays well within its timeout ({@link #transactionTimeout}).
-         */
-        static final Policy DEFAULT = new Policy(20_000, 32L << 20, Duration.ofSeconds(30));
+    /** The limits of what a role holds before it writes segments; each role names its own default. */
+    public record Policy(int maxRecords, long maxBytes, Duration maxAge) {
 
-        Policy {
+        public Policy {
             if (maxRecords < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {
                 throw new IllegalArgumentException(
-                        "an archive roll needs positive limits: " + maxRecords + ", " + maxBytes + ", " + maxAge);
+                        "a segment roll needs positive limits: " + maxRecords + ", " + maxBytes + ", " + maxAge);
             }
         }
 
-        /** The archive's Kafka transaction spans what it holds: its timeout leaves a minute beyond the oldest's age. */
-        Duration transactionTimeout() {
+        /** The role's Kafka transaction spans what it holds: its timeout leaves a minute beyond the oldest record's age. */
+        public Duration transactionTimeout() {
             return maxAge.plusSeconds(60);
         }
     }
 
     /** Why held records roll. */
-    enum Reason {
+    public enum Reason {
         RECORDS,
         BYTES,
         AGE,
@@ -55,33 +50,33 @@ final class ArchiveRoll {
     private long bytes;
     private long oldestAt;
 
-    ArchiveRoll(Policy policy, LongSupplier clockMillis) {
+    public SegmentRoll(Policy policy, LongSupplier clockMillis) {
         this.policy = policy;
         this.clockMillis = clockMillis;
     }
 
     /** One more record held, of {@code size} bytes; the first one held starts the age. */
-    void hold(long size) {
+    public void hold(long size) {
         if (records == 0) oldestAt = clockMillis.getAsLong();
         records++;
         bytes += size;
     }
 
-    int records() {
+    public int records() {
         return records;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
     /** Why what is held must roll now by size or age, or null while it may wait (always null when nothing is held). */
-    Reason due() {
+    public Reason due() {
         return due(false);
     }
 
     /** As {@link #due()}, and {@link Reason#END_OF_RUN} when the end of a run has been read through. */
-    Reason due(boolean endOfRunReadThrough) {
+    public Reason due(boolean endOfRunReadThrough) {
         if (records == 0) return null;
         if (records >= policy.maxRecords()) return Reason.RECORDS;
         if (bytes >= policy.maxBytes()) return Reason.BYTES;
@@ -90,18 +85,19 @@ final class ArchiveRoll {
     }
 
     /** What was held is in segments now: start again from nothing. */
-    void rolled() {
+    public void rolled() {
         records = 0;
         bytes = 0;
         oldestAt = 0;
     }
 
     /**
-     * Whether the archive has read through {@code targets} (topic to partition to the offset every record of the run
-     * lies below): its position on each partition it owns is at or past the target. {@code position} answers null for
-     * a partition it does not own, which another instance answers for.
+     * Whether the role has read through {@code targets} (topic to partition to the offset every record of the run lies
+     * below): its position on each partition it owns is at or past the target. {@code position} answers null for a
+     * partition it does not own, which another instance answers for.
      */
-    static boolean readThrough(Map<String, Map<Integer, Long>> targets, BiFunction<String, Integer, Long> position) {
+    public static boolean readThrough(
+            Map<String, Map<Integer, Long>> targets, BiFunction<String, Integer, Long> position) {
         for (Map.Entry<String, Map<Integer, Long>> topic : targets.entrySet()) {
             for (Map.Entry<Integer, Long> t : topic.getValue().entrySet()) {
                 Long at = position.apply(topic.getKey(), t.getKey());

@@ -1,4 +1,4 @@
-package dev.fraudplatform.rtdl.audit;
+package dev.fraudplatform.core.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,26 +84,49 @@ class SegmentRollTest {
 
         // When the audit has read partition 0 through but not partition 1, the end is not read through
         Map<Integer, Long> positions = new java.util.HashMap<>(Map.of(0, 10L, 1, 4L));
-        assertThat(SegmentRoll.readThrough(end, positions::get)).isFalse();
+        assertThat(SegmentRoll.readThrough(Map.of("fp.decisions", end), (t, p) -> positions.get(p)))
+                .isFalse();
         assertThat(roll.due(false)).isNull();
 
         // Then once both are read (a partition another instance owns does not count), it rolls now, long before 30 s
         positions.put(1, 5L);
-        assertThat(SegmentRoll.readThrough(end, positions::get)).isTrue();
-        assertThat(SegmentRoll.readThrough(Map.of(0, 10L, 7, 99L), positions::get))
+        assertThat(SegmentRoll.readThrough(Map.of("fp.decisions", end), (t, p) -> positions.get(p)))
+                .isTrue();
+        assertThat(SegmentRoll.readThrough(Map.of("fp.decisions", Map.of(0, 10L, 7, 99L)), (t, p) -> positions.get(p)))
                 .isTrue();
         assertThat(roll.due(true)).isEqualTo(SegmentRoll.Reason.END_OF_RUN);
     }
 
     @Test
-    void theDefaultsAreTenThousandRecords32MiBOr30SecondsWithinTheTransactionTimeout() {
-        SegmentRoll.Policy p = SegmentRoll.Policy.DEFAULT;
+    void readThroughNeedsEveryOwnedPartitionOfEveryTopicAtItsTarget() {
+        Map<String, Map<Integer, Long>> targets =
+                Map.of("fp.traffic", Map.of(0, 10L, 1, 5L), "fp.decisions", Map.of(0, 7L));
+        Map<String, Long> positions = new java.util.HashMap<>();
+        positions.put("fp.traffic/0", 10L);
+        positions.put("fp.traffic/1", 5L);
+        positions.put("fp.decisions/0", 6L);
+        assertThat(SegmentRoll.readThrough(targets, (t, p) -> positions.get(t + "/" + p)))
+                .isFalse();
+        positions.put("fp.decisions/0", 7L);
+        assertThat(SegmentRoll.readThrough(targets, (t, p) -> positions.get(t + "/" + p)))
+                .isTrue();
+        // a partition another instance owns (null) is its business; an owned one whose position is unknown (-1) is not
+        // read through
+        positions.remove("fp.traffic/1");
+        assertThat(SegmentRoll.readThrough(targets, (t, p) -> positions.get(t + "/" + p)))
+                .isTrue();
+        positions.put("fp.traffic/0", -1L);
+        assertThat(SegmentRoll.readThrough(targets, (t, p) -> positions.get(t + "/" + p)))
+                .isFalse();
+    }
 
-        assertThat(p.maxRecords()).isEqualTo(10_000);
-        assertThat(p.maxBytes()).isEqualTo(32L << 20);
-        assertThat(p.maxAge()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(p.transactionTimeout()).isGreaterThan(p.maxAge());
+    @Test
+    void aPolicyNeedsPositiveLimitsAndItsTransactionOutlastsItsAgeByAMinute() {
+        SegmentRoll.Policy p = new SegmentRoll.Policy(10_000, 32L << 20, Duration.ofSeconds(30));
+        assertThat(p.transactionTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThatThrownBy(() -> new SegmentRoll.Policy(0, 1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SegmentRoll.Policy(1, 1, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
