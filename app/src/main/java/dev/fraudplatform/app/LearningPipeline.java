@@ -89,7 +89,7 @@ public final class LearningPipeline {
 
     /**
      * The run's archived traffic in the order strict mode reads it: one partition's log as it is; several merged by
-     * (record time, partition, offset), the total order the scaled loop's event-time watermarks converge to.
+     * (record time, event id), the order the scaled loop's projections apply events in once its watermarks pass them.
      */
     public static void traffic(ObjectStore store, String runId, java.util.function.Consumer<ArchivedRecord> each) {
         java.util.Set<String> partitions = new java.util.TreeSet<>();
@@ -106,7 +106,10 @@ public final class LearningPipeline {
         }
         List<ArchivedRecord> all = new ArrayList<>();
         ArchiveReader.forEachRecord(store, runId, Topics.TRAFFIC, all::add);
+        // (event time, event id): the order scaled mode's projections apply events in, ties included (a world puts many
+        // transactions on one millisecond, e.g. the last of a day); a partition's own order breaks what remains.
         all.sort(Comparator.comparingLong(ArchivedRecord::timestampMillis)
+                .thenComparing(r -> r.eventId() == null ? "" : r.eventId())
                 .thenComparingInt(ArchivedRecord::partition)
                 .thenComparingLong(ArchivedRecord::offset));
         all.forEach(each);
