@@ -23,11 +23,21 @@ import org.slf4j.LoggerFactory;
  * buffer (the default 128 MiB would take heap from the platform), no time-based retention (world events carry
  * historical timestamps).
  *
+ * <p>{@link #start(Path)} opens one plaintext client listener. {@link #start(Path, BrokerUsers)} opens one
+ * {@code SASL_PLAINTEXT} client listener instead (PLAIN and SCRAM-SHA-512), so every client must authenticate; the
+ * KRaft controller listener stays plaintext on loopback (only the node itself uses it).
+ *
  * <p>Lifecycle: {@link #start} formats the storage if it is new and starts the server; the caller must call
  * {@link #close()} (its threads are not daemons), preferably in a finally block or try-with-resources.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    /** The PLAIN user the broker itself authenticates as on its SASL listener (transaction markers, ...). */
+    static final String INTER_BROKER_USER = "fp-broker";
+
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    private static final String SCRAM_LOGIN_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
 
     private KafkaRaftServer server;
     private final KafkaConfig config;
@@ -35,16 +45,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logDir;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, KafkaConfig config, String bootstrapServers, Path logDir) {
+    private final String securityProtocol;
+
+    private EmbeddedKafkaBroker(
+            KafkaRaftServer server, KafkaConfig config, String bootstrapServers, Path logDir, String securityProtocol) {
         this.server = server;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.logDir = logDir;
+        this.securityProtocol = securityProtocol;
     }
 
-    /** Formats {@code logDir} if needed and starts a broker on it; blocks until it serves requests. */
+    /** Formats {@code logDir} if needed and starts a plaintext broker on it; blocks until it serves requests. */
     public static EmbeddedKafkaBroker start(Path logDir) {
+        return start(logDir, null);
+    }
+
+    /**
+     * Formats {@code logDir} if needed and starts a broker on it whose only client listener is {@code SASL_PLAINTEXT}
+     * and accepts {@code users}: the PLAIN users from the listener's JAAS configuration, the SCRAM-SHA-512 users from
+     * credentials written into the metadata log when the storage is formatted (so the SCRAM users of a directory
+     * formatted before are those it was formatted with). Blocks until it serves requests.
+     */
+    public static EmbeddedKafkaBroker start(Path logDir, BrokerUsers users) {
         long t0 = System.nanoTime();
+        String listener = users == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         try {
             Files.createDirectories(logDir);
             int brokerPort = LoopbackPorts.reserve();
@@ -53,11 +78,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("process.roles", "broker,controller");
             p.put("node.id", "1");
             p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            p.put("listeners", listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
             p.put("controller.listener.names", "CONTROLLER");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", listener);
+            p.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+            if (users != null) {
+                // The broker talks to itself over its one broker listener (transaction markers), so it has a user.
+                String brokerPassword = java.util.UUID.randomUUID().toString();
+                StringBuilder plain = new StringBuilder(PLAIN_LOGIN_MODULE)
+                        .append(" required username=\"")
+                        .append(INTER_BROKER_USER)
+                        .append("\" password=\"")
+                        .append(brokerPassword)
+                        .append("\" user_")
+                        .append(INTER_BROKER_USER)
+                        .append("=\"")
+                        .append(brokerPassword)
+                        .append('"');
+                users.plain()
+                        .forEach((name, pw) -> plain.append(" user_")
+                                .append(name)
+                                .append("=\"")
+                                .append(pw)
+                                .append('"'));
+                plain.append(';');
+                String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
+                p.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
+                p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+                p.put(prefix + "plain.sasl.jaas.config", plain.toString());
+                p.put(prefix + "scram-sha-512.sasl.jaas.config", SCRAM_LOGIN_MODULE + " required;");
+            }
             p.put("log.dirs", logDir.toAbsolutePath().toString());
             p.put("auto.create.topics.enable", "false");
             p.put("num.partitions", "6");
@@ -92,6 +143,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         // setup (OutOfOrderSequenceException "expected sequence 0"); v1 is the proven protocol.
                         .setFeatureLevel(Feature.TRANSACTION_VERSION.featureName(), (short) 1)
                         .setIgnoreFormatted(true)
+                        .setScramArguments(scramArguments(users))
                         .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
                 formatter.run();
             }
@@ -106,11 +158,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             String bootstrap = "127.0.0.1:" + brokerPort;
             LOG.info(
-                    "embedded Kafka broker at {} (data {}) started in {} ms",
+                    "embedded Kafka broker at {} ({}{}, data {}) started in {} ms",
                     bootstrap,
+                    listener,
+                    users == null ? "" : " " + users,
                     logDir,
                     (System.nanoTime() - t0) / 1_000_000);
-            return new EmbeddedKafkaBroker(server, config, bootstrap, logDir);
+            return new EmbeddedKafkaBroker(server, config, bootstrap, logDir, listener);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded Kafka in " + logDir, e);
         } catch (Exception e) {
@@ -118,8 +172,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    private static List<String> scramArguments(BrokerUsers users) {
+        if (users == null) return List.of();
+        List<String> out = new java.util.ArrayList<>();
+        users.scramSha512().forEach((name, pw) -> out.add("SCRAM-SHA-512=[name=" + name + ",password=\"" + pw + "\"]"));
+        return out;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** {@code PLAINTEXT}, or {@code SASL_PLAINTEXT} when started with users: what its clients' protocol must be. */
+    public String securityProtocol() {
+        return securityProtocol;
     }
 
     public Path logDir() {

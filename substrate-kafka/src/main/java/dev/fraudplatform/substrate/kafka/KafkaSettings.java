@@ -43,6 +43,7 @@ public final class KafkaSettings {
     private final String bootstrapServers;
     private final String clientIdPrefix;
     private final Map<String, String> extras;
+    private final KafkaSecurity security;
 
     /**
      * @param bootstrapServers {@code host:port[,host:port...]}, not blank
@@ -51,6 +52,11 @@ public final class KafkaSettings {
      *                         {@code bootstrap.servers} nor {@code client.id}
      */
     public KafkaSettings(String bootstrapServers, String clientIdPrefix, Map<String, String> extras) {
+        this(bootstrapServers, clientIdPrefix, extras, null);
+    }
+
+    private KafkaSettings(
+            String bootstrapServers, String clientIdPrefix, Map<String, String> extras, KafkaSecurity security) {
         if (bootstrapServers == null || bootstrapServers.isBlank())
             throw new IllegalArgumentException("bootstrap servers are required");
         if (clientIdPrefix == null || clientIdPrefix.isBlank())
@@ -62,6 +68,7 @@ public final class KafkaSettings {
         this.bootstrapServers = bootstrapServers;
         this.clientIdPrefix = clientIdPrefix;
         this.extras = Map.copyOf(extras);
+        this.security = security;
     }
 
     /** Plaintext, no extras, the platform's client id prefix: the embedded broker and a local cluster. */
@@ -69,11 +76,32 @@ public final class KafkaSettings {
         return new KafkaSettings(bootstrapServers, DEFAULT_CLIENT_ID_PREFIX, Map.of());
     }
 
-    /** These settings with {@code more} extras added (replacing extras of the same key). */
+    /**
+     * The cluster at {@code bootstrapServers} reached as {@code security} says: its {@link
+     * KafkaSecurity#clientProperties() client properties} are the extras, and {@link #security()} keeps it so that an
+     * error can name where the credentials came from ({@link KafkaAccess}).
+     */
+    public static KafkaSettings secured(String bootstrapServers, KafkaSecurity security) {
+        return new KafkaSettings(
+                bootstrapServers,
+                DEFAULT_CLIENT_ID_PREFIX,
+                security.clientProperties(),
+                Objects.requireNonNull(security));
+    }
+
+    /**
+     * These settings with {@code more} extras added (replacing extras of the same key). The {@link #security()} is
+     * kept: extras that replace its properties make it describe the credentials wrongly, so tune, don't re-secure.
+     */
     public KafkaSettings withExtras(Map<String, String> more) {
         Map<String, String> merged = new TreeMap<>(extras);
         merged.putAll(more);
-        return new KafkaSettings(bootstrapServers, clientIdPrefix, merged);
+        return new KafkaSettings(bootstrapServers, clientIdPrefix, merged, security);
+    }
+
+    /** The security these settings were {@link #secured} with; empty when built from bare extras. */
+    public java.util.Optional<KafkaSecurity> security() {
+        return java.util.Optional.ofNullable(security);
     }
 
     public String bootstrapServers() {
@@ -205,7 +233,10 @@ public final class KafkaSettings {
         return o instanceof KafkaSettings s
                 && s.bootstrapServers.equals(bootstrapServers)
                 && s.clientIdPrefix.equals(clientIdPrefix)
-                && s.extras.equals(extras);
+                && s.extras.equals(extras)
+                && Objects.equals(
+                        s.security == null ? null : s.security.toString(),
+                        security == null ? null : security.toString());
     }
 
     @Override
