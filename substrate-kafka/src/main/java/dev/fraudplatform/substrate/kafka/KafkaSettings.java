@@ -219,13 +219,16 @@ public final class KafkaSettings {
         return last.endsWith("key");
     }
 
-    /** Bootstrap servers, prefix and extras, every credential masked: safe to log. */
+    /**
+     * Bootstrap servers, prefix, where the credentials come from (variable names) and extras, every credential
+     * masked: safe to log.
+     */
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
         extras.forEach((k, v) -> shown.put(k, isSecret(k) ? "******" : v));
-        return "KafkaSettings[bootstrap=" + bootstrapServers + ", clientIdPrefix=" + clientIdPrefix + ", extras="
-                + shown + "]";
+        return "KafkaSettings[bootstrap=" + bootstrapServers + ", clientIdPrefix=" + clientIdPrefix
+                + (security == null ? "" : ", credentials=" + security.credentialSource()) + ", extras=" + shown + "]";
     }
 
     @Override

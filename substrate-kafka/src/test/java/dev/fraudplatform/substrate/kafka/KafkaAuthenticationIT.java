@@ -247,6 +247,94 @@ class KafkaAuthenticationIT {
                         "Kafka at 127.0.0.1:" + port + " did not answer within 2 s (reached as" + " SASL_PLAINTEXT");
     }
 
+    @Test
+    void mskIamPropertiesMakeAWorkingClientConfiguration() throws Exception {
+        // No MSK here: what is proven is that Kafka accepts the IAM login module and callback handler (the library is
+        // on the class path and the properties are right), so the check fails only for want of a cluster.
+        int port = freePort();
+        KafkaSettings msk = KafkaSettings.secured("127.0.0.1:" + port, KafkaSecurity.awsMskIam());
+
+        assertThatThrownBy(() -> KafkaAccess.verify(msk, Duration.ofSeconds(2)))
+                .isInstanceOf(KafkaAccessException.class)
+                .hasMessageStartingWith(
+                        "Kafka at 127.0.0.1:" + port + " did not answer within 2 s (reached as SASL_SSL");
+    }
+
+    @Test
+    void aCertificateTheClientDoesNotTrustIsATlsFailureInOneLine() throws Exception {
+        // A TLS endpoint whose self-signed certificate is in no trust store: the handshake must fail, and say so.
+        Path keystore = dir.resolve("self-signed.p12");
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "broker",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        keytool.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf =
+                javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket)
+                tls.getServerSocketFactory().createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) server.accept()) {
+                                s.startHandshake();
+                            } catch (java.io.IOException expected) {
+                                // the client refuses the certificate, or the server socket closed
+                            }
+                        }
+                    },
+                    "tls-endpoint");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            KafkaSettings kafka = KafkaSettings.secured(
+                    "127.0.0.1:" + server.getLocalPort(),
+                    KafkaSecurity.fromSettings(
+                            Map.of("kafka.security.protocol", "SASL_SSL", "kafka.sasl.mechanism", "PLAIN"),
+                            env("PLAIN")));
+
+            assertThatThrownBy(() -> KafkaAccess.verify(kafka, TIMEOUT))
+                    .isInstanceOf(KafkaAccessException.class)
+                    .hasMessage("Kafka at 127.0.0.1:" + server.getLocalPort() + ": the TLS handshake failed (does"
+                            + " kafka.ssl.truststore.location trust the broker's certificate, and does the certificate"
+                            + " name this host?)");
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     static List<String> readCommitted(KafkaSettings kafka, String topic, int expected) throws Exception {
         Properties p = kafka.consumer(
                 null,

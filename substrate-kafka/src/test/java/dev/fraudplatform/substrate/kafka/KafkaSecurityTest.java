@@ -192,7 +192,8 @@ class KafkaSecurityTest {
         assertThat(kafka.toString())
                 .as("sasl.jaas.config holds the password: KafkaSettings never shows it")
                 .doesNotContain(SECRET, "ABCKEY", "PlainLoginModule")
-                .contains("sasl.jaas.config=******", "security.protocol=SASL_SSL", "sasl.mechanism=PLAIN");
+                .contains("sasl.jaas.config=******", "security.protocol=SASL_SSL", "sasl.mechanism=PLAIN")
+                .contains("credentials=FP_KAFKA_USERNAME/FP_KAFKA_PASSWORD (SASL PLAIN)");
         assertThat(kafka.withExtras(Map.of("linger.ms", "5")).toString()).doesNotContain(SECRET);
         for (String wrong : List.of("", "SASL_SSL")) {
             try {
