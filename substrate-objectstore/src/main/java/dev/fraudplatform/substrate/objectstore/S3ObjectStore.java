@@ -55,7 +55,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * and, of concurrent creates of one key, exactly one wins. Content of at least {@link #multipartThreshold()} bytes
  * goes up as a multipart upload completed under the same condition; any failure aborts the upload, so nothing
  * half-written is ever visible. The content's SHA-256 is kept with the object, as user metadata {@value
- * #SHA256_METADATA} (hex) and as S3's own SHA-256 checksum, which the server checks on arrival.
+ * #SHA256_METADATA} (hex) and as S3's own SHA-256 checksum, which the server checks on arrival. Each create also
+ * tags its object with a random {@value #WRITE_ID_METADATA}, so that when the SDK retries a request whose first
+ * attempt did land, the refusal of the retry is recognised as this create's own success.
  *
  * <p>Reads verify: the stream from {@link #open(String)} re-hashes the bytes and, at end of stream, throws {@link
  * ObjectIntegrityException} when they differ from the kept digest (or no digest is kept: the object was not written
@@ -71,6 +73,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     /** The user-metadata name under which the content's SHA-256 (lowercase hex) is kept. */
     public static final String SHA256_METADATA = "fp-sha256";
+    /**
+     * The user-metadata name of a create's own random id. The SDK retries a request whose answer it did not get, and
+     * the first attempt may have landed: a retry refused as "exists" is then this create's success, not a loss.
+     */
+    public static final String WRITE_ID_METADATA = "fp-write-id";
     /** Content this large or larger is uploaded in parts, unless the constructor says otherwise. */
     public static final long DEFAULT_MULTIPART_THRESHOLD = 16L << 20;
     /** Keys of {@link #checkWritable()}'s probe objects start with this; {@link #list} never shows them. */
@@ -83,6 +90,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     private final S3StoreSettings settings;
     private final long multipartThreshold;
     private final S3Client s3;
+    private final AwsCredentialsProvider credentials;
     private final String description;
     private volatile boolean bucketSeen;
 
@@ -103,13 +111,17 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         this.settings = settings;
         this.multipartThreshold = multipartThreshold;
         this.description = settings.location() + " at " + settings.endpointDescription();
-        AwsCredentialsProvider credentials = settings.accessKeyId() == null
+        this.credentials = settings.accessKeyId() == null
                 ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
+                // Signed aws-chunked bodies: s3proxy answers once it has the content, before reading the final
+                // chunk, and about one small PUT in twenty then failed on the client although it had landed. Signing
+                // the whole payload up front costs a second read of the temporary file and works everywhere.
+                .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
                 .credentialsProvider(credentials)
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
@@ -135,6 +147,14 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     @Override
     public void close() {
         s3.close();
+        // the client leaves a provider it was given open; the default chain may hold a refreshing thread
+        if (credentials instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // nothing is left to release
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------- create
@@ -172,28 +192,44 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     private void createWhole(String key, Path content, byte[] digest) {
         String objectKey = objectKey(key);
+        String writeId = UUID.randomUUID().toString();
         try {
             s3.putObject(
                     r -> r.bucket(settings.bucket())
                             .key(objectKey)
                             .ifNoneMatch("*")
-                            .metadata(Map.of(SHA256_METADATA, Sha256.toHex(digest)))
+                            .metadata(Map.of(SHA256_METADATA, Sha256.toHex(digest), WRITE_ID_METADATA, writeId))
                             .checksumSHA256(Base64.getEncoder().encodeToString(digest)),
                     RequestBody.fromFile(content));
         } catch (SdkException e) {
-            if (preconditionFailed(e)) throw new ObjectAlreadyExistsException(key);
+            if (preconditionFailed(e)) {
+                if (landed(objectKey, writeId)) return;
+                throw new ObjectAlreadyExistsException(key);
+            }
             throw failure("write", key, e);
+        }
+    }
+
+    /** Whether the object under {@code objectKey} is the one written by the create {@code writeId}. */
+    private boolean landed(String objectKey, String writeId) {
+        try {
+            return writeId.equals(s3.headObject(r -> r.bucket(settings.bucket()).key(objectKey))
+                    .metadata()
+                    .get(WRITE_ID_METADATA));
+        } catch (SdkException e) {
+            return false;
         }
     }
 
     private void createInParts(String key, Path content, long size, byte[] digest) {
         String objectKey = objectKey(key);
         long partSize = Math.max(Math.max(MIN_PART_SIZE, multipartThreshold), (size + MAX_PARTS - 1) / MAX_PARTS);
+        String writeId = UUID.randomUUID().toString();
         String uploadId;
         try {
             uploadId = s3.createMultipartUpload(r -> r.bucket(settings.bucket())
                             .key(objectKey)
-                            .metadata(Map.of(SHA256_METADATA, Sha256.toHex(digest)))
+                            .metadata(Map.of(SHA256_METADATA, Sha256.toHex(digest), WRITE_ID_METADATA, writeId))
                             .checksumAlgorithm(ChecksumAlgorithm.SHA256))
                     .uploadId();
         } catch (SdkException e) {
@@ -229,6 +265,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
                     .multipartUpload(m -> m.parts(parts)));
             completed = true;
         } catch (SdkException e) {
+            // a retried completion of an upload that did complete is refused (412) or finds the upload gone (404)
+            boolean gone = e instanceof AwsServiceException s && "NoSuchUpload".equals(errorCode(s));
+            if ((preconditionFailed(e) || gone) && landed(objectKey, writeId)) {
+                completed = true;
+                return;
+            }
             if (preconditionFailed(e)) throw new ObjectAlreadyExistsException(key);
             throw failure("write", key, e);
         } finally {
@@ -397,8 +439,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         return settings.prefix().isEmpty() ? key : settings.prefix() + "/" + key;
     }
 
-    /** A one-line, class-name-free account of a failed call. */
-    private ObjectStoreException failure(String action, String key, SdkException original) {
+    /** A one-line, class-name-free account of a failed call. Package-private so a test can word the answers. */
+    ObjectStoreException failure(String action, String key, SdkException original) {
         SdkException e = original;
         if (!(e instanceof AwsServiceException s && errorCode(s) != null) && !unreachable(e)) {
             // The answer to a HEAD has no body to say why, and a server that refuses a write may answer before
