@@ -2,9 +2,11 @@ package dev.fraudplatform.testkit.servers;
 
 import dev.fraudplatform.s3proxy.S3ProxyProcess;
 import dev.fraudplatform.testkit.PerJvm;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -24,11 +26,11 @@ public final class S3Servers {
     public static final String SECRET_KEY = "fp-it-secret-not-for-production";
     public static final String REGION = "us-east-1";
 
-    private static final PerJvm<S3ProxyProcess> S3PROXY = PerJvm.of(
-            "s3proxy child process",
-            () -> S3ProxyProcess.start(Files.createTempDirectory("fp-it-s3-"), 0, ACCESS_KEY, SECRET_KEY));
-    private static final PerJvm<S3Client> CLIENT =
-            PerJvm.of("raw S3 client", () -> client(S3PROXY.get().endpoint()));
+    private static final PerJvm<Server> S3PROXY = PerJvm.of("s3proxy child process", () -> {
+        Path dir = Files.createTempDirectory("fp-it-s3-");
+        return new Server(S3ProxyProcess.start(dir, 0, ACCESS_KEY, SECRET_KEY), dir);
+    });
+    private static final PerJvm<S3Client> CLIENT = PerJvm.of("raw S3 client", () -> client(server().endpoint()));
     private static final AtomicInteger BUCKETS = new AtomicInteger();
 
     private S3Servers() {}
@@ -38,7 +40,18 @@ public final class S3Servers {
 
     /** This JVM's s3proxy (started now if need be). */
     public static S3ProxyProcess server() {
-        return S3PROXY.get();
+        return S3PROXY.get().process();
+    }
+
+    /** The server and its temporary directory, which goes with it. */
+    private record Server(S3ProxyProcess process, Path dir) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            process.close();
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** A new, empty bucket on this JVM's server (started now if need be). */
