@@ -84,8 +84,26 @@ public final class S3ProxyProcess implements AutoCloseable {
         throw last;
     }
 
-    private static S3ProxyProcess launch(Path dir, Path buckets, int port, String accessKey, String secretKey)
+    /**
+     * The command of an s3proxy that outlives the process that starts it ({@code fp infra up}, which keeps its pid and
+     * stops it with {@code fp infra down}): its configuration written under {@code dataDir} as {@link #start} writes it,
+     * s3proxy's own entry point run directly, without the watchdog that ties a child to its parent.
+     *
+     * @throws IOException when the configuration cannot be written or s3proxy's jars are missing
+     */
+    public static List<String> detachedCommand(Path dataDir, int port, String accessKey, String secretKey)
             throws IOException {
+        if (accessKey == null || accessKey.isBlank() || secretKey == null || secretKey.isBlank()) {
+            throw new IllegalArgumentException("s3proxy needs a non-blank access key and secret key");
+        }
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Path buckets = dir.resolve("buckets");
+        Files.createDirectories(buckets);
+        return command(dir, buckets, port, accessKey, secretKey, "org.gaul.s3proxy.Main");
+    }
+
+    private static List<String> command(
+            Path dir, Path buckets, int port, String accessKey, String secretKey, String mainClass) throws IOException {
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         Path properties = dir.resolve("s3proxy.properties");
         Files.deleteIfExists(properties);
@@ -103,8 +121,6 @@ public final class S3ProxyProcess implements AutoCloseable {
         }
         Path logback = dir.resolve("logback.xml");
         Files.writeString(logback, LOGBACK);
-        Path log = dir.resolve("s3proxy.log");
-
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -113,9 +129,17 @@ public final class S3ProxyProcess implements AutoCloseable {
         command.add("-Dlogback.configurationFile=" + logback);
         command.add("-cp");
         command.add(childClasspath());
-        command.add(S3ProxyChild.class.getName());
+        command.add(mainClass);
         command.add("--properties");
         command.add(properties.toString());
+        return command;
+    }
+
+    private static S3ProxyProcess launch(Path dir, Path buckets, int port, String accessKey, String secretKey)
+            throws IOException {
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        Path log = dir.resolve("s3proxy.log");
+        List<String> command = command(dir, buckets, port, accessKey, secretKey, S3ProxyChild.class.getName());
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process process = new ProcessBuilder(command)
                 .directory(dir.toFile())

@@ -42,6 +42,22 @@ public final class FilesystemObjectStore implements ObjectStore {
         return root;
     }
 
+    /**
+     * Proves the directory takes a create: a temporary file is written, forced to disk and removed (never listed).
+     *
+     * @return one line: where the store is, and that it is writable
+     * @throws UncheckedIOException with a one-line reason when it is not
+     */
+    public String checkWritable() {
+        try {
+            Path probe = Files.createTempFile(root, TMP_PREFIX + "probe-", "");
+            Files.delete(probe);
+            return root + " is writable (" + Files.getFileStore(root).getUsableSpace() / (1L << 20) + " MiB free)";
+        } catch (IOException e) {
+            throw new UncheckedIOException("the object store directory " + root + " is not writable: " + e, e);
+        }
+    }
+
     /** The file behind a key, for tools that need a local path (DuckDB, hashing). */
     public Path pathOf(String key) {
         ObjectStore.checkKey(key);

@@ -135,6 +135,35 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         return settings;
     }
 
+    /**
+     * Creates the store's bucket when the server has none of that name ({@code fp infra up} on a local S3 API server;
+     * in AWS, Terraform makes the bucket and this only finds it).
+     *
+     * @return one line: the bucket was there, or was created
+     * @throws ObjectStoreException with a one-line reason when it can neither be found nor created
+     */
+    public String ensureBucket() {
+        try {
+            s3.headBucket(r -> r.bucket(settings.bucket()));
+            return "bucket " + settings.bucket() + " present at " + settings.endpointDescription();
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+            // created below
+        } catch (AwsServiceException e) {
+            if (e.statusCode() != 404) throw new ObjectStoreException(description + ": " + reason(e), e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException(description + ": " + reason(e), e);
+        }
+        try {
+            s3.createBucket(r -> r.bucket(settings.bucket()));
+            return "bucket " + settings.bucket() + " created at " + settings.endpointDescription();
+        } catch (SdkException e) {
+            throw new ObjectStoreException(
+                    "cannot create bucket " + settings.bucket() + " at " + settings.endpointDescription() + ": "
+                            + reason(e),
+                    e);
+        }
+    }
+
     public long multipartThreshold() {
         return multipartThreshold;
     }
