@@ -108,7 +108,11 @@ public final class ConsumerRole implements BusConsumers.Role {
                                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000",
-                                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20")),
+                                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20",
+                                // A member that dies is noticed in 10 s, not Kafka's default 45 s: its partitions
+                                // (and the decisions, effects and audit behind them) wait that long for a new owner.
+                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
+                                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000")),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.producer = transactionTimeout == null
