@@ -8,13 +8,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The wiring and tuning of one platform process, from environment variables (ARCHITECTURE.md §1). Secrets, when
- * wirings need them, come from the environment too and never appear in {@link #describe()}.
+ * The wiring and tuning of one platform process (ARCHITECTURE.md §1): a named profile ({@link Profiles}, from
+ * {@code deploy/profiles/<name>.properties}), every key of which an environment variable overrides: the key in upper
+ * case, dots as underscores, behind {@code FP_} ({@code kafka.bootstrap} is {@code FP_KAFKA_BOOTSTRAP}). Secrets come
+ * from the environment only, never from a profile file, and never appear in {@link #describe()} or
+ * {@link #toString()}.
  *
- * @param home           FP_HOME: where the object store, PostgreSQL data and work directories live (default .fp)
+ * @param profile        the profile's name ({@code local_parity} by default)
+ * @param home           FP_HOME: where the filesystem object store, PostgreSQL data and work directories live (.fp)
  * @param kafkaBootstrap FP_KAFKA_BOOTSTRAP: an external cluster; null means an embedded broker
  * @param pgUrl          FP_PG_URL: an external PostgreSQL JDBC URL; null means embedded PostgreSQL
  * @param partitions     FP_PARTITIONS: partitions per platform topic (default 1: strict mode; more is scaled mode)
@@ -33,8 +40,17 @@ import java.util.Map;
  * @param otlpEndpoint   FP_OTLP_ENDPOINT: where traces go over OTLP/HTTP (e.g. http://127.0.0.1:4318); null: no tracing
  * @param traceRatio     FP_TRACE_RATIO: the share of events traced when exporting, chosen by trace id at the gate so
  *                       that an event's trace is whole or absent (default 1: every event; lower it at high rates)
+ * @param roles          FP_ROLES: the roles this process runs ({@link PlatformRoles}; default all)
+ * @param gateUrl        FP_GATE_URL: the gate of a process that runs no gate itself ({@code http://host:port})
+ * @param s3             FP_STORE=s3 and the FP_S3_* keys: the object store on an S3 API; null: the filesystem under
+ *                       the home
+ * @param kafkaSecurity  the {@code kafka.security.*}, {@code kafka.sasl.*} and {@code kafka.ssl.*} keys, by key (how
+ *                       clients authenticate; the secrets themselves stay in {@link #environment})
+ * @param environment    the variables this configuration was read from, the profile's values under their
+ *                       {@code FP_} names beneath the process's own (secrets included: never printed)
  */
 public record PlatformConfig(
+        String profile,
         Path home,
         String kafkaBootstrap,
         String pgUrl,
@@ -49,25 +65,106 @@ public record PlatformConfig(
         int opsPort,
         int consolePort,
         String otlpEndpoint,
-        double traceRatio) {
+        double traceRatio,
+        java.util.Set<PlatformRoles> roles,
+        String gateUrl,
+        S3Config s3,
+        Map<String, String> kafkaSecurity,
+        Map<String, String> environment) {
 
-    /** From the environment; the system property {@code fp.home}, when set, overrides {@code FP_HOME}. */
+    /** The system property {@code fp --profile NAME} sets; {@code FP_PROFILE} when it is not set. */
+    public static final String PROFILE_PROPERTY = "fp.profile";
+
+    /**
+     * The object store on an S3 API.
+     *
+     * @param endpoint    the API's URL, or null for AWS's own endpoint of the region
+     * @param region      the bucket's region
+     * @param bucket      the bucket
+     * @param prefix      a key prefix inside the bucket ("" for none)
+     * @param pathStyle   bucket in the path (S3 API servers such as s3proxy) rather than the host name
+     * @param credentials {@code env}: the access key in FP_S3_ACCESS_KEY_ID and FP_S3_SECRET_ACCESS_KEY;
+     *                    {@code default}: the SDK's chain (in AWS, the task role)
+     */
+    public record S3Config(
+            String endpoint, String region, String bucket, String prefix, boolean pathStyle, String credentials) {}
+
+    /**
+     * From the environment and the profile of {@code fp --profile} (else {@code FP_PROFILE}, else
+     * {@code local_parity}); the system property {@code fp.home}, when set, overrides {@code FP_HOME}.
+     */
     public static PlatformConfig fromEnvironment() {
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        String home = System.getProperty("fp.home");
-        if (home != null && !home.isBlank()) env.put("FP_HOME", home);
-        return from(env);
+        Map<String, String> env = processEnvironment();
+        String profile = System.getProperty(PROFILE_PROPERTY);
+        if (profile == null || profile.isBlank()) profile = env.get("FP_PROFILE");
+        return from(env, profile);
     }
 
+    /** This process's environment, {@code FP_HOME} replaced by the system property {@code fp.home} when it is set. */
+    public static Map<String, String> processEnvironment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        String home = System.getProperty("fp.home");
+        if (home != null && !home.isBlank()) env.put("FP_HOME", home);
+        return env;
+    }
+
+    /** From {@code env} alone on the default profile (tests). */
     static PlatformConfig from(Map<String, String> env) {
+        return from(env, null);
+    }
+
+    /**
+     * From {@code env} over the profile {@code profile} (a name under {@code deploy/profiles}, a profile file's path,
+     * or null for {@link Profiles#DEFAULT}).
+     *
+     * @throws IllegalArgumentException in one line: an unknown profile or key, a secret in a profile file, a bad value,
+     *                                  or a key the profile requires that nothing sets
+     */
+    public static PlatformConfig from(Map<String, String> env, String profile) {
+        Profiles.Profile p = Profiles.load(profile == null || profile.isBlank() ? Profiles.DEFAULT : profile);
+        Map<String, String> merged = new TreeMap<>();
+        p.values().forEach((key, value) -> {
+            if (!value.isBlank()) merged.put(Profiles.envName(key), value);
+        });
+        env.forEach((name, value) -> {
+            if (value != null) merged.put(name, value);
+        });
+        return build(p, Collections.unmodifiableMap(merged));
+    }
+
+    private static PlatformConfig build(Profiles.Profile p, Map<String, String> env) {
+        for (String key : p.required()) {
+            if (blankToNull(env.get(Profiles.envName(key))) == null)
+                throw new IllegalArgumentException("profile " + p.name() + " needs " + key + ": set "
+                        + Profiles.envName(key) + (p.file() == null ? "" : " or " + key + " in " + p.file()));
+        }
+        boolean external = "external".equals(env.getOrDefault("FP_SERVERS", "embedded"));
+        String servers = env.getOrDefault("FP_SERVERS", "embedded");
+        if (!servers.equals("embedded") && !servers.equals("external"))
+            throw new IllegalArgumentException("FP_SERVERS must be embedded or external, was '" + servers + "'");
+        String kafka = blankToNull(env.get("FP_KAFKA_BOOTSTRAP"));
+        String pg = blankToNull(env.get("FP_PG_URL"));
+        if (external && (kafka == null || pg == null))
+            throw new IllegalArgumentException("profile " + p.name() + " runs on external servers: set "
+                    + (kafka == null ? "FP_KAFKA_BOOTSTRAP" : "FP_PG_URL"));
         // Strict mode by default: on 2 cores it measured faster than scaled mode (6 partitions, 2 threads) on every
-        // count
-        // (fp bench e2e: 3.1k against 1.9k events/s), and it is a total order. Scaled mode is one variable away.
+        // count (fp bench e2e: 3.1k against 1.9k events/s), and it is a total order. Scaled mode is one variable away.
         int partitions = intOf(env, "FP_PARTITIONS", 1);
+        Map<String, String> kafkaSecurity = new TreeMap<>();
+        env.forEach((name, value) -> {
+            String key = Profiles.keyOf(name);
+            if (key != null && Profiles.isKafkaSecurityKey(key) && !value.isBlank()) kafkaSecurity.put(key, value);
+        });
+        // How clients authenticate is checked now, before any command starts anything: an unknown kafka.* key, a SASL
+        // mechanism without its secret's variable set, a trust store without its password.
+        if (kafka != null)
+            dev.fraudplatform.substrate.kafka.KafkaSecurity.fromSettings(
+                    Collections.unmodifiableMap(kafkaSecurity), env);
         return new PlatformConfig(
+                p.name(),
                 Path.of(env.getOrDefault("FP_HOME", ".fp")).toAbsolutePath(),
-                blankToNull(env.get("FP_KAFKA_BOOTSTRAP")),
-                blankToNull(env.get("FP_PG_URL")),
+                kafka,
+                pg,
                 partitions,
                 intOf(env, "FP_STREAM_THREADS", 1),
                 intOf(env, "FP_BATCH", 1000),
@@ -79,90 +176,76 @@ public record PlatformConfig(
                 portOf(env, "FP_OPS_PORT", -1),
                 portOf(env, "FP_CONSOLE_PORT", -1),
                 blankToNull(env.get("FP_OTLP_ENDPOINT")),
-                ratioOf(env, "FP_TRACE_RATIO", 1));
+                ratioOf(env, "FP_TRACE_RATIO", 1),
+                PlatformRoles.parse(env.get("FP_ROLES")),
+                blankToNull(env.get("FP_GATE_URL")),
+                s3Of(env),
+                Collections.unmodifiableMap(kafkaSecurity),
+                env);
     }
 
-    /** The object store of this home ({@code $FP_HOME/store}), as {@link Wiring#objectStore} chooses it. */
+    private static S3Config s3Of(Map<String, String> env) {
+        String store = env.getOrDefault("FP_STORE", "filesystem").trim();
+        if (store.equals("filesystem")) return null;
+        if (!store.equals("s3"))
+            throw new IllegalArgumentException("FP_STORE must be filesystem or s3, was '" + store + "'");
+        String bucket = blankToNull(env.get("FP_S3_BUCKET"));
+        if (bucket == null) throw new IllegalArgumentException("the object store is on S3 but FP_S3_BUCKET is not set");
+        String credentials = env.getOrDefault("FP_S3_CREDENTIALS", "default").trim();
+        if (!credentials.equals("env") && !credentials.equals("default"))
+            throw new IllegalArgumentException("FP_S3_CREDENTIALS must be env or default, was '" + credentials + "'");
+        String pathStyle = env.getOrDefault("FP_S3_PATH_STYLE", "false").trim();
+        if (!pathStyle.equals("true") && !pathStyle.equals("false"))
+            throw new IllegalArgumentException("FP_S3_PATH_STYLE must be true or false, was '" + pathStyle + "'");
+        return new S3Config(
+                blankToNull(env.get("FP_S3_ENDPOINT")),
+                env.getOrDefault("FP_S3_REGION", "us-east-1").trim(),
+                bucket,
+                env.getOrDefault("FP_S3_PREFIX", "").trim(),
+                Boolean.parseBoolean(pathStyle),
+                credentials);
+    }
+
+    /** The object store of this configuration, as {@link Wiring#objectStore} chooses it. */
     public dev.fraudplatform.core.store.ObjectStore objectStore() {
         return Wiring.objectStore(this);
     }
 
+    /** The same configuration with the variable {@code name} set to {@code value}. */
+    private PlatformConfig with(String name, Object value) {
+        Map<String, String> env = new TreeMap<>(environment);
+        env.put(name, String.valueOf(value));
+        // The environment already holds the profile's values, and its requirements held when this was built.
+        return build(
+                new Profiles.Profile(profile, null, Map.of(), java.util.List.of()), Collections.unmodifiableMap(env));
+    }
+
     public PlatformConfig withHome(Path newHome) {
-        return new PlatformConfig(
-                newHome,
-                kafkaBootstrap,
-                pgUrl,
-                partitions,
-                streamThreads,
-                batchSize,
-                lanes,
-                gatePort,
-                redisUrl,
-                joinWaitMs,
-                commitMs,
-                opsPort,
-                consolePort,
-                otlpEndpoint,
-                traceRatio);
+        return with("FP_HOME", newHome.toAbsolutePath());
     }
 
     public PlatformConfig withTopology(int newPartitions, int newStreamThreads) {
-        return new PlatformConfig(
-                home,
-                kafkaBootstrap,
-                pgUrl,
-                newPartitions,
-                newStreamThreads,
-                batchSize,
-                lanes,
-                gatePort,
-                redisUrl,
-                joinWaitMs,
-                commitMs,
-                opsPort,
-                consolePort,
-                otlpEndpoint,
-                traceRatio);
+        return with("FP_PARTITIONS", newPartitions).with("FP_STREAM_THREADS", newStreamThreads);
     }
 
     /** The same, serving the investigator's console on {@code port} (0: any free port). */
     public PlatformConfig withConsolePort(int port) {
-        return new PlatformConfig(
-                home,
-                kafkaBootstrap,
-                pgUrl,
-                partitions,
-                streamThreads,
-                batchSize,
-                lanes,
-                gatePort,
-                redisUrl,
-                joinWaitMs,
-                commitMs,
-                opsPort,
-                port,
-                otlpEndpoint,
-                traceRatio);
+        return with("FP_CONSOLE_PORT", port);
+    }
+
+    /** The same, streaming into the gate at {@code url} (a process that runs no gate itself). */
+    public PlatformConfig withGateUrl(String url) {
+        return with("FP_GATE_URL", url);
+    }
+
+    /** The same, running {@code newRoles} in this process. */
+    public PlatformConfig withRoles(java.util.Set<PlatformRoles> newRoles) {
+        return with("FP_ROLES", PlatformRoles.format(newRoles));
     }
 
     /** The same, serving the ops console and {@code /metrics} on {@code port} (0: any free port). */
     public PlatformConfig withOpsPort(int port) {
-        return new PlatformConfig(
-                home,
-                kafkaBootstrap,
-                pgUrl,
-                partitions,
-                streamThreads,
-                batchSize,
-                lanes,
-                gatePort,
-                redisUrl,
-                joinWaitMs,
-                commitMs,
-                port,
-                consolePort,
-                otlpEndpoint,
-                traceRatio);
+        return with("FP_OPS_PORT", port);
     }
 
     /** The wiring name: embedded when both Kafka and PostgreSQL are in-process. */
@@ -182,12 +265,32 @@ public record PlatformConfig(
     }
 
     public String describe() {
-        return "wiring " + wiring() + ", home " + home + ", kafka "
+        return "profile " + profile + ", wiring " + wiring() + ", home " + home + ", kafka "
                 + (kafkaBootstrap == null ? "embedded" : kafkaBootstrap)
+                + (roles.size() == PlatformRoles.values().length ? "" : ", roles " + PlatformRoles.format(roles))
                 + ", postgres " + (pgUrl == null ? "embedded" : redact(pgUrl)) + ", " + partitions + " partitions, "
                 + streamThreads + " stream threads, join plane "
                 + (redisUrl == null ? "Kafka Streams stores" : redact(redisUrl))
-                + (otlpEndpoint == null ? "" : ", traces to " + redact(otlpEndpoint));
+                + (otlpEndpoint == null ? "" : ", traces to " + redact(otlpEndpoint))
+                + ", object store "
+                + (s3 == null
+                        ? "filesystem"
+                        : "s3://" + s3.bucket()
+                                + (s3.prefix().isEmpty() ? "" : "/" + s3.prefix())
+                                + (s3.endpoint() == null ? "" : " at " + redact(s3.endpoint())))
+                + (kafkaSecurity.isEmpty() ? "" : ", kafka security " + shownKafkaSecurity());
+    }
+
+    private Map<String, String> shownKafkaSecurity() {
+        Map<String, String> shown = new TreeMap<>();
+        kafkaSecurity.forEach((k, v) -> shown.put(k, Profiles.namesASecret(k) ? "***" : v));
+        return shown;
+    }
+
+    /** {@link #describe()}: never the environment, which holds secrets. */
+    @Override
+    public String toString() {
+        return describe();
     }
 
     static String redact(String url) {
