@@ -22,12 +22,14 @@ import dev.fraudplatform.core.registry.BundleRegistry;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.substrate.kafka.KafkaAccess;
 import dev.fraudplatform.substrate.kafka.KafkaAtomicPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaBusAdmin;
 import dev.fraudplatform.substrate.kafka.KafkaBusConsumers;
 import dev.fraudplatform.substrate.kafka.KafkaBusPartitioner;
 import dev.fraudplatform.substrate.kafka.KafkaEventPublisher;
 import dev.fraudplatform.substrate.kafka.KafkaIngressListener;
+import dev.fraudplatform.substrate.kafka.KafkaSecurity;
 import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.kafka.KafkaTopicReader;
 import dev.fraudplatform.substrate.kafka.KafkaTopics;
@@ -93,16 +95,16 @@ abstract class Substrate implements Wiring {
     Substrate(PlatformConfig config, String bootstrap, String jdbcUrl, PostgresDatabase db) {
         this.config = config;
         this.bootstrap = bootstrap;
-        this.kafka = KafkaSettings.of(bootstrap);
+        this.kafka = kafkaSettings(config, bootstrap);
         this.jdbcUrl = jdbcUrl;
         this.db = db;
         closeables.push(db);
         try {
+            // An external cluster that refuses this process's credentials stops it here, in one line, before any role.
+            if (config.kafkaBootstrap() != null) KafkaAccess.verify(kafka, Duration.ofSeconds(30));
             store = Wiring.objectStore(config);
             busAdmin = push(new KafkaBusAdmin(KafkaTopics.admin(kafka, "admin")));
-            busAdmin.ensureTopics(Topics.ALL, config.partitions());
-            busAdmin.ensureTopics(List.of(Topics.INGRESS_RELAY), 1);
-            busAdmin.ensureTopics(List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), config.partitions());
+            ensureTopics(busAdmin, config.partitions());
             publisher = push(new KafkaEventPublisher(kafka, "platform"));
             DataSource ds = db.dataSource();
             receipts = new PostgresReceiptStore(ds);
@@ -122,6 +124,53 @@ abstract class Substrate implements Wiring {
             closeables.close();
             throw e;
         }
+    }
+
+    /**
+     * How this process's Kafka clients reach the external cluster of {@code config}: its bootstrap servers, and the
+     * security its {@code kafka.*} keys describe, the secrets read from the environment.
+     *
+     * @throws IllegalArgumentException in one line naming the key or variable at fault (never a secret)
+     */
+    static KafkaSettings kafkaSettings(PlatformConfig config) {
+        return kafkaSettings(config, config.kafkaBootstrap());
+    }
+
+    private static KafkaSettings kafkaSettings(PlatformConfig config, String bootstrap) {
+        // The embedded broker is this process's own, on loopback, plaintext: the profile's security is the cluster's.
+        if (config.kafkaBootstrap() == null) return KafkaSettings.of(bootstrap);
+        return KafkaSettings.secured(bootstrap, kafkaSecurity(config));
+    }
+
+    /**
+     * Checks the {@code kafka.*} security {@code settings} with the secrets of {@code env}, before anything starts.
+     *
+     * @throws IllegalArgumentException in one line naming the key or variable at fault (never a secret)
+     */
+    static void checkKafkaSecurity(Map<String, String> settings, Map<String, String> env) {
+        KafkaSecurity.fromSettings(settings, env);
+    }
+
+    /** The security of {@code config}'s Kafka: plaintext unless its {@code kafka.*} keys say otherwise. */
+    static KafkaSecurity kafkaSecurity(PlatformConfig config) {
+        return KafkaSecurity.fromSettings(config.kafkaSecurity(), config.environment());
+    }
+
+    /** Every topic the platform uses, with {@code partitions} partitions (the gate's relay has one). */
+    static void ensureTopics(BusAdmin admin, int partitions) {
+        admin.ensureTopics(Topics.ALL, partitions);
+        admin.ensureTopics(List.of(Topics.INGRESS_RELAY), 1);
+        admin.ensureTopics(List.of(Topics.INGRESS, Topics.INGRESS_RECEIPTS), partitions);
+    }
+
+    /** The topics {@link #ensureTopics} makes, by their partition count under {@code partitions}. */
+    static java.util.Map<String, Integer> expectedTopics(int partitions) {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        Topics.ALL.forEach(t -> out.put(t, partitions));
+        out.put(Topics.INGRESS_RELAY, 1);
+        out.put(Topics.INGRESS, partitions);
+        out.put(Topics.INGRESS_RECEIPTS, partitions);
+        return out;
     }
 
     private <T extends AutoCloseable> T push(T closeable) {

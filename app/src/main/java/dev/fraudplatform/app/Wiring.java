@@ -23,6 +23,7 @@ import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.substrate.kafka.KafkaSettings;
 import dev.fraudplatform.substrate.objectstore.FilesystemObjectStore;
+import dev.fraudplatform.substrate.objectstore.S3ObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -54,9 +55,24 @@ public interface Wiring extends AutoCloseable {
                 : EmbeddedWiring.start(config, workDir);
     }
 
-    /** The object store of {@code config}'s home ({@code $FP_HOME/store}); stateless, nothing to close. */
+    /**
+     * The object store of {@code config}: on the S3 API its profile names ({@code store=s3}), else the filesystem under
+     * its home ({@code $FP_HOME/store}). Shared or stateless: the caller closes nothing.
+     */
     static ObjectStore objectStore(PlatformConfig config) {
-        return new FilesystemObjectStore(config.home().resolve("store"));
+        return config.s3() != null
+                ? S3Stores.of(config)
+                : new FilesystemObjectStore(config.home().resolve("store"));
+    }
+
+    /**
+     * Can {@code store} take a create? One line for {@code fp doctor}; throws one line when it cannot. On S3 a probe
+     * object is written, its conditional re-create refused, and deleted; on the filesystem the directory is checked.
+     */
+    static String checkWritable(ObjectStore store) {
+        if (store instanceof S3ObjectStore s3) return s3.checkWritable();
+        if (store instanceof FilesystemObjectStore fs) return fs.checkWritable();
+        throw new IllegalStateException("cannot check " + store.describe());
     }
 
     ObjectStore store();

@@ -63,7 +63,13 @@ class ModuleArchitectureTest {
             // builds a raw producer and consumer from the wiring's KafkaSettings to time the bus hop on its own
             EndToEndBench.class,
             // starts a PostgreSQL of its own and loads it with the PostgreSQL Label Store's COPY, which no port has
-            LabelStoreBench.class);
+            LabelStoreBench.class,
+            // the object store on S3 as a profile configures it, and the S3 API server of fp infra up
+            S3Stores.class,
+            // probe each adapter a profile names (fp doctor), and provision its servers (fp infra up)
+            Doctor.class,
+            KafkaDoctor.class,
+            Infra.class);
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

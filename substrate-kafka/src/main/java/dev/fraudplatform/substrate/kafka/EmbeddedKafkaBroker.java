@@ -58,7 +58,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Formats {@code logDir} if needed and starts a plaintext broker on it; blocks until it serves requests. */
     public static EmbeddedKafkaBroker start(Path logDir) {
-        return start(logDir, null);
+        return start(logDir, null, 0);
+    }
+
+    /**
+     * A plaintext broker as {@link #start(Path)}, its client listener on {@code 127.0.0.1:port} (0: any free port): a
+     * broker other processes find at a fixed address ({@code fp infra up}).
+     */
+    public static EmbeddedKafkaBroker start(Path logDir, int port) {
+        return start(logDir, null, port);
     }
 
     /**
@@ -68,11 +76,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * formatted before are those it was formatted with). Blocks until it serves requests.
      */
     public static EmbeddedKafkaBroker start(Path logDir, BrokerUsers users) {
+        return start(logDir, users, 0);
+    }
+
+    private static EmbeddedKafkaBroker start(Path logDir, BrokerUsers users, int port) {
         long t0 = System.nanoTime();
         String listener = users == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         try {
             Files.createDirectories(logDir);
-            int brokerPort = LoopbackPorts.reserve();
+            int brokerPort = port == 0 ? LoopbackPorts.reserve() : port;
             int controllerPort = LoopbackPorts.reserve();
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");

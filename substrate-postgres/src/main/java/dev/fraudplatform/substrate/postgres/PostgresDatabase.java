@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 
 /**
  * A pooled connection to the platform's PostgreSQL database. The caller owns it and must {@link #close()} it.
@@ -62,6 +64,52 @@ public final class PostgresDatabase implements AutoCloseable {
                     .load()
                     .migrate();
         }
+    }
+
+    /**
+     * What {@code fp doctor} says of the database at {@code adminJdbcUrl}, in one line: reachable, and whether every
+     * migration the platform ships is applied ("schema migrated to V11") or how many are pending. Changes nothing.
+     *
+     * @throws IllegalStateException in one line, without the URL's credentials, when the server does not answer or
+     *                               refuses the login
+     */
+    public static String describeSchema(String adminJdbcUrl) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(adminJdbcUrl);
+        cfg.setMaximumPoolSize(2);
+        cfg.setMinimumIdle(0);
+        cfg.setConnectionTimeout(5_000);
+        cfg.setInitializationFailTimeout(5_000);
+        cfg.setPoolName("fp-postgres-doctor");
+        try (HikariDataSource admin = new HikariDataSource(cfg)) {
+            MigrationInfoService info = Flyway.configure()
+                    .dataSource(admin)
+                    .locations("classpath:db/migration")
+                    .placeholders(Map.of("app_role", APP_ROLE))
+                    .load()
+                    .info();
+            int pending = info.pending().length;
+            MigrationInfo current = info.current();
+            String version = current == null ? "none" : "V" + current.getVersion();
+            if (pending > 0)
+                throw new IllegalStateException(
+                        "schema at " + version + ", " + pending + " migration(s) pending: the first command on this "
+                                + "profile (or fp infra up) applies them");
+            return "schema migrated to " + version;
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            for (Throwable c = e.getCause(); c != null; c = c.getCause())
+                if (c.getMessage() != null) why = c.getMessage();
+            throw new IllegalStateException("cannot reach " + withoutCredentials(adminJdbcUrl) + ": "
+                    + why.replaceAll("\\s+", " ").trim());
+        }
+    }
+
+    /** {@code url} without its {@code user} and {@code password} parameters: safe to show. */
+    public static String withoutCredentialsOf(String url) {
+        return withoutCredentials(url);
     }
 
     /** {@code url} with its {@code user} and {@code password} parameters taken out (in pgjdbc they beat the pool's). */

@@ -49,6 +49,34 @@ public final class RedisJoinPlane implements JoinPlane {
         this.uri = u.getHost() + ":" + u.getPort(); // never the password
     }
 
+    /**
+     * Does the Redis of {@code redisUrl} answer within {@code timeout}? One line for {@code fp doctor}: its address and
+     * version.
+     *
+     * @throws IllegalStateException in one line (never the URL's password) when it does not answer or refuses the login
+     */
+    public static String ping(String redisUrl, Duration timeout) {
+        RedisURI u = RedisURI.create(redisUrl);
+        u.setTimeout(timeout);
+        String where = u.getHost() + ":" + u.getPort();
+        RedisClient client = RedisClient.create(u);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            String pong = c.sync().ping();
+            String info = c.sync().info("server");
+            String version = info.lines()
+                    .filter(l -> l.startsWith("redis_version:"))
+                    .map(l -> l.substring("redis_version:".length()).trim())
+                    .findFirst()
+                    .orElse("unknown");
+            return where + " answers " + pong + " (Redis " + version + ")";
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Redis at " + where + " does not answer: "
+                    + (e.getMessage() == null ? "no reply" : e.getMessage().replaceAll("\\s+", " ")));
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
     private RedisCommands<String, byte[]> redis() {
         StatefulRedisConnection<String, byte[]> c = connection;
         if (c == null) {
