@@ -39,6 +39,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +77,7 @@ public final class Platform implements AutoCloseable {
     private BusConsumers.Role labelRole;
     private BusConsumers.Role caseRole;
     private BusConsumers.Role archiveRole;
+    private BusConsumers.Role follower;
     private Archive archive;
     private final DispositionLabels dispositionLabels;
     private int consolePort = -1;
@@ -106,30 +109,43 @@ public final class Platform implements AutoCloseable {
                             + ProcessHandle.current().pid() + " started");
             for (String run : abandonedRuns)
                 LOG.warn("run {} was left open by a process that stopped: marked FAILED", run);
-            AtomicPublisher relayPublisher = wiring.atomicPublisher("ig-relay");
-            closeables.push(relayPublisher);
-            relay = new AdmissionRelay(wiring.receipts(), relayPublisher);
-            closeables.push(relay);
-            gate = new IngestionGate(relay, runs, wiring.store());
-            http = new IngestionHttpServer(gate, relay, wiring.producerKeys(), GateLimits.DEFAULT);
-            closeables.push(http);
-            httpPort = http.start("127.0.0.1", config.gatePort());
-            busIngress = wiring.busIngress(gate, ReceiptJson::bytes);
-            closeables.push(busIngress);
-            // Labels of dispositions that a crash left unasserted are asserted by the sweep, whoever serves the
-            // console.
-            dispositionLabels = new DispositionLabels(wiring.cases(), wiring.labels());
-            closeables.push(dispositionLabels);
-            dispositionLabels.start();
-            if (config.consolePort() >= 0) {
-                InvestigatorConsole console = new InvestigatorConsole(
-                        wiring.cases(),
-                        wiring.activity(),
-                        wiring.labels(),
-                        wiring.investigators(),
-                        dispositionLabels::drain);
-                closeables.push(console);
-                consolePort = console.start(config.consolePort());
+            if (config.roles().contains(PlatformRoles.IG)) {
+                AtomicPublisher relayPublisher = wiring.atomicPublisher("ig-relay");
+                closeables.push(relayPublisher);
+                relay = new AdmissionRelay(wiring.receipts(), relayPublisher);
+                closeables.push(relay);
+                gate = new IngestionGate(relay, runs, wiring.store());
+                http = new IngestionHttpServer(gate, relay, wiring.producerKeys(), GateLimits.DEFAULT);
+                closeables.push(http);
+                httpPort = http.start("127.0.0.1", config.gatePort());
+                busIngress = wiring.busIngress(gate, ReceiptJson::bytes);
+                closeables.push(busIngress);
+            } else {
+                relay = null;
+                gate = null;
+                http = null;
+                httpPort = -1;
+                busIngress = null;
+                gateStopped = true;
+            }
+            if (config.roles().contains(PlatformRoles.CM)) {
+                // Labels of dispositions that a crash left unasserted are asserted by the sweep, whoever serves the
+                // console.
+                dispositionLabels = new DispositionLabels(wiring.cases(), wiring.labels());
+                closeables.push(dispositionLabels);
+                dispositionLabels.start();
+                if (config.consolePort() >= 0) {
+                    InvestigatorConsole console = new InvestigatorConsole(
+                            wiring.cases(),
+                            wiring.activity(),
+                            wiring.labels(),
+                            wiring.investigators(),
+                            dispositionLabels::drain);
+                    closeables.push(console);
+                    consolePort = console.start(config.consolePort());
+                }
+            } else {
+                dispositionLabels = null;
             }
             PlatformTelemetry.prometheus();
             PlatformTelemetry.exportTracesTo(config.otlpEndpoint(), config.traceRatio());
@@ -188,73 +204,101 @@ public final class Platform implements AutoCloseable {
         if (shadow != null) settings = settings.withShadow(shadowFabric(decisionBundle, shadow));
         JoinPlane joinPlane = wiring.joinPlane();
         if (joinPlane != null) settings = settings.withJoinPlane(store -> joinPlane);
-        fabricRole = new DecisionFabricRole(
-                wiring.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME),
-                new DecisionFabric(decisionBundle),
-                workDir.resolve("streams"),
-                config.streamThreads(),
-                settings,
-                config.commitMs());
-        closeables.push(fabricRole);
-        fabricRole.start();
-        BusConsumers consumers = wiring.consumers();
-        actionLayer = consumers.atLeastOnce(
-                ActionLayer.NAME,
-                ActionLayer.GROUP,
-                ActionLayer.TOPICS,
-                new ActionLayer(wiring.ledger(), wiring.publisher()));
-        closeables.push(actionLayer);
-        audit = new DecisionLogAudit(wiring.store());
-        auditRole = consumers.transactional(
-                DecisionLogAudit.NAME,
-                DecisionLogAudit.GROUP,
-                DecisionLogAudit.TOPICS,
-                audit.transactionTimeout(),
-                audit);
-        closeables.push(auditRole);
-        if (shadow != null) {
-            shadowAudit = DecisionLogAudit.shadow(wiring.store());
-            shadowAuditRole = consumers.transactional(
-                    DecisionLogAudit.SHADOW_NAME,
-                    DecisionLogAudit.SHADOW_GROUP,
-                    DecisionLogAudit.SHADOW_TOPICS,
-                    shadowAudit.transactionTimeout(),
-                    shadowAudit);
-            closeables.push(shadowAuditRole);
+        java.util.Set<PlatformRoles> roles = config.roles();
+        if (roles.contains(PlatformRoles.DF)) {
+            fabricRole = new DecisionFabricRole(
+                    wiring.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME),
+                    new DecisionFabric(decisionBundle),
+                    workDir.resolve("streams"),
+                    config.streamThreads(),
+                    settings,
+                    config.commitMs());
+            closeables.push(fabricRole);
+            fabricRole.start();
         }
-        labelRole = consumers.atLeastOnce(
-                LabelIntake.NAME,
-                LabelIntake.GROUP,
-                LabelIntake.TOPICS,
-                new LabelIntake(wiring.labels(), wiring.activity(), wiring.publisher()));
-        closeables.push(labelRole);
-        caseRole = consumers.atLeastOnce(
-                CaseManagement.NAME,
-                CaseManagement.GROUP,
-                CaseManagement.TOPICS,
-                new CaseManagement(wiring.cases(), wiring.publisher(), decisionBundle.caseActions()));
-        closeables.push(caseRole);
-        archive = new Archive(wiring.store());
-        archiveRole = consumers.transactional(
-                Archive.NAME, Archive.GROUP, Archive.TOPICS, archive.transactionTimeout(), archive);
-        closeables.push(archiveRole);
-        // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up.
+        BusConsumers consumers = wiring.consumers();
+        List<BusConsumers.Role> started = new ArrayList<>();
+        if (roles.contains(PlatformRoles.AL)) {
+            actionLayer = consumers.atLeastOnce(
+                    ActionLayer.NAME,
+                    ActionLayer.GROUP,
+                    ActionLayer.TOPICS,
+                    new ActionLayer(wiring.ledger(), wiring.publisher()));
+            closeables.push(actionLayer);
+            started.add(actionLayer);
+        }
+        if (roles.contains(PlatformRoles.DLA)) {
+            audit = new DecisionLogAudit(wiring.store());
+            auditRole = consumers.transactional(
+                    DecisionLogAudit.NAME,
+                    DecisionLogAudit.GROUP,
+                    DecisionLogAudit.TOPICS,
+                    audit.transactionTimeout(),
+                    audit);
+            closeables.push(auditRole);
+            started.add(auditRole);
+            if (shadow != null) {
+                shadowAudit = DecisionLogAudit.shadow(wiring.store());
+                shadowAuditRole = consumers.transactional(
+                        DecisionLogAudit.SHADOW_NAME,
+                        DecisionLogAudit.SHADOW_GROUP,
+                        DecisionLogAudit.SHADOW_TOPICS,
+                        shadowAudit.transactionTimeout(),
+                        shadowAudit);
+                closeables.push(shadowAuditRole);
+                started.add(shadowAuditRole);
+            }
+        }
+        if (roles.contains(PlatformRoles.LS)) {
+            labelRole = consumers.atLeastOnce(
+                    LabelIntake.NAME,
+                    LabelIntake.GROUP,
+                    LabelIntake.TOPICS,
+                    new LabelIntake(wiring.labels(), wiring.activity(), wiring.publisher()));
+            closeables.push(labelRole);
+            started.add(labelRole);
+        }
+        if (roles.contains(PlatformRoles.CM)) {
+            caseRole = consumers.atLeastOnce(
+                    CaseManagement.NAME,
+                    CaseManagement.GROUP,
+                    CaseManagement.TOPICS,
+                    new CaseManagement(wiring.cases(), wiring.publisher(), decisionBundle.caseActions()));
+            closeables.push(caseRole);
+            started.add(caseRole);
+        }
+        if (roles.contains(PlatformRoles.ARCHIVE)) {
+            archive = new Archive(wiring.store());
+            archiveRole = consumers.transactional(
+                    Archive.NAME, Archive.GROUP, Archive.TOPICS, archive.transactionTimeout(), archive);
+            closeables.push(archiveRole);
+            started.add(archiveRole);
+        }
+        // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up. Roles of
+        // other processes are theirs to start; traffic waits for them on the bus.
         try {
             Duration limit = Duration.ofSeconds(60);
-            if (!fabricRole.awaitRunning(limit)
-                    || !actionLayer.awaitAssignment(limit)
-                    || !auditRole.awaitAssignment(limit)
-                    || !labelRole.awaitAssignment(limit)
-                    || !caseRole.awaitAssignment(limit)
-                    || !archiveRole.awaitAssignment(limit)
-                    || (shadowAuditRole != null && !shadowAuditRole.awaitAssignment(limit))) {
+            boolean up = fabricRole == null || fabricRole.awaitRunning(limit);
+            for (BusConsumers.Role role : started) up = up && role.awaitAssignment(limit);
+            if (!up)
                 throw new IllegalStateException(
                         "real-time roles did not start within " + limit + ": " + roleFailures());
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting roles", e);
         }
+    }
+
+    /**
+     * Follows the runs other processes pin, through the control topic ({@link RunFollower}): this process's roles start
+     * with the bundle of the first open run, and its audit and archive answer flush requests. For a process of some
+     * roles, whose runs are driven elsewhere ({@code fp serve --roles}).
+     */
+    public synchronized void followRuns() {
+        if (follower != null) return;
+        follower = wiring.consumers()
+                .atLeastOnce(RunFollower.NAME, RunFollower.group(), List.of(Topics.CONTROL), new RunFollower(this));
+        closeables.push(follower);
     }
 
     /** The partition of {@code fp.traffic} a partition key lands on (Kafka's default partitioner). */
@@ -293,6 +337,23 @@ public final class Platform implements AutoCloseable {
      * @return completes when those decisions are in segments; at once when the roles do not run here
      */
     public CompletableFuture<Void> flushAudit() throws Exception {
+        return flushAudit("");
+    }
+
+    /**
+     * As {@link #flushAudit()} for the run {@code runId}. When the audit runs in other processes, they are asked
+     * through the control topic ({@link RunFollower}); the future then completes after a short pause, and the caller
+     * counts the run's audit records to know when they are written.
+     */
+    public CompletableFuture<Void> flushAudit(String runId) throws Exception {
+        if (!config.roles().contains(PlatformRoles.DLA)) {
+            Map<String, Map<Integer, Long>> through = new TreeMap<>();
+            through.put(Topics.DECISIONS, new TreeMap<>(wiring.busAdmin().endOffsets(Topics.DECISIONS)));
+            through.put(Topics.SHADOW_DECISIONS, new TreeMap<>(wiring.busAdmin().endOffsets(Topics.SHADOW_DECISIONS)));
+            RunFollower.requestFlush(this, runId, PlatformRoles.DLA.id(), through);
+            return CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS));
+        }
         DecisionLogAudit role;
         synchronized (this) {
             role = audit;
@@ -309,6 +370,28 @@ public final class Platform implements AutoCloseable {
         return CompletableFuture.allOf(
                 active,
                 shadow.flushThrough(new java.util.TreeMap<>(wiring.busAdmin().endOffsets(Topics.SHADOW_DECISIONS))));
+    }
+
+    /**
+     * A flush another process asked for through the control topic ({@link RunFollower}): this process's audit
+     * ({@code dla}) or archive writes what it holds of {@code through} now. Nothing when the role does not run here.
+     */
+    void flushLocal(String role, Map<String, Map<Integer, Long>> through) {
+        DecisionLogAudit a;
+        DecisionLogAudit sa;
+        Archive ar;
+        synchronized (this) {
+            a = audit;
+            sa = shadowAudit;
+            ar = archive;
+        }
+        if (role.equals(PlatformRoles.DLA.id())) {
+            if (a != null && through.containsKey(Topics.DECISIONS)) a.flushThrough(through.get(Topics.DECISIONS));
+            if (sa != null && through.containsKey(Topics.SHADOW_DECISIONS))
+                sa.flushThrough(through.get(Topics.SHADOW_DECISIONS));
+        } else if (role.equals(PlatformRoles.ARCHIVE.id()) && ar != null) {
+            ar.flushThrough(through);
+        }
     }
 
     /** The bundle in shadow beside the active one, or null when none (or before {@link #startRoles}). */
@@ -354,11 +437,64 @@ public final class Platform implements AutoCloseable {
      * @return completes when those records are in segments; null when the roles do not run here (no archive)
      */
     public CompletableFuture<Void> flushArchive(java.util.Map<String, java.util.Map<Integer, Long>> endOffsets) {
+        return flushArchive("", endOffsets);
+    }
+
+    /**
+     * As {@link #flushArchive(Map)} for the run {@code runId}. When the archive runs in other processes, they are asked
+     * through the control topic, and the future completes once the archive's consumer group has committed through
+     * {@code endOffsets} on every partition: it commits only what its segments hold.
+     */
+    public CompletableFuture<Void> flushArchive(String runId, Map<String, Map<Integer, Long>> endOffsets) {
+        if (!config.roles().contains(PlatformRoles.ARCHIVE)) {
+            try {
+                RunFollower.requestFlush(this, runId, PlatformRoles.ARCHIVE.id(), endOffsets);
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return CompletableFuture.runAsync(() -> awaitCommitted(Archive.GROUP, endOffsets));
+        }
         Archive role;
         synchronized (this) {
             role = archive;
         }
         return role == null ? null : role.flushThrough(endOffsets);
+    }
+
+    /**
+     * Waits until {@code group} has committed through {@code through} on every partition (polled; the caller times):
+     * its committed offset reaches the target, or nothing committed lies between the two (a transaction's commit
+     * marker takes an offset that no consumer is handed, so a role that read everything may commit one short of it).
+     */
+    private void awaitCommitted(String group, Map<String, Map<Integer, Long>> through) {
+        try {
+            while (true) {
+                boolean all = true;
+                for (Map.Entry<String, Map<Integer, Long>> t : through.entrySet()) {
+                    Map<Integer, Long> committed = wiring.busAdmin().committedOffsets(group, t.getKey());
+                    for (Map.Entry<Integer, Long> p : t.getValue().entrySet()) {
+                        long at = committed.getOrDefault(p.getKey(), 0L);
+                        if (at >= p.getValue()) continue;
+                        long[] records = {0};
+                        wiring.topicReader()
+                                .readCommitted(
+                                        t.getKey(),
+                                        Map.of(p.getKey(), at),
+                                        Map.of(p.getKey(), p.getValue()),
+                                        10_000,
+                                        v -> records[0]++);
+                        if (records[0] > 0) all = false;
+                    }
+                }
+                if (all) return;
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CompletionException(e);
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
     }
 
     /** The bundle the real-time roles serve, or null before {@link #startRoles}. */
@@ -377,8 +513,11 @@ public final class Platform implements AutoCloseable {
         if (labelRole != null && labelRole.failure() != null) out.add("label store: " + labelRole.failure());
         if (caseRole != null && caseRole.failure() != null) out.add("case management: " + caseRole.failure());
         if (archiveRole != null && archiveRole.failure() != null) out.add("archive: " + archiveRole.failure());
-        if (!gateStopped && relay.failure() != null) out.add("gate admission relay: " + relay.failure());
-        if (!gateStopped && busIngress.failure() != null) out.add("gate bus ingress: " + busIngress.failure());
+        if (follower != null && follower.failure() != null) out.add("run follower: " + follower.failure());
+        if (!gateStopped && relay != null && relay.failure() != null)
+            out.add("gate admission relay: " + relay.failure());
+        if (!gateStopped && busIngress != null && busIngress.failure() != null)
+            out.add("gate bus ingress: " + busIngress.failure());
         return out;
     }
 
@@ -439,9 +578,17 @@ public final class Platform implements AutoCloseable {
         return config.describe().replace("kafka embedded", "kafka embedded at " + bootstrap());
     }
 
-    /** The gate's HTTP base URL, e.g. {@code http://127.0.0.1:41234}. */
+    /**
+     * The gate's HTTP base URL, e.g. {@code http://127.0.0.1:41234}: this process's own, else the gate of another
+     * process (FP_GATE_URL).
+     *
+     * @throws IllegalStateException when this process runs no gate and none is configured
+     */
     public String gateUrl() {
-        return "http://127.0.0.1:" + httpPort;
+        if (http != null) return "http://127.0.0.1:" + httpPort;
+        if (config.gateUrl() != null) return config.gateUrl();
+        throw new IllegalStateException("this process runs no gate (roles " + PlatformRoles.format(config.roles())
+                + ") and FP_GATE_URL names none");
     }
 
     /** PostgreSQL's JDBC URL (the embedded server's, or FP_PG_URL): for a role started as its own process. */
@@ -454,6 +601,7 @@ public final class Platform implements AutoCloseable {
      * its place: there is one admission relay at a time. The rest of the platform goes on.
      */
     public synchronized void stopGate() {
+        if (http == null) return;
         gateStopped = true;
         http.close();
         busIngress.close();
@@ -463,6 +611,11 @@ public final class Platform implements AutoCloseable {
     /** Restarts the embedded broker, down for {@code down} (drills); refused on an external cluster. */
     public void restartBroker(Duration down) throws InterruptedException {
         wiring.restartBroker(down);
+    }
+
+    /** Does this process run the gate? */
+    public boolean hasGate() {
+        return http != null;
     }
 
     /** The investigator's console's base URL, or null when this process serves none. */

@@ -245,7 +245,7 @@ public final class PlatformRun {
             // loop.
             if (effects >= expected && (auditFlush == null || auditFlush.isDone())) {
                 try {
-                    auditFlush = platform.flushAudit();
+                    auditFlush = platform.flushAudit(runId());
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {

@@ -50,7 +50,7 @@ final class RunArchive {
         long t0 = System.currentTimeMillis();
         Map<String, Map<Integer, Long>> through = endOffsets(platform);
         for (int round = 1; ; round++) {
-            CompletableFuture<Void> flushed = platform.flushArchive(through);
+            CompletableFuture<Void> flushed = platform.flushArchive(runId, through);
             if (flushed == null) return null;
             try {
                 flushed.get(FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.fraudplatform.app.cli;
 
 import dev.fraudplatform.app.Platform;
 import dev.fraudplatform.app.PlatformConfig;
+import dev.fraudplatform.app.PlatformRoles;
 import dev.fraudplatform.app.PlatformRun;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.world.WorldBuilder;
@@ -56,10 +57,26 @@ public final class ServeCommand implements Callable<Integer> {
                     + "a bundle.json): its decisions are audited, never acted on; see fp shadow report.")
     String shadowBundle;
 
+    @Option(
+            names = "--roles",
+            paramLabel = "LIST",
+            description =
+                    "Run only these roles in this process: a comma-separated list of ig,df,al,dla,archive,cm,ls "
+                            + "(default: all, with the consoles). A process of some roles follows the runs others pin through "
+                            + "the control topic: its roles start with a run's pinned bundle when the run is READY. It serves "
+                            + "the consoles only when FP_OPS_PORT or FP_CONSOLE_PORT says so; the gate listens on FP_GATE_PORT.")
+    String roles;
+
     @Override
     public Integer call() throws Exception {
         DecisionBundle shadow = ShadowCommands.shadowBundle(shadowBundle);
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
+        if (roles != null) {
+            java.util.Set<PlatformRoles> chosen = PlatformRoles.parse(roles);
+            if (chosen.isEmpty()) throw new IllegalArgumentException("--roles none serves nothing: name a role");
+            if (demo > 0) throw new IllegalArgumentException("--demo runs a world in this process: not with --roles");
+            return serveRoles(cfg.withRoles(chosen));
+        }
         if (cfg.opsPort() < 0) cfg = cfg.withOpsPort(port);
         if (cfg.consolePort() < 0) cfg = cfg.withConsolePort(consolePort);
         Check.portFree(cfg.opsPort(), "the ops console's");
@@ -90,6 +107,19 @@ public final class ServeCommand implements Callable<Integer> {
                 System.out.println(run.finish().toText());
             }
         }
+        new CountDownLatch(1).await();
+        return 0;
+    }
+
+    /** Some roles in this process, following the runs others pin, until stopped. */
+    private static int serveRoles(PlatformConfig cfg) throws InterruptedException {
+        if (cfg.roles().contains(PlatformRoles.IG)) Check.portFree(cfg.gatePort(), "the gate's (FP_GATE_PORT)");
+        Platform platform = Platform.start(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "fp-shutdown"));
+        platform.followRuns();
+        System.out.println("roles " + PlatformRoles.format(cfg.roles()) + " up, following runs on the control topic"
+                + (platform.hasGate() ? "; gate on " + platform.gateUrl() : "") + " (" + platform.describe() + ")");
+        System.out.flush();
         new CountDownLatch(1).await();
         return 0;
     }

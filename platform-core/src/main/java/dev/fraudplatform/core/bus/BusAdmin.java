@@ -29,6 +29,12 @@ public interface BusAdmin extends AutoCloseable {
      */
     long consumerLag(String group, String topic) throws Exception;
 
+    /**
+     * The offsets consumer group {@code group} has committed on {@code topic}, by partition: for a transactional role,
+     * how far its effects are durable. A partition the group never committed on is absent.
+     */
+    Map<Integer, Long> committedOffsets(String group, String topic) throws Exception;
+
     @Override
     void close();
 }

@@ -43,6 +43,18 @@ public final class KafkaBusAdmin implements BusAdmin {
 
     /** A transactional topic's commit marker can keep an idle group one record behind per partition. */
     @Override
+    public Map<Integer, Long> committedOffsets(String group, String topic) throws Exception {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(5, TimeUnit.SECONDS)
+                .forEach((tp, om) -> {
+                    if (tp.topic().equals(topic) && om != null) out.put(tp.partition(), om.offset());
+                });
+        return out;
+    }
+
+    @Override
     public long consumerLag(String group, String topic) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata()
