@@ -4,8 +4,11 @@ import dev.fraudplatform.app.cli.AuditCommands;
 import dev.fraudplatform.app.cli.BacktestCommand;
 import dev.fraudplatform.app.cli.BenchCommands;
 import dev.fraudplatform.app.cli.Check;
+import dev.fraudplatform.app.cli.ConformanceCommand;
 import dev.fraudplatform.app.cli.DemoCommand;
+import dev.fraudplatform.app.cli.DoctorCommand;
 import dev.fraudplatform.app.cli.DrillCommand;
+import dev.fraudplatform.app.cli.InfraCommands;
 import dev.fraudplatform.app.cli.IngressCommands;
 import dev.fraudplatform.app.cli.InvestigatorsCommands;
 import dev.fraudplatform.app.cli.LabelsCommands;
@@ -23,6 +26,7 @@ import dev.fraudplatform.world.ScenarioRunner;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code fp} command line: its root command, its entry point and its exit codes; each command group lives in
@@ -53,9 +57,22 @@ import picocli.CommandLine.Command;
             LearnCommand.class,
             BacktestCommand.class,
             RegistryCommands.class,
-            ShadowCommands.class
+            ShadowCommands.class,
+            DoctorCommand.class,
+            InfraCommands.class,
+            ConformanceCommand.class
         })
 public final class Fp implements Runnable {
+
+    @Option(
+            names = "--profile",
+            paramLabel = "NAME",
+            description = "The wiring: local_parity (the default: everything in this JVM), local, dev_min, dev_full "
+                    + "(deploy/profiles), or a profile file's path; FP_PROFILE when not given. Environment variables "
+                    + "override any of its keys.")
+    void profile(String name) {
+        System.setProperty(PlatformConfig.PROFILE_PROPERTY, name);
+    }
 
     public static void main(String[] args) {
         int code = execute(args);
@@ -70,6 +87,7 @@ public final class Fp implements Runnable {
      * details in the log file only.
      */
     public static int execute(String... args) {
+        System.clearProperty(PlatformConfig.PROFILE_PROPERTY);
         CommandLine cli = new CommandLine(new Fp());
         cli.setParameterExceptionHandler((e, rejected) -> {
             System.err.println("fp: " + oneLine(e.getMessage()) + "; see '"
@@ -82,6 +100,7 @@ public final class Fp implements Runnable {
             if (!help) {
                 try {
                     // Before anything starts, and before logging opens its file under FP_HOME.
+                    // The profile too: an unknown one, or a key it lacks, is refused before anything starts.
                     Check.writableHome(PlatformConfig.fromEnvironment().home());
                 } catch (IllegalArgumentException e) {
                     return answer(e);

@@ -747,7 +747,8 @@ public final class ConformanceHtml {
         return String.format(Locale.ROOT, "%,.1f", v);
     }
 
-    private static String escape(String s) {
+    /** {@code s} safe inside HTML text and attributes (also {@code /}); null as "". */
+    static String escape(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
