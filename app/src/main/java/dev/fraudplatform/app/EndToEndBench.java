@@ -38,7 +38,74 @@ public final class EndToEndBench {
 
     public static int run(int transactions, double offered, int offeredTransactions, long seed, boolean profile)
             throws Exception {
+        return run(transactions, offered, offeredTransactions, seed, profile, null);
+    }
+
+    /**
+     * The bench on this process's profile, then, when {@code versus} names a profile of external servers, the same
+     * worlds on that profile with every role in a process of its own ({@link RoleProcesses}), this process only
+     * orchestrating; and what the split costs or gains.
+     */
+    public static int run(
+            int transactions, double offered, int offeredTransactions, long seed, boolean profile, String versus)
+            throws Exception {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
+        PlatformConfig split = null;
+        if (versus != null) {
+            split = PlatformConfig.from(PlatformConfig.processEnvironment(), versus);
+            if (split.kafkaBootstrap() == null)
+                throw new IllegalArgumentException("--versus " + versus + " runs its servers inside one process: its "
+                        + "roles cannot be processes of their own (try --versus local)");
+        }
+        Result one = measure(cfg, transactions, offered, offeredTransactions, seed, profile, true);
+        if (split == null) return one.passed() ? 0 : 1;
+        Path logs = split.home().resolve("bench").resolve("roles-" + System.currentTimeMillis());
+        int gatePort = dev.fraudplatform.core.net.LoopbackPorts.reserve();
+        System.out.println(
+                "bench e2e versus " + split.profile() + ": every role in a process of its own (logs in " + logs + ")");
+        Result other;
+        try (RoleProcesses roles = RoleProcesses.start(
+                versus, split, RoleProcesses.ONE_PER_ROLE, gatePort, logs, PlatformConfig.processEnvironment())) {
+            other = measure(
+                    split.withRoles(java.util.Set.of()).withGateUrl(roles.gateUrl()),
+                    transactions,
+                    offered,
+                    offeredTransactions,
+                    seed,
+                    false,
+                    false);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "split: %s (one process) %,.0f events/s, p99 %.1f ms at %,.0f offered; %s (a process per role) %,.0f"
+                        + " events/s, p99 %.1f ms: %.2fx the throughput%n",
+                cfg.profile(),
+                one.max().report().performance().eventsPerSecond(),
+                one.atRate().latency().p99Millis(),
+                offered,
+                split.profile(),
+                other.max().report().performance().eventsPerSecond(),
+                other.atRate().latency().p99Millis(),
+                other.max().report().performance().eventsPerSecond()
+                        / one.max().report().performance().eventsPerSecond());
+        return one.passed() && other.passed() ? 0 : 1;
+    }
+
+    private record Result(Phase atRate, Phase max) {
+        boolean passed() {
+            return atRate.report().reconciled() && max.report().reconciled();
+        }
+    }
+
+    private static Result measure(
+            PlatformConfig cfg,
+            int transactions,
+            double offered,
+            int offeredTransactions,
+            long seed,
+            boolean profile,
+            boolean hop)
+            throws Exception {
         try (Platform platform = Platform.start(cfg)) {
             WorldBuilder builder = new WorldBuilder(platform.store());
             String warm = builder.build(WorldConfig.defaults(seed + 2, 5_000), WorldBuilder.Progress.NONE)
@@ -59,16 +126,18 @@ public final class EndToEndBench {
             Phase max = run(platform, full, bundle, 0, profile);
             print("maximum rate", max);
 
-            double hop = kafkaHop(platform, full);
-            System.out.printf(
-                    Locale.ROOT,
-                    "raw Kafka hop, the same messages (produce + consume, lz4, acks=all, at least 300,000): %,.0f messages/s%n",
-                    hop);
-            System.out.printf(
-                    Locale.ROOT,
-                    "pipeline at maximum rate = %.1f%% of the single-hop ceiling%n",
-                    100.0 * max.report().performance().eventsPerSecond() / hop);
-            return atRate.report().reconciled() && max.report().reconciled() ? 0 : 1;
+            if (hop) {
+                double hopRate = kafkaHop(platform, full);
+                System.out.printf(
+                        Locale.ROOT,
+                        "raw Kafka hop, the same messages (produce + consume, lz4, acks=all, at least 300,000): %,.0f messages/s%n",
+                        hopRate);
+                System.out.printf(
+                        Locale.ROOT,
+                        "pipeline at maximum rate = %.1f%% of the single-hop ceiling%n",
+                        100.0 * max.report().performance().eventsPerSecond() / hopRate);
+            }
+            return new Result(atRate, max);
         }
     }
 

@@ -132,12 +132,19 @@ public final class BenchCommands extends Group {
                 description = "World size of the latency phase (default ${DEFAULT-VALUE}).")
         int rateTransactions;
 
+        @Option(
+                names = "--versus",
+                paramLabel = "PROFILE",
+                description = "Then the same worlds on PROFILE (external servers, e.g. local) with every role in a "
+                        + "process of its own, and what the split costs or gains.")
+        String versus;
+
         @CommandLine.Mixin
         BenchOptions options;
 
         @Override
         public Integer call() throws Exception {
-            return EndToEndBench.run(transactions, rate, rateTransactions, options.seed, options.profile);
+            return EndToEndBench.run(transactions, rate, rateTransactions, options.seed, options.profile, versus);
         }
     }
 
