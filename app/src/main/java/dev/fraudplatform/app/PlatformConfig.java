@@ -157,9 +157,7 @@ public record PlatformConfig(
         });
         // How clients authenticate is checked now, before any command starts anything: an unknown kafka.* key, a SASL
         // mechanism without its secret's variable set, a trust store without its password.
-        if (kafka != null)
-            dev.fraudplatform.substrate.kafka.KafkaSecurity.fromSettings(
-                    Collections.unmodifiableMap(kafkaSecurity), env);
+        if (kafka != null) Substrate.checkKafkaSecurity(kafkaSecurity, env);
         return new PlatformConfig(
                 p.name(),
                 Path.of(env.getOrDefault("FP_HOME", ".fp")).toAbsolutePath(),

@@ -62,17 +62,7 @@ public final class InfraCommands extends Group {
 
         @Override
         public Integer call() throws InterruptedException {
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, port);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(
-                            () -> {
-                                broker.close();
-                                stopped.countDown();
-                            },
-                            "fp-broker-stop"));
-            System.out.println("broker at " + broker.bootstrapServers() + ", data " + data);
-            stopped.await();
+            Infra.runBroker(data, port);
             return 0;
         }
     }
