@@ -60,6 +60,8 @@ public final class Profiles {
             "required");
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
+    /** A password inside a URL: {@code password=...} as a parameter, or {@code user:password@} before the host. */
+    private static final Pattern URL_SECRET = Pattern.compile("(?i)[?&;]password=|//[^/@:\\s]+:[^/@\\s]+@");
 
     private Profiles() {}
 
@@ -146,7 +148,12 @@ public final class Profiles {
             if (namesASecret(key))
                 throw new IllegalArgumentException("profile " + name + " holds a secret under '" + key
                         + "': secrets come from the environment only (" + envName(key) + ")");
-            values.put(key, props.getProperty(key).trim());
+            String value = props.getProperty(key).trim();
+            if (URL_SECRET.matcher(value).find())
+                throw new IllegalArgumentException("profile " + name + " holds a password in '" + key
+                        + "': secrets come from the environment only (give the whole URL in " + envName(key)
+                        + ", or the password in its own variable)");
+            values.put(key, value);
         }
         List<String> required = new ArrayList<>();
         String req = values.remove("required");

@@ -119,6 +119,15 @@ class ProfilesTest {
                 .hasMessage("profile leaky holds a secret under 'kafka.sasl.password': secrets come from the "
                         + "environment only (FP_KAFKA_SASL_PASSWORD)")
                 .hasMessageNotContaining("hunter2");
+        Path inUrl = profile("inurl", "pg.url=jdbc:postgresql://db:5432/fp?user=fp&password=hunter2\n");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of(), inUrl.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("profile inurl holds a password in 'pg.url'")
+                .hasMessageNotContaining("hunter2");
+        Path userInfo = profile("userinfo", "redis.url=redis://fp:hunter2@cache:6379\n");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of(), userInfo.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("hunter2");
         Path named = profile("named", "kafka.sasl.password.env=MY_KAFKA_SECRET\n");
         assertThat(PlatformConfig.from(Map.of(), named.toString()).kafkaSecurity())
                 .containsEntry("kafka.sasl.password.env", "MY_KAFKA_SECRET");
