@@ -59,9 +59,20 @@ public final class RunComparison {
     private RunComparison() {}
 
     public static Result compare(ObjectStore store, String referenceRun, String candidateRun) {
+        return compare(store, referenceRun, store, candidateRun);
+    }
+
+    /**
+     * As {@link #compare(ObjectStore, String, String)}, each run's audit read from its own store: one world run on two
+     * wirings (the filesystem store of one, S3 of the other).
+     */
+    public static Result compare(
+            ObjectStore referenceStore, String referenceRun, ObjectStore store, String candidateRun) {
         Map<String, Decision> reference = new HashMap<>();
         AuditLog.forEach(
-                store, referenceRun, a -> reference.putIfAbsent(a.decision().decisionId(), a.decision()));
+                referenceStore,
+                referenceRun,
+                a -> reference.putIfAbsent(a.decision().decisionId(), a.decision()));
         long[] n = new long[3]; // matched, explained, unexplained
         List<String> examples = new ArrayList<>();
         Map<String, Long> by = new TreeMap<>();
