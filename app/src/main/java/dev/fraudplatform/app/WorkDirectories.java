@@ -4,6 +4,7 @@ import dev.fraudplatform.core.process.OwnerLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
@@ -60,12 +61,18 @@ final class WorkDirectories {
                 String name = dir.getFileName().toString();
                 boolean making = name.startsWith(NEW);
                 if (!Files.isDirectory(dir) || !(name.startsWith("proc-") || making)) continue;
-                boolean locked = !making && Files.exists(dir.resolve(LOCK));
-                if (locked
-                        ? OwnerLock.isHeld(dir.resolve(LOCK))
-                        // being made (or made by a version before locks): another process's for a moment; older, a
-                        // kill's
-                        : Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 60_000) {
+                try {
+                    boolean locked = !making && Files.exists(dir.resolve(LOCK));
+                    if (locked
+                            ? OwnerLock.isHeld(dir.resolve(LOCK))
+                            // being made (or made by a version before locks): another process's for a moment; older,
+                            // a kill's
+                            : Files.getLastModifiedTime(dir).toMillis() > System.currentTimeMillis() - 60_000) {
+                        continue;
+                    }
+                } catch (NoSuchFileException gone) {
+                    // Another process starting at the same moment renamed its new directory, or removed a dead one,
+                    // between the listing and this look: it is not ours to reclaim.
                     continue;
                 }
                 try {
