@@ -75,123 +75,95 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withRounds(int r) {
-        return new TrainingConfig(
-                split,
-                r,
-                maxDepth,
-                eta,
-                subsample,
-                colsampleByTree,
-                minChildWeight,
-                lambda,
-                maxBin,
-                nthread,
-                seed,
-                modelWeight,
-                thresholds);
+        return edit(f -> f.rounds = r);
     }
 
     public TrainingConfig withSplit(OutOfTimeSplit.Config s) {
-        return new TrainingConfig(
-                s,
-                rounds,
-                maxDepth,
-                eta,
-                subsample,
-                colsampleByTree,
-                minChildWeight,
-                lambda,
-                maxBin,
-                nthread,
-                seed,
-                modelWeight,
-                thresholds);
+        return edit(f -> f.split = s);
     }
 
     public TrainingConfig withNthread(int n) {
-        return new TrainingConfig(
-                split,
-                rounds,
-                maxDepth,
-                eta,
-                subsample,
-                colsampleByTree,
-                minChildWeight,
-                lambda,
-                maxBin,
-                n,
-                seed,
-                modelWeight,
-                thresholds);
+        return edit(f -> f.nthread = n);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(
-                split,
-                rounds,
-                maxDepth,
-                eta,
-                subsample,
-                colsampleByTree,
-                minChildWeight,
-                lambda,
-                maxBin,
-                nthread,
-                s,
-                modelWeight,
-                thresholds);
+        return edit(f -> f.seed = s);
     }
 
     public TrainingConfig withThresholds(ThresholdPolicy t) {
-        return new TrainingConfig(
-                split,
-                rounds,
-                maxDepth,
-                eta,
-                subsample,
-                colsampleByTree,
-                minChildWeight,
-                lambda,
-                maxBin,
-                nthread,
-                seed,
-                modelWeight,
-                t);
+        return edit(f -> f.thresholds = t);
     }
 
     public TrainingConfig withModelWeight(double w) {
-        return new TrainingConfig(
-                split,
-                rounds,
-                maxDepth,
-                eta,
-                subsample,
-                colsampleByTree,
-                minChildWeight,
-                lambda,
-                maxBin,
-                nthread,
-                seed,
-                w,
-                thresholds);
+        return edit(f -> f.modelWeight = w);
     }
 
     /** This config with other tree parameters. */
     public TrainingConfig withTrees(int depth, double learningRate, double rows, double columns, int bins) {
-        return new TrainingConfig(
-                split,
-                rounds,
-                depth,
-                learningRate,
-                rows,
-                columns,
-                minChildWeight,
-                lambda,
-                bins,
-                nthread,
-                seed,
-                modelWeight,
-                thresholds);
+        return edit(f -> {
+            f.maxDepth = depth;
+            f.eta = learningRate;
+            f.subsample = rows;
+            f.colsampleByTree = columns;
+            f.maxBin = bins;
+        });
+    }
+
+    /** This config with {@code change} made to a copy of its fields (validated again by the constructor). */
+    private TrainingConfig edit(java.util.function.Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    /** The fields of a config, to change before building another. */
+    private static final class Fields {
+        OutOfTimeSplit.Config split;
+        int rounds;
+        int maxDepth;
+        double eta;
+        double subsample;
+        double colsampleByTree;
+        double minChildWeight;
+        double lambda;
+        int maxBin;
+        int nthread;
+        long seed;
+        double modelWeight;
+        ThresholdPolicy thresholds;
+
+        Fields(TrainingConfig c) {
+            split = c.split;
+            rounds = c.rounds;
+            maxDepth = c.maxDepth;
+            eta = c.eta;
+            subsample = c.subsample;
+            colsampleByTree = c.colsampleByTree;
+            minChildWeight = c.minChildWeight;
+            lambda = c.lambda;
+            maxBin = c.maxBin;
+            nthread = c.nthread;
+            seed = c.seed;
+            modelWeight = c.modelWeight;
+            thresholds = c.thresholds;
+        }
+
+        TrainingConfig build() {
+            return new TrainingConfig(
+                    split,
+                    rounds,
+                    maxDepth,
+                    eta,
+                    subsample,
+                    colsampleByTree,
+                    minChildWeight,
+                    lambda,
+                    maxBin,
+                    nthread,
+                    seed,
+                    modelWeight,
+                    thresholds);
+        }
     }
 
     /** XGBoost's parameters for this config. */
