@@ -23,6 +23,7 @@ public final class RunComparison {
      * @param unexplained  differing decisions that name nothing, with their first few ids
      * @param missing      reference decisions the candidate does not have
      * @param differingBy  differing decisions by the first field that differs
+     * @param explainedBy  explained decisions by what their candidate names first (flow ids left out)
      */
     public record Result(
             long decisions,
@@ -31,7 +32,8 @@ public final class RunComparison {
             long unexplained,
             List<String> unexplainedExamples,
             long missing,
-            Map<String, Long> differingBy) {
+            Map<String, Long> differingBy,
+            Map<String, Long> explainedBy) {
         public double matchRate() {
             return decisions == 0 ? 0 : (double) matched / decisions;
         }
@@ -45,14 +47,15 @@ public final class RunComparison {
             return String.format(
                     java.util.Locale.ROOT,
                     "%,d decisions, %,d identical (%.2f%%), %,d differ with a recorded degrade, %,d differ "
-                            + "without one, %,d missing; differing fields %s",
+                            + "without one, %,d missing; differing fields %s; explained by %s",
                     decisions,
                     matched,
                     100.0 * matchRate(),
                     explained,
                     unexplained,
                     missing,
-                    differingBy);
+                    differingBy,
+                    explainedBy);
         }
     }
 
@@ -76,6 +79,7 @@ public final class RunComparison {
         long[] n = new long[3]; // matched, explained, unexplained
         List<String> examples = new ArrayList<>();
         Map<String, Long> by = new TreeMap<>();
+        Map<String, Long> because = new TreeMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         AuditLog.forEach(store, candidateRun, a -> {
             Decision c = a.decision();
@@ -90,6 +94,10 @@ public final class RunComparison {
                     || !c.missingContext().isEmpty();
             if (explained) {
                 n[1]++;
+                String why = c.missingContext().isEmpty()
+                        ? "degrade " + c.degradeMode()
+                        : c.missingContext().get(0).replaceAll("flow \\S+", "flow F");
+                because.merge(why, 1L, Long::sum);
             } else {
                 n[2]++;
                 if (examples.size() < 10) examples.add(c.decisionId());
@@ -97,7 +105,7 @@ public final class RunComparison {
         });
         long missing =
                 reference.keySet().stream().filter(id -> !seen.contains(id)).count();
-        return new Result(reference.size(), n[0], n[1], n[2], examples, missing, by);
+        return new Result(reference.size(), n[0], n[1], n[2], examples, missing, by, because);
     }
 
     private static String firstDifference(Decision r, Decision c) {

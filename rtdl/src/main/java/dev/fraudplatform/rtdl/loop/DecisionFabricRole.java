@@ -65,7 +65,10 @@ public final class DecisionFabricRole implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
-        streams = new KafkaStreams(DecisionTopology.build(fabric, settings), p);
+        // Scaled mode: an account task calls its quiet input idle only once its consumer has fetched it to the end.
+        TrafficReadToEnd readToEnd = new TrafficReadToEnd();
+        streams = new KafkaStreams(DecisionTopology.build(fabric, settings.withReadToEnd(readToEnd)), p);
+        readToEnd.of(streams);
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

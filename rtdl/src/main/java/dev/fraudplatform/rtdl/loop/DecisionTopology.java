@@ -71,27 +71,31 @@ public final class DecisionTopology {
      *                   uses it; a shared adapter such as Redis ignores it)
      * @param stores     RocksDB or in-memory stores
      * @param shadow     the fabric of the bundle in shadow, or null for none ({@link #withShadow})
+     * @param readToEnd  scaled mode: whether the task of a traffic partition has been handed every record of it that
+     *                   its consumer knows of ({@link #withReadToEnd}); quiet input is taken as idle only then
      */
     public record Settings(
             Duration joinWait,
             Function<KeyValueStore<String, byte[]>, JoinPlane> joinPlane,
             StoreKind stores,
             int partitions,
-            DecisionFabric shadow) {
+            DecisionFabric shadow,
+            java.util.function.IntPredicate readToEnd) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1, null);
+            return new Settings(
+                    Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1, null, partition -> true);
         }
 
         public Settings withStores(StoreKind kind) {
-            return new Settings(joinWait, joinPlane, kind, partitions, shadow);
+            return new Settings(joinWait, joinPlane, kind, partitions, shadow, readToEnd);
         }
 
         public Settings withJoinWait(Duration wait) {
-            return new Settings(wait, joinPlane, stores, partitions, shadow);
+            return new Settings(wait, joinPlane, stores, partitions, shadow, readToEnd);
         }
 
         public Settings withJoinPlane(Function<KeyValueStore<String, byte[]>, JoinPlane> plane) {
-            return new Settings(joinWait, plane, stores, partitions, shadow);
+            return new Settings(joinWait, plane, stores, partitions, shadow, readToEnd);
         }
 
         /**
@@ -102,7 +106,7 @@ public final class DecisionTopology {
          * MCCs, small amount) give; the active decisions are byte for byte those of a loop without a shadow.
          */
         public Settings withShadow(DecisionFabric fabric) {
-            return new Settings(joinWait, joinPlane, stores, partitions, fabric);
+            return new Settings(joinWait, joinPlane, stores, partitions, fabric, readToEnd);
         }
 
         /**
@@ -113,7 +117,18 @@ public final class DecisionTopology {
          */
         public Settings withPartitions(int n) {
             if (n < 1) throw new IllegalArgumentException("partitions must be positive");
-            return new Settings(joinWait, joinPlane, stores, n, shadow);
+            return new Settings(joinWait, joinPlane, stores, n, shadow, readToEnd);
+        }
+
+        /**
+         * Scaled mode: how an account task tells quiet input from input not yet fetched. An account task whose input
+         * has been quiet for {@link #IDLE_MS} is taken as idle (a guess the projections act on), but only when
+         * {@code readToEnd} says its traffic partition's consumer holds nothing more for it: on a loaded box one
+         * partition's batch can keep a stream thread busy for seconds while another's records wait to be fetched, and
+         * that is not idleness. Default: always (no consumer to ask, as under {@code TopologyTestDriver}).
+         */
+        public Settings withReadToEnd(java.util.function.IntPredicate readToEnd) {
+            return new Settings(joinWait, joinPlane, stores, partitions, shadow, readToEnd);
         }
     }
 

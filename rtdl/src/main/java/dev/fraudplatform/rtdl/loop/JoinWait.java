@@ -130,12 +130,18 @@ final class JoinWait {
 
     /**
      * Decides the frames that can wait no longer. The wait is judged by progress, not by the frame's age alone, so a
-     * backlog (a replay at full speed, a restart catching up) never degrades a decision that only has to queue:
+     * backlog (a replay at full speed, a restart catching up, a loop process taking over a dead one's partitions) never
+     * degrades a decision that only has to queue:
      * <ul>
-     *   <li>a frame still missing entity features is decided without them once it has waited {@code joinWait} and no
-     *       entity answer at all has reached this task for {@code joinWait} although one had before (the projections
-     *       are stalled; strict mode only, since in scaled mode answers rightly wait for the slowest task's
-     *       watermark), or once it has waited ten times {@code joinWait} (they never answered);</li>
+     *   <li>strict mode: a frame still missing entity features is decided without them once it has waited
+     *       {@code joinWait} and no entity answer at all has reached this task for {@code joinWait} although one had
+     *       before (the projections are stalled), or once it has waited ten times {@code joinWait} (they never
+     *       answered);</li>
+     *   <li>scaled mode: answers rightly wait for the slowest account task's watermark, which a starved process or a
+     *       failover (a dead process's partitions are silent until the group hands them over, then replayed) holds back
+     *       for many seconds, so the cap counts silence, not age: a frame still missing entity features is decided
+     *       without them once it has waited ten times {@code joinWait} and no entity answer has reached this task for
+     *       as long. While answers flow, every frame queues; once they stop, the wait is still bounded;</li>
      *   <li>a frame missing only its flow's context is decided without it as soon as this task has read a context
      *       event later than the transaction (context arrives in event-time order, so none at or before it can still
      *       come), or once it has waited {@code joinWait} with no context event read meanwhile, or ten times that.</li>
@@ -143,9 +149,9 @@ final class JoinWait {
      */
     void decideOverdue(long now) {
         long wait = settings.joinWait().toMillis();
-        // In scaled mode answers also wait for the slowest account task's watermark, so silence is not a stall there:
-        // only the cap forces a frame.
-        boolean answersStalled = settings.partitions() == 1 && answered && now - lastAnswerWallMs >= wait;
+        long cap = 10 * wait;
+        boolean scaled = settings.partitions() > 1;
+        boolean answersStalled = !scaled && answered && now - lastAnswerWallMs >= wait;
         boolean contextIdle = now - lastContextWallMs >= wait;
         // Frames missing only their flow's context: each tick, whatever their age.
         for (String key : frames.awaitingContext()) {
@@ -156,15 +162,14 @@ final class JoinWait {
                 continue;
             }
             if (tryDecide(key, p, false)) continue; // complete: its side inputs are now past it
-            if (progress.contextTime(p.run) > p.timeMs
-                    || (now - since >= wait && contextIdle)
-                    || now - since >= 10 * wait) {
+            if (progress.contextTime(p.run) > p.timeMs || (now - since >= wait && contextIdle) || now - since >= cap) {
                 tryDecide(key, p, true);
             }
         }
         // Frames missing entity answers: only those past the wait can be forced, and the wait map is in the order the
         // frames began to wait, so the scan stops at the first one too young (a backlog of thousands costs nothing).
-        long forcedBefore = now - (answersStalled ? wait : 10 * wait);
+        if (scaled && now - lastAnswerWallMs < cap) return;
+        long forcedBefore = now - (answersStalled ? wait : cap);
         for (String key : frames.missingAnswersSince(forcedBefore)) {
             PendingFrame p = frames.get(key);
             if (p == null) frames.forget(key);

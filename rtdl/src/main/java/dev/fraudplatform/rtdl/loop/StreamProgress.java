@@ -29,6 +29,8 @@ final class StreamProgress {
     private final KeyValueStore<String, byte[]> states;
     /** Whether there are projection partitions to tell (scaled mode); strict mode runs its projections inline. */
     private final boolean scaled;
+    /** Whether this task's traffic partition has nothing more fetched for it ({@code Settings#readToEnd}). */
+    private final java.util.function.IntPredicate readToEnd;
 
     private final Map<String, Progress> progress = new HashMap<>();
     /** Per run, the latest event time of any event this task has read (since it started). */
@@ -36,8 +38,13 @@ final class StreamProgress {
     /** Per run, the latest event time of a context event this task has read. */
     private final Map<String, Long> contextEventTimes = new HashMap<>();
 
-    StreamProgress(ProcessorContext<String, byte[]> context, KeyValueStore<String, byte[]> states, boolean scaled) {
+    StreamProgress(
+            ProcessorContext<String, byte[]> context,
+            KeyValueStore<String, byte[]> states,
+            boolean scaled,
+            java.util.function.IntPredicate readToEnd) {
         this.context = context;
+        this.readToEnd = readToEnd;
         this.states = states;
         this.scaled = scaled;
     }
@@ -114,7 +121,8 @@ final class StreamProgress {
     /**
      * Scaled mode: tells every projection partition that this task has sent every event before {@code progressMs} (its
      * input partition is in event-time order: one streamer lane feeds it), that the run's stream has ended here, or
-     * that its input has been idle for {@value #IDLE_MS} ms (a guess its next input takes back). Sent when it changes,
+     * that its input has been idle for {@value #IDLE_MS} ms with its partition read to its end (a guess its next input
+     * takes back). Sent when it changes,
      * and every second regardless.
      */
     void sendWatermarks(long now) {
@@ -122,7 +130,10 @@ final class StreamProgress {
             Progress p = e.getValue();
             long wm = p.eventTimeMs == EntityEvent.ENDED
                     ? EntityEvent.ENDED
-                    : now - p.inputAtMs >= IDLE_MS ? EntityEvent.IDLE : p.eventTimeMs;
+                    : now - p.inputAtMs >= IDLE_MS
+                                    && readToEnd.test(context.taskId().partition())
+                            ? EntityEvent.IDLE
+                            : p.eventTimeMs;
             if (wm == p.sent && (wm >= EntityEvent.IDLE || now - p.sentAtMs < 1_000)) continue;
             EntityEvent w = EntityEvent.watermark(e.getKey(), context.taskId().partition(), wm);
             context.forward(

@@ -79,6 +79,51 @@ class AccountTaskWatermarkTest {
     }
 
     @Test
+    void quietInputThatItsConsumerHasNotReadToTheEndIsNotCalledIdle() {
+        // Given a consumer that still holds records of the partition (its thread was busy with another task's batch)
+        try (LoopDriver loop = new LoopDriver(
+                DecisionBundle.builtIn("rules-v1"),
+                DecisionTopology.Settings.defaults().withPartitions(2).withReadToEnd(partition -> false))) {
+            TestOutputTopic<String, byte[]> out = loop.driver.createOutputTopic(
+                    Topics.ENTITY_EVENTS, new StringDeserializer(), new ByteArrayDeserializer());
+            loop.send(loop.txn("t1", "acct-1", T, 1_000));
+            loop.advanceWallClock(Duration.ofMillis(150));
+            assertThat(watermarks(out)).containsExactly(T.toEpochMilli());
+            // When the task reads nothing for longer than the idle spell
+            loop.advanceWallClock(Duration.ofMillis(AccountTask.IDLE_MS + 1_000));
+            // Then its watermark stands: it is behind, not idle
+            assertThat(watermarks(out))
+                    .as("no guess")
+                    .doesNotContain(EntityEvent.IDLE)
+                    .containsOnly(T.toEpochMilli());
+        }
+    }
+
+    @Test
+    void inScaledModeAFrameQueuesWhileAnswersFlowAndGoesWithoutThemOnlyAfterTheCapOfSilence() {
+        // A join wait of 100 ms: the cap is ten times that, 1 s. The projection holds t1's entities back for the second
+        // account task's watermark, which never comes here (a process starved or taken over, in a real cluster).
+        try (LoopDriver loop = new LoopDriver(
+                DecisionBundle.builtIn("rules-v1"),
+                DecisionTopology.Settings.defaults().withPartitions(2).withJoinWait(Duration.ofMillis(100)))) {
+            loop.send(loop.txn("t1", "acct-1", T, 1_000));
+            // Given answers that keep reaching the task for other frames (the projections are moving)
+            for (int i = 0; i < 6; i++) {
+                loop.advanceWallClock(Duration.ofMillis(500));
+                loop.answer(LoopDriver.RUN, "acct-2", "other-" + i, "MERCHANT");
+            }
+            // Then t1 only queues, three times the cap past its start
+            assertThat(loop.decisions()).as("a frame that only has to queue").isEmpty();
+            // When they fall silent for the cap
+            loop.advanceWallClock(Duration.ofMillis(1_100));
+            // Then it is decided without its entities' features, naming them
+            assertThat(loop.decision().path("missing_context").toString())
+                    .contains("merchant features: no answer from the projection")
+                    .contains("device features: no answer from the projection");
+        }
+    }
+
+    @Test
     void strictModeReadsTheEndOfStreamAndDecidesNothingOfIt() {
         try (LoopDriver loop = new LoopDriver(DecisionBundle.builtIn("rules-v1"))) {
             loop.send(loop.txn("t1", "acct-1", T, 1_000));

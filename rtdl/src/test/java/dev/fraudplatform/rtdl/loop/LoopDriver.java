@@ -33,7 +33,7 @@ import org.apache.kafka.streams.test.TestRecord;
 final class LoopDriver implements AutoCloseable {
     static final String RUN = "run-a";
     final TopologyTestDriver driver;
-    private final TestInputTopic<String, byte[]> traffic, context, labels;
+    private final TestInputTopic<String, byte[]> traffic, context, labels, entityFeatures;
     private final TestOutputTopic<String, byte[]> decisions, shadowDecisions;
     private int seq;
 
@@ -48,6 +48,8 @@ final class LoopDriver implements AutoCloseable {
         traffic = driver.createInputTopic(Topics.TRAFFIC, new StringSerializer(), new ByteArraySerializer());
         context = traffic; // an account's context and labels share its log (Topics.forEventClass)
         labels = traffic;
+        entityFeatures =
+                driver.createInputTopic(Topics.ENTITY_FEATURES, new StringSerializer(), new ByteArraySerializer());
         decisions = driver.createOutputTopic(Topics.DECISIONS, new StringDeserializer(), new ByteArrayDeserializer());
         shadowDecisions = driver.createOutputTopic(
                 Topics.SHADOW_DECISIONS, new StringDeserializer(), new ByteArrayDeserializer());
@@ -152,6 +154,19 @@ final class LoopDriver implements AutoCloseable {
 
     void pipeRaw(String key, byte[] value) {
         traffic.pipeInput(key, value);
+    }
+
+    /**
+     * An entity projection's answer of {@code kind} (MERCHANT, DEVICE, IP) for the transaction {@code eventId} of
+     * {@code run}, with no features: as the scaled loop's projections send them, keyed by account.
+     */
+    void answer(String run, String account, String eventId, String kind) {
+        ObjectNode a = Json.MAPPER.createObjectNode();
+        a.put("run", run);
+        a.put("event_id", eventId);
+        a.put("kind", kind);
+        a.putObject("features");
+        entityFeatures.pipeInput(account, dev.fraudplatform.core.json.CanonicalJson.bytes(a));
     }
 
     void advanceWallClock(Duration d) {
