@@ -29,23 +29,23 @@ import org.slf4j.LoggerFactory;
  *   FLUSH {platform_run_id, role: "dla" | "archive", through: {topic: {partition: offset}}}
  * </pre>
  *
- * Each process reads the whole control topic under a consumer group of its own, so a process that starts (or restarts
- * after a SIGKILL) once a run is READY still finds it; a READY of a run that has ended is passed over. A process serves
- * one bundle: a run that pins another is refused here, in the log, and fails its reconciliation.
+ * Each process reads the whole control topic from the beginning, in no consumer group ({@code BusConsumers#everyRecord}:
+ * nothing of a follower stays on the cluster), so a process that starts (or restarts after a SIGKILL) once a run is
+ * READY still finds it; a READY of a run that has ended is passed over. A process serves
+ * one bundle at a time: a run that pins another is served once every run served here has ended (the roles that decide
+ * with a bundle start again with its; {@link Platform#switchBundle}); while one is still open it is refused here, in
+ * the log, and fails its reconciliation.
  */
 final class RunFollower implements BatchHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RunFollower.class);
     static final String NAME = "run-follower";
 
     private final Platform platform;
+    /** The runs this process's roles have served (taken up at their READY), in order. */
+    private final List<String> served = new java.util.ArrayList<>();
 
     RunFollower(Platform platform) {
         this.platform = platform;
-    }
-
-    /** The consumer group of this process's follower: its own, so that every process reads every control record. */
-    static String group() {
-        return "fp-follow-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
     }
 
     @Override
@@ -67,13 +67,30 @@ final class RunFollower implements BatchHandler {
 
     private void ready(String runId) {
         Optional<RunState> state = platform.runs().state(runId);
-        if (state.isEmpty() || state.get() == RunState.COMPLETED || state.get() == RunState.FAILED) return;
+        if (state.isEmpty() || ended(state.get())) return;
         RunFacts facts = platform.runs().facts(runId).orElse(null);
         if (facts == null) return;
         DecisionBundle bundle = RunBundles.byId(
                 platform.wiring().bundleRegistry(), platform.store(), facts.bundleId(), facts.bundleDigest());
+        DecisionBundle serving = platform.bundle();
+        if (serving != null && !serving.digest().equals(bundle.digest())) {
+            List<String> open = served.stream()
+                    .filter(r -> platform.runs().state(r).map(s -> !ended(s)).orElse(false))
+                    .toList();
+            if (!open.isEmpty()) {
+                LOG.error(
+                        "run {} pins bundle {}, but this process's roles serve bundle {} to run(s) {} still open: one "
+                                + "bundle at a time; the run is not served here",
+                        runId,
+                        bundle.id(),
+                        serving.id(),
+                        open);
+                return;
+            }
+        }
         try {
-            platform.startRoles(bundle);
+            platform.switchBundle(bundle);
+            served.add(runId);
             LOG.info(
                     "run {} READY: roles {} serve bundle {}",
                     runId,
@@ -82,6 +99,10 @@ final class RunFollower implements BatchHandler {
         } catch (IllegalStateException e) {
             LOG.error("run {} pins bundle {}, which this process cannot serve: {}", runId, bundle.id(), e.getMessage());
         }
+    }
+
+    private static boolean ended(RunState s) {
+        return s == RunState.COMPLETED || s == RunState.FAILED;
     }
 
     private void flush(JsonNode n) {

@@ -11,7 +11,9 @@ import java.util.List;
  *   <li>{@link #atLeastOnce}: {@link BatchHandler.Session#commit()} commits the group's offsets; the handler publishes
  *       through a port of its own and absorbs redelivery;
  *   <li>{@link #transactional}: what the handler {@link BatchHandler.Session#send sends} and the offsets it consumed
- *       become visible together on {@code commit}, or not at all.
+ *       become visible together on {@code commit}, or not at all;
+ *   <li>{@link #everyRecord}: in no consumer group; every instance reads every partition from the beginning, and
+ *       {@code commit} keeps nothing (a follower of the control topic).
  * </ul>
  *
  * <p>A role's {@code name} names its thread and client (under the wiring's client id prefix). The wiring that made this
@@ -30,6 +32,13 @@ public interface BusConsumers {
      */
     Role transactional(
             String name, String group, List<String> topics, Duration transactionTimeout, BatchHandler handler);
+
+    /**
+     * Starts a role in no consumer group that reads every partition of {@code topics} (as they are when it starts) from
+     * the beginning, each time it starts: every instance sees every record, and leaves nothing behind on the cluster.
+     * {@link BatchHandler.Session#commit()} keeps nothing.
+     */
+    Role everyRecord(String name, List<String> topics, BatchHandler handler);
 
     /** A started consuming role. */
     interface Role extends AutoCloseable {

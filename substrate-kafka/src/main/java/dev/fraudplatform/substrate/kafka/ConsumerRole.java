@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *       handler publishes through a port of its own and absorbs redelivery;
  *   <li>{@link #transactional}: the loop owns a transactional producer; a transaction opens when records are handed,
  *       holds what the handler {@code send}s and the consumed offsets (fenced by the group's metadata, KIP-447), and
- *       commits on {@code commit}, so output and consumption are visible together or not at all.
+ *       commits on {@code commit}, so output and consumption are visible together or not at all;
+ *   <li>{@link #everyRecord}: no group; the loop assigns itself every partition of its topics and reads them from the
+ *       beginning; {@code commit} keeps nothing.
  * </ul>
  *
  * <p>The Kafka adapter of {@link BusConsumers}' roles ({@link KafkaBusConsumers} starts them). The thread and the
@@ -59,6 +61,9 @@ public final class ConsumerRole implements BusConsumers.Role {
 
     private final BatchHandler handler;
     private final List<String> topics;
+    /** Whether the role is a member of a consumer group (false: {@link #everyRecord}). */
+    private final boolean grouped;
+
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch assigned = new CountDownLatch(1);
@@ -92,6 +97,15 @@ public final class ConsumerRole implements BusConsumers.Role {
         return new ConsumerRole(kafka, name, groupId, topics, handler, transactionTimeout);
     }
 
+    /**
+     * A role in no consumer group: it reads every partition of {@code topics}, as they are when it starts, from the
+     * beginning; {@code commit} keeps nothing, and nothing of it stays on the cluster once it stops.
+     */
+    public static ConsumerRole everyRecord(
+            KafkaSettings kafka, String name, List<String> topics, BatchHandler handler) {
+        return new ConsumerRole(kafka, name, null, topics, handler, null);
+    }
+
     private ConsumerRole(
             KafkaSettings kafka,
             String name,
@@ -122,6 +136,7 @@ public final class ConsumerRole implements BusConsumers.Role {
                         new StringSerializer(),
                         new ByteArraySerializer());
         this.handler = handler;
+        this.grouped = groupId != null;
         this.topics = List.copyOf(topics);
         this.thread = new Thread(this::loop, kafka.clientId(name));
     }
@@ -133,26 +148,35 @@ public final class ConsumerRole implements BusConsumers.Role {
     private void loop() {
         try {
             if (producer != null) producer.initTransactions();
-            consumer.subscribe(topics, new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    LOG.info("{} revoked {}", thread.getName(), partitions);
-                    handler.onPartitionsChanged(session);
-                }
+            if (!grouped) {
+                List<TopicPartition> all = new ArrayList<>();
+                for (String topic : topics)
+                    consumer.partitionsFor(topic).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+                consumer.assign(all);
+                consumer.seekToBeginning(all);
+                LOG.info("{} reads {} from the beginning", thread.getName(), all);
+                if (!all.isEmpty()) assigned.countDown();
+            } else
+                consumer.subscribe(topics, new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        LOG.info("{} revoked {}", thread.getName(), partitions);
+                        handler.onPartitionsChanged(session);
+                    }
 
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    LOG.warn("{} lost {}", thread.getName(), partitions);
-                    handler.onPartitionsLost(session);
-                }
+                    @Override
+                    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                        LOG.warn("{} lost {}", thread.getName(), partitions);
+                        handler.onPartitionsLost(session);
+                    }
 
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    LOG.info("{} assigned {}", thread.getName(), partitions);
-                    handler.onPartitionsChanged(session);
-                    if (!partitions.isEmpty()) assigned.countDown();
-                }
-            });
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        LOG.info("{} assigned {}", thread.getName(), partitions);
+                        handler.onPartitionsChanged(session);
+                        if (!partitions.isEmpty()) assigned.countDown();
+                    }
+                });
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
                 if (!records.isEmpty()) {
@@ -214,7 +238,7 @@ public final class ConsumerRole implements BusConsumers.Role {
         @Override
         public void commit() {
             if (producer == null) {
-                consumer.commitSync();
+                if (grouped) consumer.commitSync();
                 pending = false;
                 return;
             }

@@ -27,6 +27,11 @@ public final class KafkaBusConsumers implements BusConsumers {
         return started(ConsumerRole.transactional(kafka, name, group, topics, transactionTimeout, handler));
     }
 
+    @Override
+    public Role everyRecord(String name, List<String> topics, BatchHandler handler) {
+        return started(ConsumerRole.everyRecord(kafka, name, topics, handler));
+    }
+
     private static ConsumerRole started(ConsumerRole role) {
         role.start();
         return role;

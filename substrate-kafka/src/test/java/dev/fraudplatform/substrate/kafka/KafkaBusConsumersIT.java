@@ -104,6 +104,51 @@ class KafkaBusConsumersIT {
         assertThat(visible).containsExactly("out-r0", "out-r1", "out-r2", "out-r3", "out-r4");
     }
 
+    @Test
+    void everyInstanceOfAnEveryRecordRoleReadsEveryRecordFromTheStartAndLeavesNoGroupBehind() throws Exception {
+        // Given records on both partitions of a topic, and the consumer groups the cluster knows
+        String topic = TestBus.newTopic(2);
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaSettings.of(TestBus.bootstrap()), "it-in")) {
+            List<OutboundRecord> records = new ArrayList<>();
+            for (int i = 0; i < 6; i++) records.add(new OutboundRecord(topic, "k" + i, bytes("r" + i), i, Map.of()));
+            publisher.publish(records);
+        }
+        java.util.Set<String> groupsBefore = groups();
+        BusConsumers consumers = new KafkaBusConsumers(KafkaSettings.of(TestBus.bootstrap()));
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        // When two followers read it, each committing what it handled, and a third starts after they stopped
+        try (BusConsumers.Role a = consumers.everyRecord("it-follow-a", List.of(topic), collecting(first));
+                BusConsumers.Role b = consumers.everyRecord("it-follow-b", List.of(topic), collecting(second))) {
+            assertThat(a.awaitAssignment(Duration.ofSeconds(30))).isTrue();
+            awaitUntil(() -> first.size() >= 6 && second.size() >= 6, Duration.ofSeconds(30));
+        }
+        List<String> third = new CopyOnWriteArrayList<>();
+        try (BusConsumers.Role c = consumers.everyRecord("it-follow-c", List.of(topic), collecting(third))) {
+            awaitUntil(() -> third.size() >= 6, Duration.ofSeconds(30));
+        }
+        // Then each saw every record of both partitions, the third from the start again, and no group was made
+        for (List<String> seen : List.of(first, second, third))
+            assertThat(seen).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5");
+        assertThat(groups()).isEqualTo(groupsBefore);
+    }
+
+    private static BatchHandler collecting(List<String> seen) {
+        return (batch, session) -> {
+            for (InboundRecord r : batch) seen.add(new String(r.value(), StandardCharsets.UTF_8));
+            session.commit();
+        };
+    }
+
+    private static java.util.Set<String> groups() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", TestBus.bootstrap()))) {
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            admin.listGroups().all().get().forEach(g -> ids.add(g.groupId()));
+            return ids;
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
