@@ -24,6 +24,19 @@ final class ClosingStack implements AutoCloseable {
         return resource;
     }
 
+    /**
+     * Closes {@code resource} now, ahead of the rest, and forgets it (a role stopped before the process is); a failure to
+     * close is reported as {@link #close()} reports it. Nothing happens to a resource not held.
+     */
+    synchronized void closeEarly(AutoCloseable resource) {
+        if (resource == null || !held.removeFirstOccurrence(resource)) return;
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("closing {}: {}", resource.getClass().getSimpleName(), e.toString());
+        }
+    }
+
     @Override
     public synchronized void close() {
         while (!held.isEmpty()) {

@@ -198,24 +198,9 @@ public final class Platform implements AutoCloseable {
         }
         bundle = decisionBundle;
         shadowBundle = shadow;
-        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults()
-                .withJoinWait(Duration.ofMillis(config.joinWaitMs()))
-                .withPartitions(config.partitions());
-        if (shadow != null) settings = settings.withShadow(shadowFabric(decisionBundle, shadow));
-        JoinPlane joinPlane = wiring.joinPlane();
-        if (joinPlane != null) settings = settings.withJoinPlane(store -> joinPlane);
+        DecisionTopology.Settings settings = loopSettings(decisionBundle, shadow);
         java.util.Set<PlatformRoles> roles = config.roles();
-        if (roles.contains(PlatformRoles.DF)) {
-            fabricRole = new DecisionFabricRole(
-                    wiring.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME),
-                    new DecisionFabric(decisionBundle),
-                    workDir.resolve("streams"),
-                    config.streamThreads(),
-                    settings,
-                    config.commitMs());
-            closeables.push(fabricRole);
-            fabricRole.start();
-        }
+        if (roles.contains(PlatformRoles.DF)) startFabric(decisionBundle, settings);
         BusConsumers consumers = wiring.consumers();
         List<BusConsumers.Role> started = new ArrayList<>();
         if (roles.contains(PlatformRoles.AL)) {
@@ -258,15 +243,7 @@ public final class Platform implements AutoCloseable {
             closeables.push(labelRole);
             started.add(labelRole);
         }
-        if (roles.contains(PlatformRoles.CM)) {
-            caseRole = consumers.atLeastOnce(
-                    CaseManagement.NAME,
-                    CaseManagement.GROUP,
-                    CaseManagement.TOPICS,
-                    new CaseManagement(wiring.cases(), wiring.publisher(), decisionBundle.caseActions()));
-            closeables.push(caseRole);
-            started.add(caseRole);
-        }
+        if (roles.contains(PlatformRoles.CM)) started.add(startCases(decisionBundle));
         if (roles.contains(PlatformRoles.ARCHIVE)) {
             archive = new Archive(wiring.store());
             archiveRole = consumers.transactional(
@@ -276,6 +253,47 @@ public final class Platform implements AutoCloseable {
         }
         // A run is READY only when the loop can take traffic: otherwise its first decisions wait for start-up. Roles of
         // other processes are theirs to start; traffic waits for them on the bus.
+        awaitStarted(started);
+    }
+
+    /** The decision loop's settings for {@code active}, with {@code shadow} in shadow (null: none). */
+    private DecisionTopology.Settings loopSettings(DecisionBundle active, DecisionBundle shadow) {
+        DecisionTopology.Settings settings = DecisionTopology.Settings.defaults()
+                .withJoinWait(Duration.ofMillis(config.joinWaitMs()))
+                .withPartitions(config.partitions());
+        if (shadow != null) settings = settings.withShadow(shadowFabric(active, shadow));
+        JoinPlane joinPlane = wiring.joinPlane();
+        if (joinPlane != null) settings = settings.withJoinPlane(store -> joinPlane);
+        return settings;
+    }
+
+    /** Starts the decision loop deciding with {@code active}; {@link #awaitStarted} waits for it. */
+    private void startFabric(DecisionBundle active, DecisionTopology.Settings settings) {
+        fabricRole = new DecisionFabricRole(
+                wiring.streams(DecisionFabricRole.APPLICATION_ID, DecisionFabricRole.NAME),
+                new DecisionFabric(active),
+                workDir.resolve("streams"),
+                config.streamThreads(),
+                settings,
+                config.commitMs());
+        closeables.push(fabricRole);
+        fabricRole.start();
+    }
+
+    /** Starts Case Management with the case actions of {@code active}; returns its role. */
+    private BusConsumers.Role startCases(DecisionBundle active) {
+        caseRole = wiring.consumers()
+                .atLeastOnce(
+                        CaseManagement.NAME,
+                        CaseManagement.GROUP,
+                        CaseManagement.TOPICS,
+                        new CaseManagement(wiring.cases(), wiring.publisher(), active.caseActions()));
+        closeables.push(caseRole);
+        return caseRole;
+    }
+
+    /** Waits until the decision loop (if it runs here) and {@code started} can take records. */
+    private void awaitStarted(List<BusConsumers.Role> started) {
         try {
             Duration limit = Duration.ofSeconds(60);
             boolean up = fabricRole == null || fabricRole.awaitRunning(limit);
@@ -290,14 +308,40 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
+     * Serves {@code next} from now on: the roles that decide with a bundle (the decision loop, and Case Management for
+     * its case actions) stop and start again with it; the Action Layer, the audit, the archive and the Label Store go
+     * on as they are. For a process following runs between them: the caller makes sure no run it served is still
+     * open, since a frame still pending would be decided with {@code next}. Starts the roles if none run yet; refused
+     * while a bundle runs in shadow (a follower starts none).
+     */
+    public synchronized void switchBundle(DecisionBundle next) {
+        if (bundle == null) {
+            startRoles(next);
+            return;
+        }
+        if (bundle.digest().equals(next.digest())) return;
+        if (shadowBundle != null)
+            throw new IllegalStateException("roles run with bundle " + shadowBundle.id()
+                    + " in shadow; one shadow per process, chosen when the roles start");
+        closeables.closeEarly(fabricRole);
+        fabricRole = null;
+        closeables.closeEarly(caseRole);
+        caseRole = null;
+        LOG.info("roles stopped serving bundle {}; starting with bundle {}", bundle.id(), next.id());
+        bundle = next;
+        java.util.Set<PlatformRoles> roles = config.roles();
+        if (roles.contains(PlatformRoles.DF)) startFabric(next, loopSettings(next, null));
+        awaitStarted(roles.contains(PlatformRoles.CM) ? List.of(startCases(next)) : List.of());
+    }
+
+    /**
      * Follows the runs other processes pin, through the control topic ({@link RunFollower}): this process's roles start
      * with the bundle of the first open run, and its audit and archive answer flush requests. For a process of some
      * roles, whose runs are driven elsewhere ({@code fp serve --roles}).
      */
     public synchronized void followRuns() {
         if (follower != null) return;
-        follower = wiring.consumers()
-                .atLeastOnce(RunFollower.NAME, RunFollower.group(), List.of(Topics.CONTROL), new RunFollower(this));
+        follower = wiring.consumers().everyRecord(RunFollower.NAME, List.of(Topics.CONTROL), new RunFollower(this));
         closeables.push(follower);
     }
 

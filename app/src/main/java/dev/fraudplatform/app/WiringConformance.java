@@ -113,7 +113,15 @@ public final class WiringConformance {
         WiringComparison comparison = new WiringComparison(a.profile(), reportA, b.profile(), reportB);
         String base = "evidence/conformance/" + worldId + "/" + runA + "-vs-" + runB;
         ObjectStore store = a.objectStore();
-        store.create(base + ".json", CanonicalJson.bytes(comparison.toJson()));
+        var json = comparison.toJson();
+        if (!reportA.path("decision_log_digest").equals(reportB.path("decision_log_digest"))) {
+            // Which decisions differ, and what each names as missing: the first thing to ask of two digests apart.
+            var differences =
+                    dev.fraudplatform.rtdl.audit.RunComparison.compare(a.objectStore(), runA, b.objectStore(), runB);
+            out.println("decisions of " + b.profile() + " against " + a.profile() + ": " + differences.summary());
+            json.put("decision_differences", differences.summary());
+        }
+        store.create(base + ".json", CanonicalJson.bytes(json));
         store.create(base + ".html", comparison.toHtml().getBytes(StandardCharsets.UTF_8));
         return new Outcome(comparison, List.of(store.locationOf(base + ".json"), store.locationOf(base + ".html")));
     }

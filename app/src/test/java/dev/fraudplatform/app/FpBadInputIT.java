@@ -114,6 +114,8 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("demo", "--rate", "-3"), "--rate"));
         cases.add(Arguments.of(List.of("serve", "--demo", "-1"), "--demo"));
         cases.add(Arguments.of(List.of("serve", "--rate", "-1"), "--rate"));
+        cases.add(Arguments.of(List.of("serve", "--roles", "df,xx"), "xx"));
+        cases.add(Arguments.of(List.of("serve", "--roles", "df", "--shadow-bundle", "rules-v1"), "--shadow-bundle"));
         cases.add(Arguments.of(List.of("drill", "nosuchdrill"), "no drill nosuchdrill"));
         cases.add(Arguments.of(List.of("drill", "duplicates", "--transactions", "0"), "--transactions"));
         cases.add(Arguments.of(List.of("drill", "lag"), "FP_REDIS_URL"));

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       with every role in a process of its own, driven through the control topic: the same decision-log digest,
  *       counts, reconciliations and laws.
  *   <li>Scale-out: two processes of the decision loop, the Action Layer and the audit in their consumer groups; one
- *       SIGKILLed mid-run, the other takes its partitions over, and the run reconciles with the same digest.
+ *       SIGKILLed mid-run, the other takes its partitions over, and the run reconciles with the same digest; the next
+ *       run pins another bundle, and the same processes serve it with that bundle.
  *   <li>{@code fp doctor}: one line per component, and a clear failed line for a wrong secret, a missing bucket, a topic
  *       with other partitions than the profile's, an unreachable server.
  * </ol>
@@ -117,6 +118,13 @@ class LocalProfileIT {
         env.put("FP_S3_SECRET_ACCESS_KEY", bucket.secretAccessKey());
         env.remove("FP_PROFILE");
         env.remove("FP_ROLES");
+        // Scaled mode: frames wait for answers while the projections answer, and ten join waits of silence at most. A
+        // loop process that starts cold at READY on a 2-core box shared by eight JVMs was seen to stay silent 11 to 17
+        // s
+        // before its first answer, and a takeover silences it for the session timeout (10 s), the rebalance and the
+        // replay: a 5 s join wait (a 50 s cap) outlasts both, so every decision is the one-process run's. The join wait
+        // is no part of a decision, so the digests stay comparable.
+        env.put("FP_JOIN_WAIT_MS", "5000");
         return env;
     }
 
@@ -165,7 +173,8 @@ class LocalProfileIT {
     @Test
     @Order(2)
     void aKilledLoopActionLayerAndAuditProcessIsTakenOverAndTheRunReconciles() throws Exception {
-        PlatformConfig config = PlatformConfig.from(env(), profile.toString());
+        Map<String, String> env = env();
+        PlatformConfig config = PlatformConfig.from(env, profile.toString());
         Path logs = home.resolve("scale-out");
         int gatePort = FpProcess.freePort();
         var twoOfEach = java.util.EnumSet.of(PlatformRoles.DF, PlatformRoles.AL, PlatformRoles.DLA);
@@ -179,8 +188,8 @@ class LocalProfileIT {
                         java.util.EnumSet.of(PlatformRoles.ARCHIVE, PlatformRoles.CM, PlatformRoles.LS)),
                 gatePort,
                 logs,
-                env())) {
-            Map<String, String> orchestrator = env();
+                env)) {
+            Map<String, String> orchestrator = new HashMap<>(env);
             orchestrator.put("FP_ROLES", "none");
             orchestrator.put("FP_GATE_URL", roles.gateUrl());
             Path log = logs.resolve("run.log");
@@ -219,20 +228,55 @@ class LocalProfileIT {
                     .isTrue();
             assertThat(report.path("counts").path("decisions").asLong()).isEqualTo(2_000);
             assertThat(report.path("counts").path("effects").asLong()).isEqualTo(2_000);
-            // Scaled mode across a failover: a frame whose projections stalled longer than the join wait is decided
-            // without them and says so (PARTIAL_CONTEXT, its missing context named). Every decision that differs from
-            // the one-process run must be such a one; with none degraded, the digest is the same.
+            // Scaled mode across a failover: every frame waited for the takeover, so the run gives the one-process
+            // run's
+            // answers, decision for decision, and its digest.
             var comparison = dev.fraudplatform.rtdl.audit.RunComparison.compare(
                     PlatformConfig.from(env(), null).objectStore(), referenceRun, config.objectStore(), runId);
             assertThat(comparison.decisions()).isEqualTo(2_000);
-            assertThat(comparison.everyDifferenceExplained())
-                    .as(comparison.summary())
-                    .isTrue();
-            if (comparison.matched() == comparison.decisions())
-                assertThat(report.path("decision_log_digest").asText()).isEqualTo(referenceDigest);
+            assertThat(comparison.matched()).as(comparison.summary()).isEqualTo(2_000);
+            assertThat(report.path("decision_log_digest").asText()).isEqualTo(referenceDigest);
             assertThat(Files.readString(roles.log(2)))
                     .as("the survivor served the run")
                     .contains("roles df,al,dla up");
+
+            // When the next run pins another bundle, the same processes serve it: the first run has ended, so the
+            // roles that decide with a bundle start again with the new one
+            Path nextLog = logs.resolve("next-run.log");
+            Process next = FpProcess.start(
+                    nextLog,
+                    orchestrator,
+                    "--profile",
+                    profile.toString(),
+                    "run",
+                    "--world",
+                    worldId,
+                    "--bundle",
+                    "rules-v1",
+                    "--rate",
+                    "1000");
+            assertThat(next.waitFor(6, java.util.concurrent.TimeUnit.MINUTES))
+                    .as("the next run ended: " + Files.readString(nextLog))
+                    .isTrue();
+            assertThat(next.exitValue()).as(Files.readString(nextLog)).isZero();
+            String nextRun = FpProcess.awaitLine(nextLog, Pattern.compile("run (\\S+) READY"), next);
+            JsonNode nextReport = Json.MAPPER.readTree(
+                    config.objectStore().read(ConformanceReport.evidenceKey(nextRun, "report.json")));
+            assertThat(nextReport.path("reconciled").asBoolean())
+                    .as(nextReport.toString())
+                    .isTrue();
+            assertThat(nextReport.path("laws_hold").asBoolean())
+                    .as(nextReport.toString())
+                    .isTrue();
+            Map<String, Long> bundles = new java.util.TreeMap<>();
+            dev.fraudplatform.rtdl.audit.AuditLog.forEach(
+                    config.objectStore(),
+                    nextRun,
+                    a -> bundles.merge(a.decision().bundleId(), 1L, Long::sum));
+            assertThat(bundles)
+                    .as("every decision of the next run by its pinned bundle")
+                    .isEqualTo(Map.of("rules-v1", 2_000L));
+            assertThat(Files.readString(roles.log(2))).contains("starting with bundle rules-v1");
         }
     }
 

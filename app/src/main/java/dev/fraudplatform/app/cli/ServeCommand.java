@@ -75,6 +75,10 @@ public final class ServeCommand implements Callable<Integer> {
             java.util.Set<PlatformRoles> chosen = PlatformRoles.parse(roles);
             if (chosen.isEmpty()) throw new IllegalArgumentException("--roles none serves nothing: name a role");
             if (demo > 0) throw new IllegalArgumentException("--demo runs a world in this process: not with --roles");
+            // Said, not ignored: a split deployment's run report could not judge a shadow that only its loop knows of.
+            if (shadowBundle != null)
+                throw new IllegalArgumentException("--shadow-bundle is not served with --roles: role processes decide "
+                        + "with each run's pinned bundle and score no shadow; run shadows in a process of every role");
             return serveRoles(cfg.withRoles(chosen));
         }
         if (cfg.opsPort() < 0) cfg = cfg.withOpsPort(port);
