@@ -1,0 +1,244 @@
+# IAM for the ECS tasks: one task role per platform role plus the orchestrator, and one task execution role.
+# Least privilege: every action is named, every S3 grant is on one bucket's prefixes, and "*" as a resource appears
+# only where the service has no resource-level permissions (ecr:GetAuthorizationToken, ssmmessages:*Channel actions of
+# ECS Exec, named one by one).
+
+locals {
+  bucket_arns = { for k, b in module.bucket : k => b.arn }
+
+  # Who may touch which objects. write = Get + Put + AbortMultipartUpload; otherwise Get only. ListBucket is granted on
+  # the same prefixes through the s3:prefix condition.
+  s3_grants = {
+    ig           = [{ bucket = "quarantine", prefixes = ["quarantine/"], write = true }]
+    df           = [{ bucket = "evidence", prefixes = ["bundles/"], write = false }]
+    al           = []
+    dla          = [{ bucket = "evidence", prefixes = ["audit/"], write = true }]
+    archive      = [{ bucket = "archive", prefixes = ["archive/"], write = true }]
+    cm           = []
+    ls           = []
+    orchestrator = [
+      # fp world push / fp run: sealed worlds
+      { bucket = "oracle", prefixes = ["oracle/"], write = true },
+      # fp learn: reads the archive, writes OFS, datasets and models beside it
+      { bucket = "archive", prefixes = ["archive/", "ofs/", "learning/"], write = true },
+      # fp run's report counts what the gate quarantined
+      { bucket = "quarantine", prefixes = ["quarantine/"], write = false },
+      # fp run / fp evidence export: evidence; fp learn register: bundles
+      { bucket = "evidence", prefixes = ["evidence/", "bundles/"], write = true },
+      # fp evidence export reads the audit segments
+      { bucket = "evidence", prefixes = ["audit/"], write = false },
+    ]
+  }
+
+  # Roles the operator reaches through ECS Exec port forwarding (the gate, the investigator console).
+  exec_roles = ["ig", "cm"]
+
+  # MSK Serverless IAM auth, scoped to the demo's cluster by name (the cluster's UUID is not known before it exists).
+  kafka_arn_prefix = "arn:${local.partition}:kafka:${var.region}:${local.account_id}"
+  kafka_cluster    = "${local.kafka_arn_prefix}:cluster/${local.msk_cluster_name}/*"
+  kafka_topics     = "${local.kafka_arn_prefix}:topic/${local.msk_cluster_name}/*/*"
+  kafka_groups     = "${local.kafka_arn_prefix}:group/${local.msk_cluster_name}/*/*"
+  kafka_txn_ids    = "${local.kafka_arn_prefix}:transactional-id/${local.msk_cluster_name}/*/*"
+  # Kafka Streams (df) creates its own internal topics, all named after its application id fp-df.
+  kafka_df_internal_topics = "${local.kafka_arn_prefix}:topic/${local.msk_cluster_name}/*/fp-df-*"
+}
+
+data "aws_iam_policy_document" "ecs_tasks_assume" {
+  statement {
+    sid     = "EcsTasksAssume"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Task roles
+# ---------------------------------------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "task" {
+  for_each = toset(local.task_roles)
+
+  name               = "${local.name}-task-${each.key}"
+  description        = "fraud-platform ${each.key} task role"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "task" {
+  for_each = toset(local.task_roles)
+
+  # --- S3: list the granted prefixes ---
+  dynamic "statement" {
+    for_each = local.s3_grants[each.key]
+
+    content {
+      sid       = "List${title(statement.value.bucket)}${statement.key}"
+      effect    = "Allow"
+      actions   = ["s3:ListBucket"]
+      resources = [local.bucket_arns[statement.value.bucket]]
+
+      condition {
+        test     = "StringLike"
+        variable = "s3:prefix"
+        values   = [for p in statement.value.prefixes : "${p}*"]
+      }
+    }
+  }
+
+  # --- S3: read objects under the granted prefixes ---
+  dynamic "statement" {
+    for_each = local.s3_grants[each.key]
+
+    content {
+      sid       = "Read${title(statement.value.bucket)}${statement.key}"
+      effect    = "Allow"
+      actions   = ["s3:GetObject"]
+      resources = [for p in statement.value.prefixes : "${local.bucket_arns[statement.value.bucket]}/${p}*"]
+    }
+  }
+
+  # --- S3: create objects under the granted prefixes (the platform never overwrites: If-None-Match: *) ---
+  dynamic "statement" {
+    for_each = [for g in local.s3_grants[each.key] : g if g.write]
+
+    content {
+      sid       = "Write${title(statement.value.bucket)}${statement.key}"
+      effect    = "Allow"
+      actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+      resources = [for p in statement.value.prefixes : "${local.bucket_arns[statement.value.bucket]}/${p}*"]
+    }
+  }
+
+  # --- MSK Serverless IAM auth (unused, and harmless, with Confluent Cloud) ---
+  statement {
+    sid    = "KafkaCluster"
+    effect = "Allow"
+    actions = [
+      "kafka-cluster:Connect",
+    ]
+    resources = [local.kafka_cluster]
+  }
+
+  statement {
+    sid    = "KafkaTopics"
+    effect = "Allow"
+    actions = concat(
+      ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData", "kafka-cluster:WriteData"],
+      each.key == "orchestrator" ? ["kafka-cluster:CreateTopic"] : [],
+    )
+    resources = [local.kafka_topics]
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "df" ? [local.kafka_df_internal_topics] : []
+
+    content {
+      sid       = "KafkaStreamsInternalTopics"
+      effect    = "Allow"
+      actions   = ["kafka-cluster:CreateTopic"]
+      resources = [statement.value]
+    }
+  }
+
+  statement {
+    sid       = "KafkaGroups"
+    effect    = "Allow"
+    actions   = ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"]
+    resources = [local.kafka_groups]
+  }
+
+  statement {
+    sid       = "KafkaTransactionalIds"
+    effect    = "Allow"
+    actions   = ["kafka-cluster:AlterTransactionalId", "kafka-cluster:DescribeTransactionalId"]
+    resources = [local.kafka_txn_ids]
+  }
+
+  # --- ECS Exec (SSM port forwarding to the gate and the console). ssmmessages has no resource-level permissions. ---
+  dynamic "statement" {
+    for_each = contains(local.exec_roles, each.key) ? [1] : []
+
+    content {
+      sid    = "EcsExec"
+      effect = "Allow"
+      actions = [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ]
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "task" {
+  for_each = toset(local.task_roles)
+
+  name   = "${local.name}-task-${each.key}"
+  role   = aws_iam_role.task[each.key].id
+  policy = data.aws_iam_policy_document.task[each.key].json
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Task execution role: pull the image, write the logs, read the four secrets.
+# ---------------------------------------------------------------------------------------------------------------------
+
+resource "aws_iam_role" "execution" {
+  name               = "${local.name}-task-execution"
+  description        = "fraud-platform ECS task execution role"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "execution" {
+  statement {
+    sid       = "EcrLogin"
+    effect    = "Allow"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"] # the action has no resource-level permissions
+  }
+
+  statement {
+    sid    = "EcrPull"
+    effect = "Allow"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
+    ]
+    resources = [aws_ecr_repository.fp.arn]
+  }
+
+  statement {
+    sid       = "Logs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [for g in aws_cloudwatch_log_group.role : "${g.arn}:log-stream:*"]
+  }
+
+  statement {
+    # SecureStrings under the AWS-managed key alias/aws/ssm need no kms:Decrypt grant of their own.
+    sid       = "Secrets"
+    effect    = "Allow"
+    actions   = ["ssm:GetParameters"]
+    resources = [for p in aws_ssm_parameter.secret : p.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "${local.name}-task-execution"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}
