@@ -9,13 +9,13 @@ locals {
   # Who may touch which objects. write = Get + Put + AbortMultipartUpload; otherwise Get only. ListBucket is granted on
   # the same prefixes through the s3:prefix condition.
   s3_grants = {
-    ig           = [{ bucket = "quarantine", prefixes = ["quarantine/"], write = true }]
-    df           = [{ bucket = "evidence", prefixes = ["bundles/"], write = false }]
-    al           = []
-    dla          = [{ bucket = "evidence", prefixes = ["audit/"], write = true }]
-    archive      = [{ bucket = "archive", prefixes = ["archive/"], write = true }]
-    cm           = []
-    ls           = []
+    ig      = [{ bucket = "quarantine", prefixes = ["quarantine/"], write = true }]
+    df      = [{ bucket = "evidence", prefixes = ["bundles/"], write = false }]
+    al      = []
+    dla     = [{ bucket = "evidence", prefixes = ["audit/"], write = true }]
+    archive = [{ bucket = "archive", prefixes = ["archive/"], write = true }]
+    cm      = []
+    ls      = []
     orchestrator = [
       # fp world push / fp run: sealed worlds
       { bucket = "oracle", prefixes = ["oracle/"], write = true },
@@ -241,4 +241,114 @@ resource "aws_iam_role_policy" "execution" {
   name   = "${local.name}-task-execution"
   role   = aws_iam_role.execution.id
   policy = data.aws_iam_policy_document.execution.json
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Step Functions: the role of demo's two state machines (fraud-platform-platform-run, fraud-platform-learning; see
+# deploy/stepfunctions/REFERENCES.md). It lives here, not in demo, because demo manages no IAM (POLICIES.md P17); it
+# costs nothing at rest. The demo's ECS names are fixed (one demo per account), so every ARN below is built from them
+# and exists only while demo does: cluster fraud-platform-demo, services fraud-platform-<role>, task definition family
+# fraud-platform-orchestrator.
+# ---------------------------------------------------------------------------------------------------------------------
+
+locals {
+  ecs_arn_prefix      = "arn:${local.partition}:ecs:${var.region}:${local.account_id}"
+  demo_cluster        = "fraud-platform-demo"
+  orchestrator_family = "${local.ecs_arn_prefix}:task-definition/fraud-platform-orchestrator"
+  state_machine_arns = [
+    for n in ["fraud-platform-platform-run", "fraud-platform-learning"] :
+    "arn:${local.partition}:states:${var.region}:${local.account_id}:stateMachine:${n}"
+  ]
+}
+
+data "aws_iam_policy_document" "states_assume" {
+  statement {
+    sid     = "StatesAssume"
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = local.state_machine_arns
+    }
+  }
+}
+
+resource "aws_iam_role" "states" {
+  name               = "${local.name}-states"
+  description        = "fraud-platform demo state machines (platform run, learning)"
+  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "states" {
+  # ecs:runTask.sync: start the orchestrator's one-shot task, in the demo cluster only.
+  statement {
+    sid       = "RunOrchestratorTask"
+    effect    = "Allow"
+    actions   = ["ecs:RunTask"]
+    resources = [local.orchestrator_family, "${local.orchestrator_family}:*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = ["${local.ecs_arn_prefix}:cluster/${local.demo_cluster}"]
+    }
+  }
+
+  # ecs:runTask.sync polls the task and stops it when the execution is stopped or times out.
+  statement {
+    sid       = "WatchAndStopTasks"
+    effect    = "Allow"
+    actions   = ["ecs:StopTask", "ecs:DescribeTasks"]
+    resources = ["${local.ecs_arn_prefix}:task/${local.demo_cluster}/*"]
+  }
+
+  # RolesUp, WaitRolesStable, RolesDown: the seven role services.
+  statement {
+    sid       = "ScaleRoleServices"
+    effect    = "Allow"
+    actions   = ["ecs:UpdateService", "ecs:DescribeServices"]
+    resources = [for r in local.platform_roles : "${local.ecs_arn_prefix}:service/${local.demo_cluster}/fraud-platform-${r}"]
+  }
+
+  # RunTask hands the orchestrator's task role and the execution role to ECS.
+  statement {
+    sid       = "PassOrchestratorRoles"
+    effect    = "Allow"
+    actions   = ["iam:PassRole"]
+    resources = [aws_iam_role.task["orchestrator"].arn, aws_iam_role.execution.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+
+  # .sync learns that a task stopped through this managed EventBridge rule, which Step Functions creates.
+  statement {
+    sid       = "SyncEventsRule"
+    effect    = "Allow"
+    actions   = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
+    resources = ["arn:${local.partition}:events:${var.region}:${local.account_id}:rule/StepFunctionsGetEventsForECSTaskRule"]
+  }
+}
+
+resource "aws_iam_role_policy" "states" {
+  name   = "${local.name}-states"
+  role   = aws_iam_role.states.id
+  policy = data.aws_iam_policy_document.states.json
 }

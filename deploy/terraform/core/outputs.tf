@@ -54,3 +54,8 @@ output "msk_cluster_name" {
   description = "The name demo must give an MSK Serverless cluster for the task roles' kafka-cluster grants to match."
   value       = local.msk_cluster_name
 }
+
+output "step_functions_role_arn" {
+  description = "Role of demo's state machines: run the orchestrator task, scale the seven role services, pass the orchestrator's roles."
+  value       = aws_iam_role.states.arn
+}

@@ -1,10 +1,16 @@
 # ---------------------------------------------------------------------------------------------------------------------
 # ECS on Fargate: one task definition per role and one for the orchestrator's one-shot commands, one service per role.
 # Images are always pulled by digest: <core ECR URL>@<var.image_digest>.
+#
+# The ECS names are fixed, not derived from var.environment, because the state machines (deploy/stepfunctions/*.asl.json,
+# see REFERENCES.md there) name them literally: cluster fraud-platform-demo, task definition families and services
+# fraud-platform-<role> (and family fraud-platform-orchestrator), one container named fp in every task definition.
+# So there is one demo per AWS account and region: a second environment's demo stack in the same account would clash on
+# these names (core's Step Functions role, aws_iam_role.states, is scoped to them too).
 # ---------------------------------------------------------------------------------------------------------------------
 
 resource "aws_ecs_cluster" "demo" {
-  name = "${local.name}-demo"
+  name = "fraud-platform-demo"
 
   setting {
     name  = "containerInsights"
@@ -26,8 +32,9 @@ resource "aws_ecs_cluster_capacity_providers" "demo" {
   capacity_providers = ["FARGATE", "FARGATE_SPOT"]
 }
 
-# The orchestrator finds the gate by name (ig.<namespace>:8081) through Cloud Map rather than a load balancer. The
-# private DNS namespace is a Route 53 private hosted zone: 0.50 USD a month, not charged when deleted within 12 hours.
+# The orchestrator finds the gate by name (ig.<namespace>:8081: the Cloud Map service "ig" below, a DNS label of its
+# own, not the ECS service's name) through Cloud Map rather than a load balancer. The private DNS namespace is a
+# Route 53 private hosted zone: 0.50 USD a month, not charged when deleted within 12 hours.
 resource "aws_service_discovery_private_dns_namespace" "demo" {
   name        = "${var.environment}.fraud-platform.internal"
   description = "fraud-platform demo service discovery"
@@ -120,7 +127,7 @@ locals {
 resource "aws_ecs_task_definition" "role" {
   for_each = local.tasks
 
-  family                   = "${local.name}-${each.key}"
+  family                   = "fraud-platform-${each.key}" # fraud-platform-ig ... fraud-platform-orchestrator
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = tostring(var.task_sizes[each.key].cpu)
@@ -133,9 +140,11 @@ resource "aws_ecs_task_definition" "role" {
     cpu_architecture        = var.cpu_architecture
   }
 
+  # One container, named fp in every task definition (every ContainerOverrides entry of the state machines names it);
+  # the log stream prefix is the role, so streams are <role>/fp/<task id> and the roles' logs stay apart.
   container_definitions = jsonencode([
     {
-      name      = each.key
+      name      = "fp"
       image     = "${local.core.ecr_repository_url}@${var.image_digest}"
       essential = true
       command   = each.value.command
@@ -166,7 +175,7 @@ resource "aws_ecs_task_definition" "role" {
 resource "aws_ecs_service" "role" {
   for_each = toset(local.platform_roles)
 
-  name            = each.key
+  name            = "fraud-platform-${each.key}" # the state machines scale these by name
   cluster         = aws_ecs_cluster.demo.id
   task_definition = aws_ecs_task_definition.role[each.key].arn
   desired_count   = var.demo_running ? var.desired_count : 0
