@@ -74,6 +74,9 @@ locals {
       { name = "FP_PG_URL", value = local.pg_url },
       { name = "FP_REDIS_URL", value = local.redis_url },
       { name = "FP_S3_BUCKET", value = local.core.buckets["evidence"] },
+      { name = "FP_S3_BUCKET_ORACLE", value = local.core.buckets["oracle"] },
+      { name = "FP_S3_BUCKET_ARCHIVE", value = local.core.buckets["archive"] },
+      { name = "FP_S3_BUCKET_QUARANTINE", value = local.core.buckets["quarantine"] },
       { name = "FP_S3_REGION", value = var.region },
       { name = "FP_HOME", value = "/tmp/fp" },
       { name = "JAVA_TOOL_OPTIONS", value = "-XX:MaxRAMPercentage=75" },
@@ -85,6 +88,7 @@ locals {
   common_secrets = concat(
     [
       { name = "FP_PG_PASSWORD", valueFrom = local.core.ssm_parameter_arns["pg_password"] },
+      { name = "FP_PG_APP_PASSWORD", valueFrom = local.core.ssm_parameter_arns["pg_app_password"] },
       { name = "FP_REDIS_PASSWORD", valueFrom = local.core.ssm_parameter_arns["redis_password"] },
     ],
     local.use_msk ? [] : [

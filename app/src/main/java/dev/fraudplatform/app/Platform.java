@@ -117,7 +117,7 @@ public final class Platform implements AutoCloseable {
                 gate = new IngestionGate(relay, runs, wiring.store());
                 http = new IngestionHttpServer(gate, relay, wiring.producerKeys(), GateLimits.DEFAULT);
                 closeables.push(http);
-                httpPort = http.start("127.0.0.1", config.gatePort());
+                httpPort = http.start(config.gateHost(), config.gatePort());
                 busIngress = wiring.busIngress(gate, ReceiptJson::bytes);
                 closeables.push(busIngress);
             } else {

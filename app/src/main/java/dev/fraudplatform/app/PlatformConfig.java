@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * @param batchSize      FP_BATCH: events per streamer batch into the gate (default 1000)
  * @param lanes          FP_LANES: parallel streamer lanes (default: one per partition, so each lane feeds whole
  *                       partitions evenly and the loop's event-time watermarks advance together)
- * @param gatePort       FP_GATE_PORT: the gate's HTTP port on 127.0.0.1; 0 (the default) takes any free port
+ * @param gatePort       FP_GATE_PORT: the gate's HTTP port (on {@link #gateHost()}); 0 (the default) takes any free port
  * @param redisUrl       FP_REDIS_URL: the join plane on Redis; null keeps it in Kafka Streams state stores
  * @param joinWaitMs     FP_JOIN_WAIT_MS: how long a frame waits for stalled projections or idle context (default 2000)
  * @param commitMs       FP_COMMIT_MS: the decision loop's commit interval, which bounds its latency (default 100)
@@ -85,9 +85,26 @@ public record PlatformConfig(
      * @param pathStyle   bucket in the path (S3 API servers such as s3proxy) rather than the host name
      * @param credentials {@code env}: the access key in FP_S3_ACCESS_KEY_ID and FP_S3_SECRET_ACCESS_KEY;
      *                    {@code default}: the SDK's chain (in AWS, the task role)
+     * @param bucketsByRoot a key root to the bucket its objects live in, when it is not {@code bucket}
+     *                    ({@link #PLANE_BUCKETS}); empty: every object in {@code bucket}
      */
     public record S3Config(
-            String endpoint, String region, String bucket, String prefix, boolean pathStyle, String credentials) {}
+            String endpoint,
+            String region,
+            String bucket,
+            String prefix,
+            boolean pathStyle,
+            String credentials,
+            Map<String, String> bucketsByRoot) {}
+
+    /**
+     * A bucket per plane, each with its own expiry and grants: the variable that names it, and the key roots whose
+     * objects live there (every other root stays in FP_S3_BUCKET: evidence, audit segments, bundles).
+     */
+    public static final Map<String, java.util.List<String>> PLANE_BUCKETS = Map.of(
+            "FP_S3_BUCKET_ORACLE", java.util.List.of("oracle"),
+            "FP_S3_BUCKET_ARCHIVE", java.util.List.of("archive", "ofs", "learning"),
+            "FP_S3_BUCKET_QUARANTINE", java.util.List.of("quarantine"));
 
     /**
      * From the environment and the profile of {@code fp --profile} (else {@code FP_PROFILE}, else
@@ -158,6 +175,7 @@ public record PlatformConfig(
         // How clients authenticate is checked now, before any command starts anything: an unknown kafka.* key, a SASL
         // mechanism without its secret's variable set, a trust store without its password.
         if (kafka != null) Substrate.checkKafkaSecurity(kafkaSecurity, env);
+        gateHostOf(env);
         return new PlatformConfig(
                 p.name(),
                 Path.of(env.getOrDefault("FP_HOME", ".fp")).toAbsolutePath(),
@@ -182,6 +200,27 @@ public record PlatformConfig(
                 env);
     }
 
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:]*|[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
+
+    /**
+     * FP_GATE_HOST ({@code gate.host}): the address the gate listens on: 127.0.0.1 by default (this machine only);
+     * {@code 0.0.0.0} where other hosts must reach it (a gate task in AWS, reached by the orchestrating task through
+     * the VPC). The consoles stay on loopback whatever it is: an operator reaches them through a tunnel.
+     */
+    public String gateHost() {
+        return gateHostOf(environment);
+    }
+
+    private static String gateHostOf(Map<String, String> env) {
+        String host = env.getOrDefault("FP_GATE_HOST", "127.0.0.1").trim();
+        if (host.isEmpty()) return "127.0.0.1";
+        if (!HOST.matcher(host).matches())
+            throw new IllegalArgumentException(
+                    "FP_GATE_HOST must be an address to listen on (127.0.0.1, 0.0.0.0, ...), " + "was '" + host + "'");
+        return host;
+    }
+
     private static S3Config s3Of(Map<String, String> env) {
         String store = env.getOrDefault("FP_STORE", "filesystem").trim();
         if (store.equals("filesystem")) return null;
@@ -201,7 +240,17 @@ public record PlatformConfig(
                 bucket,
                 env.getOrDefault("FP_S3_PREFIX", "").trim(),
                 Boolean.parseBoolean(pathStyle),
-                credentials);
+                credentials,
+                bucketsByRoot(env));
+    }
+
+    private static Map<String, String> bucketsByRoot(Map<String, String> env) {
+        Map<String, String> out = new TreeMap<>();
+        PLANE_BUCKETS.forEach((variable, roots) -> {
+            String bucket = blankToNull(env.get(variable));
+            if (bucket != null) roots.forEach(root -> out.put(root, bucket.trim()));
+        });
+        return Collections.unmodifiableMap(out);
     }
 
     /** The object store of this configuration, as {@link Wiring#objectStore} chooses it. */

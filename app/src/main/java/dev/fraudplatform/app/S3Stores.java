@@ -1,6 +1,7 @@
 package dev.fraudplatform.app;
 
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.core.store.RoutedObjectStore;
 import dev.fraudplatform.s3proxy.S3ProxyProcess;
 import dev.fraudplatform.substrate.objectstore.S3ObjectStore;
 import dev.fraudplatform.substrate.objectstore.S3StoreSettings;
@@ -29,8 +30,13 @@ final class S3Stores {
 
     private S3Stores() {}
 
-    /** The settings of {@code config}'s S3 store (which it must have). */
+    /** The settings of {@code config}'s S3 store (which it must have), on its main bucket. */
     static S3StoreSettings settings(PlatformConfig config) {
+        return settings(config, config.s3().bucket());
+    }
+
+    /** The settings of {@code config}'s S3 store on {@code bucket}. */
+    static S3StoreSettings settings(PlatformConfig config, String bucket) {
         PlatformConfig.S3Config s3 = config.s3();
         String access = null;
         String secret = null;
@@ -44,21 +50,36 @@ final class S3Stores {
         return new S3StoreSettings(
                 s3.endpoint() == null ? null : URI.create(s3.endpoint()),
                 s3.region(),
-                s3.bucket(),
+                bucket,
                 s3.prefix(),
                 s3.pathStyle(),
                 access,
                 secret);
     }
 
-    /** The shared store of {@code config}. */
+    /**
+     * The shared store of {@code config}: one bucket, or, with a bucket per plane ({@code s3.bucket.oracle}, ...), one
+     * key space routed over them by key root ({@link RoutedObjectStore}).
+     */
     static ObjectStore of(PlatformConfig config) {
-        return OPEN.computeIfAbsent(settings(config), S3ObjectStore::new);
+        ObjectStore main = OPEN.computeIfAbsent(settings(config), S3ObjectStore::new);
+        Map<String, String> byRoot = config.s3().bucketsByRoot();
+        if (byRoot.isEmpty()) return main;
+        Map<String, ObjectStore> routes = new java.util.TreeMap<>();
+        byRoot.forEach(
+                (root, bucket) -> routes.put(root, OPEN.computeIfAbsent(settings(config, bucket), S3ObjectStore::new)));
+        return new RoutedObjectStore(main, routes);
     }
 
-    /** Creates {@code config}'s bucket when the server lacks it; one line. */
+    /** Creates each of {@code config}'s buckets the server lacks; one line. */
     static String ensureBucket(PlatformConfig config) {
-        return ((S3ObjectStore) of(config)).ensureBucket();
+        ObjectStore store = of(config);
+        if (store instanceof RoutedObjectStore routed) {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (ObjectStore s : routed.stores()) lines.add(((S3ObjectStore) s).ensureBucket());
+            return String.join("; ", lines);
+        }
+        return ((S3ObjectStore) store).ensureBucket();
     }
 
     /**

@@ -70,6 +70,11 @@ public interface Wiring extends AutoCloseable {
      * object is written, its conditional re-create refused, and deleted; on the filesystem the directory is checked.
      */
     static String checkWritable(ObjectStore store) {
+        if (store instanceof dev.fraudplatform.core.store.RoutedObjectStore routed) {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (ObjectStore s : routed.stores()) lines.add(checkWritable(s));
+            return String.join("; ", lines);
+        }
         if (store instanceof S3ObjectStore s3) return s3.checkWritable();
         if (store instanceof FilesystemObjectStore fs) return fs.checkWritable();
         throw new IllegalStateException("cannot check " + store.describe());

@@ -41,6 +41,42 @@ class PlatformConfigTest {
     }
 
     @Test
+    void theGateListensOnLoopbackUnlessTheProfileOpensIt() {
+        assertThat(PlatformConfig.from(Map.of()).gateHost()).isEqualTo("127.0.0.1");
+        assertThat(PlatformConfig.from(Map.of("FP_GATE_HOST", "0.0.0.0")).gateHost())
+                .isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_HOST", "0.0.0.0; rm")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "FP_GATE_HOST must be an address to listen on (127.0.0.1, 0.0.0.0, ...), was '0.0.0.0; rm'");
+    }
+
+    @Test
+    void aBucketPerPlaneRoutesItsRootsAndTheRestStaysInTheMainBucket() {
+        PlatformConfig c = PlatformConfig.from(Map.of(
+                "FP_STORE", "s3",
+                "FP_S3_BUCKET", "fp-evidence",
+                "FP_S3_BUCKET_ORACLE", "fp-oracle",
+                "FP_S3_BUCKET_ARCHIVE", "fp-archive",
+                "FP_S3_ENDPOINT", "http://127.0.0.1:1"));
+        assertThat(c.s3().bucketsByRoot())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "oracle", "fp-oracle", "archive", "fp-archive", "ofs", "fp-archive", "learning", "fp-archive"));
+        var store = c.objectStore();
+        assertThat(store).isInstanceOf(dev.fraudplatform.core.store.RoutedObjectStore.class);
+        var routed = (dev.fraudplatform.core.store.RoutedObjectStore) store;
+        assertThat(routed.storeOf("oracle/w-1/manifest.json").describe()).contains("fp-oracle");
+        assertThat(routed.storeOf("ofs/run-1/parity.json").describe()).contains("fp-archive");
+        assertThat(routed.storeOf("quarantine/run-1/x").describe()).contains("fp-evidence");
+        assertThat(routed.storeOf("evidence/run-1/report.json").describe()).contains("fp-evidence");
+        // one bucket: no routing
+        assertThat(PlatformConfig.from(Map.of(
+                                "FP_STORE", "s3", "FP_S3_BUCKET", "fp-one", "FP_S3_ENDPOINT", "http://127.0.0.1:1"))
+                        .objectStore())
+                .isNotInstanceOf(dev.fraudplatform.core.store.RoutedObjectStore.class);
+    }
+
+    @Test
     void aBadNumberIsAClearError() {
         assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_PARTITIONS", "six")))
                 .isInstanceOf(IllegalArgumentException.class)

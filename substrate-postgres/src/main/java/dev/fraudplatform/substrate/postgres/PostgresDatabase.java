@@ -18,7 +18,8 @@ import org.flywaydb.core.api.MigrationInfoService;
  * {@code session_replication_role} (needs a superuser). The migration's {@code afterMigrate} callback creates the role
  * when it is missing and grants it what it needs on every platform schema, so new schemas are covered too. The role
  * logs in with {@code FP_PG_APP_PASSWORD} when the server asks for a password (none for the embedded server and a
- * local one with trust authentication).
+ * local one with trust authentication); the administrator sets it on the role at every open. The administrator logs
+ * in as the user of the JDBC URL with {@code FP_PG_PASSWORD}.
  */
 public final class PostgresDatabase implements AutoCloseable {
     /** The role the platform's connections use. */
@@ -51,8 +52,7 @@ public final class PostgresDatabase implements AutoCloseable {
     }
 
     private static void migrate(String adminJdbcUrl) {
-        HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(adminJdbcUrl);
+        HikariConfig cfg = admin(adminJdbcUrl);
         cfg.setMaximumPoolSize(3); // Flyway holds more than one connection at a time
         cfg.setMinimumIdle(0);
         cfg.setPoolName("fp-postgres-migrate");
@@ -63,7 +63,34 @@ public final class PostgresDatabase implements AutoCloseable {
                     .placeholders(Map.of("app_role", APP_ROLE))
                     .load()
                     .migrate();
+            String appPassword = System.getenv("FP_PG_APP_PASSWORD");
+            // On a server that asks for passwords (RDS), the platform's role logs in with its own, set here by the
+            // administrator on every open, so a rotated secret takes effect at the next start.
+            if (appPassword != null && !appPassword.isEmpty()) {
+                try (java.sql.Connection c = admin.getConnection();
+                        java.sql.Statement st = c.createStatement()) {
+                    st.execute("ALTER ROLE " + APP_ROLE + " PASSWORD "
+                            + org.postgresql.core.Utils.escapeLiteral(null, appPassword, true)
+                                    .insert(0, "'")
+                                    .append("'"));
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(
+                            "cannot set the password of " + APP_ROLE + ": " + e.getSQLState(), e);
+                }
+            }
         }
+    }
+
+    /**
+     * A pool configuration for the administrator of {@code adminJdbcUrl}: the user the URL names, with the password in
+     * {@code FP_PG_PASSWORD} when it is set (a URL never carries one: profiles refuse it).
+     */
+    private static HikariConfig admin(String adminJdbcUrl) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(adminJdbcUrl);
+        String password = System.getenv("FP_PG_PASSWORD");
+        if (password != null && !password.isEmpty()) cfg.setPassword(password);
+        return cfg;
     }
 
     /**
@@ -74,8 +101,7 @@ public final class PostgresDatabase implements AutoCloseable {
      *                               refuses the login
      */
     public static String describeSchema(String adminJdbcUrl) {
-        HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(adminJdbcUrl);
+        HikariConfig cfg = admin(adminJdbcUrl);
         cfg.setMaximumPoolSize(2);
         cfg.setMinimumIdle(0);
         cfg.setConnectionTimeout(5_000);

@@ -42,7 +42,7 @@ public final class RedisJoinPlane implements JoinPlane {
      * @param ttl      how long a flow's context is kept after its last write
      */
     public RedisJoinPlane(String redisUrl, Duration timeout, Duration ttl) {
-        RedisURI u = RedisURI.create(redisUrl);
+        RedisURI u = uri(redisUrl);
         u.setTimeout(timeout);
         this.client = RedisClient.create(u);
         this.ttl = ttl;
@@ -56,7 +56,7 @@ public final class RedisJoinPlane implements JoinPlane {
      * @throws IllegalStateException in one line (never the URL's password) when it does not answer or refuses the login
      */
     public static String ping(String redisUrl, Duration timeout) {
-        RedisURI u = RedisURI.create(redisUrl);
+        RedisURI u = uri(redisUrl);
         u.setTimeout(timeout);
         String where = u.getHost() + ":" + u.getPort();
         RedisClient client = RedisClient.create(u);
@@ -163,5 +163,16 @@ public final class RedisJoinPlane implements JoinPlane {
         StatefulRedisConnection<String, byte[]> c = connection;
         if (c != null) c.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /**
+     * The server's URI, with the password in {@code FP_REDIS_PASSWORD} when it is set (ElastiCache's AUTH token; a
+     * URL in a profile never carries one). {@code rediss://} is Redis over TLS.
+     */
+    private static RedisURI uri(String redisUrl) {
+        RedisURI u = RedisURI.create(redisUrl);
+        String password = System.getenv("FP_REDIS_PASSWORD");
+        if (password != null && !password.isEmpty()) u.setAuthentication(password.toCharArray());
+        return u;
     }
 }
