@@ -70,6 +70,8 @@ locals {
   common_environment = concat(
     [
       { name = "FP_PROFILE", value = "dev_min" },
+      # The image's digest, recorded in every run's facts (code_version) and so in its evidence.
+      { name = "FP_IMAGE_DIGEST", value = var.image_digest },
       { name = "FP_KAFKA_BOOTSTRAP", value = local.kafka_bootstrap },
       { name = "FP_PG_URL", value = local.pg_url },
       { name = "FP_REDIS_URL", value = local.redis_url },

@@ -8,6 +8,7 @@ import dev.fraudplatform.app.cli.ConformanceCommand;
 import dev.fraudplatform.app.cli.DemoCommand;
 import dev.fraudplatform.app.cli.DoctorCommand;
 import dev.fraudplatform.app.cli.DrillCommand;
+import dev.fraudplatform.app.cli.EvidenceCommands;
 import dev.fraudplatform.app.cli.InfraCommands;
 import dev.fraudplatform.app.cli.IngressCommands;
 import dev.fraudplatform.app.cli.InvestigatorsCommands;
@@ -60,7 +61,8 @@ import picocli.CommandLine.Option;
             ShadowCommands.class,
             DoctorCommand.class,
             InfraCommands.class,
-            ConformanceCommand.class
+            ConformanceCommand.class,
+            EvidenceCommands.class
         })
 public final class Fp implements Runnable {
 

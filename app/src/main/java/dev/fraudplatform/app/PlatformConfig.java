@@ -345,11 +345,31 @@ public record PlatformConfig(
     }
 
     public static String codeVersion() {
+        return codeVersion(System.getenv());
+    }
+
+    /**
+     * The platform's version, and, when it runs from an image, the image: its digest ({@code FP_IMAGE_DIGEST}, which
+     * the task definition that pins the image by digest passes), the commit it was built from ({@code FP_IMAGE_COMMIT})
+     * and whether that tree had uncommitted changes ({@code FP_IMAGE_DIRTY=true}: "dirty tree"), both set in the image
+     * when it is built. E.g. {@code 0.1.0-SNAPSHOT image sha256:9f2c... commit 1a2b3c4d5e6f (dirty tree)}.
+     */
+    static String codeVersion(Map<String, String> env) {
+        String version;
         try (InputStream in = PlatformConfig.class.getResourceAsStream("/fp-version.txt")) {
-            return in == null ? "dev" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            version = in == null ? "dev" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
-            return "dev";
+            version = "dev";
         }
+        StringBuilder b = new StringBuilder(version);
+        String digest = blankToNull(env.get("FP_IMAGE_DIGEST"));
+        String commit = blankToNull(env.get("FP_IMAGE_COMMIT"));
+        if (digest != null) b.append(" image ").append(digest.trim());
+        if (commit != null)
+            b.append(" commit ")
+                    .append(commit.trim(), 0, Math.min(12, commit.trim().length()));
+        if ("true".equalsIgnoreCase(String.valueOf(env.get("FP_IMAGE_DIRTY")).trim())) b.append(" (dirty tree)");
+        return b.toString();
     }
 
     private static String blankToNull(String s) {

@@ -95,11 +95,23 @@ public final class PlatformRun {
             java.util.Set<String> otherProducers,
             Consumer<String> status)
             throws Exception {
+        return start(platform, worldId, bundle, otherProducers, null, status);
+    }
+
+    /** As {@link #start(Platform, String, DecisionBundle, java.util.Set, Consumer)}, named {@code runId} (null: new). */
+    public static PlatformRun start(
+            Platform platform,
+            String worldId,
+            DecisionBundle bundle,
+            java.util.Set<String> otherProducers,
+            String runId,
+            Consumer<String> status)
+            throws Exception {
         ScenarioRunner sr = new ScenarioRunner(platform.store());
         String fingerprint = sr.admit(worldId);
         platform.startRoles(bundle);
         RunFacts facts = new RunFacts(
-                RunIds.newRunId(),
+                runId == null ? RunIds.newRunId() : runId,
                 worldId,
                 fingerprint,
                 bundle.id(),
@@ -112,6 +124,12 @@ public final class PlatformRun {
         java.util.Set<String> producers = new java.util.TreeSet<>(otherProducers);
         producers.add(Platform.STREAMER_PRODUCER);
         sr.pinAndAnnounce(facts, producers, platform.runs(), platform.publisher());
+        // The facts beside the run's evidence from the start: what it is pinned to, and the code and image it runs.
+        platform.store()
+                .create(
+                        dev.fraudplatform.ops.ConformanceReport.evidenceKey(facts.platformRunId(), "facts.json"),
+                        dev.fraudplatform.core.json.CanonicalJson.bytes(
+                                EvidenceExport.factsJson(facts, RunState.READY)));
         try (MDC.MDCCloseable c = MDC.putCloseable(RUN_ID_KEY, facts.platformRunId())) {
             LOG.info(
                     "run READY: world {}, bundle {} ({}), config {}",

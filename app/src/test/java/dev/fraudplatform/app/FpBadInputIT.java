@@ -115,6 +115,9 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("serve", "--demo", "-1"), "--demo"));
         cases.add(Arguments.of(List.of("serve", "--rate", "-1"), "--rate"));
         cases.add(Arguments.of(List.of("serve", "--roles", "df,xx"), "xx"));
+        cases.add(Arguments.of(List.of("evidence", "export", "--run", "../etc"), "--run must be a run id"));
+        cases.add(Arguments.of(List.of("run", "--world", WORLD, "--run-id", "Run 1"), "--run-id must be a run id"));
+        cases.add(Arguments.of(List.of("evidence", "export", "--run", "run-20260101-00000000"), "not found"));
         cases.add(Arguments.of(List.of("serve", "--roles", "df", "--shadow-bundle", "rules-v1"), "--shadow-bundle"));
         cases.add(Arguments.of(List.of("drill", "nosuchdrill"), "no drill nosuchdrill"));
         cases.add(Arguments.of(List.of("drill", "duplicates", "--transactions", "0"), "--transactions"));

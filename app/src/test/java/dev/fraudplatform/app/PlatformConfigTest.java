@@ -77,6 +77,20 @@ class PlatformConfigTest {
     }
 
     @Test
+    void theCodeVersionNamesTheImageItRanFromAndADirtyTree() {
+        String plain = PlatformConfig.codeVersion(Map.of());
+        assertThat(plain).doesNotContain("image").doesNotContain("dirty");
+        String digest = "sha256:" + "ab".repeat(32);
+        assertThat(PlatformConfig.codeVersion(Map.of(
+                        "FP_IMAGE_DIGEST", digest,
+                        "FP_IMAGE_COMMIT", "1a2b3c4d5e6f7a8b9c0d",
+                        "FP_IMAGE_DIRTY", "false")))
+                .isEqualTo(plain + " image " + digest + " commit 1a2b3c4d5e6f");
+        assertThat(PlatformConfig.codeVersion(Map.of("FP_IMAGE_COMMIT", "1a2b3c4", "FP_IMAGE_DIRTY", "true")))
+                .isEqualTo(plain + " commit 1a2b3c4 (dirty tree)");
+    }
+
+    @Test
     void aBadNumberIsAClearError() {
         assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_PARTITIONS", "six")))
                 .isInstanceOf(IllegalArgumentException.class)

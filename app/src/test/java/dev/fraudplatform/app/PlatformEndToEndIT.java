@@ -514,4 +514,61 @@ class PlatformEndToEndIT {
                 .anySatisfy(p -> assertThat(p).contains(segment).contains("SHA-256 differs"));
         // whether or not the changed bytes still decode, replay does not crash: it names the segment
     }
+
+    @Test
+    @Order(6)
+    void aFinishedRunsEvidenceIsExportedAsOneArchiveAndAnUnknownOrOpenRunIsRefused() throws Exception {
+        // Given the first run, finished and conforming
+        EvidenceExport.Result r = EvidenceExport.export(platform.store(), platform.runs(), firstRunId);
+        // Then one archive beside its evidence holds its facts, report, an audit slice and a manifest of digests
+        assertThat(r.key()).startsWith("evidence/" + firstRunId + "/export/").endsWith(".zip");
+        java.util.Map<String, byte[]> zip;
+        try (var in = platform.store().open(r.key())) {
+            zip = EvidenceExport.read(in);
+        }
+        assertThat(zip.keySet())
+                .contains(
+                        "facts.json",
+                        "evidence/facts.json",
+                        "evidence/report.json",
+                        "evidence/report.html",
+                        "audit-slice.jsonl",
+                        "manifest.json");
+        var facts = dev.fraudplatform.core.json.Json.MAPPER.readTree(zip.get("facts.json"));
+        assertThat(facts.path("state").asText()).isEqualTo("COMPLETED");
+        assertThat(facts.path("code_version").asText()).isEqualTo(PlatformConfig.codeVersion());
+        assertThat(EvidenceExport.text(zip.get("audit-slice.jsonl")).lines().count())
+                .isEqualTo(EvidenceExport.AUDIT_SLICE);
+        var manifest = dev.fraudplatform.core.json.Json.MAPPER.readTree(zip.get("manifest.json"));
+        zip.forEach((name, bytes) -> {
+            if (!name.equals("manifest.json"))
+                assertThat(manifest.path("entries").path(name).path("sha256").asText())
+                        .as(name)
+                        .isEqualTo(EvidenceExport.sha256(bytes));
+        });
+        // a screenshot, or a note that says why there is none
+        assertThat(zip.containsKey("screenshots/report.png")
+                        || manifest.path("notes").toString().contains("screenshots"))
+                .isTrue();
+
+        // An unknown run, and a run still open, are refused in one line
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> EvidenceExport.export(platform.store(), platform.runs(), "run-20260101-00000000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("run run-20260101-00000000 not found");
+        PlatformRun open = PlatformRun.start(platform, worldId, bundle, s -> {});
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> EvidenceExport.export(platform.store(), platform.runs(), open.runId()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("run " + open.runId()
+                            + " is READY: its evidence is not final; export it once the run has ended");
+            assertThat(platform.store().list("evidence/" + open.runId() + "/export/"))
+                    .isEmpty();
+        } finally {
+            open.stream();
+            open.awaitDrain(Duration.ofSeconds(90));
+            open.finish();
+        }
+    }
 }

@@ -137,6 +137,19 @@ public final class Check {
         }
     }
 
+    private static final java.util.regex.Pattern RUN_ID =
+            java.util.regex.Pattern.compile("run-[a-z0-9][a-z0-9-]{0,62}");
+
+    /**
+     * A run id as the platform makes them ({@code run-20261125-7f3a9c1e}) or a caller chooses one ({@code run-} then
+     * lower-case letters, digits and dashes, at most 66 characters): it becomes object keys and database values.
+     */
+    public static void runId(String option, String id) {
+        if (id == null || !RUN_ID.matcher(id).matches())
+            throw new IllegalArgumentException(option + " must be a run id such as run-20261125-7f3a9c1e "
+                    + "(run-, then lower-case letters, digits and dashes), was '" + id + "'");
+    }
+
     /**
      * Makes sure {@code home} exists and takes new files, by creating (and removing) one: a mode bit alone does not
      * say so (root writes anywhere; a read-only mount refuses everyone).

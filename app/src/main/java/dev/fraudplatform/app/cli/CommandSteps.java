@@ -76,11 +76,33 @@ final class CommandSteps {
             double rate,
             Set<String> producers)
             throws Exception {
+        return runWorld(config, worldId, bundleId, shadow, rate, producers, null);
+    }
+
+    /**
+     * As {@link #runWorld(PlatformConfig, String, String, DecisionBundle, double, Set)}, the run named {@code runId}
+     * (null: a new id): a caller that must know the run's id before it starts, such as a state machine that exports its
+     * evidence afterwards, chooses it.
+     */
+    static ConformanceReport runWorld(
+            PlatformConfig config,
+            String worldId,
+            String bundleId,
+            DecisionBundle shadow,
+            double rate,
+            Set<String> producers,
+            String runId)
+            throws Exception {
         // Refuse a world or a bundle before starting any server: the checks need only the object store and the
         // classpath (a registered bundle's files are in the store; its registry entry is read once PostgreSQL is up).
         if (bundleId != null) checkBundleExists(config.objectStore(), bundleId);
         new ScenarioRunner(config.objectStore()).admit(worldId);
-        return runWorld(Platform.start(config), worldId, bundleId, shadow, rate, producers);
+        if (runId != null
+                && !config.objectStore()
+                        .list(ConformanceReport.evidenceKey(runId, ""))
+                        .isEmpty())
+            throw new IllegalArgumentException("run " + runId + " exists: a run id names one run");
+        return runWorld(Platform.start(config), worldId, bundleId, shadow, rate, producers, runId);
     }
 
     /** Refuses a bundle id that is neither built in nor stored by the registry, before anything starts. */
@@ -98,7 +120,7 @@ final class CommandSteps {
 
     /** Runs a world on a started platform, which this closes; returns the report. */
     static ConformanceReport runWorld(Platform started, String worldId, String bundleId, double rate) throws Exception {
-        return runWorld(started, worldId, bundleId, null, rate, Set.of());
+        return runWorld(started, worldId, bundleId, null, rate, Set.of(), null);
     }
 
     private static ConformanceReport runWorld(
@@ -107,7 +129,8 @@ final class CommandSteps {
             String bundleId,
             DecisionBundle shadow,
             double rate,
-            Set<String> producers)
+            Set<String> producers,
+            String runId)
             throws Exception {
         try (Platform platform = started) {
             // Ctrl-C stops the roles, the broker and PostgreSQL cleanly and removes the work directory.
@@ -122,7 +145,9 @@ final class CommandSteps {
             // registry's bundle in shadow (fp registry promote B --to shadow), if any.
             if (shadow == null) shadow = platform.registry().shadow().orElse(null);
             if (shadow != null) platform.startRoles(bundle, shadow);
-            PlatformRun run = PlatformRun.start(platform, worldId, bundle, producers, StatusLine::show);
+            if (runId != null && platform.runs().state(runId).isPresent())
+                throw new IllegalArgumentException("run " + runId + " exists: a run id names one run");
+            PlatformRun run = PlatformRun.start(platform, worldId, bundle, producers, runId, StatusLine::show);
             System.out.println("run " + run.runId() + " READY (world " + worldId + ", bundle " + bundle.id()
                     + (shadow == null ? "" : ", bundle " + shadow.id() + " in shadow")
                     + ", producers " + platform.runs().producers(run.runId()) + ")");

@@ -43,16 +43,26 @@ public final class RunCommand implements Callable<Integer> {
                             + "beside the platform's own streamer; repeatable. Any other producer's key is refused for the run (403).")
     List<String> producers = new ArrayList<>();
 
+    @Option(
+            names = "--run-id",
+            paramLabel = "ID",
+            description = "Name the run (run-, then lower-case letters, digits and dashes) instead of a new id: for a "
+                    + "caller that must know it beforehand, such as the platform_run state machine. Refused when a run "
+                    + "of that id exists.")
+    String runId;
+
     @Override
     public Integer call() throws Exception {
         for (String p : producers) ProducerKeys.checkProducerId("--producer", p);
+        if (runId != null) Check.runId("--run-id", runId);
         return CommandSteps.runWorld(
                                 PlatformConfig.fromEnvironment(),
                                 worldId,
                                 bundleId,
                                 ShadowCommands.shadowBundle(shadowBundle),
                                 rate,
-                                new TreeSet<>(producers))
+                                new TreeSet<>(producers),
+                                runId)
                         .passed()
                 ? 0
                 : 1;

@@ -1,0 +1,222 @@
+package dev.fraudplatform.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.json.CanonicalJson;
+import dev.fraudplatform.core.json.Json;
+import dev.fraudplatform.core.run.RunFacts;
+import dev.fraudplatform.core.run.RunRegistry;
+import dev.fraudplatform.core.run.RunState;
+import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.ops.ConformanceReport;
+import dev.fraudplatform.rtdl.audit.AuditLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * {@code fp evidence export --run ID}: one archive of what a finished run proves, written to the object store beside
+ * its evidence ({@code evidence/<run>/export/<UTC time>.zip}), so that it outlives the run's environment (a demo stack
+ * destroyed after use). The archive holds:
+ * <ul>
+ *   <li>{@code facts.json}: the run's pinned facts, with the code and image it ran ({@code code_version});</li>
+ *   <li>every object under {@code evidence/<run>/}: the conformance report (JSON and HTML), drill and replay
+ *       results;</li>
+ *   <li>the wiring conformance comparisons that name the run ({@code evidence/conformance/...});</li>
+ *   <li>{@code audit-slice.jsonl}: the first {@value #AUDIT_SLICE} audit records, as recorded;</li>
+ *   <li>{@code screenshots/report.png}: the report page as headless Chromium renders it, when Chromium is here
+ *       (the manifest says when it is not);</li>
+ *   <li>{@code manifest.json}: each entry's SHA-256 and size, and what was left out and why.</li>
+ * </ul>
+ * Refused, in one line, for a run the registry does not know or that has not ended (its evidence is not final).
+ */
+public final class EvidenceExport {
+    static final int AUDIT_SLICE = 200;
+    private static final String CHROMIUM = "/usr/bin/chromium";
+
+    /** Where the archive went, and what it holds. */
+    public record Result(String key, String location, List<String> entries, List<String> notes) {}
+
+    private EvidenceExport() {}
+
+    /**
+     * Exports run {@code runId}'s evidence from {@code store}, its state and facts from {@code runs}.
+     *
+     * @throws IllegalArgumentException in one line for an unknown or unfinished run
+     */
+    public static Result export(ObjectStore store, RunRegistry runs, String runId) throws IOException {
+        Optional<RunState> state = runs.state(runId);
+        if (state.isEmpty()) throw new IllegalArgumentException("run " + runId + " not found");
+        if (state.get() != RunState.COMPLETED && state.get() != RunState.FAILED)
+            throw new IllegalArgumentException("run " + runId + " is " + state.get()
+                    + ": its evidence is not final; export it once the run has ended");
+        RunFacts facts = runs.facts(runId)
+                .orElseThrow(() -> new IllegalArgumentException("run " + runId + " has no pinned facts"));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        entries.put("facts.json", CanonicalJson.bytes(factsJson(facts, state.get())));
+        String evidencePrefix = ConformanceReport.evidenceKey(runId, "");
+        for (String key : store.list(evidencePrefix)) {
+            if (key.startsWith(evidencePrefix + "export/")) continue; // earlier exports
+            entries.put("evidence/" + key.substring(evidencePrefix.length()), store.read(key));
+        }
+        if (!entries.containsKey("evidence/report.json"))
+            notes.add("no conformance report: the run ended without one (" + state.get() + ")");
+        for (String key : store.list("evidence/conformance/"))
+            if (key.contains(runId)) entries.put(key, store.read(key));
+        entries.put("audit-slice.jsonl", auditSlice(store, runId, notes));
+        byte[] report = entries.get("evidence/report.html");
+        if (report != null) screenshot(report, entries, notes);
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
+        manifest.put("platform_run_id", runId);
+        manifest.put("exported_at", Instant.now().toString());
+        ObjectNode files = manifest.putObject("entries");
+        entries.forEach((name, bytes) -> {
+            ObjectNode e = files.putObject(name);
+            e.put("sha256", sha256(bytes));
+            e.put("bytes", bytes.length);
+        });
+        ArrayNode left = manifest.putArray("notes");
+        notes.forEach(left::add);
+        entries.put("manifest.json", CanonicalJson.bytes(manifest));
+        String key = ConformanceReport.evidenceKey(
+                runId,
+                "export/"
+                        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                                .withZone(ZoneOffset.UTC)
+                                .format(Instant.now())
+                        + ".zip");
+        store.create(key, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+        return new Result(key, store.locationOf(key), List.copyOf(entries.keySet()), notes);
+    }
+
+    /** A run's facts as evidence: what it is pinned to, its state when written, and the code and image it ran. */
+    static ObjectNode factsJson(RunFacts f, RunState state) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("platform_run_id", f.platformRunId());
+        n.put("state", state.name());
+        n.put("world_id", f.worldId());
+        n.put("world_fingerprint", f.worldFingerprint());
+        n.put("bundle_id", f.bundleId());
+        n.put("bundle_digest", f.bundleDigest());
+        n.put("config_digest", f.configDigest());
+        n.put("code_version", f.codeVersion());
+        n.put("created_at", f.createdAt().toString());
+        return n;
+    }
+
+    private static byte[] auditSlice(ObjectStore store, String runId, List<String> notes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] n = {0};
+        try {
+            AuditLog.forEach(store, runId, a -> {
+                if (n[0]++ >= AUDIT_SLICE) return;
+                out.writeBytes(CanonicalJson.bytes(a.toJson()));
+                out.write('\n');
+            });
+        } catch (RuntimeException e) {
+            notes.add("audit slice incomplete: " + e.getMessage());
+        }
+        if (n[0] == 0) notes.add("no audit records for the run");
+        else if (n[0] > AUDIT_SLICE) notes.add("audit slice: the first " + AUDIT_SLICE + " of " + n[0] + " records");
+        return out.toByteArray();
+    }
+
+    /** The report page rendered by headless Chromium, when it is installed; a note when it is not or fails. */
+    private static void screenshot(byte[] html, Map<String, byte[]> entries, List<String> notes) {
+        if (!Files.isExecutable(Path.of(CHROMIUM))) {
+            notes.add("screenshots: no Chromium at " + CHROMIUM + " (Debian package chromium); none taken");
+            return;
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("fp-export");
+            Path page = dir.resolve("report.html");
+            Path png = dir.resolve("report.png");
+            Files.write(page, html);
+            Process p = new ProcessBuilder(
+                            CHROMIUM,
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--no-first-run",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--user-data-dir=" + dir.resolve("profile"),
+                            "--window-size=1280,2400",
+                            "--screenshot=" + png,
+                            page.toUri().toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("chromium.log").toFile())
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                notes.add("screenshots: Chromium did not finish in 60 s; none taken");
+            } else if (Files.exists(png) && Files.size(png) > 0) {
+                entries.put("screenshots/report.png", Files.readAllBytes(png));
+            } else notes.add("screenshots: Chromium exited " + p.exitValue() + " without a picture");
+        } catch (IOException e) {
+            notes.add("screenshots: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notes.add("screenshots: interrupted");
+        } finally {
+            if (dir != null) deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory: the OS clears it
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads a zip written by {@link #export}: entry name to bytes (for tests and checks). */
+    static Map<String, byte[]> read(InputStream in) throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) out.put(e.getName(), zip.readAllBytes());
+        }
+        return out;
+    }
+
+    static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
