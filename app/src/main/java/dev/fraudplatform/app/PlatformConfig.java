@@ -253,6 +253,11 @@ public record PlatformConfig(
         return Collections.unmodifiableMap(out);
     }
 
+    /** This machine's object store under the home ({@code $FP_HOME/store}), where {@code fp world build} seals worlds on local_parity. */
+    public dev.fraudplatform.core.store.ObjectStore localStore() {
+        return Wiring.localStore(this);
+    }
+
     /** The object store of this configuration, as {@link Wiring#objectStore} chooses it. */
     public dev.fraudplatform.core.store.ObjectStore objectStore() {
         return Wiring.objectStore(this);

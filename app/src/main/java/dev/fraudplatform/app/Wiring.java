@@ -60,9 +60,12 @@ public interface Wiring extends AutoCloseable {
      * its home ({@code $FP_HOME/store}). Shared or stateless: the caller closes nothing.
      */
     static ObjectStore objectStore(PlatformConfig config) {
-        return config.s3() != null
-                ? S3Stores.of(config)
-                : new FilesystemObjectStore(config.home().resolve("store"));
+        return config.s3() != null ? S3Stores.of(config) : localStore(config);
+    }
+
+    /** The filesystem store under {@code config}'s home ({@code $FP_HOME/store}), whatever its profile names. */
+    static ObjectStore localStore(PlatformConfig config) {
+        return new FilesystemObjectStore(config.home().resolve("store"));
     }
 
     /**

@@ -83,9 +83,17 @@ public final class WiringConformance {
     }
 
     private void copy(ObjectStore from, ObjectStore to, String prefix) {
+        copyWorld(from, to, prefix, out);
+    }
+
+    /**
+     * Copies the sealed world under {@code prefix} from {@code from} to {@code to}, create-if-absent, its manifest
+     * last: until the manifest is there, the copy is not a sealed world, and a copy that stopped part-way is completed
+     * by the next one. The caller proves the copy by its manifest ({@code ScenarioRunner#admit}).
+     */
+    public static void copyWorld(ObjectStore from, ObjectStore to, String prefix, PrintStream out) {
         String manifest = prefix + "/" + Manifest.FILE_NAME;
         List<String> keys = new ArrayList<>(from.list(prefix + "/"));
-        // The manifest last: until it is there, the copy is not a sealed world.
         keys.remove(manifest);
         keys.add(manifest);
         out.println("copying world " + prefix + " (" + keys.size() + " objects) from " + from.describe() + " to "

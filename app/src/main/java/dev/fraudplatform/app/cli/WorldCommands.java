@@ -7,6 +7,7 @@ import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.json.JsonProblems;
 import dev.fraudplatform.core.store.Manifest;
 import dev.fraudplatform.core.store.ObjectStore;
+import dev.fraudplatform.world.ScenarioRunner;
 import dev.fraudplatform.world.Typology;
 import dev.fraudplatform.world.WorldBuilder;
 import dev.fraudplatform.world.WorldConfig;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Parameters;
             WorldCommands.Build.class,
             WorldCommands.Inspect.class,
             WorldCommands.Verify.class,
-            WorldCommands.ListWorlds.class
+            WorldCommands.ListWorlds.class,
+            WorldCommands.Push.class
         })
 public final class WorldCommands extends Group {
 
@@ -173,6 +175,38 @@ public final class WorldCommands extends Group {
             }
             problems.forEach(p -> System.out.println("CHANGED " + p));
             return 1;
+        }
+    }
+
+    @Command(
+            name = "push",
+            description =
+                    "Copy a sealed world from this machine's store ($FP_HOME/store, where fp world build puts it) "
+                            + "to the profile's object store (fp --profile dev_min world push W), sealed: its manifest is "
+                            + "copied last and re-hashed there, and a copy that stopped part-way is completed.")
+    static final class Push implements Callable<Integer> {
+        @Parameters(paramLabel = "WORLD_ID")
+        String worldId;
+
+        @Override
+        public Integer call() {
+            PlatformConfig cfg = PlatformConfig.fromEnvironment();
+            ObjectStore local = cfg.localStore();
+            ObjectStore target = cfg.objectStore();
+            if (target.describe().equals(local.describe()))
+                throw new IllegalArgumentException(
+                        "profile " + cfg.profile() + " keeps its objects in " + local.describe()
+                                + " already: push to a profile with another store (fp --profile dev_min world push W)");
+            String prefix = WorldBuilder.prefix(worldId);
+            if (!local.exists(prefix + "/" + Manifest.FILE_NAME))
+                throw new IllegalArgumentException("world " + worldId + " not found: no sealed manifest in "
+                        + local.describe() + " (fp world build)");
+            // Refused unless it passed its gate and re-hashes here; the copy is proved the same way there.
+            new ScenarioRunner(local).admit(worldId);
+            dev.fraudplatform.app.WiringConformance.copyWorld(local, target, prefix, System.out);
+            new ScenarioRunner(target).admit(worldId);
+            System.out.println("world " + worldId + " sealed in " + target.describe());
+            return 0;
         }
     }
 
