@@ -116,16 +116,8 @@ public final class EvidenceExport {
 
     /** A run's facts as evidence: what it is pinned to, its state when written, and the code and image it ran. */
     static ObjectNode factsJson(RunFacts f, RunState state) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("platform_run_id", f.platformRunId());
+        ObjectNode n = f.toJson();
         n.put("state", state.name());
-        n.put("world_id", f.worldId());
-        n.put("world_fingerprint", f.worldFingerprint());
-        n.put("bundle_id", f.bundleId());
-        n.put("bundle_digest", f.bundleDigest());
-        n.put("config_digest", f.configDigest());
-        n.put("code_version", f.codeVersion());
-        n.put("created_at", f.createdAt().toString());
         return n;
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.bus.EventPublisher;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.bus.Topics;
-import dev.fraudplatform.core.envelope.Times;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunFacts;
@@ -83,14 +82,7 @@ public final class ScenarioRunner {
                 "world " + facts.worldId() + " passed its gate and manifest check");
         ObjectNode ready = Json.MAPPER.createObjectNode();
         ready.put("type", "READY");
-        ready.put("platform_run_id", facts.platformRunId());
-        ready.put("world_id", facts.worldId());
-        ready.put("world_fingerprint", facts.worldFingerprint());
-        ready.put("bundle_id", facts.bundleId());
-        ready.put("bundle_digest", facts.bundleDigest());
-        ready.put("config_digest", facts.configDigest());
-        ready.put("code_version", facts.codeVersion());
-        ready.put("created_at", Times.format(facts.createdAt()));
+        ready.setAll(facts.toJson());
         publisher.publish(List.of(new OutboundRecord(
                 Topics.CONTROL,
                 facts.platformRunId(),

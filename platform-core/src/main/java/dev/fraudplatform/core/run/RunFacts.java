@@ -35,4 +35,18 @@ public record RunFacts(
         Objects.requireNonNull(codeVersion);
         Objects.requireNonNull(createdAt);
     }
+
+    /** The facts as JSON, by their wire names ({@code platform_run_id}, {@code world_id}, ...): a new object. */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        var n = dev.fraudplatform.core.json.Json.MAPPER.createObjectNode();
+        n.put("platform_run_id", platformRunId);
+        n.put("world_id", worldId);
+        n.put("world_fingerprint", worldFingerprint);
+        n.put("bundle_id", bundleId);
+        n.put("bundle_digest", bundleDigest);
+        n.put("config_digest", configDigest);
+        n.put("code_version", codeVersion);
+        n.put("created_at", dev.fraudplatform.core.envelope.Times.format(createdAt));
+        return n;
+    }
 }
