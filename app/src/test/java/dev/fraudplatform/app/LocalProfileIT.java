@@ -193,18 +193,7 @@ class LocalProfileIT {
             orchestrator.put("FP_ROLES", "none");
             orchestrator.put("FP_GATE_URL", roles.gateUrl());
             Path log = logs.resolve("run.log");
-            Process run = FpProcess.start(
-                    log,
-                    orchestrator,
-                    "--profile",
-                    profile.toString(),
-                    "run",
-                    "--world",
-                    worldId,
-                    "--bundle",
-                    RunBundles.BUILT_IN_DEFAULT,
-                    "--rate",
-                    "400");
+            Process run = startRun(log, orchestrator, RunBundles.BUILT_IN_DEFAULT, 400);
             String runId = FpProcess.awaitLine(log, Pattern.compile("run (\\S+) READY"), run);
             // Given the run under way, with some effects applied by both processes' Action Layers
             long deadline = System.currentTimeMillis() + 120_000;
@@ -243,18 +232,7 @@ class LocalProfileIT {
             // When the next run pins another bundle, the same processes serve it: the first run has ended, so the
             // roles that decide with a bundle start again with the new one
             Path nextLog = logs.resolve("next-run.log");
-            Process next = FpProcess.start(
-                    nextLog,
-                    orchestrator,
-                    "--profile",
-                    profile.toString(),
-                    "run",
-                    "--world",
-                    worldId,
-                    "--bundle",
-                    "rules-v1",
-                    "--rate",
-                    "1000");
+            Process next = startRun(nextLog, orchestrator, "rules-v1", 1000);
             assertThat(next.waitFor(6, java.util.concurrent.TimeUnit.MINUTES))
                     .as("the next run ended: " + Files.readString(nextLog))
                     .isTrue();
@@ -278,6 +256,23 @@ class LocalProfileIT {
                     .isEqualTo(Map.of("rules-v1", 2_000L));
             assertThat(Files.readString(roles.log(2))).contains("starting with bundle rules-v1");
         }
+    }
+
+    /** {@code fp --profile <this profile> run} of the world with {@code bundle} at {@code rate}, orchestrating only. */
+    private static Process startRun(Path log, Map<String, String> orchestrator, String bundle, int rate)
+            throws Exception {
+        return FpProcess.start(
+                log,
+                orchestrator,
+                "--profile",
+                profile.toString(),
+                "run",
+                "--world",
+                worldId,
+                "--bundle",
+                bundle,
+                "--rate",
+                Integer.toString(rate));
     }
 
     private static long effects(String runId) throws Exception {

@@ -82,7 +82,11 @@ public final class DeployPolicies {
             out.addAll(imagesByDigest(s));
             out.addAll(tagsEverywhere(s));
             out.addAll(noWildcardActions(s));
-            if (s.name().equals("core")) out.addAll(budget(s));
+            if (s.name().equals("core")) {
+                out.addAll(budget(s));
+                out.addAll(bucketExpiry(s));
+            }
+            if (s.name().equals("demo")) out.addAll(imageDigestValidated(s));
         }
         return out;
     }
@@ -151,6 +155,50 @@ public final class DeployPolicies {
             if (need != null && have != null && (need.equals(have) || new TreeSet<>(have).containsAll(need))) return g;
         }
         return null;
+    }
+
+    /** Each plane's bucket and how long its objects may live, in days (inclusive bounds). */
+    public static final java.util.Map<String, int[]> BUCKET_EXPIRY = java.util.Map.of(
+            "oracle", new int[] {14, 14},
+            "archive", new int[] {30, 60},
+            "quarantine", new int[] {30, 30},
+            "evidence", new int[] {1, 90});
+
+    /**
+     * bucket-expiry: core's {@code local.buckets} names the four planes' buckets, each with {@code expire_days} in its
+     * range: oracle 14, archive 30 to 60, quarantine 30, evidence at most 90.
+     */
+    public static List<Violation> bucketExpiry(TerraformStack s) {
+        JsonNode buckets = s.local("buckets");
+        if (buckets == null || !buckets.isObject())
+            return List.of(new Violation("bucket-expiry", s.name(), "no local.buckets naming the planes' buckets"));
+        List<Violation> out = new ArrayList<>();
+        BUCKET_EXPIRY.forEach((bucket, range) -> {
+            JsonNode days = buckets.path(bucket).path("expire_days");
+            String where = s.name() + ": local.buckets." + bucket;
+            if (!days.isNumber()) out.add(new Violation("bucket-expiry", where, "no expire_days"));
+            else if (days.asInt() < range[0] || days.asInt() > range[1])
+                out.add(new Violation(
+                        "bucket-expiry",
+                        where,
+                        "expire_days " + days.asInt() + ", need " + range[0]
+                                + (range[0] == range[1] ? "" : " to " + range[1])));
+        });
+        return out;
+    }
+
+    /** image-digest-validated: demo's {@code var.image_digest} refuses anything but {@code sha256:} and 64 hex digits. */
+    public static List<Violation> imageDigestValidated(TerraformStack s) {
+        JsonNode v = s.variable("image_digest");
+        boolean validated = v != null
+                && TerraformStack.list(v.path("validation")).stream()
+                        .anyMatch(r -> r.path("condition").asText("").contains("^sha256:[a-f0-9]{64}$"));
+        return validated
+                ? List.of()
+                : List.of(new Violation(
+                        "image-digest-validated",
+                        s.name() + ": var.image_digest",
+                        "no validation to ^sha256:[a-f0-9]{64}$: a tag could be deployed"));
     }
 
     /** no-nat-gateway: no {@code aws_nat_gateway} in any stack (one costs about £30 a month alone). */

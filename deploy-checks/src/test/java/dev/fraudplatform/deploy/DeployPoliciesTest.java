@@ -22,7 +22,8 @@ class DeployPoliciesTest {
     }
 
     private static final String TAGS = "'locals':[{'tags':{'project':'fraud-platform','stack':'core',"
-            + "'environment':'${var.environment}','expiry':'none'}}]";
+            + "'environment':'${var.environment}','expiry':'none'}," + "'buckets':{'oracle':{'expire_days':14},"
+            + "'archive':{'expire_days':45},'quarantine':{'expire_days':30},'evidence':{'expire_days':90}}}]";
 
     private static final String GUARDED_BUCKET = "'aws_s3_bucket':{'oracle':[{'bucket':'o','tags':'${local.tags}'}]},"
             + "'aws_s3_bucket_versioning':{'oracle':[{'bucket':'${aws_s3_bucket.oracle.id}',"
@@ -92,7 +93,9 @@ class DeployPoliciesTest {
                 "demo",
                 "{" + TAGS + ",'resource':{'aws_nat_gateway':{'egress':[{'subnet_id':'s','tags':'${local.tags}'}]},"
                         + "'aws_lb':{'gate':[{'internal':false,'tags':'${local.tags}'}]}}}");
-        assertThat(DeployPolicies.check(List.of(demo)))
+        var found = new java.util.ArrayList<>(DeployPolicies.noNatGateway(demo));
+        found.addAll(DeployPolicies.noLoadBalancer(demo));
+        assertThat(found)
                 .extracting(Object::toString)
                 .containsExactlyInAnyOrder(
                         "no-nat-gateway: demo: aws_nat_gateway.egress: a NAT gateway",
@@ -172,5 +175,31 @@ class DeployPoliciesTest {
                 .extracting(DeployPolicies.Violation::detail)
                 .doesNotContain("no aws_s3_bucket_versioning")
                 .contains("no public-access block");
+    }
+
+    @Test
+    void aPlanesBucketKeptTooLongOrMissingIsNamed() throws Exception {
+        TerraformStack core = stack(
+                "core",
+                "{'locals':[{'buckets':{'oracle':{'expire_days':30},'archive':{'expire_days':45},"
+                        + "'evidence':{'expire_days':90}}}]}");
+        assertThat(DeployPolicies.bucketExpiry(core))
+                .extracting(Object::toString)
+                .containsExactlyInAnyOrder(
+                        "bucket-expiry: core: local.buckets.oracle: expire_days 30, need 14",
+                        "bucket-expiry: core: local.buckets.quarantine: no expire_days");
+    }
+
+    @Test
+    void anImageDigestVariableWithoutItsValidationIsNamed() throws Exception {
+        String validated = "{'variable':{'image_digest':[{'type':'string','validation':[{'condition':"
+                + "'${can(regex(^sha256:[a-f0-9]{64}$, var.image_digest))}'}]}]}}";
+        assertThat(DeployPolicies.imageDigestValidated(stack("demo", validated)))
+                .isEmpty();
+        assertThat(DeployPolicies.imageDigestValidated(
+                        stack("demo", "{'variable':{'image_digest':[{'type':'string'}]}}")))
+                .extracting(Object::toString)
+                .containsExactly("image-digest-validated: demo: var.image_digest: no validation to "
+                        + "^sha256:[a-f0-9]{64}$: a tag could be deployed");
     }
 }
