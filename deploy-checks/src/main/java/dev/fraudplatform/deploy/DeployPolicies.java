@@ -292,11 +292,12 @@ public final class DeployPolicies {
      * a variable whose validation refuses a map without them).
      */
     public static List<Violation> tagsEverywhere(TerraformStack s) {
-        Set<String> defaults = tagKeys(
-                s,
-                s.provider("aws").path("default_tags").path(0).isMissingNode()
-                        ? s.provider("aws").path("default_tags").path("tags")
-                        : s.provider("aws").path("default_tags").path(0).path("tags"));
+        // default_tags is one block; hcl2json writes it as a list of one
+        Set<String> defaults = TerraformStack.list(s.provider("aws").path("default_tags")).stream()
+                .map(d -> tagKeys(s, d.path("tags")))
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
         if (defaults != null && defaults.containsAll(REQUIRED_TAGS)) return List.of();
         List<Violation> out = new ArrayList<>();
         for (Block b : s.resources()) {
