@@ -35,6 +35,30 @@ public final class TerraformStack {
         public List<JsonNode> blocks(String kind) {
             return list(body.path(kind));
         }
+
+        /**
+         * The nested blocks named {@code kind} and the {@code content} of every {@code dynamic "kind"} block (each
+         * content stands for all the blocks it makes, which may be none): for a rule that every such block must meet.
+         */
+        public List<JsonNode> blocksAndDynamic(String kind) {
+            List<JsonNode> out = blocks(kind);
+            for (JsonNode dynamic : list(body.path("dynamic")))
+                for (JsonNode d : list(dynamic.path(kind))) out.addAll(list(d.path("content")));
+            return out;
+        }
+    }
+
+    /** What a variable's validations allow, inclusive; {@link Long#MIN_VALUE} or {@link Long#MAX_VALUE} when open. */
+    public record Bounds(long min, long max) {
+        public boolean within(long lowest, long highest) {
+            return min >= lowest && max <= highest;
+        }
+
+        @Override
+        public String toString() {
+            return (min == Long.MIN_VALUE ? "" : String.valueOf(min)) + ".."
+                    + (max == Long.MAX_VALUE ? "" : String.valueOf(max));
+        }
     }
 
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([^{}]*)}");
@@ -45,7 +69,9 @@ public final class TerraformStack {
     private final Map<String, JsonNode> variables = new LinkedHashMap<>();
     private final List<Block> resources = new ArrayList<>();
     private final List<Block> data = new ArrayList<>();
-    private final Map<String, JsonNode> providers = new LinkedHashMap<>();
+    private final Map<String, List<JsonNode>> providers = new LinkedHashMap<>();
+    private final List<Block> modules = new ArrayList<>();
+    private final Map<String, JsonNode> backends = new LinkedHashMap<>();
 
     /** @param files file name to the file as hcl2json parsed it */
     public TerraformStack(String name, Map<String, JsonNode> files) {
@@ -54,7 +80,16 @@ public final class TerraformStack {
             for (JsonNode l : list(json.path("locals")))
                 l.fields().forEachRemaining(e -> locals.put(e.getKey(), e.getValue()));
             json.path("variable").fields().forEachRemaining(e -> variables.put(e.getKey(), first(e.getValue())));
-            json.path("provider").fields().forEachRemaining(e -> providers.put(e.getKey(), first(e.getValue())));
+            json.path("provider")
+                    .fields()
+                    .forEachRemaining(e -> providers
+                            .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                            .addAll(list(e.getValue())));
+            json.path("module")
+                    .fields()
+                    .forEachRemaining(e -> modules.add(new Block("module", e.getKey(), file, first(e.getValue()))));
+            for (JsonNode settings : list(json.path("terraform")))
+                settings.path("backend").fields().forEachRemaining(e -> backends.put(e.getKey(), first(e.getValue())));
             collect(json.path("resource"), file, resources);
             collect(json.path("data"), file, data);
         });
@@ -96,15 +131,105 @@ public final class TerraformStack {
         return data.stream().filter(b -> b.type().equals(type)).toList();
     }
 
-    /** A provider block's body ({@code aws}), or a missing node. */
-    public JsonNode provider(String provider) {
-        JsonNode p = providers.get(provider);
-        return p == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : p;
+    /** The bodies of every {@code provider} block of that name ({@code aws}, aliases included), empty when none. */
+    public List<JsonNode> providers(String provider) {
+        return List.copyOf(providers.getOrDefault(provider, List.of()));
+    }
+
+    /** The {@code module} blocks, each as a {@link Block} of type {@code module} (address {@code module.<name>}). */
+    public List<Block> modules() {
+        return List.copyOf(modules);
+    }
+
+    /** The body of the {@code terraform { backend "<type>" }} block, or a missing node. */
+    public JsonNode backend(String type) {
+        JsonNode b = backends.get(type);
+        return b == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : b;
     }
 
     /** A variable's block ({@code type}, {@code default}, {@code validation}, ...), or null when there is none. */
     public JsonNode variable(String variable) {
         return variables.get(variable);
+    }
+
+    /** The {@code condition} of each of a variable's {@code validation} blocks, as written; empty when none. */
+    public List<String> validations(String variable) {
+        JsonNode v = variables.get(variable);
+        List<String> out = new ArrayList<>();
+        if (v != null)
+            for (JsonNode rule : list(v.path("validation")))
+                out.add(rule.path("condition").asText(""));
+        return out;
+    }
+
+    private static final Pattern CONTAINS =
+            Pattern.compile("^contains\\(\\s*\\[([^\\]]*)]\\s*,\\s*var\\.(\\w+)\\s*\\)$");
+    private static final Pattern BOUND_AFTER =
+            Pattern.compile("^\\(?\\s*var\\.(\\w+)\\s*(<=|>=|<|>)\\s*(-?\\d+)\\s*\\)?$");
+    private static final Pattern BOUND_BEFORE =
+            Pattern.compile("^\\(?\\s*(-?\\d+)\\s*(<=|>=|<|>)\\s*var\\.(\\w+)\\s*\\)?$");
+
+    /**
+     * What a number variable's validations allow: each condition that is {@code contains([n, ...], var.x)} or a
+     * conjunction ({@code &&}) of comparisons of {@code var.x} with a literal narrows it (every validation must hold);
+     * a condition with {@code ||} or anything else narrows nothing. Null when nothing narrows it.
+     */
+    public Bounds bounds(String variable) {
+        long min = Long.MIN_VALUE, max = Long.MAX_VALUE;
+        boolean narrowed = false;
+        for (String condition : validations(variable)) {
+            String c = unwrap(condition);
+            if (c.contains("||")) continue;
+            Matcher in = CONTAINS.matcher(c);
+            if (in.matches() && in.group(2).equals(variable)) {
+                List<Long> values = new ArrayList<>();
+                boolean numbers = true;
+                for (String item : in.group(1).split(",")) {
+                    if (item.isBlank()) continue; // after a trailing comma
+                    if (item.trim().matches("-?\\d+")) values.add(Long.parseLong(item.trim()));
+                    else numbers = false;
+                }
+                if (!numbers || values.isEmpty()) continue;
+                min = Math.max(min, values.stream().min(Long::compare).orElseThrow());
+                max = Math.min(max, values.stream().max(Long::compare).orElseThrow());
+                narrowed = true;
+                continue;
+            }
+            for (String part : c.split("&&")) {
+                Matcher after = BOUND_AFTER.matcher(part.trim()), before = BOUND_BEFORE.matcher(part.trim());
+                String op;
+                long n;
+                if (after.matches() && after.group(1).equals(variable)) {
+                    op = after.group(2);
+                    n = Long.parseLong(after.group(3));
+                } else if (before.matches() && before.group(3).equals(variable)) {
+                    // n < var.x is var.x > n
+                    op = switch (before.group(2)) {
+                        case "<" -> ">";
+                        case "<=" -> ">=";
+                        case ">" -> "<";
+                        default -> "<=";
+                    };
+                    n = Long.parseLong(before.group(1));
+                } else continue;
+                switch (op) {
+                    case ">=" -> min = Math.max(min, n);
+                    case ">" -> min = Math.max(min, n + 1);
+                    case "<=" -> max = Math.min(max, n);
+                    default -> max = Math.min(max, n - 1);
+                }
+                narrowed = true;
+            }
+        }
+        return narrowed ? new Bounds(min, max) : null;
+    }
+
+    /** An expression without its {@code ${ }} wrapping, trimmed. */
+    static String unwrap(String expression) {
+        String t = expression.trim();
+        return t.startsWith("${") && t.endsWith("}")
+                ? t.substring(2, t.length() - 1).trim()
+                : t;
     }
 
     /** A local's value as written (a literal, or an expression string), or null when there is none. */
@@ -191,9 +316,7 @@ public final class TerraformStack {
      * (its top-level keys) or {@code { for r in local.list : r => ... }} (the list's items); null for anything else.
      */
     private List<String> keysOfObjectExpression(String text) {
-        String t = text.trim();
-        if (t.startsWith("${") && t.endsWith("}"))
-            t = t.substring(2, t.length() - 1).trim();
+        String t = unwrap(text);
         List<String> args = new ArrayList<>();
         if (t.startsWith("merge(") && t.endsWith(")")) args.addAll(topLevel(t.substring(6, t.length() - 1), ','));
         else args.add(t);
@@ -222,7 +345,7 @@ public final class TerraformStack {
     }
 
     /** {@code text} split at {@code separator} where it is outside brackets, braces, parentheses and quotes. */
-    private static List<String> topLevel(String text, char separator) {
+    static List<String> topLevel(String text, char separator) {
         List<String> out = new ArrayList<>();
         int depth = 0, start = 0;
         boolean quoted = false;
@@ -239,6 +362,23 @@ public final class TerraformStack {
         }
         out.add(text.substring(start));
         return out;
+    }
+
+    /**
+     * The index of the bracket, brace or parenthesis that closes the one at {@code open}, skipping quoted strings; -1
+     * when it is not closed.
+     */
+    static int closing(String text, int open) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = open; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' && (i == 0 || text.charAt(i - 1) != '\\')) quoted = !quoted;
+            if (quoted) continue;
+            if (c == '(' || c == '[' || c == '{') depth++;
+            else if ((c == ')' || c == ']' || c == '}') && --depth == 0) return i;
+        }
+        return -1;
     }
 
     /** Every value of {@code attribute} across a resource's instances, resolved; null entries where it cannot be. */

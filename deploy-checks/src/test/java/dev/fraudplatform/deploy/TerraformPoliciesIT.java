@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +61,38 @@ class TerraformPoliciesIT {
             assertThat(written).containsIgnoringCase(rule);
     }
 
+    /** The backticked names in the rule {@code id}'s row of POLICIES.md, after {@code from}. */
+    private static Set<String> written(String policies, String id, String from, String until) {
+        Matcher row = Pattern.compile("(?m)^\\| " + id + " \\|(.*)$").matcher(policies);
+        assertThat(row.find()).as(id + " in POLICIES.md").isTrue();
+        String text = row.group(1);
+        int start = text.indexOf(from);
+        assertThat(start).as(id + " names its list after \"" + from + "\"").isNotNegative();
+        text = text.substring(start + from.length());
+        if (until != null) text = text.substring(0, text.indexOf(until));
+        Set<String> out = new TreeSet<>();
+        Matcher name = Pattern.compile("`([^`]+)`").matcher(text);
+        while (name.find()) out.add(name.group(1));
+        return out;
+    }
+
+    @Test
+    void theCodeHoldsTheRulesAndListsPoliciesMdWrites() throws Exception {
+        String policies = Files.readString(TERRAFORM.resolve("POLICIES.md"));
+        Set<String> ids = new TreeSet<>();
+        Matcher id = Pattern.compile("(?m)^\\| (P\\d+) \\|").matcher(policies);
+        while (id.find()) ids.add(id.group(1));
+        assertThat(ids).as("the rules of POLICIES.md").isEqualTo(new TreeSet<>(DeployPolicies.POLICIES.keySet()));
+        assertThat(written(policies, "P14", "Taggable types here:", null))
+                .isEqualTo(new TreeSet<>(DeployPolicies.TAGGABLE));
+        assertThat(written(policies, "P16", "allow list:", null))
+                .isEqualTo(new TreeSet<>(DeployPolicies.STAR_RESOURCE_ACTIONS));
+        assertThat(written(policies, "P17", "resource types (", ")"))
+                .isEqualTo(new TreeSet<>(DeployPolicies.CORE_RESOURCE_TYPES));
+        assertThat(policies).contains("allow list of such actions: empty");
+        assertThat(DeployPolicies.ALLOWED_WILDCARD_ACTIONS).isEmpty();
+    }
+
     @Test
     void aCoreWithoutItsBudgetAndWithANatGatewayFailsNamingBoth(@TempDir Path dir) throws Exception {
         // Given core as it is, but for the file that holds the budget, and with a NAT gateway added
@@ -82,31 +116,24 @@ class TerraformPoliciesIT {
         assertThat(found)
                 .extracting(Object::toString)
                 .contains(
-                        "budget: core: no aws_budgets_budget: the monthly cap has no alerts",
-                        "no-nat-gateway: core: aws_nat_gateway.egress: a NAT gateway");
+                        "P9 budget: core: no aws_budgets_budget: the monthly cap has no alerts",
+                        "P7 no-nat-gateway: core: aws_nat_gateway.egress: a NAT gateway");
     }
 
     @Test
     void demoOwnsNothingCoreOwnsSoDestroyingItLeavesCoreWhole() throws Exception {
         List<TerraformStack> stacks = stacks();
-        TerraformStack core = stacks.get(1), demo = stacks.get(2);
+        TerraformStack demo = stacks.get(2);
+        // P17's list of core's types covers every type core (with its bucket module) manages
         Set<String> coreTypes = new TreeSet<>();
-        core.resources().forEach(b -> coreTypes.add(b.type()));
-        Set<String> shared = new TreeSet<>();
-        demo.resources().forEach(b -> {
-            if (Set.of(
-                            "aws_s3_bucket",
-                            "aws_ecr_repository",
-                            "aws_budgets_budget",
-                            "aws_cloudwatch_log_group",
-                            "aws_ssm_parameter",
-                            "aws_dynamodb_table")
-                    .contains(b.type())) shared.add(b.address());
-        });
-        assertThat(shared).as("demo resources of the kinds core keeps").isEmpty();
+        for (TerraformStack s : List.of(stacks.get(1), stacks.get(3)))
+            s.resources().forEach(b -> coreTypes.add(b.type()));
+        assertThat(coreTypes).contains("aws_ecr_repository", "aws_budgets_budget", "aws_s3_bucket");
+        assertThat(coreTypes).allMatch(DeployPolicies::isCoreResourceType);
+        // and demo manages none of them, reading core through its remote state
+        assertThat(DeployPolicies.demoOwnsNothingOfCore(demo)).isEmpty();
         assertThat(demo.data("terraform_remote_state"))
-                .as("demo reads core's outputs")
-                .isNotEmpty();
-        assertThat(coreTypes).contains("aws_ecr_repository", "aws_budgets_budget");
+                .extracting(TerraformStack.Block::name)
+                .contains("core");
     }
 }
