@@ -34,14 +34,13 @@ fi
 
 commit="$(git -C "$here" rev-parse HEAD 2>/dev/null || echo unknown)"
 if [ "$commit" = unknown ]; then dirty=unknown
-elif [ -n "$(git -C "$here" status --porcelain --untracked-files=no 2>/dev/null)" ]; then dirty=true
+elif [ -n "$(git -C "$here" status --porcelain 2>/dev/null)" ]; then dirty=true
 else dirty=false; fi
 
 echo "build-image: commit $commit (dirty: $dirty), base ${base[*]:-from app/pom.xml}" >&2
 cd "$here"
 # shellcheck disable=SC2086
 mvn ${MVN_FLAGS:--B} -DskipTests "${reactor[@]}" "${base[@]}" \
-  -Dfp.git.commit="$commit" -Dfp.git.dirty="$dirty" \
   "${goals[@]}" com.google.cloud.tools:jib-maven-plugin:3.5.2:buildTar
 
 t="$here/app/target"
