@@ -1,5 +1,6 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.actions.EffectLedger;
 import dev.fraudplatform.core.cases.AccountActivity;
 import dev.fraudplatform.core.cases.CaseStore;
 import dev.fraudplatform.core.cases.Investigators;
@@ -15,6 +16,7 @@ import dev.fraudplatform.substrate.postgres.PostgresAccountActivity;
 import dev.fraudplatform.substrate.postgres.PostgresBundleRegistry;
 import dev.fraudplatform.substrate.postgres.PostgresCaseStore;
 import dev.fraudplatform.substrate.postgres.PostgresDatabase;
+import dev.fraudplatform.substrate.postgres.PostgresEffectLedger;
 import dev.fraudplatform.substrate.postgres.PostgresInvestigators;
 import dev.fraudplatform.substrate.postgres.PostgresLabelStore;
 import dev.fraudplatform.substrate.postgres.PostgresProducerKeys;
@@ -54,6 +56,7 @@ public final class AdminStores implements AutoCloseable {
     private final Investigators investigators;
     private final CaseStore cases;
     private final BundleRegistry bundleRegistry;
+    private final EffectLedger ledger;
     /** For a scratch database: the stores of the platform database it was made beside, and its name to drop. */
     private AdminStores home;
 
@@ -72,6 +75,7 @@ public final class AdminStores implements AutoCloseable {
         labels = new PostgresLabelStore(db.dataSource());
         activity = new PostgresAccountActivity(db.dataSource());
         bundleRegistry = new PostgresBundleRegistry(db.dataSource());
+        ledger = new PostgresEffectLedger(db.dataSource());
     }
 
     public static AdminStores open(PlatformConfig config) {
@@ -188,6 +192,11 @@ public final class AdminStores implements AutoCloseable {
     }
 
     /** The casework projection of admitted transactions and context events. */
+    /** The Action Layer's effect ledger: read-only use here (counts of a run's decisions). */
+    public EffectLedger ledger() {
+        return ledger;
+    }
+
     public AccountActivity accountActivity() {
         return activity;
     }

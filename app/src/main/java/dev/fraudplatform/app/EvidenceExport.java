@@ -13,10 +13,15 @@ import dev.fraudplatform.rtdl.audit.AuditLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,8 +45,11 @@ import java.util.zip.ZipOutputStream;
  *       results;</li>
  *   <li>the wiring conformance comparisons that name the run ({@code evidence/conformance/...});</li>
  *   <li>{@code audit-slice.jsonl}: the first {@value #AUDIT_SLICE} audit records, as recorded;</li>
- *   <li>{@code screenshots/report.png}: the report page as headless Chromium renders it, when Chromium is here
- *       (the manifest says when it is not);</li>
+ *   <li>{@code screenshots/report.png}: the report page as headless Chromium renders it, and
+ *       {@code screenshots/console.png}: the ops console showing the run ({@link OpsServer}, started on a free
+ *       loopback port for the export, reading the same stores), when Chromium is here (the manifest says when it is
+ *       not);</li>
+ *   <li>{@code console/live.json}: the console's numbers for the run, as its page read them.</li>
  *   <li>{@code manifest.json}: each entry's SHA-256 and size, and what was left out and why.</li>
  * </ul>
  * Refused, in one line, for a run the registry does not know or that has not ended (its evidence is not final).
@@ -49,6 +57,8 @@ import java.util.zip.ZipOutputStream;
 public final class EvidenceExport {
     static final int AUDIT_SLICE = 200;
     private static final String CHROMIUM = "/usr/bin/chromium";
+    /** Virtual time Chromium gives a page's scripts (its fetches and their rendering) before it takes the picture. */
+    private static final int SCRIPT_TIME_MS = 5_000;
 
     /** Where the archive went, and what it holds. */
     public record Result(String key, String location, List<String> entries, List<String> notes) {}
@@ -56,11 +66,18 @@ public final class EvidenceExport {
     private EvidenceExport() {}
 
     /**
-     * Exports run {@code runId}'s evidence from {@code store}, its state and facts from {@code runs}.
+     * Exports run {@code runId}'s evidence from the object store of {@code sources}, its state and facts from its run
+     * registry, and pictures of its report and of the ops console reading those stores.
      *
      * @throws IllegalArgumentException in one line for an unknown or unfinished run
      */
-    public static Result export(ObjectStore store, RunRegistry runs, String runId) throws IOException {
+    public static Result export(ObjectStore store, AdminStores stores, String runId) throws IOException {
+        return export(OpsServer.Sources.of(store, stores), runId);
+    }
+
+    static Result export(OpsServer.Sources sources, String runId) throws IOException {
+        ObjectStore store = sources.store();
+        RunRegistry runs = sources.runs();
         Optional<RunState> state = runs.state(runId);
         if (state.isEmpty()) throw new IllegalArgumentException("run " + runId + " not found");
         if (state.get() != RunState.COMPLETED && state.get() != RunState.FAILED)
@@ -81,8 +98,7 @@ public final class EvidenceExport {
         for (String key : store.list("evidence/conformance/"))
             if (key.contains(runId)) entries.put(key, store.read(key));
         entries.put("audit-slice.jsonl", auditSlice(store, runId, notes));
-        byte[] report = entries.get("evidence/report.html");
-        if (report != null) screenshot(report, entries, notes);
+        pictures(sources, runId, entries, notes);
         ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("platform_run_id", runId);
         manifest.put("exported_at", Instant.now().toString());
@@ -138,18 +154,47 @@ public final class EvidenceExport {
         return out.toByteArray();
     }
 
-    /** The report page rendered by headless Chromium, when it is installed; a note when it is not or fails. */
-    private static void screenshot(byte[] html, Map<String, byte[]> entries, List<String> notes) {
-        if (!Files.isExecutable(Path.of(CHROMIUM))) {
-            notes.add("screenshots: no Chromium at " + CHROMIUM + " (Debian package chromium); none taken");
-            return;
+    /**
+     * The report page and the ops console showing the run, rendered by headless Chromium when it is installed (a note
+     * when it is not, or fails), and the console's numbers for the run as JSON.
+     */
+    private static void pictures(
+            OpsServer.Sources sources, String runId, Map<String, byte[]> entries, List<String> notes) {
+        try (OpsServer console = new OpsServer(sources)) {
+            String base = "http://127.0.0.1:" + console.start(0);
+            HttpResponse<byte[]> live = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/api/runs/" + runId + "/live"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+            if (live.statusCode() == 200) entries.put("console/live.json", live.body());
+            else notes.add("console: the run's numbers answered " + live.statusCode());
+            if (!Files.isExecutable(Path.of(CHROMIUM))) {
+                notes.add("screenshots: no Chromium at " + CHROMIUM + " (Debian package chromium); none taken");
+                return;
+            }
+            if (entries.containsKey("evidence/report.html"))
+                screenshot(base + "/evidence/" + runId + "/report.html", "report", 2400, entries, notes);
+            screenshot(base + "/?run=" + runId, "console", 1000, entries, notes);
+        } catch (IOException e) {
+            notes.add("console: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            notes.add("console: interrupted");
         }
+    }
+
+    /**
+     * {@code screenshots/<name>.png}: {@code url} as headless Chromium renders it once its scripts have run, 1280
+     * pixels wide and {@code height} high.
+     */
+    private static void screenshot(String url, String name, int height, Map<String, byte[]> entries, List<String> notes)
+            throws InterruptedException {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("fp-export");
-            Path page = dir.resolve("report.html");
-            Path png = dir.resolve("report.png");
-            Files.write(page, html);
+            Path png = dir.resolve(name + ".png");
             Process p = new ProcessBuilder(
                             CHROMIUM,
                             "--headless",
@@ -160,23 +205,22 @@ public final class EvidenceExport {
                             "--disable-component-update",
                             "--disable-sync",
                             "--user-data-dir=" + dir.resolve("profile"),
-                            "--window-size=1280,2400",
+                            "--window-size=1280," + height,
+                            // the console's page fetches the run's numbers after it loads: let its scripts run first
+                            "--virtual-time-budget=" + SCRIPT_TIME_MS,
                             "--screenshot=" + png,
-                            page.toUri().toString())
+                            url)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("chromium.log").toFile())
                     .start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                notes.add("screenshots: Chromium did not finish in 60 s; none taken");
+                notes.add("screenshots: Chromium did not finish " + name + " in 60 s; none taken");
             } else if (Files.exists(png) && Files.size(png) > 0) {
-                entries.put("screenshots/report.png", Files.readAllBytes(png));
-            } else notes.add("screenshots: Chromium exited " + p.exitValue() + " without a picture");
+                entries.put("screenshots/" + name + ".png", Files.readAllBytes(png));
+            } else notes.add("screenshots: Chromium exited " + p.exitValue() + " without a picture of " + name);
         } catch (IOException e) {
-            notes.add("screenshots: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            notes.add("screenshots: interrupted");
+            notes.add("screenshots: " + name + ": " + e.getMessage());
         } finally {
             if (dir != null) deleteQuietly(dir);
         }

@@ -2,6 +2,8 @@ package dev.fraudplatform.app;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.ingress.ReceiptStore;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.run.RunEvidence;
 import dev.fraudplatform.core.run.RunRegistry;
@@ -12,6 +14,7 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,33 @@ final class OpsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
     private static final java.util.Set<String> LOOPBACK_NAMES = java.util.Set.of("127.0.0.1", "localhost", "[::1]");
 
-    private final Platform platform;
-    private final PlatformTelemetry.LagSampler lag;
+    /**
+     * What the console reads: the stores of a running platform with its lag sampler, or, to picture a run that has
+     * ended ({@link EvidenceExport}), the platform's stores alone, with no lag to show.
+     */
+    record Sources(
+            ObjectStore store,
+            RunRegistry runs,
+            RunEvidence evidence,
+            ReceiptStore receipts,
+            EffectLedger ledger,
+            Supplier<Map<String, Long>> lagByGroup) {
+        static Sources of(Platform platform, Supplier<Map<String, Long>> lagByGroup) {
+            return new Sources(
+                    platform.store(),
+                    platform.runs(),
+                    platform.evidence(),
+                    platform.receipts(),
+                    platform.ledger(),
+                    lagByGroup);
+        }
+
+        static Sources of(ObjectStore store, AdminStores stores) {
+            return new Sources(store, stores.runs(), stores.evidence(), stores.receipts(), stores.ledger(), Map::of);
+        }
+    }
+
+    private final Sources sources;
     private final byte[] page;
     private final Javalin app;
     /** Per run: the last (time, receipts) sample, for events/s between two polls. */
@@ -42,9 +70,8 @@ final class OpsServer implements AutoCloseable {
     /** A run's receipts counted at one time (epoch millis). */
     private record ReceiptSample(long atMillis, long receipts) {}
 
-    OpsServer(Platform platform, PlatformTelemetry.LagSampler lag) {
-        this.platform = platform;
-        this.lag = lag;
+    OpsServer(Sources sources) {
+        this.sources = sources;
         this.page = Resources.bytes("console/index.html");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -84,8 +111,8 @@ final class OpsServer implements AutoCloseable {
 
     private void runs(Context ctx) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        ObjectStore store = platform.store();
-        for (RunRegistry.Summary s : platform.runs().list(50)) {
+        ObjectStore store = sources.store();
+        for (RunRegistry.Summary s : sources.runs().list(50)) {
             String id = s.facts().platformRunId();
             ObjectNode n = out.addObject();
             n.put("platform_run_id", id)
@@ -101,15 +128,15 @@ final class OpsServer implements AutoCloseable {
 
     private void live(Context ctx) {
         String id = ctx.pathParam("id");
-        var state = platform.runs().state(id);
+        var state = sources.runs().state(id);
         if (state.isEmpty()) {
             ctx.status(404).contentType("application/json").result(error("no run " + id));
             return;
         }
-        RunEvidence evidence = platform.evidence();
+        RunEvidence evidence = sources.evidence();
         // One read of the receipts for every receipt number shown: the quarantined tile, the quarantine table and the
         // receipts tile come from the same snapshot, so they agree even while the run streams.
-        Map<String, Long> receipts = platform.receipts().countsByOutcome(id);
+        Map<String, Long> receipts = sources.receipts().countsByOutcome(id);
         long receiptsTotal =
                 receipts.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Long> quarantined = quarantineByReason(receipts);
@@ -129,10 +156,12 @@ final class OpsServer implements AutoCloseable {
                 "quarantined_total",
                 quarantined.values().stream().mapToLong(Long::longValue).sum());
         n.set("quarantine_by_reason", Json.MAPPER.valueToTree(quarantined));
-        n.put("decisions_total", platform.ledger().count(id));
+        n.put("decisions_total", sources.ledger().count(id));
         n.set("decisions_by_action", Json.MAPPER.valueToTree(evidence.countsByAction(id)));
         n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(evidence.countsByDegradeMode(id)));
-        n.set("lag_by_group", Json.MAPPER.valueToTree(new TreeMap<>(lag.lagByGroup())));
+        n.set(
+                "lag_by_group",
+                Json.MAPPER.valueToTree(new TreeMap<>(sources.lagByGroup().get())));
         n.put("latency_p50_ms", latency.samples() == 0 ? 0 : latency.p50Millis());
         n.put("latency_p99_ms", latency.samples() == 0 ? 0 : latency.p99Millis());
         ctx.contentType("application/json").result(n.toString());
@@ -159,14 +188,14 @@ final class OpsServer implements AutoCloseable {
         String key = "evidence/" + run + "/" + file;
         boolean plain =
                 run.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}") && file.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-        if (!plain || !platform.store().exists(key)) {
+        if (!plain || !sources.store().exists(key)) {
             ctx.status(404).contentType("application/json").result(error("no evidence " + key));
             return;
         }
         String type = file.endsWith(".html")
                 ? "text/html; charset=utf-8"
                 : file.endsWith(".json") ? "application/json" : "application/octet-stream";
-        ctx.contentType(type).result(platform.store().read(key));
+        ctx.contentType(type).result(sources.store().read(key));
     }
 
     private static String error(String message) {

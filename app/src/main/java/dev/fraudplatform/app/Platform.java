@@ -153,7 +153,7 @@ public final class Platform implements AutoCloseable {
             if (config.opsPort() >= 0) {
                 PlatformTelemetry.LagSampler lag = new PlatformTelemetry.LagSampler(wiring.busAdmin());
                 closeables.push(lag);
-                OpsServer ops = new OpsServer(this, lag);
+                OpsServer ops = new OpsServer(OpsServer.Sources.of(this, lag::lagByGroup));
                 closeables.push(ops);
                 opsPort = ops.start(config.opsPort());
             }

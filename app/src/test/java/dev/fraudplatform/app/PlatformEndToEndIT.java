@@ -519,7 +519,7 @@ class PlatformEndToEndIT {
     @Order(6)
     void aFinishedRunsEvidenceIsExportedAsOneArchiveAndAnUnknownOrOpenRunIsRefused() throws Exception {
         // Given the first run, finished and conforming
-        EvidenceExport.Result r = EvidenceExport.export(platform.store(), platform.runs(), firstRunId);
+        EvidenceExport.Result r = EvidenceExport.export(OpsServer.Sources.of(platform, java.util.Map::of), firstRunId);
         // Then one archive beside its evidence holds its facts, report, an audit slice and a manifest of digests
         assertThat(r.key()).startsWith("evidence/" + firstRunId + "/export/").endsWith(".zip");
         java.util.Map<String, byte[]> zip;
@@ -546,20 +546,32 @@ class PlatformEndToEndIT {
                         .as(name)
                         .isEqualTo(EvidenceExport.sha256(bytes));
         });
-        // a screenshot, or a note that says why there is none
-        assertThat(zip.containsKey("screenshots/report.png")
-                        || manifest.path("notes").toString().contains("screenshots"))
-                .isTrue();
+        // The console's numbers for the run, as its page read them, agree with the run's own count of decisions
+        var live = dev.fraudplatform.core.json.Json.MAPPER.readTree(zip.get("console/live.json"));
+        assertThat(live.path("platform_run_id").asText()).isEqualTo(firstRunId);
+        assertThat(live.path("decisions_total").asLong())
+                .isEqualTo(platform.ledger().count(firstRunId))
+                .isPositive();
+        // and pictures of the report and of the console showing it, taken by headless Chromium (the suite needs it)
+        for (String picture : List.of("screenshots/report.png", "screenshots/console.png")) {
+            assertThat(zip).as(picture + "; notes: " + manifest.path("notes")).containsKey(picture);
+            java.awt.image.BufferedImage image =
+                    javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(zip.get(picture)));
+            assertThat(image.getWidth()).as(picture).isEqualTo(1280);
+            assertThat(distinctColours(image))
+                    .as(picture + ": more than a blank page")
+                    .isGreaterThan(16);
+        }
 
         // An unknown run, and a run still open, are refused in one line
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> EvidenceExport.export(platform.store(), platform.runs(), "run-20260101-00000000"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EvidenceExport.export(
+                        OpsServer.Sources.of(platform, java.util.Map::of), "run-20260101-00000000"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("run run-20260101-00000000 not found");
         PlatformRun open = PlatformRun.start(platform, worldId, bundle, s -> {});
         try {
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                            () -> EvidenceExport.export(platform.store(), platform.runs(), open.runId()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                            EvidenceExport.export(OpsServer.Sources.of(platform, java.util.Map::of), open.runId()))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("run " + open.runId()
                             + " is READY: its evidence is not final; export it once the run has ended");
@@ -570,5 +582,13 @@ class PlatformEndToEndIT {
             open.awaitDrain(Duration.ofSeconds(90));
             open.finish();
         }
+    }
+
+    /** How many colours a picture uses, up to 1,000: a blank or error page uses few. */
+    private static int distinctColours(java.awt.image.BufferedImage image) {
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < image.getHeight() && colours.size() < 1_000; y += 3)
+            for (int x = 0; x < image.getWidth(); x += 3) colours.add(image.getRGB(x, y));
+        return colours.size();
     }
 }

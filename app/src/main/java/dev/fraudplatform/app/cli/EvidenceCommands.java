@@ -20,7 +20,7 @@ public final class EvidenceCommands extends Group {
             name = "export",
             description = "Gather a finished run's evidence into evidence/<run>/export/<time>.zip in the object store: "
                     + "its facts (with the code and image it ran), conformance report, drill and replay results, the "
-                    + "wiring comparisons naming it, an audit slice, a screenshot of the report (headless Chromium) "
+                    + "wiring comparisons naming it, an audit slice, screenshots of the report and of the ops console (headless Chromium) "
                     + "and a manifest of SHA-256 digests. Refused for an unknown run or one that has not ended.")
     public static final class Export implements Callable<Integer> {
         @Option(names = "--run", required = true, description = "The run (platform_run_id).")
@@ -37,7 +37,7 @@ public final class EvidenceCommands extends Group {
                 throw new IllegalArgumentException(
                         "run " + runId + " not found: no evidence of it in " + store.describe());
             try (AdminStores stores = AdminStores.open(cfg)) {
-                EvidenceExport.Result r = EvidenceExport.export(store, stores.runs(), runId);
+                EvidenceExport.Result r = EvidenceExport.export(store, stores, runId);
                 System.out.println(
                         "exported " + r.entries().size() + " entries of run " + runId + " to " + r.location());
                 for (String note : r.notes()) System.out.println("  note: " + note);
