@@ -80,9 +80,22 @@ public final class Drills {
     /** Runs {@code kind} on {@code worldId} with the bundle the platform serves; returns the judged report. */
     public static ConformanceReport run(Platform platform, String worldId, Kind kind, Consumer<String> status)
             throws Exception {
+        return run(platform, worldId, kind, null, status);
+    }
+
+    /**
+     * As {@link #run(Platform, String, Kind, Consumer)}, the drill's run named {@code runId} (null: a new id), e.g.
+     * {@code <run>-drill-<name>} for the drills of a run, which {@link EvidenceExport} gathers with it.
+     *
+     * @throws IllegalArgumentException when a run of that id exists
+     */
+    public static ConformanceReport run(
+            Platform platform, String worldId, Kind kind, String runId, Consumer<String> status) throws Exception {
         checkWiring(kind, platform.config());
+        if (runId != null && platform.runs().state(runId).isPresent())
+            throw new IllegalArgumentException("run " + runId + " exists: a run id names one run");
         long worldEvents = worldEvents(platform.store(), worldId);
-        PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), status);
+        PlatformRun run = PlatformRun.start(platform, worldId, platform.bundle(), java.util.Set.of(), runId, status);
         return switch (kind) {
             case DUPLICATES -> duplicates(platform, run, worldEvents);
             case INTEGRITY -> integrity(platform, run, worldEvents);

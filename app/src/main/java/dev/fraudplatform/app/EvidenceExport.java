@@ -43,6 +43,7 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code facts.json}: the run's pinned facts, with the code and image it ran ({@code code_version});</li>
  *   <li>every object under {@code evidence/<run>/}: the conformance report (JSON and HTML), drill and replay
  *       results;</li>
+ *   <li>the evidence of its drills, the runs named {@code <run>-drill-<name>} ({@code drills/<drill run>/...});</li>
  *   <li>the wiring conformance comparisons that name the run ({@code evidence/conformance/...});</li>
  *   <li>{@code audit-slice.jsonl}: the first {@value #AUDIT_SLICE} audit records, as recorded;</li>
  *   <li>{@code screenshots/report.png}: the report page as headless Chromium renders it, and
@@ -56,6 +57,9 @@ import java.util.zip.ZipOutputStream;
  */
 public final class EvidenceExport {
     static final int AUDIT_SLICE = 200;
+    /** A run's drills are the runs named {@code <run>-drill-<name>}. */
+    public static final String DRILL_RUN_INFIX = "-drill-";
+
     private static final String CHROMIUM = "/usr/bin/chromium";
     /** Virtual time Chromium gives a page's scripts (its fetches and their rendering) before it takes the picture. */
     private static final int SCRIPT_TIME_MS = 5_000;
@@ -92,6 +96,12 @@ public final class EvidenceExport {
         for (String key : store.list(evidencePrefix)) {
             if (key.startsWith(evidencePrefix + "export/")) continue; // earlier exports
             entries.put("evidence/" + key.substring(evidencePrefix.length()), store.read(key));
+        }
+        // Its drills: the runs named <run>-drill-<name> (fp drill --run-id, as platform_run names them).
+        String drillsPrefix = "evidence/" + runId + DRILL_RUN_INFIX;
+        for (String key : store.list(drillsPrefix)) {
+            if (key.contains("/export/")) continue;
+            entries.put("drills/" + key.substring("evidence/".length()), store.read(key));
         }
         if (!entries.containsKey("evidence/report.json"))
             notes.add("no conformance report: the run ended without one (" + state.get() + ")");

@@ -116,6 +116,7 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("serve", "--rate", "-1"), "--rate"));
         cases.add(Arguments.of(List.of("serve", "--roles", "df,xx"), "xx"));
         cases.add(Arguments.of(List.of("evidence", "export", "--run", "../etc"), "--run must be a run id"));
+        cases.add(Arguments.of(List.of("drill", "duplicates", "--run-id", "Run 1"), "--run-id must be a run id"));
         cases.add(Arguments.of(List.of("world", "push", WORLD), "already: push to a profile with another store"));
         cases.add(Arguments.of(List.of("run", "--world", WORLD, "--run-id", "Run 1"), "--run-id must be a run id"));
         cases.add(Arguments.of(List.of("evidence", "export", "--run", "run-20260101-00000000"), "not found"));

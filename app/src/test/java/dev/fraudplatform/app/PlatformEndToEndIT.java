@@ -518,7 +518,13 @@ class PlatformEndToEndIT {
     @Test
     @Order(6)
     void aFinishedRunsEvidenceIsExportedAsOneArchiveAndAnUnknownOrOpenRunIsRefused() throws Exception {
-        // Given the first run, finished and conforming
+        // Given the first run, finished and conforming, and one of its drills: a run named <run>-drill-duplicates
+        String drillRun = firstRunId + EvidenceExport.DRILL_RUN_INFIX + "duplicates";
+        assertThat(Drills.run(platform, worldId, Drills.Kind.DUPLICATES, drillRun, s -> {})
+                        .passed())
+                .isTrue();
+        assertThatThrownBy(() -> Drills.run(platform, worldId, Drills.Kind.DUPLICATES, drillRun, s -> {}))
+                .hasMessage("run " + drillRun + " exists: a run id names one run");
         EvidenceExport.Result r = EvidenceExport.export(OpsServer.Sources.of(platform, java.util.Map::of), firstRunId);
         // Then one archive beside its evidence holds its facts, report, an audit slice and a manifest of digests
         assertThat(r.key()).startsWith("evidence/" + firstRunId + "/export/").endsWith(".zip");
@@ -534,6 +540,18 @@ class PlatformEndToEndIT {
                         "evidence/report.html",
                         "audit-slice.jsonl",
                         "manifest.json");
+        // with the drill's evidence under drills/, and no other run's
+        assertThat(zip.keySet())
+                .contains(
+                        "drills/" + drillRun + "/drill-duplicates.json",
+                        "drills/" + drillRun + "/drill-duplicates.html");
+        assertThat(dev.fraudplatform.core.json.Json.MAPPER
+                        .readTree(zip.get("drills/" + drillRun + "/drill-duplicates.json"))
+                        .path("platform_run_id")
+                        .asText())
+                .isEqualTo(drillRun);
+        assertThat(zip.keySet().stream().filter(k -> k.startsWith("drills/")))
+                .allMatch(k -> k.startsWith("drills/" + drillRun + "/"));
         var facts = dev.fraudplatform.core.json.Json.MAPPER.readTree(zip.get("facts.json"));
         assertThat(facts.path("state").asText()).isEqualTo("COMPLETED");
         assertThat(facts.path("code_version").asText()).isEqualTo(PlatformConfig.codeVersion());

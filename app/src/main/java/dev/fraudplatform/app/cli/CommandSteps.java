@@ -97,12 +97,20 @@ final class CommandSteps {
         // classpath (a registered bundle's files are in the store; its registry entry is read once PostgreSQL is up).
         if (bundleId != null) checkBundleExists(config.objectStore(), bundleId);
         new ScenarioRunner(config.objectStore()).admit(worldId);
+        refuseExistingRun(config, runId);
+        return runWorld(Platform.start(config), worldId, bundleId, shadow, rate, producers, runId);
+    }
+
+    /**
+     * Refuses a run id that names a run which left evidence, before any server starts (the run registry, once
+     * PostgreSQL is up, refuses the rest); nothing for a null id (a new one).
+     */
+    static void refuseExistingRun(PlatformConfig config, String runId) {
         if (runId != null
                 && !config.objectStore()
                         .list(ConformanceReport.evidenceKey(runId, ""))
                         .isEmpty())
             throw new IllegalArgumentException("run " + runId + " exists: a run id names one run");
-        return runWorld(Platform.start(config), worldId, bundleId, shadow, rate, producers, runId);
     }
 
     /** Refuses a bundle id that is neither built in nor stored by the registry, before anything starts. */

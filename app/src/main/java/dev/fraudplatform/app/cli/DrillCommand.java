@@ -35,18 +35,29 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(
+            names = "--run-id",
+            paramLabel = "ID",
+            description =
+                    "Name the drill's run (run-, then lower-case letters, digits and dashes) instead of a new id; "
+                            + "<run>-drill-<name> makes it one of run <run>'s drills, which fp evidence export --run <run> "
+                            + "gathers. Refused when a run of that id exists.")
+    String runId;
+
     @Override
     public Integer call() throws Exception {
         Drills.Kind kind = Drills.Kind.of(name);
+        if (runId != null) Check.runId("--run-id", runId);
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         Drills.checkWiring(kind, cfg);
+        CommandSteps.refuseExistingRun(cfg, runId); // before any world is built or server started
         WorldBuilder.Result world =
                 CommandSteps.buildWorld(cfg.objectStore(), WorldConfig.defaults(seed, transactions));
         if (!world.verdict().passed()) return 1;
         try (Platform platform = Platform.start(cfg)) {
             platform.startRoles(DecisionBundle.builtIn("rules-v1"));
             System.out.println("drill " + kind.cliName() + ": " + kind.fault);
-            ConformanceReport report = Drills.run(platform, world.worldId(), kind, StatusLine::show);
+            ConformanceReport report = Drills.run(platform, world.worldId(), kind, runId, StatusLine::show);
             StatusLine.end();
             System.out.println(report.toText());
             System.out.println("evidence: "
