@@ -6,29 +6,31 @@
 locals {
   bucket_arns = { for k, b in module.bucket : k => b.arn }
 
-  # Who may touch which objects. write = Get + Put + AbortMultipartUpload; otherwise Get only. ListBucket is granted on
-  # the same prefixes through the s3:prefix condition.
+  # Who may touch which objects, from what each role's code does in dev_min (deploy/terraform/POLICIES.md, P22).
+  # write = Get + Put + AbortMultipartUpload; otherwise Get only. Every role process follows runs and loads the bundle a
+  # run pins (bundles/, a registered bundle's files) to check it against the pin before serving.
   s3_grants = {
-    ig      = [{ bucket = "quarantine", prefixes = ["quarantine/"], write = true }]
+    ig      = [{ bucket = "quarantine", prefixes = ["quarantine/"], write = true }, { bucket = "evidence", prefixes = ["bundles/"], write = false }]
     df      = [{ bucket = "evidence", prefixes = ["bundles/"], write = false }]
-    al      = []
-    dla     = [{ bucket = "evidence", prefixes = ["audit/"], write = true }]
-    archive = [{ bucket = "archive", prefixes = ["archive/"], write = true }]
-    cm      = []
-    ls      = []
+    al      = [{ bucket = "evidence", prefixes = ["bundles/"], write = false }]
+    dla     = [{ bucket = "evidence", prefixes = ["audit/"], write = true }, { bucket = "evidence", prefixes = ["bundles/"], write = false }]
+    archive = [{ bucket = "archive", prefixes = ["archive/"], write = true }, { bucket = "evidence", prefixes = ["bundles/"], write = false }]
+    cm      = [{ bucket = "evidence", prefixes = ["bundles/"], write = false }]
+    ls      = [{ bucket = "evidence", prefixes = ["bundles/"], write = false }]
     orchestrator = [
-      # fp world push / fp run: sealed worlds
+      # fp world push / fp run / fp drill: sealed worlds
       { bucket = "oracle", prefixes = ["oracle/"], write = true },
-      # fp learn: reads the archive, writes OFS, datasets and models beside it
+      # fp learn: reads the archive, writes OFS, datasets and models beside it; fp run seals the run's archive
       { bucket = "archive", prefixes = ["archive/", "ofs/", "learning/"], write = true },
-      # fp run's report counts what the gate quarantined
-      { bucket = "quarantine", prefixes = ["quarantine/"], write = false },
-      # fp run / fp evidence export: evidence; fp learn register: bundles
-      { bucket = "evidence", prefixes = ["evidence/", "bundles/"], write = true },
-      # fp evidence export reads the audit segments
-      { bucket = "evidence", prefixes = ["audit/"], write = false },
+      # fp run, replay, drill, evidence export: evidence; the run's audit manifest (audit/<run>/decisions/manifest.json,
+      # written when the run's report is assembled); fp learn register: bundles
+      { bucket = "evidence", prefixes = ["evidence/", "audit/", "bundles/"], write = true },
     ]
   }
+
+  # fp doctor (the orchestrator's GateCheck) proves each bucket takes new objects and refuses an overwrite: it writes,
+  # writes again, and deletes one object under _probe/ in every bucket. The only delete any role is granted.
+  probe_buckets = ["oracle", "archive", "quarantine", "evidence"]
 
   # Roles the operator reaches through ECS Exec port forwarding (the gate, the investigator console).
   exec_roles = ["ig", "cm"]
@@ -78,21 +80,19 @@ resource "aws_iam_role" "task" {
 data "aws_iam_policy_document" "task" {
   for_each = toset(local.task_roles)
 
-  # --- S3: list the granted prefixes ---
+  # --- S3: list the buckets the role touches ---
+  # Not narrowed by an s3:prefix condition: S3 answers a HEAD or GET of a missing key with 404 only to a caller that
+  # holds s3:ListBucket on the bucket (403 otherwise, which the store cannot tell from a denial), and HeadBucket, which
+  # tells a missing bucket from a missing key, needs it too; neither request carries a prefix for a condition to match.
+  # Object names are listable; object contents stay limited to the prefixes below.
   dynamic "statement" {
-    for_each = local.s3_grants[each.key]
+    for_each = toset([for g in local.s3_grants[each.key] : g.bucket])
 
     content {
-      sid       = "List${title(statement.value.bucket)}${statement.key}"
+      sid       = "List${title(statement.value)}"
       effect    = "Allow"
       actions   = ["s3:ListBucket"]
-      resources = [local.bucket_arns[statement.value.bucket]]
-
-      condition {
-        test     = "StringLike"
-        variable = "s3:prefix"
-        values   = [for p in statement.value.prefixes : "${p}*"]
-      }
+      resources = [local.bucket_arns[statement.value]]
     }
   }
 
@@ -117,6 +117,18 @@ data "aws_iam_policy_document" "task" {
       effect    = "Allow"
       actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
       resources = [for p in statement.value.prefixes : "${local.bucket_arns[statement.value.bucket]}/${p}*"]
+    }
+  }
+
+  # --- S3: fp doctor's write probe (orchestrator only) ---
+  dynamic "statement" {
+    for_each = each.key == "orchestrator" ? ["probe"] : []
+
+    content {
+      sid       = "DoctorProbe"
+      effect    = "Allow"
+      actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+      resources = [for b in local.probe_buckets : "${local.bucket_arns[b]}/_probe/*"]
     }
   }
 

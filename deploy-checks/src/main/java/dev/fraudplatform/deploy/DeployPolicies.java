@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The written policies of the AWS deployment ({@code deploy/terraform/POLICIES.md}, rules P1 to P21), each a function
+ * The written policies of the AWS deployment ({@code deploy/terraform/POLICIES.md}, rules P1 to P22), each a function
  * of a parsed stack that returns its violations, each naming the policy by its id, the stack and the resource, and
  * what is wrong. A policy that meets an expression it cannot evaluate reports it as a violation: nothing passes on a
  * guess. {@link #check} runs every policy over every stack.
@@ -55,7 +55,8 @@ public final class DeployPolicies {
             Map.entry("P18", "secrets-out-of-band"),
             Map.entry("P19", "database-disposable"),
             Map.entry("P20", "ecs-idle-by-default"),
-            Map.entry("P21", "state-backend"));
+            Map.entry("P21", "state-backend"),
+            Map.entry("P22", "s3-grants-fit-the-code"));
 
     private static Violation violation(String id, String where, String detail) {
         String name = POLICIES.get(id);
@@ -163,6 +164,7 @@ public final class DeployPolicies {
             out.addAll(idleByDefault(s));
             out.addAll(stateBackend(s));
             if (s.name().equals("core")) {
+                out.addAll(s3GrantsFitTheCode(s));
                 out.addAll(budget(s));
                 out.addAll(costAnomalyAlerts(s));
             }
@@ -1020,5 +1022,128 @@ public final class DeployPolicies {
     /** A value for a message: as resolved, or as written when it cannot be. */
     private static String shown(String resolved, JsonNode written) {
         return resolved != null ? resolved : written.isMissingNode() ? "absent" : written.toString();
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // S3 grants against the code
+    // -----------------------------------------------------------------------------------------------------------------
+
+    /**
+     * One thing a role's code does in the object store under {@code dev_min}: {@code write} (create, which also reads:
+     * a refused create is checked by reading) or read, under {@code prefix} of {@code bucket}, and which code does it.
+     */
+    public record S3Need(String role, boolean write, String bucket, String prefix, String why) {
+        @Override
+        public String toString() {
+            return (write ? "write" : "read") + " on " + bucket + " " + prefix + " (" + why + ")";
+        }
+    }
+
+    private static List<S3Need> bundlesReadBy(String... roles) {
+        return java.util.Arrays.stream(roles)
+                .map(r -> new S3Need(r, false, "evidence", "bundles/", "the run follower loads a run's pinned bundle"))
+                .toList();
+    }
+
+    /**
+     * What each role process and the orchestrator's commands do in the object store (an audit of the code paths;
+     * POLICIES.md P22 names the code). Key roots route to buckets as {@code RoutedObjectStore} routes them: oracle/ to
+     * oracle; archive/, ofs/, learning/ to archive; quarantine/ to quarantine; the rest to evidence.
+     */
+    public static final List<S3Need> S3_NEEDS = java.util.stream.Stream.of(
+                    bundlesReadBy("ig", "df", "al", "dla", "archive", "cm", "ls"),
+                    List.of(
+                            new S3Need("ig", true, "quarantine", "quarantine/", "the gate keeps quarantined payloads"),
+                            new S3Need("dla", true, "evidence", "audit/", "audit segments"),
+                            new S3Need("archive", true, "archive", "archive/", "archive segments"),
+                            new S3Need("orchestrator", true, "oracle", "oracle/", "fp world push, fp drill's world"),
+                            new S3Need("orchestrator", true, "archive", "archive/", "fp run seals the run's archive"),
+                            new S3Need("orchestrator", true, "archive", "ofs/", "fp learn ofs"),
+                            new S3Need("orchestrator", true, "archive", "learning/", "fp learn: datasets, models"),
+                            new S3Need(
+                                    "orchestrator", true, "evidence", "evidence/", "reports, replay, drills, export"),
+                            new S3Need("orchestrator", true, "evidence", "audit/", "fp run seals the audit manifest"),
+                            new S3Need("orchestrator", true, "evidence", "bundles/", "fp learn registers a bundle")))
+            .flatMap(List::stream)
+            .toList();
+
+    /**
+     * P22: core's {@code local.s3_grants} grants each role exactly what {@link #S3_NEEDS} says its code does: every
+     * need granted (with write where it writes), and no grant that no need explains; the task policy lists every
+     * granted bucket with an {@code s3:ListBucket} free of any condition (S3 answers a missing key with 404 only to a
+     * caller allowed to list the bucket, 403 otherwise, and a prefix condition cannot match a HEAD); and
+     * {@code s3:DeleteObject} is granted only on {@code _probe/} (fp doctor), never where evidence lives.
+     */
+    public static List<Violation> s3GrantsFitTheCode(TerraformStack s) {
+        List<Violation> out = new ArrayList<>();
+        JsonNode grants = s.local("s3_grants");
+        if (grants == null || !grants.isObject()) {
+            out.add(violation("P22", s.name(), "no local.s3_grants (role to bucket prefixes) to hold to the code"));
+            return out;
+        }
+        for (S3Need need : S3_NEEDS) {
+            boolean granted = false;
+            for (JsonNode g : grants.path(need.role()))
+                if (g.path("bucket").asText().equals(need.bucket())
+                        && contains(g.path("prefixes"), need.prefix())
+                        && (!need.write() || g.path("write").asBoolean(false))) granted = true;
+            if (!granted)
+                out.add(violation("P22", s.name() + ": local.s3_grants." + need.role(), "no grant for " + need));
+        }
+        grants.fields().forEachRemaining(role -> {
+            for (JsonNode g : role.getValue())
+                for (JsonNode prefix : g.path("prefixes")) {
+                    boolean write = g.path("write").asBoolean(false);
+                    boolean needed = S3_NEEDS.stream()
+                            .anyMatch(n -> n.role().equals(role.getKey())
+                                    && n.bucket().equals(g.path("bucket").asText())
+                                    && n.prefix().equals(prefix.asText())
+                                    && (n.write() || !write));
+                    if (!needed)
+                        out.add(violation(
+                                "P22",
+                                s.name() + ": local.s3_grants." + role.getKey(),
+                                (write ? "write" : "read") + " on "
+                                        + g.path("bucket").asText() + " " + prefix.asText()
+                                        + " that no code of the role needs"));
+                }
+        });
+        List<JsonNode> statements = new ArrayList<>();
+        for (Block doc : s.data("aws_iam_policy_document"))
+            for (JsonNode st : doc.blocksAndDynamic("statement")) statements.add(st);
+        boolean listsFreely = false;
+        for (JsonNode st : statements) {
+            List<String> actions = new ArrayList<>();
+            st.path("actions").forEach(a -> actions.add(a.asText()));
+            if (actions.contains("s3:ListBucket")) {
+                if (st.has("condition"))
+                    out.add(violation(
+                            "P22",
+                            s.name() + ": statement " + st.path("sid").asText("(no sid)"),
+                            "s3:ListBucket under a condition: S3 then answers a missing key with 403, not 404"));
+                else listsFreely = true;
+            }
+            if (actions.contains("s3:DeleteObject")) {
+                // each resource (a list's elements, or one expression) holds _probe/* and no other wildcard
+                List<String> resources = new ArrayList<>();
+                if (st.path("resources").isArray()) st.path("resources").forEach(r -> resources.add(r.asText()));
+                else resources.add(st.path("resources").asText());
+                if (resources.stream()
+                        .anyMatch(r -> !r.contains("/_probe/*")
+                                || r.chars().filter(c -> c == '*').count() != r.split("/_probe/\\*", -1).length - 1))
+                    out.add(violation(
+                            "P22",
+                            s.name() + ": statement " + st.path("sid").asText("(no sid)"),
+                            "s3:DeleteObject beyond _probe/: evidence is append-only"));
+            }
+        }
+        if (!listsFreely)
+            out.add(violation("P22", s.name(), "no statement grants s3:ListBucket on the buckets the roles read"));
+        return out;
+    }
+
+    private static boolean contains(JsonNode array, String value) {
+        for (JsonNode v : array) if (v.asText().equals(value)) return true;
+        return false;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each written policy (POLICIES.md P1 to P21) fails on the breach it names, with the resource named, and passes the
+ * Each written policy (POLICIES.md P1 to P22) fails on the breach it names, with the resource named, and passes the
  * same stack mended. The stacks are small hand-written hcl2json documents (the shape {@code @cdktf/hcl2json} gives; a
  * {@code '} stands for a {@code "}); the real stacks are held to the policies by {@code TerraformPoliciesIT}.
  */
@@ -88,9 +88,30 @@ class DeployPoliciesTest {
             + "'dynamic':{'statement':[{'for_each':'${local.exec}','content':[{'actions':["
             + "'ssmmessages:CreateControlChannel','ssmmessages:OpenDataChannel'],'resources':['*']}]}]}}]}}";
 
+    /** local.s3_grants as core writes it: one grant per need of the code. */
+    private static String grants() {
+        Map<String, List<String>> byRole = new java.util.TreeMap<>();
+        for (DeployPolicies.S3Need n : DeployPolicies.S3_NEEDS)
+            byRole.computeIfAbsent(n.role(), r -> new java.util.ArrayList<>())
+                    .add("{'bucket':'" + n.bucket() + "','prefixes':['" + n.prefix() + "'],'write':" + n.write() + "}");
+        return "'s3_grants':{"
+                + byRole.entrySet().stream()
+                        .map(e -> "'" + e.getKey() + "':[" + String.join(",", e.getValue()) + "]")
+                        .collect(java.util.stream.Collectors.joining(","))
+                + "}";
+    }
+
+    /** The task roles' S3 listing (free of conditions) and fp doctor's probe, the one delete. */
+    private static final String TASK_POLICY = "'task':[{'dynamic':{'statement':[{'for_each':"
+            + "'${toset([for g in local.s3_grants[each.key] : g.bucket])}','content':[{'sid':'List',"
+            + "'actions':['s3:ListBucket'],'resources':['${local.bucket_arns[statement.value]}']}]}]},"
+            + "'statement':[{'sid':'DoctorProbe','actions':['s3:PutObject','s3:GetObject','s3:DeleteObject'],"
+            + "'resources':'${[for b in local.probe_buckets : \\'${local.bucket_arns[b]}/_probe/*\\']}'}]}]";
+
     private static String core() {
-        return "{" + TAGS + "," + CORE_SETTINGS + "," + IAM + ",'resource':{" + GUARDED_BUCKET + "," + BUDGET + ","
-                + ANOMALY + "," + LOGS_AND_SECRETS + "}}";
+        return "{" + TAGS.replace("'buckets':{", grants() + ",'buckets':{") + "," + CORE_SETTINGS + ","
+                + IAM.replace("'execution':[{", TASK_POLICY + ",'execution':[{") + ",'resource':{" + GUARDED_BUCKET
+                + "," + BUDGET + "," + ANOMALY + "," + LOGS_AND_SECRETS + "}}";
     }
 
     // --- a conforming demo ---
@@ -126,8 +147,47 @@ class DeployPoliciesTest {
     }
 
     @Test
+    void s3GrantsThatMissWhatTheCodeDoesOrGoBeyondItAreNamed() throws Exception {
+        String conforming = core();
+        // the orchestrator may only read audit/, where fp run writes the audit manifest
+        String readOnlyAudit = breach(
+                conforming,
+                "'prefixes':['evidence/'],'write':true},{'bucket':'evidence','prefixes':['audit/'],'write':true}",
+                "'prefixes':['evidence/'],'write':true},{'bucket':'evidence','prefixes':['audit/'],'write':false}");
+        assertThat(found(DeployPolicies.s3GrantsFitTheCode(stack("core", readOnlyAudit))))
+                .containsExactly(
+                        "P22 s3-grants-fit-the-code: core: local.s3_grants.orchestrator: no grant for write on "
+                                + "evidence audit/ (fp run seals the audit manifest)");
+        // a grant no code needs: the orchestrator reading quarantined payloads
+        String extra = breach(
+                conforming,
+                "'orchestrator':[",
+                "'orchestrator':[{'bucket':'quarantine','prefixes':['quarantine/'],'write':false},");
+        assertThat(found(DeployPolicies.s3GrantsFitTheCode(stack("core", extra))))
+                .containsExactly("P22 s3-grants-fit-the-code: core: local.s3_grants.orchestrator: read on quarantine "
+                        + "quarantine/ that no code of the role needs");
+        // listing narrowed by a prefix condition, and a delete where evidence lives
+        String narrowed = breach(
+                breach(
+                        conforming,
+                        "'actions':['s3:ListBucket'],",
+                        "'actions':['s3:ListBucket'],'condition':[{'test':'StringLike','variable':'s3:prefix'}],"),
+                "/_probe/*",
+                "/evidence/*");
+        assertThat(found(DeployPolicies.s3GrantsFitTheCode(stack("core", narrowed))))
+                .containsExactlyInAnyOrder(
+                        "P22 s3-grants-fit-the-code: core: statement List: s3:ListBucket under a condition: S3 then "
+                                + "answers a missing key with 403, not 404",
+                        "P22 s3-grants-fit-the-code: core: statement DoctorProbe: s3:DeleteObject beyond _probe/: "
+                                + "evidence is append-only",
+                        "P22 s3-grants-fit-the-code: core: no statement grants s3:ListBucket on the buckets the roles "
+                                + "read");
+        assertThat(DeployPolicies.s3GrantsFitTheCode(stack("core", conforming))).isEmpty();
+    }
+
+    @Test
     void checkHoldsEveryWrittenPolicy() throws Exception {
-        // Given a core and a demo that break each of P1 to P21 at least once
+        // Given a core and a demo that break each of P1 to P22 at least once
         TerraformStack core = stack(
                 "core",
                 "{" + TAGS + ",'data':{'aws_iam_policy_document':{'x':[{'statement':[{'actions':['s3:*'],"
