@@ -103,7 +103,8 @@ final class AccountTask implements Processor<String, byte[], String, byte[]> {
         // afresh, forgetting everything in memory, and rebuilt from the stores.
         long now = context.currentSystemTimeMs();
         this.accounts = new AccountFeatures(features, states);
-        this.progress = new StreamProgress(context, states, settings.partitions() > 1, settings.readToEnd());
+        this.progress =
+                new StreamProgress(context, states, settings.partitions() > 1, settings.readToEnd(), settings.idleMs());
         progress.restore(now);
         this.frames = new PendingFrames(pending);
         this.joinWait = new JoinWait(fabric, settings, joinPlane, frames, accounts, progress, this::emit, now);

@@ -81,6 +81,24 @@ public final class DecisionTopology {
             int partitions,
             DecisionFabric shadow,
             java.util.function.IntPredicate readToEnd) {
+        /**
+         * How long an account task's input must be quiet (its partition read to its end) before it is taken as idle:
+         * {@link #IDLE_MS}, or two join waits if longer. A loop given a longer join wait is told to be patient, and on a
+         * loaded box a producer or a takeover can leave a partition quiet for seconds in the middle of a run.
+         */
+        public long idleMs() {
+            return Math.max(IDLE_MS, 2 * joinWait.toMillis());
+        }
+
+        /**
+         * How long a projection waits for an account task that has said nothing of a run before it takes it as idle
+         * for the run: {@link EntityProjection#ABSENT_MS}, or five join waits if longer (a projection moved to a
+         * survivor by a takeover starts without any watermark while the dead process's task is being restored).
+         */
+        public long absentMs() {
+            return Math.max(EntityProjection.ABSENT_MS, 5 * joinWait.toMillis());
+        }
+
         public static Settings defaults() {
             return new Settings(
                     Duration.ofSeconds(2), StateStoreJoinPlane::new, StoreKind.PERSISTENT, 1, null, partition -> true);

@@ -50,11 +50,14 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     private final java.util.Map<String, Long> firstBuffered = new java.util.HashMap<>();
 
     static final long ABSENT_MS = 10_000;
+    /** How long a source may say nothing of a run here ({@link DecisionTopology.Settings#absentMs}). */
+    private final long absentMs;
     /** Per run, each source's watermark (restored lazily from the store). */
     private final java.util.Map<String, Sources> watermarks = new java.util.HashMap<>();
 
     EntityProjection(DecisionTopology.Settings settings) {
         this.sources = settings.partitions();
+        this.absentMs = settings.absentMs();
     }
 
     @Override
@@ -71,13 +74,13 @@ final class EntityProjection implements Processor<String, byte[], String, byte[]
     }
 
     /**
-     * A source that has said nothing about a run {@value #ABSENT_MS} ms after the run's first buffered event here (its
+     * A source that has said nothing about a run for {@link DecisionTopology.Settings#absentMs} after the run's first buffered event here (its
      * partition holds none of the run's accounts, or is slow to start) is taken as idle for it, so it cannot hold the
      * run back forever; should it speak later, it is heard again, and what was applied without it says so.
      */
     private void releaseAbsentSources(long now) {
         for (var e : List.copyOf(firstBuffered.entrySet())) {
-            if (now - e.getValue() < ABSENT_MS) continue;
+            if (now - e.getValue() < absentMs) continue;
             String run = e.getKey();
             Sources w = sources(run);
             for (int i = 0; i < sources; i++) {

@@ -19,6 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class StreamProgress {
     private static final String PROGRESS = "progress\u0000";
     private static final long IDLE_MS = DecisionTopology.IDLE_MS;
+    /** Quiet input is taken as idle after this long ({@link DecisionTopology.Settings#idleMs}). */
+    private final long idleMs;
 
     /** Scaled mode, per run: the latest event time this task has sent to the projections, and when its input last came. */
     private static final class Progress {
@@ -42,7 +44,9 @@ final class StreamProgress {
             ProcessorContext<String, byte[]> context,
             KeyValueStore<String, byte[]> states,
             boolean scaled,
-            java.util.function.IntPredicate readToEnd) {
+            java.util.function.IntPredicate readToEnd,
+            long idleMs) {
+        this.idleMs = idleMs;
         this.context = context;
         this.readToEnd = readToEnd;
         this.states = states;
@@ -130,7 +134,7 @@ final class StreamProgress {
             Progress p = e.getValue();
             long wm = p.eventTimeMs == EntityEvent.ENDED
                     ? EntityEvent.ENDED
-                    : now - p.inputAtMs >= IDLE_MS
+                    : now - p.inputAtMs >= idleMs
                                     && readToEnd.test(context.taskId().partition())
                             ? EntityEvent.IDLE
                             : p.eventTimeMs;
