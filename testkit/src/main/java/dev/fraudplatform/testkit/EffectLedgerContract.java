@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fraudplatform.core.actions.Effect;
 import dev.fraudplatform.core.actions.EffectLedger;
+import dev.fraudplatform.core.decision.Decision;
 import dev.fraudplatform.core.decision.DecisionAction;
 import dev.fraudplatform.core.decision.DegradeMode;
 import java.util.List;
@@ -86,6 +87,34 @@ public abstract class EffectLedgerContract {
                 .containsOnly(
                         Map.entry(Effect.effectTypeFor(DecisionAction.APPROVE), 2L),
                         Map.entry(Effect.effectTypeFor(DecisionAction.DECLINE), 1L));
+    }
+
+    @Test
+    void anAppliedDecisionIsFoundWithWhatItSaid() {
+        Decision.Summary said = new Decision.Summary(
+                "dec-7",
+                "evt-7",
+                run,
+                DecisionAction.REVIEW,
+                DegradeMode.PARTIAL_CONTEXT,
+                0.734512,
+                List.of("velocity_1h", "new_device"),
+                "rules-v1",
+                "missing context: device");
+        long now = System.currentTimeMillis();
+        ledger.apply(List.of(Effect.of(said, now - 40, now)));
+        Effect found = ledger.find(run, "dec-7").orElseThrow();
+        assertThat(found.decision()).isEqualTo(said);
+        assertThat(found.effectType()).isEqualTo(Effect.effectTypeFor(DecisionAction.REVIEW));
+        assertThat(found.admittedAtMillis()).isEqualTo(now - 40);
+        assertThat(ledger.find(run, "dec-8")).isEmpty();
+        assertThat(ledger.find(run + "-other", "dec-7")).isEmpty();
+        // An effect that says no more than its action is found as such: no score, no reasons.
+        ledger.apply(List.of(effect(run, "dec-9", DecisionAction.APPROVE)));
+        Effect bare = ledger.find(run, "dec-9").orElseThrow();
+        assertThat(bare.score()).isNaN();
+        assertThat(bare.reasons()).isEmpty();
+        assertThat(bare.bundleId()).isNull();
     }
 
     @Test

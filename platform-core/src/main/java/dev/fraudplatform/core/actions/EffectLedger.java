@@ -13,6 +13,9 @@ public interface EffectLedger {
 
     long count(String platformRunId);
 
+    /** The effect applied for decision {@code decisionId} of run {@code platformRunId}, if any. */
+    java.util.Optional<Effect> find(String platformRunId, String decisionId);
+
     /** Counts for a run by effect type. */
     Map<String, Long> countsByEffect(String platformRunId);
 }

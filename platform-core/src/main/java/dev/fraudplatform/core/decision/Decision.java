@@ -148,8 +148,13 @@ public record Decision(
     }
 
     /**
-     * The top-level scalar fields of a decision's JSON, read without building its feature snapshot: what the Action
-     * Layer and the audit need per record, at a fraction of the cost of {@link #fromJson}.
+     * What a decision says to whoever acts on it, read without building its feature snapshot: the answer of
+     * {@code POST /v1/decide}, what the effect ledger keeps per decision, and what the Action Layer and the audit need
+     * per record, at a fraction of the cost of {@link #fromJson}.
+     *
+     * @param reasons       the rules and model signals that fired, in the fabric's order (most telling first)
+     * @param bundleId      the bundle that decided; null when the record does not name one
+     * @param degradeReason why the decision was made in its degrade mode; null when the record does not say
      */
     public record Summary(
             String decisionId,
@@ -157,14 +162,38 @@ public record Decision(
             String platformRunId,
             DecisionAction action,
             DegradeMode degradeMode,
-            double score) {}
+            double score,
+            List<String> reasons,
+            String bundleId,
+            String degradeReason) {
+        public Summary {
+            reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        }
+
+        /** The answer as JSON: ids, action, score, reasons, degrade mode and its reason, bundle. */
+        public ObjectNode toJson() {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("decision_id", decisionId);
+            n.put("event_id", eventId);
+            n.put("platform_run_id", platformRunId);
+            n.put("action", action.name());
+            n.put("score", score);
+            ArrayNode r = n.putArray("reasons");
+            reasons.forEach(r::add);
+            n.put("degrade_mode", degradeMode.name());
+            n.put("degrade_reason", degradeReason);
+            n.put("bundle_id", bundleId);
+            return n;
+        }
+    }
 
     /**
      * Reads a decision's summary; throws {@link IllegalArgumentException} for bytes that are not a decision (not a JSON
      * object, an id missing, an unknown action or degrade mode).
      */
     public static Summary summarize(byte[] json) {
-        String decisionId = null, eventId = null, runId = null, action = null, mode = null;
+        String decisionId = null, eventId = null, runId = null, action = null, mode = null, bundle = null, why = null;
+        List<String> reasons = List.of();
         double score = Double.NaN;
         try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT)
@@ -172,6 +201,15 @@ public record Decision(
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+                if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY && field.equals("reasons")) {
+                    List<String> read = new ArrayList<>(4);
+                    while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                        if (p.currentToken().isStructStart()) p.skipChildren();
+                        else read.add(p.getValueAsString());
+                    }
+                    reasons = read;
+                    continue;
+                }
                 if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT
                         || t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
                     p.skipChildren();
@@ -183,6 +221,8 @@ public record Decision(
                     case "platform_run_id" -> runId = p.getValueAsString();
                     case "action" -> action = p.getValueAsString();
                     case "degrade_mode" -> mode = p.getValueAsString();
+                    case "degrade_reason" -> why = p.getValueAsString();
+                    case "bundle_id" -> bundle = p.getValueAsString();
                     case "score" -> score = p.getValueAsDouble(Double.NaN);
                     default -> {}
                 }
@@ -200,6 +240,9 @@ public record Decision(
                 runId,
                 DecisionAction.valueOf(action),
                 DegradeMode.valueOf(mode),
-                score);
+                score,
+                reasons,
+                bundle,
+                why);
     }
 }

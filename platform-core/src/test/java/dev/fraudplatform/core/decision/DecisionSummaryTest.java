@@ -36,7 +36,20 @@ class DecisionSummaryTest {
         Decision.Summary s = Decision.summarize(CanonicalJson.bytes(d.toJson()));
         assertThat(s)
                 .isEqualTo(new Decision.Summary(
-                        "dec-1", "e-1", "run-1", DecisionAction.REVIEW, DegradeMode.PARTIAL_CONTEXT, 0.61));
+                        "dec-1",
+                        "e-1",
+                        "run-1",
+                        DecisionAction.REVIEW,
+                        DegradeMode.PARTIAL_CONTEXT,
+                        0.61,
+                        List.of("velocity_1h"),
+                        "rules-v1",
+                        "missing context: x"));
+        assertThat(s.toJson().toString())
+                .isEqualTo("{\"decision_id\":\"dec-1\",\"event_id\":\"e-1\",\"platform_run_id\":\"run-1\","
+                        + "\"action\":\"REVIEW\",\"score\":0.61,\"reasons\":[\"velocity_1h\"],"
+                        + "\"degrade_mode\":\"PARTIAL_CONTEXT\",\"degrade_reason\":\"missing context: x\","
+                        + "\"bundle_id\":\"rules-v1\"}");
     }
 
     @Test

@@ -85,17 +85,7 @@ public final class ActionLayer implements BatchHandler {
             }
             try {
                 Decision.Summary d = Decision.summarize(r.value());
-                pending.add(new Pending(
-                        new Effect(
-                                d.decisionId(),
-                                d.platformRunId(),
-                                d.eventId(),
-                                d.action(),
-                                Effect.effectTypeFor(d.action()),
-                                r.admittedAtMillis(),
-                                visibleAt,
-                                d.degradeMode()),
-                        r));
+                pending.add(new Pending(Effect.of(d, r.admittedAtMillis(), visibleAt), r));
             } catch (RuntimeException e) {
                 out.add(deadLetter(r, "unreadable decision: " + e.getMessage(), visibleAt));
             }

@@ -110,6 +110,11 @@ class ActionLayerRetryIT {
         }
 
         @Override
+        public java.util.Optional<Effect> find(String platformRunId, String decisionId) {
+            return real.find(platformRunId, decisionId);
+        }
+
+        @Override
         public Map<String, Long> countsByEffect(String platformRunId) {
             return real.countsByEffect(platformRunId);
         }

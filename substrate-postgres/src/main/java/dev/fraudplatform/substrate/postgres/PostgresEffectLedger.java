@@ -35,8 +35,12 @@ public final class PostgresEffectLedger implements EffectLedger {
                 eid = new String[n],
                 action = new String[n],
                 type = new String[n],
-                mode = new String[n];
+                mode = new String[n],
+                reasons = new String[n],
+                bundle = new String[n],
+                why = new String[n];
         Long[] admitted = new Long[n], visible = new Long[n];
+        Double[] score = new Double[n];
         int i = 0;
         for (Effect e : unique.values()) {
             did[i] = e.decisionId();
@@ -45,14 +49,20 @@ public final class PostgresEffectLedger implements EffectLedger {
             action[i] = e.action().name();
             type[i] = e.effectType();
             mode[i] = e.degradeMode().name();
+            score[i] = Double.isNaN(e.score()) ? null : e.score();
+            reasons[i] = reasonsText(e.reasons());
+            bundle[i] = e.bundleId();
+            why[i] = e.degradeReason();
             admitted[i] = e.admittedAtMillis() > 0 ? e.admittedAtMillis() : null;
             visible[i] = e.decisionVisibleAtMillis() > 0 ? e.decisionVisibleAtMillis() : null;
             i++;
         }
         String sql =
-                "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, decision_visible_at, degrade_mode) "
-                        + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0), m "
-                        + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) AS x(d, r, e, a, t, adm, vis, m) "
+                "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, "
+                        + "decision_visible_at, degrade_mode, score, reasons, bundle_id, degrade_reason) "
+                        + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0), m, s, rs, b, w "
+                        + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], "
+                        + "?::float8[], ?::text[], ?::text[], ?::text[]) AS x(d, r, e, a, t, adm, vis, m, s, rs, b, w) "
                         + "ORDER BY r, d ON CONFLICT (platform_run_id, decision_id) DO NOTHING RETURNING platform_run_id, decision_id";
         Set<String> applied = new HashSet<>();
         try (Connection c = dataSource.getConnection();
@@ -65,6 +75,10 @@ public final class PostgresEffectLedger implements EffectLedger {
             ps.setArray(6, c.createArrayOf("bigint", admitted));
             ps.setArray(7, c.createArrayOf("bigint", visible));
             ps.setArray(8, c.createArrayOf("text", mode));
+            ps.setArray(9, c.createArrayOf("float8", score));
+            ps.setArray(10, c.createArrayOf("text", reasons));
+            ps.setArray(11, c.createArrayOf("text", bundle));
+            ps.setArray(12, c.createArrayOf("text", why));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) applied.add(rs.getString(1) + "\u0000" + rs.getString(2));
             }
@@ -74,6 +88,47 @@ public final class PostgresEffectLedger implements EffectLedger {
         List<Effect> out = new ArrayList<>(applied.size());
         for (Map.Entry<String, Effect> e : unique.entrySet()) if (applied.contains(e.getKey())) out.add(e.getValue());
         return out;
+    }
+
+    /** Reasons as one text, separated by newlines (a reason is a rule or signal name, one line). */
+    private static String reasonsText(List<String> reasons) {
+        return reasons.isEmpty() ? null : String.join("\n", reasons);
+    }
+
+    @Override
+    public java.util.Optional<Effect> find(String platformRunId, String decisionId) {
+        String sql = "SELECT event_id, action, effect_type, (extract(epoch FROM admitted_at) * 1000)::bigint, "
+                + "(extract(epoch FROM decision_visible_at) * 1000)::bigint, degrade_mode, score, reasons, bundle_id, degrade_reason "
+                + "FROM actions.effects WHERE platform_run_id = ? AND decision_id = ?";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, platformRunId);
+            ps.setString(2, decisionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return java.util.Optional.empty();
+                double score = rs.getDouble(7);
+                if (rs.wasNull()) score = Double.NaN;
+                String reasons = rs.getString(8);
+                String mode = rs.getString(6);
+                return java.util.Optional.of(new Effect(
+                        decisionId,
+                        platformRunId,
+                        rs.getString(1),
+                        dev.fraudplatform.core.decision.DecisionAction.valueOf(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        mode == null
+                                ? dev.fraudplatform.core.decision.DegradeMode.FAIL_SAFE
+                                : dev.fraudplatform.core.decision.DegradeMode.valueOf(mode),
+                        score,
+                        reasons == null ? List.of() : List.of(reasons.split("\n")),
+                        rs.getString(9),
+                        rs.getString(10)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("effect ledger: " + e.getMessage(), e);
+        }
     }
 
     @Override
