@@ -137,6 +137,21 @@ public final class EndToEndBench {
                         "pipeline at maximum rate = %.1f%% of the single-hop ceiling%n",
                         100.0 * max.report().performance().eventsPerSecond() / hopRate);
             }
+            BenchGoals.print(List.of(
+                    new BenchGoals.Row(
+                            "bench e2e sustained events/s at maximum rate",
+                            max.report().performance().eventsPerSecond(),
+                            "/s",
+                            8_000,
+                            20_000,
+                            true),
+                    new BenchGoals.Row(
+                            String.format(Locale.ROOT, "decision latency p99 at %,.0f events/s offered", offered),
+                            atRate.latency().p99Millis(),
+                            "ms",
+                            100,
+                            25,
+                            false)));
             return new Result(atRate, max);
         }
     }

@@ -109,13 +109,22 @@ public final class IngressBench {
     }
 
     static List<List<byte[]>> envelopes(Platform platform, String worldId, String runId, int batch) {
+        List<byte[]> all = envelopes(platform, worldId, runId, row -> true);
         List<List<byte[]>> out = new ArrayList<>();
-        List<byte[]> current = new ArrayList<>(batch);
+        for (int i = 0; i < all.size(); i += batch) out.add(all.subList(i, Math.min(all.size(), i + batch)));
+        return out;
+    }
+
+    /** The envelopes of the world's events {@code keep} accepts, in world order, for run {@code runId}. */
+    static List<byte[]> envelopes(
+            Platform platform, String worldId, String runId, java.util.function.Predicate<WorldRow> keep) {
+        List<byte[]> out = new ArrayList<>();
         String emitted = Times.format(Instant.now());
         try (WorldReader r = new WorldReader(platform.store(), worldId, List.of())) {
             while (r.hasNext()) {
                 WorldRow row = r.next();
-                current.add(dev.fraudplatform.core.envelope.Envelope.canonicalBytes(
+                if (!keep.test(row)) continue;
+                out.add(dev.fraudplatform.core.envelope.Envelope.canonicalBytes(
                         runId,
                         row.eventClass(),
                         row.eventId(),
@@ -124,13 +133,8 @@ public final class IngressBench {
                         emitted,
                         row.partitionKey(),
                         row.payloadJson()));
-                if (current.size() == batch) {
-                    out.add(current);
-                    current = new ArrayList<>(batch);
-                }
             }
         }
-        if (!current.isEmpty()) out.add(current);
         return out;
     }
 

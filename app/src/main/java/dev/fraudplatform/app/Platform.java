@@ -22,9 +22,10 @@ import dev.fraudplatform.core.run.RunRegistry;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.decision.scoring.DecisionFabric;
+import dev.fraudplatform.ingress.decide.DecisionWaiter;
+import dev.fraudplatform.ingress.decide.LoopBacklog;
 import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
-import dev.fraudplatform.ingress.http.GateLimits;
 import dev.fraudplatform.ingress.http.IngestionHttpServer;
 import dev.fraudplatform.ingress.http.ReceiptJson;
 import dev.fraudplatform.learning.archive.Archive;
@@ -67,6 +68,12 @@ public final class Platform implements AutoCloseable {
     private final IngestionHttpServer http;
     private final int httpPort;
     private final Wiring.Listener busIngress;
+    /** Decisions the gate's waiter keeps in memory for {@code /v1/decide} (a few hundred bytes each). */
+    private static final int RECENT_DECISIONS = 100_000;
+    /** How often the gate samples the decision loop's backlog for load shedding. */
+    private static final long LOOP_BACKLOG_SAMPLE_MS = 250;
+
+    private DecisionWaiter decisionWaiter;
     private final List<String> abandonedRuns;
     private volatile boolean gateStopped;
     private int opsPort = -1;
@@ -115,7 +122,20 @@ public final class Platform implements AutoCloseable {
                 relay = new AdmissionRelay(wiring.receipts(), relayPublisher);
                 closeables.push(relay);
                 gate = new IngestionGate(relay, runs, wiring.store());
-                http = new IngestionHttpServer(gate, relay, wiring.producerKeys(), GateLimits.DEFAULT);
+                // The decision API's waiter reads every decision committed from now on, before the gate takes any
+                // request: a caller registered for a decision can never miss it.
+                decisionWaiter = new DecisionWaiter(wiring.ledger(), RECENT_DECISIONS);
+                BusConsumers.Role waiterRole =
+                        wiring.consumers().fromNow(DecisionWaiter.NAME, DecisionWaiter.TOPICS, decisionWaiter);
+                closeables.push(waiterRole);
+                if (!awaitAssignment(waiterRole))
+                    throw new IllegalStateException("the gate's decision waiter could not read " + DecisionWaiter.TOPICS
+                            + (waiterRole.failure() == null ? "" : ": " + waiterRole.failure()));
+                LoopBacklog loopBacklog = new LoopBacklog(
+                        wiring.busAdmin(), DecisionFabricRole.APPLICATION_ID, Topics.TRAFFIC, LOOP_BACKLOG_SAMPLE_MS);
+                closeables.push(loopBacklog);
+                http = new IngestionHttpServer(
+                        gate, relay, wiring.producerKeys(), config.gateLimits(), decisionWaiter, loopBacklog);
                 closeables.push(http);
                 httpPort = http.start(config.gateHost(), config.gatePort());
                 busIngress = wiring.busIngress(gate, ReceiptJson::bytes);
@@ -160,6 +180,15 @@ public final class Platform implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    private static boolean awaitAssignment(BusConsumers.Role role) {
+        try {
+            return role.awaitAssignment(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

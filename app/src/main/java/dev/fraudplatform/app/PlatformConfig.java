@@ -176,6 +176,7 @@ public record PlatformConfig(
         // mechanism without its secret's variable set, a trust store without its password.
         if (kafka != null) Substrate.checkKafkaSecurity(kafkaSecurity, env);
         gateHostOf(env);
+        gateLimitsOf(env);
         return new PlatformConfig(
                 p.name(),
                 Path.of(env.getOrDefault("FP_HOME", ".fp")).toAbsolutePath(),
@@ -198,6 +199,19 @@ public record PlatformConfig(
                 s3Of(env),
                 Collections.unmodifiableMap(kafkaSecurity),
                 env);
+    }
+
+    /**
+     * The gate's limits: {@link GateLimits#DEFAULT}, with FP_GATE_MAX_LOOP_BACKLOG ({@code gate.max.loop.backlog}) the
+     * decision loop's backlog, in events, above which the gate sheds load with 429 (default 20,000).
+     */
+    public dev.fraudplatform.ingress.http.GateLimits gateLimits() {
+        return gateLimitsOf(environment);
+    }
+
+    private static dev.fraudplatform.ingress.http.GateLimits gateLimitsOf(Map<String, String> env) {
+        dev.fraudplatform.ingress.http.GateLimits d = dev.fraudplatform.ingress.http.GateLimits.DEFAULT;
+        return d.withMaxLoopBacklog(intOf(env, "FP_GATE_MAX_LOOP_BACKLOG", (int) d.maxLoopBacklog()));
     }
 
     private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(

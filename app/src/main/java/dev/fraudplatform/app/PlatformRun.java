@@ -322,6 +322,15 @@ public final class PlatformRun {
      * Builds the conformance report, writes it under {@code evidence/<run>/}, and records COMPLETED or FAILED. The run's
      * archive is flushed and sealed first ({@link RunArchive}), and the report's archive row reconciles it with the bus.
      */
+    /**
+     * Counts {@code events} that a sender other than this run's streams (a bench or a test calling the gate's API in
+     * this process) sent into the run and had receipted: the run's reconciliation holds them to receipts like the
+     * streamer's.
+     */
+    public void countSent(long events) {
+        sent.addAndGet(events);
+    }
+
     public ConformanceReport finish() throws Exception {
         return finish(null);
     }

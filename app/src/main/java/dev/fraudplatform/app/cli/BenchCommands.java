@@ -2,6 +2,7 @@ package dev.fraudplatform.app.cli;
 
 import dev.fraudplatform.app.CasesBench;
 import dev.fraudplatform.app.ConsoleBench;
+import dev.fraudplatform.app.DecideBench;
 import dev.fraudplatform.app.EndToEndBench;
 import dev.fraudplatform.app.IngressBench;
 import dev.fraudplatform.app.LabelStoreBench;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             BenchCommands.IngressBenchCommand.class,
             BenchCommands.EndToEndBenchCommand.class,
+            BenchCommands.DecideBenchCommand.class,
             BenchCommands.DecisionFabricBenchCommand.class,
             BenchCommands.CasesBenchCommand.class,
             BenchCommands.LabelStoreBenchCommand.class,
@@ -145,6 +147,48 @@ public final class BenchCommands extends Group {
         @Override
         public Integer call() throws Exception {
             return EndToEndBench.run(transactions, rate, rateTransactions, options.seed, options.profile, versus);
+        }
+    }
+
+    @Command(
+            name = "decide",
+            description = "The synchronous decision API (POST /v1/decide) at a fixed request rate from separate client "
+                    + "threads: client-observed p50/p99/p99.9, the share decided within the deadline, decisions/s.")
+    static final class DecideBenchCommand implements Callable<Integer> {
+        @Option(
+                names = "--rate",
+                defaultValue = "1000",
+                converter = Check.PositiveRate.class,
+                description = "Requests/s offered, one transaction each (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "20",
+                converter = Check.Positive.class,
+                description = "How long the measured phase offers requests (default ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(
+                names = "--threads",
+                defaultValue = "32",
+                converter = Check.Positive.class,
+                description = "Client threads (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(
+                names = "--deadline-ms",
+                defaultValue = "150",
+                converter = Check.DeadlineMillis.class,
+                description = "The deadline each request sets, 1 to 30000 ms (default ${DEFAULT-VALUE}).")
+        int deadlineMs;
+
+        @Option(names = "--seed", defaultValue = "7", description = "World seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            return DecideBench.run(rate, seconds, threads, deadlineMs, seed);
         }
     }
 

@@ -121,6 +121,16 @@ public final class Check {
         }
     }
 
+    /** A decide deadline in milliseconds, as {@code POST /v1/decide} takes it: 1 to 30,000. */
+    public static final class DeadlineMillis implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n = integer(value);
+            if (n < 1 || n > 30_000) throw new TypeConversionException("must be from 1 to 30000 ms, was " + value);
+            return n;
+        }
+    }
+
     private static int integer(String value) {
         try {
             return Integer.parseInt(value.trim());

@@ -26,6 +26,9 @@ package dev.fraudplatform.ingress.http;
  * @param maxBufferedBytes         request bodies all open requests together may hold in memory, counted by declared
  *                                 {@code Content-Length} (a body without one counts as {@code maxBodyBytes}); the next
  *                                 request that would go over gets 503 with Retry-After, without its body being read
+ * @param maxLoopBacklog           events admitted to the bus that the decision loop has not consumed yet, sampled (see
+ *                                 {@code LoopBacklog}); above it every request that would ingest gets 429 with
+ *                                 Retry-After, so the queue between the gate and the loop stays bounded
  */
 public record GateLimits(
         long maxBodyBytes,
@@ -36,15 +39,17 @@ public record GateLimits(
         int maxInFlightRequests,
         long minRequestBytesPerSecond,
         long idleTimeoutMillis,
-        long maxBufferedBytes) {
+        long maxBufferedBytes,
+        long maxLoopBacklog) {
     /**
      * 16 MiB and 10,000 events a request, 200,000 events/s per producer, 64 batches of relay backlog, 16 requests
      * in flight per producer and 128 in all, at least 4 KiB/s of body, 15 s of silence, and 256 MiB of bodies held at
-     * once (so 128 requests of the largest body cannot take 2 GiB of heap). The rate is far below any working
-     * network's and far above a trickle; Jetty checks it at every read, averaged since the body's first byte.
+     * once (so 128 requests of the largest body cannot take 2 GiB of heap), and 20,000 events of decision-loop backlog
+     * (a few seconds of the loop's work on a small box). The rate is far below any working network's and far above a
+     * trickle; Jetty checks it at every read, averaged since the body's first byte.
      */
     public static final GateLimits DEFAULT =
-            new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 4 * 1024, 15_000, 256L << 20);
+            new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 4 * 1024, 15_000, 256L << 20, 20_000);
 
     public GateLimits {
         if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8)
@@ -56,6 +61,7 @@ public record GateLimits(
         if (minRequestBytesPerSecond < 0)
             throw new IllegalArgumentException("minRequestBytesPerSecond must not be negative");
         if (idleTimeoutMillis <= 0) throw new IllegalArgumentException("idleTimeoutMillis must be positive");
+        if (maxLoopBacklog <= 0) throw new IllegalArgumentException("maxLoopBacklog must be positive");
         if (maxBufferedBytes < maxBodyBytes) {
             throw new IllegalArgumentException("maxBufferedBytes (" + maxBufferedBytes
                     + ") must hold at least one body of maxBodyBytes (" + maxBodyBytes + ")");
@@ -74,7 +80,8 @@ public record GateLimits(
                 DEFAULT.maxInFlightRequests,
                 DEFAULT.minRequestBytesPerSecond,
                 DEFAULT.idleTimeoutMillis,
-                Math.max(DEFAULT.maxBufferedBytes, maxBodyBytes));
+                Math.max(DEFAULT.maxBufferedBytes, maxBodyBytes),
+                DEFAULT.maxLoopBacklog);
     }
 
     /** These limits with other in-flight bounds. */
@@ -88,7 +95,8 @@ public record GateLimits(
                 total,
                 minRequestBytesPerSecond,
                 idleTimeoutMillis,
-                maxBufferedBytes);
+                maxBufferedBytes,
+                maxLoopBacklog);
     }
 
     /** These limits with another minimum body rate and idle timeout. */
@@ -102,7 +110,8 @@ public record GateLimits(
                 maxInFlightRequests,
                 minBytesPerSecond,
                 idleMillis,
-                maxBufferedBytes);
+                maxBufferedBytes,
+                maxLoopBacklog);
     }
 
     /** These limits with another bound on the bodies held in memory at once. */
@@ -116,6 +125,22 @@ public record GateLimits(
                 maxInFlightRequests,
                 minRequestBytesPerSecond,
                 idleTimeoutMillis,
-                bytes);
+                bytes,
+                maxLoopBacklog);
+    }
+
+    /** These limits with another bound on the decision loop's backlog, in events. */
+    public GateLimits withMaxLoopBacklog(long events) {
+        return new GateLimits(
+                maxBodyBytes,
+                maxEventsPerBatch,
+                producerEventsPerSecond,
+                maxRelayBacklog,
+                maxInFlightPerProducer,
+                maxInFlightRequests,
+                minRequestBytesPerSecond,
+                idleTimeoutMillis,
+                maxBufferedBytes,
+                events);
     }
 }

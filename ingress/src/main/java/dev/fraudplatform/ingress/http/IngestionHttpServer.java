@@ -5,6 +5,7 @@ import dev.fraudplatform.core.ingress.ProducerKeys;
 import dev.fraudplatform.core.ingress.Receipt;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.store.Resources;
+import dev.fraudplatform.ingress.decide.DecisionWaiter;
 import dev.fraudplatform.ingress.gate.AdmissionRelay;
 import dev.fraudplatform.ingress.gate.IngestionGate;
 import io.javalin.Javalin;
@@ -60,10 +61,31 @@ public final class IngestionHttpServer implements AutoCloseable {
     private final InFlightRequests inFlight;
     private final Javalin app;
     private final byte[] openApi;
+    /** The decision API; null when this gate has no decision waiter (then {@code /v1/decide} answers 503). */
+    private final DecideEndpoint decide;
+    /** The decision loop's backlog in events (-1: unknown); the gate sheds above {@link GateLimits#maxLoopBacklog()}. */
+    private final java.util.function.LongSupplier loopBacklog;
+
     private volatile String host = "127.0.0.1";
     private volatile int port;
 
     public IngestionHttpServer(IngestionGate gate, AdmissionRelay relay, ProducerKeys keys, GateLimits limits) {
+        this(gate, relay, keys, limits, null, () -> -1);
+    }
+
+    /**
+     * A gate with the synchronous decision API answered through {@code waiter} (null: none), which sheds load while
+     * {@code loopBacklog} (events the decision loop has not consumed; -1 unknown) is over the limits' bound.
+     */
+    public IngestionHttpServer(
+            IngestionGate gate,
+            AdmissionRelay relay,
+            ProducerKeys keys,
+            GateLimits limits,
+            DecisionWaiter waiter,
+            java.util.function.LongSupplier loopBacklog) {
+        this.decide = waiter == null ? null : new DecideEndpoint(waiter);
+        this.loopBacklog = loopBacklog;
         this.gate = gate;
         this.relay = relay;
         this.keys = keys;
@@ -90,7 +112,9 @@ public final class IngestionHttpServer implements AutoCloseable {
                 connector.setIdleTimeout(limits.idleTimeoutMillis());
                 return connector;
             });
-            config.routes.post(EVENTS_PATH, this::events);
+            config.routes.post(EVENTS_PATH, ctx -> guarded(ctx, this::admitBody));
+            config.routes.post(DecideEndpoint.PATH, ctx -> guarded(ctx, this::decideBody));
+            config.routes.get(DecideEndpoint.DECISIONS_PATH, this::decision);
             config.routes.get(
                     "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.get("/healthz", this::health);
@@ -152,17 +176,41 @@ public final class IngestionHttpServer implements AutoCloseable {
         }
     }
 
-    private void events(Context ctx) throws Exception {
+    /** What a route does with a body the gate has taken in: answers now (null) or when the future completes. */
+    @FunctionalInterface
+    private interface BodyHandler {
+        java.util.concurrent.CompletableFuture<?> handle(Context ctx, String producer, byte[] body) throws Exception;
+    }
+
+    /** The producer a request's key names, or empty after answering 401. */
+    private Optional<String> authenticated(Context ctx) {
         Optional<String> producer;
         try {
             producer = keys.producerOf(presentedKey(ctx));
         } catch (RuntimeException e) {
             throw new GateUnavailable(e);
         }
-        if (producer.isEmpty()) {
-            reject(ctx, 401, "a valid API key is required (Authorization: Bearer <key>)", null);
+        if (producer.isEmpty()) reject(ctx, 401, "a valid API key is required (Authorization: Bearer <key>)", null);
+        return producer;
+    }
+
+    private void decision(Context ctx) {
+        if (authenticated(ctx).isEmpty()) return;
+        if (decide == null) {
+            reject(ctx, 503, "this gate has no decision API; ask the gate that serves " + DecideEndpoint.PATH, null);
             return;
         }
+        decide.get(ctx);
+    }
+
+    /**
+     * Every body-carrying route: authentication, the declared length and the in-flight bounds before any of the body
+     * is read, then the body, then {@code handler}; the request's place is given back once it is answered (when its
+     * future completes, for an asynchronous answer).
+     */
+    private void guarded(Context ctx, BodyHandler handler) throws Exception {
+        Optional<String> producer = authenticated(ctx);
+        if (producer.isEmpty()) return;
         long declared = ctx.contentLength();
         if (declared > limits.maxBodyBytes()) {
             // Answered before reading any of it; the connection is closed, so the unread body is never parsed.
@@ -203,6 +251,7 @@ public final class IngestionHttpServer implements AutoCloseable {
             }
             case ADMITTED -> {}
         }
+        boolean answeredLater = false;
         try {
             byte[] body;
             try {
@@ -224,28 +273,36 @@ public final class IngestionHttpServer implements AutoCloseable {
                         .result(error("request ended early: " + early));
                 return;
             }
-            admitBody(ctx, p, body);
+            java.util.concurrent.CompletableFuture<?> later = handler.handle(ctx, p, body);
+            if (later != null) {
+                answeredLater = true;
+                ctx.future(() -> later.whenComplete((x, e) -> inFlight.release(p, bodyBytes)));
+            }
         } finally {
-            inFlight.release(p, bodyBytes);
+            if (!answeredLater) inFlight.release(p, bodyBytes);
         }
     }
 
-    private void admitBody(Context ctx, String producer, byte[] body) throws IOException {
-        if (body.length > limits.maxBodyBytes()) {
-            ctx.header("Connection", "close");
-            reject(ctx, 413, "body of more than " + limits.maxBodyBytes() + " bytes is over the limit", null);
-            return;
-        }
-        List<byte[]> events = lines(body);
-        if (events.size() > limits.maxEventsPerBatch()) {
-            reject(ctx, 413, events.size() + " events in one batch; the limit is " + limits.maxEventsPerBatch(), null);
-            return;
-        }
+    /**
+     * Load shedding after the body is read, before anything is ingested: the relay's backlog, the decision loop's
+     * backlog, the producer's rate. Returns false after answering 429 with Retry-After.
+     */
+    private boolean shed(Context ctx, String producer, int events) {
         if (relay.backlog() > limits.maxRelayBacklog()) {
             reject(ctx, 429, "the bus is " + relay.backlog() + " batches behind the gate; retry later", 1_000L);
-            return;
+            return true;
         }
-        long wait = buckets.take(producer, Math.max(1, events.size()));
+        long behind = loopBacklog.getAsLong();
+        if (behind > limits.maxLoopBacklog()) {
+            reject(
+                    ctx,
+                    429,
+                    "the decision loop is " + behind + " events behind the gate (the bound is "
+                            + limits.maxLoopBacklog() + "); retry later",
+                    1_000L);
+            return true;
+        }
+        long wait = buckets.take(producer, Math.max(1, events));
         if (wait > 0) {
             reject(
                     ctx,
@@ -253,18 +310,74 @@ public final class IngestionHttpServer implements AutoCloseable {
                     "producer " + producer + " is over its rate of " + (long) limits.producerEventsPerSecond()
                             + " events/s",
                     wait);
-            return;
+            return true;
         }
+        return false;
+    }
+
+    private java.util.concurrent.CompletableFuture<?> decideBody(Context ctx, String producer, byte[] body) {
+        long start = System.nanoTime();
+        if (decide == null) {
+            reject(ctx, 503, "this gate has no decision API (no decision waiter); send events to " + EVENTS_PATH, null);
+            return null;
+        }
+        Long deadline = DecideEndpoint.deadline(ctx);
+        if (deadline == null) return null;
+        List<byte[]> events = DecideEndpoint.events(ctx, body);
+        if (events.isEmpty()) {
+            reject(ctx, 400, "no transaction in the body: send one envelope, or NDJSON lines", null);
+            return null;
+        }
+        if (events.size() > DecideEndpoint.MAX_EVENTS) {
+            reject(
+                    ctx,
+                    413,
+                    events.size() + " events in one decide request; the limit is " + DecideEndpoint.MAX_EVENTS
+                            + " (send larger batches to " + EVENTS_PATH + ")",
+                    null);
+            return null;
+        }
+        DecideEndpoint.Identity[] ids = DecideEndpoint.transactionsOnly(ctx, events);
+        if (ids == null || shed(ctx, producer, events.size())) return null;
+        List<java.util.concurrent.CompletableFuture<dev.fraudplatform.core.decision.Decision.Summary>> waits =
+                decide.register(ids);
         List<Receipt> receipts;
         try {
             receipts = gate.submit(producer, events);
         } catch (IngestionGate.ProducerRefusedException e) {
             reject(ctx, 403, e.getMessage(), null);
-            return;
+            return null;
+        } catch (RuntimeException e) {
+            throw new GateUnavailable(e);
+        }
+        boolean single = !DecideEndpoint.isNdjson(ctx);
+        return decide.answer(ctx, single, producer, receipts, waits, start, deadline);
+    }
+
+    private java.util.concurrent.CompletableFuture<?> admitBody(Context ctx, String producer, byte[] body)
+            throws IOException {
+        if (body.length > limits.maxBodyBytes()) {
+            ctx.header("Connection", "close");
+            reject(ctx, 413, "body of more than " + limits.maxBodyBytes() + " bytes is over the limit", null);
+            return null;
+        }
+        List<byte[]> events = lines(body);
+        if (events.size() > limits.maxEventsPerBatch()) {
+            reject(ctx, 413, events.size() + " events in one batch; the limit is " + limits.maxEventsPerBatch(), null);
+            return null;
+        }
+        if (shed(ctx, producer, events.size())) return null;
+        List<Receipt> receipts;
+        try {
+            receipts = gate.submit(producer, events);
+        } catch (IngestionGate.ProducerRefusedException e) {
+            reject(ctx, 403, e.getMessage(), null);
+            return null;
         } catch (RuntimeException e) {
             throw new GateUnavailable(e);
         }
         ctx.status(200).contentType("application/json").result(ReceiptJson.batchBytes(producer, receipts));
+        return null;
     }
 
     /** The body's bytes ended before all of them arrived; {@code bytesRead} of them had. */
@@ -330,7 +443,7 @@ public final class IngestionHttpServer implements AutoCloseable {
         return out;
     }
 
-    private static void reject(Context ctx, int status, String message, Long retryAfterMillis) {
+    static void reject(Context ctx, int status, String message, Long retryAfterMillis) {
         if (retryAfterMillis != null)
             ctx.header("Retry-After", Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000)));
         ctx.status(status).contentType("application/json").result(error(message));

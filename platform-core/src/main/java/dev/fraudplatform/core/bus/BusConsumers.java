@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>{@link #transactional}: what the handler {@link BatchHandler.Session#send sends} and the offsets it consumed
  *       become visible together on {@code commit}, or not at all;
  *   <li>{@link #everyRecord}: in no consumer group; every instance reads every partition from the beginning, and
- *       {@code commit} keeps nothing (a follower of the control topic).
+ *       {@code commit} keeps nothing (a follower of the control topic); {@link #fromNow} alike, from where each
+ *       partition ends when it starts (a waiter for what comes next).
  * </ul>
  *
  * <p>A role's {@code name} names its thread and client (under the wiring's client id prefix). The wiring that made this
@@ -39,6 +40,13 @@ public interface BusConsumers {
      * {@link BatchHandler.Session#commit()} keeps nothing.
      */
     Role everyRecord(String name, List<String> topics, BatchHandler handler);
+
+    /**
+     * Starts a role in no consumer group that reads every partition of {@code topics} (as they are when it starts) from
+     * where each ends when it starts: every instance sees every record committed after that, and leaves nothing behind
+     * on the cluster. Once {@link Role#awaitAssignment} returns true, nothing committed afterwards is missed.
+     */
+    Role fromNow(String name, List<String> topics, BatchHandler handler);
 
     /** A started consuming role. */
     interface Role extends AutoCloseable {

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *       holds what the handler {@code send}s and the consumed offsets (fenced by the group's metadata, KIP-447), and
  *       commits on {@code commit}, so output and consumption are visible together or not at all;
  *   <li>{@link #everyRecord}: no group; the loop assigns itself every partition of its topics and reads them from the
- *       beginning; {@code commit} keeps nothing.
+ *       beginning; {@code commit} keeps nothing; {@link #fromNow} alike, from the end of each partition.
  * </ul>
  *
  * <p>The Kafka adapter of {@link BusConsumers}' roles ({@link KafkaBusConsumers} starts them). The thread and the
@@ -63,6 +63,8 @@ public final class ConsumerRole implements BusConsumers.Role {
     private final List<String> topics;
     /** Whether the role is a member of a consumer group (false: {@link #everyRecord}). */
     private final boolean grouped;
+    /** In no group: whether the role reads from the end of each partition (else from the beginning). */
+    private boolean fromEnd;
 
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -104,6 +106,16 @@ public final class ConsumerRole implements BusConsumers.Role {
     public static ConsumerRole everyRecord(
             KafkaSettings kafka, String name, List<String> topics, BatchHandler handler) {
         return new ConsumerRole(kafka, name, null, topics, handler, null);
+    }
+
+    /**
+     * A role in no consumer group that reads every partition of {@code topics}, as they are when it starts, from their
+     * end: what is committed after it starts; {@code commit} keeps nothing.
+     */
+    public static ConsumerRole fromNow(KafkaSettings kafka, String name, List<String> topics, BatchHandler handler) {
+        ConsumerRole role = new ConsumerRole(kafka, name, null, topics, handler, null);
+        role.fromEnd = true;
+        return role;
     }
 
     private ConsumerRole(
@@ -153,8 +165,12 @@ public final class ConsumerRole implements BusConsumers.Role {
                 for (String topic : topics)
                     consumer.partitionsFor(topic).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
                 consumer.assign(all);
-                consumer.seekToBeginning(all);
-                LOG.info("{} reads {} from the beginning", thread.getName(), all);
+                if (fromEnd) {
+                    consumer.seekToEnd(all);
+                    // Resolves the end now: what is committed from here on is read, whenever the first poll runs.
+                    for (TopicPartition tp : all) consumer.position(tp);
+                } else consumer.seekToBeginning(all);
+                LOG.info("{} reads {} from the {}", thread.getName(), all, fromEnd ? "end" : "beginning");
                 if (!all.isEmpty()) assigned.countDown();
             } else
                 consumer.subscribe(topics, new ConsumerRebalanceListener() {

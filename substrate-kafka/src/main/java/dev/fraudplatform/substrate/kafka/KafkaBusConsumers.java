@@ -32,6 +32,11 @@ public final class KafkaBusConsumers implements BusConsumers {
         return started(ConsumerRole.everyRecord(kafka, name, topics, handler));
     }
 
+    @Override
+    public Role fromNow(String name, List<String> topics, BatchHandler handler) {
+        return started(ConsumerRole.fromNow(kafka, name, topics, handler));
+    }
+
     private static ConsumerRole started(ConsumerRole role) {
         role.start();
         return role;

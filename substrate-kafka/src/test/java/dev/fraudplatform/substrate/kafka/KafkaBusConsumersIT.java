@@ -133,6 +133,33 @@ class KafkaBusConsumersIT {
         assertThat(groups()).isEqualTo(groupsBefore);
     }
 
+    @Test
+    void aFromNowRoleReadsOnlyWhatIsCommittedAfterItStartsOnEveryPartition() throws Exception {
+        // Given records already on both partitions of a topic
+        String topic = TestBus.newTopic(2);
+        BusConsumers consumers = new KafkaBusConsumers(KafkaSettings.of(TestBus.bootstrap()));
+        java.util.Set<String> groupsBefore = groups();
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(KafkaSettings.of(TestBus.bootstrap()), "it-in")) {
+            List<OutboundRecord> old = new ArrayList<>();
+            for (int i = 0; i < 4; i++) old.add(new OutboundRecord(topic, "k" + i, bytes("old" + i), i, Map.of()));
+            publisher.publish(old);
+            List<String> seen = new CopyOnWriteArrayList<>();
+            // When a from-now role starts, and once it is assigned more records are published
+            try (BusConsumers.Role waiter = consumers.fromNow("it-from-now", List.of(topic), collecting(seen))) {
+                assertThat(waiter.awaitAssignment(Duration.ofSeconds(30))).isTrue();
+                List<OutboundRecord> fresh = new ArrayList<>();
+                for (int i = 0; i < 4; i++)
+                    fresh.add(new OutboundRecord(topic, "k" + i, bytes("new" + i), i, Map.of()));
+                publisher.publish(fresh);
+                awaitUntil(() -> seen.size() >= 4, Duration.ofSeconds(30));
+                Thread.sleep(300); // nothing older arrives late
+            }
+            // Then it saw exactly the new records, of both partitions, and left no group behind
+            assertThat(seen).containsExactlyInAnyOrder("new0", "new1", "new2", "new3");
+        }
+        assertThat(groups()).isEqualTo(groupsBefore);
+    }
+
     private static BatchHandler collecting(List<String> seen) {
         return (batch, session) -> {
             for (InboundRecord r : batch) seen.add(new String(r.value(), StandardCharsets.UTF_8));
