@@ -46,6 +46,7 @@ public final class DecideBench {
             int shed,
             int other,
             int receipted,
+            long gateMillisTotal,
             double seconds) {
         int requests() {
             return latencyNanos.length;
@@ -143,6 +144,8 @@ public final class DecideBench {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger decided = new AtomicInteger(), within = new AtomicInteger(), pending = new AtomicInteger();
         AtomicInteger shed = new AtomicInteger(), other = new AtomicInteger(), receipted = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong gateMillis = new java.util.concurrent.atomic.AtomicLong();
+        java.util.Map<String, Integer> shedWhy = new java.util.concurrent.ConcurrentHashMap<>();
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4, r -> {
@@ -179,13 +182,22 @@ public final class DecideBench {
                                 switch (r.statusCode()) {
                                     case 200 -> {
                                         JsonNode body = Json.MAPPER.readTree(r.body());
+                                        gateMillis.addAndGet(
+                                                body.path("receipted_ms").asLong());
                                         if ("DECIDED".equals(body.path("status").asText())) {
                                             decided.incrementAndGet();
                                             if (took <= deadlineMs * 1_000_000L) within.incrementAndGet();
                                         } else other.incrementAndGet();
                                     }
                                     case 202 -> pending.incrementAndGet();
-                                    case 429, 503 -> shed.incrementAndGet();
+                                    case 429, 503 -> {
+                                        shed.incrementAndGet();
+                                        String why = Json.MAPPER
+                                                .readTree(r.body())
+                                                .path("error")
+                                                .asText();
+                                        shedWhy.merge(why.replaceAll("[0-9]+", "N"), 1, Integer::sum);
+                                    }
                                     default -> other.incrementAndGet();
                                 }
                             } catch (Exception e) {
@@ -202,8 +214,17 @@ public final class DecideBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] out = new long[n];
         for (int i = 0; i < n; i++) out[i] = latency.get(i);
+        shedWhy.forEach((why, count) -> System.out.printf(Locale.ROOT, "  shed %,d times: %s%n", count, why));
         return new Phase(
-                out, decided.get(), within.get(), pending.get(), shed.get(), other.get(), receipted.get(), seconds);
+                out,
+                decided.get(),
+                within.get(),
+                pending.get(),
+                shed.get(),
+                other.get(),
+                receipted.get(),
+                gateMillis.get(),
+                seconds);
     }
 
     private static void print(String label, double rate, long deadlineMs, Phase p) {
@@ -230,5 +251,10 @@ public final class DecideBench {
                 p.shed(),
                 p.other(),
                 p.decided() / p.seconds());
+        System.out.printf(
+                Locale.ROOT,
+                "  of a decided request's time in the gate, %.1f ms on average went to its receipt (schema, dedupe,"
+                        + " outbox, bus), the rest to the decision loop%n",
+                (double) p.gateMillisTotal() / Math.max(1, p.decided()));
     }
 }

@@ -722,6 +722,30 @@ public final class Platform implements AutoCloseable {
         return streamerKey;
     }
 
+    /** Each consuming stage's backlog now, in records, in the order events pass the stages. */
+    public Map<String, Long> stageBacklogs() {
+        return StageBacklogs.sample(wiring.busAdmin());
+    }
+
+    /**
+     * One line of what {@code report}'s run cost at its scale: events, events/s, peak RSS, PostgreSQL on disk, and the
+     * slowest stage by its backlog when the input stopped ({@code backlogs}, from {@link #stageBacklogs()}).
+     */
+    public String scaleLine(dev.fraudplatform.ops.RunReport report, Map<String, Long> backlogs) {
+        long pg = StageBacklogs.databaseBytes(wiring.dataSource());
+        return String.format(
+                java.util.Locale.ROOT,
+                "scale: %,d transactions, %,d events, %,.0f events/s end to end, peak RSS %,d MiB, PostgreSQL %,d MiB on"
+                        + " disk; slowest stage %s (backlog when the streamer finished: %s)",
+                report.admittedTransactions(),
+                report.ingress().sent(),
+                report.performance().eventsPerSecond(),
+                report.performance().peakRssMegabytes(),
+                pg < 0 ? -1 : pg >> 20,
+                StageBacklogs.slowest(backlogs),
+                backlogs);
+    }
+
     public ProducerKeys producerKeys() {
         return wiring.producerKeys();
     }

@@ -43,6 +43,7 @@ public final class Profiles {
             "lanes",
             "gate.port",
             "gate.host",
+            "gate.max.loop.backlog",
             "join.wait.ms",
             "commit.ms",
             "ops.port",

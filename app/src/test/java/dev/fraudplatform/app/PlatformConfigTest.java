@@ -97,6 +97,17 @@ class PlatformConfigTest {
                 .hasMessage("FP_PARTITIONS must be a positive integer, was 'six'");
         assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_STREAM_THREADS", "0")))
                 .hasMessageContaining("FP_STREAM_THREADS");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_MAX_LOOP_BACKLOG", "lots")))
+                .hasMessage("FP_GATE_MAX_LOOP_BACKLOG must be a positive integer, was 'lots'");
+    }
+
+    @Test
+    void theGateShedsAtTheLoopBacklogItIsGiven() {
+        assertThat(PlatformConfig.from(Map.of()).gateLimits().maxLoopBacklog()).isEqualTo(20_000);
+        assertThat(PlatformConfig.from(Map.of("FP_GATE_MAX_LOOP_BACKLOG", "500"))
+                        .gateLimits()
+                        .maxLoopBacklog())
+                .isEqualTo(500);
     }
 
     @Test

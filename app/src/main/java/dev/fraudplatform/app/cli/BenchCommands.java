@@ -171,9 +171,9 @@ public final class BenchCommands extends Group {
 
         @Option(
                 names = "--threads",
-                defaultValue = "32",
+                defaultValue = "128",
                 converter = Check.Positive.class,
-                description = "Client threads (default ${DEFAULT-VALUE}).")
+                description = "Client threads, each with one request open at a time (default ${DEFAULT-VALUE}).")
         int threads;
 
         @Option(

@@ -161,8 +161,11 @@ final class CommandSteps {
                     + ", producers " + platform.runs().producers(run.runId()) + ")");
             long events = Drills.worldEvents(platform.store(), worldId);
             ConformanceReport report;
+            java.util.Map<String, Long> backlogs;
             try {
                 run.stream(events, rate);
+                // Where the work stands as the input stops: the stage furthest behind is the slowest.
+                backlogs = platform.stageBacklogs();
                 boolean drained = run.awaitDrain(Duration.ofSeconds(120));
                 StatusLine.end();
                 if (!drained) System.out.println("run " + run.runId() + " did not drain: " + platform.roleFailures());
@@ -174,6 +177,7 @@ final class CommandSteps {
                 throw e;
             }
             System.out.println(report.toText());
+            System.out.println(platform.scaleLine(report.run(), backlogs));
             System.out.println("evidence: " + platform.store().locationOf("evidence/" + run.runId() + "/report.html"));
             System.out.println("cases: " + report.run().casework().casesOpened() + " opened for this run; `fp serve` "
                     + "serves the investigator's console to work them, `fp labels` reads the labels");

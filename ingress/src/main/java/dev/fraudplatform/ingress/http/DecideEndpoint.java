@@ -47,8 +47,16 @@ final class DecideEndpoint {
 
     static final long DEFAULT_DEADLINE_MS = 150;
     static final long MAX_DEADLINE_MS = 30_000;
+    /**
+     * Decide requests that may wait for their decisions at once, all producers together (each holds a few hundred
+     * bytes and no thread while it waits); beyond it a request is answered at once, 202 where its decision is not in
+     * yet, rather than held.
+     */
+    static final int MAX_WAITING = 4_096;
 
     private final DecisionWaiter waiter;
+    private final java.util.concurrent.atomic.AtomicInteger waitingRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     DecideEndpoint(DecisionWaiter waiter) {
         this.waiter = waiter;
@@ -152,7 +160,8 @@ final class DecideEndpoint {
 
     /**
      * After the gate's receipts: the future that answers the request once every decision is in or {@code deadlineMs}
-     * (counted from {@code startNanos}) has passed. It sets the response itself and never fails.
+     * (counted from {@code startNanos}) has passed; it sets the response itself and never fails. Null when the answer
+     * is set already: every decision was in, the deadline had passed, or {@link #MAX_WAITING} requests wait already.
      */
     CompletableFuture<Void> answer(
             Context ctx,
@@ -177,14 +186,24 @@ final class DecideEndpoint {
             }
             decisions.add(f);
         }
-        long left = deadlineMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long receiptedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long left = deadlineMs - receiptedMs;
         CompletableFuture<?>[] all = decisions.stream().filter(f -> f != null).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(all)
-                .completeOnTimeout(null, Math.max(0, left), TimeUnit.MILLISECONDS)
-                .handle((x, e) -> {
-                    respond(ctx, single, producer, receipts, decisions, startNanos);
-                    return null;
-                });
+        CompletableFuture<Void> ready = CompletableFuture.allOf(all);
+        if (ready.isDone() || left <= 0) {
+            respond(ctx, single, producer, receipts, decisions, startNanos, receiptedMs);
+            return null;
+        }
+        if (waitingRequests.incrementAndGet() > MAX_WAITING) {
+            waitingRequests.decrementAndGet(); // over the bound: answered now, 202 for what is not in yet
+            respond(ctx, single, producer, receipts, decisions, startNanos, receiptedMs);
+            return null;
+        }
+        return ready.completeOnTimeout(null, left, TimeUnit.MILLISECONDS).handle((x, e) -> {
+            waitingRequests.decrementAndGet();
+            respond(ctx, single, producer, receipts, decisions, startNanos, receiptedMs);
+            return null;
+        });
     }
 
     private static void respond(
@@ -193,7 +212,8 @@ final class DecideEndpoint {
             String producer,
             List<Receipt> receipts,
             List<CompletableFuture<Decision.Summary>> decisions,
-            long startNanos) {
+            long startNanos,
+            long receiptedMs) {
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         boolean pending = false;
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + receipts.size() * 600);
@@ -202,6 +222,7 @@ final class DecideEndpoint {
             g.writeStartObject();
             g.writeStringField("producer", producer);
             g.writeNumberField("waited_ms", waited);
+            g.writeNumberField("receipted_ms", receiptedMs);
             if (!single) g.writeArrayFieldStart("results");
             for (int i = 0; i < receipts.size(); i++) {
                 Receipt r = receipts.get(i);

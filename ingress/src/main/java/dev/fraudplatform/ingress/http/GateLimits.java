@@ -42,14 +42,14 @@ public record GateLimits(
         long maxBufferedBytes,
         long maxLoopBacklog) {
     /**
-     * 16 MiB and 10,000 events a request, 200,000 events/s per producer, 64 batches of relay backlog, 16 requests
-     * in flight per producer and 128 in all, at least 4 KiB/s of body, 15 s of silence, and 256 MiB of bodies held at
+     * 16 MiB and 10,000 events a request, 200,000 events/s per producer, 64 batches of relay backlog, 64 requests
+     * in flight per producer (a card switch calling {@code /v1/decide} at 1,000/s keeps dozens open) and 128 in all, at least 4 KiB/s of body, 15 s of silence, and 256 MiB of bodies held at
      * once (so 128 requests of the largest body cannot take 2 GiB of heap), and 20,000 events of decision-loop backlog
      * (a few seconds of the loop's work on a small box). The rate is far below any working network's and far above a
      * trickle; Jetty checks it at every read, averaged since the body's first byte.
      */
     public static final GateLimits DEFAULT =
-            new GateLimits(16L << 20, 10_000, 200_000, 64, 16, 128, 4 * 1024, 15_000, 256L << 20, 20_000);
+            new GateLimits(16L << 20, 10_000, 200_000, 64, 64, 128, 4 * 1024, 15_000, 256L << 20, 20_000);
 
     public GateLimits {
         if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE - 8)

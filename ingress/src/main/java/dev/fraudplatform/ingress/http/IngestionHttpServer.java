@@ -205,8 +205,9 @@ public final class IngestionHttpServer implements AutoCloseable {
 
     /**
      * Every body-carrying route: authentication, the declared length and the in-flight bounds before any of the body
-     * is read, then the body, then {@code handler}; the request's place is given back once it is answered (when its
-     * future completes, for an asynchronous answer).
+     * is read, then the body, then {@code handler}. The request's place is given back once {@code handler} returns: an
+     * asynchronous answer (a decide request waiting for its decisions) holds no thread and no body by then, and its
+     * waits are bounded by the decision API itself.
      */
     private void guarded(Context ctx, BodyHandler handler) throws Exception {
         Optional<String> producer = authenticated(ctx);
@@ -251,7 +252,6 @@ public final class IngestionHttpServer implements AutoCloseable {
             }
             case ADMITTED -> {}
         }
-        boolean answeredLater = false;
         try {
             byte[] body;
             try {
@@ -274,12 +274,9 @@ public final class IngestionHttpServer implements AutoCloseable {
                 return;
             }
             java.util.concurrent.CompletableFuture<?> later = handler.handle(ctx, p, body);
-            if (later != null) {
-                answeredLater = true;
-                ctx.future(() -> later.whenComplete((x, e) -> inFlight.release(p, bodyBytes)));
-            }
+            if (later != null) ctx.future(() -> later);
         } finally {
-            if (!answeredLater) inFlight.release(p, bodyBytes);
+            inFlight.release(p, bodyBytes);
         }
     }
 
