@@ -7,7 +7,7 @@ import java.util.Locale;
  * The performance goals of ARCHITECTURE.md §10 beside what a bench just measured: each measure's value, its first bar
  * and its goal, and which of them it meets. Printed, never asserted: a bench's numbers depend on the machine.
  */
-final class BenchGoals {
+public final class BenchGoals {
     private BenchGoals() {}
 
     /**
@@ -15,7 +15,7 @@ final class BenchGoals {
      *
      * @param higherIsBetter true for a rate (met when at least the bar), false for a latency (met when at most)
      */
-    record Row(String measure, double value, String unit, double firstBar, double goal, boolean higherIsBetter) {
+    public record Row(String measure, double value, String unit, double firstBar, double goal, boolean higherIsBetter) {
         boolean meets(double bar) {
             return higherIsBetter ? value >= bar : value <= bar;
         }
@@ -26,7 +26,7 @@ final class BenchGoals {
         }
     }
 
-    static void print(List<Row> rows) {
+    public static void print(List<Row> rows) {
         System.out.println("goals (ARCHITECTURE.md §10):");
         System.out.printf(
                 Locale.ROOT, "  %-58s %14s %12s %12s  %s%n", "measure", "measured", "first bar", "goal", "verdict");

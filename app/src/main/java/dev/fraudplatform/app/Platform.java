@@ -736,12 +736,15 @@ public final class Platform implements AutoCloseable {
         return String.format(
                 java.util.Locale.ROOT,
                 "scale: %,d transactions, %,d events, %,.0f events/s end to end, peak RSS %,d MiB, PostgreSQL %,d MiB on"
-                        + " disk; slowest stage %s (backlog when the streamer finished: %s)",
+                        + " disk, this process's Kafka log %,d MiB and stream state %,d MiB; slowest stage %s (backlog"
+                        + " when the streamer finished: %s)",
                 report.admittedTransactions(),
                 report.ingress().sent(),
                 report.performance().eventsPerSecond(),
                 report.performance().peakRssMegabytes(),
                 pg < 0 ? -1 : pg >> 20,
+                StageBacklogs.directoryBytes(workDir.resolve("kafka")) >> 20,
+                StageBacklogs.directoryBytes(workDir.resolve("streams")) >> 20,
                 StageBacklogs.slowest(backlogs),
                 backlogs);
     }

@@ -66,6 +66,24 @@ final class StageBacklogs {
                 .orElse("none");
     }
 
+    /** The bytes of the files under {@code dir} (0 when it does not exist: an external broker's log is not here). */
+    static long directoryBytes(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) return 0;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            return files.filter(java.nio.file.Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return java.nio.file.Files.size(f);
+                        } catch (java.io.IOException | RuntimeException e) {
+                            return 0; // a segment deleted while walking
+                        }
+                    })
+                    .sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     /** The platform database's size on disk, in bytes (tables, indexes, TOAST): {@code pg_database_size}. */
     static long databaseBytes(DataSource db) {
         try (Connection c = db.getConnection();

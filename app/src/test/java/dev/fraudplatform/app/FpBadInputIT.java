@@ -238,6 +238,10 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("bench", "ingress", "--lanes", "0"), "--lanes"));
         cases.add(Arguments.of(List.of("bench", "ingress", "--batch", "-1"), "--batch"));
         cases.add(Arguments.of(List.of("bench", "e2e", "--rate", "0"), "--rate"));
+        cases.add(Arguments.of(List.of("bench", "decide", "--rate", "0"), "--rate"));
+        cases.add(Arguments.of(List.of("bench", "decide", "--deadline-ms", "0"), "--deadline-ms"));
+        cases.add(Arguments.of(List.of("bench", "decide", "--deadline-ms", "30001"), "--deadline-ms"));
+        cases.add(Arguments.of(List.of("bench", "decide", "--threads", "none"), "--threads"));
         cases.add(Arguments.of(
                 List.of("investigators", "add", "Bad Name", "--role", "analyst"), "a user name is 1-64 lower-case"));
         cases.add(Arguments.of(List.of("investigators", "add", "ana", "--role", "boss"), "--role is analyst or lead"));

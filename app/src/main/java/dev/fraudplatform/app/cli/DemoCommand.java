@@ -63,6 +63,18 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         // The registry's active bundle, else the trained bundle the platform ships (RunBundles.BUILT_IN_DEFAULT).
-        return CommandSteps.runWorld(platform, world.worldId(), null, rate).passed() ? 0 : 1;
+        dev.fraudplatform.ops.ConformanceReport report = CommandSteps.runWorld(platform, world.worldId(), null, rate);
+        var performance = report.run().performance();
+        dev.fraudplatform.app.BenchGoals.print(java.util.List.of(
+                new dev.fraudplatform.app.BenchGoals.Row(
+                        "fp demo: start to first decision", performance.secondsToFirstDecision(), "s", 8, 5, false),
+                new dev.fraudplatform.app.BenchGoals.Row(
+                        "fp demo: events/s end to end (as fast as the gate takes them)",
+                        performance.eventsPerSecond(),
+                        "/s",
+                        8_000,
+                        20_000,
+                        true)));
+        return report.passed() ? 0 : 1;
     }
 }

@@ -338,17 +338,22 @@ public final class IngestionHttpServer implements AutoCloseable {
         if (ids == null || shed(ctx, producer, events.size())) return null;
         List<java.util.concurrent.CompletableFuture<dev.fraudplatform.core.decision.Decision.Summary>> waits =
                 decide.register(ids);
-        List<Receipt> receipts;
+        List<Receipt> receipts = submit(ctx, producer, events);
+        if (receipts == null) return null;
+        boolean single = !DecideEndpoint.isNdjson(ctx);
+        return decide.answer(ctx, single, producer, receipts, waits, start, deadline);
+    }
+
+    /** The gate's receipts for {@code events}, or null after answering 403 (a run that does not take the producer). */
+    private List<Receipt> submit(Context ctx, String producer, List<byte[]> events) {
         try {
-            receipts = gate.submit(producer, events);
+            return gate.submit(producer, events);
         } catch (IngestionGate.ProducerRefusedException e) {
             reject(ctx, 403, e.getMessage(), null);
             return null;
         } catch (RuntimeException e) {
             throw new GateUnavailable(e);
         }
-        boolean single = !DecideEndpoint.isNdjson(ctx);
-        return decide.answer(ctx, single, producer, receipts, waits, start, deadline);
     }
 
     private java.util.concurrent.CompletableFuture<?> admitBody(Context ctx, String producer, byte[] body)
@@ -364,15 +369,8 @@ public final class IngestionHttpServer implements AutoCloseable {
             return null;
         }
         if (shed(ctx, producer, events.size())) return null;
-        List<Receipt> receipts;
-        try {
-            receipts = gate.submit(producer, events);
-        } catch (IngestionGate.ProducerRefusedException e) {
-            reject(ctx, 403, e.getMessage(), null);
-            return null;
-        } catch (RuntimeException e) {
-            throw new GateUnavailable(e);
-        }
+        List<Receipt> receipts = submit(ctx, producer, events);
+        if (receipts == null) return null;
         ctx.status(200).contentType("application/json").result(ReceiptJson.batchBytes(producer, receipts));
         return null;
     }
