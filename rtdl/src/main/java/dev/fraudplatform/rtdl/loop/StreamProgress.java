@@ -18,7 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class StreamProgress {
     private static final String PROGRESS = "progress\u0000";
-    private static final long IDLE_MS = DecisionTopology.IDLE_MS;
     /** Quiet input is taken as idle after this long ({@link DecisionTopology.Settings#idleMs}). */
     private final long idleMs;
 
@@ -55,7 +54,7 @@ final class StreamProgress {
 
     /**
      * Scaled mode: reads back the runs this task had announced; each counts as quiet from {@code now}, so it is
-     * announced as idle after {@value #IDLE_MS} ms unless input comes.
+     * announced as idle after {@code idleMs} unless input comes.
      */
     void restore(long now) {
         if (!scaled) return;
@@ -109,7 +108,7 @@ final class StreamProgress {
      * The run's stream has ended on this partition (every admitted record of it came before). No context of the run
      * can come any more: the context time moves past every event read here (not past everything: a record that still
      * came after the end waits as ever). Scaled mode also announces the end to the projections, for good, rather than
-     * after {@value #IDLE_MS} ms of quiet.
+     * after {@code idleMs} of quiet.
      */
     void ended(String run) {
         Long latest = latestEventTimes.get(run);
@@ -125,7 +124,7 @@ final class StreamProgress {
     /**
      * Scaled mode: tells every projection partition that this task has sent every event before {@code progressMs} (its
      * input partition is in event-time order: one streamer lane feeds it), that the run's stream has ended here, or
-     * that its input has been idle for {@value #IDLE_MS} ms with its partition read to its end (a guess its next input
+     * that its input has been idle for {@code idleMs} with its partition read to its end (a guess its next input
      * takes back). Sent when it changes,
      * and every second regardless.
      */
