@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits claimed events to the bus exactly once, whatever crashes: a transactional outbox in the receipt store, and
  * a relay that publishes outbox records in bus transactions together with a marker. The relay is a two-stage
- * pipeline: one thread claims the next group while another publishes and receipts the previous one, strictly in claim
- * order (recovery relies on receipts following outbox order).
+ * pipeline: one thread claims the next group while another publishes and receipts the ones claimed before, strictly
+ * in claim order (recovery relies on receipts following outbox order); every group claimed while a publication was
+ * under way goes into the next bus transaction together.
  *
  * <p>Per group of batches: (1) for each batch, {@link ReceiptStore#claim} commits the claims, the outbox records and
  * the receipts it can settle at once; (2) one bus transaction publishes every claimed record plus a marker naming each
@@ -192,15 +193,30 @@ public final class AdmissionRelay implements AutoCloseable {
 
     private void publishLoop() {
         while (!closed && failure.get() == null) {
-            ClaimedGroup c = null;
+            List<ClaimedGroup> ready = new ArrayList<>();
             try {
-                c = claimed.poll(200, TimeUnit.MILLISECONDS);
-                if (c != null) publish(c);
+                ClaimedGroup c = claimed.poll(200, TimeUnit.MILLISECONDS);
+                if (c == null) continue;
+                ready.add(c);
+                // Every group claimed while the last one was being published goes in one bus transaction, in claim
+                // order: a publication costs the same round trips whatever its size, so small groups claimed back to
+                // back must not each wait for the ones before them (at 100 single-event requests/s that wait was two
+                // thirds of a receipt's 80-90 ms).
+                int records = c.claim().pending().size();
+                ClaimedGroup next;
+                while ((next = claimed.peek()) != null
+                        && records + next.claim().pending().size() <= MAX_GROUP_RECORDS) {
+                    ready.add(claimed.poll());
+                    records += next.claim().pending().size();
+                }
+                publish(ready);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Throwable e) {
-                stop(e, c == null ? List.of() : c.group());
+                List<Work> holding = new ArrayList<>();
+                for (ClaimedGroup g : ready) holding.addAll(g.group());
+                stop(e, holding);
                 return;
             }
         }
@@ -254,11 +270,19 @@ public final class AdmissionRelay implements AutoCloseable {
         }
     }
 
-    private void publish(ClaimedGroup c) {
+    /** Publishes and receipts claimed groups, in claim order, in one bus transaction; then answers their batches. */
+    private void publish(List<ClaimedGroup> groups) {
+        List<ReceiptStore.Pending> pending = new ArrayList<>();
+        for (ClaimedGroup c : groups) pending.addAll(c.claim().pending());
+        Map<Long, BusCoordinates> published = pending.isEmpty() ? Map.of() : publishAndRecord(pending);
+        for (ClaimedGroup c : groups) answer(c, published);
+    }
+
+    /** Answers each batch of a published group with its receipts, by input index. */
+    private void answer(ClaimedGroup c, Map<Long, BusCoordinates> published) {
         ReceiptStore.Claim claim = c.claim();
         int[] base = c.base();
         List<Work> group = c.group();
-        Map<Long, BusCoordinates> published = claim.pending().isEmpty() ? Map.of() : publishAndRecord(claim.pending());
         List<Map<Integer, Receipt>> results = new ArrayList<>();
         for (int w = 0; w < group.size(); w++) results.add(new HashMap<>());
         for (Map.Entry<Integer, Receipt> e : claim.settled().entrySet()) {
