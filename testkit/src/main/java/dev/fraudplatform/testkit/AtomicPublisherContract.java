@@ -131,6 +131,32 @@ public abstract class AtomicPublisherContract {
     }
 
     @Test
+    void aSuccessorReadsWhereEveryRecordLandedThoughOthersWroteBetweenTheGroups() throws Exception {
+        // Given two groups of one relay over every partition, with another writer's records before, between and after
+        AtomicPublisher p = publisher(identity);
+        AtomicPublisher other = publisher(identity + "-other");
+        other.publish(records("o", 5), List.of(1L, 2L, 3L, 4L, 5L));
+        AtomicPublisher.Published first = p.publish(records("a", 7), List.of(10L, 11L, 12L, 13L, 14L, 15L, 16L));
+        other.publish(records("p", 5), List.of(6L, 7L, 8L, 9L, 10L));
+        AtomicPublisher.Published second = p.publish(records("b", 4), List.of(20L, 21L, 22L, 23L));
+        other.publish(records("q", 3), List.of(11L, 12L, 13L));
+        // When a successor (knowing nothing of what its predecessor published) reads the markers
+        List<AtomicPublisher.Marker> markers = publisher(identity).markersAfter(-1);
+        // Then each names exactly where each of its own records landed
+        assertThat(markers).hasSize(2);
+        List<Long> firstSeqs = List.of(10L, 11L, 12L, 13L, 14L, 15L, 16L);
+        List<Long> secondSeqs = List.of(20L, 21L, 22L, 23L);
+        for (int i = 0; i < firstSeqs.size(); i++)
+            assertThat(markers.get(0).coordinatesBySeq())
+                    .containsEntry(firstSeqs.get(i), first.coordinates().get(i));
+        for (int i = 0; i < secondSeqs.size(); i++)
+            assertThat(markers.get(1).coordinatesBySeq())
+                    .containsEntry(secondSeqs.get(i), second.coordinates().get(i));
+        assertThat(markers.get(0).coordinatesBySeq()).hasSize(7);
+        assertThat(markers.get(1).coordinatesBySeq()).hasSize(4);
+    }
+
+    @Test
     void aNewInstanceFencesTheOldOne() throws Exception {
         AtomicPublisher old = publisher(identity);
         old.publish(records("old-", 1), List.of(1L));

@@ -63,6 +63,11 @@ public final class Topics {
 
     /** Header carrying the wall-clock millis at which IG admitted the event (outside every digest). */
     public static final String HEADER_ADMITTED_AT = "fp.admitted_at";
+    /**
+     * Header of an admitted record: the relay that published it and the gate outbox sequence it came from ({@code
+     * <relay> <seq>}), which the relay's recovery matches to its markers.
+     */
+    public static final String HEADER_OUTBOX_SEQ = "fp.outbox_seq";
 
     /**
      * Header of a run's end-of-stream record on {@link #TRAFFIC} (its value: the run id). The orchestrator writes one

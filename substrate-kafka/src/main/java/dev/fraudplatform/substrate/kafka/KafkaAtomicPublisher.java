@@ -25,8 +25,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@link AtomicPublisher} on Kafka: each group is one transaction holding the records and a marker record on
- * {@link Topics#INGRESS_RELAY} whose value lists {@code outbox_seq topic partition offset} per record. Starting an
+ * {@link AtomicPublisher} on Kafka: each group is one transaction holding the records, each with its outbox sequence
+ * in header {@link Topics#HEADER_OUTBOX_SEQ}, and a marker record on {@link Topics#INGRESS_RELAY} that names the
+ * records' outbox sequences and, for each partition they may go to, an offset below which none of them can land, so
+ * that recovery finds each record's coordinates by reading from there ({@link #markersAfter}). The marker is sent with
+ * the records, not after their acknowledgements: a group costs the transaction's round trips and no more. Starting an
  * instance calls {@code initTransactions}, which fences an earlier instance with the same transactional id and aborts
  * its open transaction, so a group is either wholly visible to {@code read_committed} readers or not at all.
  */
@@ -35,6 +38,10 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
     private final String name;
     private final String transactionalId;
     private final KafkaProducer<String, byte[]> producer;
+    /** The first line of a marker that names its records by outbox sequence and partition floors. */
+    static final String MARKER_V2 = "fp-relay-marker 2";
+    /** Per partition this instance may publish to: an offset at or below which its next record lands. */
+    private final Map<TopicPartition, Long> known = new java.util.HashMap<>();
 
     /**
      * @param name the relay's name: its transactional id and client id are {@link KafkaSettings#clientId} of it (an
@@ -56,35 +63,49 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
     @Override
     public Published publish(List<OutboundRecord> records, List<Long> outboxSeqs) throws Exception {
         if (records.size() != outboxSeqs.size()) throw new IllegalArgumentException("one outbox sequence per record");
+        // The marker goes out with the records, not after their acknowledgements: it names each record by its outbox
+        // sequence (also a header of the record) and, per partition the group may write to, an offset below which
+        // none of them can land. One round trip less per group than a marker that waits for the records' offsets;
+        // recovery finds the offsets by reading from those floors (markersAfter).
+        Map<TopicPartition, Long> floors = floorsFor(records);
+        StringBuilder marker = new StringBuilder(64 + records.size() * 24 + floors.size() * 32);
+        marker.append(MARKER_V2).append('\n');
+        floors.forEach((tp, offset) -> marker.append("floor ")
+                .append(tp.topic())
+                .append(' ')
+                .append(tp.partition())
+                .append(' ')
+                .append(offset)
+                .append('\n'));
+        for (int i = 0; i < records.size(); i++)
+            marker.append("seq ")
+                    .append(outboxSeqs.get(i))
+                    .append(' ')
+                    .append(records.get(i).topic())
+                    .append('\n');
         try {
             producer.beginTransaction();
             List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
-            for (OutboundRecord r : records) futures.add(producer.send(KafkaEventPublisher.toProducerRecord(r)));
-            producer.flush();
-            List<BusCoordinates> coordinates = new ArrayList<>(records.size());
-            StringBuilder marker = new StringBuilder(records.size() * 32);
-            for (int i = 0; i < futures.size(); i++) {
-                RecordMetadata m = futures.get(i).get();
-                BusCoordinates at = new BusCoordinates(m.topic(), m.partition(), m.offset());
-                coordinates.add(at);
-                marker.append(outboxSeqs.get(i))
-                        .append(' ')
-                        .append(at.topic())
-                        .append(' ')
-                        .append(at.partition())
-                        .append(' ')
-                        .append(at.offset())
-                        .append('\n');
+            for (int i = 0; i < records.size(); i++) {
+                ProducerRecord<String, byte[]> pr = KafkaEventPublisher.toProducerRecord(records.get(i));
+                pr.headers().add(Topics.HEADER_OUTBOX_SEQ, outboxTag(outboxSeqs.get(i)));
+                futures.add(producer.send(pr));
             }
-            RecordMetadata markerAt = producer.send(new ProducerRecord<>(
-                            Topics.INGRESS_RELAY,
-                            0,
-                            System.currentTimeMillis(),
-                            transactionalId,
-                            marker.toString().getBytes(StandardCharsets.UTF_8)))
-                    .get();
-            producer.commitTransaction();
-            return new Published(coordinates, markerAt.offset());
+            Future<RecordMetadata> markerSent = producer.send(new ProducerRecord<>(
+                    Topics.INGRESS_RELAY,
+                    0,
+                    System.currentTimeMillis(),
+                    transactionalId,
+                    marker.toString().getBytes(StandardCharsets.UTF_8)));
+            producer.commitTransaction(); // flushes every record and the marker first
+            List<BusCoordinates> coordinates = new ArrayList<>(records.size());
+            for (Future<RecordMetadata> f : futures) {
+                RecordMetadata m = f.get();
+                coordinates.add(new BusCoordinates(m.topic(), m.partition(), m.offset()));
+                floors.merge(new TopicPartition(m.topic(), m.partition()), m.offset() + 1, Math::max);
+            }
+            known.putAll(floors);
+            return new Published(coordinates, markerSent.get().offset());
         } catch (Exception | Error e) {
             if (fenced(e)) throw new FencedException("relay " + transactionalId + " was fenced by a newer instance", e);
             try {
@@ -93,6 +114,36 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
                 e.addSuppressed(abortFailed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * For every partition of each topic {@code records} go to: an offset at or below which none of them can land. This
+     * instance's records come after what it published before (kept in {@link #known}); a partition it never wrote to
+     * is read once (its end offset now: whatever is appended later lands above it).
+     */
+    private Map<TopicPartition, Long> floorsFor(List<OutboundRecord> records) {
+        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+        java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+        for (OutboundRecord r : records) topics.add(r.topic());
+        for (String topic : topics) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (org.apache.kafka.common.PartitionInfo info : producer.partitionsFor(topic))
+                partitions.add(new TopicPartition(topic, info.partition()));
+            List<TopicPartition> unknown = new ArrayList<>();
+            for (TopicPartition tp : partitions) if (!known.containsKey(tp)) unknown.add(tp);
+            if (!unknown.isEmpty()) known.putAll(endOffsets(unknown));
+            for (TopicPartition tp : partitions) out.put(tp, known.get(tp));
+        }
+        return out;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                kafka.consumer(null, name + "-floors", Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            return c.endOffsets(partitions);
         }
     }
 
@@ -123,22 +174,77 @@ public final class KafkaAtomicPublisher implements AtomicPublisher {
             // A marker log shorter than the recorded progress belongs to a new bus (an embedded broker starts a new
             // log with each process): every marker on it is news.
             c.seek(tp, end <= offset ? 0 : Math.max(0, offset + 1));
+            List<ConsumerRecord<String, byte[]>> markers = new ArrayList<>();
             while (c.position(tp) < end) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500)))
+                    if (transactionalId.equals(r.key())) markers.add(r);
+            }
+            for (ConsumerRecord<String, byte[]> r : markers)
+                out.add(new Marker(r.offset(), coordinates(c, new String(r.value(), StandardCharsets.UTF_8))));
+        }
+        return out;
+    }
+
+    /**
+     * The coordinates by outbox sequence of one committed marker: written in it (a marker of the first form, {@code
+     * outbox_seq topic partition offset} per line), or found by reading each partition it names from its floor for the
+     * records carrying its sequences (the second form, {@link #MARKER_V2}): the marker is committed, so its records
+     * are too, in the same transaction.
+     */
+    /**
+     * The header that names a record's outbox sequence and the relay that published it ({@code <transactional id>
+     * <seq>}): sequences are one relay's, and other relays (another store's, on the same cluster) write the same topics.
+     */
+    private byte[] outboxTag(long seq) {
+        return (transactionalId + " " + seq).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Map<Long, BusCoordinates> coordinates(KafkaConsumer<String, byte[]> c, String marker) {
+        Map<Long, BusCoordinates> bySeq = new LinkedHashMap<>();
+        String[] lines = marker.split("\n");
+        if (lines.length == 0 || !lines[0].equals(MARKER_V2)) {
+            for (String line : lines) {
+                if (line.isEmpty()) continue;
+                String[] f = line.split(" ");
+                bySeq.put(Long.parseLong(f[0]), new BusCoordinates(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3])));
+            }
+            return bySeq;
+        }
+        Map<TopicPartition, Long> floors = new LinkedHashMap<>();
+        java.util.Set<Long> wanted = new java.util.LinkedHashSet<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f[0].equals("floor"))
+                floors.put(new TopicPartition(f[1], Integer.parseInt(f[2])), Long.parseLong(f[3]));
+            else if (f[0].equals("seq")) wanted.add(Long.parseLong(f[1]));
+        }
+        Map<Long, BusCoordinates> found = new java.util.HashMap<>();
+        for (Map.Entry<TopicPartition, Long> floor : floors.entrySet()) {
+            if (found.size() == wanted.size()) break;
+            TopicPartition tp = floor.getKey();
+            c.assign(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            c.seek(tp, floor.getValue());
+            while (c.position(tp) < end && found.size() < wanted.size()) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (!transactionalId.equals(r.key())) continue;
-                    Map<Long, BusCoordinates> bySeq = new LinkedHashMap<>();
-                    for (String line : new String(r.value(), StandardCharsets.UTF_8).split("\n")) {
-                        if (line.isEmpty()) continue;
-                        String[] f = line.split(" ");
-                        bySeq.put(
-                                Long.parseLong(f[0]),
-                                new BusCoordinates(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3])));
-                    }
-                    out.add(new Marker(r.offset(), bySeq));
+                    org.apache.kafka.common.header.Header h = r.headers().lastHeader(Topics.HEADER_OUTBOX_SEQ);
+                    if (h == null) continue;
+                    String tag = new String(h.value(), StandardCharsets.UTF_8);
+                    int space = tag.lastIndexOf(' ');
+                    if (space != transactionalId.length() || !tag.startsWith(transactionalId))
+                        continue; // another relay's record
+                    long seq = Long.parseLong(tag.substring(space + 1));
+                    // The first above the floor is this group's: this relay's later groups carry later sequences.
+                    if (wanted.contains(seq))
+                        found.putIfAbsent(seq, new BusCoordinates(r.topic(), r.partition(), r.offset()));
                 }
             }
         }
-        return out;
+        if (found.size() != wanted.size())
+            throw new IllegalStateException("a committed relay marker names " + wanted.size() + " records, but "
+                    + found.size() + " were found above its floors");
+        for (Long seq : wanted) bySeq.put(seq, found.get(seq));
+        return bySeq;
     }
 
     @Override
