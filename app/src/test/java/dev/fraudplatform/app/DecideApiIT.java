@@ -54,6 +54,9 @@ class DecideApiIT {
     static Platform platform;
     static PlatformRun run;
     static String key;
+    /** A valid key of a producer that no run of this test names. */
+    static String outsider;
+
     static List<byte[]> transactions;
     static byte[] aContextEvent;
     static int next;
@@ -74,6 +77,7 @@ class DecideApiIT {
         String world = TestWorlds.passed(platform, 21, 1_200);
         run = PlatformRun.start(platform, world, DecisionBundle.builtIn("rules-v1"), Set.of(PRODUCER), s -> {});
         key = platform.producerKeys().issue(PRODUCER);
+        outsider = platform.producerKeys().issue("other-switch");
         DecideBench.contextFirst(platform, run);
         transactions =
                 IngressBench.envelopes(platform, world, run.runId(), row -> Topics.isTransaction(row.eventClass()));
@@ -210,6 +214,8 @@ class DecideApiIT {
             String url = body.path("decision_url").asText();
             assertThat(r.headers().firstValue("Location")).hasValue(url);
             assertThat(get(url, null).statusCode()).isEqualTo(401);
+            // A key of a producer the run does not name reads none of its decisions.
+            assertThat(get(url, outsider).statusCode()).isEqualTo(404);
             AtomicReference<JsonNode> found = new AtomicReference<>();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 HttpResponse<String> g = get(url, key);

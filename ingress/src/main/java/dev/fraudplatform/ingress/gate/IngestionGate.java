@@ -53,15 +53,22 @@ public final class IngestionGate implements IngressPort {
     private static final long ADMISSION_TIMEOUT_SECONDS = 60;
 
     private final AdmissionRelay relay;
+    private final RunRegistry runs;
     private final OpenRuns openRuns;
     private final ObjectStore quarantine;
     private final EnvelopeValidator validator = new EnvelopeValidator();
     private final PayloadSchemas schemas = PayloadSchemas.builtIn();
 
     public IngestionGate(AdmissionRelay relay, RunRegistry runs, ObjectStore quarantine) {
+        this.runs = runs;
         this.relay = relay;
         this.openRuns = new OpenRuns(runs, RUN_STATE_CACHE_MS);
         this.quarantine = quarantine;
+    }
+
+    /** Whether run {@code platformRunId} names {@code producerId} among its producers (false for an unknown run). */
+    public boolean takesFrom(String platformRunId, String producerId) {
+        return runs.producers(platformRunId).contains(producerId);
     }
 
     /**

@@ -55,11 +55,15 @@ final class DecideEndpoint {
     static final int MAX_WAITING = 4_096;
 
     private final DecisionWaiter waiter;
+    /** Whether a run (first) names a producer (second) among its producers: who may read the run's decisions. */
+    private final java.util.function.BiPredicate<String, String> runTakesFrom;
+
     private final java.util.concurrent.atomic.AtomicInteger waitingRequests =
             new java.util.concurrent.atomic.AtomicInteger();
 
-    DecideEndpoint(DecisionWaiter waiter) {
+    DecideEndpoint(DecisionWaiter waiter, java.util.function.BiPredicate<String, String> runTakesFrom) {
         this.waiter = waiter;
+        this.runTakesFrom = runTakesFrom;
     }
 
     /** The event's identity read from its envelope, or null when it is not readable (the gate will quarantine it). */
@@ -266,8 +270,11 @@ final class DecideEndpoint {
                 + "?run=" + URLEncoder.encode(platformRunId, StandardCharsets.UTF_8);
     }
 
-    /** {@code GET /v1/decisions/{id}?run=RUN}: the decision once made (200), else 404 with Retry-After. */
-    void get(Context ctx) {
+    /**
+     * {@code GET /v1/decisions/{id}?run=RUN}: the decision once made (200), else 404 with Retry-After. Only a producer
+     * of the run may read its decisions: to any other key the run's decisions are not there (404, the same answer).
+     */
+    void get(Context ctx, String producer) {
         String id = ctx.pathParam("id");
         String run = ctx.queryParam("run");
         if (run == null || run.isBlank()) {
@@ -276,7 +283,7 @@ final class DecideEndpoint {
         }
         Optional<Decision.Summary> d;
         try {
-            d = waiter.find(run, id);
+            d = runTakesFrom.test(run, producer) ? waiter.find(run, id) : Optional.empty();
         } catch (RuntimeException e) {
             throw new IngestionHttpServer.GateUnavailable(e);
         }

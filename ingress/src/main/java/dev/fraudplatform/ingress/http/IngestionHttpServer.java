@@ -84,7 +84,7 @@ public final class IngestionHttpServer implements AutoCloseable {
             GateLimits limits,
             DecisionWaiter waiter,
             java.util.function.LongSupplier loopBacklog) {
-        this.decide = waiter == null ? null : new DecideEndpoint(waiter);
+        this.decide = waiter == null ? null : new DecideEndpoint(waiter, gate::takesFrom);
         this.loopBacklog = loopBacklog;
         this.gate = gate;
         this.relay = relay;
@@ -195,12 +195,13 @@ public final class IngestionHttpServer implements AutoCloseable {
     }
 
     private void decision(Context ctx) {
-        if (authenticated(ctx).isEmpty()) return;
+        Optional<String> producer = authenticated(ctx);
+        if (producer.isEmpty()) return;
         if (decide == null) {
             reject(ctx, 503, "this gate has no decision API; ask the gate that serves " + DecideEndpoint.PATH, null);
             return;
         }
-        decide.get(ctx);
+        decide.get(ctx, producer.get());
     }
 
     /**

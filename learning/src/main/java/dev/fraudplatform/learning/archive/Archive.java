@@ -75,6 +75,8 @@ public final class Archive implements BatchHandler {
 
     /** A run id or event class that may name a folder of the object store. */
     private static final Pattern FOLDER_NAME = Pattern.compile("[A-Za-z0-9_=.-]{1,200}");
+    /** A name of dots only ("." or ".."), which names no folder of its own. */
+    private static final Pattern ONLY_DOTS = Pattern.compile("\\.+");
 
     private final ObjectStore store;
     private final SegmentRoll.Policy policy;
@@ -143,9 +145,13 @@ public final class Archive implements BatchHandler {
                     Fields f = Fields.of(r.value());
                     runId = f.runId();
                     String eventClass = CLASS_OF_TOPIC.getOrDefault(r.topic(), f.eventClass());
-                    if (runId == null || !FOLDER_NAME.matcher(runId).matches() || runId.matches("\\.+"))
+                    if (runId == null
+                            || !FOLDER_NAME.matcher(runId).matches()
+                            || ONLY_DOTS.matcher(runId).matches())
                         throw new IllegalArgumentException("no run id that can name a folder: " + runId);
-                    if (eventClass == null || !FOLDER_NAME.matcher(eventClass).matches() || eventClass.matches("\\.+"))
+                    if (eventClass == null
+                            || !FOLDER_NAME.matcher(eventClass).matches()
+                            || ONLY_DOTS.matcher(eventClass).matches())
                         throw new IllegalArgumentException("no event class that can name a folder: " + eventClass);
                     if (f.eventId() == null) throw new IllegalArgumentException("no event id");
                     String admitted = r.header(Topics.HEADER_ADMITTED_AT);
