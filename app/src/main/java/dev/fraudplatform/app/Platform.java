@@ -74,6 +74,7 @@ public final class Platform implements AutoCloseable {
     private static final long LOOP_BACKLOG_SAMPLE_MS = 250;
 
     private DecisionWaiter decisionWaiter;
+    private BusConsumers.Role waiterRole;
     private final List<String> abandonedRuns;
     private volatile boolean gateStopped;
     private int opsPort = -1;
@@ -125,12 +126,9 @@ public final class Platform implements AutoCloseable {
                 // The decision API's waiter reads every decision committed from now on, before the gate takes any
                 // request: a caller registered for a decision can never miss it.
                 decisionWaiter = new DecisionWaiter(wiring.ledger(), RECENT_DECISIONS);
-                BusConsumers.Role waiterRole =
-                        wiring.consumers().fromNow(DecisionWaiter.NAME, DecisionWaiter.TOPICS, decisionWaiter);
+                waiterRole = wiring.consumers().fromNow(DecisionWaiter.NAME, DecisionWaiter.TOPICS, decisionWaiter);
                 closeables.push(waiterRole);
-                if (!awaitAssignment(waiterRole))
-                    throw new IllegalStateException("the gate's decision waiter could not read " + DecisionWaiter.TOPICS
-                            + (waiterRole.failure() == null ? "" : ": " + waiterRole.failure()));
+                awaitStarted(List.of(waiterRole));
                 LoopBacklog loopBacklog = new LoopBacklog(
                         wiring.busAdmin(), DecisionFabricRole.APPLICATION_ID, Topics.TRAFFIC, LOOP_BACKLOG_SAMPLE_MS);
                 closeables.push(loopBacklog);
@@ -180,15 +178,6 @@ public final class Platform implements AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
-        }
-    }
-
-    private static boolean awaitAssignment(BusConsumers.Role role) {
-        try {
-            return role.awaitAssignment(Duration.ofSeconds(60));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
@@ -587,6 +576,8 @@ public final class Platform implements AutoCloseable {
         if (caseRole != null && caseRole.failure() != null) out.add("case management: " + caseRole.failure());
         if (archiveRole != null && archiveRole.failure() != null) out.add("archive: " + archiveRole.failure());
         if (follower != null && follower.failure() != null) out.add("run follower: " + follower.failure());
+        if (waiterRole != null && waiterRole.failure() != null)
+            out.add("gate decision waiter: " + waiterRole.failure());
         if (!gateStopped && relay != null && relay.failure() != null)
             out.add("gate admission relay: " + relay.failure());
         if (!gateStopped && busIngress != null && busIngress.failure() != null)

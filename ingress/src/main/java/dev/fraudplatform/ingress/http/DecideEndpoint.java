@@ -236,7 +236,7 @@ final class DecideEndpoint {
                 String status = f == null ? "QUARANTINED" : d != null ? "DECIDED" : "PENDING";
                 g.writeStringField("status", status);
                 g.writeFieldName("receipt");
-                g.writeRawValue(new String(ReceiptJson.bytes(r), StandardCharsets.UTF_8));
+                ReceiptJson.write(g, r);
                 if (d != null) {
                     g.writeFieldName("decision");
                     g.writeTree(d.toJson());

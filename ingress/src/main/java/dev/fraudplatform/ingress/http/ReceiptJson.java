@@ -41,7 +41,7 @@ public final class ReceiptJson {
     }
 
     /** One receipt as a JSON object: the wire form both the HTTP API and the bus ingress answer with. */
-    private static void write(com.fasterxml.jackson.core.JsonGenerator g, Receipt r) throws java.io.IOException {
+    static void write(com.fasterxml.jackson.core.JsonGenerator g, Receipt r) throws java.io.IOException {
         g.writeStartObject();
         g.writeStringField("receipt_id", r.receiptId());
         g.writeStringField("outcome", r.outcome().name());
