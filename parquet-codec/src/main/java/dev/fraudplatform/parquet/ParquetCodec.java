@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.duckdb.DuckDBAppender;
@@ -24,16 +26,33 @@ import org.duckdb.DuckDBConnection;
  * rows. Its users are the world's files, the audit's segments and the archive.
  *
  * <p>Deterministic: the same schema, rows (in the same order) and row-group size give the same bytes, so files can be
- * sealed by digest. Each call runs in its own single-threaded in-memory DuckDB, which keeps rows in the order given
- * and makes the writer's output a function of its input for a fixed DuckDB version and these settings; changing
- * either changes every sealed world's id. DuckDB reads and writes local files only, so streams pass through a
- * temporary file that the call removes. Thread-safe: calls share nothing.
+ * sealed by digest. Each call runs in a single-threaded in-memory DuckDB of its own while it runs, which keeps rows in
+ * the order given and makes the writer's output a function of its input for a fixed DuckDB version and these
+ * settings; changing either changes every sealed world's id. DuckDB reads and writes local files only, so streams
+ * pass through a temporary file that the call removes. Thread-safe: no two calls share a database at once.
+ *
+ * <p>A writer's DuckDB is reused: starting and tearing down an in-memory database costs about 20 ms of CPU and a
+ * storm of page faults and TLB flushes, more than writing a thousand rows, and the archive and the audit write a
+ * segment per folder and roll. A write borrows an idle database (or starts one), writes its table and drops it, and
+ * hands the database back; at most {@link #IDLE_WRITERS} wait idle, and one whose write failed, or was large, is
+ * closed, never reused. The bytes are those a fresh database writes ({@code ParquetCodecIT} checks it).
  */
 public final class ParquetCodec {
     /** DuckDB's own default number of rows per row group. */
     public static final int DEFAULT_ROW_GROUP_ROWS = 122_880;
 
     private static final String TABLE = "t";
+
+    /** Idle writer databases kept for reuse: as many as writers commonly run at once (archive, audit, builders). */
+    static final int IDLE_WRITERS = 4;
+
+    /**
+     * A database that wrote more rows than this is closed rather than kept: what its allocator holds after a large
+     * write would stay in the process (segments and a world's day files are well below it; training sets are not).
+     */
+    static final long REUSE_MAX_ROWS = 50_000;
+
+    private static final BlockingDeque<DuckDBConnection> IDLE = new LinkedBlockingDeque<>(IDLE_WRITERS);
 
     private ParquetCodec() {}
 
@@ -68,17 +87,27 @@ public final class ParquetCodec {
         try {
             dir = Files.createTempDirectory("fp-parquet-");
             Path file = dir.resolve("part.parquet");
-            try (DuckDBConnection c = (DuckDBConnection) connect(false)) {
+            DuckDBConnection c = borrowWriter();
+            boolean clean = false;
+            long written = 0;
+            try {
                 try (Statement s = c.createStatement()) {
                     s.execute(createTable(schema));
                 }
                 try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, TABLE)) {
-                    for (Object[] row : rows) append(schema, appender, row);
+                    for (Object[] row : rows) {
+                        append(schema, appender, row);
+                        written++;
+                    }
                 }
                 try (Statement s = c.createStatement()) {
                     s.execute("COPY " + TABLE + " TO " + literal(file.toString())
                             + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + rowGroupRows + ")");
+                    s.execute("DROP TABLE " + TABLE);
                 }
+                clean = written <= REUSE_MAX_ROWS;
+            } finally {
+                if (!clean || !IDLE.offerFirst(c)) c.close();
             }
             return then.read(file);
         } catch (SQLException e) {
@@ -147,6 +176,17 @@ public final class ParquetCodec {
         } finally {
             deleteQuietly(dir);
         }
+    }
+
+    /** An idle writer database, the one used last first (its memory is warm), or a fresh one. */
+    private static DuckDBConnection borrowWriter() throws SQLException {
+        DuckDBConnection idle = IDLE.pollFirst();
+        return idle != null ? idle : (DuckDBConnection) connect(false);
+    }
+
+    /** Closes the idle writer databases, so that the next write starts a fresh one (tests compare the two). */
+    static void closeIdleWriters() throws SQLException {
+        for (DuckDBConnection c; (c = IDLE.pollFirst()) != null; ) c.close();
     }
 
     /**

@@ -95,6 +95,36 @@ class ParquetCodecIT {
                 .isEqualTo(PINNED_DIGEST);
     }
 
+    @Test
+    void aReusedWriterGivesTheBytesOfAFreshOneWhateverItWroteBefore() throws Exception {
+        ParquetSchema other =
+                new ParquetSchema(List.of(required("k", ParquetType.VARCHAR), optional("v", ParquetType.DOUBLE)));
+        List<Object[]> otherRows = List.<Object[]>of(new Object[] {"a", 1.5}, new Object[] {"b", null});
+
+        ParquetCodec.closeIdleWriters();
+        byte[] fresh = ParquetCodec.toBytes(SCHEMA, rows(3_000), 1_000);
+        ParquetCodec.closeIdleWriters();
+        byte[] otherFresh = ParquetCodec.toBytes(other, otherRows, 10);
+        // a write that fails half-way leaves nothing behind for the next one
+        List<Object[]> bad = new ArrayList<>(rows(10));
+        bad.add(new Object[] {null, 1L, null, null, null, null});
+        assertThatThrownBy(() -> ParquetCodec.toBytes(SCHEMA, bad, 10)).isInstanceOf(IllegalArgumentException.class);
+        byte[] reused = ParquetCodec.toBytes(SCHEMA, rows(3_000), 1_000);
+        byte[] otherReused = ParquetCodec.toBytes(other, otherRows, 10);
+        byte[] reusedAgain = ParquetCodec.toBytes(SCHEMA, rows(3_000), 1_000);
+
+        assertThat(reused).isEqualTo(fresh);
+        assertThat(reusedAgain).isEqualTo(fresh);
+        assertThat(otherReused).isEqualTo(otherFresh);
+        assertThat(readIds(reused)).hasSize(3_000).startsWith("r-0").endsWith("r-2999");
+    }
+
+    private static List<String> readIds(byte[] parquet) {
+        List<String> ids = new ArrayList<>();
+        ParquetCodec.forEachRow(new ByteArrayInputStream(parquet), List.of("id"), r -> ids.add(r.getString(0)));
+        return ids;
+    }
+
     private static final String PINNED_DIGEST = "4fefc8c22d1b545d2cd42bca42748dcdb4a6d8f354d237e3b1355cad74ef7d89";
 
     @Test

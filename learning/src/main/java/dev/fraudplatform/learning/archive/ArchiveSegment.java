@@ -13,8 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -96,13 +95,20 @@ final class ArchiveSegment {
 
     /** The folder of one (run, event class, day): {@code archive/<run>/<event_class>/day=<yyyy-MM-dd>/}. */
     static String folder(String runId, String eventClass, long eventTimeMillis) {
-        return runFolder(runId) + "/" + eventClass + "/day="
-                + DAY.format(Instant.ofEpochMilli(eventTimeMillis).atOffset(ZoneOffset.UTC)) + "/";
+        return runFolder(runId) + "/" + eventClass + "/day=" + day(eventTimeMillis) + "/";
+    }
+
+    /** The UTC day of an instant, {@code yyyy-MM-dd}; called per record, so without a formatter. */
+    static String day(long epochMillis) {
+        LocalDate d = LocalDate.ofEpochDay(Math.floorDiv(epochMillis, 86_400_000L));
+        // ISO for the years 1-9999, which is what the pattern (year of era) gives there; the formatter for the rest
+        return d.getYear() >= 1 && d.getYear() <= 9999 ? d.toString() : DAY.format(d);
     }
 
     /** The key prefix of one (topic, partition) in a folder: its segments' names start with it. */
     static String partitionPrefix(String folder, String topic, int partition) {
-        return folder + topic + String.format(Locale.ROOT, "-p%03d-", partition);
+        String p = Integer.toString(partition);
+        return folder + topic + (p.length() >= 3 ? "-p" : p.length() == 2 ? "-p0" : "-p00") + p + "-";
     }
 
     /** A segment's key: its partition prefix, then its first and last offsets and its row count. */

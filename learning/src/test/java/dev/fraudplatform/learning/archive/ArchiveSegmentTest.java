@@ -23,6 +23,35 @@ class ArchiveSegmentTest {
     }
 
     @Test
+    void theDayIsWhatTheDayPatternGivesForAnyInstantBeforeOrAfterTheEpoch() {
+        java.time.format.DateTimeFormatter pattern =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd", java.util.Locale.ROOT);
+        java.util.Random random = new java.util.Random(18);
+        List<Long> instants = new ArrayList<>(List.of(
+                -1L,
+                0L,
+                86_399_999L,
+                86_400_000L,
+                -86_400_000L,
+                -86_400_001L,
+                253_402_300_800_000L,
+                -62_167_219_200_001L));
+        for (int i = 0; i < 10_000; i++) instants.add(random.nextLong() % 400_000_000_000_000L);
+        for (long t : instants)
+            assertThat(ArchiveSegment.day(t))
+                    .as("instant %d", t)
+                    .isEqualTo(pattern.format(Instant.ofEpochMilli(t).atOffset(java.time.ZoneOffset.UTC)));
+    }
+
+    @Test
+    void thePartitionIsZeroPaddedToThreeDigitsInThePrefix() {
+        assertThat(ArchiveSegment.partitionPrefix("f/", "fp.traffic", 0)).isEqualTo("f/fp.traffic-p000-");
+        assertThat(ArchiveSegment.partitionPrefix("f/", "fp.traffic", 42)).isEqualTo("f/fp.traffic-p042-");
+        assertThat(ArchiveSegment.partitionPrefix("f/", "fp.traffic", 999)).isEqualTo("f/fp.traffic-p999-");
+        assertThat(ArchiveSegment.partitionPrefix("f/", "fp.traffic", 1234)).isEqualTo("f/fp.traffic-p1234-");
+    }
+
+    @Test
     void aKeyCarriesTopicPartitionOffsetsAndRowsAndParsesBack() {
         String prefix =
                 ArchiveSegment.partitionPrefix(ArchiveSegment.folder("run-1", "decision", 0), "fp.decisions", 7);
