@@ -4,7 +4,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -86,7 +85,7 @@ final class DayGenerator {
         List<GenRow> txnRows = rows.get(View.TXN);
         for (int i = 0; i < txnRows.size(); i++) {
             GenRow row = txnRows.get(i);
-            String txnId = String.format(Locale.ROOT, "t%010d", txnBase + i);
+            String txnId = "t" + Ids.pad(txnBase + i, 10);
             row.eventId = idPrefix + "-" + txnId;
             row.set("txn_id", txnId);
         }
@@ -116,7 +115,7 @@ final class DayGenerator {
     /** Ids for a non-transaction view's rows of one day (already in time order): {@code <prefix>-<letter><day><index>}. */
     static void assignIds(List<GenRow> rows, View v, String idPrefix, int day) {
         for (int i = 0; i < rows.size(); i++) {
-            rows.get(i).eventId = String.format(Locale.ROOT, "%s-%s%05d%07d", idPrefix, v.idLetter(), day, i);
+            rows.get(i).eventId = idPrefix + "-" + v.idLetter() + Ids.pad(day, 5) + Ids.pad(i, 7);
         }
     }
 

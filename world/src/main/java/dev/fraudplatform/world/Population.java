@@ -2,7 +2,6 @@ package dev.fraudplatform.world;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -72,7 +71,7 @@ final class Population {
             Catalog.Risk risk = mcc.risk() != Catalog.Risk.HIGH && r.nextDouble() < 0.05
                     ? Catalog.Risk.values()[mcc.risk().ordinal() + 1]
                     : mcc.risk();
-            merchants[m] = new Merchant(m, String.format(Locale.ROOT, "m-%06d", m), mcc, city, risk);
+            merchants[m] = new Merchant(m, "m-" + Ids.pad(m, 6), mcc, city, risk);
             byCity.get(cityIndex(city)).add(m);
             byRisk.get(risk.ordinal()).add(m);
             merchantsByMcc[mccIndex(mcc)].add(m);
@@ -94,7 +93,7 @@ final class Population {
         boolean second = a > 0
                 && r.nextDouble() < 0.08
                 && !(WorldBuilder.rng(config.seed(), KIND_ACCOUNT, a - 1).nextDouble() < 0.08);
-        String customer = String.format(Locale.ROOT, "cust-%07d", second ? a - 1 : a);
+        String customer = "cust-" + Ids.pad(second ? a - 1 : a, 7);
         Catalog.City home = Catalog.randomDomesticCity(r);
         String email = r.nextDouble() < 0.01
                 ? Catalog.pick(r, Catalog.DISPOSABLE_EMAIL_DOMAINS)
@@ -104,7 +103,7 @@ final class Population {
         double spend = Math.exp(0.55 * r.nextGaussian());
         long limit = credit ? 50_000L * (2 + r.nextInt(30)) : 0;
         String[] cards = new String[1 + (r.nextDouble() < 0.35 ? 1 : 0) + (r.nextDouble() < 0.1 ? 1 : 0)];
-        for (int i = 0; i < cards.length; i++) cards[i] = String.format(Locale.ROOT, "card-%08d", a * 4 + i);
+        for (int i = 0; i < cards.length; i++) cards[i] = "card-" + Ids.pad(a * 4 + i, 8);
         int deviceCount = 1 + (r.nextDouble() < 0.5 ? 1 : 0) + (r.nextDouble() < 0.15 ? 1 : 0);
         String[] devices = new String[deviceCount];
         String[] os = new String[deviceCount];
@@ -138,7 +137,7 @@ final class Population {
         }
         return new Account(
                 a,
-                String.format(Locale.ROOT, "acct-%07d", a),
+                "acct-" + Ids.pad(a, 7),
                 customer,
                 home,
                 email,
