@@ -9,7 +9,9 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Canonical JSON in the style of RFC 8785 (JCS): object members sorted by the UTF-16 code units of their
@@ -84,20 +86,22 @@ public final class CanonicalJson {
         }
     }
 
+    /** Orders members by name: String.compareTo orders by UTF-16 code units, which is what RFC 8785 prescribes. */
+    private static final Comparator<Map.Entry<String, JsonNode>> BY_NAME = Map.Entry.comparingByKey();
+
     private static void writeObject(JsonNode node, StringBuilder out) {
-        String[] names = new String[node.size()];
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, JsonNode>[] members = new Map.Entry[node.size()];
         int n = 0;
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            names[n++] = it.next();
-        }
-        // String.compareTo orders by UTF-16 code units, which is what RFC 8785 prescribes.
-        Arrays.sort(names, 0, n);
+        // Names and values together: no second look-up of each value by its name.
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) members[n++] = it.next();
+        Arrays.sort(members, 0, n, BY_NAME);
         out.append('{');
         for (int i = 0; i < n; i++) {
             if (i > 0) out.append(',');
-            writeString(names[i], out);
+            writeString(members[i].getKey(), out);
             out.append(':');
-            write(node.get(names[i]), out);
+            write(members[i].getValue(), out);
         }
         out.append('}');
     }
@@ -156,13 +160,27 @@ public final class CanonicalJson {
             value = node.decimalValue();
         } else {
             // float/double nodes built in code: use the shortest decimal that round-trips.
-            double d = node.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException("JSON has no representation for " + d);
-            }
-            value = new BigDecimal(Double.toString(d));
+            return canonicalDouble(node.doubleValue());
         }
         return canonicalNumber(value);
+    }
+
+    /**
+     * The canonical text of a double: that of the shortest decimal that round-trips ({@link Double#toString}).
+     * Doubles from 1e-3 to 1e7, which are most features and scores, come from {@code Double.toString} in plain
+     * notation and only lose trailing zeros (and a bare point); the rest go through {@link #canonicalNumber}.
+     */
+    static String canonicalDouble(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException("JSON has no representation for " + d);
+        }
+        if (d == 0) return "0";
+        String text = Double.toString(d);
+        if (text.indexOf('E') >= 0) return canonicalNumber(new BigDecimal(text));
+        int end = text.length();
+        while (text.charAt(end - 1) == '0') end--;
+        if (text.charAt(end - 1) == '.') end--;
+        return text.substring(0, end);
     }
 
     /** Canonical text of an exact decimal value. */

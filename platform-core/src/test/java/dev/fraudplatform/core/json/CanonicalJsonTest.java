@@ -144,6 +144,44 @@ class CanonicalJsonTest {
         assertThat(PayloadHash.of(inCode)).isEqualTo(PayloadHash.of(parsedLike));
     }
 
+    @Test
+    void aDoubleIsWrittenAsTheExactValueOfItsShortestRoundTrippingDecimal() {
+        Random random = new Random(18);
+        List<Double> doubles = new ArrayList<>(List.of(
+                1e-3,
+                9.99e-4,
+                1e7,
+                9_999_999.5,
+                1e-6,
+                9.99e-7,
+                1e21,
+                1e20,
+                0.5,
+                -0.5,
+                100.0,
+                -100.0,
+                123.456,
+                1.0e-300,
+                Double.MIN_VALUE,
+                Double.MAX_VALUE,
+                -Double.MAX_VALUE,
+                0.1 + 0.2,
+                1234567.0,
+                0.001,
+                0.0010000001));
+        for (int i = 0; i < 20_000; i++) {
+            doubles.add(random.nextDouble());
+            doubles.add((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(40) - 20));
+            doubles.add((double) random.nextInt(10_000_000) / (1 + random.nextInt(1_000)));
+            doubles.add(Double.longBitsToDouble(random.nextLong()));
+        }
+        for (double d : doubles) {
+            if (Double.isNaN(d) || Double.isInfinite(d)) continue;
+            String expected = d == 0 ? "0" : CanonicalJson.canonicalNumber(new BigDecimal(Double.toString(d)));
+            assertThat(CanonicalJson.canonicalDouble(d)).as("%s", d).isEqualTo(expected);
+        }
+    }
+
     // ---------------------------------------------------------------- value changes
 
     @Test
