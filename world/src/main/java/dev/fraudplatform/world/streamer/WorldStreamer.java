@@ -215,10 +215,6 @@ public final class WorldStreamer {
         long echoed = 0;
         List<List<WorldRow>> pending = new ArrayList<>();
         for (int l = 0; l < lanes; l++) pending.add(new ArrayList<>(batchSize));
-        // A slow start: a lane's first batch is one event, then 4, 16, ... up to the batch size, so the first
-        // decision does not wait for a full batch to be read, admitted, published and decided on cold code.
-        int[] batchLimit = new int[lanes];
-        java.util.Arrays.fill(batchLimit, 1);
         long t0 = System.nanoTime();
         long lastFlush = t0;
         long firstEventTime = -1;
@@ -269,10 +265,9 @@ public final class WorldStreamer {
                     sent++;
                     echoed++;
                 }
-                if (b.size() >= batchLimit[lane]) {
+                if (b.size() >= batchSize) {
                     queues.get(lane).put(b);
                     pending.set(lane, new ArrayList<>(batchSize));
-                    batchLimit[lane] = Math.min(batchSize, batchLimit[lane] * 4);
                 }
                 if (rate > 0 && System.nanoTime() - lastFlush > 20_000_000L) {
                     // Paced: hand partial batches over every 20 ms so pacing never turns into batching delay.
