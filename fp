@@ -13,13 +13,17 @@ stale() {
 # thousands of classes: loading them was most of a start on 2 cores (fp demo, world cached: first decision 12.4 s
 # without the archive, 7.6 s with it). A stale or unusable archive is ignored by the JVM; FP_CDS=off runs without.
 jsa="$here/app/target/fp-app.jsa"
+# A new home's embedded PostgreSQL starts as a copy of a cluster initialised once per build, on binaries unpacked once
+# per build (unpacking and initdb were 3-4 s of a fresh home's first start); the first run after a build (the
+# archive's short run below) makes both.
+pg_template=(-Dfp.pg.template="$here/app/target/pg-template" -Dfp.pg.binaries="$here/app/target/pg-binaries")
 cds_fresh() { [ -f "$jsa" ] && [ -z "$(find "$jar" "$here/app/target/lib" -newer "$jsa" -print -quit 2>/dev/null)" ]; }
 record_cds() {  # a short demo in a scratch home, on the embedded wiring whatever this shell's FP_* settings say
   echo "fp: recording the JVM's class-data archive from a short run (once per build; later starts are faster)..." >&2
   local scratch; scratch="$(mktemp -d)"
   if env -i PATH="$PATH" HOME="${HOME:-$scratch}" FP_HOME="$scratch" OMP_WAIT_POLICY=PASSIVE \
       java -Xms1g -Xmx3g -XX:+UseParallelGC -XX:ArchiveClassesAtExit="$jsa.tmp" -Xlog:cds*=off \
-      -Dfp.log.file="$scratch/fp.log" -cp "$jar:$here/app/target/lib/*" dev.fraudplatform.app.Fp \
+      "${pg_template[@]}" -Dfp.log.file="$scratch/fp.log" -cp "$jar:$here/app/target/lib/*" dev.fraudplatform.app.Fp \
       demo --transactions 2000 >/dev/null 2>&1; then
     mv -f "$jsa.tmp" "$jsa"
   else
@@ -44,5 +48,5 @@ if ! mkdir -p "$FP_HOME" 2>/dev/null || [ ! -w "$FP_HOME" ]; then
   echo "fp: FP_HOME $FP_HOME is not writable (it cannot be created, or is read-only); set FP_HOME to a directory you can write" >&2
   exit 2
 fi
-exec java ${FP_JAVA_OPTS:--Xms1g -Xmx3g -XX:+UseParallelGC} ${cds[@]+"${cds[@]}"} -Dfp.log.file="$FP_HOME/fp.log" \
+exec java ${FP_JAVA_OPTS:--Xms1g -Xmx3g -XX:+UseParallelGC} ${cds[@]+"${cds[@]}"} "${pg_template[@]}" -Dfp.log.file="$FP_HOME/fp.log" \
   -cp "$jar:$here/app/target/lib/*" dev.fraudplatform.app.Fp "$@"

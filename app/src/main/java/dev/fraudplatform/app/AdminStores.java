@@ -88,7 +88,9 @@ public final class AdminStores implements AutoCloseable {
             EmbeddedPostgresServer pg;
             try {
                 pg = EmbeddedPostgresServer.start(
-                        data, config.home().resolve("pg").resolve("binaries"));
+                        data,
+                        EmbeddedPostgresServer.binaries(
+                                config.home().resolve("pg").resolve("binaries")));
             } catch (EmbeddedPostgresServer.InUseException starting) {
                 // A platform owns the server but it does not answer yet (starting, or reclaiming one left behind):
                 // wait.

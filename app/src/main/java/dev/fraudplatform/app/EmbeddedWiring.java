@@ -44,7 +44,8 @@ final class EmbeddedWiring extends Substrate {
             if (jdbc == null) {
                 pg = EmbeddedPostgresServer.start(
                         config.home().resolve("pg").resolve("data"),
-                        config.home().resolve("pg").resolve("binaries"));
+                        EmbeddedPostgresServer.binaries(
+                                config.home().resolve("pg").resolve("binaries")));
                 jdbc = pg.jdbcUrl();
             }
             PostgresDatabase db = PostgresDatabase.open(jdbc, 16);

@@ -46,7 +46,8 @@ public final class LabelStoreBench {
         Path dir = cfg.home().resolve("bench").resolve("labels-" + System.currentTimeMillis());
         long subjects = Math.max(1, assertions / 3);
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(
-                        dir.resolve("data"), cfg.home().resolve("pg").resolve("binaries"));
+                        dir.resolve("data"),
+                        EmbeddedPostgresServer.binaries(cfg.home().resolve("pg").resolve("binaries")));
                 PostgresDatabase db = PostgresDatabase.open(pg.jdbcUrl(), 4)) {
             PostgresLabelStore store = new PostgresLabelStore(db.dataSource());
             System.out.printf(
