@@ -108,6 +108,15 @@ class OperationsIT {
         }
     }
 
+    /** The value of the sample {@code series} (name and labels as exposed) in a Prometheus text exposition. */
+    private static double gaugeValue(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " "))
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        throw new AssertionError("no " + series + " in /metrics");
+    }
+
     @Test
     @Order(2)
     void aRealPrometheusScrapesTheMetricsAndTheConsoleShowsTheRunMoveInChromium(@TempDir Path prom) throws Exception {
@@ -120,6 +129,12 @@ class OperationsIT {
                 .contains("fp_decisions_total{action=\"APPROVE\",degrade_mode=\"RULES_ONLY\"}")
                 .contains("fp_decision_latency_seconds_bucket")
                 .contains("fp_consumer_lag{group=\"fp-al\"}");
+        // The loop's stream threads, from Kafka Streams' own metrics: a run has been processed and committed.
+        assertThat(gaugeValue(metrics, "fp_loop_thread_time_ratio{phase=\"process\"}"))
+                .isBetween(0.0, 1.0);
+        assertThat(gaugeValue(metrics, "fp_loop_commit_latency_ms{stat=\"max\"}"))
+                .isPositive();
+        assertThat(gaugeValue(metrics, "fp_loop_thread_rate{of=\"commit\"}")).isNotNaN();
 
         int promPort = freePort();
         Files.writeString(

@@ -50,9 +50,8 @@ public final class Telemetry {
     private static final Map<String, Counter> RECEIPTS = new ConcurrentHashMap<>();
     private static final Map<String, Counter> QUARANTINED = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, Counter>> DECISIONS = new ConcurrentHashMap<>();
-    private static final Map<
-                    String, java.util.concurrent.atomic.AtomicReference<java.util.function.ToDoubleFunction<String>>>
-            LAG = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.concurrent.atomic.AtomicReference<java.util.function.DoubleSupplier>>
+            GAUGES = new ConcurrentHashMap<>();
     private static volatile Tracer tracer;
     private static volatile io.opentelemetry.api.OpenTelemetry tracerOwner;
     private static final TextMapGetter<Function<String, String>> GETTER = new TextMapGetter<>() {
@@ -131,19 +130,33 @@ public final class Telemetry {
      * again (a new sampler) rebinds the one gauge to the new source.
      */
     public static void consumerLagGauge(String group, java.util.function.ToDoubleFunction<String> lag) {
-        LAG.computeIfAbsent(group, g -> {
-                    var source = new java.util.concurrent.atomic.AtomicReference<
-                            java.util.function.ToDoubleFunction<String>>();
+        gauge(
+                "fp.consumer.lag",
+                "group",
+                group,
+                "records behind the log end, summed over the group's partitions",
+                () -> lag.applyAsDouble(group));
+    }
+
+    /**
+     * Registers the gauge {@code name{tagKey="tagValue"}}, read from {@code source} whenever it is scraped (NaN when
+     * the source has nothing to say). Registering the same gauge again (a new source, e.g. a role started again in
+     * this process) rebinds the one gauge to it.
+     */
+    public static void gauge(
+            String name, String tagKey, String tagValue, String description, java.util.function.DoubleSupplier source) {
+        GAUGES.computeIfAbsent(name + '\0' + tagKey + '\0' + tagValue, k -> {
+                    var bound = new java.util.concurrent.atomic.AtomicReference<java.util.function.DoubleSupplier>();
                     io.micrometer.core.instrument.Gauge.builder(
-                                    "fp.consumer.lag",
-                                    source,
-                                    s -> s.get() == null ? Double.NaN : s.get().applyAsDouble(g))
-                            .tag("group", g)
-                            .description("records behind the log end, summed over the group's partitions")
+                                    name,
+                                    bound,
+                                    b -> b.get() == null ? Double.NaN : b.get().getAsDouble())
+                            .tag(tagKey, tagValue)
+                            .description(description)
                             .register(registry());
-                    return source;
+                    return bound;
                 })
-                .set(lag);
+                .set(source);
     }
 
     private static Tracer tracer() {

@@ -1,5 +1,6 @@
 package dev.fraudplatform.rtdl.loop;
 
+import dev.fraudplatform.core.telemetry.Telemetry;
 import dev.fraudplatform.decision.scoring.DecisionFabric;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,10 +70,70 @@ public final class DecisionFabricRole implements AutoCloseable {
         TrafficReadToEnd readToEnd = new TrafficReadToEnd();
         streams = new KafkaStreams(DecisionTopology.build(fabric, settings.withReadToEnd(readToEnd)), p);
         readToEnd.of(streams);
+        registerThreadGauges(streams);
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    }
+
+    /**
+     * The loop's stream threads on {@code /metrics}: the share of their time in each phase
+     * ({@code fp_loop_thread_time_ratio{phase}}: process, commit, poll, punctuate), the exactly-once commit's latency
+     * ({@code fp_loop_commit_latency_ms{stat}}: avg, max) and the records processed and commits made per second
+     * ({@code fp_loop_thread_rate{of}}), over every stream thread of this process (ratios and the average latency: the
+     * mean of the threads'; max: the largest; rates: the sum). They tell a busy loop from a starved one (a high
+     * process ratio at a low rate: the thread waits for the CPU) and what a commit costs, which bounds how often it may
+     * commit: a commit interval shorter than the commit leaves one record a commit.
+     */
+    private static void registerThreadGauges(KafkaStreams streams) {
+        for (String phase : java.util.List.of("process", "commit", "poll", "punctuate"))
+            Telemetry.gauge(
+                    "fp.loop.thread.time.ratio",
+                    "phase",
+                    phase,
+                    "share of the decision loop's stream threads' time in this phase (mean over threads)",
+                    () -> threadMetric(streams, phase + "-ratio", Aggregate.MEAN));
+        for (String stat : java.util.List.of("avg", "max"))
+            Telemetry.gauge(
+                    "fp.loop.commit.latency.ms",
+                    "stat",
+                    stat,
+                    "the decision loop's exactly-once commit, in milliseconds",
+                    () -> threadMetric(
+                            streams, "commit-latency-" + stat, stat.equals("max") ? Aggregate.MAX : Aggregate.MEAN));
+        for (String of : java.util.List.of("process", "commit"))
+            Telemetry.gauge(
+                    "fp.loop.thread.rate",
+                    "of",
+                    of,
+                    "records processed, or commits made, per second by the decision loop's stream threads",
+                    () -> threadMetric(streams, of + "-rate", Aggregate.SUM));
+    }
+
+    private enum Aggregate {
+        MEAN,
+        MAX,
+        SUM
+    }
+
+    /** A stream-thread metric of {@code streams} over its threads; NaN when no thread reports it (yet). */
+    static double threadMetric(KafkaStreams streams, String name, Aggregate how) {
+        double sum = 0, max = Double.NaN;
+        int n = 0;
+        for (var e : streams.metrics().entrySet()) {
+            if (!e.getKey().name().equals(name) || !e.getKey().group().equals("stream-thread-metrics")) continue;
+            if (!(e.getValue().metricValue() instanceof Number v) || !Double.isFinite(v.doubleValue())) continue;
+            sum += v.doubleValue();
+            max = n == 0 ? v.doubleValue() : Math.max(max, v.doubleValue());
+            n++;
+        }
+        if (n == 0) return Double.NaN;
+        return switch (how) {
+            case MEAN -> sum / n;
+            case MAX -> max;
+            case SUM -> sum;
+        };
     }
 
     public void start() {
