@@ -13,9 +13,9 @@ stale() {
 # thousands of classes: loading them was most of a start on 2 cores (fp demo, world cached: first decision 12.4 s
 # without the archive, 7.6 s with it). A stale or unusable archive is ignored by the JVM; FP_CDS=off runs without.
 jsa="$here/app/target/fp-app.jsa"
-# A new home's embedded PostgreSQL starts as a copy of a cluster initialised once per build, on binaries unpacked once
-# per build (unpacking and initdb were 3-4 s of a fresh home's first start); the first run after a build (the
-# archive's short run below) makes both.
+# A new home's embedded PostgreSQL starts as a copy of a cluster initialised and migrated once per build, on binaries
+# unpacked once per build (unpacking, initdb and the migrations were 4-6 s of a fresh home's first start); the first
+# run after a build (the archive's short run below) makes both.
 pg_template=(-Dfp.pg.template="$here/app/target/pg-template" -Dfp.pg.binaries="$here/app/target/pg-binaries")
 cds_fresh() { [ -f "$jsa" ] && [ -z "$(find "$jar" "$here/app/target/lib" -newer "$jsa" -print -quit 2>/dev/null)" ]; }
 record_cds() {  # a short demo in a scratch home, on the embedded wiring whatever this shell's FP_* settings say

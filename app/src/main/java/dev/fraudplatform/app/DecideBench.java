@@ -256,5 +256,6 @@ public final class DecideBench {
                 "  of a decided request's time in the gate, %.1f ms on average went to its receipt (schema, dedupe,"
                         + " outbox, bus), the rest to the decision loop%n",
                 (double) p.gateMillisTotal() / Math.max(1, p.decided()));
+        System.out.println("  " + LoopMetrics.now());
     }
 }

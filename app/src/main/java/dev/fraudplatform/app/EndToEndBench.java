@@ -34,7 +34,9 @@ public final class EndToEndBench {
     private EndToEndBench() {}
 
     /** What one run measured. */
-    private record Phase(RunReport report, dev.fraudplatform.core.run.RunEvidence.LatencySummary latency) {}
+    /** A phase's run, its decision latency, and the loop's stream threads as it drained ({@link LoopMetrics}). */
+    private record Phase(
+            RunReport report, dev.fraudplatform.core.run.RunEvidence.LatencySummary latency, String loop) {}
 
     public static int run(int transactions, double offered, int offeredTransactions, long seed, boolean profile)
             throws Exception {
@@ -162,11 +164,13 @@ public final class EndToEndBench {
         Path jfr = Files.createTempFile("fp-bench-e2e-", ".jfr");
         Map<Long, Long> cpuBefore = BenchProfile.threadCpu();
         long t0 = System.nanoTime();
+        String loop;
         try (Recording rec = new Recording(jdk.jfr.Configuration.getConfiguration("profile"))) {
             if (profile) rec.start();
             run.stream(-1, rate);
             if (!run.awaitDrain(Duration.ofSeconds(120)))
                 throw new IllegalStateException("run " + run.runId() + " did not drain");
+            loop = LoopMetrics.now();
             if (profile) {
                 rec.stop();
                 rec.dump(jfr);
@@ -179,7 +183,7 @@ public final class EndToEndBench {
             BenchProfile.profile(jfr);
         }
         Files.deleteIfExists(jfr);
-        return new Phase(report, platform.evidence().latency(run.runId()));
+        return new Phase(report, platform.evidence().latency(run.runId()), loop);
     }
 
     private static void print(String label, Phase p) {
@@ -206,6 +210,7 @@ public final class EndToEndBench {
                 p.latency().samples());
         System.out.println("  decisions by degrade mode " + r.decisions().byDegradeMode() + ", by action "
                 + r.decisions().byAction());
+        System.out.println("  " + p.loop());
     }
 
     /** Produces the world's envelopes to a topic of their own and consumes them back: messages/s for the hop. */

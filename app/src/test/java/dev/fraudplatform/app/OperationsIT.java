@@ -135,6 +135,8 @@ class OperationsIT {
         assertThat(gaugeValue(metrics, "fp_loop_commit_latency_ms{stat=\"max\"}"))
                 .isPositive();
         assertThat(gaugeValue(metrics, "fp_loop_thread_rate{of=\"commit\"}")).isNotNaN();
+        // What a bench prints after a phase: the same gauges, read in this process.
+        assertThat(LoopMetrics.now()).startsWith("decision loop (Kafka Streams").doesNotContain("NaN");
 
         int promPort = freePort();
         Files.writeString(

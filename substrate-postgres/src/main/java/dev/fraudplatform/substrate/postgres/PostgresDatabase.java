@@ -51,7 +51,8 @@ public final class PostgresDatabase implements AutoCloseable {
         return new PostgresDatabase(new HikariDataSource(cfg), adminJdbcUrl);
     }
 
-    private static void migrate(String adminJdbcUrl) {
+    /** Applies pending migrations as the administrator of {@code adminJdbcUrl} (and sets the role's password). */
+    static void migrate(String adminJdbcUrl) {
         HikariConfig cfg = admin(adminJdbcUrl);
         cfg.setMaximumPoolSize(3); // Flyway holds more than one connection at a time
         cfg.setMinimumIdle(0);

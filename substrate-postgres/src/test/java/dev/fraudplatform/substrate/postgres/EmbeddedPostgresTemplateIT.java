@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A new data directory starts as a copy of the template cluster ({@link EmbeddedPostgresServer#TEMPLATE_PROPERTY})
- * instead of running {@code initdb}: the copies share the template's system identifier, which {@code initdb} draws
+ * instead of running {@code initdb} and the migrations: the copies share the template's system identifier, which {@code initdb} draws
  * afresh for every cluster it makes; they hold nothing a copy wrote before; and a template made by other binaries is
  * made again.
  */
@@ -50,6 +50,8 @@ class EmbeddedPostgresTemplateIT {
                 EmbeddedPostgresServer.start(dir.resolve("b").resolve("data"), BINARIES)) {
             assertThat(systemIdentifier(b)).isEqualTo(first);
             assertThat(tableExists(b, "written_by_a")).isFalse();
+            // Migrated already, before anything opened it: no migration pending.
+            assertThat(PostgresDatabase.describeSchema(b.jdbcUrl())).startsWith("schema migrated to V");
         }
         // The marker stays with the template, not in its copies.
         assertThat(dir.resolve("b").resolve("data").resolve("fp-template-complete"))
