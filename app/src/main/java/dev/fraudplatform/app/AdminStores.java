@@ -87,10 +87,7 @@ public final class AdminStores implements AutoCloseable {
             if (running.isPresent()) return new AdminStores(null, PostgresDatabase.open(running.get(), 2));
             EmbeddedPostgresServer pg;
             try {
-                pg = EmbeddedPostgresServer.start(
-                        data,
-                        EmbeddedPostgresServer.binaries(
-                                config.home().resolve("pg").resolve("binaries")));
+                pg = EmbeddedPostgresServer.start(data, EmbeddedWiring.pgBinaries(config));
             } catch (EmbeddedPostgresServer.InUseException starting) {
                 // A platform owns the server but it does not answer yet (starting, or reclaiming one left behind):
                 // wait.

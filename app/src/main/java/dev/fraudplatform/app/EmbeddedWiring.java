@@ -42,10 +42,7 @@ final class EmbeddedWiring extends Substrate {
         try {
             String jdbc = config.pgUrl();
             if (jdbc == null) {
-                pg = EmbeddedPostgresServer.start(
-                        config.home().resolve("pg").resolve("data"),
-                        EmbeddedPostgresServer.binaries(
-                                config.home().resolve("pg").resolve("binaries")));
+                pg = EmbeddedPostgresServer.start(config.home().resolve("pg").resolve("data"), pgBinaries(config));
                 jdbc = pg.jdbcUrl();
             }
             PostgresDatabase db = PostgresDatabase.open(jdbc, 16);
@@ -107,5 +104,13 @@ final class EmbeddedWiring extends Substrate {
         } finally {
             if (pg != null) pg.close();
         }
+    }
+
+    /**
+     * Where the embedded PostgreSQL's binaries are unpacked: the directory {@code fp} shares across homes when it names
+     * one, else the home's {@code pg/binaries}.
+     */
+    static java.nio.file.Path pgBinaries(PlatformConfig config) {
+        return EmbeddedPostgresServer.binaries(config.home().resolve("pg").resolve("binaries"));
     }
 }

@@ -45,9 +45,8 @@ public final class LabelStoreBench {
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         Path dir = cfg.home().resolve("bench").resolve("labels-" + System.currentTimeMillis());
         long subjects = Math.max(1, assertions / 3);
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(
-                        dir.resolve("data"),
-                        EmbeddedPostgresServer.binaries(cfg.home().resolve("pg").resolve("binaries")));
+        try (EmbeddedPostgresServer pg =
+                        EmbeddedPostgresServer.start(dir.resolve("data"), EmbeddedWiring.pgBinaries(cfg));
                 PostgresDatabase db = PostgresDatabase.open(pg.jdbcUrl(), 4)) {
             PostgresLabelStore store = new PostgresLabelStore(db.dataSource());
             System.out.printf(

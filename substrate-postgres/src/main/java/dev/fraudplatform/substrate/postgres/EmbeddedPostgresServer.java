@@ -1,5 +1,6 @@
 package dev.fraudplatform.substrate.postgres;
 
+import dev.fraudplatform.core.io.FileTrees;
 import dev.fraudplatform.core.net.LoopbackPorts;
 import dev.fraudplatform.core.process.OwnerLock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -76,7 +77,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * Starts (initialising on first use, as a copy of the {@link #TEMPLATE_PROPERTY} template when one is configured)
-     * a server with data in {@code dataDir}, unpacking binaries under {@code binariesDir}. A server left running on {@code dataDir} by a killed process is stopped first.
+     * a server with data in {@code dataDir}, unpacking binaries under {@code binariesDir}. A server left running on
+     * {@code dataDir} by a killed process is stopped first.
      *
      * @throws InUseException when a live process owns {@code dataDir}
      */
@@ -114,8 +116,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                                 + "removed and the data directory initialised afresh",
                         template,
                         e.getMessage());
-                deleteTree(template);
-                deleteTree(dataDir);
+                FileTrees.deleteTree(template);
+                FileTrees.deleteTree(dataDir);
                 Files.createDirectories(dataDir);
                 pg = builder(dataDir, binariesDir, dataDir.resolveSibling("postgres.log"))
                         .start();
@@ -175,9 +177,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * initialised once, migrated to the platform's schema ({@link PostgresDatabase}: schemas, append-only triggers,
      * the platform's role; no rows of any run) and stopped cleanly (a cold copy of a stopped cluster is a valid
      * cluster). {@code initdb} and the migrations took 2-4 s of a fresh home's first start on 2 cores; the copy takes a
-     * fraction of a second, and opening the database then applies only migrations newer than the template. The template is made on
-     * first use (initdb, one start and a clean stop in a directory beside it, then renamed into place, so a template
-     * is whole or absent and two processes making one at once keep one). Returns the template copied, or null when
+     * fraction of a second, and opening the database then applies only migrations newer than the template. The
+     * template is made on first use (initdb, one start, the migrations and a clean stop in a directory beside it, then
+     * renamed into place, so a template is whole or absent and two processes making one at once keep one). Returns the template copied, or null when
      * the directory was not new (it holds anything), no template is configured, or none could be made.
      */
     private static Path seedFromTemplate(Path dataDir, Path binariesDir) throws IOException {
@@ -191,7 +193,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Path marker = template.resolve(TEMPLATE_COMPLETE);
             if (Files.exists(marker) && !Files.readString(marker).equals(BINARIES_IDENTITY)) {
                 LOG.info("PostgreSQL template {} was made by other binaries: making it again", template);
-                deleteTree(template);
+                FileTrees.deleteTree(template);
             }
             if (!Files.exists(marker)) makeTemplate(template, binariesDir);
             if (!Files.exists(marker) || !Files.readString(marker).equals(BINARIES_IDENTITY)) return null;
@@ -199,7 +201,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return template;
         } catch (IOException | RuntimeException e) {
             LOG.warn("no PostgreSQL template at {} ({}); initialising the data directory", template, e.toString());
-            deleteTree(dataDir);
+            FileTrees.deleteTree(dataDir);
             Files.createDirectories(dataDir);
             return null;
         }
@@ -224,7 +226,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 // another process made it meanwhile: theirs is as good
             }
         } finally {
-            deleteTree(making);
+            FileTrees.deleteTree(making);
         }
     }
 
@@ -250,14 +252,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (var paths = Files.walk(root)) {
-            List<Path> all = paths.sorted(java.util.Comparator.reverseOrder()).toList();
-            for (Path p : all) Files.deleteIfExists(p);
         }
     }
 
