@@ -23,7 +23,8 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * {@link ReceiptStore} on PostgreSQL ({@code ingress.receipts}; {@code ingress.outbox}, which is also the dedupe index).
+ * {@link ReceiptStore} on PostgreSQL ({@code ingress.receipts}; {@code ingress.outbox}, which is also the dedupe index;
+ * {@code ingress.outbox_records}, each claimed event's bus record until the relay has published it).
  *
  * <p>A claim is one transaction: insert the candidates' outbox rows with {@code ON CONFLICT DO NOTHING} on the tuple
  * (in tuple order, so that concurrent claims lock in the same order and cannot deadlock), read the stored hash of
@@ -172,19 +173,34 @@ public final class PostgresReceiptStore implements ReceiptStore {
             ts[i] = c.record().timestampMillis();
             headers[i] = OutboxHeaders.encode(c.record().headers());
         }
-        // Multi-row VALUES with bound parameters: record bytes travel in binary, not as a hex-escaped bytea[] literal.
+        // One statement, multi-row VALUES with bound parameters (record bytes travel in binary, not as a hex-escaped
+        // bytea[] literal): the claims go into the outbox in input order, and the record of each one claimed into
+        // ingress.outbox_records, where it waits until published.
         Timestamp at = Timestamp.from(now);
-        int chunk = 2_000; // 11 parameters a row, well under the protocol's 32,767
+        int chunk = 2_000; // 12 parameters a row, well under the protocol's 32,767
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
-            StringBuilder sql = new StringBuilder(
-                    "INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, "
-                            + "record_key, record_value, record_timestamp, record_headers, received_at) VALUES ");
-            for (int i = from; i < to; i++) sql.append(i == from ? "" : ",").append("(?,?,?,?,?,?,?,?,?,?,?)");
-            sql.append(" ON CONFLICT (platform_run_id, event_class, event_id) DO NOTHING RETURNING seq, receipt_id");
+            StringBuilder sql = new StringBuilder("WITH v (ord, receipt_id, platform_run_id, event_class, event_id, "
+                    + "payload_hash, topic, record_key, record_value, record_timestamp, record_headers, received_at) "
+                    + "AS (VALUES ");
+            for (int i = from; i < to; i++)
+                sql.append(
+                        i == from
+                                ? "(?::int,?::text,?::text,?::text,?::text,?::text,?::text,?::text,?::bytea,?::bigint,"
+                                        + "?::text,?::timestamptz)"
+                                : ",(?,?,?,?,?,?,?,?,?,?,?,?)");
+            sql.append("), claimed AS (INSERT INTO ingress.outbox (receipt_id, platform_run_id, event_class, event_id, "
+                    + "payload_hash, received_at) SELECT receipt_id, platform_run_id, event_class, event_id, "
+                    + "payload_hash, received_at FROM v ORDER BY ord "
+                    + "ON CONFLICT (platform_run_id, event_class, event_id) DO NOTHING RETURNING seq, receipt_id), "
+                    + "kept AS (INSERT INTO ingress.outbox_records (seq, topic, record_key, record_value, "
+                    + "record_timestamp, record_headers) SELECT c.seq, v.topic, v.record_key, v.record_value, "
+                    + "v.record_timestamp, v.record_headers FROM claimed c JOIN v ON v.receipt_id = c.receipt_id) "
+                    + "SELECT seq, receipt_id FROM claimed");
             try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
                 int p = 1;
                 for (int i = from; i < to; i++) {
+                    ps.setInt(p++, i);
                     ps.setString(p++, rid[i]);
                     ps.setString(p++, run[i]);
                     ps.setString(p++, cls[i]);
@@ -234,6 +250,12 @@ public final class PostgresReceiptStore implements ReceiptStore {
                     ps.setLong(2, maxSeq);
                     ps.executeUpdate();
                 }
+                // Published: the bus holds the records now, and their receipts commit with this delete.
+                try (PreparedStatement ps =
+                        conn.prepareStatement("DELETE FROM ingress.outbox_records WHERE seq = ANY (?)")) {
+                    ps.setArray(1, conn.createArrayOf("bigint", seqs));
+                    ps.executeUpdate();
+                }
                 conn.commit();
             } catch (SQLException | RuntimeException e) {
                 conn.rollback();
@@ -247,14 +269,23 @@ public final class PostgresReceiptStore implements ReceiptStore {
     @Override
     public List<Pending> unpublished() {
         String sql =
-                "SELECT seq, receipt_id, platform_run_id, event_class, event_id, payload_hash, topic, record_key, record_value, "
-                        + "record_timestamp, record_headers, received_at FROM ingress.outbox "
-                        + "WHERE seq > (SELECT coalesce(max(max_outbox_seq), 0) FROM ingress.relay_progress) ORDER BY seq";
+                "SELECT o.seq, o.receipt_id, o.platform_run_id, o.event_class, o.event_id, o.payload_hash, r.topic, "
+                        + "r.record_key, r.record_value, r.record_timestamp, r.record_headers, o.received_at, r.seq "
+                        + "FROM ingress.outbox o LEFT JOIN ingress.outbox_records r ON r.seq = o.seq "
+                        + "WHERE o.seq > (SELECT coalesce(max(max_outbox_seq), 0) FROM ingress.relay_progress) "
+                        + "ORDER BY o.seq";
         List<Pending> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                // A claim above the relay's progress without its record would be an event admitted and never
+                // published: say so rather than skip it.
+                rs.getLong(13);
+                if (rs.wasNull())
+                    throw new IllegalStateException("outbox claim " + rs.getLong(1)
+                            + " is not published and its record is gone: event " + rs.getString(5)
+                            + " of run " + rs.getString(3) + " cannot be recovered from the outbox");
                 DedupeTuple t = new DedupeTuple(rs.getString(3), rs.getString(4), rs.getString(5));
                 OutboundRecord r = new OutboundRecord(
                         rs.getString(7),

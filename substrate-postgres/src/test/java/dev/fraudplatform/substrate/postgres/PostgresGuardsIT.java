@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fraudplatform.core.bus.OutboundRecord;
 import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.ingress.DedupeTuple;
+import dev.fraudplatform.core.ingress.ReceiptOutcome;
 import dev.fraudplatform.core.ingress.ReceiptStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -55,6 +56,70 @@ class PostgresGuardsIT {
             }
         }
         assertThat(store.countsByOutcome("run-c")).containsEntry("ADMITTED", 1L);
+    }
+
+    @Test
+    void anOutboxRecordWaitsOnlyUntilItIsPublishedWhileItsClaimStays() throws SQLException {
+        PostgresReceiptStore store = new PostgresReceiptStore(DATABASE.db().dataSource());
+        DedupeTuple first = new DedupeTuple("run-q", "txn.authorization", "q1");
+        DedupeTuple second = new DedupeTuple("run-q", "txn.authorization", "q2");
+        DedupeTuple third = new DedupeTuple("run-q", "txn.authorization", "q3");
+        ReceiptStore.Claim claim = store.claim(
+                List.of(
+                        candidate(0, first, new byte[] {1, 2}),
+                        candidate(1, second, new byte[] {3}),
+                        candidate(2, third, new byte[] {4})),
+                Map.of());
+        assertThat(claim.pending()).extracting(p -> p.tuple().eventId()).containsExactly("q1", "q2", "q3");
+        assertThat(queued("run-q")).isEqualTo(3);
+        assertThat(store.unpublished())
+                .extracting(p -> p.record().value()[0])
+                .containsExactly((byte) 1, (byte) 3, (byte) 4);
+
+        // The relay publishes the first: its record goes with the receipt; the others still wait, whole.
+        store.recordAdmitted(claim.pending().subList(0, 1), List.of(new BusCoordinates("fp.traffic", 0, 0)), 0);
+        assertThat(queued("run-q")).isEqualTo(2);
+        assertThat(store.unpublished())
+                .extracting(
+                        p -> p.tuple().eventId(),
+                        p -> p.record().key(),
+                        p -> p.record().value().length)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("q2", "acct-1", 1),
+                        org.assertj.core.groups.Tuple.tuple("q3", "acct-1", 1));
+        store.recordAdmitted(claim.pending().subList(1, 2), List.of(new BusCoordinates("fp.traffic", 0, 1)), 1);
+        assertThat(queued("run-q")).isEqualTo(1);
+
+        // The claim is still the dedupe index: the same event again is a duplicate, not a second admission.
+        ReceiptStore.Claim again = store.claim(List.of(candidate(0, first, new byte[] {1, 2})), Map.of());
+        assertThat(again.pending()).isEmpty();
+        assertThat(again.settled().get(0).outcome()).isEqualTo(ReceiptOutcome.DUPLICATE);
+
+        // A claim not yet published whose record is gone is named, never skipped as if it had been published.
+        try (Connection owner = DriverManager.getConnection(DATABASE.db().adminJdbcUrl());
+                Statement s = owner.createStatement()) {
+            s.executeUpdate("DELETE FROM ingress.outbox_records WHERE seq = "
+                    + claim.pending().get(2).outboxSeq());
+        }
+        assertThatThrownBy(store::unpublished)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("event q3 of run run-q cannot be recovered");
+    }
+
+    private static ReceiptStore.Candidate candidate(int index, DedupeTuple t, byte[] value) {
+        return new ReceiptStore.Candidate(
+                index, t, "sha256:" + t.eventId(), new OutboundRecord("fp.traffic", "acct-1", value, 1L, Map.of()));
+    }
+
+    /** Outbox records of the run's claims still waiting to be published. */
+    private static long queued(String run) throws SQLException {
+        try (Connection c = DATABASE.db().dataSource().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM ingress.outbox_records r JOIN ingress.outbox o "
+                        + "ON o.seq = r.seq WHERE o.platform_run_id = '" + run + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test
