@@ -25,12 +25,32 @@ final class TestDatabases {
 
     /** A new database on the shared server, migrated, with the platform's pool open; the caller closes it. */
     static PostgresDatabase fresh() throws Exception {
+        return PostgresDatabase.open(empty(), 8);
+    }
+
+    /**
+     * The administrator's URL of a new database on the shared server migrated up to and including {@code version}
+     * only, as an older build left it: {@link PostgresDatabase#open} on it then migrates the rest.
+     */
+    static String migratedTo(String version) throws Exception {
+        String url = empty();
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .placeholders(java.util.Map.of("app_role", PostgresDatabase.APP_ROLE))
+                .target(version)
+                .load()
+                .migrate();
+        return url;
+    }
+
+    private static String empty() throws Exception {
         String admin = SERVER.get().jdbcUrl();
         String name = "fp_it_" + NEXT.incrementAndGet();
         try (Connection c = DriverManager.getConnection(admin);
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
-        return PostgresDatabase.open(admin.replaceFirst("/postgres(\\?|$)", "/" + name + "$1"), 8);
+        return admin.replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
     }
 }
