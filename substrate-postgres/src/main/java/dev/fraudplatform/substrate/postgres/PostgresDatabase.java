@@ -58,12 +58,7 @@ public final class PostgresDatabase implements AutoCloseable {
         cfg.setMinimumIdle(0);
         cfg.setPoolName("fp-postgres-migrate");
         try (HikariDataSource admin = new HikariDataSource(cfg)) {
-            Flyway.configure()
-                    .dataSource(admin)
-                    .locations("classpath:db/migration")
-                    .placeholders(Map.of("app_role", APP_ROLE))
-                    .load()
-                    .migrate();
+            flyway().dataSource(admin).load().migrate();
             String appPassword = System.getenv("FP_PG_APP_PASSWORD");
             // On a server that asks for passwords (RDS), the platform's role logs in with its own, set here by the
             // administrator on every open, so a rotated secret takes effect at the next start.
@@ -80,6 +75,11 @@ public final class PostgresDatabase implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The platform's migrations, with their placeholders; the caller names the administrator's data source. */
+    static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
+        return Flyway.configure().locations("classpath:db/migration").placeholders(Map.of("app_role", APP_ROLE));
     }
 
     /**
@@ -109,12 +109,7 @@ public final class PostgresDatabase implements AutoCloseable {
         cfg.setInitializationFailTimeout(5_000);
         cfg.setPoolName("fp-postgres-doctor");
         try (HikariDataSource admin = new HikariDataSource(cfg)) {
-            MigrationInfoService info = Flyway.configure()
-                    .dataSource(admin)
-                    .locations("classpath:db/migration")
-                    .placeholders(Map.of("app_role", APP_ROLE))
-                    .load()
-                    .info();
+            MigrationInfoService info = flyway().dataSource(admin).load().info();
             int pending = info.pending().length;
             MigrationInfo current = info.current();
             String version = current == null ? "none" : "V" + current.getVersion();

@@ -34,10 +34,8 @@ final class TestDatabases {
      */
     static String migratedTo(String version) throws Exception {
         String url = empty();
-        org.flywaydb.core.Flyway.configure()
+        PostgresDatabase.flyway()
                 .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .placeholders(java.util.Map.of("app_role", PostgresDatabase.APP_ROLE))
                 .target(version)
                 .load()
                 .migrate();
