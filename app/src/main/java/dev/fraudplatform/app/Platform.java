@@ -72,6 +72,12 @@ public final class Platform implements AutoCloseable {
     private static final int RECENT_DECISIONS = 100_000;
     /** How often the gate samples the decision loop's backlog for load shedding. */
     private static final long LOOP_BACKLOG_SAMPLE_MS = 250;
+    /**
+     * How long the roles off the decision's latency path (Decision Log and Audit, archive, Case Management, Label Store)
+     * let a fetch wait to fill a batch ({@link BusConsumers#batching}). The decision loop, the Action Layer and the
+     * gate's decision waiter fetch as soon as a record is there.
+     */
+    static final java.time.Duration OFF_PATH_BATCH_WAIT = java.time.Duration.ofMillis(100);
 
     private DecisionWaiter decisionWaiter;
     private BusConsumers.Role waiterRole;
@@ -220,6 +226,7 @@ public final class Platform implements AutoCloseable {
         java.util.Set<PlatformRoles> roles = config.roles();
         if (roles.contains(PlatformRoles.DF)) startFabric(decisionBundle, settings);
         BusConsumers consumers = wiring.consumers();
+        BusConsumers offPath = consumers.batching(OFF_PATH_BATCH_WAIT);
         List<BusConsumers.Role> started = new ArrayList<>();
         if (roles.contains(PlatformRoles.AL)) {
             actionLayer = consumers.atLeastOnce(
@@ -232,7 +239,7 @@ public final class Platform implements AutoCloseable {
         }
         if (roles.contains(PlatformRoles.DLA)) {
             audit = new DecisionLogAudit(wiring.store());
-            auditRole = consumers.transactional(
+            auditRole = offPath.transactional(
                     DecisionLogAudit.NAME,
                     DecisionLogAudit.GROUP,
                     DecisionLogAudit.TOPICS,
@@ -242,7 +249,7 @@ public final class Platform implements AutoCloseable {
             started.add(auditRole);
             if (shadow != null) {
                 shadowAudit = DecisionLogAudit.shadow(wiring.store());
-                shadowAuditRole = consumers.transactional(
+                shadowAuditRole = offPath.transactional(
                         DecisionLogAudit.SHADOW_NAME,
                         DecisionLogAudit.SHADOW_GROUP,
                         DecisionLogAudit.SHADOW_TOPICS,
@@ -253,7 +260,7 @@ public final class Platform implements AutoCloseable {
             }
         }
         if (roles.contains(PlatformRoles.LS)) {
-            labelRole = consumers.atLeastOnce(
+            labelRole = offPath.atLeastOnce(
                     LabelIntake.NAME,
                     LabelIntake.GROUP,
                     LabelIntake.TOPICS,
@@ -264,7 +271,7 @@ public final class Platform implements AutoCloseable {
         if (roles.contains(PlatformRoles.CM)) started.add(startCases(decisionBundle));
         if (roles.contains(PlatformRoles.ARCHIVE)) {
             archive = new Archive(wiring.store());
-            archiveRole = consumers.transactional(
+            archiveRole = offPath.transactional(
                     Archive.NAME, Archive.GROUP, Archive.TOPICS, archive.transactionTimeout(), archive);
             closeables.push(archiveRole);
             started.add(archiveRole);
@@ -301,6 +308,7 @@ public final class Platform implements AutoCloseable {
     /** Starts Case Management with the case actions of {@code active}; returns its role. */
     private BusConsumers.Role startCases(DecisionBundle active) {
         caseRole = wiring.consumers()
+                .batching(OFF_PATH_BATCH_WAIT)
                 .atLeastOnce(
                         CaseManagement.NAME,
                         CaseManagement.GROUP,

@@ -22,6 +22,17 @@ import java.util.List;
  */
 public interface BusConsumers {
 
+    /**
+     * The same port, whose roles take their records in batches: a role's fetch is answered once a batch's worth of
+     * records is ready or {@code maxWait} has passed, rather than as soon as one record is. For roles off the decision's
+     * latency path (audit, archive, cases, labels): when traffic trickles in, one record at a time costs each of them
+     * a fetch, a database transaction and a commit (a bus transaction, for a transactional role) per record; batched,
+     * a handful a second. Their records wait at most {@code maxWait} longer; a backlog is read as fast as without.
+     *
+     * @param maxWait 1 to 1000 ms
+     */
+    BusConsumers batching(Duration maxWait);
+
     /** Starts an at-least-once role of consumer group {@code group} on {@code topics}. */
     Role atLeastOnce(String name, String group, List<String> topics, BatchHandler handler);
 

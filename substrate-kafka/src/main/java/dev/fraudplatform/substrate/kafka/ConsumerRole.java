@@ -55,6 +55,13 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerRole implements BusConsumers.Role {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRole.class);
 
+    /**
+     * A batching role's fetch waits for this many bytes of records (compressed, as they lie on the broker), or its
+     * batch wait: tens of records at the platform's sizes, so that a trickle of traffic is taken in batches while a
+     * backlog is read as fast as without.
+     */
+    static final int BATCH_MIN_BYTES = 64 * 1024;
+
     private final KafkaConsumer<String, byte[]> consumer;
     /** The transactional producer; null in an at-least-once role. */
     private final KafkaProducer<String, byte[]> producer;
@@ -79,7 +86,22 @@ public final class ConsumerRole implements BusConsumers.Role {
      * @param groupId the consumer group (offsets are committed there)
      */
     public ConsumerRole(KafkaSettings kafka, String name, String groupId, List<String> topics, BatchHandler handler) {
-        this(kafka, name, groupId, topics, handler, null);
+        this(kafka, name, groupId, topics, handler, null, null);
+    }
+
+    /**
+     * An at-least-once role that fetches in batches when {@code batchWait} is set ({@link BusConsumers#batching}): the
+     * broker answers its fetch once {@value #BATCH_MIN_BYTES} bytes of records are ready or {@code batchWait} has
+     * passed. Null: every fetch is answered as soon as anything is there (20 ms at most).
+     */
+    static ConsumerRole atLeastOnce(
+            KafkaSettings kafka,
+            String name,
+            String groupId,
+            List<String> topics,
+            BatchHandler handler,
+            Duration batchWait) {
+        return new ConsumerRole(kafka, name, groupId, topics, handler, null, batchWait);
     }
 
     /**
@@ -88,6 +110,7 @@ public final class ConsumerRole implements BusConsumers.Role {
      * consumer group's metadata, and two processes on one cluster must not fence each other).
      *
      * @param transactionTimeout how long a transaction may stay open: it must outlast what the handler holds
+     * @param batchWait          as {@link #atLeastOnce}: null, or how long a fetch may wait to fill a batch
      */
     public static ConsumerRole transactional(
             KafkaSettings kafka,
@@ -95,8 +118,9 @@ public final class ConsumerRole implements BusConsumers.Role {
             String groupId,
             List<String> topics,
             Duration transactionTimeout,
-            BatchHandler handler) {
-        return new ConsumerRole(kafka, name, groupId, topics, handler, transactionTimeout);
+            BatchHandler handler,
+            Duration batchWait) {
+        return new ConsumerRole(kafka, name, groupId, topics, handler, transactionTimeout, batchWait);
     }
 
     /**
@@ -104,16 +128,17 @@ public final class ConsumerRole implements BusConsumers.Role {
      * beginning; {@code commit} keeps nothing, and nothing of it stays on the cluster once it stops.
      */
     public static ConsumerRole everyRecord(
-            KafkaSettings kafka, String name, List<String> topics, BatchHandler handler) {
-        return new ConsumerRole(kafka, name, null, topics, handler, null);
+            KafkaSettings kafka, String name, List<String> topics, BatchHandler handler, Duration batchWait) {
+        return new ConsumerRole(kafka, name, null, topics, handler, null, batchWait);
     }
 
     /**
      * A role in no consumer group that reads every partition of {@code topics}, as they are when it starts, from their
      * end: what is committed after it starts; {@code commit} keeps nothing.
      */
-    public static ConsumerRole fromNow(KafkaSettings kafka, String name, List<String> topics, BatchHandler handler) {
-        ConsumerRole role = new ConsumerRole(kafka, name, null, topics, handler, null);
+    public static ConsumerRole fromNow(
+            KafkaSettings kafka, String name, List<String> topics, BatchHandler handler, Duration batchWait) {
+        ConsumerRole role = new ConsumerRole(kafka, name, null, topics, handler, null, batchWait);
         role.fromEnd = true;
         return role;
     }
@@ -124,23 +149,24 @@ public final class ConsumerRole implements BusConsumers.Role {
             String groupId,
             List<String> topics,
             BatchHandler handler,
-            Duration transactionTimeout) {
+            Duration transactionTimeout,
+            Duration batchWait) {
+        Map<String, Object> specific = new HashMap<>(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20",
+                // A member that dies is noticed in 10 s, not Kafka's default 45 s: its partitions
+                // (and the decisions, effects and audit behind them) wait that long for a new owner.
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000"));
+        if (batchWait != null) {
+            specific.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(BATCH_MIN_BYTES));
+            specific.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(batchWait.toMillis()));
+        }
         this.consumer = new KafkaConsumer<>(
-                kafka.consumer(
-                        groupId,
-                        name,
-                        Map.of(
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000",
-                                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20",
-                                // A member that dies is noticed in 10 s, not Kafka's default 45 s: its partitions
-                                // (and the decisions, effects and audit behind them) wait that long for a new owner.
-                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
-                                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000")),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
+                kafka.consumer(groupId, name, specific), new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = transactionTimeout == null
                 ? null
                 : new KafkaProducer<>(

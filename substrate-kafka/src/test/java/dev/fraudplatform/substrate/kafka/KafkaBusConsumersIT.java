@@ -16,8 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The transactional consuming role on a real broker: what a handler sends and the offsets it consumed become visible
- * together, or not at all, even when the handler dies part-way through a batch with an {@link Error}.
+ * The consuming roles on a real broker: what a transactional role's handler sends and the offsets it consumed become
+ * visible together, or not at all, even when the handler dies part-way through a batch with an {@link Error}; roles in
+ * no group read from the start or from now; a batching role takes a trickle of records in few batches.
  */
 class KafkaBusConsumersIT {
 
@@ -158,6 +159,58 @@ class KafkaBusConsumersIT {
             assertThat(seen).containsExactlyInAnyOrder("new0", "new1", "new2", "new3");
         }
         assertThat(groups()).isEqualTo(groupsBefore);
+    }
+
+    @Test
+    void aBatchingRoleTakesATrickleOfRecordsInFewBatchesAndMissesNone() throws Exception {
+        // Given a prompt role and a batching one (a fetch waits up to 1 s for its batch), each in a group of its own
+        String topic = TestBus.newTopic(1);
+        BusConsumers prompt = new KafkaBusConsumers(KafkaSettings.of(TestBus.bootstrap()));
+        BusConsumers batching = prompt.batching(Duration.ofSeconds(1));
+        List<String> promptSeen = new CopyOnWriteArrayList<>(), batchedSeen = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger promptBatches = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger batchedBatches = new java.util.concurrent.atomic.AtomicInteger();
+        try (BusConsumers.Role a = prompt.atLeastOnce(
+                        "it-prompt",
+                        "it-prompt-" + UUID.randomUUID(),
+                        List.of(topic),
+                        counting(promptSeen, promptBatches));
+                BusConsumers.Role b = batching.atLeastOnce(
+                        "it-batching",
+                        "it-batching-" + UUID.randomUUID(),
+                        List.of(topic),
+                        counting(batchedSeen, batchedBatches));
+                KafkaEventPublisher publisher =
+                        new KafkaEventPublisher(KafkaSettings.of(TestBus.bootstrap()), "it-in")) {
+            assertThat(a.awaitAssignment(Duration.ofSeconds(30))).isTrue();
+            assertThat(b.awaitAssignment(Duration.ofSeconds(30))).isTrue();
+            // When twenty small records trickle in, one publication each, 10 ms apart
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                publisher.publish(List.of(new OutboundRecord(topic, "k", bytes("t" + i), i, Map.of())));
+                sent.add("t" + i);
+                Thread.sleep(10);
+            }
+            awaitUntil(() -> promptSeen.size() >= 20 && batchedSeen.size() >= 20, Duration.ofSeconds(30));
+
+            // Then both roles saw every record, in order; the prompt one fetched them a few at a time, the batching
+            // one in a handful of batches (each fetch waited for its second or for 64 KiB)
+            assertThat(promptSeen).containsExactlyElementsOf(sent);
+            assertThat(batchedSeen).containsExactlyElementsOf(sent);
+            assertThat(batchedBatches.get()).isLessThanOrEqualTo(4).isLessThan(promptBatches.get());
+        }
+        // and a batch wait outside 1 to 1000 ms is refused
+        for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofMillis(-5), Duration.ofMillis(1001), null})
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> prompt.batching(bad))
+                    .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static BatchHandler counting(List<String> seen, java.util.concurrent.atomic.AtomicInteger batches) {
+        return (batch, session) -> {
+            batches.incrementAndGet();
+            for (InboundRecord r : batch) seen.add(new String(r.value(), StandardCharsets.UTF_8));
+            session.commit();
+        };
     }
 
     private static BatchHandler collecting(List<String> seen) {
