@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * through {@code /v1/events} first (context feeds run ahead of authorisations); then its transactions are offered to
  * {@code POST /v1/decide}, one per request, at a fixed rate from separate client threads, each request due at its
  * slot in the schedule. Latency is counted from that slot, not from when a thread got round to sending it, so a client
- * that falls behind is not hidden (no coordinated omission). Prints the client-observed p50, p99 and p99.9, the share
+ * that falls behind is not hidden (no coordinated omission). A warm-up at the same rate goes first, unmeasured: on a
+ * 2-core machine the JIT is still compiling the platform's hot paths a minute after a start, on the cores the platform
+ * needs (each phase prints how busy the compilers were). Prints the client-observed p50, p99 and p99.9, the share
  * answered with the decision within the deadline, the 202s and 429s, and the decisions per second sustained; the run is
  * then drained and reconciled like any other.
  */
@@ -47,7 +49,8 @@ public final class DecideBench {
             int other,
             int receipted,
             long gateMillisTotal,
-            double seconds) {
+            double seconds,
+            long compileMillis) {
         int requests() {
             return latencyNanos.length;
         }
@@ -60,9 +63,10 @@ public final class DecideBench {
         }
     }
 
-    public static int run(double rate, int seconds, int threads, long deadlineMs, long seed) throws Exception {
+    public static int run(double rate, int seconds, int warmupSeconds, int threads, long deadlineMs, long seed)
+            throws Exception {
         int measured = (int) Math.ceil(rate * seconds);
-        int warm = (int) Math.min(5_000, Math.max(500, rate * 3));
+        int warm = (int) Math.max(1, Math.ceil(rate * warmupSeconds));
         PlatformConfig cfg = PlatformConfig.fromEnvironment();
         try (Platform platform = Platform.start(cfg)) {
             String world = new WorldBuilder(platform.store())
@@ -155,6 +159,7 @@ public final class DecideBench {
                 }))
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+        long compiledBefore = compileMillis();
         long start = System.nanoTime();
         double interval = 1e9 / rate;
         List<Thread> clients = new ArrayList<>();
@@ -224,7 +229,14 @@ public final class DecideBench {
                 other.get(),
                 receipted.get(),
                 gateMillis.get(),
-                seconds);
+                seconds,
+                compileMillis() - compiledBefore);
+    }
+
+    /** The JIT compilers' time so far in this JVM, in ms (0 where the JVM does not tell). */
+    private static long compileMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static void print(String label, double rate, long deadlineMs, Phase p) {
@@ -256,6 +268,17 @@ public final class DecideBench {
                 "  of a decided request's time in the gate, %.1f ms on average went to its receipt (schema, dedupe,"
                         + " outbox, bus), the rest to the decision loop%n",
                 (double) p.gateMillisTotal() / Math.max(1, p.decided()));
+        // On a small machine the JIT compiles the platform's hot paths (broker, clients, Streams, Jetty, the gate)
+        // for minutes after a start, on the same cores: a phase it takes much of is not yet the steady state.
+        System.out.printf(
+                Locale.ROOT,
+                "  JIT compilers busy %.1f s of the phase's %.1f s (%.0f%% of one core): %s%n",
+                p.compileMillis() / 1e3,
+                p.seconds(),
+                100.0 * p.compileMillis() / 1e3 / p.seconds(),
+                p.compileMillis() / 1e3 > 0.2 * p.seconds()
+                        ? "still warming up; a longer --warmup-seconds measures nearer the steady state"
+                        : "warm");
         System.out.println("  " + LoopMetrics.now());
     }
 }

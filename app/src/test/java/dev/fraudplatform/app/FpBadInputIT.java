@@ -242,6 +242,7 @@ class FpBadInputIT {
         cases.add(Arguments.of(List.of("bench", "decide", "--deadline-ms", "0"), "--deadline-ms"));
         cases.add(Arguments.of(List.of("bench", "decide", "--deadline-ms", "30001"), "--deadline-ms"));
         cases.add(Arguments.of(List.of("bench", "decide", "--threads", "none"), "--threads"));
+        cases.add(Arguments.of(List.of("bench", "decide", "--warmup-seconds", "0"), "--warmup-seconds"));
         cases.add(Arguments.of(
                 List.of("investigators", "add", "Bad Name", "--role", "analyst"), "a user name is 1-64 lower-case"));
         cases.add(Arguments.of(List.of("investigators", "add", "ana", "--role", "boss"), "--role is analyst or lead"));

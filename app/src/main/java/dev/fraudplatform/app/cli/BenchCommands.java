@@ -170,6 +170,14 @@ public final class BenchCommands extends Group {
         int seconds;
 
         @Option(
+                names = "--warmup-seconds",
+                defaultValue = "30",
+                converter = Check.Positive.class,
+                description = "How long the unmeasured warm-up before it offers requests at the same rate (default "
+                        + "${DEFAULT-VALUE}; the JIT compiles for minutes after a start on a small machine).")
+        int warmupSeconds;
+
+        @Option(
                 names = "--threads",
                 defaultValue = "128",
                 converter = Check.Positive.class,
@@ -188,7 +196,7 @@ public final class BenchCommands extends Group {
 
         @Override
         public Integer call() throws Exception {
-            return DecideBench.run(rate, seconds, threads, deadlineMs, seed);
+            return DecideBench.run(rate, seconds, warmupSeconds, threads, deadlineMs, seed);
         }
     }
 
