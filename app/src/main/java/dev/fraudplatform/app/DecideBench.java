@@ -233,7 +233,10 @@ public final class DecideBench {
                 compileMillis() - compiledBefore);
     }
 
-    /** The JIT compilers' time so far in this JVM, in ms (0 where the JVM does not tell). */
+    /**
+     * The JIT compilers' time compiling so far in this JVM, in ms, summed over their threads (elapsed, not CPU: 0 where
+     * the JVM does not tell).
+     */
     private static long compileMillis() {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
@@ -272,10 +275,10 @@ public final class DecideBench {
         // for minutes after a start, on the same cores: a phase it takes much of is not yet the steady state.
         System.out.printf(
                 Locale.ROOT,
-                "  JIT compilers busy %.1f s of the phase's %.1f s (%.0f%% of one core): %s%n",
+                "  JIT compilers at work %.1f s of the phase's %.1f s (their threads' time compiling, summed; on a"
+                        + " busy machine partly waiting for a core): %s%n",
                 p.compileMillis() / 1e3,
                 p.seconds(),
-                100.0 * p.compileMillis() / 1e3 / p.seconds(),
                 p.compileMillis() / 1e3 > 0.2 * p.seconds()
                         ? "still warming up; a longer --warmup-seconds measures nearer the steady state"
                         : "warm");
