@@ -203,7 +203,11 @@ public record PlatformConfig(
 
     /**
      * The gate's limits: {@link GateLimits#DEFAULT}, with FP_GATE_MAX_LOOP_BACKLOG ({@code gate.max.loop.backlog}) the
-     * decision loop's backlog, in events, above which the gate sheds load with 429 (default 20,000).
+     * decision loop's backlog, in events, above which the gate sheds load with 429 (default 20,000); FP_GATE_MAX_OPEN
+     * ({@code gate.max.open}) the requests all producers may have open at once (default 128, at most
+     * {@value #MAX_OPEN_REQUESTS}, below the server's threads), and FP_GATE_MAX_OPEN_PER_PRODUCER
+     * ({@code gate.max.open.per.producer}) those one producer may (default 64, at most the total). A producer calling
+     * {@code /v1/decide} holds about its rate times its answer time open: 1,000/s answered in 120 ms, 120.
      */
     public dev.fraudplatform.ingress.http.GateLimits gateLimits() {
         return gateLimitsOf(environment);
@@ -211,8 +215,20 @@ public record PlatformConfig(
 
     private static dev.fraudplatform.ingress.http.GateLimits gateLimitsOf(Map<String, String> env) {
         dev.fraudplatform.ingress.http.GateLimits d = dev.fraudplatform.ingress.http.GateLimits.DEFAULT;
-        return d.withMaxLoopBacklog(intOf(env, "FP_GATE_MAX_LOOP_BACKLOG", (int) d.maxLoopBacklog()));
+        int open = intOf(env, "FP_GATE_MAX_OPEN", d.maxInFlightRequests());
+        if (open > MAX_OPEN_REQUESTS)
+            throw new IllegalArgumentException("FP_GATE_MAX_OPEN must be at most " + MAX_OPEN_REQUESTS
+                    + " (the gate's server keeps threads for its refusals and health checks), was " + open);
+        int perProducer = intOf(env, "FP_GATE_MAX_OPEN_PER_PRODUCER", Math.min(d.maxInFlightPerProducer(), open));
+        if (perProducer > open)
+            throw new IllegalArgumentException("FP_GATE_MAX_OPEN_PER_PRODUCER must be at most FP_GATE_MAX_OPEN (" + open
+                    + "), was " + perProducer);
+        return d.withMaxLoopBacklog(intOf(env, "FP_GATE_MAX_LOOP_BACKLOG", (int) d.maxLoopBacklog()))
+                .withInFlight(perProducer, open);
     }
+
+    /** The most requests the gate may be configured to hold open at once: its server has 250 threads. */
+    static final int MAX_OPEN_REQUESTS = 200;
 
     private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
             "[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:]*|[A-Za-z0-9][A-Za-z0-9.-]{0,252}");

@@ -44,6 +44,8 @@ public final class Profiles {
             "gate.port",
             "gate.host",
             "gate.max.loop.backlog",
+            "gate.max.open",
+            "gate.max.open.per.producer",
             "join.wait.ms",
             "commit.ms",
             "ops.port",

@@ -102,6 +102,30 @@ class PlatformConfigTest {
     }
 
     @Test
+    void theGateHoldsOpenAsManyRequestsAsItIsGivenWithinItsServersThreads() {
+        assertThat(PlatformConfig.from(Map.of()).gateLimits().maxInFlightPerProducer())
+                .isEqualTo(64);
+        assertThat(PlatformConfig.from(Map.of()).gateLimits().maxInFlightRequests())
+                .isEqualTo(128);
+        var sized = PlatformConfig.from(Map.of("FP_GATE_MAX_OPEN", "200", "FP_GATE_MAX_OPEN_PER_PRODUCER", "160"))
+                .gateLimits();
+        assertThat(sized.maxInFlightPerProducer()).isEqualTo(160);
+        assertThat(sized.maxInFlightRequests()).isEqualTo(200);
+        // a total below the default per-producer bound lowers that too
+        assertThat(PlatformConfig.from(Map.of("FP_GATE_MAX_OPEN", "32"))
+                        .gateLimits()
+                        .maxInFlightPerProducer())
+                .isEqualTo(32);
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_MAX_OPEN", "201")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FP_GATE_MAX_OPEN must be at most 200");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_MAX_OPEN_PER_PRODUCER", "129")))
+                .hasMessage("FP_GATE_MAX_OPEN_PER_PRODUCER must be at most FP_GATE_MAX_OPEN (128), was 129");
+        assertThatThrownBy(() -> PlatformConfig.from(Map.of("FP_GATE_MAX_OPEN_PER_PRODUCER", "0")))
+                .hasMessage("FP_GATE_MAX_OPEN_PER_PRODUCER must be a positive integer, was '0'");
+    }
+
+    @Test
     void theGateShedsAtTheLoopBacklogItIsGiven() {
         assertThat(PlatformConfig.from(Map.of()).gateLimits().maxLoopBacklog()).isEqualTo(20_000);
         assertThat(PlatformConfig.from(Map.of("FP_GATE_MAX_LOOP_BACKLOG", "500"))
