@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * its effects. Two kinds:
  *
  * <ul>
- *   <li>at least once ({@link #ConsumerRole(KafkaSettings, String, String, List, BatchHandler) the constructor}): {@code commit} commits the group's offsets; the
+ *   <li>at least once ({@link #atLeastOnce}): {@code commit} commits the group's offsets; the
  *       handler publishes through a port of its own and absorbs redelivery;
  *   <li>{@link #transactional}: the loop owns a transactional producer; a transaction opens when records are handed,
  *       holds what the handler {@code send}s and the consumed offsets (fenced by the group's metadata, KIP-447), and
@@ -80,19 +80,12 @@ public final class ConsumerRole implements BusConsumers.Role {
     private volatile boolean running = true;
 
     /**
-     * An at-least-once role.
+     * An at-least-once role, which fetches in batches when {@code batchWait} is set ({@link BusConsumers#batching}): the
+     * broker answers its fetch once {@value #BATCH_MIN_BYTES} bytes of records are ready or {@code batchWait} has
+     * passed. Null: every fetch is answered as soon as anything is there (20 ms at most).
      *
      * @param name    the role's name: its thread and client id are {@code kafka.clientId(name)}
      * @param groupId the consumer group (offsets are committed there)
-     */
-    public ConsumerRole(KafkaSettings kafka, String name, String groupId, List<String> topics, BatchHandler handler) {
-        this(kafka, name, groupId, topics, handler, null, null);
-    }
-
-    /**
-     * An at-least-once role that fetches in batches when {@code batchWait} is set ({@link BusConsumers#batching}): the
-     * broker answers its fetch once {@value #BATCH_MIN_BYTES} bytes of records are ready or {@code batchWait} has
-     * passed. Null: every fetch is answered as soon as anything is there (20 ms at most).
      */
     static ConsumerRole atLeastOnce(
             KafkaSettings kafka,
