@@ -27,13 +27,17 @@ BEGIN
   END LOOP;
 END
 $$;
--- The few rows that change in place, and nothing else: a case's head (its timeline is append-only); and the one
--- work queue whose rows go once done: an outbox record, deleted when the relay has published it.
+-- The few rows that change in place, and nothing else: a case's head (its timeline is append-only); a run's tally of
+-- applied effects (the effects themselves are append-only); and the one work queue whose rows go once done: an
+-- outbox record, deleted when the relay has published it.
 DO $$
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('fp-after-migrate'));
   IF to_regclass('casework.cases') IS NOT NULL THEN
     GRANT UPDATE ON casework.cases TO ${app_role};
+  END IF;
+  IF to_regclass('actions.effect_tallies') IS NOT NULL THEN
+    GRANT UPDATE ON actions.effect_tallies TO ${app_role};
   END IF;
   IF to_regclass('ingress.outbox_records') IS NOT NULL THEN
     GRANT DELETE ON ingress.outbox_records TO ${app_role};

@@ -389,11 +389,11 @@ public final class Drills {
     private static void awaitDecisions(Platform platform, PlatformRun run, long n, CompletableFuture<?> streaming)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
-        while (platform.ledger().count(run.runId()) < n && !streaming.isDone() && System.currentTimeMillis() < deadline)
+        while (platform.ledger().tally(run.runId()) < n && !streaming.isDone() && System.currentTimeMillis() < deadline)
             Thread.sleep(50);
         if (streaming.isDone())
             LOG.warn("the stream of run {} ended before the fault: the drill cannot show it mid-run", run.runId());
-        else if (platform.ledger().count(run.runId()) < n)
+        else if (platform.ledger().tally(run.runId()) < n)
             LOG.warn("run {} applied fewer than {} decisions in a minute: the fault lands anyway", run.runId(), n);
     }
 

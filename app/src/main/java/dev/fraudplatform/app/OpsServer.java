@@ -156,7 +156,7 @@ final class OpsServer implements AutoCloseable {
                 "quarantined_total",
                 quarantined.values().stream().mapToLong(Long::longValue).sum());
         n.set("quarantine_by_reason", Json.MAPPER.valueToTree(quarantined));
-        n.put("decisions_total", sources.ledger().count(id));
+        n.put("decisions_total", sources.ledger().tally(id));
         n.set("decisions_by_action", Json.MAPPER.valueToTree(evidence.countsByAction(id)));
         n.set("decisions_by_degrade_mode", Json.MAPPER.valueToTree(evidence.countsByDegradeMode(id)));
         n.set(

@@ -209,7 +209,7 @@ public final class PlatformRun {
                                 n,
                                 expectedEvents,
                                 achieved,
-                                platform.ledger().count(runId())));
+                                platform.ledger().tally(runId())));
                     }
                 }
             });
@@ -240,7 +240,7 @@ public final class PlatformRun {
         long lastSeen = -1;
         java.util.concurrent.CompletableFuture<Void> auditFlush = null;
         while (true) {
-            long effects = platform.ledger().count(runId());
+            long effects = platform.ledger().tally(runId());
             long audited = AuditLog.count(platform.store(), runId());
             // The case and label roles are asked only once the decisions are all in: their counts cost more.
             dev.fraudplatform.ops.RunReport.Casework casework = effects >= expected && audited >= expected

@@ -118,8 +118,24 @@ public abstract class EffectLedgerContract {
     }
 
     @Test
+    void theTallyFollowsTheAppliedEffectsNeverTheDuplicates() {
+        String other = run + "-other";
+        Effect a = effect(run, "dec-1", DecisionAction.DECLINE);
+        Effect b = effect(run, "dec-2", DecisionAction.APPROVE);
+        Effect c = effect(run, "dec-3", DecisionAction.APPROVE);
+        assertThat(ledger.tally(run)).isZero();
+        ledger.apply(List.of(a, b, a));
+        assertThat(ledger.tally(run)).isEqualTo(2);
+        ledger.apply(List.of(b, c, effect(other, "dec-1", DecisionAction.DECLINE)));
+        ledger.apply(List.of(a, b, c));
+        assertThat(ledger.tally(run)).isEqualTo(3).isEqualTo(ledger.count(run));
+        assertThat(ledger.tally(other)).isEqualTo(1).isEqualTo(ledger.count(other));
+    }
+
+    @Test
     void nothingAppliedIsNothingCounted() {
         assertThat(ledger.apply(List.of())).isEmpty();
+        assertThat(ledger.tally(run)).isZero();
         assertThat(ledger.count(run)).isZero();
         assertThat(ledger.countsByEffect(run)).isEmpty();
     }

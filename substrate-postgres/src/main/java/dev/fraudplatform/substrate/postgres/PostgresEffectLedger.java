@@ -16,12 +16,27 @@ import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 
-/** {@link EffectLedger} on {@code actions.effects}: one row per (run, decision id), inserted once, never changed. */
+/**
+ * {@link EffectLedger} on {@code actions.effects}: one row per (run, decision id), inserted once, never changed. The
+ * statement that inserts effects adds the number it inserted to its run's tally ({@code actions.effect_tallies}), in
+ * a slot chosen per ledger so that ledgers in several processes do not queue on one row.
+ */
 public final class PostgresEffectLedger implements EffectLedger {
+    /** Tally rows per run: a run's tally is the sum of at most this many rows. */
+    static final int TALLY_SLOTS = 16;
+
     private final DataSource dataSource;
+    private final int slot;
 
     public PostgresEffectLedger(DataSource dataSource) {
+        this(dataSource, java.util.concurrent.ThreadLocalRandom.current().nextInt(TALLY_SLOTS));
+    }
+
+    /** A ledger adding to tally slot {@code slot} (0 to {@link #TALLY_SLOTS} - 1). */
+    PostgresEffectLedger(DataSource dataSource, int slot) {
+        if (slot < 0 || slot >= TALLY_SLOTS) throw new IllegalArgumentException("tally slot " + slot);
         this.dataSource = dataSource;
+        this.slot = slot;
     }
 
     @Override
@@ -57,13 +72,17 @@ public final class PostgresEffectLedger implements EffectLedger {
             visible[i] = e.decisionVisibleAtMillis() > 0 ? e.decisionVisibleAtMillis() : null;
             i++;
         }
-        String sql =
-                "INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, effect_type, admitted_at, "
-                        + "decision_visible_at, degrade_mode, score, reasons, bundle_id, degrade_reason) "
-                        + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0), m, s, rs, b, w "
-                        + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], "
-                        + "?::float8[], ?::text[], ?::text[], ?::text[]) AS x(d, r, e, a, t, adm, vis, m, s, rs, b, w) "
-                        + "ORDER BY r, d ON CONFLICT (platform_run_id, decision_id) DO NOTHING RETURNING platform_run_id, decision_id";
+        // One statement, so the tally moves with the rows: by as many as were inserted, none for a duplicate.
+        String sql = "WITH ins AS (INSERT INTO actions.effects (decision_id, platform_run_id, event_id, action, "
+                + "effect_type, admitted_at, decision_visible_at, degrade_mode, score, reasons, bundle_id, degrade_reason) "
+                + "SELECT d, r, e, a, t, to_timestamp(adm / 1000.0), to_timestamp(vis / 1000.0), m, s, rs, b, w "
+                + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], "
+                + "?::float8[], ?::text[], ?::text[], ?::text[]) AS x(d, r, e, a, t, adm, vis, m, s, rs, b, w) "
+                + "ORDER BY r, d ON CONFLICT (platform_run_id, decision_id) DO NOTHING RETURNING platform_run_id, decision_id), "
+                + "tally AS (INSERT INTO actions.effect_tallies AS t (platform_run_id, slot, applied) "
+                + "SELECT platform_run_id, ?, count(*) FROM ins GROUP BY platform_run_id ORDER BY platform_run_id "
+                + "ON CONFLICT (platform_run_id, slot) DO UPDATE SET applied = t.applied + excluded.applied) "
+                + "SELECT platform_run_id, decision_id FROM ins";
         Set<String> applied = new HashSet<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
@@ -79,6 +98,7 @@ public final class PostgresEffectLedger implements EffectLedger {
             ps.setArray(10, c.createArrayOf("text", reasons));
             ps.setArray(11, c.createArrayOf("text", bundle));
             ps.setArray(12, c.createArrayOf("text", why));
+            ps.setShort(13, (short) slot);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) applied.add(rs.getString(1) + "\u0000" + rs.getString(2));
             }
@@ -135,6 +155,14 @@ public final class PostgresEffectLedger implements EffectLedger {
     public long count(String platformRunId) {
         return PostgresQueries.count(
                 dataSource, "SELECT count(*) FROM actions.effects WHERE platform_run_id = ?", platformRunId);
+    }
+
+    @Override
+    public long tally(String platformRunId) {
+        return PostgresQueries.count(
+                dataSource,
+                "SELECT coalesce(sum(applied), 0) FROM actions.effect_tallies WHERE platform_run_id = ?",
+                platformRunId);
     }
 
     @Override
