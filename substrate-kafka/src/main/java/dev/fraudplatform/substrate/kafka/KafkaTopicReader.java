@@ -44,10 +44,19 @@ public final class KafkaTopicReader implements TopicReader {
                 c.seek(tp, start);
                 if (to.get(tp.partition()) > start) remaining.put(tp, to.get(tp.partition()));
             }
+            // The deadline moves with progress: a long stretch read steadily is read whole, a stalled one (a
+            // transaction left open below the end) is given up after timeoutMillis without a step forward.
             long deadline = System.currentTimeMillis() + timeoutMillis;
+            long positions = -1;
             while (!remaining.isEmpty() && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) each.accept(r.value());
+                long now = 0;
+                for (TopicPartition tp : remaining.keySet()) now += c.position(tp);
                 remaining.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+                if (now != positions) {
+                    positions = now;
+                    deadline = System.currentTimeMillis() + timeoutMillis;
+                }
             }
         }
     }
