@@ -1,11 +1,9 @@
 package dev.fraudplatform.app;
 
-import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.learning.archive.Archive;
 import dev.fraudplatform.learning.archive.ArchiveReader;
 import dev.fraudplatform.learning.archive.ArchiveSeal;
 import dev.fraudplatform.ops.ConformanceReport;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -92,26 +90,16 @@ final class RunArchive {
     private static Map<String, Long> recordsOnBus(
             Platform platform, String runId, Map<String, Map<Integer, Long>> start, Map<String, Map<Integer, Long>> end)
             throws Exception {
-        byte[] marker =
-                ("\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId)).getBytes(StandardCharsets.UTF_8);
+        RunMarker marker = new RunMarker(runId);
         Map<String, Long> out = new TreeMap<>();
         for (String topic : Archive.TOPICS) {
             AtomicLong n = new AtomicLong();
             platform.topicReader()
                     .readCommitted(topic, start.getOrDefault(topic, Map.of()), end.get(topic), 300_000, value -> {
-                        if (value != null && contains(value, marker)) n.incrementAndGet();
+                        if (marker.names(value)) n.incrementAndGet();
                     });
             out.put(topic, n.get());
         }
         return out;
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
-            return true;
-        }
-        return false;
     }
 }

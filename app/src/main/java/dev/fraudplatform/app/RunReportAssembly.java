@@ -1,8 +1,8 @@
 package dev.fraudplatform.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.DecisionAction;
 import dev.fraudplatform.core.decision.DecisionLogDigest;
 import dev.fraudplatform.core.decision.DegradeMode;
 import dev.fraudplatform.core.json.Json;
@@ -14,7 +14,6 @@ import dev.fraudplatform.rtdl.audit.AuditLog;
 import dev.fraudplatform.rtdl.audit.AuditReplay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +38,37 @@ final class RunReportAssembly {
     /** The report, and what the laws judge beside it: the audit manifest's problems, and the audit's tally. */
     record Assembled(RunReport report, List<String> auditManifestProblems, RunLaws.DecisionTally tally) {}
 
-    /** What the audit says of the run's decisions, counted while it is read. */
+    /**
+     * What the audit says of the run's decisions: its records, counted while it is read, and of each decision that
+     * stands for its id (a record written twice counts once), what {@link #tag} kept of it.
+     */
     private static final class AuditCounts {
+        private static final int DEGRADED_WITHOUT_REASON = 1 << 16;
+        private static final int WITH_MISSING_CONTEXT = 1 << 17;
+        private static final int MISSING_CONTEXT_YET_FULL = 1 << 18;
         long records;
-        long conflicts;
         long degradedWithoutReason;
         long withMissingContext;
         long missingContextYetFull;
         final Map<String, Long> byAction = new TreeMap<>();
         final Map<String, Long> byMode = new TreeMap<>();
+
+        /** What is counted of a decision, in an int: its action, its degrade mode and three flags. */
+        static int tag(Decision d) {
+            int tag = d.action().ordinal() | d.degradeMode().ordinal() << 8;
+            if (d.degradeMode() != DegradeMode.FULL && d.degradeReason().isBlank()) tag |= DEGRADED_WITHOUT_REASON;
+            if (!d.missingContext().isEmpty()) tag |= WITH_MISSING_CONTEXT;
+            if (!d.missingContext().isEmpty() && d.degradeMode() == DegradeMode.FULL) tag |= MISSING_CONTEXT_YET_FULL;
+            return tag;
+        }
+
+        void countStanding(int tag) {
+            byAction.merge(DecisionAction.values()[tag & 0xff].name(), 1L, Long::sum);
+            byMode.merge(DegradeMode.values()[(tag >> 8) & 0xff].name(), 1L, Long::sum);
+            if ((tag & DEGRADED_WITHOUT_REASON) != 0) degradedWithoutReason++;
+            if ((tag & WITH_MISSING_CONTEXT) != 0) withMissingContext++;
+            if ((tag & MISSING_CONTEXT_YET_FULL) != 0) missingContextYetFull++;
+        }
     }
 
     private final Platform platform;
@@ -67,33 +87,44 @@ final class RunReportAssembly {
     }
 
     Assembled assemble(StreamTotals totals) throws Exception {
-        DecisionLogDigest auditDigest = new DecisionLogDigest();
+        // The audit writes what it still holds and its segments are sealed first, so that one read of the sealed
+        // segments counts, digests and replays the same records.
+        writeHeldAuditRecords();
+        AuditLog.seal(platform.store(), runId());
+        // Shadow scoring: sealed with the run, judged by its own law (null without a bundle in shadow).
+        ShadowScoring.Tally shadow = ShadowScoring.sealAndCount(platform.store(), runId(), platform.shadowBundle());
+        // The decisions on the bus are read beside the audit, on a thread of their own: two reads of the run, each as
+        // long as the run, at once.
+        java.util.concurrent.CompletableFuture<BusDecisions> bus = new java.util.concurrent.CompletableFuture<>();
+        Thread busReader = new Thread(
+                () -> {
+                    try {
+                        bus.complete(scanDecisions());
+                    } catch (Throwable e) {
+                        bus.completeExceptionally(e);
+                    }
+                },
+                "fp-report-bus-" + runId());
+        busReader.setDaemon(true);
+        busReader.start();
         AuditCounts audit = new AuditCounts();
-        AuditLog.forEach(platform.store(), runId(), a -> {
-            audit.records++;
-            try {
-                if (auditDigest.add(a.decision())) {
-                    Decision d = a.decision();
-                    audit.byAction.merge(d.action().name(), 1L, Long::sum);
-                    audit.byMode.merge(d.degradeMode().name(), 1L, Long::sum);
-                    if (d.degradeMode() != DegradeMode.FULL && d.degradeReason().isBlank())
-                        audit.degradedWithoutReason++;
-                    if (!d.missingContext().isEmpty()) audit.withMissingContext++;
-                    if (!d.missingContext().isEmpty() && d.degradeMode() == DegradeMode.FULL)
-                        audit.missingContextYetFull++;
-                }
-            } catch (DecisionLogDigest.ConflictingDecisionException e) {
-                audit.conflicts++;
-            }
-        });
-        DecisionLogDigest busDigest = new DecisionLogDigest();
-        long busRecords = scanDecisions(d -> {
-            try {
-                busDigest.add(d);
-            } catch (DecisionLogDigest.ConflictingDecisionException e) {
-                audit.conflicts++;
-            }
-        });
+        AuditReplay.Result replay;
+        DecisionLogDigest.Summary auditLog;
+        try (DecisionLogDigest auditDigest = new DecisionLogDigest()) {
+            replay = AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()), a -> {
+                audit.records++;
+                auditDigest.add(a.decision(), AuditCounts.tag(a.decision()));
+            });
+            auditLog = auditDigest.finish(audit::countStanding);
+        }
+        BusDecisions onBus;
+        try {
+            onBus = bus.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) throw cause;
+            throw e;
+        }
+        long conflicts = auditLog.conflicts() + onBus.log().conflicts();
         Map<String, Long> admittedByClass = platform.receipts().admittedByEventClass(runId());
         long admittedTxns = admittedTransactions(admittedByClass);
         RunEvidence.LatencySummary latency = platform.evidence().latency(runId());
@@ -104,12 +135,6 @@ final class RunReportAssembly {
         double toFirst = latency.firstDecisionSeenAtMillis() > 0
                 ? (latency.firstDecisionSeenAtMillis() - jvmStart) / 1000.0
                 : -1;
-        writeHeldAuditRecords();
-        AuditLog.seal(platform.store(), runId());
-        // Shadow scoring: sealed with the run, judged by its own law (null without a bundle in shadow).
-        ShadowScoring.Tally shadow = ShadowScoring.sealAndCount(platform.store(), runId(), platform.shadowBundle());
-        AuditReplay.Result replay =
-                AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()));
         List<String> auditProblems = new ArrayList<>(replay.manifestProblems());
         auditProblems.addAll(replay.mismatches());
         RunReport report = new RunReport(
@@ -123,14 +148,14 @@ final class RunReportAssembly {
                         admittedByClass,
                         admittedTxns),
                 new RunReport.Decisions(
-                        busRecords,
-                        busDigest.size(),
+                        onBus.records(),
+                        onBus.log().distinct(),
                         audit.byAction,
                         audit.byMode,
-                        busDigest.digest(),
-                        audit.conflicts),
+                        onBus.log().digest(),
+                        conflicts),
                 platform.ledger().count(runId()),
-                new RunReport.Audit(audit.records, auditDigest.digest(), replay.matched(), auditProblems),
+                new RunReport.Audit(audit.records, auditLog.digest(), replay.matched(), auditProblems),
                 casework(platform, runId(), admittedByClass, audit.byAction),
                 new RunReport.Performance(
                         eps,
@@ -163,23 +188,26 @@ final class RunReportAssembly {
         }
     }
 
+    /** The run's decision records on the bus, and the log they make. */
+    private record BusDecisions(long records, DecisionLogDigest.Summary log) {}
+
     /** Reads this run's decisions from the bus (committed only), from the offsets at run start to the end. */
-    private long scanDecisions(Consumer<Decision> action) throws Exception {
+    private BusDecisions scanDecisions() throws Exception {
         Map<Integer, Long> end = platform.busAdmin().endOffsets(Topics.DECISIONS);
         java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
-        String marker = "\"platform_run_id\":" + Json.MAPPER.writeValueAsString(runId());
-        platform.topicReader().readCommitted(Topics.DECISIONS, decisionsStart, end, 300_000, value -> {
-            String text = new String(value, StandardCharsets.UTF_8);
-            if (!text.contains(marker)) return;
-            try {
-                JsonNode n = Json.MAPPER.readTree(text);
-                records.incrementAndGet();
-                action.accept(Decision.fromJson(n));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        return records.get();
+        RunMarker marker = new RunMarker(runId());
+        try (DecisionLogDigest log = new DecisionLogDigest()) {
+            platform.topicReader().readCommitted(Topics.DECISIONS, decisionsStart, end, 300_000, value -> {
+                if (!marker.names(value)) return;
+                try {
+                    records.incrementAndGet();
+                    log.add(Decision.fromJson(Json.MAPPER.readTree(value)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            return new BusDecisions(records.get(), log.finish());
+        }
     }
 
     /** Admitted events that the decision loop must decide: the transactions. */

@@ -11,12 +11,15 @@ import dev.fraudplatform.core.ingress.BusCoordinates;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.json.Sha256;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DecisionLogDigestTest {
 
@@ -96,7 +99,7 @@ class DecisionLogDigestTest {
     private static String digestOf(List<Decision> decisions) {
         DecisionLogDigest log = new DecisionLogDigest();
         decisions.forEach(log::add);
-        return log.digest();
+        return log.finish().digest();
     }
 
     private static List<Decision> decisions(int n) {
@@ -109,7 +112,7 @@ class DecisionLogDigestTest {
 
     @Test
     void digestOfAnEmptyLogIsSha256OfNothing() {
-        assertThat(new DecisionLogDigest().digest())
+        assertThat(new DecisionLogDigest().finish().digest())
                 .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
@@ -227,38 +230,77 @@ class DecisionLogDigestTest {
     }
 
     @Test
-    void addingTheSameDecisionTwiceIsANoOp() {
-        DecisionLogDigest log = new DecisionLogDigest();
+    void addingTheSameDecisionTwiceIsADuplicateNotAConflict() {
         Decision d = decision(3);
-        assertThat(log.add(d)).isTrue();
-        String once = log.digest();
-        assertThat(log.add(d)).isFalse();
+        String once = digestOf(List.of(d));
+        DecisionLogDigest log = new DecisionLogDigest();
+        log.add(d);
+        log.add(d);
         // equal deterministic content from another run is the same decision
-        assertThat(log.add(with(d, b -> {
-                    b.platformRunId = "run-replay";
-                    return b;
-                })))
-                .isFalse();
-        assertThat(log.size()).isEqualTo(1);
-        assertThat(log.digest()).isEqualTo(once);
+        log.add(with(d, b -> {
+            b.platformRunId = "run-replay";
+            return b;
+        }));
+        DecisionLogDigest.Summary summary = log.finish();
+        assertThat(summary.added()).isEqualTo(3);
+        assertThat(summary.distinct()).isEqualTo(1);
+        assertThat(summary.conflicts()).isZero();
+        assertThat(summary.digest()).isEqualTo(once);
     }
 
     @Test
-    void twoDifferentDecisionsForOneEventAreRefused() {
-        DecisionLogDigest log = new DecisionLogDigest();
+    void aSecondDifferentDecisionForOneEventIsAConflictAndTheFirstStands() {
         Decision d = decision(3);
-        log.add(d);
-        log.add(decision(4));
-        String before = log.digest();
-        Decision other = with(d, b -> {
-            b.action = DecisionAction.REVIEW == b.action ? DecisionAction.DECLINE : DecisionAction.REVIEW;
-            return b;
-        });
-        assertThatThrownBy(() -> log.add(other))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("evt-3");
-        assertThat(log.size()).isEqualTo(2);
-        assertThat(log.digest()).as("the first decision stands").isEqualTo(before);
+        String before = digestOf(List.of(d, decision(4)));
+        DecisionLogDigest log = new DecisionLogDigest();
+        log.add(d, 1);
+        log.add(decision(4), 2);
+        log.add(
+                with(d, b -> {
+                    b.action = DecisionAction.REVIEW == b.action ? DecisionAction.DECLINE : DecisionAction.REVIEW;
+                    return b;
+                }),
+                3);
+        List<Integer> standing = new ArrayList<>();
+        DecisionLogDigest.Summary summary = log.finish(standing::add);
+        assertThat(summary.conflicts()).isEqualTo(1);
+        assertThat(summary.conflictingIds()).containsExactly(d.decisionId());
+        assertThat(summary.distinct()).isEqualTo(2);
+        assertThat(summary.digest()).as("the first decision stands").isEqualTo(before);
+        assertThat(standing).as("the standing decisions' tags, once each").containsExactlyInAnyOrder(1, 2);
+    }
+
+    @Test
+    void aLogLargerThanItsMemoryIsMergedFromSortedChunksToTheSameDigest(@TempDir Path spill) throws Exception {
+        List<Decision> ds = decisions(1_000);
+        String reference = digestOf(ds);
+        // Shuffled, with duplicates and conflicting copies added after their originals.
+        List<Decision> input = new ArrayList<>(ds);
+        Collections.shuffle(input, new Random(5));
+        for (int i = 0; i < 200; i++) input.add(ds.get(i * 3));
+        List<Decision> conflicting = new ArrayList<>();
+        for (int i = 0; i < 30; i++)
+            conflicting.add(with(ds.get(i * 7), b -> {
+                b.score = b.score + 0.5;
+                return b;
+            }));
+        input.addAll(conflicting);
+        DecisionLogDigest log = new DecisionLogDigest(64, spill);
+        long[] tags = new long[2];
+        for (Decision d : input) log.add(d, conflicting.contains(d) ? 1 : 0);
+        assertThat(Files.list(spill).toList()).as("chunks were written").hasSize(1);
+        DecisionLogDigest.Summary summary = log.finish(tag -> tags[tag]++);
+        assertThat(summary.digest()).isEqualTo(reference);
+        assertThat(summary.added()).isEqualTo(1_230);
+        assertThat(summary.distinct()).isEqualTo(1_000);
+        assertThat(summary.conflicts()).isEqualTo(30);
+        assertThat(tags)
+                .as("every id's first decision stands, never a conflicting copy")
+                .containsExactly(1_000, 0);
+        assertThat(Files.list(spill).toList())
+                .as("the chunks are removed once merged")
+                .isEmpty();
+        assertThatThrownBy(() -> log.add(ds.get(0))).isInstanceOf(IllegalStateException.class);
     }
 
     // ---------------------------------------------------------------- Decision

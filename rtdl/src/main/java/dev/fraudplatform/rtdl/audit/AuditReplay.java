@@ -7,6 +7,7 @@ import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.decision.scoring.DecisionFabric;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Audit replay: re-scores every recorded frame of a run with the run's bundle and compares each result's deterministic
@@ -29,7 +30,16 @@ public final class AuditReplay {
     private AuditReplay() {}
 
     public static Result replay(ObjectStore store, String runId, DecisionFabric fabric) {
-        return replay(store, AuditLog.verify(store, runId), AuditLog.segments(store, runId), fabric);
+        return replay(store, runId, fabric, a -> {});
+    }
+
+    /**
+     * As {@link #replay(ObjectStore, String, DecisionFabric)}, handing each record read to {@code alsoEach} as well: a
+     * report that counts the audit reads it once, not once to count and once to replay.
+     */
+    public static Result replay(
+            ObjectStore store, String runId, DecisionFabric fabric, Consumer<AuditRecord> alsoEach) {
+        return replay(store, AuditLog.verify(store, runId), AuditLog.segments(store, runId), fabric, alsoEach);
     }
 
     /**
@@ -37,17 +47,29 @@ public final class AuditReplay {
      * frame and their bundle.
      */
     public static Result replayShadow(ObjectStore store, String runId, DecisionFabric shadowFabric) {
-        return replay(store, AuditLog.verifyShadow(store, runId), AuditLog.shadowSegments(store, runId), shadowFabric);
+        return replay(
+                store,
+                AuditLog.verifyShadow(store, runId),
+                AuditLog.shadowSegments(store, runId),
+                shadowFabric,
+                a -> {});
     }
 
     private static Result replay(
-            ObjectStore store, List<String> manifestProblems, List<String> segments, DecisionFabric fabric) {
+            ObjectStore store,
+            List<String> manifestProblems,
+            List<String> segments,
+            DecisionFabric fabric,
+            Consumer<AuditRecord> alsoEach) {
         List<String> manifest = new ArrayList<>(manifestProblems);
         long[] counts = {0, 0};
         List<String> mismatches = new ArrayList<>();
         for (String segment : segments) {
             try {
-                AuditLog.forEachIn(store, segment, a -> replay(fabric, a, counts, mismatches));
+                AuditLog.forEachIn(store, segment, a -> {
+                    alsoEach.accept(a);
+                    replay(fabric, a, counts, mismatches);
+                });
             } catch (RuntimeException e) {
                 manifest.add(segment + ": unreadable (" + e.getMessage() + ")");
             }
