@@ -171,6 +171,42 @@ class PlatformKillIT {
     }
 
     @Test
+    void aPlatformStoppedWithSigtermMidRunClosesItsRolesBeforeItsDatabase() throws Exception {
+        String worldId = new WorldBuilder(new FilesystemObjectStore(home.resolve("store")))
+                .build(WorldConfig.defaults(72, 2_000), WorldBuilder.Progress.NONE)
+                .worldId();
+        // Given a platform process streaming a run, its gate writing receipts and its roles effects
+        Path runLog = home.resolve("run.log");
+        Process run = fp(runLog, Map.of(), "run", "--world", worldId, "--rate", "100");
+        FpProcess.awaitLine(runLog, Pattern.compile("run (run-\\S+) READY"), run);
+        FpProcess.awaitLine(runLog, Pattern.compile("decisions applied ([1-9][0-9,]*)"), run);
+        long postmaster = postmasterPid();
+
+        // When the JVM alone is asked to stop (SIGTERM: a container stopped, a Ctrl-C)
+        run.destroy();
+
+        // Then it stops in order: roles and gate first, PostgreSQL last, so nothing it was writing failed on a
+        // database stopped under it
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("it exits").isTrue();
+        String out = Files.readString(runLog);
+        assertThat(out)
+                .as("no role or request waited on a PostgreSQL already stopped")
+                .doesNotContain("Connection refused")
+                .doesNotContain("Connection is not available")
+                .doesNotContain("\tat ");
+        // and it stopped its PostgreSQL itself: pg_ctl stop waits for the server to remove its pid file, which the
+        // watchdog (for a killed owner) would only do a second or two after the JVM had gone
+        assertThat(home.resolve("pg/data/postmaster.pid"))
+                .as("PostgreSQL was stopped before the JVM exited")
+                .doesNotExist();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)
+                && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
+    }
+
+    @Test
     void theEmbeddedPostgresDoesNotOutliveItsKilledOwner() throws Exception {
         // Given a gate process on the embedded wiring
         int port = FpProcess.freePort();

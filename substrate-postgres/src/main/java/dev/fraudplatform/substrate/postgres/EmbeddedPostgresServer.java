@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@link #attach} to a server whose owner is alive. A watchdog process started beside the server stops it within a
  * second or two of its owner's death, so a killed platform does not leave PostgreSQL running until the next start.
  *
- * <p>Lifecycle: the caller must {@link #close()} it; zonky also registers a shutdown hook.
+ * <p>Lifecycle: the caller must {@link #close()} it, after whatever writes to it. Zonky's own shutdown hook is off: a
+ * JVM runs its shutdown hooks at once and in no order, so on a SIGTERM zonky's stopped PostgreSQL while the platform's
+ * hook was still closing the roles that write to it (the Action Layer and the gate then waited out the pool's 30 s
+ * timeouts, retrying, and printed their failures). A JVM that exits without closing it leaves it to the watchdog.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
@@ -158,6 +161,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setOverrideWorkingDirectory(binariesDir.toFile())
                 .setDataDirectory(dataDir)
                 .setPort(LoopbackPorts.reserve()) // not zonky's own pick: the broker may start beside it
+                .setRegisterShutdownHook(false) // closed by its owner, last (see the class's lifecycle)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("fsync", "on")
