@@ -1,5 +1,6 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.decision.DecisionIdSort;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
 import dev.fraudplatform.decision.scoring.DecisionFabric;
@@ -7,10 +8,7 @@ import dev.fraudplatform.ops.RunReport.Check;
 import dev.fraudplatform.rtdl.audit.AuditLog;
 import dev.fraudplatform.rtdl.audit.AuditReplay;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -20,7 +18,53 @@ import java.util.TreeSet;
  * without a bundle in shadow have none of this, and their report is as before.
  */
 final class ShadowScoring {
+    private static final byte[] NO_CONTENT = new byte[0];
+    /** The tag of an active decision's id among the ids counted ({@link IdCounts}). */
+    static final int ACTIVE = 0;
+    /** The tag of a shadow decision's id among the ids counted ({@link IdCounts}). */
+    static final int SHADOW = 1;
+
     private ShadowScoring() {}
+
+    /** Counts over decision ids met in order, each id's active and shadow entries together. */
+    static final class IdCounts {
+        long decisions;
+        long withoutShadow;
+        long shadowWithoutActive;
+        long duplicated;
+        private String id;
+        private boolean active;
+        private int shadows;
+
+        /** Counts the {@link #ACTIVE} and {@link #SHADOW} ids of {@code ids}, sorting them. */
+        static IdCounts of(DecisionIdSort ids) {
+            IdCounts counts = new IdCounts();
+            ids.forEachSorted(counts::take);
+            counts.endOfId();
+            return counts;
+        }
+
+        private void take(DecisionIdSort.Entry e) {
+            if (!e.id().equals(id)) {
+                endOfId();
+                id = e.id();
+            }
+            if (e.tag() == ACTIVE) active = true;
+            else shadows++;
+        }
+
+        /** Counts the id met last, if any. */
+        private void endOfId() {
+            if (id == null) return;
+            if (active) decisions++;
+            if (active && shadows == 0) withoutShadow++;
+            if (!active && shadows > 0) shadowWithoutActive++;
+            if (shadows > 1) duplicated++;
+            id = null;
+            active = false;
+            shadows = 0;
+        }
+    }
 
     /**
      * What the run's shadow audit holds.
@@ -78,20 +122,19 @@ final class ShadowScoring {
     static Tally sealAndCount(ObjectStore store, String runId, DecisionBundle shadow) {
         if (shadow == null && AuditLog.shadowSegments(store, runId).isEmpty()) return null;
         AuditLog.sealShadow(store, runId, true);
-        Set<String> active = new HashSet<>();
-        AuditLog.forEach(store, runId, a -> active.add(a.decision().decisionId()));
-        Map<String, Integer> shadowIds = new HashMap<>();
+        // Active and shadow decision ids sorted together, in bounded memory: each id's entries come together.
         Set<String> bundles = new TreeSet<>();
         long[] records = {0};
-        AuditLog.forEachShadow(store, runId, a -> {
-            records[0]++;
-            shadowIds.merge(a.decision().decisionId(), 1, Integer::sum);
-            bundles.add(a.decision().bundleId());
-        });
-        long without = active.stream().filter(id -> !shadowIds.containsKey(id)).count();
-        long orphans =
-                shadowIds.keySet().stream().filter(id -> !active.contains(id)).count();
-        long twice = shadowIds.values().stream().filter(n -> n > 1).count();
+        IdCounts counts;
+        try (DecisionIdSort ids = new DecisionIdSort()) {
+            AuditLog.forEach(store, runId, a -> ids.add(a.decision().decisionId(), NO_CONTENT, ACTIVE));
+            AuditLog.forEachShadow(store, runId, a -> {
+                records[0]++;
+                ids.add(a.decision().decisionId(), NO_CONTENT, SHADOW);
+                bundles.add(a.decision().bundleId());
+            });
+            counts = IdCounts.of(ids);
+        }
         List<String> problems = new ArrayList<>();
         long matched = 0;
         if (shadow == null) {
@@ -103,6 +146,14 @@ final class ShadowScoring {
             problems.addAll(replay.manifestProblems());
             problems.addAll(replay.mismatches());
         }
-        return new Tally(bundles, active.size(), records[0], without, orphans, twice, matched, problems);
+        return new Tally(
+                bundles,
+                counts.decisions,
+                records[0],
+                counts.withoutShadow,
+                counts.shadowWithoutActive,
+                counts.duplicated,
+                matched,
+                problems);
     }
 }
