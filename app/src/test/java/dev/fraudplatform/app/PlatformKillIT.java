@@ -67,6 +67,14 @@ class PlatformKillIT {
         return p;
     }
 
+    /** {@code fp run} in a process of its own, on a new world of 2,000 transactions of {@code seed}, at {@code rate}. */
+    private Process fpRun(Path log, long seed, int rate) throws Exception {
+        String worldId = new WorldBuilder(new FilesystemObjectStore(home.resolve("store")))
+                .build(WorldConfig.defaults(seed, 2_000), WorldBuilder.Progress.NONE)
+                .worldId();
+        return fp(log, Map.of(), "run", "--world", worldId, "--rate", Integer.toString(rate));
+    }
+
     /** Runs {@code fp args...} in this JVM and returns its exit code and standard output. */
     private Map.Entry<Integer, String> fpHere(String... args) {
         out.reset();
@@ -93,13 +101,9 @@ class PlatformKillIT {
 
     @Test
     void aPlatformKilledMidRunComesBackOnTheFirstStartAndItsRunIsClosed() throws Exception {
-        String worldId = new WorldBuilder(new FilesystemObjectStore(home.resolve("store")))
-                .build(WorldConfig.defaults(71, 2_000), WorldBuilder.Progress.NONE)
-                .worldId();
-
         // Given a platform process streaming a run slowly
         Path runLog = home.resolve("run.log");
-        Process run = fp(runLog, Map.of(), "run", "--world", worldId, "--rate", "50");
+        Process run = fpRun(runLog, 71, 50);
         String runId = FpProcess.awaitLine(runLog, Pattern.compile("run (run-\\S+) READY"), run);
         // an administrative command reaches the running platform's database instead of failing on its lock
         long deadline = System.currentTimeMillis() + 60_000;
@@ -172,13 +176,9 @@ class PlatformKillIT {
 
     @Test
     void aPlatformStoppedWithSigtermMidRunClosesItsRolesBeforeItsDatabase() throws Exception {
-        String worldId = new WorldBuilder(new FilesystemObjectStore(home.resolve("store")))
-                .build(WorldConfig.defaults(72, 2_000), WorldBuilder.Progress.NONE)
-                .worldId();
         // Given a platform process streaming a run, its gate writing receipts and its roles effects
         Path runLog = home.resolve("run.log");
-        Process run = fp(runLog, Map.of(), "run", "--world", worldId, "--rate", "100");
-        FpProcess.awaitLine(runLog, Pattern.compile("run (run-\\S+) READY"), run);
+        Process run = fpRun(runLog, 72, 100);
         FpProcess.awaitLine(runLog, Pattern.compile("decisions applied ([1-9][0-9,]*)"), run);
         long postmaster = postmasterPid();
 
