@@ -91,8 +91,6 @@ final class RunReportAssembly {
         // segments counts, digests and replays the same records.
         writeHeldAuditRecords();
         AuditLog.seal(platform.store(), runId());
-        // Shadow scoring: sealed with the run, judged by its own law (null without a bundle in shadow).
-        ShadowScoring.Tally shadow = ShadowScoring.sealAndCount(platform.store(), runId(), platform.shadowBundle());
         // The decisions on the bus are read beside the audit, on a thread of their own: two reads of the run, each as
         // long as the run, at once.
         java.util.concurrent.CompletableFuture<BusDecisions> bus = new java.util.concurrent.CompletableFuture<>();
@@ -110,12 +108,19 @@ final class RunReportAssembly {
         AuditCounts audit = new AuditCounts();
         AuditReplay.Result replay;
         DecisionLogDigest.Summary auditLog;
-        try (DecisionLogDigest auditDigest = new DecisionLogDigest()) {
+        ShadowScoring.Tally shadow;
+        // Shadow scoring: sealed with the run, matched against the same read of the audit and judged by its own law
+        // (null without a bundle in shadow).
+        try (DecisionLogDigest auditDigest = new DecisionLogDigest();
+                ShadowScoring.Matching shadowMatch =
+                        ShadowScoring.match(platform.store(), runId(), platform.shadowBundle())) {
             replay = AuditReplay.replay(platform.store(), runId(), new DecisionFabric(platform.bundle()), a -> {
                 audit.records++;
                 auditDigest.add(a.decision(), AuditCounts.tag(a.decision()));
+                if (shadowMatch != null) shadowMatch.active(a);
             });
             auditLog = auditDigest.finish(audit::countStanding);
+            shadow = shadowMatch == null ? null : shadowMatch.finish();
         }
         BusDecisions onBus;
         try {

@@ -1,5 +1,6 @@
 package dev.fraudplatform.app;
 
+import dev.fraudplatform.core.decision.AuditRecord;
 import dev.fraudplatform.core.decision.DecisionIdSort;
 import dev.fraudplatform.core.store.ObjectStore;
 import dev.fraudplatform.decision.bundle.DecisionBundle;
@@ -116,44 +117,71 @@ final class ShadowScoring {
     }
 
     /**
-     * Seals the run's shadow segments (an empty manifest when a shadow was set and decided nothing) and counts them
-     * against the active audit; null when the run had no bundle in shadow. Call after the active segments are sealed.
+     * Seals the run's shadow segments (an empty manifest when a shadow was set and decided nothing) and begins counting
+     * them against the active audit, whose records the caller hands to {@link Matching#active} as it reads them (one
+     * read of the audit for the report and this); null when the run had no bundle in shadow. Call after the active
+     * segments are sealed.
      */
-    static Tally sealAndCount(ObjectStore store, String runId, DecisionBundle shadow) {
+    static Matching match(ObjectStore store, String runId, DecisionBundle shadow) {
         if (shadow == null && AuditLog.shadowSegments(store, runId).isEmpty()) return null;
         AuditLog.sealShadow(store, runId, true);
-        // Active and shadow decision ids sorted together, in bounded memory: each id's entries come together.
-        Set<String> bundles = new TreeSet<>();
-        long[] records = {0};
-        IdCounts counts;
-        try (DecisionIdSort ids = new DecisionIdSort()) {
-            AuditLog.forEach(store, runId, a -> ids.add(a.decision().decisionId(), NO_CONTENT, ACTIVE));
+        return new Matching(store, runId, shadow);
+    }
+
+    /** The run's active and shadow decision ids, sorted together in bounded memory: each id's entries come together. */
+    static final class Matching implements AutoCloseable {
+        private final ObjectStore store;
+        private final String runId;
+        private final DecisionBundle shadow;
+        private final DecisionIdSort ids = new DecisionIdSort();
+
+        private Matching(ObjectStore store, String runId, DecisionBundle shadow) {
+            this.store = store;
+            this.runId = runId;
+            this.shadow = shadow;
+        }
+
+        /** An active audit record of the run. */
+        void active(AuditRecord a) {
+            ids.add(a.decision().decisionId(), NO_CONTENT, ACTIVE);
+        }
+
+        /** Reads the shadow audit, counts it against the active records handed in, and replays it. */
+        Tally finish() {
+            Set<String> bundles = new TreeSet<>();
+            long[] records = {0};
             AuditLog.forEachShadow(store, runId, a -> {
                 records[0]++;
                 ids.add(a.decision().decisionId(), NO_CONTENT, SHADOW);
                 bundles.add(a.decision().bundleId());
             });
-            counts = IdCounts.of(ids);
+            IdCounts counts = IdCounts.of(ids);
+            List<String> problems = new ArrayList<>();
+            long matched = 0;
+            if (shadow == null) {
+                problems.add("shadow decisions recorded, but this process has no bundle in shadow to replay them with");
+                problems.addAll(AuditLog.verifyShadow(store, runId));
+            } else {
+                AuditReplay.Result replay = AuditReplay.replayShadow(store, runId, new DecisionFabric(shadow));
+                matched = replay.matched();
+                problems.addAll(replay.manifestProblems());
+                problems.addAll(replay.mismatches());
+            }
+            return new Tally(
+                    bundles,
+                    counts.decisions,
+                    records[0],
+                    counts.withoutShadow,
+                    counts.shadowWithoutActive,
+                    counts.duplicated,
+                    matched,
+                    problems);
         }
-        List<String> problems = new ArrayList<>();
-        long matched = 0;
-        if (shadow == null) {
-            problems.add("shadow decisions recorded, but this process has no bundle in shadow to replay them with");
-            problems.addAll(AuditLog.verifyShadow(store, runId));
-        } else {
-            AuditReplay.Result replay = AuditReplay.replayShadow(store, runId, new DecisionFabric(shadow));
-            matched = replay.matched();
-            problems.addAll(replay.manifestProblems());
-            problems.addAll(replay.mismatches());
+
+        /** Removes the sort's chunk files, if any are left. */
+        @Override
+        public void close() {
+            ids.close();
         }
-        return new Tally(
-                bundles,
-                counts.decisions,
-                records[0],
-                counts.withoutShadow,
-                counts.shadowWithoutActive,
-                counts.duplicated,
-                matched,
-                problems);
     }
 }
