@@ -71,6 +71,11 @@ class DecideApiIT {
                         home.toString(),
                         "FP_LANES",
                         "1",
+                        // Small batches: the flood's streamer asks the gate some 90 times, not 9, so it asks many
+                        // times while the loop is past its bound. With batches of 1,000 (the bound itself) all nine
+                        // could land between the backlog's peaks under load, and the streamer was never pushed back.
+                        "FP_BATCH",
+                        "100",
                         "FP_GATE_MAX_LOOP_BACKLOG",
                         Integer.toString(LOOP_BACKLOG_BOUND)))
                 .withTopology(1, 1));
