@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fraudplatform.core.bus.Topics;
 import dev.fraudplatform.core.decision.Decision;
+import dev.fraudplatform.core.decision.DecisionLogDigest;
 import dev.fraudplatform.core.json.CanonicalJson;
 import dev.fraudplatform.core.json.Json;
 import dev.fraudplatform.core.json.Sha256;
@@ -195,6 +196,7 @@ public final class LearningPipeline {
         proof.put("transactions", transactions[0]);
         proof.put("decisions", first.decisions());
         proof.put("distinct_decisions", first.distinct());
+        proof.put("conflicting_decisions", first.conflicts());
         proof.put("rescored_matching", first.rescoredMatching());
         proof.put("digest", first.digest());
         proof.put("second_digest", second.digest());
@@ -203,6 +205,7 @@ public final class LearningPipeline {
         modes.forEach(m::put);
         boolean reconciled = first.decisions() == transactions[0]
                 && first.distinct() == first.decisions()
+                && first.conflicts() == 0
                 && first.rescoredMatching() == first.decisions()
                 && first.digest().equals(second.digest());
         proof.put("reconciled", reconciled);
@@ -210,33 +213,36 @@ public final class LearningPipeline {
     }
 
     private record Replay(
-            long decisions, long distinct, long rescoredMatching, String digest, Map<String, Long> modes) {}
+            long decisions,
+            long distinct,
+            long conflicts,
+            long rescoredMatching,
+            String digest,
+            Map<String, Long> modes) {}
 
+    /**
+     * One offline replay of the run's archived traffic with {@code bundle}: its decision-log digest (the platform's
+     * definition, {@link DecisionLogDigest}, sorted in chunks on disk: memory stays one chunk however long the run), its
+     * degrade modes, and how many recorded frames the Decision Fabric re-scores to the same decision.
+     */
     private static Replay replay(ObjectStore store, String runId, DecisionBundle bundle, Duration joinWait)
             throws Exception {
-        Map<String, String> contents = new TreeMap<>();
         Map<String, Long> modes = new HashMap<>();
-        long[] counts = {0, 0};
+        long[] rescoredMatching = {0};
         var fabric = new dev.fraudplatform.decision.scoring.DecisionFabric(bundle);
-        try (OfflineLoop loop = new OfflineLoop(bundle, joinWait, d -> {
-            counts[0]++;
-            contents.put(d.decisionId(), d.contentDigest());
-            modes.merge(d.degradeMode().name(), 1L, Long::sum);
-            Decision again = fabric.decide(dev.fraudplatform.core.decision.JoinFrame.of(d));
-            if (again.contentDigest().equals(d.contentDigest())) counts[1]++;
-        })) {
-            traffic(store, runId, r -> loop.accept(r.key(), r.value(), r.timestampMillis(), headers(r)));
-            loop.finish();
+        try (DecisionLogDigest log = new DecisionLogDigest()) {
+            try (OfflineLoop loop = new OfflineLoop(bundle, joinWait, d -> {
+                log.add(d);
+                modes.merge(d.degradeMode().name(), 1L, Long::sum);
+                Decision again = fabric.decide(dev.fraudplatform.core.decision.JoinFrame.of(d));
+                if (again.contentDigest().equals(d.contentDigest())) rescoredMatching[0]++;
+            })) {
+                traffic(store, runId, r -> loop.accept(r.key(), r.value(), r.timestampMillis(), headers(r)));
+                loop.finish();
+            }
+            DecisionLogDigest.Summary s = log.finish();
+            return new Replay(s.added(), s.distinct(), s.conflicts(), rescoredMatching[0], s.digest(), modes);
         }
-        var digest = new StringBuilder();
-        contents.forEach(
-                (id, content) -> digest.append(id).append(' ').append(content).append('\n'));
-        return new Replay(
-                counts[0],
-                contents.size(),
-                counts[1],
-                Sha256.hex(digest.toString().getBytes(StandardCharsets.UTF_8)),
-                modes);
     }
 
     /**
