@@ -240,31 +240,60 @@ public final class PostgresRunEvidence implements RunEvidence {
      */
     @Override
     public AppendOnlyDigest appendOnlyDigest(String runId, java.time.Instant cutoff) {
-        String sql = "WITH c AS (SELECT coalesce(?::timestamptz, statement_timestamp()) AS t) "
-                + "SELECT encode(sha256(convert_to(coalesce(string_agg(line, E'\\n' ORDER BY line COLLATE \"C\"), ''), 'UTF8')), 'hex'), "
-                + "(SELECT (extract(epoch FROM t) * 1000000)::bigint FROM c) FROM ("
+        // The lines are hashed here as PostgreSQL sends them, in order, through a cursor: one aggregated text value
+        // (string_agg) is limited to 1 GB, about 4M rows of these, and a 10M run has 25M.
+        String at = "SELECT (extract(epoch FROM coalesce(?::timestamptz, statement_timestamp())) * 1000000)::bigint";
+        String sql = "SELECT line FROM ("
                 + "SELECT json_build_array('r', receipt_id, event_class, event_id, outcome, reason, payload_hash, topic, kafka_partition, kafka_offset, "
-                + "(extract(epoch FROM received_at) * 1000000)::bigint)::text AS line FROM ingress.receipts, c "
-                + "WHERE platform_run_id = ? AND received_at <= c.t "
+                + "(extract(epoch FROM received_at) * 1000000)::bigint)::text AS line FROM ingress.receipts "
+                + "WHERE platform_run_id = ? AND received_at <= ? "
                 + "UNION ALL SELECT json_build_array('e', decision_id, event_id, action, effect_type, degrade_mode, "
-                + "(extract(epoch FROM applied_at) * 1000000)::bigint)::text FROM actions.effects, c WHERE platform_run_id = ? AND applied_at <= c.t "
+                + "(extract(epoch FROM applied_at) * 1000000)::bigint)::text FROM actions.effects WHERE platform_run_id = ? AND applied_at <= ? "
                 // Label assertions since the case and label plane: a run without any hashes as it did before.
                 + "UNION ALL SELECT json_build_array('l', assertion_id, subject_kind, subject_id, value, source, label_type, "
                 + "(extract(epoch FROM effective_time) * 1000000)::bigint, (extract(epoch FROM observed_time) * 1000000)::bigint, "
-                + "provenance, (extract(epoch FROM recorded_at) * 1000000)::bigint)::text FROM casework.label_assertions, c "
-                + "WHERE platform_run_id = ? AND recorded_at <= c.t) t";
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(
-                    1, cutoff == null ? null : java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
-            ps.setString(2, runId);
-            ps.setString(3, runId);
-            ps.setString(4, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long micros = rs.getLong(2);
-                return new AppendOnlyDigest(
-                        rs.getString(1), java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
+                + "provenance, (extract(epoch FROM recorded_at) * 1000000)::bigint)::text FROM casework.label_assertions "
+                + "WHERE platform_run_id = ? AND recorded_at <= ?) t ORDER BY line COLLATE \"C\"";
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false); // a cursor: rows are fetched in batches, not all at once
+            try {
+                long micros;
+                try (PreparedStatement ps = c.prepareStatement(at)) {
+                    ps.setObject(
+                            1,
+                            cutoff == null
+                                    ? null
+                                    : java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        micros = rs.getLong(1);
+                    }
+                }
+                java.time.Instant t = java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+                java.time.OffsetDateTime upTo = java.time.OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+                java.security.MessageDigest md = dev.fraudplatform.core.json.Sha256.newDigest();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setFetchSize(10_000);
+                    ps.setString(1, runId);
+                    ps.setObject(2, upTo);
+                    ps.setString(3, runId);
+                    ps.setObject(4, upTo);
+                    ps.setString(5, runId);
+                    ps.setObject(6, upTo);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        boolean first = true;
+                        while (rs.next()) {
+                            if (!first) md.update((byte) '\n');
+                            first = false;
+                            md.update(rs.getString(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+                c.commit();
+                return new AppendOnlyDigest(dev.fraudplatform.core.json.Sha256.toHex(md.digest()), t);
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("run evidence: " + e.getMessage(), e);
