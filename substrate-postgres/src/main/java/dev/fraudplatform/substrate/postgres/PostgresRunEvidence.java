@@ -275,12 +275,7 @@ public final class PostgresRunEvidence implements RunEvidence {
                 java.security.MessageDigest md = dev.fraudplatform.core.json.Sha256.newDigest();
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setFetchSize(10_000);
-                    ps.setString(1, runId);
-                    ps.setObject(2, upTo);
-                    ps.setString(3, runId);
-                    ps.setObject(4, upTo);
-                    ps.setString(5, runId);
-                    ps.setObject(6, upTo);
+                    bindRunAndTimeThrice(ps, runId, upTo);
                     try (ResultSet rs = ps.executeQuery()) {
                         boolean first = true;
                         while (rs.next()) {
@@ -300,6 +295,15 @@ public final class PostgresRunEvidence implements RunEvidence {
         }
     }
 
+    /** The run and a time, once for each of the three tables (receipts, effects, label assertions). */
+    private static void bindRunAndTimeThrice(PreparedStatement ps, String runId, java.time.OffsetDateTime t)
+            throws SQLException {
+        for (int table = 0; table < 3; table++) {
+            ps.setString(2 * table + 1, runId);
+            ps.setObject(2 * table + 2, t);
+        }
+    }
+
     /** Receipts, effects and label assertions of the run after {@code cutoff}: rows that arrived after its evidence was taken. */
     @Override
     public long rowsAfter(String runId, java.time.Instant cutoff) {
@@ -309,12 +313,7 @@ public final class PostgresRunEvidence implements RunEvidence {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             java.time.OffsetDateTime t = java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC);
-            ps.setString(1, runId);
-            ps.setObject(2, t);
-            ps.setString(3, runId);
-            ps.setObject(4, t);
-            ps.setString(5, runId);
-            ps.setObject(6, t);
+            bindRunAndTimeThrice(ps, runId, t);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
