@@ -334,6 +334,22 @@ public final class Platform implements AutoCloseable {
     }
 
     /**
+     * Holds this process's decision loop until {@link #releaseLoop()}: nothing is decided, nothing is lost (the traffic
+     * waits on the bus, and the gate sheds once the loop is past its backlog bound). What a loop that has fallen behind
+     * does to the gate and its callers, made certain rather than hoped for under load.
+     */
+    synchronized void holdLoop() {
+        if (fabricRole == null) throw new IllegalStateException("no decision loop runs in this process");
+        fabricRole.pause();
+    }
+
+    /** Ends {@link #holdLoop()}: the loop goes on from where it stopped. */
+    synchronized void releaseLoop() {
+        if (fabricRole == null) throw new IllegalStateException("no decision loop runs in this process");
+        fabricRole.resume();
+    }
+
+    /**
      * Serves {@code next} from now on: the roles that decide with a bundle (the decision loop, and Case Management for
      * its case actions) stop and start again with it; the Action Layer, the audit, the archive and the Label Store go
      * on as they are. For a process following runs between them: the caller makes sure no run it served is still

@@ -155,6 +155,19 @@ public final class DecisionFabricRole implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Holds the loop: its stream threads stop processing and commit nothing more, and stay in the group, so nothing is
+     * reassigned and the traffic waits on the bus. {@link #resume()} goes on from where it stopped.
+     */
+    public void pause() {
+        streams.pause();
+    }
+
+    /** Ends a {@link #pause()}. */
+    public void resume() {
+        streams.resume();
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
