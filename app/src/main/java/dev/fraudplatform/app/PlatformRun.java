@@ -239,16 +239,17 @@ public final class PlatformRun {
         long lastProgress = System.currentTimeMillis();
         long lastSeen = -1;
         java.util.concurrent.CompletableFuture<Void> auditFlush = null;
+        // The run's effects by action, read once they are all applied: final from then on, and a scan of every effect
+        // of the run (ten million rows at 10M), not to be repeated on every pass while cases and labels catch up.
+        Map<String, Long> effectsByAction = null;
         while (true) {
             long effects = platform.ledger().tally(runId());
             long audited = AuditLog.count(platform.store(), runId());
             // The case and label roles are asked only once the decisions are all in: their counts cost more.
-            dev.fraudplatform.ops.RunReport.Casework casework = effects >= expected && audited >= expected
-                    ? RunReportAssembly.casework(
-                            platform,
-                            runId(),
-                            admittedByClass,
-                            platform.evidence().countsByAction(runId()))
+            if (effectsByAction == null && effects >= expected && audited >= expected)
+                effectsByAction = platform.evidence().countsByAction(runId());
+            dev.fraudplatform.ops.RunReport.Casework casework = effectsByAction != null
+                    ? RunReportAssembly.casework(platform, runId(), admittedByClass, effectsByAction)
                     : null;
             long caseworkTaken = casework == null
                     ? 0

@@ -215,7 +215,6 @@ final class RunReportAssembly {
         }
     }
 
-    /** Admitted events that the decision loop must decide: the transactions. */
     /** Admitted {@code label.*} events among {@link dev.fraudplatform.core.ingress.ReceiptStore#admittedByEventClass}. */
     static long admittedLabelEvents(Map<String, Long> admittedByClass) {
         return admittedByClass.entrySet().stream()
@@ -251,6 +250,7 @@ final class RunReportAssembly {
                 assertions.getOrDefault("case", 0L));
     }
 
+    /** Admitted events that the decision loop must decide: the transactions. */
     static long admittedTransactions(Map<String, Long> admittedByClass) {
         return admittedByClass.entrySet().stream()
                 .filter(e -> Topics.isTransaction(e.getKey()))
