@@ -38,7 +38,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through {@code /v1/events}, its transactions through {@code POST /v1/decide}. Each answer is checked against what
  * the platform itself recorded (the effect ledger), duplicates against the first answer, the 202 path against
  * {@code GET /v1/decisions/{id}}, bad input against one clear line and nothing ingested, and overload (a world
- * streamed at full speed with a small loop backlog bound) against shedding, answers that never hang, and recovery.
+ * streamed at full speed, with a small loop backlog bound, while the decision loop is held: no capacity at all, so
+ * far past it whatever the machine's load) against shedding, answers that never hang, and recovery once the loop is
+ * released.
  * Both runs must reconcile at the end, counting every event this test had receipted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
